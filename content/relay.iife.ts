@@ -1,0 +1,2 @@
+// Isolated-world relay entry (stub until the relay lands).
+export {};

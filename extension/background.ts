@@ -1,0 +1,2 @@
+// Background entry (stub until the relay lands).
+export {};

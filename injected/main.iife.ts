@@ -1,0 +1,2 @@
+// MAIN-world entry (stub until the runtime lands).
+export {};

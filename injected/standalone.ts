@@ -1,0 +1,2 @@
+// Standalone runtime entry (stub until the runtime lands).
+export {};

@@ -1,0 +1,276 @@
+/**
+ * Facts: what the injected runtime in one context (a window, an iframe, a worker) saw,
+ * in the HTML Standard's terms, with *local* ids. The runtime knows nothing of other
+ * contexts; the model (panel/model) correlates local ids of many contexts into global
+ * channels and ports. Every boundary (injected → content → background → panel, trace
+ * files) carries these shapes and validates them on receipt (protocol/validate.ts).
+ *
+ * Ids:
+ *  - `ctx`  a context id: random, unique per global (per document or worker instance).
+ *  - `port` a local port id: a small positive integer, unique within its context, given
+ *           to a MessagePort object on first sight (constructor, event.ports, SharedWorker.port).
+ *           A port transferred into a context is a *new object* there, so it gets a new local id;
+ *           the model links the two through shipped/received facts.
+ *  - `channel` a local channel id, unique within the context that created the channel.
+ */
+
+export const FACTS_VERSION = 1;
+
+export type ContextKind = 'window' | 'iframe' | 'worker' | 'sharedworker' | 'serviceworker';
+
+/** A bounded, JSON-safe picture of a structured-clone value. Never the value itself. */
+export type Preview =
+  | { t: 'undefined' }
+  | { t: 'null' }
+  | { t: 'boolean'; v: boolean }
+  | { t: 'number'; v: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
+  | { t: 'bigint'; v: string }
+  /** `len` is the full length; `v` holds at most the preview bound; `truncated` when cut. */
+  | { t: 'string'; v: string; len: number; truncated?: true }
+  | { t: 'array'; len: number; items: Preview[]; truncated?: true }
+  /** A plain object; `entries` in own-key order. An accessor property shows as `{t:'getter'}`. */
+  | { t: 'object'; entries: [string, Preview][]; keys: number; truncated?: true }
+  | { t: 'map'; size: number; entries: [Preview, Preview][]; truncated?: true }
+  | { t: 'set'; size: number; items: Preview[]; truncated?: true }
+  | { t: 'date'; v: number }
+  | { t: 'regexp'; source: string; flags: string }
+  | { t: 'arraybuffer'; byteLength: number; shared?: true }
+  | { t: 'typedarray'; ctor: string; length: number; byteLength: number }
+  | { t: 'dataview'; byteLength: number }
+  | { t: 'blob'; size: number; type: string; name?: string }
+  | { t: 'error'; name: string; message: string }
+  | { t: 'boxed'; inner: Preview }
+  | { t: 'messageport'; port: number }
+  | { t: 'getter' }
+  /** A host object we do not describe further (ImageBitmap, CryptoKey, ...). */
+  | { t: 'host'; tag: string }
+  /** Cut off by the depth or node bound. */
+  | { t: 'more' }
+  /** A reference to an object already shown earlier in this preview (cycle or shared). */
+  | { t: 'ref'; path: string }
+  | { t: 'function' }
+  | { t: 'symbol' };
+
+/** One entry of a transfer list, in its original order. */
+export type TransferItem =
+  | { t: 'port'; port: number }
+  | { t: 'arraybuffer'; byteLength: number }
+  | { t: 'other'; tag: string };
+
+/** Where a carrier message went or came from. */
+export type CarrierKind =
+  | 'window' // window.postMessage
+  | 'worker' // Worker#postMessage (from the owner) and DedicatedWorkerGlobalScope#postMessage (from inside)
+  | 'sharedworker' // SharedWorker port / onconnect
+  | 'serviceworker' // ServiceWorker#postMessage, client.postMessage, navigator.serviceWorker message
+  | 'port' // a port carried inside a message on another MessagePort
+  | 'broadcast'; // BroadcastChannel (cannot carry ports; counted only)
+
+export interface CallSite {
+  /** Raw `Error().stack` lines, page frames only (the runtime's own frames removed), bounded. */
+  stack: string[];
+}
+
+interface FactBase {
+  /** Context-local sequence number, strictly increasing from 1. Ordering within a context. */
+  seq: number;
+  /** Wall-clock time in ms (performance.timeOrigin + performance.now()), fractional. */
+  time: number;
+}
+
+export type Fact =
+  /** The first fact of every context. */
+  | (FactBase & {
+      kind: 'context';
+      ctx: string;
+      contextKind: ContextKind;
+      url: string;
+      origin: string;
+      /** `top`, `top.frames[1].frames[0]`; for workers the owner's path plus `/worker[n]`. Empty when unknown. */
+      framePath: string;
+      /** The parent context id when known (same-origin parent), else undefined. */
+      parent?: string;
+      /** Whether the runtime runs inside this context (false for a worker seen from outside). */
+      observed: boolean;
+      userAgent: string;
+    })
+  /** The context is going away (pagehide without persistence, iframe removed, worker closed/terminated). */
+  | (FactBase & { kind: 'context-destroyed'; ctx: string; reason: 'unload' | 'terminate' | 'close' | 'removed' })
+  /** `new MessageChannel()`: two new ports, entangled. */
+  | (FactBase & { kind: 'channel-created'; ctx: string; channel: number; port1: number; port2: number; site?: CallSite })
+  /** A port object seen for the first time that this context did not create (e.g. SharedWorker.port). */
+  | (FactBase & { kind: 'port-seen'; ctx: string; port: number; how: 'sharedworker' | 'other' })
+  /**
+   * `port.postMessage(message, transfer)` returned normally. `msg` numbers posts on this port
+   * from 1 (the model pairs the k-th dispatch at the peer with the k-th post here).
+   * `outcome` is what this context can tell locally: `sent` (entangled, queued at the peer as far
+   * as we know), `closed` (this port was closed: dropped), `shipped` (this object was
+   * transferred away earlier: dropped), `doomed` (the peer was in the transfer list: dropped).
+   */
+  | (FactBase & {
+      kind: 'port-posted';
+      ctx: string;
+      port: number;
+      msg: number;
+      preview: Preview;
+      /** Estimated serialized size in bytes (lower bound when the preview was truncated). */
+      bytes: number;
+      fingerprint: string;
+      transfer: TransferItem[];
+      outcome: 'sent' | 'closed' | 'shipped' | 'doomed';
+      site?: CallSite;
+    })
+  /** A postMessage (on a port or a carrier) threw; nothing was sent. */
+  | (FactBase & {
+      kind: 'clone-error';
+      ctx: string;
+      /** The port posted on, or 0 when the carrier was not a port. */
+      port: number;
+      carrier: CarrierKind;
+      name: string;
+      message: string;
+      site?: CallSite;
+    })
+  /** The port message queue was enabled: `start()` or the first `onmessage` assignment. */
+  | (FactBase & { kind: 'port-enabled'; ctx: string; port: number; how: 'start' | 'onmessage' })
+  | (FactBase & {
+      kind: 'listener-added' | 'listener-removed';
+      ctx: string;
+      port: number;
+      type: 'message' | 'messageerror' | 'close';
+      via: 'addEventListener' | 'onmessage' | 'onmessageerror' | 'onclose';
+    })
+  /**
+   * A `message` event was dispatched at a port. `handlers` is how many page handlers ran,
+   * `duration` their total time in ms, `threw` the first exception one of them threw.
+   * `ports` are the local ids of the ports that arrived in `event.ports`.
+   */
+  | (FactBase & {
+      kind: 'message-dispatched';
+      ctx: string;
+      port: number;
+      fingerprint: string;
+      preview: Preview;
+      ports: number[];
+      handlers: number;
+      duration: number;
+      threw?: { name: string; message: string };
+    })
+  /** A `messageerror` event at a port (deserialization failed in this realm). */
+  | (FactBase & { kind: 'messageerror'; ctx: string; port: number })
+  /**
+   * This port object was transferred away in a carrier message. `via` names the carrier;
+   * `carrierId` is this context's id of that carrier message (see carrier-posted), `index` the
+   * position of the port among the message's transferred ports.
+   */
+  | (FactBase & { kind: 'port-shipped'; ctx: string; port: number; carrier: CarrierKind; carrierId: number; index: number })
+  /**
+   * A new port object arrived here in `event.ports`. `carrier` says how; for `port` carriers,
+   * `viaPort` is the local port the carrying message was dispatched at.
+   * `fingerprint` is the carrying message's fingerprint, `index` the position in event.ports.
+   */
+  | (FactBase & {
+      kind: 'port-received';
+      ctx: string;
+      port: number;
+      carrier: CarrierKind;
+      viaPort?: number;
+      /** For window carriers: the frame path of `event.source` when computable, and `event.origin`. */
+      sourcePath?: string;
+      sourceOrigin?: string;
+      fingerprint: string;
+      index: number;
+      count: number;
+    })
+  /** `port.close()` was called. */
+  | (FactBase & { kind: 'port-closed'; ctx: string; port: number; site?: CallSite })
+  /** A `close` event fired at the port (its peer was closed or collected). */
+  | (FactBase & { kind: 'close-event'; ctx: string; port: number })
+  /** The port object was garbage collected (FinalizationRegistry). */
+  | (FactBase & { kind: 'port-collected'; ctx: string; port: number })
+  /**
+   * A carrier message left this context: `window.postMessage`, `worker.postMessage`,
+   * `self.postMessage` in a worker, `serviceWorker.postMessage`, `client.postMessage`.
+   * Only emitted when it carried ports or when carrier tracing counts it (every carrier post
+   * is counted; `ports` lists shipped local ports).
+   */
+  | (FactBase & {
+      kind: 'carrier-posted';
+      ctx: string;
+      carrierId: number;
+      carrier: CarrierKind;
+      /** For `window`: frame path of the target window when computable; for workers: the worker's local id. */
+      target: string;
+      targetOrigin?: string;
+      fingerprint: string;
+      preview: Preview;
+      bytes: number;
+      transfer: TransferItem[];
+      site?: CallSite;
+    })
+  /** A carrier message arrived in this context (window/worker/sharedworker/serviceworker `message`). */
+  | (FactBase & {
+      kind: 'carrier-received';
+      ctx: string;
+      carrier: CarrierKind;
+      source: string;
+      sourceOrigin?: string;
+      fingerprint: string;
+      ports: number[];
+    })
+  /** A Worker/SharedWorker was constructed here. `worker` is a local id (unique within ctx). */
+  | (FactBase & {
+      kind: 'worker-created';
+      ctx: string;
+      worker: number;
+      workerKind: 'worker' | 'sharedworker';
+      url: string;
+      module: boolean;
+      /** The ctx id the worker's own runtime will announce, when in-worker instrumentation is on. */
+      childCtx?: string;
+    })
+  | (FactBase & { kind: 'worker-terminated'; ctx: string; worker: number })
+  /** The runtime dropped facts it could not hold (bounded buffer); counted per kind. */
+  | (FactBase & { kind: 'facts-dropped'; ctx: string; counts: Record<string, number> })
+  /** Something the runtime wants to tell the user (e.g. in-worker instrumentation refused by CSP). */
+  | (FactBase & { kind: 'runtime-note'; ctx: string; code: string; message: string });
+
+export type FactKind = Fact['kind'];
+
+export const FACT_KINDS: readonly FactKind[] = [
+  'context',
+  'context-destroyed',
+  'channel-created',
+  'port-seen',
+  'port-posted',
+  'clone-error',
+  'port-enabled',
+  'listener-added',
+  'listener-removed',
+  'message-dispatched',
+  'messageerror',
+  'port-shipped',
+  'port-received',
+  'port-closed',
+  'close-event',
+  'port-collected',
+  'carrier-posted',
+  'carrier-received',
+  'worker-created',
+  'worker-terminated',
+  'facts-dropped',
+  'runtime-note',
+];
+
+/** Where the runtime sends facts. The runtime knows nothing beyond this interface. */
+export interface FactSink {
+  emit(fact: Fact): void;
+}
+
+/** Bounds the runtime applies to previews. Kept here so the panel can say "truncated at N". */
+export const PREVIEW_BOUNDS = {
+  depth: 3,
+  keys: 20,
+  stringLength: 120,
+  nodes: 200,
+} as const;

@@ -1,0 +1,31 @@
+/**
+ * The private handshake between the MAIN-world runtime and the isolated content script
+ * (see ../shared/BROWSERS.md). The event type names carry a nonce chosen at build time
+ * (vite `define`), so a page cannot listen for them, and the content script accepts only
+ * the first port it is handed: the MAIN-world script runs before any page script.
+ */
+declare const __PORTSCOPE_NONCE__: string;
+
+const nonce = typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev';
+
+/** Dispatched by the MAIN world on `document` with `ports: [port]`. */
+export const HANDSHAKE_OFFER = `portscope-offer-${nonce}`;
+/** Dispatched by the content script on `document` to ask the MAIN world to offer (again). */
+export const HANDSHAKE_ANNOUNCE = `portscope-announce-${nonce}`;
+
+/** What travels over the private port, MAIN world → content script. */
+export type RuntimeToRelay =
+  | { type: 'batch'; seq: number; facts: unknown[] }
+  | { type: 'hello'; ctx: string };
+
+/** What travels over the private port, content script → MAIN world. */
+export type RelayToRuntime = { type: 'config'; config: RuntimeConfig };
+
+export interface RuntimeConfig {
+  /** Capture a stack for every post (off by default: it is the expensive part). */
+  captureStacks: boolean;
+  /** Instrument dedicated and shared workers from inside (opt-in). */
+  inWorker: boolean;
+}
+
+export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = { captureStacks: false, inWorker: false };

@@ -1,0 +1,54 @@
+/**
+ * The stable `portscope summary --json` shape (issue 6), produced by the model
+ * (panel/model) for the CLI, the Playwright fixture and tests. Changing a field is a
+ * breaking change of a public interface.
+ */
+export type DiagnosticCode =
+  | 'port-never-started'
+  | 'post-after-close'
+  | 'post-after-transfer'
+  | 'doomed-message'
+  | 'clone-error'
+  | 'message-to-destroyed-context'
+  | 'queue-growing'
+  | 'port-leak'
+  | 'handler-threw';
+
+export type DropReason = 'closed' | 'doomed' | 'shipped' | 'origin-mismatch' | 'context-destroyed';
+
+export interface SummaryContext {
+  id: string;
+  kind: string;
+  url: string;
+  observed: boolean;
+}
+
+export interface SummaryPort {
+  id: string;
+  channel: string;
+  context: string;
+  enabled: boolean;
+  shipped: boolean;
+  closed: boolean;
+  queued: number;
+  posted: number;
+  delivered: number;
+  dropped: number;
+}
+
+export interface SummaryDiagnostic {
+  code: DiagnosticCode;
+  port: string | null;
+  context: string | null;
+  message: string;
+}
+
+export interface Summary {
+  contexts: SummaryContext[];
+  channels: number;
+  ports: SummaryPort[];
+  messages: { posted: number; delivered: number; queued: number; dropped: number };
+  carriers: number;
+  transfers: { port: string; from: string; to: string }[];
+  diagnostics: SummaryDiagnostic[];
+}

@@ -1,0 +1,11 @@
+// Builds the Chrome extension, the Firefox add-on and the standalone runtime with one nonce,
+// so every artefact of one build speaks the same private handshake.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+const env = { ...process.env, PORTSCOPE_NONCE: process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex') };
+const vite = ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'];
+for (const mode of ['chrome', 'firefox', 'injected']) {
+  execFileSync(process.execPath, [...vite, '--mode', mode], { stdio: 'inherit', env });
+}
+console.log('built dist/chrome, dist/firefox, dist/portscope-injected.js');

@@ -1,0 +1,62 @@
+import { defineConfig, type UserConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { crx } from '@crxjs/vite-plugin';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import baseManifest from './manifest.json' with { type: 'json' };
+
+/**
+ * Three builds (scripts/build.mjs runs them):
+ *  --mode chrome    → dist/chrome   (MV3, service worker)
+ *  --mode firefox   → dist/firefox  (MV3, background.scripts, gecko settings)
+ *  --mode injected  → dist/portscope-injected.js (the runtime alone, for the recorder and tests)
+ *
+ * The handshake nonce is fresh per build: a page cannot know the private event names.
+ */
+const nonce = process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex');
+const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version) };
+
+function firefoxManifest() {
+  const { background, ...rest } = baseManifest;
+  return {
+    ...rest,
+    // Firefox runs extension backgrounds as event pages (service workers are off for add-ons).
+    background: { scripts: [background.service_worker], type: 'module' },
+    browser_specific_settings: {
+      gecko: {
+        id: 'portscope@portscope.dev',
+        strict_min_version: '140.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode }): UserConfig => {
+  if (mode === 'injected') {
+    return {
+      define,
+      publicDir: false,
+      build: {
+        outDir: 'dist',
+        emptyOutDir: false,
+        minify: true,
+        lib: { entry: resolve(import.meta.dirname, 'injected/standalone.ts'), formats: ['iife'], name: 'portscopeRuntime', fileName: () => 'portscope-injected.js' },
+      },
+    };
+  }
+  const browser = mode === 'firefox' ? 'firefox' : 'chrome';
+  const manifest = browser === 'firefox' ? firefoxManifest() : baseManifest;
+  return {
+    define,
+    publicDir: false,
+    plugins: [react(), crx({ manifest: manifest as never, browser })],
+    build: {
+      outDir: `dist/${browser}`,
+      emptyOutDir: true,
+      minify: false,
+      rollupOptions: { input: { panel: resolve(import.meta.dirname, 'panel/index.html') } },
+    },
+    server: { port: 5179, strictPort: false },
+  };
+});
