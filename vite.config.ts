@@ -13,6 +13,8 @@ import baseManifest from './manifest.json' with { type: 'json' };
  *
  * The handshake nonce is fresh per build: a page cannot know the private event names.
  */
+/** PORTSCOPE_DIST lets parallel builds (tests, benchmarks) write to their own folder. */
+const dist = process.env.PORTSCOPE_DIST ?? 'dist';
 const nonce = process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex');
 const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version) };
 
@@ -38,7 +40,7 @@ export default defineConfig(({ mode }): UserConfig => {
       define,
       publicDir: false,
       build: {
-        outDir: 'dist',
+        outDir: dist,
         emptyOutDir: false,
         minify: true,
         lib: { entry: resolve(import.meta.dirname, 'injected/standalone.ts'), formats: ['iife'], name: 'portscopeRuntime', fileName: () => 'portscope-injected.js' },
@@ -52,7 +54,7 @@ export default defineConfig(({ mode }): UserConfig => {
     publicDir: false,
     plugins: [react(), crx({ manifest: manifest as never, browser })],
     build: {
-      outDir: `dist/${browser}`,
+      outDir: `${dist}/${browser}`,
       emptyOutDir: true,
       minify: false,
       rollupOptions: { input: { panel: resolve(import.meta.dirname, 'panel/index.html') } },

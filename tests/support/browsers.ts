@@ -23,9 +23,11 @@ function find(which: 'chromium' | 'firefox', candidates: string[]): string {
 export const chromiumPath = () => find('chromium', ['/usr/lib/chromium/chromium', '/usr/bin/chromium']);
 export const firefoxPath = () => find('firefox', ['/usr/bin/firefox-esr', '/usr/bin/firefox']);
 
-export const DIST_CHROME = resolve('dist/chrome');
-export const DIST_FIREFOX = resolve('dist/firefox');
-export const INJECTED_BUNDLE = resolve('dist/portscope-injected.js');
+/** The build under test; PORTSCOPE_DIST points at another build folder (parallel work). */
+export const DIST = resolve(process.env.PORTSCOPE_DIST ?? 'dist');
+export const DIST_CHROME = resolve(DIST, 'chrome');
+export const DIST_FIREFOX = resolve(DIST, 'firefox');
+export const INJECTED_BUNDLE = resolve(DIST, 'portscope-injected.js');
 
 /** Flags that keep Chromium quiet on a machine with no network but loopback. */
 export const CHROMIUM_ARGS = [

@@ -1,0 +1,186 @@
+/**
+ * The model's public surface: what the panel, the CLI, the trace viewer and the Playwright
+ * fixture read. The model is a spec implementation of channel messaging fed by facts
+ * (protocol/facts.ts); it correlates local ids of many contexts into global channels and
+ * ports. Pure TypeScript: no DOM, no extension APIs.
+ *
+ * Global ids are short strings, stable for a given fact stream: channels `c1`, ports `p1`,
+ * messages `m1`, carrier messages `k1`, transfers `t1`, diagnostics `d1`.
+ */
+import type { CallSite, CarrierKind, ContextKind, Fact, Preview, TransferItem } from '../../protocol/facts.ts';
+import type { DiagnosticCode, DropReason, Summary } from '../../protocol/summary.ts';
+
+export type { DiagnosticCode, DropReason, Summary };
+
+export interface ModelOptions {
+  /** Message bodies kept (preview, site); older ones are evicted oldest-first. Default 100,000. */
+  messageCap?: number;
+  /** A port message queue deeper than this raises `queue-growing`. Default 100. */
+  queueGrowingThreshold?: number;
+  /** Ports created and never used nor closed beyond this count raise `port-leak`. Default 50. */
+  portLeakThreshold?: number;
+  /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
+  factLogCap?: number;
+}
+
+export interface ContextNode {
+  id: string;
+  kind: ContextKind;
+  url: string;
+  origin: string;
+  framePath: string;
+  parent?: string;
+  /** False when the context was only seen from outside (e.g. a worker without in-worker instrumentation). */
+  observed: boolean;
+  createdAt: number;
+  destroyed?: { time: number; reason: string };
+}
+
+export interface ChannelNode {
+  id: string;
+  ports: [string, string];
+  /** The context that called `new MessageChannel()`; undefined when the channel was only inferred. */
+  createdIn?: string;
+  createdAt: number;
+  site?: CallSite;
+}
+
+export interface PortHolder {
+  context: string;
+  /** The port's local id in that context. */
+  localId: number;
+  since: number;
+}
+
+export interface PortNode {
+  id: string;
+  channel: string;
+  /** The entangled peer's global id; null once disentangled (closed, collected). */
+  entangled: string | null;
+  /** The context that holds the port now (the last holder). */
+  context: string;
+  enabled: boolean;
+  enabledHow?: 'start' | 'onmessage';
+  /** `has been shipped`: the port was transferred at least once. */
+  shipped: boolean;
+  closed: boolean;
+  collected: boolean;
+  /** True when something about this port was inferred rather than observed (unobserved holder, inferred transfer). */
+  partiallyObserved: boolean;
+  listeners: { message: number; messageerror: number; close: number; onmessage: boolean };
+  /** The port message queue: ids of messages posted by the peer, not yet dispatched here, oldest first. */
+  portMessageQueue: string[];
+  posted: number;
+  delivered: number;
+  dropped: number;
+  droppedBy: Partial<Record<DropReason, number>>;
+  holders: PortHolder[];
+  createdAt: number;
+  site?: CallSite;
+}
+
+export type MessageState = 'queued' | 'delivered' | 'dropped';
+
+export interface MessageRecord {
+  id: string;
+  /** The sending port and the context it was posted from. */
+  from: { port: string; context: string };
+  /** The receiving port (the sender's entangled peer at post time) and the context that dispatched it, when known. */
+  to: { port: string | null; context: string | null };
+  postedAt: number;
+  dispatchedAt?: number;
+  state: MessageState;
+  dropReason?: DropReason;
+  /** Undefined once the body was evicted by `messageCap`. */
+  preview?: Preview;
+  bytes: number;
+  fingerprint: string;
+  transfer: TransferItem[];
+  /** Global ids of ports transferred in this message, in transfer order. */
+  transferredPorts: string[];
+  site?: CallSite;
+  handlers?: number;
+  duration?: number;
+  threw?: { name: string; message: string };
+}
+
+export interface CarrierRecord {
+  id: string;
+  carrier: CarrierKind;
+  from: string | null;
+  to: string | null;
+  time: number;
+  preview?: Preview;
+  bytes: number;
+  transferredPorts: string[];
+  targetOrigin?: string;
+}
+
+export interface TransferEdge {
+  id: string;
+  kind: 'port' | 'arraybuffer' | 'other';
+  /** Global port id for `port` transfers. */
+  port?: string;
+  byteLength?: number;
+  from: string;
+  /** Null until (or unless) the receiving context is known. */
+  to: string | null;
+  time: number;
+  carrier: CarrierKind;
+  /** The message (`m…`) or carrier message (`k…`) that carried it. */
+  via: string;
+  inferred: boolean;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  id: string;
+  code: DiagnosticCode;
+  severity: Severity;
+  port: string | null;
+  context: string | null;
+  /** One line in plain words, e.g. "port p4 in iframe /child.html has 12 messages waiting: ...". */
+  message: string;
+  /** What to do about it. */
+  hint: string;
+  site?: CallSite;
+  time: number;
+}
+
+export interface ModelStats {
+  facts: number;
+  /** Message bodies evicted by messageCap. */
+  evictedMessages: number;
+  /** Raw facts not kept in the fact log (factLogCap). */
+  evictedFacts: number;
+  /** Facts dropped before reaching the model, as reported by `facts-dropped` facts and the relay, per kind. */
+  droppedFacts: Record<string, number>;
+  /** Facts the model could not apply (unknown port, inconsistent), counted by reason. */
+  unmatched: Record<string, number>;
+}
+
+export interface ChannelModel {
+  /** Applies a batch of facts. Facts of one context arrive in `seq` order; contexts interleave arbitrarily. */
+  apply(facts: readonly Fact[]): void;
+  /** Forgets everything (a new session). */
+  clear(): void;
+  /** Increments on every apply/clear, so a UI can tell cheaply whether anything changed. */
+  readonly revision: number;
+  readonly contexts: ReadonlyMap<string, ContextNode>;
+  readonly channels: ReadonlyMap<string, ChannelNode>;
+  readonly ports: ReadonlyMap<string, PortNode>;
+  /** Messages posted on MessagePorts, in post order. */
+  readonly messages: readonly MessageRecord[];
+  readonly carriers: readonly CarrierRecord[];
+  readonly transfers: readonly TransferEdge[];
+  diagnostics(): readonly Diagnostic[];
+  readonly stats: ModelStats;
+  /** The raw facts applied so far (bounded by factLogCap), for trace export. */
+  factLog(): readonly Fact[];
+  /** The stable `portscope summary --json` view. */
+  summary(): Summary;
+}
+
+/** Implemented in ./model.ts: `export function createModel(options?: ModelOptions): ChannelModel`. */
+export type CreateModel = (options?: ModelOptions) => ChannelModel;
