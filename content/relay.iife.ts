@@ -1,2 +1,92 @@
-// Isolated-world relay entry (stub until the relay lands).
-export {};
+/**
+ * The relay: isolated world, document_start, every frame. Takes the private port of the
+ * MAIN-world runtime, validates what arrives on it, and forwards it in numbered batches to the
+ * background (content/link.ts). It must stay one synchronous bundle (the `.iife.ts` name tells
+ * crxjs so): the handshake listener has to be in place before the MAIN-world script runs.
+ */
+import browser from 'webextension-polyfill';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
+import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
+import { acceptRuntimePort } from './handshake.ts';
+import { BackgroundLink } from './link.ts';
+import { Outbox } from './outbox.ts';
+
+/** Facts arriving within this window travel in one batch. */
+const FLUSH_DELAY_MS = 25;
+
+function randomId(): string {
+  // crypto.randomUUID exists only in secure contexts; relays run on plain http pages too.
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const outbox = new Outbox();
+let runtimePort: MessagePort | null = null;
+let config: RuntimeConfig | null = null;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function sendConfig() {
+  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config });
+}
+
+const link = new BackgroundLink(
+  outbox,
+  { relay: randomId(), url: () => location.href, top: window === window.top },
+  {
+    connect: (name) => browser.runtime.connect({ name }),
+    onConfig(next) {
+      config = next;
+      sendConfig();
+    },
+    onOrphaned() {
+      runtimePort?.close();
+      runtimePort = null;
+    },
+  },
+);
+
+function flush() {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  link.pump();
+}
+
+function receive(raw: unknown) {
+  try {
+    const m = validateRuntimeToRelay(raw);
+    if (m.type !== 'batch') return;
+    const { facts, rejected, firstError } = partitionFacts(m.facts, 'batch.facts');
+    outbox.add(facts);
+    if (rejected) outbox.reject(rejected, firstError?.message ?? 'rejected');
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    outbox.reject(1, e.message);
+  }
+  if (outbox.waitingCount >= 2_000) flush();
+  else flushTimer ??= setTimeout(flush, FLUSH_DELAY_MS);
+}
+
+acceptRuntimePort(document, (port) => {
+  runtimePort = port;
+  port.onmessage = (event) => receive(event.data);
+  sendConfig();
+});
+
+browser.runtime.onMessage.addListener((m: unknown) => {
+  if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'resync') link.resync();
+  return undefined;
+});
+
+// A prerendered document stays quiet until it is shown; one in the back/forward cache too.
+if ((document as Document & { prerendering?: boolean }).prerendering) {
+  link.pause();
+  document.addEventListener('prerenderingchange', () => link.resume(), { once: true });
+} else {
+  link.pump();
+}
+addEventListener('pagehide', (e) => {
+  if (e.persisted) link.pause();
+});
+addEventListener('pageshow', (e) => {
+  if (e.persisted) link.resume();
+});

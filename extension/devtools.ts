@@ -1,2 +1,2 @@
-// Registers the Portscope panel. The panel page is built from panel/index.html.
+// The devtools page lives as long as DevTools is open; its only job is to register the panel.
 chrome.devtools.panels.create('Portscope', '/extension/icons/16.png', '/panel/index.html');

@@ -1,2 +1,68 @@
-// MAIN-world entry (stub until the runtime lands).
-export {};
+/**
+ * MAIN-world entry (document_start, every frame): the private handshake with the isolated
+ * content script (BROWSERS.md), then install. The private channel is made with the captured
+ * native constructor before anything is patched, so it has no id and emits no facts; it is
+ * offered on `document` in a synchronous MessageEvent the content script stops at once, and
+ * offered again if the content script announces itself later.
+ */
+import type { Fact } from '../protocol/facts.ts';
+import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_ANNOUNCE, HANDSHAKE_OFFER, type RuntimeConfig } from '../protocol/handshake.ts';
+import { install } from './install.ts';
+import {
+  NativeMessageChannel,
+  NativeMessageEvent,
+  apply,
+  construct,
+  messageChannelPort1,
+  messageChannelPort2,
+  messageEventData,
+  nativeAddEventListener,
+  nativeDispatchEvent,
+  nativePortPostMessage,
+  nativePortStart,
+  nativeRemoveEventListener,
+} from './natives.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const g = globalThis as any;
+const doc: Document | undefined = g.document;
+
+if (NativeMessageChannel && NativeMessageEvent && doc) {
+  const channel = construct(NativeMessageChannel as never, []);
+  const port1 = messageChannelPort1(channel) as MessagePort;
+  const port2 = messageChannelPort2(channel) as MessagePort;
+  let seq = 1;
+  let connected = false;
+
+  const offer = () => {
+    const event = construct(NativeMessageEvent as never, [HANDSHAKE_OFFER, { ports: [port2] }]);
+    apply(nativeDispatchEvent, doc, [event]);
+  };
+  // The content script announces once, when it starts listening: offer again, then stop listening.
+  const onAnnounce = () => {
+    apply(nativeRemoveEventListener, doc, [HANDSHAKE_ANNOUNCE, onAnnounce, true]);
+    if (!connected) offer();
+  };
+  apply(nativeAddEventListener, doc, [HANDSHAKE_ANNOUNCE, onAnnounce, true]);
+
+  const runtime = install(g, {
+    deliver(facts: Fact[]) {
+      // Batches wait in the private port's queue until the content script starts it.
+      apply(nativePortPostMessage, port1, [{ type: 'batch', seq: seq++, facts }]);
+    },
+  }, DEFAULT_RUNTIME_CONFIG);
+
+  apply(nativeAddEventListener, port1, [
+    'message',
+    (event: Event) => {
+      connected = true;
+      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig> } | null;
+      if (data && data.type === 'config' && typeof data.config === 'object' && data.config !== null) {
+        runtime.configure({ captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker });
+      }
+    },
+  ]);
+  apply(nativePortStart, port1, []);
+  apply(nativePortPostMessage, port1, [{ type: 'hello', ctx: runtime.ctx }]);
+  offer();
+}

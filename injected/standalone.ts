@@ -1,2 +1,45 @@
-// Standalone runtime entry (stub until the runtime lands).
-export {};
+/**
+ * Standalone runtime (built to `portscope-injected.js`): for the headless recorder and tests.
+ * The recorder exposes `__portscopeEmit` (Playwright `exposeBinding`) and optionally
+ * `__portscopeConfig`; both are captured and deleted at once so the page never sees them.
+ * Each batch goes out as one JSON string: {"type":"batch","seq":N,"facts":[...]}.
+ */
+import type { Fact } from '../protocol/facts.ts';
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
+import { install } from './install.ts';
+import { apply, isPromise, jsonStringify, promiseThen } from './natives.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const g = globalThis as any;
+
+function take(name: string): unknown {
+  const value = g[name];
+  try {
+    delete g[name];
+  } catch {
+    // Non-configurable: nothing more we can do without changing the page.
+  }
+  return value;
+}
+
+const emit = take('__portscopeEmit');
+const rawConfig = take('__portscopeConfig') as Partial<RuntimeConfig> | undefined;
+const config: RuntimeConfig = {
+  captureStacks: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.captureStacks : DEFAULT_RUNTIME_CONFIG.captureStacks,
+  inWorker: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
+};
+const ignore = () => undefined;
+let seq = 1;
+
+install(
+  g,
+  {
+    deliver(facts: Fact[]) {
+      if (typeof emit !== 'function') return;
+      const result = apply(emit as () => unknown, undefined, [jsonStringify({ type: 'batch', seq: seq++, facts })]);
+      // A rejected binding call must not surface as the page's unhandledrejection.
+      if (isPromise(result)) promiseThen(result, ignore, ignore);
+    },
+  },
+  config,
+);

@@ -8,4 +8,6 @@ const vite = ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'];
 for (const mode of ['chrome', 'firefox', 'injected']) {
   execFileSync(process.execPath, [...vite, '--mode', mode], { stdio: 'inherit', env });
 }
+// The CLI and the Playwright fixture for Node (dist/cli/*.mjs), loaded by cli/bin.mjs.
+execFileSync(process.execPath, [...vite, '--config', 'cli/vite.config.ts'], { stdio: 'inherit', env });
 console.log('built dist/chrome, dist/firefox, dist/portscope-injected.js');

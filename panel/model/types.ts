@@ -21,11 +21,24 @@ export interface ModelOptions {
   portLeakThreshold?: number;
   /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
   factLogCap?: number;
+  /**
+   * Whole MessageRecords kept (delivered/dropped ones are evicted oldest-first; queued ones are
+   * never evicted: they are the port message queues). Default 2 × messageCap.
+   */
+  recordCap?: number;
+  /**
+   * How long (in fact time, ms) a context waits for another context's facts before the model
+   * infers what it could not observe (a received port whose sender is silent). Default 3000.
+   */
+  correlationGraceMs?: number;
+  /** Facts held per waiting context before the model stops waiting and infers. Default 20,000. */
+  backlogCap?: number;
 }
 
 export interface ContextNode {
   id: string;
-  kind: ContextKind;
+  /** `unknown` when the context was referenced but never announced and nothing says what it is. */
+  kind: ContextKind | 'unknown';
   url: string;
   origin: string;
   framePath: string;
@@ -70,16 +83,25 @@ export interface PortNode {
   listeners: { message: number; messageerror: number; close: number; onmessage: boolean };
   /** The port message queue: ids of messages posted by the peer, not yet dispatched here, oldest first. */
   portMessageQueue: string[];
+  /** Length of portMessageQueue (cheap to read). */
+  queued: number;
+  /** postedAt of the oldest message waiting in the queue (its age is now − this), or null when empty. */
+  oldestQueuedAt: number | null;
+  /** Messages posted on this port (every outcome). */
   posted: number;
+  /** Messages dispatched at this port. */
   delivered: number;
+  /** Messages posted on this port that were dropped, by reason. */
   dropped: number;
   droppedBy: Partial<Record<DropReason, number>>;
+  /** Holders in order; `localId` 0 for a holder that is not observed. */
   holders: PortHolder[];
   createdAt: number;
   site?: CallSite;
 }
 
-export type MessageState = 'queued' | 'delivered' | 'dropped';
+/** `unobserved`: sent to a port held by a context the runtime does not run in; its dispatch cannot be seen. */
+export type MessageState = 'queued' | 'delivered' | 'dropped' | 'unobserved';
 
 export interface MessageRecord {
   id: string;
@@ -102,6 +124,10 @@ export interface MessageRecord {
   handlers?: number;
   duration?: number;
   threw?: { name: string; message: string };
+  /** False when only the dispatch was seen (the sender's context is not observed); the post is inferred. */
+  postObserved: boolean;
+  /** The dispatch was a `messageerror` (deserialization failed in the receiving realm). */
+  messageerror?: true;
 }
 
 export interface CarrierRecord {
@@ -145,7 +171,10 @@ export interface Diagnostic {
   /** What to do about it. */
   hint: string;
   site?: CallSite;
+  /** First time the condition was seen. */
   time: number;
+  /** How many occurrences this (deduplicated) diagnostic stands for. */
+  count: number;
 }
 
 export interface ModelStats {
@@ -158,6 +187,12 @@ export interface ModelStats {
   droppedFacts: Record<string, number>;
   /** Facts the model could not apply (unknown port, inconsistent), counted by reason. */
   unmatched: Record<string, number>;
+  /** Whole MessageRecords evicted by recordCap (delivered/dropped only). */
+  evictedRecords: number;
+  /** Correlations the model inferred instead of observing (counted by kind). */
+  inferred: Record<string, number>;
+  /** Facts currently held back because their context waits for another context's facts. */
+  waiting: number;
 }
 
 export interface ChannelModel {
@@ -178,7 +213,15 @@ export interface ChannelModel {
   readonly stats: ModelStats;
   /** The raw facts applied so far (bounded by factLogCap), for trace export. */
   factLog(): readonly Fact[];
-  /** The stable `portscope summary --json` view. */
+  /** A message by id (undefined once its whole record was evicted). */
+  message(id: string): MessageRecord | undefined;
+  /**
+   * Stops waiting for facts that have not arrived: every context held back (see
+   * correlationGraceMs) resumes, inferring what it waited for. Call it when a recording ends or
+   * the stream is idle. `summary()` settles first.
+   */
+  settle(): void;
+  /** The stable `portscope summary --json` view (settles first). */
   summary(): Summary;
 }
 

@@ -5,6 +5,6 @@ import { join } from 'node:path';
 export default function setup() {
   const dist = process.env.PORTSCOPE_DIST ?? 'dist';
   for (const f of ['chrome/manifest.json', 'firefox/manifest.json', 'portscope-injected.js'].map((p) => join(dist, p))) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run `npm run build` first`);
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
 }

@@ -1,0 +1,23 @@
+// Case 3: a 16 MB ArrayBuffer transferred to a worker and back. A transfer moves ownership and
+// copies nothing; a preview that copied or scanned the buffer would show up here at once.
+export default {
+  id: 'big-transfer',
+  title: '16 MB ArrayBuffer transfers',
+  async run(h) {
+    const trips = 50;
+    const runs = await h.interleave(async (mode) => {
+      const page = await h.pages.goto(mode, '/index.html');
+      return h.bestOf(h.repeats, () => page.evaluate(([t]) => globalThis.benchWorkloads.bigTransfer(16, t), [trips]), 'ms', 'lower');
+    });
+    return [
+      {
+        id: 'big-transfer',
+        metric: `16 MB ArrayBuffer, ${trips} round trips to a worker (${2 * trips} transfers), total`,
+        unit: 'ms',
+        better: 'lower',
+        values: h.field(runs, 'ms'),
+        targets: { idle: 1.03, recording: 1.05 },
+      },
+    ];
+  },
+};

@@ -1,0 +1,72 @@
+// Case 7: memory after 1,000,000 messages. Page heap after a forced GC, at three checkpoints
+// (before, after 250,000, after 1,000,000): growth between the last two must not scale with the
+// message count. The extension's service worker heap is read through its own CDP target.
+import { serviceWorkerSession } from '../chromium.mjs';
+
+const FIRST = 250_000;
+const TOTAL = 1_000_000;
+const CHUNK = 10_000;
+const MB = 1024 * 1024;
+
+async function heap(h, mode) {
+  return h.pages.withCdp(mode, async (cdp) => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  });
+}
+
+async function serviceWorkerHeap(h) {
+  const sw = await serviceWorkerSession(h.bench.browser);
+  try {
+    await sw.send('HeapProfiler.collectGarbage');
+    return (await sw.send('Runtime.getHeapUsage')).usedSize;
+  } finally {
+    await sw.detach();
+  }
+}
+
+export default {
+  id: 'memory',
+  title: 'Memory after 1,000,000 messages',
+  async run(h) {
+    const total = h.size(TOTAL);
+    const first = h.size(FIRST);
+    const runs = await h.interleave(async (mode) => {
+      const page = await h.pages.goto(mode, '/index.html');
+      const before = await heap(h, mode);
+      await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [first, CHUNK]);
+      const atFirst = await heap(h, mode);
+      await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [total - first, CHUNK]);
+      const atTotal = await heap(h, mode);
+      const sw = mode === 'native' ? null : await serviceWorkerHeap(h).catch((e) => ({ error: e.message }));
+      if (mode === 'recording') await h.pages.panel.reset();
+      return {
+        growth: (atTotal - before) / MB,
+        lateGrowth: (atTotal - atFirst) / MB,
+        heap: atTotal / MB,
+        serviceWorker: typeof sw === 'number' ? sw / MB : null,
+        serviceWorkerError: sw?.error,
+      };
+    }, { rounds: 1, warmup: false });
+    const errors = [...runs.idle, ...runs.recording].map((r) => r.serviceWorkerError).filter(Boolean);
+    return [
+      { id: 'memory-heap', metric: `page heap after ${total.toLocaleString('en')} messages (after GC)`, unit: 'MB', better: 'lower', values: h.field(runs, 'heap') },
+      { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth') },
+      {
+        id: 'memory-late-growth',
+        metric: `page heap growth, ${first.toLocaleString('en')} → ${total.toLocaleString('en')} messages (bounded: ≤ 1 MB)`,
+        unit: 'MB',
+        better: 'lower',
+        values: h.field(runs, 'lateGrowth'),
+        absolute: { max: 1 },
+      },
+      {
+        id: 'memory-service-worker',
+        metric: `extension service worker heap after ${total.toLocaleString('en')} messages${errors.length ? ` (not read: ${errors[0]})` : ''}`,
+        unit: 'MB',
+        better: 'lower',
+        values: { idle: runs.idle.map((r) => r.serviceWorker), recording: runs.recording.map((r) => r.serviceWorker) },
+      },
+    ];
+  },
+};

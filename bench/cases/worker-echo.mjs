@@ -1,0 +1,19 @@
+// Case 2: page → worker → page over a port transferred to the worker, one message in flight.
+export default {
+  id: 'worker-echo',
+  title: 'Worker echo round trip over a transferred port',
+  async run(h) {
+    const n = h.size(2_000);
+    const runs = await h.interleave(async (mode) => {
+      const page = await h.pages.goto(mode, '/index.html');
+      return h.bestOf(h.repeats, () => page.evaluate(([count]) => globalThis.benchWorkloads.workerEcho(count, 200), [n]), 'mean', 'lower');
+    });
+    const metric = (q) => `round trip ${q} (${n.toLocaleString('en')} round trips)`;
+    // p99 carries no target: on a shared 2-core machine it measures the neighbours.
+    return [
+      { id: 'worker-echo-mean', metric: `round trip mean (${n.toLocaleString('en')} round trips)`, unit: 'ms', better: 'lower', values: h.field(runs, 'mean'), targets: { idle: 1.03, recording: 1.1 } },
+      { id: 'worker-echo-p50', metric: metric('p50'), unit: 'ms', better: 'lower', values: h.field(runs, 'p50'), targets: { idle: 1.03, recording: 1.1 } },
+      { id: 'worker-echo-p99', metric: metric('p99'), unit: 'ms', better: 'lower', values: h.field(runs, 'p99') },
+    ];
+  },
+};

@@ -1,0 +1,100 @@
+// Debian's Chromium with the benchmark's build of the extension (the same launch as
+// tests/support/chromium.ts, re-created because an .mjs bench cannot import .ts).
+// Native runs use an incognito context of the same browser: extensions are off there unless
+// the user allows them, so native and instrumented share one binary, one set of flags, one
+// machine state.
+import { chromium } from 'playwright-core';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export class BenchSetupError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'BenchSetupError';
+  }
+}
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  // Hidden or occluded windows would have their timers throttled and skew the burst case.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export function chromiumPath() {
+  const tried = [process.env.PORTSCOPE_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].filter(Boolean);
+  const hit = tried.find((p) => existsSync(p));
+  if (!hit) throw new BenchSetupError(`Chromium not found (tried ${tried.join(', ')}); apt-get install -y chromium or set PORTSCOPE_CHROMIUM`);
+  return hit;
+}
+
+/** Copies the bench-only panel connection page into the bench's own build. */
+export function addPanelConnectionPage(distChrome) {
+  cpSync(resolve('bench/fixtures/extension'), join(distChrome, 'bench-panel'), { recursive: true });
+}
+
+export async function launchBenchChromium(distChrome) {
+  if (!existsSync(join(distChrome, 'manifest.json'))) throw new BenchSetupError(`${distChrome}/manifest.json is missing: the build failed`);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'portscope-bench-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...ARGS, `--disable-extensions-except=${distChrome}`, `--load-extension=${distChrome}`],
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(serviceWorker.url()).host;
+  const browser = context.browser();
+  const native = await browser.newContext();
+  return {
+    context,
+    native,
+    browser,
+    serviceWorker,
+    extensionId,
+    version: browser.version(),
+    async close() {
+      await native.close().catch(() => {});
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A CDP session on the extension's service worker. Playwright opens CDP sessions on pages only,
+ * so this goes through the browser session with a non-flat attach (messages wrapped in
+ * Target.sendMessageToTarget).
+ */
+export async function serviceWorkerSession(browser) {
+  const root = await browser.newBrowserCDPSession();
+  const { targetInfos } = await root.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'));
+  if (!target) throw new BenchSetupError('the extension service worker target is not running');
+  const { sessionId } = await root.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  const pending = new Map();
+  let next = 0;
+  root.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== sessionId) return;
+    const reply = JSON.parse(e.message);
+    const settle = pending.get(reply.id);
+    if (!settle) return;
+    pending.delete(reply.id);
+    settle(reply);
+  });
+  const send = (method, params = {}) =>
+    new Promise((ok, fail) => {
+      const id = ++next;
+      pending.set(id, (reply) => (reply.error ? fail(new Error(`${method}: ${reply.error.message}`)) : ok(reply.result)));
+      root.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(fail);
+    });
+  return { send, detach: () => root.detach().catch(() => {}) };
+}

@@ -1,0 +1,51 @@
+/**
+ * Drives Chromium with Playwright: the runtime bundle runs in every frame before page
+ * scripts (addInitScript) and hands its batches to the recorder through a binding the
+ * runtime deletes from the page as soon as it has captured it.
+ */
+import { chromium, type Page } from 'playwright-core';
+import { browserPath, CHROMIUM_ARGS } from './browsers.ts';
+import { PortscopeCliError } from './errors.ts';
+import type { Driver, DriverOptions } from './driver.ts';
+
+export async function driveChromium(opts: DriverOptions): Promise<Driver> {
+  const browser = await chromium.launch({ executablePath: browserPath('chromium'), headless: !opts.headed, args: CHROMIUM_ARGS }).catch((err: Error) => {
+    throw new PortscopeCliError(`Chromium did not start: ${firstLine(err.message)}`);
+  });
+  try {
+    const context = await browser.newContext();
+    // The tab opens on about:blank before any navigation: create it before instrumenting, so
+    // that empty document does not show up as a context in the recording.
+    const page = await context.newPage();
+    await context.exposeBinding('__portscopeEmit', (_source, json: unknown) => opts.onBatch(json));
+    if (opts.config) await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};` });
+    await context.addInitScript({ path: opts.runtimeBundle });
+    const crashed = watchCrash(page);
+    return {
+      browserVersion: `Chromium ${browser.version()}`,
+      crashed,
+      async open(url) {
+        await page.goto(url, { waitUntil: 'load', timeout: opts.loadTimeoutMs }).catch((err: Error) => {
+          throw new PortscopeCliError(`cannot load ${url}: ${firstLine(err.message).replace(/^page\.goto: /, '')}`);
+        });
+      },
+      close: () => browser.close().catch(() => {}),
+    };
+  } catch (err) {
+    await browser.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** Rejects with a PortscopeCliError when the page's renderer crashes; never resolves. */
+export function watchCrash(page: Page): Promise<never> {
+  const crashed = new Promise<never>((_, reject) => {
+    page.on('crash', () => reject(new PortscopeCliError(`the page crashed while recording (${page.url()})`)));
+  });
+  crashed.catch(() => {}); // observed by whoever races it; never an unhandled rejection
+  return crashed;
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}

@@ -1,0 +1,86 @@
+/** `portscope record <url> --out trace.json`: opens the page, records every frame for a while, writes the trace. */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { serializeTraceChunks, type Trace } from '../protocol/trace.ts';
+import { runtimeBundle } from './artefacts.ts';
+import type { BrowserName } from './browsers.ts';
+import { PortscopeCliError } from './errors.ts';
+import { Recording } from './recording.ts';
+
+export interface RecordOptions {
+  url: string;
+  out: string;
+  durationMs: number;
+  browser: BrowserName;
+  workers: boolean;
+  headed: boolean;
+  /** Writes a progress line (elapsed, facts so far) while recording; off in CI and when not a TTY. */
+  progress?: (line: string) => void;
+}
+
+export interface RecordResult {
+  trace: Trace;
+  recording: Recording;
+  line: string;
+}
+
+export async function record(opts: RecordOptions): Promise<RecordResult> {
+  checkUrl(opts.url);
+  const recording = new Recording();
+  const bundle = runtimeBundle();
+  // Loaded on demand: `summary` and `convert` should not pay for loading browser drivers.
+  const drive = opts.browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium.ts')).driveChromium;
+  const driver = await drive({
+    runtimeBundle: bundle,
+    config: opts.workers ? { captureStacks: false, inWorker: true } : undefined,
+    headed: opts.headed,
+    loadTimeoutMs: 30_000,
+    onBatch: (m) => recording.receive(m),
+  });
+  const started = Date.now();
+  const ticker = opts.progress && setInterval(() => {
+    opts.progress!(`recording ${((Date.now() - started) / 1000).toFixed(1)} s / ${(opts.durationMs / 1000).toFixed(1)} s · ${recording.factCount()} facts`);
+  }, 250);
+  try {
+    await Promise.race([driver.open(opts.url), driver.crashed]);
+    await Promise.race([new Promise((r) => setTimeout(r, opts.durationMs)), driver.crashed]);
+    await Promise.race([recording.settle(), driver.crashed]);
+  } finally {
+    if (ticker) clearInterval(ticker);
+    await driver.close();
+  }
+  const trace = recording.toTrace({ browser: driver.browserVersion, url: opts.url });
+  await writeTrace(trace, opts.out);
+  return { trace, recording, line: recordedLine(recording, opts.out) };
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PortscopeCliError(`not a URL: ${JSON.stringify(url)} (expected e.g. http://localhost:8080/)`);
+  }
+  if (!['http:', 'https:', 'file:'].includes(parsed.protocol)) throw new PortscopeCliError(`cannot record a ${parsed.protocol} URL: use http, https or file`);
+}
+
+export async function writeTrace(trace: Trace, path: string): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = once(out, 'error').then(([err]) => { throw new PortscopeCliError(`cannot write ${path}: ${(err as Error).message}`); });
+  failed.catch(() => {});
+  for (const chunk of serializeTraceChunks(trace)) {
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
+  }
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+}
+
+function recordedLine(recording: Recording, out: string): string {
+  const s = recording.model.summary();
+  const dropped = Object.values(recording.toTrace({ browser: '', url: '' }).meta.dropped).reduce((a, b) => a + b, 0);
+  return [
+    `recorded ${recording.factCount()} facts from ${s.contexts.length} contexts:`,
+    `${s.channels} channels, ${s.ports.length} ports, ${s.messages.posted} messages (${s.messages.queued} still queued),`,
+    `${s.diagnostics.length} diagnostics${dropped ? `, ${dropped} facts dropped` : ''} → ${out}`,
+  ].join(' ');
+}

@@ -1,0 +1,172 @@
+/**
+ * The relay's connection to the background: a long-lived runtime port. It says hello, re-sends
+ * what the background lacks, and hands batches over as they are sealed.
+ *
+ * Reconnection is lazy: after a disconnect (Chrome stopped the service worker, the page went
+ * into the back/forward cache) the relay connects again only when it has something to send or
+ * the background asks for a resync, with exponential backoff — so an idle tab never wakes the
+ * background and many frames never storm it.
+ */
+import type { Runtime } from 'webextension-polyfill';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
+import { CONTENT_PORT_NAME, type BackgroundToContent, type ContentToBackground } from '../protocol/messages.ts';
+import { ProtocolError, validateBackgroundToContent } from '../protocol/validate.ts';
+import type { Outbox } from './outbox.ts';
+
+export interface Identity {
+  relay: string;
+  url: () => string;
+  top: boolean;
+}
+
+export interface LinkHooks {
+  connect(name: string): Runtime.Port;
+  onConfig(config: RuntimeConfig): void;
+  /** The extension was reloaded or removed: this relay is orphaned for good. */
+  onOrphaned(): void;
+}
+
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 10_000;
+
+export class BackgroundLink {
+  private port: Runtime.Port | null = null;
+  private welcomed = false;
+  private session: string | null = null;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While prerendering or in the back/forward cache, the relay stays quiet. */
+  private paused = false;
+  private orphaned = false;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly identity: Identity,
+    private readonly hooks: LinkHooks,
+  ) {}
+
+  /** Something new may be ready: send it, connecting first when needed. */
+  pump(): void {
+    if (this.orphaned || this.paused) return;
+    if (!this.port) {
+      if (this.retryTimer === undefined) this.connect();
+      return;
+    }
+    if (!this.welcomed) return;
+    this.outbox.seal();
+    for (const batch of this.outbox.takeUnsent()) this.send(batch);
+  }
+
+  /** The background asked every relay of the tab to say hello (it restarted and is rebuilding). */
+  resync(): void {
+    if (!this.port) this.pump();
+  }
+
+  pause(): void {
+    this.paused = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.drop();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.failures = 0;
+    this.pump();
+  }
+
+  private connect(): void {
+    let port: Runtime.Port;
+    try {
+      port = this.hooks.connect(CONTENT_PORT_NAME);
+    } catch {
+      // runtime.connect throws once the extension context is invalidated.
+      this.orphaned = true;
+      this.hooks.onOrphaned();
+      return;
+    }
+    this.port = port;
+    this.welcomed = false;
+    port.onMessage.addListener((m: unknown) => this.receive(port, m));
+    port.onDisconnect.addListener(() => {
+      if (this.port !== port) return;
+      this.drop();
+      this.failures++;
+      if (this.outbox.hasUnacked) this.retryLater();
+    });
+    const o = this.outbox;
+    const hello: ContentToBackground = {
+      type: 'hello',
+      relay: this.identity.relay,
+      session: this.session,
+      url: this.identity.url(),
+      top: this.identity.top,
+      lastSeq: o.lastSeq,
+      firstRetained: o.firstRetained,
+    };
+    if (Object.keys(o.evicted).length) hello.evicted = o.evicted;
+    this.send(hello);
+  }
+
+  private drop(): void {
+    const port = this.port;
+    this.port = null;
+    this.welcomed = false;
+    try {
+      port?.disconnect();
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer !== undefined || this.paused) return;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.failures, 10));
+    // Jitter spreads the frames of many tabs apart after the background comes back.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, delay);
+  }
+
+  private send(message: ContentToBackground): void {
+    try {
+      this.port?.postMessage(message);
+    } catch {
+      // The port died under us; onDisconnect (or the next pump) reconnects.
+      this.drop();
+      this.retryLater();
+    }
+  }
+
+  private receive(port: Runtime.Port, raw: unknown): void {
+    if (port !== this.port) return;
+    let m: BackgroundToContent;
+    try {
+      m = validateBackgroundToContent(raw);
+    } catch (e) {
+      if (e instanceof ProtocolError) return;
+      throw e;
+    }
+    switch (m.type) {
+      case 'welcome':
+        this.welcomed = true;
+        this.failures = 0;
+        this.session = m.session;
+        this.outbox.resume(m.resumeAfter);
+        this.hooks.onConfig(m.config);
+        this.pump();
+        return;
+      case 'ack':
+        this.outbox.ack(m.seq);
+        return;
+      case 'config':
+        this.hooks.onConfig(m.config);
+        return;
+      case 'forget':
+        this.outbox.forget(m.seq);
+        return;
+    }
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The background's routing: relays (one per document per frame) send numbered batches; the
+ * router de-duplicates them per relay, keeps each tab's bounded log, and forwards to the panels
+ * subscribed to that tab — never to another tab's. Written against a minimal port interface so
+ * the routing is unit-tested in Node; extension/background.ts wires it to the browser.
+ */
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
+import { advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
+import type { Fact } from '../protocol/facts.ts';
+import { ProtocolError, validateContentToBackground, validatePanelToBackground } from '../protocol/validate.ts';
+import { TabLog, type Chunk } from './tab-log.ts';
+
+export interface PortLike {
+  name: string;
+  sender?: { tab?: { id?: number }; frameId?: number; url?: string; id?: string };
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+/** What survives a background restart (small; kept in storage.session). */
+export interface PersistedTab {
+  session: string | null;
+  url: string;
+  config: RuntimeConfig;
+  /** Per relay, batches up to this seq were cleared by the panel and must not come back on replay. */
+  cleared: Record<string, number>;
+}
+
+export interface RouterHooks {
+  /** The extension's own origin (`chrome-extension://<id>/`): only its pages may connect as panels. */
+  extensionOrigin: string;
+  /** Ask every relay of the tab to say hello (after a restart, idle relays have not reconnected). */
+  resync(tabId: number): void;
+  persist(tabId: number, state: PersistedTab | null): void;
+  /** Facts per tab. */
+  cap?: number;
+  /** Status messages per tab are sent at most this often. */
+  statusIntervalMs?: number;
+}
+
+interface RelayState {
+  relay: string;
+  session: string;
+  lastSeq: number;
+  port: PortLike | null;
+}
+
+interface PanelConn {
+  port: PortLike;
+  tabId: number | null;
+  cursor: Cursor;
+}
+
+interface TabState extends PersistedTab {
+  tabId: number;
+  relays: Map<string, RelayState>;
+  log: TabLog;
+  dropped: DropCounts;
+  rejected: number;
+  lastError?: string;
+  panels: Set<PanelConn>;
+  resynced: boolean;
+  statusTimer?: ReturnType<typeof setTimeout>;
+}
+
+function addCounts(into: DropCounts, from: DropCounts | undefined) {
+  if (!from) return;
+  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+}
+
+export class Router {
+  private readonly tabs = new Map<number, TabState>();
+  private arrival = 0;
+
+  constructor(private readonly hooks: RouterHooks) {}
+
+  /** Restores what a previous incarnation of the background persisted. */
+  hydrate(tabId: number, saved: PersistedTab): void {
+    const tab = this.tab(tabId);
+    tab.session = saved.session;
+    tab.url = saved.url;
+    tab.config = saved.config;
+    tab.cleared = { ...saved.cleared };
+  }
+
+  private tab(tabId: number): TabState {
+    let tab = this.tabs.get(tabId);
+    if (!tab) {
+      tab = {
+        tabId,
+        session: null,
+        url: '',
+        config: DEFAULT_RUNTIME_CONFIG,
+        cleared: {},
+        relays: new Map(),
+        log: new TabLog(this.hooks.cap),
+        dropped: {},
+        rejected: 0,
+        panels: new Set(),
+        resynced: false,
+      };
+      this.tabs.set(tabId, tab);
+    }
+    return tab;
+  }
+
+  private persist(tab: TabState) {
+    this.hooks.persist(tab.tabId, { session: tab.session, url: tab.url, config: tab.config, cleared: tab.cleared });
+  }
+
+  forgetTab(tabId: number): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return;
+    clearTimeout(tab.statusTimer);
+    this.tabs.delete(tabId);
+    this.hooks.persist(tabId, null);
+  }
+
+  // ── relays ────────────────────────────────────────────────────────────────
+
+  connectContent(port: PortLike): void {
+    const tabId = port.sender?.tab?.id;
+    if (typeof tabId !== 'number' || tabId < 0) {
+      port.disconnect();
+      return;
+    }
+    const frameId = port.sender?.frameId ?? 0;
+    let relay: RelayState | null = null;
+    port.onMessage.addListener((raw) => {
+      const tab = this.tab(tabId);
+      let m: ReturnType<typeof validateContentToBackground>;
+      try {
+        m = validateContentToBackground(raw);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.reject(tab, 1, e.message);
+        return;
+      }
+      if (m.type === 'hello') {
+        relay = this.hello(tab, port, frameId, m);
+        return;
+      }
+      if (!relay) {
+        this.reject(tab, 1, 'message: batch before hello');
+        return;
+      }
+      if (m.seq <= relay.lastSeq) {
+        // A replay of something already held: acknowledge again, keep nothing.
+        this.toContent(port, { type: 'ack', seq: m.seq });
+        return;
+      }
+      relay.lastSeq = m.seq;
+      this.toContent(port, { type: 'ack', seq: m.seq });
+      if (relay.session !== tab.session) return;
+      addCounts(tab.dropped, m.dropped);
+      if (m.rejected) this.reject(tab, m.rejected, m.error);
+      if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
+      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts });
+      this.scheduleStatus(tab);
+    });
+    port.onDisconnect.addListener(() => {
+      if (relay && relay.port === port) relay.port = null;
+    });
+  }
+
+  private hello(tab: TabState, port: PortLike, frameId: number, m: Extract<ReturnType<typeof validateContentToBackground>, { type: 'hello' }>): RelayState {
+    if (frameId === 0 && m.top) {
+      if (tab.session !== m.relay) this.startSession(tab, m.relay, m.url);
+      else if (tab.url !== m.url) {
+        tab.url = m.url;
+        this.persist(tab);
+      }
+    } else if (tab.session === null) {
+      // The background restarted and this subframe spoke before its top frame: adopt its session.
+      this.startSession(tab, m.session ?? m.relay, '');
+    }
+    const session = m.session ?? tab.session!;
+    let relay = tab.relays.get(m.relay);
+    if (!relay || relay.session !== session) {
+      relay = { relay: m.relay, session, lastSeq: tab.cleared[m.relay] ?? 0, port: null };
+      if (session === tab.session) tab.relays.set(m.relay, relay);
+      // A fresh background lacks whatever the relay evicted from its own log.
+      if (relay.lastSeq === 0 && m.firstRetained > 1 && session === tab.session) {
+        addCounts(tab.log.evicted, m.evicted);
+        this.scheduleStatus(tab);
+      }
+    }
+    // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
+    if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
+    relay.port = port;
+    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config });
+    return relay;
+  }
+
+  private startSession(tab: TabState, session: string, url: string) {
+    tab.session = session;
+    tab.url = url;
+    tab.log.clear();
+    tab.dropped = {};
+    tab.rejected = 0;
+    tab.lastError = undefined;
+    tab.cleared = {};
+    tab.relays.clear();
+    this.persist(tab);
+    this.toPanels(tab, { type: 'session', tabId: tab.tabId, session, url });
+    this.scheduleStatus(tab);
+  }
+
+  private deliver(tab: TabState, chunk: Chunk) {
+    tab.log.append(chunk);
+    for (const panel of tab.panels) this.offer(panel, tab, chunk);
+  }
+
+  private offer(panel: PanelConn, tab: TabState, chunk: Chunk) {
+    if (!advanceCursor(panel.cursor, chunk)) return;
+    this.toPanel(panel, { type: 'facts', tabId: tab.tabId, session: chunk.session, source: chunk.source, seq: chunk.seq, facts: chunk.facts });
+  }
+
+  private reject(tab: TabState, n: number, error: string | undefined) {
+    tab.rejected += n;
+    if (error) tab.lastError = error;
+    this.scheduleStatus(tab);
+  }
+
+  private toContent(port: PortLike, m: BackgroundToContent) {
+    try {
+      port.postMessage(m);
+    } catch {
+      // The relay went away; it says hello again when it comes back.
+    }
+  }
+
+  // ── panels ────────────────────────────────────────────────────────────────
+
+  connectPanel(port: PortLike): void {
+    if (!port.sender?.url?.startsWith(this.hooks.extensionOrigin)) {
+      port.disconnect();
+      return;
+    }
+    const conn: PanelConn = { port, tabId: null, cursor: {} };
+    port.onMessage.addListener((raw) => {
+      let m: ReturnType<typeof validatePanelToBackground>;
+      try {
+        m = validatePanelToBackground(raw);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        if (conn.tabId !== null) this.reject(this.tab(conn.tabId), 1, e.message);
+        return;
+      }
+      switch (m.type) {
+        case 'subscribe':
+          return this.subscribe(conn, m.tabId, m.cursor ?? {});
+        case 'clear':
+          return this.clearTab(this.tab(m.tabId));
+        case 'config':
+          if (conn.tabId !== null) this.configure(this.tab(conn.tabId), m.config);
+          return;
+      }
+    });
+    port.onDisconnect.addListener(() => {
+      if (conn.tabId !== null) this.tabs.get(conn.tabId)?.panels.delete(conn);
+    });
+  }
+
+  private subscribe(conn: PanelConn, tabId: number, cursor: Cursor) {
+    if (conn.tabId !== null) this.tabs.get(conn.tabId)?.panels.delete(conn);
+    const tab = this.tab(tabId);
+    conn.tabId = tabId;
+    conn.cursor = { ...cursor };
+    tab.panels.add(conn);
+    if (tab.session) this.toPanel(conn, { type: 'session', tabId, session: tab.session, url: tab.url });
+    for (const chunk of tab.log) this.offer(conn, tab, chunk);
+    this.toPanel(conn, this.status(tab));
+    if (!tab.resynced) {
+      tab.resynced = true;
+      this.hooks.resync(tabId);
+    }
+  }
+
+  private clearTab(tab: TabState) {
+    for (const relay of tab.relays.values()) {
+      tab.cleared[relay.relay] = relay.lastSeq;
+      if (relay.port) this.toContent(relay.port, { type: 'forget', seq: relay.lastSeq });
+    }
+    tab.log.clear();
+    tab.dropped = {};
+    tab.rejected = 0;
+    tab.lastError = undefined;
+    this.persist(tab);
+    this.toPanels(tab, { type: 'cleared', tabId: tab.tabId });
+    this.toPanels(tab, this.status(tab));
+  }
+
+  private configure(tab: TabState, config: RuntimeConfig) {
+    tab.config = config;
+    this.persist(tab);
+    for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, { type: 'config', config });
+  }
+
+  private status(tab: TabState): BackgroundToPanel {
+    const m: BackgroundToPanel = {
+      type: 'status',
+      tabId: tab.tabId,
+      dropped: { ...tab.dropped },
+      evicted: { ...tab.log.evicted },
+      buffered: tab.log.buffered,
+      rejected: tab.rejected,
+    };
+    if (tab.lastError) m.lastError = tab.lastError;
+    return m;
+  }
+
+  private scheduleStatus(tab: TabState) {
+    if (tab.statusTimer !== undefined || tab.panels.size === 0) return;
+    tab.statusTimer = setTimeout(() => {
+      tab.statusTimer = undefined;
+      this.toPanels(tab, this.status(tab));
+    }, this.hooks.statusIntervalMs ?? 200);
+  }
+
+  private toPanels(tab: TabState, m: BackgroundToPanel) {
+    for (const panel of tab.panels) this.toPanel(panel, m);
+  }
+
+  private toPanel(panel: PanelConn, m: BackgroundToPanel) {
+    try {
+      panel.port.postMessage(m);
+    } catch {
+      if (panel.tabId !== null) this.tabs.get(panel.tabId)?.panels.delete(panel);
+    }
+  }
+
+  // ── the debug hook (tests read it in the service worker) ──────────────────
+
+  debugFacts(tabId?: number): Fact[] {
+    const tabs = tabId === undefined ? [...this.tabs.values()] : [this.tabs.get(tabId)].filter((t): t is TabState => !!t);
+    const chunks = tabs.flatMap((t) => [...t.log]).sort((a, b) => a.arrival - b.arrival);
+    return chunks.flatMap((c) => c.facts);
+  }
+
+  debugClear(): void {
+    for (const tab of this.tabs.values()) this.clearTab(tab);
+  }
+
+  debugTabs(): { tabId: number; session: string | null; url: string }[] {
+    return [...this.tabs.values()].map((t) => ({ tabId: t.tabId, session: t.session, url: t.url }));
+  }
+
+  /** For status in tests and the debug hook. */
+  debugStatus(tabId: number): BackgroundToPanel | null {
+    const tab = this.tabs.get(tabId);
+    return tab ? this.status(tab) : null;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Page handlers on ports run through a wrapper that counts and times them for the event's
+ * `message-dispatched` record. The wrapper lets exceptions pass with try/finally, never
+ * catch-and-rethrow: a rethrow would move the reported location (window.onerror's filename,
+ * line, column) into the runtime. What was thrown is read afterwards from the `error` event
+ * the browser fires at the global when it reports the exception (see install.ts).
+ */
+import type { Fact } from '../protocol/facts.ts';
+import { describeThrown } from './errors.ts';
+import { apply, performanceNow } from './natives.ts';
+import { dispatchRecord } from './observe.ts';
+
+type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
+
+let awaitingError: Dispatched | undefined;
+
+/** Called with the `error` of an ErrorEvent reported at the global. */
+export function noteReportedError(error: unknown): void {
+  const fact = awaitingError;
+  if (fact === undefined) return;
+  awaitingError = undefined;
+  fact.threw = describeThrown(error);
+}
+
+/** A function to hand to the native in place of `listener` (a function or a handleEvent object). */
+export function wrapHandler(listener: object): (this: unknown, event: unknown) => unknown {
+  return function (this: unknown, event: unknown): unknown {
+    const fact = dispatchRecord(event);
+    const start = fact ? performanceNow() : 0;
+    let returned = false;
+    try {
+      let result: unknown;
+      if (typeof listener === 'function') result = apply(listener as () => unknown, this, arguments);
+      else {
+        // As natively: handleEvent is looked up at call time; a non-callable one is skipped.
+        const handleEvent = (listener as { handleEvent?: unknown }).handleEvent;
+        if (typeof handleEvent === 'function') result = apply(handleEvent as () => unknown, listener, arguments);
+      }
+      returned = true;
+      return result;
+    } finally {
+      if (fact) {
+        fact.handlers++;
+        fact.duration += performanceNow() - start;
+        if (!returned && fact.threw === undefined) {
+          fact.threw = { name: 'Error', message: '' };
+          awaitingError = fact;
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * install(global, sink, config): instruments one global (window, iframe, worker) and emits
+ * facts to `sink`. Must run before any page script of that global; natives.ts has already
+ * captured every built-in it relies on when this module graph evaluated.
+ */
+import type { Fact, FactSink } from '../protocol/facts.ts';
+import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
+import { patchCarriers } from './carriers.ts';
+import { contextKindOf, newContextId } from './context.ts';
+import { patchToString } from './disguise.ts';
+import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
+import { framePathOf } from './frames.ts';
+import { noteReportedError } from './handlers.ts';
+import { patchListeners } from './listeners.ts';
+import { apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted } from './natives.ts';
+import { patchMessageChannel, patchMessagePort } from './port.ts';
+import type { Runtime } from './runtime.ts';
+import { learnOwnScript } from './site.ts';
+
+export interface Installed {
+  ctx: string;
+  /** Replaces the config (e.g. when the relay sends one). */
+  configure(config: RuntimeConfig): void;
+  /** Hands every buffered fact to the sink now. */
+  flush(): void;
+}
+
+const installed = new WeakSet<object>();
+
+export class AlreadyInstalledError extends Error {
+  constructor() {
+    super('the Portscope runtime is already installed in this global');
+    this.name = 'AlreadyInstalledError';
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function install(global: any, sink: BatchSink | FactSink, config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG, options: Partial<EmitterOptions> = {}): Installed {
+  if (installed.has(global)) throw new AlreadyInstalledError();
+  installed.add(global);
+  learnOwnScript();
+  const ctx = newContextId();
+  const emitter = new Emitter(ctx, sink, options);
+  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global };
+  const kind = contextKindOf(global);
+  const isWindow = kind === 'window' || kind === 'iframe';
+  emitter.emit<Extract<Fact, { kind: 'context' }>>({
+    kind: 'context',
+    ctx,
+    contextKind: kind,
+    url: String(global.location?.href ?? ''),
+    origin: String(global.origin ?? ''),
+    framePath: isWindow ? framePathOf(global, global.top) : '',
+    observed: true,
+    userAgent: String(global.navigator?.userAgent ?? ''),
+  });
+
+  patchToString();
+  patchMessageChannel(rt);
+  patchMessagePort(rt);
+  if (global.EventTarget?.prototype) patchListeners(rt, global.EventTarget.prototype);
+  patchCarriers(rt, kind);
+
+  // Exceptions thrown by wrapped page handlers are reported here, synchronously, by the browser.
+  apply(nativeAddEventListener, global, [
+    'error',
+    (event: Event) => {
+      if (errorEventError && eventIsTrusted(event)) {
+        try {
+          noteReportedError(errorEventError(event));
+        } catch {
+          // Not an ErrorEvent (a resource load error seen in capture).
+        }
+      }
+    },
+    true,
+  ]);
+  if (isWindow && pageTransitionPersisted) {
+    apply(nativeAddEventListener, global, [
+      'pagehide',
+      (event: Event) => {
+        if (!eventIsTrusted(event) || pageTransitionPersisted!(event)) return;
+        emitter.emit({ kind: 'context-destroyed', ctx, reason: 'unload' });
+        emitter.flush();
+      },
+      true,
+    ]);
+  }
+
+  return {
+    ctx,
+    configure(next) {
+      rt.config = { captureStacks: !!next.captureStacks, inWorker: !!next.inWorker };
+    },
+    flush: () => emitter.flush(),
+  };
+}

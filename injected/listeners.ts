@@ -1,0 +1,109 @@
+/**
+ * EventTarget.prototype.addEventListener / removeEventListener. For anything but a known
+ * port they call the native at once (one WeakMap lookup). On a port, `message` and
+ * `messageerror` listeners are replaced by wrappers (handlers.ts), memoised per
+ * (listener, port, type, capture) so the native's duplicate check, removal, `once` and
+ * `signal` behave exactly as they would for the page's own function. Arguments are converted
+ * once, in WebIDL order, and the native receives already-converted stand-ins.
+ */
+import { portRecord } from './ids.ts';
+import { wrapHandler } from './handlers.ts';
+import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, nativeAddEventListener, nativeRemoveEventListener, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
+import { replaceValue } from './disguise.ts';
+import type { Runtime } from './runtime.ts';
+
+const memo = new NativeWeakMap<object, Map<string, object>>();
+
+const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
+
+function wrapperFor(listener: object, key: string, create: boolean): object | undefined {
+  let byKey = weakMapGet(memo, listener) as Map<string, object> | undefined;
+  if (byKey === undefined) {
+    if (!create) return undefined;
+    byKey = new NativeMap<string, object>();
+    weakMapSet(memo, listener, byKey);
+  }
+  let wrapper = mapGet(byKey, key) as object | undefined;
+  if (wrapper === undefined && create) {
+    wrapper = wrapHandler(listener);
+    mapSet(byKey, key, wrapper);
+  }
+  return wrapper;
+}
+
+/** The DOMString conversion of `type`, or undefined when the native must convert it (a Symbol throws). */
+function typeString(type: unknown): string | undefined {
+  if (typeof type === 'string') return type;
+  if (typeof type === 'symbol') return undefined;
+  return `${type as string}`;
+}
+
+/** Arguments for the native, with the same count the page passed. */
+function argsOf(count: number, a: unknown, b: unknown, c: unknown): unknown[] {
+  const args: unknown[] = [a, b, c];
+  args.length = count < 3 ? count : 3;
+  return args;
+}
+
+export function patchListeners(rt: Runtime, proto: object): void {
+  const add = {
+    addEventListener(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+      const record = portRecord(this);
+      if (record === undefined || arguments.length < 2) return apply(nativeAddEventListener, this, arguments);
+      const t = typeString(type);
+      if (t === undefined) return apply(nativeAddEventListener, this, arguments);
+      const count = arguments.length;
+      const observed = t === 'message' || t === 'messageerror';
+      if (!isObject(listener) || (!observed && t !== 'close')) return apply(nativeAddEventListener, this, argsOf(count, t, listener, options));
+      let capture = false;
+      let standIn = options;
+      if (count >= 3 && isObject(options)) {
+        // AddEventListenerOptions: inherited `capture` first, then once, passive, signal.
+        const o = options as Record<string, unknown>;
+        const dict = objectCreate(null) as Record<string, unknown>;
+        const c = o.capture;
+        if (c !== undefined) dict.capture = c;
+        const once = o.once;
+        if (once !== undefined) dict.once = once;
+        const passive = o.passive;
+        if (passive !== undefined) dict.passive = passive;
+        const signal = o.signal;
+        if (signal !== undefined) dict.signal = signal;
+        capture = !!c;
+        standIn = dict;
+      } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+      const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
+      const result = apply(nativeAddEventListener, this, argsOf(count, t, target, standIn));
+      rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+      return result;
+    },
+  }.addEventListener;
+
+  const remove = {
+    removeEventListener(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+      const record = portRecord(this);
+      if (record === undefined || arguments.length < 2) return apply(nativeRemoveEventListener, this, arguments);
+      const t = typeString(type);
+      if (t === undefined) return apply(nativeRemoveEventListener, this, arguments);
+      const count = arguments.length;
+      const observed = t === 'message' || t === 'messageerror';
+      if (!isObject(listener) || (!observed && t !== 'close')) return apply(nativeRemoveEventListener, this, argsOf(count, t, listener, options));
+      let capture = false;
+      let standIn = options;
+      if (count >= 3 && isObject(options)) {
+        const c = (options as Record<string, unknown>).capture;
+        const dict = objectCreate(null) as Record<string, unknown>;
+        if (c !== undefined) dict.capture = c;
+        capture = !!c;
+        standIn = dict;
+      } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+      const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
+      const result = apply(nativeRemoveEventListener, this, argsOf(count, t, target ?? listener, standIn));
+      rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+      return result;
+    },
+  }.removeEventListener;
+
+  replaceValue(proto, 'addEventListener', add);
+  replaceValue(proto, 'removeEventListener', remove);
+}

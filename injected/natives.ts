@@ -1,0 +1,171 @@
+/**
+ * Every built-in the runtime uses, captured when the bundle evaluates — before any page
+ * script — so a page that later patches prototypes (Array.prototype.push, JSON.stringify,
+ * Function.prototype.call, EventTarget.prototype.addEventListener...) can neither break the
+ * runtime nor see it work. After this module runs, the runtime never calls a method through
+ * a page-reachable prototype: it calls these captured functions with `apply`.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFn = (...args: any[]) => any;
+
+const R = Reflect;
+export const apply: (fn: AnyFn, self: unknown, args: ArrayLike<unknown>) => any = R.apply;
+export const construct: (ctor: AnyFn, args: ArrayLike<unknown>, newTarget?: AnyFn) => any = R.construct as never;
+export const getOwnPropertyDescriptor = R.getOwnPropertyDescriptor;
+export const defineProperty = R.defineProperty;
+export const ownKeys = R.ownKeys;
+export const getPrototypeOf = R.getPrototypeOf;
+
+/** `fn.call` without touching Function.prototype.call. Rest parameters build a fresh array without iterators. */
+function uncurry<F extends AnyFn>(fn: F): (self: unknown, ...args: Parameters<F>) => ReturnType<F> {
+  return (self, ...args) => apply(fn, self, args);
+}
+
+function getter(proto: object | undefined, key: PropertyKey): ((self: unknown) => any) | undefined {
+  if (proto === undefined || proto === null) return undefined;
+  const d = getOwnPropertyDescriptor(proto, key);
+  const get = d && d.get;
+  return get ? (self: unknown) => apply(get, self, []) : undefined;
+}
+
+const G: any = globalThis;
+
+export const NativeObject = Object;
+export const objectCreate = Object.create;
+export const objectFreeze = Object.freeze;
+export const isArray = Array.isArray;
+export const NativeWeakMap = WeakMap;
+export const NativeMap = Map;
+export const NativeError = Error;
+export const NativeTypeError = TypeError;
+export const NativeFinalizationRegistry: typeof FinalizationRegistry | undefined = G.FinalizationRegistry;
+export const jsonStringify = JSON.stringify;
+export const finalizationRegister = G.FinalizationRegistry ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void) : undefined;
+export const mathFloor = Math.floor;
+export const mathMin = Math.min;
+export const symbolIterator: typeof Symbol.iterator = Symbol.iterator;
+export const symbolToStringTag: typeof Symbol.toStringTag = Symbol.toStringTag;
+
+export const weakMapGet = uncurry(WeakMap.prototype.get) as (m: WeakMap<object, any>, k: unknown) => any;
+export const weakMapSet = uncurry(WeakMap.prototype.set) as (m: WeakMap<object, any>, k: object, v: unknown) => void;
+export const weakMapHas = uncurry(WeakMap.prototype.has) as (m: WeakMap<object, any>, k: unknown) => boolean;
+export const weakMapDelete = uncurry(WeakMap.prototype.delete) as (m: WeakMap<object, any>, k: unknown) => boolean;
+export const mapGet = uncurry(Map.prototype.get) as (m: Map<any, any>, k: unknown) => any;
+export const mapSet = uncurry(Map.prototype.set) as (m: Map<any, any>, k: unknown, v: unknown) => void;
+export const mapForEach = uncurry(Map.prototype.forEach) as (m: unknown, cb: (v: any, k: any) => void) => void;
+export const setForEach = uncurry(Set.prototype.forEach) as (s: unknown, cb: (v: any) => void) => void;
+export const mapSize = getter(Map.prototype, 'size')!;
+export const setSize = getter(Set.prototype, 'size')!;
+export const stringSlice = uncurry(String.prototype.slice) as (s: string, a: number, b?: number) => string;
+export const stringIndexOf = uncurry(String.prototype.indexOf) as (s: string, x: string) => number;
+export const stringSplit = uncurry(String.prototype.split) as unknown as (s: string, sep: string) => string[];
+export const charCodeAt = uncurry(String.prototype.charCodeAt) as (s: string, i: number) => number;
+export const numberToString = uncurry(Number.prototype.toString) as (n: number, radix?: number) => string;
+export const functionToString = Function.prototype.toString;
+export const dateGetTime = uncurry(Date.prototype.getTime) as (d: unknown) => number;
+export const numberValueOf = uncurry(Number.prototype.valueOf) as (x: unknown) => number;
+export const stringValueOf = uncurry(String.prototype.valueOf) as (x: unknown) => string;
+export const booleanValueOf = uncurry(Boolean.prototype.valueOf) as (x: unknown) => boolean;
+export const bigintValueOf = typeof BigInt === 'function' ? (uncurry(BigInt.prototype.valueOf) as (x: unknown) => bigint) : undefined;
+export const bigintToString = typeof BigInt === 'function' ? (uncurry(BigInt.prototype.toString) as (x: bigint) => string) : undefined;
+export const regexpSource = getter(RegExp.prototype, 'source')!;
+export const regexpFlagGetters: [string, (self: unknown) => boolean][] = [];
+for (const [flag, name] of [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreCase'], ['m', 'multiline'], ['s', 'dotAll'], ['u', 'unicode'], ['v', 'unicodeSets'], ['y', 'sticky']] as const) {
+  const g = getter(RegExp.prototype, name);
+  if (g) regexpFlagGetters[regexpFlagGetters.length] = [flag, g];
+}
+export const errorIsError: ((x: unknown) => boolean) | undefined = typeof (Error as any).isError === 'function' ? (Error as any).isError : undefined;
+
+export const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength')!;
+export const sharedArrayBufferByteLength = getter(G.SharedArrayBuffer?.prototype, 'byteLength');
+const TypedArrayProto = getPrototypeOf(Uint8Array.prototype) as object;
+export const typedArrayTag = getter(TypedArrayProto, symbolToStringTag)!;
+export const typedArrayLength = getter(TypedArrayProto, 'length')!;
+export const typedArrayByteLength = getter(TypedArrayProto, 'byteLength')!;
+export const dataViewByteLength = getter(DataView.prototype, 'byteLength')!;
+export const blobSize = getter(G.Blob?.prototype, 'size');
+export const blobType = getter(G.Blob?.prototype, 'type');
+export const fileName = getter(G.File?.prototype, 'name');
+export const urlHref = getter(G.URL?.prototype, 'href');
+
+export const performanceNow: () => number = (() => {
+  const perf = G.performance;
+  const now = perf && perf.now;
+  return now ? () => apply(now, perf, []) : () => 0;
+})();
+export const timeOrigin: number = G.performance ? G.performance.timeOrigin : 0;
+export const nativeSetTimeout: AnyFn = G.setTimeout;
+export const cryptoGetRandomValues: ((a: Uint8Array) => Uint8Array) | undefined = G.crypto ? (a) => apply(G.crypto.getRandomValues, G.crypto, [a]) : undefined;
+
+// --- DOM --------------------------------------------------------------------------------
+const ET = G.EventTarget?.prototype;
+export const nativeAddEventListener: AnyFn = ET.addEventListener;
+export const nativeRemoveEventListener: AnyFn = ET.removeEventListener;
+export const nativeDispatchEvent: AnyFn = ET.dispatchEvent;
+const ME = G.MessageEvent?.prototype;
+export const messageEventData = getter(ME, 'data')!;
+export const messageEventPorts = getter(ME, 'ports')!;
+export const messageEventSource = getter(ME, 'source')!;
+export const messageEventOrigin = getter(ME, 'origin')!;
+export const NativeMessageEvent: typeof MessageEvent | undefined = G.MessageEvent;
+export const eventType = getter(G.Event?.prototype, 'type')!;
+export const errorEventError = getter(G.ErrorEvent?.prototype, 'error');
+export const pageTransitionPersisted = getter(G.PageTransitionEvent?.prototype, 'persisted');
+
+/** `isTrusted` is [LegacyUnforgeable]: an own, non-configurable accessor on every event. */
+export function eventIsTrusted(event: object): boolean {
+  const d = getOwnPropertyDescriptor(event, 'isTrusted');
+  return !!(d && d.get && apply(d.get, event, []));
+}
+
+export const NativeMessageChannel: typeof MessageChannel | undefined = G.MessageChannel;
+const MP = G.MessagePort?.prototype;
+export const nativePortPostMessage: AnyFn = MP?.postMessage;
+export const nativePortStart: AnyFn = MP?.start;
+export const nativePortClose: AnyFn = MP?.close;
+export const messageChannelPort1 = getter(G.MessageChannel?.prototype, 'port1')!;
+export const messageChannelPort2 = getter(G.MessageChannel?.prototype, 'port2')!;
+const onmessageGet = getter(MP, 'onmessage');
+/** Brand check: the native `onmessage` getter throws on anything but a MessagePort. */
+export function isMessagePort(x: unknown): boolean {
+  if (!onmessageGet || (typeof x !== 'object' && typeof x !== 'function') || x === null) return false;
+  try {
+    onmessageGet(x);
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const sharedWorkerPort = getter(G.SharedWorker?.prototype, 'port');
+
+export function isArrayBuffer(x: unknown): boolean {
+  try {
+    arrayBufferByteLength(x);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const DE = G.DOMException?.prototype;
+export const domExceptionName = getter(DE, 'name');
+export const domExceptionMessage = getter(DE, 'message');
+
+/** byteLength of an ArrayBuffer, or undefined for anything else (no page code runs). */
+export function probeByteLength(x: unknown): number | undefined {
+  try {
+    return arrayBufferByteLength(x) as number;
+  } catch {
+    return undefined;
+  }
+}
+
+export const promiseThen = uncurry(Promise.prototype.then) as (p: unknown, ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => unknown;
+export const isPromise = (x: unknown): boolean => {
+  try {
+    // A brand check without side effects is not available; `then` on a real promise is harmless.
+    return typeof x === 'object' && x !== null && getPrototypeOf(x) === Promise.prototype;
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,115 @@
+/**
+ * First sight of a port: give it a local id and attach the runtime's own observers — one
+ * capture listener each for `message`, `messageerror` and `close`, added through the captured
+ * native addEventListener before any page listener. They read the event through captured
+ * MessageEvent getters (the same cached `data` and frozen `ports` the page gets) and never
+ * dispatch anything. In Chromium a listener does not keep a port alive or start its queue
+ * (a port lives while it is started and entangled), so they change nothing the page can see.
+ */
+import type { CarrierKind, Fact } from '../protocol/facts.ts';
+import { portRecord, newPortRecord, type PortRecord } from './ids.ts';
+import {
+  NativeFinalizationRegistry,
+  NativeWeakMap,
+  apply,
+  eventIsTrusted,
+  finalizationRegister,
+  isMessagePort,
+  messageEventData,
+  messageEventPorts,
+  nativeAddEventListener,
+  weakMapGet,
+  weakMapSet,
+} from './natives.ts';
+import { describe, fingerprint } from './preview.ts';
+import type { Runtime } from './runtime.ts';
+
+type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
+
+/** The `message-dispatched` record of each event being dispatched, for the wrapped page handlers. */
+const dispatching = new NativeWeakMap<object, Dispatched>();
+
+export function dispatchRecord(event: unknown): Dispatched | undefined {
+  return weakMapGet(dispatching, event);
+}
+
+let collected: FinalizationRegistry<number> | undefined;
+
+export function portIdOf(rt: Runtime): (x: object) => number | undefined {
+  return (x) => {
+    const r = portRecord(x);
+    return r ? r.id : isMessagePort(x) ? seePort(rt, x, 'other').id : undefined;
+  };
+}
+
+/** Ids and observers for a port object this context meets for the first time. */
+export function adoptPort(rt: Runtime, port: object, peer = 0): PortRecord {
+  const record = newPortRecord(port, peer);
+  const id = record.id;
+  apply(nativeAddEventListener, port, ['message', (event: Event) => onMessage(rt, record, event), true]);
+  apply(nativeAddEventListener, port, [
+    'messageerror',
+    (event: Event) => {
+      if (eventIsTrusted(event)) rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id });
+    },
+    true,
+  ]);
+  apply(nativeAddEventListener, port, [
+    'close',
+    (event: Event) => {
+      if (eventIsTrusted(event)) rt.emitter.emit({ kind: 'close-event', ctx: rt.ctx, port: id });
+    },
+    true,
+  ]);
+  if (NativeFinalizationRegistry && finalizationRegister) {
+    collected ??= new NativeFinalizationRegistry<number>((portId) => rt.emitter.emit({ kind: 'port-collected', ctx: rt.ctx, port: portId }));
+    finalizationRegister(collected, port, id);
+  }
+  return record;
+}
+
+/** A port that was not created nor received here (SharedWorker.port, another realm's port). */
+export function seePort(rt: Runtime, port: object, how: 'sharedworker' | 'other'): PortRecord {
+  const known = portRecord(port);
+  if (known) return known;
+  const record = how === 'sharedworker' ? adoptPort(rt, port) : newPortRecord(port);
+  rt.emitter.emit({ kind: 'port-seen', ctx: rt.ctx, port: record.id, how });
+  return record;
+}
+
+export interface Arrival {
+  carrier: CarrierKind;
+  viaPort?: number;
+  sourcePath?: string;
+  sourceOrigin?: string;
+  fingerprint: string;
+}
+
+/** Ports that arrived in `event.ports`: new objects here, entangled with a peer elsewhere. */
+export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arrival): number[] {
+  const ids: number[] = [];
+  const count = ports.length;
+  for (let i = 0; i < count; i++) {
+    const port = ports[i];
+    const record = portRecord(port) ?? adoptPort(rt, port);
+    // The received port object is shipped (it was transferred to get here): spec, "transfer-receiving steps".
+    ids[i] = record.id;
+    const fact: Extract<Fact, { kind: 'port-received' }> = { kind: 'port-received', ctx: rt.ctx, port: record.id, carrier: arrival.carrier, fingerprint: arrival.fingerprint, index: i, count } as never;
+    if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;
+    if (arrival.sourcePath !== undefined) fact.sourcePath = arrival.sourcePath;
+    if (arrival.sourceOrigin !== undefined) fact.sourceOrigin = arrival.sourceOrigin;
+    rt.emitter.emit(fact as never);
+  }
+  return ids;
+}
+
+function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
+  if (!eventIsTrusted(event)) return;
+  const data = messageEventData(event);
+  const ports = messageEventPorts(event) as readonly object[];
+  const print = fingerprint(data);
+  const ids = ports.length ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print }) : [];
+  const { preview } = describe(data, portIdOf(rt));
+  const fact = rt.emitter.emit<Dispatched>({ kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview, ports: ids, handlers: 0, duration: 0 });
+  if (fact) weakMapSet(dispatching, event, fact);
+}

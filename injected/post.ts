@@ -1,0 +1,74 @@
+/**
+ * The common path of every postMessage the runtime watches (ports and carriers): describe the
+ * transfer list before the call (a transferred ArrayBuffer is detached after it), call the
+ * native with stand-in arguments, report a thrown error as `clone-error` and rethrow the same
+ * object, and after success preview the message and mark transferred ports as shipped.
+ */
+import type { CallSite, CarrierKind, Preview, TransferItem } from '../protocol/facts.ts';
+import { describeThrown } from './errors.ts';
+import { portRecord, type PortRecord } from './ids.ts';
+import { apply, isMessagePort, probeByteLength } from './natives.ts';
+import { portIdOf, seePort } from './observe.ts';
+import { describe, fingerprint, safeTag } from './preview.ts';
+import type { Runtime } from './runtime.ts';
+import { callSite } from './site.ts';
+
+export interface Posted {
+  transfer: TransferItem[];
+  /** Records of the transferred ports, in transfer order. */
+  ports: PortRecord[];
+  preview: Preview;
+  bytes: number;
+  fingerprint: string;
+  site?: CallSite;
+}
+
+/**
+ * Calls `native` on `self` with `args`; `items` is the already-converted transfer list.
+ * Returns what was sent; throws what the native threw (after a `clone-error` fact).
+ */
+export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, self: unknown, args: unknown[], items: unknown[], carrier: CarrierKind, port: number): Posted {
+  const n = items.length;
+  const byteLengths: (number | undefined)[] = [];
+  const records: (PortRecord | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    const item = items[i];
+    records[i] = portRecord(item);
+    byteLengths[i] = records[i] === undefined ? probeByteLength(item) : undefined;
+  }
+  const site = rt.config.captureStacks ? callSite() : undefined;
+  try {
+    apply(native, self, args);
+  } catch (e) {
+    const { name, message } = describeThrown(e);
+    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
+    if (site) fact.site = site;
+    rt.emitter.emit(fact);
+    throw e;
+  }
+  const transfer: TransferItem[] = [];
+  const ports: PortRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const item = items[i] as object;
+    let record = records[i];
+    if (record === undefined && byteLengths[i] === undefined && isMessagePort(item)) record = seePort(rt, item, 'other');
+    if (record !== undefined) {
+      transfer[i] = { t: 'port', port: record.id };
+      ports[ports.length] = record;
+    } else if (byteLengths[i] !== undefined) transfer[i] = { t: 'arraybuffer', byteLength: byteLengths[i]! };
+    else transfer[i] = { t: 'other', tag: safeTag(item) };
+  }
+  const data = args[0];
+  const { preview, bytes } = describe(data, portIdOf(rt));
+  const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
+  if (site) posted.site = site;
+  return posted;
+}
+
+/** After the carrying message left: each transferred port object is now shipped. */
+export function shipPorts(rt: Runtime, ports: PortRecord[], carrier: CarrierKind, carrierId: number): void {
+  for (let i = 0; i < ports.length; i++) {
+    ports[i].shipped = true;
+    rt.emitter.emit({ kind: 'port-shipped', ctx: rt.ctx, port: ports[i].id, carrier, carrierId, index: i });
+  }
+}

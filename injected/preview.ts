@@ -1,0 +1,335 @@
+/**
+ * A bounded, JSON-safe picture of a message (protocol Preview), a byte estimate, and a
+ * fingerprint of its top-level shape. Called only after a successful structured clone (or on
+ * a freshly deserialized value), so the graph holds no Proxy; even so it reads only own
+ * data properties through descriptors and host internals through brand-checked natives:
+ * no page getter, toString or valueOf ever runs. Large binary data is described, never scanned.
+ */
+import type { Preview } from '../protocol/facts.ts';
+import { PREVIEW_BOUNDS } from '../protocol/facts.ts';
+import {
+  NativeMap,
+  arrayBufferByteLength,
+  bigintToString,
+  bigintValueOf,
+  blobSize,
+  blobType,
+  booleanValueOf,
+  charCodeAt,
+  dataViewByteLength,
+  dateGetTime,
+  errorIsError,
+  fileName,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  isArray,
+  mapForEach,
+  mapGet,
+  mapSet,
+  mapSize,
+  numberToString,
+  numberValueOf,
+  ownKeys,
+  regexpFlagGetters,
+  regexpSource,
+  setForEach,
+  setSize,
+  sharedArrayBufferByteLength,
+  stringSlice,
+  stringValueOf,
+  symbolToStringTag,
+  typedArrayByteLength,
+  typedArrayLength,
+  typedArrayTag,
+} from './natives.ts';
+
+/** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
+function probe<T>(read: ((x: unknown) => T) | undefined, x: unknown): T | undefined {
+  if (!read) return undefined;
+  try {
+    return read(x);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `Symbol.toStringTag` found as a data property on the prototype chain (no getters run). */
+export function safeTag(x: object): string {
+  let o: object | null = x;
+  for (let depth = 0; o !== null && depth < 16; depth++) {
+    const d = getOwnPropertyDescriptor(o, symbolToStringTag);
+    if (d) return 'value' in d && typeof d.value === 'string' ? d.value : 'Object';
+    o = getPrototypeOf(o);
+  }
+  return 'Object';
+}
+
+function numberPreview(v: number): Preview {
+  if (v !== v) return { t: 'number', v: 'NaN' };
+  if (v === Infinity) return { t: 'number', v: 'Infinity' };
+  if (v === -Infinity) return { t: 'number', v: '-Infinity' };
+  if (v === 0 && 1 / v < 0) return { t: 'number', v: '-0' };
+  return { t: 'number', v };
+}
+
+function stringPreview(s: string): Preview {
+  const max = PREVIEW_BOUNDS.stringLength;
+  return s.length > max ? { t: 'string', v: stringSlice(s, 0, max), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
+}
+
+/** A data property value found on `x` or its prototype chain (never a getter). */
+function dataValue(x: object, key: string): unknown {
+  let o: object | null = x;
+  for (let depth = 0; o !== null && depth < 16; depth++) {
+    const d = getOwnPropertyDescriptor(o, key);
+    if (d) return 'value' in d ? d.value : undefined;
+    o = getPrototypeOf(o);
+  }
+  return undefined;
+}
+
+class Walker {
+  nodes = 0;
+  bytes = 0;
+  truncated = false;
+  private seen = new NativeMap<object, string>();
+
+  constructor(private readonly portId: (x: object) => number | undefined) {}
+
+  value(v: unknown, depth: number, path: string): Preview {
+    this.nodes++;
+    switch (typeof v) {
+      case 'undefined':
+        this.bytes += 1;
+        return { t: 'undefined' };
+      case 'boolean':
+        this.bytes += 1;
+        return { t: 'boolean', v };
+      case 'number':
+        this.bytes += 8;
+        return numberPreview(v);
+      case 'bigint':
+        this.bytes += 8;
+        return { t: 'bigint', v: bigintToString ? bigintToString(v) : '' };
+      case 'string':
+        this.bytes += v.length;
+        return stringPreview(v);
+      case 'symbol':
+        return { t: 'symbol' };
+      case 'function':
+        return { t: 'function' };
+    }
+    if (v === null) {
+      this.bytes += 1;
+      return { t: 'null' };
+    }
+    const obj = v as object;
+    const prior = mapGet(this.seen, obj);
+    if (prior !== undefined) return { t: 'ref', path: prior };
+    mapSet(this.seen, obj, path);
+    return this.object(obj, depth, path);
+  }
+
+  private object(o: object, depth: number, path: string): Preview {
+    const port = this.portId(o);
+    if (port !== undefined) return { t: 'messageport', port };
+    const ab = probe(arrayBufferByteLength, o);
+    if (ab !== undefined) {
+      this.bytes += ab;
+      return { t: 'arraybuffer', byteLength: ab };
+    }
+    const sab = probe(sharedArrayBufferByteLength, o);
+    if (sab !== undefined) return { t: 'arraybuffer', byteLength: sab, shared: true };
+    const ctor = probe(typedArrayTag, o);
+    if (ctor !== undefined) {
+      const byteLength = typedArrayByteLength(o);
+      this.bytes += byteLength;
+      return { t: 'typedarray', ctor, length: typedArrayLength(o), byteLength };
+    }
+    const dv = probe(dataViewByteLength, o);
+    if (dv !== undefined) {
+      this.bytes += dv;
+      return { t: 'dataview', byteLength: dv };
+    }
+    const time = probe(dateGetTime, o);
+    if (time !== undefined) {
+      this.bytes += 8;
+      return { t: 'date', v: time };
+    }
+    const source = probe(regexpSource, o);
+    if (source !== undefined) {
+      let flags = '';
+      for (let i = 0; i < regexpFlagGetters.length; i++) if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
+      this.bytes += source.length;
+      return { t: 'regexp', source, flags };
+    }
+    const size = probe(blobSize, o);
+    if (size !== undefined) {
+      this.bytes += size;
+      const name = probe(fileName, o);
+      const p: Preview = { t: 'blob', size, type: blobType!(o) };
+      if (name !== undefined) p.name = name;
+      return p;
+    }
+    const boxed = this.boxed(o);
+    if (boxed) return boxed;
+    if (depth >= PREVIEW_BOUNDS.depth || this.nodes >= PREVIEW_BOUNDS.nodes) {
+      this.truncated = true;
+      return { t: 'more' };
+    }
+    const mapN = probe(mapSize, o);
+    if (mapN !== undefined) return this.map(o, mapN, depth, path);
+    const setN = probe(setSize, o);
+    if (setN !== undefined) return this.set(o, setN, depth, path);
+    if (isArray(o)) return this.array(o as unknown[], depth, path);
+    if (errorIsError ? errorIsError(o) : false) {
+      const name = dataValue(o, 'name');
+      const message = dataValue(o, 'message');
+      return { t: 'error', name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
+    }
+    const tag = safeTag(o);
+    if (tag !== 'Object') return { t: 'host', tag };
+    return this.plain(o, depth, path);
+  }
+
+  private boxed(o: object): Preview | undefined {
+    const n = probe(numberValueOf, o);
+    if (n !== undefined) return { t: 'boxed', inner: numberPreview(n) };
+    const s = probe(stringValueOf, o);
+    if (s !== undefined) return { t: 'boxed', inner: stringPreview(s) };
+    const b = probe(booleanValueOf, o);
+    if (b !== undefined) return { t: 'boxed', inner: { t: 'boolean', v: b } };
+    const big = probe(bigintValueOf, o);
+    if (big !== undefined) return { t: 'boxed', inner: { t: 'bigint', v: bigintToString ? bigintToString(big) : '' } };
+    return undefined;
+  }
+
+  private array(a: unknown[], depth: number, path: string): Preview {
+    const len = a.length;
+    const items: Preview[] = [];
+    const max = len < PREVIEW_BOUNDS.keys ? len : PREVIEW_BOUNDS.keys;
+    for (let i = 0; i < max; i++) {
+      const d = getOwnPropertyDescriptor(a, numberToString(i));
+      items[items.length] = !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, path + '[' + i + ']') : { t: 'getter' };
+    }
+    const p: Preview = { t: 'array', len, items };
+    if (max < len) {
+      p.truncated = true;
+      this.truncated = true;
+    }
+    return p;
+  }
+
+  private plain(o: object, depth: number, path: string): Preview {
+    const keys = ownKeys(o);
+    const entries: [string, Preview][] = [];
+    let count = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (typeof key !== 'string') continue;
+      const d = getOwnPropertyDescriptor(o, key);
+      if (!d || !d.enumerable) continue;
+      count++;
+      if (entries.length >= PREVIEW_BOUNDS.keys) continue;
+      this.bytes += key.length;
+      entries[entries.length] = [key, 'value' in d ? this.value(d.value, depth + 1, path + '.' + key) : { t: 'getter' }];
+    }
+    const p: Preview = { t: 'object', entries, keys: count };
+    if (entries.length < count) {
+      p.truncated = true;
+      this.truncated = true;
+    }
+    return p;
+  }
+
+  private map(m: object, size: number, depth: number, path: string): Preview {
+    const entries: [Preview, Preview][] = [];
+    mapForEach(m, (v, k) => {
+      if (entries.length < PREVIEW_BOUNDS.keys) entries[entries.length] = [this.value(k, depth + 1, path + '<key>'), this.value(v, depth + 1, path + '<value>')];
+    });
+    const p: Preview = { t: 'map', size, entries };
+    if (entries.length < size) p.truncated = true;
+    return p;
+  }
+
+  private set(s: object, size: number, depth: number, path: string): Preview {
+    const items: Preview[] = [];
+    setForEach(s, (v) => {
+      if (items.length < PREVIEW_BOUNDS.keys) items[items.length] = this.value(v, depth + 1, path + '<item>');
+    });
+    const p: Preview = { t: 'set', size, items };
+    if (items.length < size) p.truncated = true;
+    return p;
+  }
+}
+
+export interface Described {
+  preview: Preview;
+  bytes: number;
+}
+
+/** Preview and byte estimate (a lower bound when the preview was cut). */
+export function describe(value: unknown, portId: (x: object) => number | undefined = () => undefined): Described {
+  const w = new Walker(portId);
+  const preview = w.value(value, 0, '$');
+  return { preview, bytes: w.bytes };
+}
+
+/** FNV-1a over a short shape string; 8 hex digits. */
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= charCodeAt(s, i);
+    h = (h * 0x01000193) >>> 0;
+  }
+  return numberToString(h, 16);
+}
+
+/**
+ * Top-level shape only, computed identically on the sender's value (after the clone) and on
+ * the receiver's deserialized copy: type, enumerable own string key names, array length,
+ * string length and head, primitive values. Values behind keys are left out, because a getter
+ * on the sender becomes a data property on the receiver. Binary types contribute their type
+ * only: a transferred buffer is detached on the sender after the post.
+ */
+export function fingerprint(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return hash('s' + value.length + ':' + stringSlice(value, 0, 64));
+    case 'number':
+      return hash('n' + (value === 0 && 1 / value < 0 ? '-0' : numberToString(value)));
+    case 'boolean':
+      return hash(value ? 'T' : 'F');
+    case 'undefined':
+      return hash('u');
+    case 'bigint':
+      return hash('b' + (bigintToString ? bigintToString(value) : ''));
+    case 'symbol':
+    case 'function':
+      return hash(typeof value);
+  }
+  if (value === null) return hash('z');
+  const o = value as object;
+  if (isArray(o)) return hash('a' + (o as unknown[]).length);
+  if (probe(arrayBufferByteLength, o) !== undefined) return hash('ab');
+  const ctor = probe(typedArrayTag, o);
+  if (ctor !== undefined) return hash('ta' + ctor);
+  if (probe(mapSize, o) !== undefined) return hash('m' + mapSize(o));
+  if (probe(setSize, o) !== undefined) return hash('S' + setSize(o));
+  const time = probe(dateGetTime, o);
+  if (time !== undefined) return hash('d' + time);
+  const tag = safeTag(o);
+  if (tag !== 'Object') return hash('h' + tag);
+  const keys = ownKeys(o);
+  let shape = 'o';
+  let n = 0;
+  for (let i = 0; i < keys.length && n < 64; i++) {
+    const key = keys[i];
+    if (typeof key !== 'string') continue;
+    const d = getOwnPropertyDescriptor(o, key);
+    if (!d || !d.enumerable) continue;
+    shape += ',' + key;
+    n++;
+  }
+  return hash(shape);
+}

@@ -1,0 +1,11 @@
+/** What every part of the runtime shares within one global: its context id, emitter and config. */
+import type { RuntimeConfig } from '../protocol/handshake.ts';
+import type { Emitter } from './emitter.ts';
+
+export interface Runtime {
+  ctx: string;
+  emitter: Emitter;
+  config: RuntimeConfig;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  global: any;
+}

@@ -1,0 +1,48 @@
+/**
+ * A first-in first-out list with O(1) push and shift. `Array#shift` is O(n) in the worst case,
+ * and a port message queue can hold hundreds of thousands of messages (a port never started).
+ */
+export class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  at(index: number): T | undefined {
+    return this.items[this.head + index];
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    // Compact once the consumed prefix dominates, so memory follows the live size.
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  /** Removes every item (oldest first) and returns them. */
+  drain(): T[] {
+    const out = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return out;
+  }
+
+  toArray(): T[] {
+    return this.items.slice(this.head) as T[];
+  }
+}

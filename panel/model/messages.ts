@@ -1,0 +1,182 @@
+/**
+ * Posting and dispatching: the port message queue. Messages on one port arrive in the order
+ * they were sent, so the next dispatch at a port is the oldest message in its queue; the
+ * fingerprint confirms the pairing. A dispatch whose post has not arrived yet waits (see
+ * backlog.ts) unless the sender's context is one we never hear from.
+ */
+import type { Fact } from '../../protocol/facts.ts';
+import type { DropReason, MessageRecord, MessageState } from './types.ts';
+import type { ContextState, ModelState, PortState } from './state.ts';
+import { count, nextId } from './state.ts';
+import { keepMessage } from './eviction.ts';
+import { portFor, lookup, unobservedOrigin } from './entangle.ts';
+import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
+import { expectsFacts } from './contexts.ts';
+import { holdLost, holdUnobserved, receivePort, shipTransferList } from './shipping.ts';
+
+type Posted = Extract<Fact, { kind: 'port-posted' }>;
+type Dispatched = Extract<Fact, { kind: 'message-dispatched' }> | Extract<Fact, { kind: 'messageerror' }>;
+
+export function post(state: ModelState, ctx: ContextState, fact: Posted): void {
+  const binding = portFor(state, ctx, fact.port, fact.time);
+  const port = binding.port;
+  const peer = port.channelPeer;
+  port.used = true;
+  const message: MessageRecord = {
+    id: nextId(state, 'm'),
+    from: { port: port.node.id, context: ctx.node.id },
+    to: { port: peer.node.id, context: null },
+    postedAt: fact.time,
+    state: 'queued',
+    preview: fact.preview,
+    bytes: fact.bytes,
+    fingerprint: fact.fingerprint,
+    transfer: fact.transfer,
+    transferredPorts: [],
+    postObserved: true,
+  };
+  if (fact.site) message.site = fact.site;
+  port.node.posted++;
+  state.totals.posted++;
+  keepMessage(state, message);
+
+  let reason: DropReason | null = fact.outcome === 'sent' ? null : fact.outcome;
+  if (reason === null && !binding.live) reason = 'shipped';
+  if (reason === null && !port.entangled && !inFlightAtClose(port, fact.time)) reason = 'closed';
+
+  // Serializing with transfer ships the listed ports whatever happens to the message next.
+  const shipped = shipTransferList(state, ctx, fact.transfer, message.id, 'port', reason === null ? peer.node.context : null, fact.time);
+  message.transferredPorts = shipped.map((t) => t.port.node.id);
+
+  if (reason !== null) {
+    drop(state, message, port, reason);
+    for (const t of shipped) if (!t.alreadyReceived) holdLost(state, t.port);
+    if (reason === 'closed') postAfterClose(state, port, ctx.node.id, fact.time, fact.site);
+    else if (reason === 'shipped') postAfterTransfer(state, port, ctx.node.id, fact.time, fact.site);
+    else if (reason === 'doomed') doomedMessage(state, port, ctx.node.id, fact.time, fact.site);
+    return;
+  }
+  enqueue(state, peer, message, fact.time);
+  const fate = message.state as MessageState;
+  for (const t of shipped) {
+    if (t.alreadyReceived) continue;
+    if (fate === 'unobserved') holdUnobserved(state, t.port, peer.node.context, fact.time);
+    else if (fate === 'dropped') holdLost(state, t.port);
+  }
+}
+
+/** The peer closed after this message was posted: it was already on its way (it may still be dispatched). */
+function inFlightAtClose(port: PortState, time: number): boolean {
+  const peer = port.channelPeer;
+  return port.disentangledAt === null && peer.disentangledAt !== null && time <= peer.disentangledAt;
+}
+
+export function drop(state: ModelState, message: MessageRecord, sender: PortState, reason: DropReason): void {
+  message.state = 'dropped';
+  message.dropReason = reason;
+  sender.node.dropped++;
+  sender.node.droppedBy[reason] = (sender.node.droppedBy[reason] ?? 0) + 1;
+  state.totals.dropped++;
+}
+
+/** A message posted by `target`'s peer reaches `target`'s port message queue. */
+function enqueue(state: ModelState, target: PortState, message: MessageRecord, time: number): void {
+  if (target.unobservedHolder) {
+    message.state = 'unobserved';
+    state.totals.unobserved++;
+    return;
+  }
+  const holder = target.binding ? state.contexts.get(target.binding.ctx) : undefined;
+  if (holder?.node.destroyed && !state.queueWaiters.has(target)) {
+    drop(state, message, target.channelPeer, 'context-destroyed');
+    toDestroyedContext(state, target, holder.node.id, holder.node.destroyed.reason, time);
+    return;
+  }
+  target.queue.push(message);
+  queueDepth(state, target, time);
+  wake(state, target);
+}
+
+/** Contexts waiting for a message in this port's queue (or for its sender to go silent) resume. */
+export function wake(state: ModelState, port: PortState): void {
+  const waiters = state.queueWaiters.get(port);
+  if (!waiters) return;
+  state.queueWaiters.delete(port);
+  for (const ctx of waiters) state.ready.add(ctx);
+}
+
+/** Whether the sender of messages to `port` is somewhere whose facts will come. */
+export function senderReports(state: ModelState, port: PortState): boolean {
+  const sender = port.channelPeer;
+  if (sender.unobservedHolder) return false;
+  return expectsFacts(state, sender.node.context) || sender.inTransit !== null;
+}
+
+/** Returns false when the dispatch must wait for its post. */
+export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched, force: boolean): boolean {
+  const binding = portFor(state, ctx, fact.port, fact.time);
+  const port = binding.port;
+  let message = port.queue.peek();
+  if (message) port.queue.shift();
+  else if (!force && senderReports(state, port)) return false;
+  else message = inferPost(state, port, fact);
+
+  message.state = 'delivered';
+  message.dispatchedAt = fact.time;
+  message.to = { port: port.node.id, context: ctx.node.id };
+  port.node.delivered++;
+  state.totals.delivered++;
+  if (fact.kind === 'messageerror') {
+    message.messageerror = true;
+    return true;
+  }
+  if (message.postObserved && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  message.handlers = fact.handlers;
+  message.duration = fact.duration;
+  if (fact.threw) {
+    message.threw = fact.threw;
+    handlerThrew(state, port, ctx.node.id, fact.threw.name, fact.threw.message, fact.time);
+  }
+  if (fact.ports.length !== message.transferredPorts.length && message.postObserved) count(state.stats.unmatched, 'transfer-count-mismatch');
+  fact.ports.forEach((local, i) => {
+    if (lookup(state, ctx.node.id, local)) return;
+    const shipped = message.transferredPorts[i] ? state.ports.get(message.transferredPorts[i]) : undefined;
+    if (shipped) receivePort(state, ctx, local, shipped, fact.time, null);
+    else unobservedOrigin(state, ctx, local, port.channelPeer.node.context, fact.time);
+  });
+  return true;
+}
+
+/** Only the dispatch was seen: the post happened where we cannot see (or its fact never came). */
+function inferPost(state: ModelState, port: PortState, fact: Dispatched): MessageRecord {
+  const sender = port.channelPeer;
+  const message: MessageRecord = {
+    id: nextId(state, 'm'),
+    from: { port: sender.node.id, context: sender.node.context },
+    to: { port: port.node.id, context: null },
+    postedAt: fact.time,
+    state: 'queued',
+    bytes: 0,
+    fingerprint: fact.kind === 'messageerror' ? '' : fact.fingerprint,
+    transfer: [],
+    transferredPorts: [],
+    postObserved: false,
+  };
+  if (fact.kind === 'message-dispatched') message.preview = fact.preview;
+  sender.node.posted++;
+  state.totals.posted++;
+  count(state.stats.inferred, 'post');
+  keepMessage(state, message);
+  return message;
+}
+
+/** The context went away: what waited in its ports' queues will never be dispatched. */
+export function dropQueuesOf(state: ModelState, ctx: ContextState, reason: string, time: number): void {
+  for (const port of ctx.held) {
+    const lost = port.queue.drain();
+    for (const message of lost) {
+      drop(state, message, port.channelPeer, 'context-destroyed');
+      toDestroyedContext(state, port, ctx.node.id, reason, time);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * createModel: the channel model fed by facts (see types.ts for the public surface and
+ * backlog.ts for how facts of many contexts are put back in causal order).
+ */
+import type { Fact } from '../../protocol/facts.ts';
+import { FACT_KINDS } from '../../protocol/facts.ts';
+import type { ChannelModel, Diagnostic, ModelOptions, Summary } from './types.ts';
+import type { ContextState, ModelState, Wait } from './state.ts';
+import { count, createState, settingsFrom } from './state.ts';
+import { announce, referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
+import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.ts';
+import { dispatch, post } from './messages.ts';
+import { carrierPosted, carrierReceived, portReceived, portShipped } from './shipping.ts';
+import { channelCreated, cloneFailed, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
+import { renderedDiagnostics } from './diagnostics.ts';
+import { summarize } from './summary.ts';
+import { loggedFacts, logFact } from './factlog.ts';
+
+const KNOWN_KINDS = new Set<string>(FACT_KINDS);
+
+export function createModel(options?: ModelOptions): ChannelModel {
+  const settings = settingsFrom(options);
+  let state: ModelState = createState(settings);
+  let revision = 0;
+  let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
+
+  const apply = (ctx: ContextState, fact: Fact, force: boolean): Wait | null => {
+    const wait = applyFact(state, ctx, fact, force);
+    if (!wait) ctx.clock = Math.max(ctx.clock, fact.time);
+    return wait;
+  };
+
+  const model: ChannelModel = {
+    apply(facts) {
+      revision++;
+      for (const fact of facts) {
+        state.stats.facts++;
+        if (!wellFormed(fact)) {
+          count(state.stats.unmatched, 'malformed');
+          continue;
+        }
+        const ctx = fact.kind === 'context' ? announced(state, fact) : sourceContext(state, fact.ctx, fact.time);
+        if (fact.seq <= ctx.lastSeq) {
+          count(state.stats.unmatched, 'duplicate-seq');
+          continue;
+        }
+        ctx.lastSeq = fact.seq;
+        if (fact.time > state.clock) state.clock = fact.time;
+        logFact(state, fact);
+        ingest(state, ctx, fact, apply);
+        drainReady(state, apply);
+      }
+      afterBatch(state, apply);
+      state.stats.waiting = state.waitingFacts;
+    },
+    clear() {
+      state = createState(settings);
+      revision++;
+    },
+    get revision() {
+      return revision;
+    },
+    get contexts() {
+      return state.contextNodes;
+    },
+    get channels() {
+      return state.channels;
+    },
+    get ports() {
+      return state.portNodes;
+    },
+    get messages() {
+      return state.messages;
+    },
+    get carriers() {
+      return state.carriers;
+    },
+    get transfers() {
+      return state.transfers;
+    },
+    get stats() {
+      return state.stats;
+    },
+    diagnostics() {
+      if (cachedDiagnostics?.revision !== revision) cachedDiagnostics = { revision, list: renderedDiagnostics(state) };
+      return cachedDiagnostics.list;
+    },
+    factLog() {
+      return loggedFacts(state);
+    },
+    message(id) {
+      return state.messageById.get(id);
+    },
+    settle() {
+      if (state.waitingFacts === 0) return;
+      revision++;
+      settleAll(state, apply);
+      state.stats.waiting = state.waitingFacts;
+    },
+    summary(): Summary {
+      model.settle();
+      return summarize(state, model.diagnostics());
+    },
+  };
+  return model;
+}
+
+/** The model trusts validated facts (protocol/validate.ts) but must never crash on a bad one. */
+function wellFormed(fact: unknown): fact is Fact {
+  if (typeof fact !== 'object' || fact === null) return false;
+  const f = fact as Record<string, unknown>;
+  return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
+}
+
+function announced(state: ModelState, fact: Extract<Fact, { kind: 'context' }>): ContextState {
+  announce(state, fact);
+  return state.contexts.get(fact.ctx)!;
+}
+
+function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean): Wait | null {
+  try {
+    return applyKnown(state, ctx, fact, force);
+  } catch (error) {
+    // A fact inconsistent in a way we did not foresee must not take the panel down: count it.
+    count(state.stats.unmatched, `error:${fact.kind}`);
+    if (typeof process !== 'undefined' && process.env?.PORTSCOPE_MODEL_THROW) throw error;
+    return null;
+  }
+}
+
+function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boolean): Wait | null {
+  switch (fact.kind) {
+    case 'context':
+      return null; // applied on arrival (announced)
+    case 'context-destroyed':
+      contextDestroyed(state, ctx, fact.reason, fact.time);
+      return null;
+    case 'channel-created':
+      channelCreated(state, ctx, fact);
+      return null;
+    case 'port-seen':
+      portSeen(state, ctx, fact);
+      return null;
+    case 'port-posted':
+      post(state, ctx, fact);
+      return null;
+    case 'clone-error':
+      cloneFailed(state, ctx, fact);
+      return null;
+    case 'port-enabled':
+      portEnabled(state, ctx, fact);
+      return null;
+    case 'listener-added':
+    case 'listener-removed':
+      listener(state, ctx, fact);
+      return null;
+    case 'message-dispatched':
+    case 'messageerror': {
+      if (dispatch(state, ctx, fact, force)) return null;
+      return { on: 'queue', port: state.bindings.get(`${ctx.node.id}#${fact.port}`)!.port, since: fact.time };
+    }
+    case 'port-shipped':
+      portShipped(state, ctx, fact);
+      return null;
+    case 'port-received': {
+      if (portReceived(state, ctx, fact, force, () => lookahead(ctx))) return null;
+      if (fact.carrier === 'port' && fact.viaPort !== undefined) {
+        return { on: 'queue', port: state.bindings.get(`${ctx.node.id}#${fact.viaPort}`)!.port, since: fact.time };
+      }
+      return { on: 'sender', since: fact.time };
+    }
+    case 'port-closed':
+      portClosed(state, ctx, fact);
+      return null;
+    case 'close-event':
+      return null; // the peer's close/collect already disentangled it; nothing to change
+    case 'port-collected':
+      portCollected(state, ctx, fact);
+      return null;
+    case 'carrier-posted':
+      carrierPosted(state, ctx, fact);
+      return null;
+    case 'carrier-received':
+      carrierReceived(state, ctx, fact);
+      return null;
+    case 'worker-created':
+      workerCreated(state, fact);
+      return null;
+    case 'worker-terminated': {
+      const id = workerContext(state, ctx.node.id, String(fact.worker));
+      if (id) contextDestroyed(state, state.contexts.get(id) ?? referenceContext(state, id, { kind: 'worker', url: '', origin: '', framePath: '' }, false, fact.time), 'terminate', fact.time);
+      return null;
+    }
+    case 'facts-dropped':
+      for (const [kind, n] of Object.entries(fact.counts)) if (typeof n === 'number') count(state.stats.droppedFacts, kind, n);
+      return null;
+    case 'runtime-note':
+      return null;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The model's internal state: the public records (ContextNode, PortNode, MessageRecord...) plus
+ * what correlation needs (local bindings, queues, waiting contexts). One object, passed to the
+ * modules that each implement one part of the HTML Standard's channel messaging.
+ */
+import type { Fact } from '../../protocol/facts.ts';
+import type { CarrierRecord, ChannelNode, ContextNode, Diagnostic, MessageRecord, ModelOptions, ModelStats, PortNode, TransferEdge } from './types.ts';
+import { Fifo } from './fifo.ts';
+
+export interface Settings {
+  messageCap: number;
+  recordCap: number;
+  queueGrowingThreshold: number;
+  portLeakThreshold: number;
+  factLogCap: number;
+  correlationGraceMs: number;
+  backlogCap: number;
+}
+
+export function settingsFrom(options: ModelOptions = {}): Settings {
+  const messageCap = positive(options.messageCap, 100_000, 'messageCap');
+  return {
+    messageCap,
+    recordCap: positive(options.recordCap, messageCap * 2, 'recordCap'),
+    queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
+    portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
+    factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
+    correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
+    backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
+  };
+}
+
+export class ModelOptionError extends Error {
+  constructor(readonly option: string, value: unknown) {
+    super(`ModelOptions.${option} must be a positive integer, got ${String(value)}`);
+    this.name = 'ModelOptionError';
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new ModelOptionError(name, value);
+  return value;
+}
+
+/** One port object in one context (a transferred port is a new object, hence a new binding). */
+export interface Binding {
+  port: PortState;
+  ctx: string;
+  local: number;
+  /** False once this object was shipped away: its later facts concern a detached object. */
+  live: boolean;
+}
+
+export interface PortState {
+  node: PortNode;
+  /** The other port of the channel: the only port this one can ever be entangled with. */
+  channelPeer: PortState;
+  /** Entangled right now (the node's `entangled` mirrors it). */
+  entangled: boolean;
+  queue: Fifo<MessageRecord>;
+  /** The live object, or null while in transit, held by an unobserved context, or lost. */
+  binding: Binding | null;
+  /** Held by a context whose facts we will never see (or shipped in a dropped message). */
+  unobservedHolder: boolean;
+  /** When this port was closed or collected (it disentangled both ends then). */
+  disentangledAt: number | null;
+  /** Posted on, enabled, or given a listener by page code: not a leak candidate. */
+  used: boolean;
+  /** The edge of the transfer under way (shipped, not yet received). */
+  inTransit: TransferEdge | null;
+  /** The last transfer edge, to upgrade an inferred transfer once the sender's facts arrive. */
+  lastEdge: TransferEdge | null;
+  createdIn: string | null;
+}
+
+export interface ContextState {
+  node: ContextNode;
+  /** The runtime runs (or will run: a worker announced with childCtx) in this context. */
+  expectFacts: boolean;
+  /**
+   * A stand-in for a frame path no context has announced (yet): the real context may still
+   * announce itself, so its silence proves nothing until the grace period ends.
+   */
+  standIn: boolean;
+  lastSeq: number;
+  /** Time of the last fact applied from this context: it has reported up to here. */
+  clock: number;
+  /** Ports created here (channel-created/port-seen), for port-leak and inference; bounded. */
+  created: PortState[];
+  /** Ports whose live object is here. */
+  held: Set<PortState>;
+  /** The most recent SharedWorker constructed here, for linking `port-seen`. */
+  lastSharedWorker: string | null;
+  /** The last carrier message received here: tells where a port that came with it was sent from. */
+  lastCarrierReceived: { fingerprint: string; source: string | null } | null;
+  /** Facts held back while this context waits (the first one is the fact that waits). */
+  backlog: Fifo<Fact>;
+  waiting: Wait | null;
+}
+
+export type Wait =
+  /** A dispatch (or a port arriving in a dispatched message) needs the post from the peer. */
+  | { on: 'queue'; port: PortState; since: number }
+  /** A received port needs the sender's ship facts (or the sender's clock to pass, to infer). */
+  | { on: 'sender'; since: number };
+
+/** A carrier message with ports, waiting for its receiving side. */
+export interface CarrierEntry {
+  record: CarrierRecord;
+  key: string;
+  from: string;
+  to: string | null;
+  ports: (PortState | null)[];
+  bound: number;
+  claimedBy: string | null;
+  ctx: string;
+  carrierId: number;
+}
+
+export interface ModelState {
+  settings: Settings;
+  contexts: Map<string, ContextState>;
+  contextNodes: Map<string, ContextNode>;
+  channels: Map<string, ChannelNode>;
+  ports: Map<string, PortState>;
+  portNodes: Map<string, PortNode>;
+  bindings: Map<string, Binding>;
+  /** framePath → the latest context announced with it. */
+  byFramePath: Map<string, string>;
+  /** `${ownerCtx}#${worker}` → the worker's context id. */
+  workers: Map<string, string>;
+  messages: MessageRecord[];
+  messageById: Map<string, MessageRecord>;
+  /** Messages whose body (preview, site) is still kept, oldest first. */
+  bodies: Fifo<MessageRecord>;
+  carriers: CarrierRecord[];
+  carrierById: Map<string, CarrierRecord>;
+  /** Carrier messages awaiting their receipt, by `${carrier}|${fingerprint}`. */
+  unreceived: Map<string, CarrierEntry[]>;
+  unreceivedCount: number;
+  /** `${ctx}#${carrierId}` → entry, so port-shipped can find its carrier message. */
+  carrierByLocal: Map<string, CarrierEntry>;
+  transfers: TransferEdge[];
+  stats: ModelStats;
+  totals: { posted: number; delivered: number; dropped: number; unobserved: number; carriers: number };
+  ids: { c: number; p: number; m: number; k: number; t: number; d: number };
+  /** The latest fact time seen from any context. */
+  clock: number;
+  /** Facts held back in all backlogs. */
+  waitingFacts: number;
+  /** The fact log for trace export: the most recent facts, plus context announcements pinned. */
+  factLog: { recent: Fifo<Fact>; pinned: Fact[] };
+  /** Contexts that can resume now. */
+  ready: Set<ContextState>;
+  /** Contexts waiting on a port's queue, by port. */
+  queueWaiters: Map<PortState, Set<ContextState>>;
+  /** Contexts waiting for a sender's facts. */
+  senderWaiters: Set<ContextState>;
+  /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
+  diagnostics: Map<string, DiagnosticEntry>;
+}
+
+export interface DiagnosticEntry {
+  diagnostic: Diagnostic;
+  /** Builds the message and hint from current counts (only when diagnostics are read). */
+  render: (entry: DiagnosticEntry) => { message: string; hint: string };
+  /** Numbers the message shows (occurrences, depth, names...). */
+  detail: Record<string, string | number>;
+  /** False while a condition-based diagnostic (e.g. port-never-started) does not hold. */
+  active: boolean;
+}
+
+export function createState(settings: Settings): ModelState {
+  return {
+    settings,
+    contexts: new Map(),
+    contextNodes: new Map(),
+    channels: new Map(),
+    ports: new Map(),
+    portNodes: new Map(),
+    bindings: new Map(),
+    byFramePath: new Map(),
+    workers: new Map(),
+    messages: [],
+    messageById: new Map(),
+    bodies: new Fifo(),
+    carriers: [],
+    carrierById: new Map(),
+    unreceived: new Map(),
+    unreceivedCount: 0,
+    carrierByLocal: new Map(),
+    transfers: [],
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: {}, unmatched: {}, evictedRecords: 0, inferred: {}, waiting: 0 },
+    totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
+    ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
+    clock: -Infinity,
+    waitingFacts: 0,
+    factLog: { recent: new Fifo(), pinned: [] },
+    ready: new Set(),
+    queueWaiters: new Map(),
+    senderWaiters: new Set(),
+    diagnostics: new Map(),
+  };
+}
+
+export function nextId(state: ModelState, kind: keyof ModelState['ids']): string {
+  return `${kind}${++state.ids[kind]}`;
+}
+
+export function count(record: Record<string, number>, key: string, by = 1): void {
+  record[key] = (record[key] ?? 0) + by;
+}
+
+export function bindingKey(ctx: string, local: number): string {
+  return `${ctx}#${local}`;
+}

@@ -1,0 +1,38 @@
+/** The stable `portscope summary --json` view of the model (protocol/summary.ts). */
+import type { Summary } from '../../protocol/summary.ts';
+import type { Diagnostic } from './types.ts';
+import type { ModelState } from './state.ts';
+
+export function summarize(state: ModelState, diagnostics: readonly Diagnostic[]): Summary {
+  let queued = 0;
+  const ports: Summary['ports'] = [];
+  for (const port of state.ports.values()) {
+    const node = port.node;
+    queued += port.queue.size;
+    ports.push({
+      id: node.id,
+      channel: node.channel,
+      context: node.context,
+      enabled: node.enabled,
+      shipped: node.shipped,
+      closed: node.closed,
+      queued: port.queue.size,
+      posted: node.posted,
+      delivered: node.delivered,
+      dropped: node.dropped,
+    });
+  }
+  const transfers: Summary['transfers'] = [];
+  for (const edge of state.transfers) {
+    if (edge.kind === 'port' && edge.port && edge.to !== null && edge.to !== edge.from) transfers.push({ port: edge.port, from: edge.from, to: edge.to });
+  }
+  return {
+    contexts: [...state.contextNodes.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
+    channels: state.channels.size,
+    ports,
+    messages: { posted: state.totals.posted, delivered: state.totals.delivered, queued, dropped: state.totals.dropped },
+    carriers: state.totals.carriers,
+    transfers,
+    diagnostics: diagnostics.map((d) => ({ code: d.code, port: d.port, context: d.context, message: d.message })),
+  };
+}

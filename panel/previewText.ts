@@ -1,0 +1,114 @@
+/**
+ * A one-line, plain-text rendering of a Preview for table cells and text search.
+ * The result is only ever used as text (React text nodes), never as markup.
+ */
+import type { Preview } from '../protocol/facts.ts';
+
+/** Past this many characters a one-line preview stops growing (table cells are narrow). */
+const LINE_BUDGET = 160;
+
+export function previewText(p: Preview | undefined, budget = LINE_BUDGET): string {
+  if (!p) return '(body evicted)';
+  const out: string[] = [];
+  let used = 0;
+  const put = (s: string) => {
+    if (used >= budget) return;
+    out.push(s);
+    used += s.length;
+  };
+  write(p, put, () => used >= budget, 0);
+  const s = out.join('');
+  return s.length > budget ? `${s.slice(0, budget - 1)}…` : s;
+}
+
+type Put = (s: string) => void;
+
+function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
+  switch (p.t) {
+    case 'undefined':
+    case 'null':
+      return put(p.t);
+    case 'boolean':
+      return put(String(p.v));
+    case 'number':
+      return put(String(p.v));
+    case 'bigint':
+      return put(`${p.v}n`);
+    case 'string':
+      return put(p.truncated ? `${JSON.stringify(p.v)}…(${p.len} chars)` : JSON.stringify(p.v));
+    case 'array': {
+      put(`Array(${p.len}) [`);
+      p.items.forEach((item, i) => {
+        if (full()) return;
+        if (i) put(', ');
+        write(item, put, full, depth + 1);
+      });
+      if (p.truncated || p.items.length < p.len) put(', …');
+      return put(']');
+    }
+    case 'object': {
+      put('{');
+      p.entries.forEach(([k, v], i) => {
+        if (full()) return;
+        put(i ? `, ${k}: ` : `${k}: `);
+        write(v, put, full, depth + 1);
+      });
+      if (p.truncated || p.entries.length < p.keys) put(', …');
+      return put('}');
+    }
+    case 'map': {
+      put(`Map(${p.size}) {`);
+      p.entries.forEach(([k, v], i) => {
+        if (full()) return;
+        if (i) put(', ');
+        write(k, put, full, depth + 1);
+        put(' => ');
+        write(v, put, full, depth + 1);
+      });
+      if (p.truncated || p.entries.length < p.size) put(', …');
+      return put('}');
+    }
+    case 'set': {
+      put(`Set(${p.size}) {`);
+      p.items.forEach((v, i) => {
+        if (full()) return;
+        if (i) put(', ');
+        write(v, put, full, depth + 1);
+      });
+      if (p.truncated || p.items.length < p.size) put(', …');
+      return put('}');
+    }
+    case 'date':
+      return put(Number.isFinite(p.v) ? `Date(${new Date(p.v).toISOString()})` : 'Date(Invalid)');
+    case 'regexp':
+      return put(`/${p.source}/${p.flags}`);
+    case 'arraybuffer':
+      return put(`${p.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'}(${p.byteLength})`);
+    case 'typedarray':
+      return put(`${p.ctor}(${p.length})`);
+    case 'dataview':
+      return put(`DataView(${p.byteLength})`);
+    case 'blob':
+      return put(p.name !== undefined ? `File(${JSON.stringify(p.name)}, ${p.size} B${p.type ? `, ${p.type}` : ''})` : `Blob(${p.size} B${p.type ? `, ${p.type}` : ''})`);
+    case 'error':
+      return put(`${p.name}: ${p.message}`);
+    case 'boxed':
+      put('Boxed(');
+      write(p.inner, put, full, depth + 1);
+      return put(')');
+    case 'messageport':
+      return put('MessagePort');
+    case 'getter':
+      return put('(getter)');
+    case 'host':
+      return put(p.tag);
+    case 'more':
+      return put('…');
+    case 'ref':
+      return put(`[ref ${p.path}]`);
+    case 'function':
+      return put('ƒ');
+    case 'symbol':
+      return put('Symbol');
+  }
+}

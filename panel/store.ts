@@ -1,0 +1,257 @@
+/**
+ * The panel's state: a framework-free zustand store (vanilla) around one ChannelModel.
+ * The model is mutable and large, so the store does not copy it: it publishes the model's
+ * `revision` and the UI derives what it draws (rows, lanes) from the model on demand.
+ * Facts are applied as they arrive; listeners hear about it at most once per `flushEvery`.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Fact } from '../protocol/facts.ts';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
+import type { ChannelModel, CreateModel } from './model/types.ts';
+import { FilterSyntaxError, parseQuery, type Term } from './query.ts';
+import type { Sort, SortKey } from './messageRows.ts';
+import { EMPTY_RELAY_STATUS, type Connection, type RelayStatus, type SourceCommand } from './source/types.ts';
+
+export type View = 'channels' | 'messages' | 'timeline' | 'diagnostics';
+
+export interface PanelSettings extends RuntimeConfig {
+  /** Message bodies the model keeps (ModelOptions.messageCap). */
+  messageCap: number;
+  /** Raw facts kept for export (ModelOptions.factLogCap). */
+  factLogCap: number;
+}
+
+export const DEFAULT_SETTINGS: PanelSettings = { messageCap: 100_000, factLogCap: 1_000_000, captureStacks: false, inWorker: false };
+
+/** Bounds the settings dialog accepts; outside them the value is refused with a message. */
+export const SETTING_BOUNDS = { messageCap: [1_000, 2_000_000], factLogCap: [10_000, 5_000_000] } as const;
+
+export class SettingsError extends Error {
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'SettingsError';
+  }
+}
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface PanelState {
+  model: ChannelModel;
+  revision: number;
+  recording: boolean;
+  /** Facts that arrived while recording was off and were therefore not recorded. */
+  notRecorded: number;
+  preserveLog: boolean;
+  filterText: string;
+  terms: Term[];
+  filterError: string | null;
+  sort: Sort;
+  view: View;
+  selectedMessage: string | null;
+  selectedPort: string | null;
+  connection: Connection;
+  reconnectAttempt: number;
+  instrumented: boolean | null;
+  pageUrl: string | null;
+  sessions: number;
+  relay: RelayStatus;
+  settings: PanelSettings;
+  notice: Notice | null;
+  /** The file or URL of an imported trace, shown in the toolbar. */
+  traceName: string | null;
+
+  ingest(facts: readonly Fact[]): void;
+  newSession(url: string | null): void;
+  setPageUrl(url: string): void;
+  setRecording(on: boolean): void;
+  clear(): void;
+  setPreserveLog(on: boolean): void;
+  setFilter(text: string): void;
+  setSort(key: SortKey): void;
+  setView(view: View): void;
+  selectMessage(id: string | null): void;
+  selectPort(id: string | null): void;
+  setConnection(state: Connection, attempt?: number): void;
+  setRelayStatus(status: RelayStatus): void;
+  setInstrumented(on: boolean): void;
+  setSettings(next: Partial<PanelSettings>): void;
+  /** Replaces everything with the facts of a trace. */
+  loadTrace(facts: readonly Fact[], name: string): void;
+  notify(notice: Notice | null): void;
+  /** Publishes pending model changes now (tests, benchmarks). */
+  flush(): void;
+}
+
+export interface PanelStoreOptions {
+  createModel: CreateModel;
+  /** Where commands for the background go (nothing in the standalone viewer). */
+  send?: (command: SourceCommand) => void;
+  settings?: Partial<PanelSettings>;
+  /** Milliseconds between UI updates while facts stream in; 0 publishes synchronously. */
+  flushEvery?: number;
+  /**
+   * Milliseconds of silence after which the model stops waiting for facts that may never
+   * come (a context that is not observed) and infers instead (ChannelModel.settle); 0: never.
+   */
+  settleAfter?: number;
+}
+
+export type PanelStore = StoreApi<PanelState>;
+
+function checkSettings(s: PanelSettings): void {
+  for (const field of ['messageCap', 'factLogCap'] as const) {
+    const [lo, hi] = SETTING_BOUNDS[field];
+    const v = s[field];
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new SettingsError(field, `expected an integer from ${lo} to ${hi}, got ${String(v)}`);
+  }
+}
+
+export function createPanelStore(options: PanelStoreOptions): PanelStore {
+  const send = options.send ?? (() => {});
+  const flushEvery = options.flushEvery ?? 100;
+  const initial = { ...DEFAULT_SETTINGS, ...options.settings };
+  checkSettings(initial);
+  const modelFor = (s: PanelSettings) => options.createModel({ messageCap: s.messageCap, factLogCap: s.factLogCap });
+  const settleAfter = options.settleAfter ?? 3000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+
+  return createStore<PanelState>()((set, get) => {
+    const publish = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      set({ revision: get().model.revision });
+    };
+    const schedule = () => {
+      if (flushEvery === 0) publish();
+      else if (timer === undefined) timer = setTimeout(publish, flushEvery);
+      if (settleAfter > 0) {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          get().model.settle();
+          publish();
+        }, settleAfter);
+      }
+    };
+    const resetModel = () => {
+      get().model.clear();
+      publish();
+      set({ selectedMessage: null, selectedPort: null, notRecorded: 0 });
+    };
+
+    return {
+      model: modelFor(initial),
+      revision: 0,
+      recording: true,
+      notRecorded: 0,
+      preserveLog: false,
+      filterText: '',
+      terms: [],
+      filterError: null,
+      sort: { key: 'time', dir: 'asc' },
+      view: 'channels',
+      selectedMessage: null,
+      selectedPort: null,
+      connection: 'connecting',
+      reconnectAttempt: 0,
+      instrumented: null,
+      pageUrl: null,
+      sessions: 0,
+      relay: EMPTY_RELAY_STATUS,
+      settings: initial,
+      notice: null,
+      traceName: null,
+
+      ingest(facts) {
+        if (facts.length === 0) return;
+        if (!get().recording) {
+          set({ notRecorded: get().notRecorded + facts.length });
+          return;
+        }
+        get().model.apply(facts);
+        if (get().instrumented !== true) set({ instrumented: true });
+        schedule();
+      },
+      newSession(url) {
+        set({ pageUrl: url ?? get().pageUrl, sessions: get().sessions + 1 });
+        if (!get().preserveLog) resetModel();
+      },
+      setPageUrl(url) {
+        set({ pageUrl: url });
+      },
+      setRecording(on) {
+        // The count belongs to one pause: it starts at zero and goes when recording resumes.
+        set({ recording: on, notRecorded: 0 });
+      },
+      clear() {
+        resetModel();
+        send({ type: 'clear' });
+      },
+      setPreserveLog(on) {
+        set({ preserveLog: on });
+      },
+      setFilter(text) {
+        try {
+          set({ filterText: text, terms: parseQuery(text), filterError: null });
+        } catch (e) {
+          if (!(e instanceof FilterSyntaxError)) throw e;
+          // Keep the last valid terms so the table does not flash empty while typing.
+          set({ filterText: text, filterError: e.message });
+        }
+      },
+      setSort(key) {
+        const { sort } = get();
+        set({ sort: sort.key === key ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
+      },
+      setView(view) {
+        set({ view });
+      },
+      selectMessage(id) {
+        set({ selectedMessage: id });
+      },
+      selectPort(id) {
+        set({ selectedPort: id });
+      },
+      setConnection(state, attempt = 0) {
+        set({ connection: state, reconnectAttempt: attempt });
+      },
+      setRelayStatus(relay) {
+        set({ relay });
+      },
+      setInstrumented(on) {
+        set({ instrumented: on });
+      },
+      setSettings(next) {
+        const prev = get().settings;
+        const settings = { ...prev, ...next };
+        checkSettings(settings);
+        set({ settings });
+        if (settings.messageCap !== prev.messageCap || settings.factLogCap !== prev.factLogCap) {
+          // New bounds need a new model; rebuild it from the facts kept so far.
+          const log = get().model.factLog();
+          const model = modelFor(settings);
+          model.apply(log);
+          set({ model, revision: model.revision });
+        }
+        if (settings.captureStacks !== prev.captureStacks || settings.inWorker !== prev.inWorker) {
+          send({ type: 'config', config: { captureStacks: settings.captureStacks, inWorker: settings.inWorker } });
+        }
+      },
+      loadTrace(facts, name) {
+        const model = modelFor(get().settings);
+        model.apply(facts);
+        // A trace is complete: nothing more will arrive to wait for.
+        model.settle();
+        // An imported trace is looked at, not added to: live facts would mix with it.
+        set({ model, revision: model.revision, traceName: name, recording: false, notRecorded: 0, selectedMessage: null, selectedPort: null, notice: null });
+      },
+      notify(notice) {
+        set({ notice });
+      },
+      flush: publish,
+    };
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Channels grouped by the context holding each port (frame tree and workers). Each port
+ * shows its spec state and queue depth; selecting one shows its history in PortDetail.
+ */
+import { useMemo, type KeyboardEvent } from 'react';
+import type { PortNode } from '../model/types.ts';
+import { contextLabel, contextName, formatTime, timeOrigin } from './labels.ts';
+import { contextTree, type ContextBranch } from './contextTree.ts';
+import { PortDetail } from './PortDetail.tsx';
+import { usePanel, usePanelStore } from './storeContext.ts';
+
+export function PortBadges({ port }: { port: PortNode }) {
+  const q = port.queued;
+  return (
+    <>
+      {port.closed ? <span className="badge closed">closed</span> : port.enabled ? <span className="badge enabled">enabled</span> : <span className="badge disabled">not started</span>}
+      {port.shipped ? <span className="badge shipped">shipped</span> : null}
+      {port.collected ? <span className="badge closed">collected</span> : null}
+      {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
+      {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q} messages waiting in the port message queue`}>{`${q} queued`}</span> : null}
+    </>
+  );
+}
+
+function PortItem({ port, level }: { port: PortNode; level: number }) {
+  const store = usePanelStore();
+  const selected = usePanel((s) => s.selectedPort) === port.id;
+  return (
+    <li role="treeitem" aria-level={level} aria-selected={selected} className={`tree-port${selected ? ' selected' : ''}`}>
+      <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
+        <span className="id">{port.id}</span>
+        <span className="muted">{port.entangled ? ` ⇄ ${port.entangled}` : ' (disentangled)'}</span>
+        <span className="muted">{` · ${port.channel}`}</span> <PortBadges port={port} />
+      </button>
+    </li>
+  );
+}
+
+function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
+  const c = branch.context;
+  return (
+    <li role="treeitem" aria-level={level} aria-expanded={true} className="tree-context">
+      <div className="tree-context-label" data-tree-item="" tabIndex={-1}>
+        <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span title={c.url}>{contextLabel(c, c.id).slice(c.kind.length + 1)}</span>
+        {c.observed ? null : <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>}
+        {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
+      </div>
+      <ul role="group">
+        {branch.ports.map((p) => (
+          <PortItem key={p.id} port={p} level={level + 1} />
+        ))}
+        {branch.ports.length === 0 && branch.children.length === 0 ? <li role="none" className="muted tree-empty">no ports</li> : null}
+        {branch.children.map((b) => (
+          <Branch key={b.context.id} branch={b} level={level + 1} />
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+/** Arrow keys move between tree rows; Tab leaves the tree. */
+function moveFocus(e: KeyboardEvent<HTMLElement>) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const items = Array.from(e.currentTarget.querySelectorAll<HTMLElement>('button[data-tree-item]'));
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  const next = items[Math.min(items.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)))];
+  if (next) {
+    e.preventDefault();
+    next.focus();
+  }
+}
+
+function Transfers() {
+  const model = usePanel((s) => s.model);
+  usePanel((s) => s.revision);
+  const origin = timeOrigin(model);
+  const moves = model.transfers.filter((t) => t.kind === 'port');
+  if (moves.length === 0) return null;
+  const shown = moves.slice(-200);
+  return (
+    <section aria-label="Port transfers" className="transfers">
+      <h3>{`Transfers (${moves.length}${shown.length < moves.length ? `, last ${shown.length} shown` : ''})`}</h3>
+      <ul>
+        {shown.map((t) => (
+          <li key={t.id} className="transfer">
+            <span className="id">{t.port}</span>
+            {` moved ${contextName(model, t.from)} → ${t.to ? contextName(model, t.to) : 'unknown context'} via ${t.carrier} at ${formatTime(t.time, origin)}`}
+            {t.inferred ? <span className="badge partial" title="The sending side was not observed; matched by the receiving side">inferred</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function ChannelsView() {
+  const model = usePanel((s) => s.model);
+  const revision = usePanel((s) => s.revision);
+  const tree = useMemo(() => contextTree(model), [model, revision]);
+  return (
+    <div className="split">
+      <div className="tree-wrap">
+        <ul role="tree" aria-label="Contexts and their ports" className="tree" onKeyDown={moveFocus}>
+          {tree.roots.map((b) => (
+            <Branch key={b.context.id} branch={b} level={1} />
+          ))}
+          {tree.orphanPorts.length ? (
+            <li role="treeitem" aria-level={1} aria-expanded={true} className="tree-context">
+              <div className="tree-context-label">unknown context</div>
+              <ul role="group">
+                {tree.orphanPorts.map((p) => (
+                  <PortItem key={p.id} port={p} level={2} />
+                ))}
+              </ul>
+            </li>
+          ) : null}
+        </ul>
+        <Transfers />
+      </div>
+      <div className="detail" role="region" aria-label="Port details">
+        <PortDetail />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+/** What the model found wrong, most severe first, each with a fix hint and links. */
+import type { Severity } from '../model/types.ts';
+import { FirstFrame } from './CallSiteView.tsx';
+import { contextName } from './labels.ts';
+import { PortButton } from './PortButton.tsx';
+import { usePanel } from './storeContext.ts';
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+
+export function DiagnosticsView() {
+  const model = usePanel((s) => s.model);
+  usePanel((s) => s.revision);
+  const list = [...model.diagnostics()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.time - b.time);
+  if (list.length === 0) return <p className="empty">No problems found in the channels recorded so far.</p>;
+  return (
+    <ul className="diagnostics" aria-label="Diagnostics">
+      {list.map((d) => (
+        <li key={d.id} className={`diag sev-${d.severity}`}>
+          <span className="sev" role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
+          <div>
+            <p className="diag-message">
+              {d.message}
+              {d.count > 1 ? <span className="badge">{`×${d.count}`}</span> : null}
+            </p>
+            <p className="diag-hint">{d.hint}</p>
+            <p className="diag-links">
+              <span className="code">{d.code}</span>
+              {d.port ? <> · port <PortButton id={d.port} /></> : null}
+              {d.context ? ` · ${contextName(model, d.context)}` : null}
+              {d.site ? <> · <FirstFrame site={d.site} /></> : null}
+            </p>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,79 @@
+/** The selected message: where it went, its data, its transfer list and where it came from. */
+import type { TransferItem } from '../../protocol/facts.ts';
+import { CallSiteView } from './CallSiteView.tsx';
+import { contextName, formatBytes, formatTime, timeOrigin } from './labels.ts';
+import { PortButton } from './PortButton.tsx';
+import { PreviewTree } from './PreviewTree.tsx';
+import { usePanel } from './storeContext.ts';
+
+function TransferList({ items, ports }: { items: TransferItem[]; ports: string[] }) {
+  if (items.length === 0) return <p className="muted">Nothing transferred.</p>;
+  let portIndex = 0;
+  return (
+    <ol className="transfer-list">
+      {items.map((t, i) => {
+        if (t.t === 'port') {
+          const global = ports[portIndex++];
+          return <li key={i}>MessagePort {global ? <PortButton id={global} /> : <span className="muted">(not matched)</span>}</li>;
+        }
+        if (t.t === 'arraybuffer') return <li key={i}>{`ArrayBuffer · ${formatBytes(t.byteLength)} (detached in the sender)`}</li>;
+        return <li key={i}>{t.tag}</li>;
+      })}
+    </ol>
+  );
+}
+
+export function MessageDetail() {
+  const model = usePanel((s) => s.model);
+  usePanel((s) => s.revision);
+  const id = usePanel((s) => s.selectedMessage);
+  const m = id ? model.message(id) : undefined;
+  if (!m) return <p className="muted pad">Select a message to see its data, transfer list and call sites.</p>;
+  const origin = timeOrigin(model);
+  const channelId = model.ports.get(m.from.port)?.channel;
+  const channel = channelId ? model.channels.get(channelId) : undefined;
+  return (
+    <div className="pad">
+      <h2>
+        Message <span className="id">{m.id}</span>
+      </h2>
+      <dl className="facts">
+        <dt>From</dt>
+        <dd>
+          <PortButton id={m.from.port} /> in {contextName(model, m.from.context)}
+        </dd>
+        <dt>To</dt>
+        <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, m.to.context)}</> : 'no entangled port'}</dd>
+        <dt>Posted</dt>
+        <dd>{formatTime(m.postedAt, origin)}{m.postObserved ? '' : ' (inferred: the sender is not observed)'}</dd>
+        <dt>Delivery</dt>
+        <dd className={`s-${m.state}`}>
+          {m.state === 'delivered' && m.dispatchedAt !== undefined
+            ? `delivered at ${formatTime(m.dispatchedAt, origin)} (waited ${(m.dispatchedAt - m.postedAt).toFixed(1)} ms)`
+            : m.state === 'dropped'
+              ? `dropped: ${m.dropReason ?? 'reason unknown'}`
+              : m.state === 'unobserved'
+                ? 'sent to a context Portscope does not run in: its dispatch cannot be seen'
+                : 'queued: waiting in the receiving port message queue'}
+          {m.messageerror ? ' — fired messageerror (could not be deserialized)' : ''}
+        </dd>
+        {m.handlers !== undefined ? (
+          <>
+            <dt>Handlers</dt>
+            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? ` — threw ${m.threw.name}: ${m.threw.message}` : ''}</dd>
+          </>
+        ) : null}
+        <dt>Size</dt>
+        <dd>{`${formatBytes(m.bytes)} (estimated)`}</dd>
+      </dl>
+      <h3>Data</h3>
+      <PreviewTree preview={m.preview} label={`data of ${m.id}`} />
+      <h3>Transfer list</h3>
+      <TransferList items={m.transfer} ports={m.transferredPorts} />
+      <h3>Sender call stack</h3>
+      <CallSiteView site={m.site} empty="Not captured. Turn on call-stack capture in settings to record it for new messages." />
+      <h3>Channel {channelId ? <span className="id">{channelId}</span> : null} created at</h3>
+      <CallSiteView site={channel?.site} empty={channel?.createdIn ? 'No call site recorded.' : 'The channel was created where Portscope could not see it.'} />
+    </div>
+  );
+}

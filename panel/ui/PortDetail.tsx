@@ -1,0 +1,86 @@
+/** The selected port: who held it, what waits in its queue (with age), its call sites. */
+import { previewText } from '../previewText.ts';
+import { CallSiteView } from './CallSiteView.tsx';
+import { PortBadges } from './ChannelsView.tsx';
+import { contextName, formatTime, timeOrigin } from './labels.ts';
+import { PortButton } from './PortButton.tsx';
+import { usePanel, usePanelStore } from './storeContext.ts';
+
+/** A queue is shown up to this many entries; the rest is counted. */
+const QUEUE_SHOWN = 200;
+
+export function PortDetail() {
+  const store = usePanelStore();
+  const model = usePanel((s) => s.model);
+  usePanel((s) => s.revision);
+  const live = usePanel((s) => s.connection !== 'standalone');
+  const id = usePanel((s) => s.selectedPort);
+  const port = id ? model.ports.get(id) : undefined;
+  if (!port) return <p className="muted pad">Select a port to see who held it, its queue and its call sites.</p>;
+  const origin = timeOrigin(model);
+  const last = model.messages.at(-1);
+  const now = live ? Date.now() : Math.max(last?.postedAt ?? 0, last?.dispatchedAt ?? 0);
+  const channel = model.channels.get(port.channel);
+  const queue = port.portMessageQueue.slice(0, QUEUE_SHOWN).map((qid) => model.message(qid) ?? qid);
+  const dropped = Object.entries(port.droppedBy).map(([k, v]) => `${v} ${k}`).join(', ');
+  return (
+    <div className="pad">
+      <h2>
+        Port <span className="id">{port.id}</span> <PortBadges port={port} />
+      </h2>
+      <dl className="facts">
+        <dt>Channel</dt>
+        <dd>
+          <span className="id">{port.channel}</span>
+          {channel?.createdIn ? ` created in ${contextName(model, channel.createdIn)} at ${formatTime(channel.createdAt, origin)}` : ' (creation not observed)'}
+        </dd>
+        <dt>Entangled with</dt>
+        <dd>{port.entangled ? <PortButton id={port.entangled} /> : 'nothing (disentangled)'}</dd>
+        <dt>Held by</dt>
+        <dd>{contextName(model, port.context)}</dd>
+        <dt>Queue</dt>
+        <dd>{port.enabled ? `enabled by ${port.enabledHow === 'onmessage' ? 'setting onmessage' : 'start()'}` : 'disabled: never started (start() or onmessage)'}</dd>
+        <dt>Listeners</dt>
+        <dd>{`message ${port.listeners.message}${port.listeners.onmessage ? ' (onmessage set)' : ''} · messageerror ${port.listeners.messageerror} · close ${port.listeners.close}`}</dd>
+        <dt>Messages</dt>
+        <dd>
+          {`${port.posted} posted · ${port.delivered} delivered here · ${port.dropped} dropped${dropped ? ` (${dropped})` : ''} · `}
+          <button type="button" className="link" onClick={() => {
+            store.getState().setFilter(`port:${port.id}`);
+            store.getState().setView('messages');
+          }}>show in Messages</button>
+        </dd>
+      </dl>
+      <h3>History (holders)</h3>
+      <ol className="holders">
+        {port.holders.map((h, i) => (
+          <li key={i}>{`${formatTime(h.since, origin)} — ${contextName(model, h.context)} (local #${h.localId})`}</li>
+        ))}
+      </ol>
+      <h3>{`Port message queue (${port.portMessageQueue.length} waiting)`}</h3>
+      {port.portMessageQueue.length === 0 ? (
+        <p className="muted">Empty.</p>
+      ) : (
+        <ol className="queue">
+          {queue.map((m) =>
+            typeof m === 'string' ? (
+              <li key={m}><span className="id">{m}</span> <span className="muted">(record evicted)</span></li>
+            ) : (
+              <li key={m.id}>
+                <button type="button" className="link id" onClick={() => {
+                  store.getState().selectMessage(m.id);
+                  store.getState().setView('messages');
+                }}>{m.id}</button>
+                {` waiting ${((now - m.postedAt) / 1000).toFixed(1)} s · `}
+                <span className="muted">{previewText(m.preview, 80)}</span>
+              </li>
+            ),
+          )}
+          {port.portMessageQueue.length > QUEUE_SHOWN ? <li className="muted">{`… and ${port.portMessageQueue.length - QUEUE_SHOWN} more`}</li> : null}
+        </ol>
+      )}
+      <h3>Port created at</h3>
+      <CallSiteView site={port.site ?? channel?.site} empty="No call site recorded." />
+    </div>
+  );
+}

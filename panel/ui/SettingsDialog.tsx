@@ -1,0 +1,53 @@
+/** Buffer sizes and runtime switches; runtime switches go to every frame via the background. */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { SETTING_BOUNDS, SettingsError } from '../store.ts';
+import { usePanel, usePanelStore } from './storeContext.ts';
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const store = usePanelStore();
+  const settings = usePanel((s) => s.settings);
+  const standalone = usePanel((s) => s.connection === 'standalone');
+  const [draft, setDraft] = useState({ messageCap: String(settings.messageCap), factLogCap: String(settings.factLogCap), captureStacks: settings.captureStacks, inWorker: settings.inWorker });
+  const [error, setError] = useState<string | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      store.getState().setSettings({ messageCap: Number(draft.messageCap), factLogCap: Number(draft.factLogCap), captureStacks: draft.captureStacks, inWorker: draft.inWorker });
+      onClose();
+    } catch (err) {
+      if (!(err instanceof SettingsError)) throw err;
+      setError(err.message);
+    }
+  };
+
+  return (
+    <div className="dialog" role="dialog" aria-modal="false" aria-label="Settings" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <form onSubmit={submit}>
+        <label>
+          Messages kept (bodies)
+          <input ref={first} type="number" min={SETTING_BOUNDS.messageCap[0]} max={SETTING_BOUNDS.messageCap[1]} value={draft.messageCap} onChange={(e) => setDraft({ ...draft, messageCap: e.currentTarget.value })} />
+        </label>
+        <label>
+          Facts kept for export
+          <input type="number" min={SETTING_BOUNDS.factLogCap[0]} max={SETTING_BOUNDS.factLogCap[1]} value={draft.factLogCap} onChange={(e) => setDraft({ ...draft, factLogCap: e.currentTarget.value })} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={draft.captureStacks} disabled={standalone} onChange={(e) => setDraft({ ...draft, captureStacks: e.currentTarget.checked })} />
+          Capture a call stack for every post (slower pages)
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={draft.inWorker} disabled={standalone} onChange={(e) => setDraft({ ...draft, inWorker: e.currentTarget.checked })} />
+          Instrument inside workers (for workers created after this)
+        </label>
+        {error ? <p className="filter-error" role="alert">{error}</p> : null}
+        <div className="dialog-buttons">
+          <button type="submit">Apply</button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+/** Record, clear, preserve log, filter, export/import and settings — like DevTools' Network toolbar. */
+import { useRef, useState } from 'react';
+import { download, readTraceText, traceBlob, traceFileName, TraceLoadError } from '../source/traceFile.ts';
+import { SettingsDialog } from './SettingsDialog.tsx';
+import { usePanel, usePanelStore } from './storeContext.ts';
+
+export function Toolbar() {
+  const store = usePanelStore();
+  const recording = usePanel((s) => s.recording);
+  const preserveLog = usePanel((s) => s.preserveLog);
+  const filterText = usePanel((s) => s.filterText);
+  const filterError = usePanel((s) => s.filterError);
+  const standalone = usePanel((s) => s.connection === 'standalone');
+  const traceName = usePanel((s) => s.traceName);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const onExport = () => {
+    const { model, pageUrl, relay } = store.getState();
+    download(traceBlob(model, pageUrl, relay), traceFileName());
+  };
+  const onImport = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const trace = readTraceText(await file.text(), file.name);
+      store.getState().loadTrace(trace.facts, trace.name);
+    } catch (e) {
+      if (!(e instanceof TraceLoadError)) throw e;
+      store.getState().notify({ kind: 'error', text: e.message });
+    } finally {
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  };
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Portscope">
+      {standalone ? null : (
+        <button
+          type="button"
+          className={`tool record${recording ? ' on' : ''}`}
+          aria-pressed={recording}
+          title={recording ? 'Stop recording' : 'Record'}
+          onClick={() => store.getState().setRecording(!recording)}
+        >
+          <span aria-hidden="true" className="dot" />
+          <span className="label">{recording ? 'Recording' : 'Paused'}</span>
+        </button>
+      )}
+      <button type="button" className="tool" title="Clear" onClick={() => store.getState().clear()}>
+        <span aria-hidden="true">⊘</span> <span className="label">Clear</span>
+      </button>
+      {standalone ? null : (
+        <label className="tool check" title="Keep the log when the page navigates">
+          <input type="checkbox" checked={preserveLog} onChange={(e) => store.getState().setPreserveLog(e.currentTarget.checked)} /> Preserve log
+        </label>
+      )}
+      <span className="sep" />
+      <div className="filter">
+        <input
+          type="search"
+          aria-label="Filter messages"
+          aria-invalid={filterError ? true : undefined}
+          aria-describedby={filterError ? 'filter-error' : undefined}
+          placeholder="Filter  (port:p3 channel:c1 context:child state:queued has:transfer -word)"
+          value={filterText}
+          spellCheck={false}
+          onChange={(e) => store.getState().setFilter(e.currentTarget.value)}
+        />
+        {filterError ? <span id="filter-error" className="filter-error" role="alert">{filterError}</span> : null}
+      </div>
+      <span className="sep" />
+      <button type="button" className="tool" title="Export trace (JSON)" onClick={onExport}>
+        <span aria-hidden="true">⭳</span> <span className="label">Export</span>
+      </button>
+      <button type="button" className="tool" title="Import trace" onClick={() => fileInput.current?.click()}>
+        <span aria-hidden="true">⭱</span> <span className="label">Import</span>
+      </button>
+      <input ref={fileInput} type="file" accept=".json,application/json" className="hidden-file" aria-label="Trace file to import" tabIndex={-1} onChange={(e) => void onImport(e.currentTarget.files?.[0])} />
+      <button type="button" className="tool" title="Settings" aria-haspopup="dialog" aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+        <span aria-hidden="true">⚙</span> <span className="label">Settings</span>
+      </button>
+      {traceName ? <span className="trace-name" title={traceName}>{`trace: ${traceName}`}</span> : null}
+      {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Messages between the extension's parts (validated on receipt: protocol/validate.ts).
+ *
+ *   content relay ──(runtime port "portscope-content")──► background ◄──(runtime port "portscope-panel")── panel
+ *
+ * A *relay* is one content-script instance: one document in one frame of one tab. Its id is
+ * random, and it numbers its batches 1, 2, 3... (`seq`). The background acknowledges each
+ * batch; after the background was stopped (Chrome may stop the service worker any time) the
+ * relay says hello again and re-sends what the background does not have, so a batch is never
+ * lost and never counted twice. The same (source, seq) pairs reach the panel, which keeps a
+ * `Cursor` and sends it when it subscribes again, so replays do not reach it twice either.
+ *
+ * A *session* is one top-level document: its id is the id of the top frame's relay.
+ */
+import type { Fact } from './facts.ts';
+import type { RuntimeConfig } from './handshake.ts';
+
+export const CONTENT_PORT_NAME = 'portscope-content';
+export const PANEL_PORT_NAME = 'portscope-panel';
+
+/** Per fact kind (`port-posted`...), how many facts were lost. */
+export type DropCounts = Record<string, number>;
+
+// ── content relay → background ──────────────────────────────────────────────
+
+export type ContentToBackground =
+  /** First message on every connection (and again after a reconnect). */
+  | {
+      type: 'hello';
+      relay: string;
+      /** The session this relay belongs to, when the background told it earlier (null on first contact). */
+      session: string | null;
+      /** The document's URL (for the session message of a top frame). */
+      url: string;
+      /** True for a top-level document. */
+      top: boolean;
+      /** The last seq this relay has sent (0 before any). */
+      lastSeq: number;
+      /** The first seq it still holds (older batches were evicted from its bounded log). */
+      firstRetained: number;
+      /** Per kind, facts of those evicted batches (a background that restarted will never see them). */
+      evicted?: DropCounts;
+    }
+  | {
+      type: 'batch';
+      seq: number;
+      facts: Fact[];
+      /** Facts the relay dropped (its own bounds) since the last batch, per kind. */
+      dropped?: DropCounts;
+      /** Facts the relay rejected as malformed since the last batch, and the first error. */
+      rejected?: number;
+      error?: string;
+    };
+
+// ── background → content relay ──────────────────────────────────────────────
+
+export type BackgroundToContent =
+  /** Reply to hello: re-send everything after `resumeAfter`. */
+  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig }
+  | { type: 'ack'; seq: number }
+  | { type: 'config'; config: RuntimeConfig }
+  /** The panel cleared the log: forget retained batches up to `seq`. */
+  | { type: 'forget'; seq: number };
+
+/** One-shot message (tabs.sendMessage) to every relay of a tab: connect and say hello. */
+export type ResyncRequest = { type: 'resync' };
+
+// ── panel → background ──────────────────────────────────────────────────────
+
+/** Per source (relay id), the highest batch seq the panel has applied. */
+export type Cursor = Record<string, number>;
+
+export type PanelToBackground =
+  /** Send me the tab's buffered facts after `cursor`, then everything new. */
+  | { type: 'subscribe'; tabId: number; cursor?: Cursor }
+  | { type: 'clear'; tabId: number }
+  /** For the subscribed tab; forwarded to every frame's runtime. */
+  | { type: 'config'; config: RuntimeConfig };
+
+// ── background → panel ──────────────────────────────────────────────────────
+
+export type BackgroundToPanel =
+  | { type: 'facts'; tabId: number; session: string; source: string; seq: number; facts: Fact[] }
+  /** A new top-level document (reload, navigation, bfcache restore). The panel keeps the old one when "preserve log" is on. */
+  | { type: 'session'; tabId: number; session: string; url: string }
+  | {
+      type: 'status';
+      tabId: number;
+      /** Facts lost before reaching the background (relay bounds), per kind. */
+      dropped: DropCounts;
+      /** Facts evicted from the background's bounded buffer (a panel that was connected has them; a later one does not). */
+      evicted: DropCounts;
+      /** Facts held in the background's buffer for this tab. */
+      buffered: number;
+      /** Malformed facts and messages rejected on the way, and the first error. */
+      rejected: number;
+      lastError?: string;
+    }
+  | { type: 'cleared'; tabId: number };
+
+/**
+ * For the panel: true when a `facts` message is new (not a replay it already applied), and
+ * records it in the cursor. Batches of one source arrive in seq order.
+ */
+export function advanceCursor(cursor: Cursor, msg: { source: string; seq: number }): boolean {
+  if ((cursor[msg.source] ?? 0) >= msg.seq) return false;
+  cursor[msg.source] = msg.seq;
+  return true;
+}

@@ -1,0 +1,87 @@
+// Screenshots of the REAL Portscope panel in Chromium's DevTools (headless) on the demo site,
+// in the light and the dark DevTools theme, into docs/screenshots/.
+//   PORTSCOPE_DIST=.tmp/dist-panel npm run build && PORTSCOPE_DIST=.tmp/dist-panel node scripts/screenshots.mjs
+// The DevTools helper is TypeScript (tests/support/devtools-panel.ts) and Node 20 cannot import
+// it directly, so it is bundled first with Vite (SSR build) into .tmp/screenshots-support/.
+import { build } from 'vite';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const out = resolve(root, '.tmp/screenshots-support');
+const shots = resolve(root, 'docs/screenshots');
+mkdirSync(shots, { recursive: true });
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    ssr: true,
+    outDir: out,
+    emptyOutDir: true,
+    rollupOptions: {
+      input: { devtools: resolve(root, 'tests/support/devtools-panel.ts'), server: resolve(root, 'tests/support/server.ts') },
+      output: { format: 'es', entryFileNames: '[name].mjs' },
+    },
+  },
+});
+const { launchWithDevTools, showPanel } = await import(pathToFileURL(resolve(out, 'devtools.mjs')).href);
+const { serveFixtures } = await import(pathToFileURL(resolve(out, 'server.mjs')).href);
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+async function until(read, ok, what, ms = 15_000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await read().catch(() => undefined);
+    if (ok(last)) return last;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+const server = await serveFixtures(resolve(root, 'tests/fixtures'));
+const session = await launchWithDevTools();
+try {
+  await session.devtools.setViewport({ width: 1280, height: 760 });
+  let panel = await showPanel(session.devtools, session.extensionId);
+  await session.page.goto(`${server.origin}/demo/index.html`);
+  await until(() => panel.$eval('[data-testid=counts]', (el) => el.textContent), (t) => /3 channels/.test(t ?? ''), 'the demo');
+  // Let the idle settle (panel/store.ts settleAfter) resolve what waits on unobserved contexts.
+  await sleep(3500);
+
+  for (const theme of ['light', 'dark']) {
+    await session.devtools.evaluate(`(async () => {
+      const Common = await import('./core/common/common.js');
+      Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(theme === 'dark' ? 'dark' : 'default')});
+    })()`);
+    await until(() => panel.evaluate(() => document.documentElement.dataset.theme), (t) => t === theme, `the ${theme} theme in the panel`, 5000).catch(async () => {
+      // No theme-change event reached the panel: reload it so it reads themeName afresh.
+      await panel.evaluate(() => location.reload());
+      await sleep(500);
+      panel = await showPanel(session.devtools, session.extensionId);
+      await until(() => panel.evaluate(() => document.documentElement.dataset.theme), (t) => t === theme, `the ${theme} theme after reload`);
+      await sleep(3500);
+    });
+    const click = (sel) => panel.$eval(sel, (el) => el.click());
+    await click('#tab-channels');
+    await panel.$$eval('.tree-port .tree-button', (els) => els.find((el) => el.textContent.includes('queued'))?.click());
+    await sleep(200);
+    await session.devtools.screenshot({ path: resolve(shots, `channels-${theme}.png`) });
+    await click('#tab-messages');
+    await panel.$eval('[role=row][aria-rowindex="2"]', (el) => el.click());
+    await sleep(200);
+    await session.devtools.screenshot({ path: resolve(shots, `messages-${theme}.png`) });
+    await click('#tab-timeline');
+    await sleep(200);
+    await session.devtools.screenshot({ path: resolve(shots, `timeline-${theme}.png`) });
+    await click('#tab-diagnostics');
+    await sleep(200);
+    await session.devtools.screenshot({ path: resolve(shots, `diagnostics-${theme}.png`) });
+    console.log(`screenshots (${theme}) written to docs/screenshots/`);
+  }
+} finally {
+  await session.close();
+  await server.close();
+}

@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { launchWithDevTools, showPanel } from '../support/devtools-panel.ts';
+import { serveFixtures } from '../support/server.ts';
+it('debug', async () => {
+  const server = await serveFixtures();
+  const s = await launchWithDevTools();
+  const panel = await showPanel(s.devtools, s.extensionId);
+  await s.page.goto(`${server.origin}/demo/index.html`);
+  await new Promise((ok) => setTimeout(ok, 5000));
+  await s.devtools.setViewport({ width: 1280, height: 760 });
+  await s.devtools.screenshot({ path: '.tmp/debug-channels.png' });
+  console.log(await panel.$eval('.view', (el) => el.innerText));
+  await panel.$eval('#tab-messages', (el) => (el as HTMLElement).click());
+  await new Promise((ok) => setTimeout(ok, 300));
+  console.log(await panel.$eval('.view', (el) => el.innerText));
+  await s.devtools.screenshot({ path: '.tmp/debug-messages.png' });
+  await panel.$eval('#tab-diagnostics', (el) => (el as HTMLElement).click());
+  await new Promise((ok) => setTimeout(ok, 300));
+  console.log(await panel.$eval('.view', (el) => el.innerText));
+  const facts = await s.browser.targets().find((t) => t.type() === 'service_worker')!.worker().then((w) => w!.evaluate(() => JSON.stringify((globalThis as any).portscopeDebug?.facts())));
+  console.log(facts?.slice(0, 20000));
+  await s.close(); await server.close();
+}, 60000);

@@ -1,0 +1,92 @@
+/**
+ * The injected → content → background path in Firefox ESR with the built add-on: facts of the
+ * main frame, a same-origin and a cross-origin iframe reach the background (read through the
+ * Firefox debugger protocol), in order and once; the page sees none of the traffic.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { DIST_FIREFOX, firefoxPath } from '../support/browsers.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { RDP_PREFS, Rdp } from '../fixtures/relay/firefox-rdp.ts';
+
+const RDP_PORT = 6_000 + Math.floor(Math.random() * 1_000);
+let browser: Browser;
+let server: FixtureServer;
+let rdp: Rdp;
+let consoleActor: string;
+
+/** Counts computed in the background (results must stay short). */
+const SUMMARY = `JSON.stringify((() => {
+  const facts = globalThis.portscopeDebug.facts();
+  const kinds = {}, last = {}, seen = new Set(); let outOfOrder = 0, duplicates = 0;
+  for (const f of facts) {
+    kinds[f.kind] = (kinds[f.kind] ?? 0) + 1;
+    const key = f.ctx + ':' + f.seq; if (seen.has(key)) duplicates++; seen.add(key);
+    if ((last[f.ctx] ?? 0) >= f.seq) outOfOrder++; last[f.ctx] = f.seq;
+  }
+  const urls = facts.filter((f) => f.kind === 'context').map((f) => f.url);
+  return { kinds, outOfOrder, duplicates, urls, tabs: globalThis.portscopeDebug.tabs() };
+})())`;
+
+type Summary = { kinds: Record<string, number>; outOfOrder: number; duplicates: number; urls: string[]; tabs: { tabId: number; url: string }[] };
+
+async function summary(): Promise<Summary> {
+  return JSON.parse(await rdp.evaluate(consoleActor, SUMMARY)) as Summary;
+}
+
+async function until(what: string, ok: (s: Summary) => boolean, timeout = 20_000): Promise<Summary> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const s = await summary();
+    if (ok(s)) return s;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 600)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  server = await serveFixtures();
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    args: ['--start-debugger-server', String(RDP_PORT)],
+    extraPrefsFirefox: RDP_PREFS,
+  });
+  const addonId = await browser.installExtension(DIST_FIREFOX);
+  rdp = await Rdp.open(RDP_PORT);
+  consoleActor = await rdp.addonConsole(addonId);
+});
+
+afterAll(async () => {
+  rdp?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('relay (Firefox)', () => {
+  it('facts of the main frame and same- and cross-origin iframes reach the background, once and in order', async () => {
+    const page = await browser.newPage();
+    const url = `${server.origin}/relay/main.html?cross=${encodeURIComponent(server.crossOrigin)}`;
+    await page.goto(url);
+    const frameUrls = [`${server.origin}/relay/frame.html`, `${server.crossOrigin}/relay/frame.html`];
+    await until('three documents', (s) => [url, ...frameUrls].every((u) => s.urls.includes(u)));
+    const frames = page.frames();
+    const same = frames.find((f) => f.url() === frameUrls[0])!;
+    const cross = frames.find((f) => f.url() === frameUrls[1])!;
+    expect(same && cross).toBeTruthy();
+    await page.evaluate(() => (window as unknown as { post(n: number): number }).post(100));
+    await same.evaluate(() => (window as unknown as { post(n: number): number }).post(50));
+    await cross.evaluate(() => (window as unknown as { post(n: number): number }).post(30));
+    await until('180 posts', (s) => (s.kinds['port-posted'] ?? 0) >= 180);
+    await new Promise((r) => setTimeout(r, 500));
+    const s = await summary();
+    expect(s.kinds['port-posted']).toBe(180);
+    expect(s.duplicates).toBe(0);
+    expect(s.outOfOrder).toBe(0);
+    expect(s.tabs.filter((t) => t.url === url)).toHaveLength(1);
+    expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });
+    for (const f of [same, cross]) expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0 });
+    await page.close();
+  });
+});

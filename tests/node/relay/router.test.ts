@@ -1,0 +1,178 @@
+/** Routing logic with stand-in ports (the browser path is tested for real in tests/browser/relay.test.ts). */
+import { describe, expect, it } from 'vitest';
+import type { Fact } from '../../../protocol/facts.ts';
+import type { BackgroundToPanel } from '../../../protocol/messages.ts';
+import { Router, type PersistedTab, type PortLike } from '../../../extension/router.ts';
+
+class FakePort implements PortLike {
+  sent: any[] = [];
+  private onMsg: ((m: unknown) => void)[] = [];
+  private onDis: (() => void)[] = [];
+  disconnected = false;
+  constructor(
+    public name: string,
+    public sender: PortLike['sender'],
+  ) {}
+  postMessage(m: unknown) {
+    this.sent.push(JSON.parse(JSON.stringify(m)));
+  }
+  disconnect() {
+    this.disconnected = true;
+  }
+  onMessage = { addListener: (l: (m: unknown) => void) => void this.onMsg.push(l) };
+  onDisconnect = { addListener: (l: () => void) => void this.onDis.push(l) };
+  receive(m: unknown) {
+    for (const l of this.onMsg) l(JSON.parse(JSON.stringify(m)));
+  }
+  close() {
+    for (const l of this.onDis) l();
+  }
+  of(type: string) {
+    return this.sent.filter((m) => m.type === type);
+  }
+}
+
+const ORIGIN = 'chrome-extension://abc/';
+let n = 0;
+const fact = (ctx = 'c'): Fact => ({ kind: 'port-closed', seq: ++n, time: 0, ctx, port: 1 });
+
+function setup(cap = 1_000) {
+  const persisted = new Map<number, PersistedTab | null>();
+  const resyncs: number[] = [];
+  const router = new Router({ extensionOrigin: ORIGIN, cap, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
+  const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null, lastSeq = 0, firstRetained = lastSeq + 1) => {
+    const port = new FakePort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
+    router.connectContent(port);
+    port.receive({ type: 'hello', relay: relayId, session, url: `https://page.test/${relayId}`, top: frameId === 0, lastSeq, firstRetained });
+    return port;
+  };
+  const panel = (tabId: number, cursor?: Record<string, number>) => {
+    const port = new FakePort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
+    router.connectPanel(port);
+    port.receive({ type: 'subscribe', tabId, cursor });
+    return port;
+  };
+  return { router, relay, panel, persisted, resyncs };
+}
+
+const factsOf = (p: FakePort) => p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
+
+describe('Router', () => {
+  it('welcomes a relay, acknowledges batches, and forwards them to the panels of that tab only', () => {
+    const { relay, panel } = setup();
+    const a = relay(1, 'ra');
+    const b = relay(2, 'rb');
+    expect(a.of('welcome')).toEqual([{ type: 'welcome', session: 'ra', resumeAfter: 0, config: { captureStacks: false, inWorker: false } }]);
+    const pa = panel(1);
+    const pb = panel(2);
+    a.receive({ type: 'batch', seq: 1, facts: [fact('A'), fact('A')] });
+    b.receive({ type: 'batch', seq: 1, facts: [fact('B')] });
+    expect(a.of('ack')).toEqual([{ type: 'ack', seq: 1 }]);
+    expect(factsOf(pa).map((f) => f.ctx)).toEqual(['A', 'A']);
+    expect(factsOf(pb).map((f) => f.ctx)).toEqual(['B']);
+    expect(pa.of('session')).toEqual([{ type: 'session', tabId: 1, session: 'ra', url: 'https://page.test/ra' }]);
+  });
+
+  it('ignores replays it already holds and serves late panels the buffer after their cursor', () => {
+    const { relay, panel } = setup();
+    const a = relay(1, 'ra');
+    a.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    a.receive({ type: 'batch', seq: 2, facts: [fact()] });
+    a.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    expect(a.of('ack').map((m: { seq: number }) => m.seq)).toEqual([1, 2, 1]);
+    expect(factsOf(panel(1))).toHaveLength(2);
+    expect(factsOf(panel(1, { ra: 1 }))).toHaveLength(1);
+    // The same relay reconnecting: resume after what the background has.
+    const again = relay(1, 'ra', 0, 'ra', 2);
+    expect(again.of('welcome')[0].resumeAfter).toBe(2);
+  });
+
+  it('starts a session when the top frame has a new document, and drops the old buffer', () => {
+    const { relay, panel, persisted } = setup();
+    const p = panel(1);
+    const first = relay(1, 'r1');
+    first.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    const sub = relay(1, 'child', 5, 'r1');
+    sub.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    relay(1, 'r2');
+    expect(p.of('session').map((m: { session: string }) => m.session)).toEqual(['r1', 'r2']);
+    expect(factsOf(panel(1))).toHaveLength(0);
+    // A late batch of the old document's iframe is acknowledged but not kept.
+    sub.receive({ type: 'batch', seq: 2, facts: [fact()] });
+    expect(sub.of('ack').at(-1)).toEqual({ type: 'ack', seq: 2 });
+    expect(factsOf(panel(1))).toHaveLength(0);
+    expect(persisted.get(1)?.session).toBe('r2');
+  });
+
+  it('bounds the tab buffer and reports evictions, relay drops and rejections in status', () => {
+    const { relay, panel } = setup(3);
+    const a = relay(1, 'ra');
+    a.receive({ type: 'batch', seq: 1, facts: [fact(), fact()], dropped: { 'port-posted': 7 } });
+    a.receive({ type: 'batch', seq: 2, facts: [fact(), fact(), { kind: 'bogus' }] });
+    a.receive({ type: 'nonsense' });
+    const late = panel(1);
+    expect(factsOf(late)).toHaveLength(3);
+    const status = late.of('status').at(-1);
+    expect(status).toMatchObject({ dropped: { 'port-posted': 7 }, evicted: { 'port-closed': 1 }, buffered: 3, rejected: 2 });
+    expect(status.lastError).toMatch(/^message\.type: expected one of hello\|batch, got "nonsense"$/);
+  });
+
+  it('asks the relays of a tab to resync when a panel subscribes to a tab this background has not heard from', () => {
+    const { panel, resyncs } = setup();
+    panel(7);
+    panel(7);
+    expect(resyncs).toEqual([7]);
+  });
+
+  it('clear empties the buffer, tells relays to forget, and survives a restart (cleared marks persist)', () => {
+    const first = setup();
+    const a = first.relay(1, 'ra');
+    a.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    const p = first.panel(1);
+    p.receive({ type: 'clear', tabId: 1 });
+    expect(a.of('forget')).toEqual([{ type: 'forget', seq: 1 }]);
+    expect(p.of('cleared')).toHaveLength(1);
+    // A new background incarnation hydrated from the persisted record: the relay replays from 0, batch 1 stays cleared.
+    const second = setup();
+    second.router.hydrate(1, first.persisted.get(1)!);
+    const again = second.relay(1, 'ra', 0, 'ra', 2, 1);
+    expect(again.of('welcome')[0].resumeAfter).toBe(1);
+    again.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    again.receive({ type: 'batch', seq: 2, facts: [fact()] });
+    expect(factsOf(second.panel(1))).toHaveLength(1);
+  });
+
+  it('refuses panels that are not pages of the extension, and content ports without a tab', () => {
+    const { router } = setup();
+    const page = new FakePort('portscope-panel', { url: 'https://evil.test/', tab: { id: 1 } });
+    router.connectPanel(page);
+    expect(page.disconnected).toBe(true);
+    const noTab = new FakePort('portscope-content', { url: `${ORIGIN}x.html` });
+    router.connectContent(noTab);
+    expect(noTab.disconnected).toBe(true);
+  });
+
+  it('forwards config to the relays of the subscribed tab and welcomes new relays with it', () => {
+    const { relay, panel } = setup();
+    const a = relay(1, 'ra');
+    const b = relay(2, 'rb');
+    const p = panel(1);
+    p.receive({ type: 'config', config: { captureStacks: true, inWorker: false } });
+    expect(a.of('config')).toEqual([{ type: 'config', config: { captureStacks: true, inWorker: false } }]);
+    expect(b.of('config')).toEqual([]);
+    expect(relay(1, 'sub', 3, 'ra').of('welcome')[0].config).toEqual({ captureStacks: true, inWorker: false });
+  });
+
+  it('the debug hook lists facts in arrival order across tabs', () => {
+    const { router, relay } = setup();
+    const a = relay(1, 'ra');
+    const b = relay(2, 'rb');
+    a.receive({ type: 'batch', seq: 1, facts: [fact('a1')] });
+    b.receive({ type: 'batch', seq: 1, facts: [fact('b1')] });
+    a.receive({ type: 'batch', seq: 2, facts: [fact('a2')] });
+    expect(router.debugFacts().map((f) => f.ctx)).toEqual(['a1', 'b1', 'a2']);
+    expect(router.debugFacts(2).map((f) => f.ctx)).toEqual(['b1']);
+    router.debugClear();
+    expect(router.debugFacts()).toEqual([]);
+  });
+});
