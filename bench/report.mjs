@@ -75,11 +75,16 @@ export function table(summaries) {
 export function profileText(profile) {
   if (!profile) return '';
   const out = [];
+  const what = {
+    tiny: 'the recording page, tiny-message throughput workload',
+    '1kb': 'the recording page, 1 KB-object throughput workload',
+    evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigation)',
+  };
   for (const [kind, p] of Object.entries(profile.profiles)) {
-    out.push(`CPU profile of the recording page, ${kind} throughput workload: ${fmt(p.totalMs)} ms sampled, ${p.extensionPercent}% in the extension's scripts.`);
+    out.push(`CPU profile of ${what[kind] ?? kind}: ${fmt(p.totalMs)} ms sampled, ${fmt(p.portscopeMs)} ms (${p.portscopePercent}%) self time in Portscope's code. Top Portscope functions by self time:`);
     out.push('');
     out.push('| Self time | % | Function (script:line:column) |', '|---|---|---|');
-    for (const f of (p.topExtension.length ? p.topExtension : p.top).slice(0, 10)) out.push(`| ${fmt(f.ms)} ms | ${f.percent}% | \`${f.fn}\` |`);
+    for (const f of p.topPortscope.slice(0, 10)) out.push(`| ${fmt(f.ms)} ms | ${f.percent}% | \`${f.fn}\` |`);
     out.push('');
   }
   return out.join('\n');

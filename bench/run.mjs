@@ -91,6 +91,23 @@ async function bestOf(k, run, key, better) {
   return best;
 }
 
+/**
+ * Picks a workload size so that one run in the slowest mode (recording) takes about `targetMs`:
+ * large enough to measure, small enough that the whole bench stays under its time limit however
+ * slow the instrumentation is today. Every mode then runs the same size.
+ */
+function calibrator(pages, quick) {
+  return async ({ min, max, targetMs = 150 }, runMs) => {
+    if (quick) return min;
+    await pages.goto('recording', '/index.html');
+    const ms = await runMs(min);
+    await pages.panel.reset();
+    const n = Math.round((min * targetMs) / Math.max(ms, 0.001));
+    const clamped = Math.max(min, Math.min(max, n));
+    return Math.round(clamped / min) * min;
+  };
+}
+
 const field = (runs, key) => Object.fromEntries(Object.entries(runs).map(([mode, list]) => [mode, list.map((r) => r?.[key])]));
 
 /** Is the runtime really observing, and does the relay deliver? Facts at the panel connection tell. */
@@ -121,7 +138,7 @@ async function main() {
   }
   addPanelConnectionPage(resolve(dist, 'chrome'));
 
-  const server = await serveBench({ injectedBundle: resolve(dist, 'portscope-injected.js') });
+  const server = await serveBench({ dist });
   const bench = await launchBenchChromium(resolve(dist, 'chrome'));
   const hardStop = setTimeout(() => {
     console.error(`bench: over the ${HARD_LIMIT_MS / 60_000}-minute limit, stopping`);
@@ -162,9 +179,11 @@ async function main() {
       pages,
       rounds: opts.rounds,
       size: (n) => (opts.quick ? Math.max(1, Math.round(n / 5)) : n),
+      quick: opts.quick,
       interleave: interleaver(opts.rounds),
       repeats: opts.quick ? 1 : 3,
       bestOf,
+      calibrate: calibrator(pages, opts.quick),
       field,
     };
     const selected = CASES.filter((c) => !opts.only || opts.only.includes(c.id));

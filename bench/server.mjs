@@ -1,7 +1,9 @@
 // The benchmark's own static server. Every response is cross-origin isolated (COOP + COEP) so
 // performance.now() has its fine resolution (5 µs instead of 100 µs): worker round trips are
 // well under a millisecond. Serves bench/fixtures at `/`, the demo site at `/demo/`, and
-// `/eval.html`, which inlines the standalone runtime between two clock readings.
+// `/eval.html?bundle=standalone|extension`, which inlines a build of the runtime between two
+// clock readings: the standalone bundle (minified, what the recorder injects) or the
+// extension's MAIN-world content script (as built for Chrome).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -19,7 +21,8 @@ const ISOLATED = {
 };
 
 /** Roots are resolved from the repository root (the cwd of `npm run bench`). */
-export async function serveBench({ injectedBundle }) {
+export async function serveBench({ dist }) {
+  const bundles = { standalone: join(dist, 'portscope-injected.js'), extension: join(dist, 'chrome/injected/main.iife.js') };
   const roots = [['/demo/', resolve('tests/fixtures/demo')], ['/', resolve('bench/fixtures')]];
   let evalLoads = 0;
   const server = createServer(async (req, res) => {
@@ -27,7 +30,9 @@ export async function serveBench({ injectedBundle }) {
     if (url.pathname === '/eval.html') {
       // A unique comment per load defeats V8's in-memory compilation cache: every load is a cold
       // compile, as on a first visit.
-      const bundle = await readFile(injectedBundle, 'utf8');
+      const which = url.searchParams.get('bundle') ?? 'standalone';
+      if (!Object.hasOwn(bundles, which)) { res.writeHead(400, { 'content-type': 'text/plain' }).end(`bundle: expected standalone or extension, got ${which}`); return; }
+      const bundle = await readFile(bundles[which], 'utf8');
       const body = evalPage(`${bundle}\n//# load ${++evalLoads}`);
       res.writeHead(200, { 'content-type': TYPES['.html'], ...ISOLATED }).end(body);
       return;

@@ -14,6 +14,7 @@ import { ProtocolError, validateBackgroundToContent } from '../protocol/validate
 import type { Outbox } from './outbox.ts';
 
 export interface Identity {
+  /** Changes when the document is restored from the back/forward cache (a new session). */
   relay: string;
   url: () => string;
   top: boolean;
@@ -67,6 +68,14 @@ export class BackgroundLink {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.drop();
+  }
+
+  /** Back from the back/forward cache: a new session, so a new identity carrying the whole history. */
+  restore(relay: string): void {
+    this.identity.relay = relay;
+    this.session = null;
+    this.outbox.renumber();
+    this.resume();
   }
 
   resume(): void {

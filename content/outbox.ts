@@ -130,6 +130,19 @@ export class Outbox {
     }
   }
 
+  /**
+   * The document came back from the back/forward cache as a new session: number everything
+   * held from 1 again, none of it acknowledged, so the whole history travels under a new relay id.
+   */
+  renumber(): void {
+    this.batches.forEach((b, i) => (b.seq = i + 1));
+    this.seq = this.batches.length;
+    this.acked = 0;
+    this.sent = 0;
+    this.unackedFacts += this.ackedFacts;
+    this.ackedFacts = 0;
+  }
+
   get lastSeq(): number {
     return this.seq;
   }

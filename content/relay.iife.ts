@@ -88,5 +88,5 @@ addEventListener('pagehide', (e) => {
   if (e.persisted) link.pause();
 });
 addEventListener('pageshow', (e) => {
-  if (e.persisted) link.resume();
+  if (e.persisted) link.restore(randomId());
 });

@@ -4,10 +4,16 @@ export default {
   title: 'Same-thread channel throughput',
   async run(h) {
     const rows = [];
-    for (const [kind, n, recordingTarget] of [['tiny', h.size(50_000), 1.25], ['1kb', h.size(10_000), 1.1]]) {
+    const plans = [
+      { kind: 'tiny', min: 5_000, max: 50_000, recordingTarget: 1.25 },
+      { kind: '1kb', min: 500, max: 10_000, recordingTarget: 1.1 },
+    ];
+    for (const { kind, min, max, recordingTarget } of plans) {
+      const once = (page, n) => page.evaluate(([k, count]) => globalThis.benchWorkloads.channelThroughput(k, count), [kind, n]);
+      const n = await h.calibrate({ min, max }, async (count) => (await once(h.pages.page('recording'), count)).ms);
       const runs = await h.interleave(async (mode) => {
         const page = await h.pages.goto(mode, '/index.html');
-        return h.bestOf(h.repeats, () => page.evaluate(([k, count]) => globalThis.benchWorkloads.channelThroughput(k, count), [kind, n]), 'perSecond', 'higher');
+        return h.bestOf(h.repeats, () => once(page, n), 'perSecond', 'higher');
       });
       rows.push({
         id: `throughput-${kind}`,

@@ -3,10 +3,14 @@ export default {
   id: 'worker-echo',
   title: 'Worker echo round trip over a transferred port',
   async run(h) {
-    const n = h.size(2_000);
+    const once = (page, n) => page.evaluate(([count]) => globalThis.benchWorkloads.workerEcho(count, 100), [n]);
+    const n = await h.calibrate({ min: 200, max: 2_000 }, async (count) => {
+      const r = await once(h.pages.page('recording'), count);
+      return r.mean * count;
+    });
     const runs = await h.interleave(async (mode) => {
       const page = await h.pages.goto(mode, '/index.html');
-      return h.bestOf(h.repeats, () => page.evaluate(([count]) => globalThis.benchWorkloads.workerEcho(count, 200), [n]), 'mean', 'lower');
+      return h.bestOf(h.repeats, () => once(page, n), 'mean', 'lower');
     });
     const metric = (q) => `round trip ${q} (${n.toLocaleString('en')} round trips)`;
     // p99 carries no target: on a shared 2-core machine it measures the neighbours.

@@ -160,6 +160,7 @@ export function carrierPosted(state: ModelState, ctx: ContextState, fact: Extrac
     key: `${fact.carrier}|${fact.fingerprint}`,
     from: ctx.node.id,
     to,
+    toPath: fact.carrier === 'window' && fact.target ? fact.target : null,
     ports,
     bound: shipped.length - ports.filter((p) => p !== null).length,
     claimedBy: null,
@@ -203,6 +204,7 @@ function claim(state: ModelState, ctx: ContextState, key: string, portCount: num
   for (const entry of list) {
     if (entry.claimedBy !== null || entry.ports.length !== portCount) continue;
     if (entry.to !== null && entry.to !== ctx.node.id) continue;
+    if (entry.toPath !== null && ctx.node.framePath && entry.toPath !== ctx.node.framePath) continue;
     if (source !== null && entry.from !== source) continue;
     entry.claimedBy = ctx.node.id;
     return entry;

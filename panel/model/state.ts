@@ -111,6 +111,8 @@ export interface CarrierEntry {
   key: string;
   from: string;
   to: string | null;
+  /** For window carriers: the target frame path, matched against the receiver's framePath. */
+  toPath: string | null;
   ports: (PortState | null)[];
   bound: number;
   claimedBy: string | null;

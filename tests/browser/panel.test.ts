@@ -203,8 +203,15 @@ describe('Portscope panel in real DevTools', () => {
   let exported = '';
   let countsBeforeClear = '';
   it('exports a trace file that rebuilds what the panel shows', async () => {
-    await sleep(500);
-    countsBeforeClear = await countsText();
+    // Let in-flight batches (the last pong) land: the counts must hold still for a second.
+    let last = '';
+    countsBeforeClear = await until(async () => {
+      const now = await countsText();
+      const stable = now === last;
+      last = now;
+      await sleep(stable ? 0 : 1000);
+      return stable ? now : '';
+    }, (t) => t !== '', 'stable counts');
     await (await buttonByText('Export')).click();
     const file = await until(async () => readdirSync(downloads).filter((f) => f.endsWith('.json')), (f) => f.length === 1, 'the download');
     exported = readFileSync(join(downloads, file[0]!), 'utf8');
@@ -257,7 +264,7 @@ describe('Portscope panel in real DevTools', () => {
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
     await clickTab('messages');
     await clearFilter();
-    await setFilter('state:queued');
+    await setFilter('onerror');
     await until(rowCount, (c) => c === 3, 'the hostile rows');
     await (await panel.$('[role=row][aria-rowindex="2"]'))!.click();
     const text = await until(() => panel.$eval('.view', (el) => el.textContent ?? ''), (t) => t.includes(hostile), 'the hostile text shown');

@@ -185,7 +185,7 @@ describe('transfers', () => {
     child.dispatch(cb, 'hello');
     const model = createModel();
     model.apply(child.facts); // top's facts never arrive
-    expect(model.stats.waiting).toBe(child.facts.length - 2);
+    expect(model.stats.waiting).toBe(child.facts.length - 1); // all but the context fact
     const summary = model.summary(); // settles
     expect(model.stats.waiting).toBe(0);
     const port = held(model, 'child', cb);
@@ -239,5 +239,29 @@ describe('transfers', () => {
     const model = createModel();
     model.apply(s.all);
     expect(model.transfers).toMatchObject([{ kind: 'arraybuffer', byteLength: 1024, from: 'top', to: 'top', carrier: 'port', via: 'm1' }]);
+  });
+});
+
+describe('ports seen without their channel', () => {
+  it('a SharedWorker port gets a channel whose other end is in the (unobserved) shared worker', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    top.worker('https://app.test/shared.js', undefined, 'sharedworker');
+    const port = top.newPortId();
+    top.emit('port-seen', { port, how: 'sharedworker' });
+    top.onmessage(port);
+    top.post(port, 'hello worker');
+    top.dispatch(port, 'hello page');
+    const model = createModel();
+    model.apply(s.all);
+    const shared = [...model.contexts.values()].find((c) => c.kind === 'sharedworker')!;
+    const [here, there] = [model.ports.get('p1')!, model.ports.get('p2')!];
+    expect(here).toMatchObject({ context: 'top', partiallyObserved: true, posted: 1, delivered: 1 });
+    expect(there).toMatchObject({ context: shared.id, partiallyObserved: true });
+    expect(model.messages.map((m) => [m.state, m.postObserved])).toEqual([
+      ['unobserved', true],
+      ['delivered', false],
+    ]);
+    expect(model.stats.waiting).toBe(0);
   });
 });

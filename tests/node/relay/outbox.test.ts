@@ -72,3 +72,16 @@ describe('Outbox', () => {
     expect(o.takeUnsent()).toEqual([{ type: 'batch', seq: 1, facts: [], rejected: 3, error: 'batch.facts[0].port: bad' }]);
   });
 });
+
+describe('Outbox after a back/forward cache restore', () => {
+  it('renumbers everything held from 1, unacknowledged, so it travels again under a new identity', () => {
+    const o = new Outbox({ unacked: 100, retained: 100, batch: 2 });
+    o.add(facts(5));
+    o.seal();
+    o.takeUnsent();
+    o.ack(2);
+    o.renumber();
+    expect(o.lastAcked).toBe(0);
+    expect(o.takeUnsent().map((b) => [b.seq, b.facts.length])).toEqual([[1, 2], [2, 2], [3, 1]]);
+  });
+});
