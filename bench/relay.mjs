@@ -71,10 +71,10 @@ async function run(label, rate, seconds) {
   await panel.goto(`chrome-extension://${extensionId}/extension/devtools.html`);
   await panel.evaluate((tab) => {
     const cursor = {};
-    const r = (window.bench = { posted: 0, lags: [], first: 0, last: 0, dropped: {}, runtimeDropped: 0 });
+    const r = (window.bench = { posted: 0, lags: [], first: 0, last: 0, dropped: {}, runtimeDropped: 0, rejected: 0, lastError: '' });
     const port = chrome.runtime.connect({ name: 'portscope-panel' });
     port.onMessage.addListener((m) => {
-      if (m.type === 'status') r.dropped = m.dropped;
+      if (m.type === 'status') Object.assign(r, { dropped: m.dropped, rejected: m.rejected, lastError: m.lastError ?? '' });
       if (m.type !== 'facts' || (cursor[m.source] ?? 0) >= m.seq) return;
       cursor[m.source] = m.seq;
       const now = performance.timeOrigin + performance.now();
@@ -111,13 +111,13 @@ async function run(label, rate, seconds) {
   const stats = await panel.evaluate(() => {
     const s = window.bench.lags.sort((a, b) => a - b);
     const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
-    return { p50: q(0.5), p95: q(0.95), spanMs: window.bench.last - window.bench.first };
+    return { p50: q(0.5), p95: q(0.95), spanMs: window.bench.last - window.bench.first, rejected: window.bench.rejected, lastError: window.bench.lastError };
   });
   const wall = Date.now() - started;
   await panel.close();
   await page.close();
   return { label, offeredPerSec: rate === Infinity ? 'burst' : rate, emitted, delivered: r.posted, relayDropped: r.dropped, runtimeDropped: r.runtimeDropped,
-    deliveredPerSec: Math.round(r.posted / (Math.max(stats.spanMs, 1) / 1000)), lagP50Ms: +stats.p50.toFixed(1), lagP95Ms: +stats.p95.toFixed(1), wallMs: wall };
+    deliveredPerSec: Math.round(r.posted / (Math.max(stats.spanMs, 1) / 1000)), lagP50Ms: +stats.p50.toFixed(1), lagP95Ms: +stats.p95.toFixed(1), rejected: stats.rejected, wallMs: wall, ...(stats.lastError ? { lastError: stats.lastError } : {}) };
 }
 
 const results = [];

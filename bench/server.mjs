@@ -32,7 +32,9 @@ export async function serveBench({ dist }) {
       // compile, as on a first visit.
       const which = url.searchParams.get('bundle') ?? 'standalone';
       if (!Object.hasOwn(bundles, which)) { res.writeHead(400, { 'content-type': 'text/plain' }).end(`bundle: expected standalone or extension, got ${which}`); return; }
-      const bundle = await readFile(bundles[which], 'utf8');
+      const source = await readFile(bundles[which], 'utf8');
+      // `run=0` parses and compiles the bundle without running it: the install cost is the difference.
+      const bundle = url.searchParams.get('run') === '0' ? `if (globalThis.__never) {\n${source}\n}` : source;
       const body = evalPage(`${bundle}\n//# load ${++evalLoads}`);
       res.writeHead(200, { 'content-type': TYPES['.html'], ...ISOLATED }).end(body);
       return;

@@ -29,6 +29,12 @@ export interface LinkHooks {
 
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
+/**
+ * An open extension port keeps the page out of Chromium's back/forward cache
+ * (EmbedderExtensionMessaging) and keeps the service worker awake: once everything is
+ * acknowledged and nothing new came for this long, the relay lets the port go.
+ */
+const IDLE_DISCONNECT_MS = 2_000;
 
 export class BackgroundLink {
   private port: Runtime.Port | null = null;
@@ -39,6 +45,7 @@ export class BackgroundLink {
   /** While prerendering or in the back/forward cache, the relay stays quiet. */
   private paused = false;
   private orphaned = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly outbox: Outbox,
@@ -117,6 +124,13 @@ export class BackgroundLink {
     this.send(hello);
   }
 
+  private idleLater(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.port && this.welcomed && !this.outbox.hasUnacked) this.drop();
+    }, IDLE_DISCONNECT_MS);
+  }
+
   private drop(): void {
     const port = this.port;
     this.port = null;
@@ -166,9 +180,11 @@ export class BackgroundLink {
         this.outbox.resume(m.resumeAfter);
         this.hooks.onConfig(m.config);
         this.pump();
+        this.idleLater();
         return;
       case 'ack':
         this.outbox.ack(m.seq);
+        this.idleLater();
         return;
       case 'config':
         this.hooks.onConfig(m.config);

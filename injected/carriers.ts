@@ -5,13 +5,11 @@
  * listener on the global and on each Worker object, added before any page script.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
-import { disguise, replaceValue } from './disguise.ts';
+import { replaceConstructor, replaceValue, type OnApply } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
   NativeWeakMap,
   apply,
-  construct,
-  defineProperty,
   eventIsTrusted,
   getOwnPropertyDescriptor,
   getPrototypeOf,
@@ -47,71 +45,67 @@ function carrierPosted(rt: Runtime, carrier: CarrierKind, target: string, target
 }
 
 /** Replacement for a `postMessage(message, transfer | options)` method (Worker, ServiceWorker, Client, worker global). */
-function sequenceOrOptionsPost(rt: Runtime, native: NativeFn, carrier: CarrierKind, target: (self: unknown) => string): NativeFn {
-  return {
-    postMessage(this: unknown, message: unknown): unknown {
-      const count = arguments.length;
-      if (count === 0) return apply(native, this, arguments);
-      let args: unknown[];
-      let items: unknown[];
-      if (count === 1) {
-        args = [message];
-        items = [];
-      } else {
-        const converted = secondArgument(arguments[1]);
-        if (converted === undefined) return apply(native, this, arguments);
-        args = [message, converted.standIn];
-        if (!converted.complete) return apply(native, this, args);
-        items = converted.items;
-      }
-      const posted = tracedPost(rt, native, this, args, items, carrier, 0);
-      carrierPosted(rt, carrier, target(this), undefined, posted);
-      return undefined;
-    },
-  }.postMessage;
+function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self: unknown) => string): (native: NativeFn) => OnApply {
+  return (native) => (self, args) => {
+    const count = args.length;
+    if (count === 0) return apply(native, self, args);
+    let callArgs: unknown[];
+    let items: unknown[];
+    if (count === 1) {
+      callArgs = [args[0]];
+      items = [];
+    } else {
+      const converted = secondArgument(args[1]);
+      if (converted === undefined) return apply(native, self, args);
+      callArgs = [args[0], converted.standIn];
+      if (!converted.complete) return apply(native, self, callArgs);
+      items = converted.items;
+    }
+    const posted = tracedPost(rt, native, self, callArgs, items, carrier, 0);
+    carrierPosted(rt, carrier, target(self), undefined, posted);
+    return undefined;
+  };
 }
 
 /** window.postMessage(message, targetOrigin, transfer) / (message, options). */
-function windowPost(rt: Runtime, native: NativeFn): NativeFn {
-  return {
-    postMessage(this: unknown, message: unknown): unknown {
-      const count = arguments.length;
-      if (count === 0) return apply(native, this, arguments);
-      let args: unknown[];
-      let items: unknown[] = [];
-      let targetOrigin: string | undefined;
-      const second = arguments[1];
-      if (count === 1) args = [message];
-      else if (count === 2 && (second === undefined || second === null || isObject(second))) {
-        // WindowPostMessageOptions: inherited `transfer` first, then `targetOrigin`.
-        const converted = fromOptions(second, ['targetOrigin']);
-        args = [message, second === undefined || second === null ? second : converted.standIn];
-        if (!converted.complete) return apply(native, this, args);
-        items = converted.items;
-        const origin = (converted.standIn as { targetOrigin?: unknown }).targetOrigin;
-        targetOrigin = typeof origin === 'string' ? origin : origin === undefined ? '/' : undefined;
-      } else {
-        if (typeof second === 'symbol') return apply(native, this, arguments);
-        targetOrigin = `${second as string}`;
-        if (count === 2) args = [message, targetOrigin];
+function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
+  return (native) => (self, args) => {
+    const count = args.length;
+    if (count === 0) return apply(native, self, args);
+    const message = args[0];
+    let callArgs: unknown[];
+    let items: unknown[] = [];
+    let targetOrigin: string | undefined;
+    const second = args[1];
+    if (count === 1) callArgs = [message];
+    else if (count === 2 && (second === undefined || second === null || isObject(second))) {
+      // WindowPostMessageOptions: inherited `transfer` first, then `targetOrigin`.
+      const converted = fromOptions(second, ['targetOrigin']);
+      callArgs = [message, second === undefined || second === null ? second : converted.standIn];
+      if (!converted.complete) return apply(native, self, callArgs);
+      items = converted.items;
+      const origin = (converted.standIn as { targetOrigin?: unknown }).targetOrigin;
+      targetOrigin = typeof origin === 'string' ? origin : origin === undefined ? '/' : undefined;
+    } else {
+      if (typeof second === 'symbol') return apply(native, self, args);
+      targetOrigin = `${second as string}`;
+      if (count === 2) callArgs = [message, targetOrigin];
+      else {
+        const transfer = args[2];
+        if (transfer === undefined) callArgs = [message, targetOrigin, undefined];
+        else if (!isObject(transfer)) return apply(native, self, [message, targetOrigin, transfer]);
         else {
-          const transfer = arguments[2];
-          if (transfer === undefined) args = [message, targetOrigin, undefined];
-          else if (!isObject(transfer)) return apply(native, this, [message, targetOrigin, transfer]);
-          else {
-            const converted = toObjectSequence(transfer, iteratorMethod(transfer));
-            args = [message, targetOrigin, converted.standIn];
-            if (!converted.complete) return apply(native, this, args);
-            items = converted.items;
-          }
+          const converted = toObjectSequence(transfer, iteratorMethod(transfer));
+          callArgs = [message, targetOrigin, converted.standIn];
+          if (!converted.complete) return apply(native, self, callArgs);
+          items = converted.items;
         }
       }
-      const posted = tracedPost(rt, native, this, args, items, 'window', 0);
-      const top = rt.global.top;
-      carrierPosted(rt, 'window', framePathOf(this === undefined ? rt.global : this, top), targetOrigin, posted);
-      return undefined;
-    },
-  }.postMessage;
+    }
+    const posted = tracedPost(rt, native, self, callArgs, items, 'window', 0);
+    carrierPosted(rt, 'window', framePathOf(self === undefined ? rt.global : self, rt.global.top), targetOrigin, posted);
+    return undefined;
+  };
 }
 
 /** Where a method lives: own property of the global or somewhere on its prototype chain. */
@@ -120,26 +114,6 @@ function holderOf(o: object, key: string): object | undefined {
     if (getOwnPropertyDescriptor(p, key)) return p;
   }
   return undefined;
-}
-
-/** Replaces a constructor, keeping prototype identity, `prototype.constructor`, name and length. */
-function replaceConstructor(rt: Runtime, key: string, after: (instance: object, args: IArguments) => void): void {
-  const g = rt.global;
-  const Native = g[key] as NativeFn | undefined;
-  const globalDesc = getOwnPropertyDescriptor(g, key);
-  if (!Native || !globalDesc || !('value' in globalDesc)) return;
-  const replacement = function (this: unknown): unknown {
-    if (new.target === undefined) return apply(Native, this, arguments);
-    const instance = construct(Native, arguments, new.target) as object;
-    after(instance, arguments);
-    return instance;
-  };
-  disguise(replacement, Native);
-  const proto = (Native as unknown as { prototype: object }).prototype;
-  defineProperty(replacement, 'prototype', { value: proto, writable: false, enumerable: false, configurable: false });
-  const ctorDesc = getOwnPropertyDescriptor(proto, 'constructor');
-  if (ctorDesc) defineProperty(proto, 'constructor', { value: replacement, writable: ctorDesc.writable, enumerable: ctorDesc.enumerable, configurable: ctorDesc.configurable });
-  defineProperty(g, key, { value: replacement, writable: globalDesc.writable, enumerable: globalDesc.enumerable, configurable: globalDesc.configurable });
 }
 
 function scriptUrl(arg: unknown): string {
@@ -184,36 +158,27 @@ export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind
 export function patchCarriers(rt: Runtime, contextKind: string): void {
   const g = rt.global;
   if (contextKind === 'window' || contextKind === 'iframe') {
-    const d = getOwnPropertyDescriptor(g, 'postMessage');
-    if (d && 'value' in d && typeof d.value === 'function') replaceValue(g, 'postMessage', windowPost(rt, d.value));
+    replaceValue(g, 'postMessage', windowPost(rt));
     observeCarrier(rt, g, 'window', (event) => {
       const origin = messageEventOrigin(event) as string;
       return { source: framePathOf(messageEventSource(event), g.top), sourceOrigin: origin };
     });
   } else if (contextKind === 'worker') {
     const holder = holderOf(g, 'postMessage');
-    const d = holder && getOwnPropertyDescriptor(holder, 'postMessage');
-    if (holder && d && 'value' in d && typeof d.value === 'function') replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, d.value, 'worker', () => 'parent'));
+    if (holder) replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, 'worker', () => 'parent'));
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
   }
 
   const workerProto = g.Worker?.prototype as object | undefined;
   if (workerProto) {
-    const post = getOwnPropertyDescriptor(workerProto, 'postMessage');
-    if (post && typeof post.value === 'function') replaceValue(workerProto, 'postMessage', sequenceOrOptionsPost(rt, post.value, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)));
-    const terminate = getOwnPropertyDescriptor(workerProto, 'terminate');
-    if (terminate && typeof terminate.value === 'function') {
-      const nativeTerminate = terminate.value as NativeFn;
-      replaceValue(workerProto, 'terminate', {
-        terminate(this: unknown): unknown {
-          const result = apply(nativeTerminate, this, arguments);
-          const id = weakMapGet(workers, this) as number | undefined;
-          if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
-          return result;
-        },
-      }.terminate);
-    }
-    replaceConstructor(rt, 'Worker', (worker, args) => {
+    replaceValue(workerProto, 'postMessage', sequenceOrOptionsPost(rt, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)));
+    replaceValue(workerProto, 'terminate', (native) => (self, args) => {
+      const result = apply(native, self, args);
+      const id = weakMapGet(workers, self) as number | undefined;
+      if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
+      return result;
+    });
+    replaceConstructor(g, 'Worker', (worker, args) => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
       rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(args[0]), module: isModule(args[1]) });
@@ -222,7 +187,7 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
   }
 
   if (g.SharedWorker && sharedWorkerPort) {
-    replaceConstructor(rt, 'SharedWorker', (worker, args) => {
+    replaceConstructor(g, 'SharedWorker', (worker, args) => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
       rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(args[0]), module: isModule(args[1]) });
@@ -232,7 +197,6 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
 
   for (const key of ['ServiceWorker', 'Client'] as const) {
     const proto = g[key]?.prototype as object | undefined;
-    const post = proto && getOwnPropertyDescriptor(proto, 'postMessage');
-    if (proto && post && typeof post.value === 'function') replaceValue(proto, 'postMessage', sequenceOrOptionsPost(rt, post.value, 'serviceworker', () => key));
+    if (proto) replaceValue(proto, 'postMessage', sequenceOrOptionsPost(rt, 'serviceworker', () => key));
   }
 }

@@ -1,46 +1,69 @@
 /**
- * A patched function must be indistinguishable from the native one it replaces: same
- * `name`, same `length`, same property attributes where it is installed, and
- * `Function.prototype.toString` answering with the native's source text ("[native code]").
- * The replacement toString is itself disguised as the native toString.
+ * A patched function must be indistinguishable from the native it replaces. Each replacement
+ * is a Proxy of the native itself with only an `apply` (or `construct`) trap: name, length,
+ * own keys, descriptors, prototype chain, extensibility and constructor-ness are the native's,
+ * and engine messages that render the function ("... is not a constructor") render the
+ * native. `Function.prototype.toString` (itself replaced the same way) answers the native's
+ * source text for every replacement, including for itself.
+ * Trap handlers have a null prototype: a page property on Object.prototype must never become a trap.
  */
-import {
-  NativeWeakMap,
-  apply,
-  defineProperty,
-  functionToString,
-  getOwnPropertyDescriptor,
-  weakMapGet,
-  weakMapSet,
-} from './natives.ts';
+import { NativeWeakMap, apply, construct, defineProperty, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
 
 const originals = new NativeWeakMap<object, object>();
+const NativeProxy = Proxy;
 
-/** Makes `replacement` answer like `original` to toString and reflection on name/length. */
-export function disguise<T extends object>(replacement: T, original: object): T {
-  for (const key of ['length', 'name'] as const) {
-    const d = getOwnPropertyDescriptor(original, key);
-    if (d) defineProperty(replacement, key, d);
-  }
-  weakMapSet(originals, replacement, original);
-  return replacement;
+export type OnApply = (self: unknown, args: unknown[]) => unknown;
+export type OnConstruct = (args: unknown[], newTarget: object) => object;
+
+/** A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given). */
+export function wrapNative<T extends object>(native: T, onApply: OnApply, onConstruct?: OnConstruct): T {
+  const handler = { __proto__: null, apply: (_t: unknown, self: unknown, args: unknown[]) => onApply(self, args) } as unknown as ProxyHandler<T> & { construct?: unknown };
+  if (onConstruct) handler.construct = (_t: unknown, args: unknown[], newTarget: object) => onConstruct(args, newTarget);
+  const proxy = new NativeProxy(native, handler);
+  weakMapSet(originals, proxy, native);
+  return proxy;
 }
 
-/** Replaces a data property's value, keeping its attributes (writable/enumerable/configurable). */
-export function replaceValue(target: object, key: PropertyKey, replacement: object): boolean {
+/** Replaces a method (a data property), keeping its attributes. Returns the native, or undefined. */
+export function replaceValue(target: object, key: PropertyKey, onApply: (native: (...a: unknown[]) => unknown) => OnApply): ((...a: unknown[]) => unknown) | undefined {
   const d = getOwnPropertyDescriptor(target, key);
-  if (!d || !('value' in d) || typeof d.value !== 'function') return false;
-  disguise(replacement, d.value);
-  return defineProperty(target, key, { value: replacement, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  if (!d || !('value' in d) || typeof d.value !== 'function') return undefined;
+  const native = d.value as (...a: unknown[]) => unknown;
+  defineProperty(target, key, { value: wrapNative(native, onApply(native)), writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  return native;
 }
 
-/** Replaces an accessor property's get/set, keeping its attributes. Missing halves stay missing. */
-export function replaceAccessor(target: object, key: PropertyKey, get: () => unknown, set: (v: unknown) => void): boolean {
+/** Replaces an accessor's getter and setter, keeping its attributes. */
+export function replaceAccessor(target: object, key: PropertyKey, onGet: (nativeGet: (...a: unknown[]) => unknown) => OnApply, onSet: (nativeSet: (...a: unknown[]) => unknown) => OnApply): boolean {
   const d = getOwnPropertyDescriptor(target, key);
   if (!d || !d.get) return false;
-  disguise(get, d.get);
-  if (d.set) disguise(set, d.set);
-  return defineProperty(target, key, { get, set: d.set ? set : undefined, enumerable: d.enumerable, configurable: d.configurable });
+  const get = wrapNative(d.get, onGet(d.get as never));
+  const set = d.set ? wrapNative(d.set, onSet(d.set as never)) : undefined;
+  return defineProperty(target, key, { get, set, enumerable: d.enumerable, configurable: d.configurable });
+}
+
+/**
+ * Replaces a constructor held in `holder[key]`: `new` goes to `after(instance, args)` once the
+ * native has built the instance (with the page's new.target, so subclasses work); a call
+ * without `new` reaches the native, which throws its own TypeError.
+ */
+export function replaceConstructor(holder: object, key: string, after: (instance: object, args: unknown[]) => void): boolean {
+  const d = getOwnPropertyDescriptor(holder, key);
+  if (!d || !('value' in d) || typeof d.value !== 'function') return false;
+  const Native = d.value as (...a: unknown[]) => unknown;
+  const replacement = wrapNative(
+    Native,
+    (self, args) => apply(Native, self, args),
+    (args, newTarget) => {
+      const instance = construct(Native as never, args, newTarget as never) as object;
+      after(instance, args);
+      return instance;
+    },
+  );
+  const proto = (Native as unknown as { prototype: object }).prototype;
+  const ctor = getOwnPropertyDescriptor(proto, 'constructor');
+  if (ctor && ctor.value === Native) defineProperty(proto, 'constructor', { value: replacement, writable: ctor.writable, enumerable: ctor.enumerable, configurable: ctor.configurable });
+  return defineProperty(holder, key, { value: replacement, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
 }
 
 let toStringPatched = false;
@@ -49,11 +72,8 @@ let toStringPatched = false;
 export function patchToString(): void {
   if (toStringPatched) return;
   toStringPatched = true;
-  const replacement = {
-    toString(this: unknown): string {
-      const original = weakMapGet(originals, this);
-      return apply(functionToString, original === undefined ? this : original, []);
-    },
-  }.toString;
-  replaceValue(Function.prototype, 'toString', replacement);
+  replaceValue(Function.prototype, 'toString', (native) => (self, args) => {
+    const original = weakMapGet(originals, self);
+    return apply(native, original === undefined ? self : original, args);
+  });
 }

@@ -8,7 +8,7 @@
  */
 import { portRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
-import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, nativeAddEventListener, nativeRemoveEventListener, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
+import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
 import { replaceValue } from './disguise.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -46,64 +46,61 @@ function argsOf(count: number, a: unknown, b: unknown, c: unknown): unknown[] {
 }
 
 export function patchListeners(rt: Runtime, proto: object): void {
-  const add = {
-    addEventListener(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
-      const record = portRecord(this);
-      if (record === undefined || arguments.length < 2) return apply(nativeAddEventListener, this, arguments);
-      const t = typeString(type);
-      if (t === undefined) return apply(nativeAddEventListener, this, arguments);
-      const count = arguments.length;
-      const observed = t === 'message' || t === 'messageerror';
-      if (!isObject(listener) || (!observed && t !== 'close')) return apply(nativeAddEventListener, this, argsOf(count, t, listener, options));
-      let capture = false;
-      let standIn = options;
-      if (count >= 3 && isObject(options)) {
-        // AddEventListenerOptions: inherited `capture` first, then once, passive, signal.
-        const o = options as Record<string, unknown>;
-        const dict = objectCreate(null) as Record<string, unknown>;
-        const c = o.capture;
-        if (c !== undefined) dict.capture = c;
-        const once = o.once;
-        if (once !== undefined) dict.once = once;
-        const passive = o.passive;
-        if (passive !== undefined) dict.passive = passive;
-        const signal = o.signal;
-        if (signal !== undefined) dict.signal = signal;
-        capture = !!c;
-        standIn = dict;
-      } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
-      const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
-      const result = apply(nativeAddEventListener, this, argsOf(count, t, target, standIn));
-      rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
-      return result;
-    },
-  }.addEventListener;
+  replaceValue(proto, 'addEventListener', (native) => (self, args) => {
+    const record = portRecord(self);
+    const count = args.length;
+    if (record === undefined || count < 2) return apply(native, self, args);
+    const t = typeString(args[0]);
+    if (t === undefined) return apply(native, self, args);
+    const listener = args[1];
+    const options = args[2];
+    const observed = t === 'message' || t === 'messageerror';
+    if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
+    let capture = false;
+    let standIn = options;
+    if (count >= 3 && isObject(options)) {
+      // AddEventListenerOptions: inherited `capture` first, then once, passive, signal.
+      const o = options as Record<string, unknown>;
+      const dict = objectCreate(null) as Record<string, unknown>;
+      const c = o.capture;
+      if (c !== undefined) dict.capture = c;
+      const once = o.once;
+      if (once !== undefined) dict.once = once;
+      const passive = o.passive;
+      if (passive !== undefined) dict.passive = passive;
+      const signal = o.signal;
+      if (signal !== undefined) dict.signal = signal;
+      capture = !!c;
+      standIn = dict;
+    } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
+    const result = apply(native, self, argsOf(count, t, target, standIn));
+    rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+    return result;
+  });
 
-  const remove = {
-    removeEventListener(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
-      const record = portRecord(this);
-      if (record === undefined || arguments.length < 2) return apply(nativeRemoveEventListener, this, arguments);
-      const t = typeString(type);
-      if (t === undefined) return apply(nativeRemoveEventListener, this, arguments);
-      const count = arguments.length;
-      const observed = t === 'message' || t === 'messageerror';
-      if (!isObject(listener) || (!observed && t !== 'close')) return apply(nativeRemoveEventListener, this, argsOf(count, t, listener, options));
-      let capture = false;
-      let standIn = options;
-      if (count >= 3 && isObject(options)) {
-        const c = (options as Record<string, unknown>).capture;
-        const dict = objectCreate(null) as Record<string, unknown>;
-        if (c !== undefined) dict.capture = c;
-        capture = !!c;
-        standIn = dict;
-      } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
-      const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
-      const result = apply(nativeRemoveEventListener, this, argsOf(count, t, target ?? listener, standIn));
-      rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
-      return result;
-    },
-  }.removeEventListener;
-
-  replaceValue(proto, 'addEventListener', add);
-  replaceValue(proto, 'removeEventListener', remove);
+  replaceValue(proto, 'removeEventListener', (native) => (self, args) => {
+    const record = portRecord(self);
+    const count = args.length;
+    if (record === undefined || count < 2) return apply(native, self, args);
+    const t = typeString(args[0]);
+    if (t === undefined) return apply(native, self, args);
+    const listener = args[1];
+    const options = args[2];
+    const observed = t === 'message' || t === 'messageerror';
+    if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
+    let capture = false;
+    let standIn = options;
+    if (count >= 3 && isObject(options)) {
+      const c = (options as Record<string, unknown>).capture;
+      const dict = objectCreate(null) as Record<string, unknown>;
+      if (c !== undefined) dict.capture = c;
+      capture = !!c;
+      standIn = dict;
+    } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
+    const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
+    rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+    return result;
+  });
 }

@@ -46,8 +46,13 @@ const session = await launchWithDevTools();
 try {
   await session.devtools.setViewport({ width: 1280, height: 760 });
   let panel = await showPanel(session.devtools, session.extensionId);
+  // Undock DevTools so the panel gets the whole window (docked, headless leaves it a strip).
+  await session.devtools.evaluate(`(async () => {
+    const UI = await import('./ui/legacy/legacy.js');
+    UI.DockController.DockController.instance().setDockSide('undocked');
+  })()`).catch((e) => console.warn(`could not undock DevTools: ${e.message}`));
   await session.page.goto(`${server.origin}/demo/index.html`);
-  await until(() => panel.$eval('[data-testid=counts]', (el) => el.textContent), (t) => /3 channels/.test(t ?? ''), 'the demo');
+  await until(() => panel.$eval('[data-testid=counts]', (el) => el.textContent), (t) => /\d+ channels .* [3-9] queued/.test(t ?? ''), 'the demo');
   // Let the idle settle (panel/store.ts settleAfter) resolve what waits on unobserved contexts.
   await sleep(3500);
 

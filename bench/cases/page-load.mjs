@@ -24,9 +24,13 @@ export default {
     // Evaluated in the native page: no extension there to run a second copy.
     const evaluation = await h.interleave(async (mode) => {
       if (mode !== 'native') return null;
-      const standalone = await loads(h, mode, '/eval.html', () => globalThis.__evalMs, 'bundle=standalone');
-      const extension = await loads(h, mode, '/eval.html', () => globalThis.__evalMs, 'bundle=extension');
-      return { standalone, extension };
+      const read = () => globalThis.__evalMs;
+      return {
+        standalone: await loads(h, mode, '/eval.html', read, 'bundle=standalone'),
+        standaloneCompile: await loads(h, mode, '/eval.html', read, 'bundle=standalone&run=0'),
+        extension: await loads(h, mode, '/eval.html', read, 'bundle=extension'),
+        extensionCompile: await loads(h, mode, '/eval.html', read, 'bundle=extension&run=0'),
+      };
     });
     return [
       { id: 'load-dcl', metric: `demo site: navigation → DOMContentLoaded (median of ${LOADS_PER_ROUND} loads a round)`, unit: 'ms', better: 'lower', values: dcl, targets: { idle: 1.03 } },
@@ -46,6 +50,20 @@ export default {
         better: 'lower',
         values: { native: evaluation.native.map((r) => r.extension) },
         absolute: { max: 2 },
+      },
+      {
+        id: 'injected-compile',
+        metric: 'standalone runtime: parse + compile only (not run)',
+        unit: 'ms',
+        better: 'lower',
+        values: { native: evaluation.native.map((r) => r.standaloneCompile) },
+      },
+      {
+        id: 'injected-compile-extension',
+        metric: 'extension MAIN-world script: parse + compile only (not run)',
+        unit: 'ms',
+        better: 'lower',
+        values: { native: evaluation.native.map((r) => r.extensionCompile) },
       },
     ];
   },

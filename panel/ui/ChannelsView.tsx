@@ -28,9 +28,12 @@ function PortItem({ port, level }: { port: PortNode; level: number }) {
   return (
     <li role="treeitem" aria-level={level} aria-selected={selected} className={`tree-port${selected ? ' selected' : ''}`}>
       <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
-        <span className="id">{port.id}</span>
-        <span className="muted">{port.entangled ? ` ⇄ ${port.entangled}` : ' (disentangled)'}</span>
-        <span className="muted">{` · ${port.channel}`}</span> <PortBadges port={port} />
+        <span className="port-name">
+          <span className="id">{port.id}</span>
+          <span className="muted">{port.entangled ? ` ⇄ ${port.entangled}` : ' (disentangled)'}</span>
+          <span className="muted">{` · ${port.channel}`}</span>
+        </span>
+        <PortBadges port={port} />
       </button>
     </li>
   );

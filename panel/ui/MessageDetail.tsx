@@ -1,7 +1,7 @@
 /** The selected message: where it went, its data, its transfer list and where it came from. */
 import type { TransferItem } from '../../protocol/facts.ts';
 import { CallSiteView } from './CallSiteView.tsx';
-import { contextName, formatBytes, formatTime, timeOrigin } from './labels.ts';
+import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
 import { PreviewTree } from './PreviewTree.tsx';
 import { usePanel } from './storeContext.ts';
@@ -43,7 +43,7 @@ export function MessageDetail() {
           <PortButton id={m.from.port} /> in {contextName(model, m.from.context)}
         </dd>
         <dt>To</dt>
-        <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, m.to.context)}</> : 'no entangled port'}</dd>
+        <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
         <dt>Posted</dt>
         <dd>{formatTime(m.postedAt, origin)}{m.postObserved ? '' : ' (inferred: the sender is not observed)'}</dd>
         <dt>Delivery</dt>

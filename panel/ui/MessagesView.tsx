@@ -7,7 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import type { SortKey } from '../messageRows.ts';
 import type { MessageRecord } from '../model/types.ts';
 import { previewText } from '../previewText.ts';
-import { contextName, formatBytes, formatTime, timeOrigin } from './labels.ts';
+import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRows } from './useRows.ts';
@@ -118,8 +118,8 @@ export function MessagesView() {
                     <div role="gridcell" className="c-from" title={contextName(model, m.from.context)}>
                       <span className="id">{m.from.port}</span> {contextName(model, m.from.context)}
                     </div>
-                    <div role="gridcell" className="c-to" title={contextName(model, m.to.context)}>
-                      <span className="id">{m.to.port ?? '—'}</span> {m.to.context ? contextName(model, m.to.context) : ''}
+                    <div role="gridcell" className="c-to" title={contextName(model, receiverContext(model, m))}>
+                      <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
                     </div>
                     <div role="gridcell" className="c-size">{formatBytes(m.bytes)}</div>
                     <div role="gridcell" className="c-preview">

@@ -5,7 +5,7 @@
  * drag or arrow keys pan, clicking an arrow selects the message.
  */
 import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
-import { contextName, formatTime, timeOrigin } from './labels.ts';
+import { contextName, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRows } from './useRows.ts';
@@ -36,7 +36,8 @@ export function TimelineView() {
   const laneOf = useMemo(() => new Map(lanes.map((id, i) => [id, i])), [lanes]);
   const origin = timeOrigin(model);
   const last = rows.at(-1);
-  const end = Math.max(origin + 1, ...(last ? [last.postedAt, last.dispatchedAt ?? 0] : []), ...(live && rows.length ? [Date.now()] : []));
+  // Fit to the events; arrows of messages still waiting run out to the right edge ("now").
+  const end = Math.max(origin + 1, ...(last ? [last.postedAt, last.dispatchedAt ?? 0] : []));
   const full: TimeWindow = { start: origin, span: Math.max(1, end - origin) * 1.02 };
   const win = view ?? full;
   const x = (t: number) => LABEL + ((t - win.start) / win.span) * (WIDTH - LABEL - 10);
@@ -96,6 +97,7 @@ export function TimelineView() {
         <svg
           className="timeline"
           viewBox={`0 0 ${WIDTH} ${height}`}
+          overflow="hidden"
           width="100%"
           height={height}
           preserveAspectRatio="none"
@@ -110,6 +112,9 @@ export function TimelineView() {
           onPointerLeave={() => (drag.current = null)}
         >
           <defs>
+            <clipPath id="plot">
+              <rect x={LABEL} y={0} width={WIDTH - LABEL} height={height} />
+            </clipPath>
             <marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
             </marker>
@@ -128,12 +133,13 @@ export function TimelineView() {
           ))}
           <text x={4} y={y(null) + 4} className="lane-label muted-fill">unknown receiver</text>
           <rect x={0} y={AXIS} width={LABEL - 4} height={height - AXIS} className="lane-gutter" />
+          <g clipPath="url(#plot)">
           {drawn.map((m) => {
             const x1 = x(m.postedAt);
             // Unobserved receivers have no dispatch time: the arrow only says where it went.
             const x2 = m.state === 'dropped' || m.state === 'unobserved' ? x1 : x(m.dispatchedAt ?? now);
             const y1 = y(m.from.context);
-            const y2 = m.state === 'dropped' ? y1 : y(m.to.context);
+            const y2 = m.state === 'dropped' ? y1 : y(receiverContext(model, m));
             const bend = y1 === y2 ? -LANE / 2.5 : 0;
             const d = `M${x1},${y1} C${x1 + (x2 - x1) / 3},${y1 + bend} ${x2 - (x2 - x1) / 3},${y2 + bend} ${x2},${y2}`;
             return (
@@ -164,6 +170,7 @@ export function TimelineView() {
               </g>
             );
           })}
+          </g>
         </svg>
       </div>
       <div className="detail" role="region" aria-label="Message details">

@@ -70,10 +70,10 @@ export function Toolbar() {
       </div>
       <span className="sep" />
       <button type="button" className="tool" title="Export trace (JSON)" onClick={onExport}>
-        <span aria-hidden="true">⭳</span> <span className="label">Export</span>
+        <span aria-hidden="true">↓</span> <span className="label">Export</span>
       </button>
       <button type="button" className="tool" title="Import trace" onClick={() => fileInput.current?.click()}>
-        <span aria-hidden="true">⭱</span> <span className="label">Import</span>
+        <span aria-hidden="true">↑</span> <span className="label">Import</span>
       </button>
       <input ref={fileInput} type="file" accept=".json,application/json" className="hidden-file" aria-label="Trace file to import" tabIndex={-1} onChange={(e) => void onImport(e.currentTarget.files?.[0])} />
       <button type="button" className="tool" title="Settings" aria-haspopup="dialog" aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>

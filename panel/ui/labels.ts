@@ -1,5 +1,5 @@
 /** Short human names for contexts, used in every view. */
-import type { ChannelModel, ContextNode } from '../model/types.ts';
+import type { ChannelModel, ContextNode, MessageRecord } from '../model/types.ts';
 
 export function contextLabel(ctx: ContextNode | undefined, id: string | null): string {
   if (!id) return '—';
@@ -36,4 +36,9 @@ export function timeOrigin(model: ChannelModel): number {
   for (const c of model.contexts.values()) min = Math.min(min, c.createdAt);
   if (min === Infinity && model.messages.length) min = model.messages[0]!.postedAt;
   return min === Infinity ? 0 : min;
+}
+
+/** Where a message was (or will be) dispatched: the dispatching context, else the receiving port's holder. */
+export function receiverContext(model: ChannelModel, m: MessageRecord): string | null {
+  return m.to.context ?? (m.to.port ? (model.ports.get(m.to.port)?.context ?? null) : null);
 }
