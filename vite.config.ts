@@ -30,6 +30,9 @@ function firefoxManifest() {
         strict_min_version: '140.0',
         data_collection_permissions: { required: ['none'] },
       },
+      // Firefox for Android learnt data_collection_permissions in 142; desktop ESR 140 has it.
+      // (Android has no DevTools, so the add-on is of no use there; this only keeps the floor honest.)
+      gecko_android: { strict_min_version: '142.0' },
     },
   };
 }

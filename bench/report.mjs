@@ -78,6 +78,7 @@ export function profileText(profile) {
   const what = {
     tiny: 'the recording page, tiny-message throughput workload',
     '1kb': 'the recording page, 1 KB-object throughput workload',
+    echo: 'the recording page, 500 worker echo round trips',
     evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigation)',
   };
   for (const [kind, p] of Object.entries(profile.profiles)) {

@@ -28,7 +28,8 @@ import { shipPorts, tracedPost } from './post.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { framePathOf } from './frames.ts';
-import { fromOptions, iteratorMethod, secondArgument, toObjectSequence } from './transfer.ts';
+import { windowOptionKeys } from './dictionaries.ts';
+import { fromOptions, secondArgument, toSequence } from './transfer.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -55,7 +56,7 @@ function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self:
       callArgs = [args[0]];
       items = [];
     } else {
-      const converted = secondArgument(args[1]);
+      const converted = secondArgument(args[1], rt.portOptionKeys);
       if (converted === undefined) return apply(native, self, args);
       callArgs = [args[0], converted.standIn];
       if (!converted.complete) return apply(native, self, callArgs);
@@ -69,7 +70,9 @@ function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self:
 
 /** window.postMessage(message, targetOrigin, transfer) / (message, options). */
 function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
-  return (native) => (self, args) => {
+  return (native) => {
+   const keys = windowOptionKeys(native, rt.global);
+   return (self, args) => {
     const count = args.length;
     if (count === 0) return apply(native, self, args);
     const message = args[0];
@@ -80,7 +83,7 @@ function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
     if (count === 1) callArgs = [message];
     else if (count === 2 && (second === undefined || second === null || isObject(second))) {
       // WindowPostMessageOptions: inherited `transfer` first, then `targetOrigin`.
-      const converted = fromOptions(second, ['targetOrigin']);
+      const converted = fromOptions(second, keys);
       callArgs = [message, second === undefined || second === null ? second : converted.standIn];
       if (!converted.complete) return apply(native, self, callArgs);
       items = converted.items;
@@ -95,7 +98,7 @@ function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
         if (transfer === undefined) callArgs = [message, targetOrigin, undefined];
         else if (!isObject(transfer)) return apply(native, self, [message, targetOrigin, transfer]);
         else {
-          const converted = toObjectSequence(transfer, iteratorMethod(transfer));
+          const converted = toSequence(transfer);
           callArgs = [message, targetOrigin, converted.standIn];
           if (!converted.complete) return apply(native, self, callArgs);
           items = converted.items;
@@ -105,6 +108,7 @@ function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
     const posted = tracedPost(rt, native, self, callArgs, items, 'window', 0);
     carrierPosted(rt, 'window', framePathOf(self === undefined ? rt.global : self, rt.global.top), targetOrigin, posted);
     return undefined;
+   };
   };
 }
 

@@ -51,7 +51,7 @@ export function patchMessagePort(rt: Runtime): void {
       callArgs = [args[0]];
       items = [];
     } else {
-      const converted = secondArgument(args[1]);
+      const converted = secondArgument(args[1], rt.portOptionKeys);
       if (converted === undefined) return apply(native, self, args);
       callArgs = [args[0], converted.standIn];
       if (!converted.complete) return apply(native, self, callArgs);

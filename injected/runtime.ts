@@ -8,4 +8,6 @@ export interface Runtime {
   config: RuntimeConfig;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   global: any;
+  /** Options dictionary members in the order the browser reads them (dictionaries.ts). */
+  portOptionKeys: readonly string[];
 }

@@ -8,7 +8,7 @@
  * When a step fails, the stand-in replays the failing result too, so the native throws its
  * own error, with its own message; a page exception simply propagates, as it would natively.
  */
-import { apply, objectCreate, symbolIterator } from './natives.ts';
+import { apply, getOwnPropertyDescriptor, isArray, numberToString, objectCreate, symbolIterator } from './natives.ts';
 
 export interface Converted {
   /** Items in order (well-formed only when `complete`). */
@@ -29,10 +29,10 @@ interface Step {
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 
 /** A null-prototype iterable replaying recorded steps; `iteratorResult` replays a non-object iterator. */
-function replay(steps: Step[], iteratorResult?: { value: unknown }, method?: unknown): object {
+function replay(steps: Step[], iteratorResult?: { value: unknown }, method?: { value: unknown }): object {
   const iterable = objectCreate(null) as Record<PropertyKey, unknown>;
   if (method !== undefined) {
-    iterable[symbolIterator] = method;
+    if (method.value !== undefined) iterable[symbolIterator] = method.value;
     return iterable;
   }
   iterable[symbolIterator] = () => {
@@ -51,12 +51,35 @@ function replay(steps: Step[], iteratorResult?: { value: unknown }, method?: unk
 }
 
 /**
+ * Chromium converts an Array to a sequence without the iterator protocol (measured: a page
+ * getter on Array.prototype[@@iterator] is never read), so an Array goes to the native
+ * untouched and the runtime reads its items through own data descriptors: no getter runs.
+ * A hole or a non-object item makes the native throw its own TypeError: `complete` is false.
+ */
+export function fromArray(v: unknown[]): Converted {
+  const items: unknown[] = [];
+  const lengthDesc = getOwnPropertyDescriptor(v, 'length');
+  const length = lengthDesc && 'value' in lengthDesc ? (lengthDesc.value as number) : 0;
+  for (let i = 0; i < length; i++) {
+    const d = getOwnPropertyDescriptor(v, numberToString(i));
+    if (!d || !('value' in d) || !isObject(d.value)) return { items, complete: false, standIn: v };
+    items[items.length] = d.value;
+  }
+  return { items, complete: true, standIn: v };
+}
+
+/** `sequence<object>` conversion of an object: the Array fast path, else the iterator protocol. */
+export function toSequence(v: object): Converted {
+  return isArray(v) ? fromArray(v as unknown[]) : toObjectSequence(v, iteratorMethod(v));
+}
+
+/**
  * Converts `v` to `sequence<object>` given its already-read `@@iterator` method.
  * Page code runs here exactly as in native conversion: one call of the method, one read of
  * `next`, one call of `next` per step with one read of `done` and (when not done) of `value`.
  */
 export function toObjectSequence(v: object, method: unknown): Converted {
-  if (typeof method !== 'function') return { items: [], complete: false, standIn: replay([], undefined, method) };
+  if (typeof method !== 'function') return { items: [], complete: false, standIn: replay([], undefined, { value: method }) };
   const iterator = apply(method as () => unknown, v, []);
   if (!isObject(iterator)) return { items: [], complete: false, standIn: replay([], { value: iterator }) };
   const next = (iterator as { next: unknown }).next;
@@ -85,33 +108,32 @@ export function iteratorMethod(v: object): unknown {
 }
 
 /**
- * The `transfer` member of a StructuredSerializeOptions dictionary (already known to be an
- * object, undefined or null). Returns the items and a stand-in dictionary; `extra` adds
- * members read after `transfer` (WindowPostMessageOptions.targetOrigin).
+ * An options dictionary (already known to be an object, undefined or null), its members read
+ * in the browser's order (`keys`, see dictionaries.ts): `transfer` is converted here, the
+ * others are copied raw into the stand-in dictionary for the native to convert.
  */
-export function fromOptions(options: unknown, extraKeys: readonly string[] = []): Converted {
+export function fromOptions(options: unknown, keys: readonly string[]): Converted {
   const standIn = objectCreate(null) as Record<string, unknown>;
   let items: unknown[] = [];
-  let complete = true;
-  if (options !== undefined && options !== null) {
-    const transfer = (options as { transfer?: unknown }).transfer;
-    if (transfer !== undefined) {
-      if (!isObject(transfer)) {
-        standIn.transfer = transfer;
-        return { items, complete: false, standIn };
-      }
-      const seq = toObjectSequence(transfer, iteratorMethod(transfer));
-      standIn.transfer = seq.standIn;
-      items = seq.items;
-      complete = seq.complete;
-      if (!complete) return { items, complete, standIn };
+  if (options === undefined || options === null) return { items, complete: true, standIn };
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (key !== 'transfer') {
+      standIn[key] = value;
+      continue;
     }
-    for (let i = 0; i < extraKeys.length; i++) {
-      const value = (options as Record<string, unknown>)[extraKeys[i]];
-      if (value !== undefined) standIn[extraKeys[i]] = value;
+    if (!isObject(value)) {
+      standIn.transfer = value;
+      return { items, complete: false, standIn };
     }
+    const seq = toSequence(value);
+    standIn.transfer = seq.standIn;
+    items = seq.items;
+    if (!seq.complete) return { items, complete: false, standIn };
   }
-  return { items, complete, standIn };
+  return { items, complete: true, standIn };
 }
 
 /**
@@ -120,10 +142,11 @@ export function fromOptions(options: unknown, extraKeys: readonly string[] = [])
  * resolution picks the sequence when the value has an `@@iterator`, else the dictionary.
  * Returns undefined when the native must see the original value (a primitive: it throws).
  */
-export function secondArgument(arg: unknown): Converted | undefined {
+export function secondArgument(arg: unknown, keys: readonly string[]): Converted | undefined {
   if (arg === undefined || arg === null) return { items: [], complete: true, standIn: arg };
   if (!isObject(arg)) return undefined;
+  if (isArray(arg)) return fromArray(arg as unknown[]);
   const method = iteratorMethod(arg);
   if (method !== undefined) return toObjectSequence(arg, method);
-  return fromOptions(arg);
+  return fromOptions(arg, keys);
 }

@@ -6,7 +6,7 @@
  */
 import type { ChannelModel, MessageRecord } from './model/types.ts';
 import type { Term } from './query.ts';
-import { previewText } from './previewText.ts';
+import { previewText, previewWords } from './previewText.ts';
 
 export type SortKey = 'time' | 'from' | 'to' | 'size' | 'state' | 'preview';
 export interface Sort {
@@ -20,40 +20,48 @@ const searchText = new WeakMap<MessageRecord, string>();
 function textOf(m: MessageRecord): string {
   const cached = searchText.get(m);
   if (cached !== undefined) return cached;
-  const s = `${m.id} ${m.from.port} ${m.to.port ?? ''} ${previewText(m.preview, 400)}`.toLowerCase();
+  const s = `${m.id} ${m.from.port} ${m.to.port ?? ''} ${previewWords(m.preview)}`.toLowerCase();
   // An evicted body has nothing worth caching; a kept one never changes.
   if (m.preview !== undefined) searchText.set(m, s);
   return s;
 }
 
-function contextMatches(model: ChannelModel, id: string | null, value: string): boolean {
-  if (!id) return false;
-  if (id.toLowerCase() === value) return true;
-  const ctx = model.contexts.get(id);
-  return !!ctx && (ctx.url.toLowerCase().includes(value) || ctx.framePath.toLowerCase() === value);
+/** Contexts a `context:` value names: by id, by a part of the URL, or by frame path. */
+function contextsNamed(model: ChannelModel, value: string): Set<string> {
+  const out = new Set<string>();
+  for (const c of model.contexts.values()) {
+    if (c.id.toLowerCase() === value || c.url.toLowerCase().includes(value) || c.framePath.toLowerCase() === value) out.add(c.id);
+  }
+  return out;
 }
 
-function termHolds(model: ChannelModel, m: MessageRecord, t: Term): boolean {
+type Test = (m: MessageRecord) => boolean;
+
+/** A term turned into a test once per query, so lookups are not repeated per message. */
+function compile(model: ChannelModel, t: Term): Test {
+  const v = t.value;
   switch (t.key) {
     case 'text':
-      return textOf(m).includes(t.value);
+      return (m) => textOf(m).includes(v);
     case 'id':
-      return m.id === t.value;
+      return (m) => m.id === v;
     case 'port':
-      return m.from.port === t.value || m.to.port === t.value || m.transferredPorts.includes(t.value);
+      return (m) => m.from.port === v || m.to.port === v || m.transferredPorts.includes(v);
     case 'channel':
-      return model.ports.get(m.from.port)?.channel === t.value;
-    case 'context':
-      return contextMatches(model, m.from.context, t.value) || contextMatches(model, m.to.context, t.value);
+      return (m) => model.ports.get(m.from.port)?.channel === v;
+    case 'context': {
+      const named = contextsNamed(model, v);
+      return (m) => named.has(m.from.context) || (m.to.context !== null && named.has(m.to.context));
+    }
     case 'state':
-      return m.state === t.value;
+      return (m) => m.state === v;
     case 'reason':
-      return m.dropReason === t.value;
+      return (m) => m.dropReason === v;
     case 'has':
-      if (t.value === 'transfer') return m.transfer.length > 0;
-      if (t.value === 'ports') return m.transferredPorts.length > 0;
-      if (t.value === 'error') return !!m.threw;
-      return !!m.site;
+      if (v === 'transfer') return (m) => m.transfer.length > 0;
+      if (v === 'ports') return (m) => m.transferredPorts.length > 0;
+      if (v === 'error') return (m) => !!m.threw;
+      return (m) => !!m.site;
   }
 }
 
@@ -72,7 +80,7 @@ function compare(key: SortKey): (a: MessageRecord, b: MessageRecord) => number {
     case 'state':
       return (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.postedAt - b.postedAt;
     case 'preview':
-      return (a, b) => textOf(a).localeCompare(textOf(b));
+      return (a, b) => previewText(a.preview, 60).localeCompare(previewText(b.preview, 60));
   }
 }
 
@@ -86,12 +94,13 @@ export function messageRows(model: ChannelModel, terms: readonly Term[], sort: S
   let rows: MessageRecord[];
   if (terms.length === 0) rows = all.slice();
   else {
+    const tests = terms.map((t) => ({ test: compile(model, t), negate: t.negate }));
     rows = [];
     for (let i = 0; i < all.length; i++) {
       const m = all[i]!;
       let ok = true;
-      for (const t of terms) {
-        if (termHolds(model, m, t) === t.negate) {
+      for (const { test, negate } of tests) {
+        if (test(m) === negate) {
           ok = false;
           break;
         }

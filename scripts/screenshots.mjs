@@ -71,7 +71,7 @@ try {
     });
     const click = (sel) => panel.$eval(sel, (el) => el.click());
     await click('#tab-channels');
-    await panel.$$eval('.tree-port .tree-button', (els) => els.find((el) => el.textContent.includes('queued'))?.click());
+    await panel.$$eval('.tree-port .tree-button', (els) => (els.find((el) => el.textContent.includes('3 queued')) ?? els[0])?.click());
     await sleep(200);
     await session.devtools.screenshot({ path: resolve(shots, `channels-${theme}.png`) });
     await click('#tab-messages');

@@ -9,6 +9,11 @@ export default {
       const page = await h.pages.goto(mode, '/index.html');
       return h.bestOf(h.repeats, () => page.evaluate(([t]) => globalThis.benchWorkloads.bigTransfer(16, t), [trips]), 'ms', 'lower');
     });
+    const copy = await h.interleave(async (mode) => {
+      if (mode !== 'native') return null;
+      const page = await h.pages.goto(mode, '/index.html');
+      return h.bestOf(h.repeats, () => page.evaluate(() => globalThis.benchWorkloads.bigCopy(16)), 'ms', 'lower');
+    }, { rounds: 3 });
     return [
       {
         id: 'big-transfer',
@@ -17,6 +22,13 @@ export default {
         better: 'lower',
         values: h.field(runs, 'ms'),
         targets: { idle: 1.03, recording: 1.05 },
+      },
+      {
+        id: 'big-copy-reference',
+        metric: 'reference: the same buffer sent once to the worker and back *copied* (structured clone, no transfer)',
+        unit: 'ms',
+        better: 'lower',
+        values: { native: copy.native.map((r) => r?.ms) },
       },
     ];
   },

@@ -7,6 +7,7 @@ const FIRST = 250_000;
 const TOTAL = 1_000_000;
 const CHUNK = 10_000;
 const MB = 1024 * 1024;
+const sumOf = (counts) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
 
 async function heap(h, mode) {
   return h.pages.withCdp(mode, async (cdp) => {
@@ -33,22 +34,31 @@ export default {
     const first = h.size(FIRST);
     const runs = await h.interleave(async (mode) => {
       const page = await h.pages.goto(mode, '/index.html');
+      const swRead = () => (mode === 'native' ? null : serviceWorkerHeap(h).catch((e) => ({ error: e.message })));
+      const swBefore = await swRead();
       const before = await heap(h, mode);
       await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [first, CHUNK]);
       const atFirst = await heap(h, mode);
       await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [total - first, CHUNK]);
       const atTotal = await heap(h, mode);
-      const sw = mode === 'native' ? null : await serviceWorkerHeap(h).catch((e) => ({ error: e.message }));
+      // Let the relay drain before reading the background: what it holds then is what it keeps.
+      await new Promise((ok) => setTimeout(ok, 2_000));
+      const sw = await swRead();
+      const relay = mode === 'recording' ? await h.pages.panel.report() : null;
       if (mode === 'recording') await h.pages.panel.reset();
       return {
         growth: (atTotal - before) / MB,
         lateGrowth: (atTotal - atFirst) / MB,
         heap: atTotal / MB,
         serviceWorker: typeof sw === 'number' ? sw / MB : null,
-        serviceWorkerError: sw?.error,
+        serviceWorkerGrowth: typeof sw === 'number' && typeof swBefore === 'number' ? (sw - swBefore) / MB : null,
+        serviceWorkerError: sw?.error ?? swBefore?.error,
+        relayStatus: relay?.status ?? null,
+        factsAtPanel: relay?.facts ?? null,
       };
     }, { rounds: 1, warmup: false });
     const errors = [...runs.idle, ...runs.recording].map((r) => r.serviceWorkerError).filter(Boolean);
+    const status = runs.recording[0]?.relayStatus;
     return [
       { id: 'memory-heap', metric: `page heap after ${total.toLocaleString('en')} messages (after GC)`, unit: 'MB', better: 'lower', values: h.field(runs, 'heap') },
       { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth') },
@@ -66,6 +76,21 @@ export default {
         unit: 'MB',
         better: 'lower',
         values: { idle: runs.idle.map((r) => r.serviceWorker), recording: runs.recording.map((r) => r.serviceWorker) },
+      },
+      {
+        id: 'memory-service-worker-growth',
+        metric: `extension service worker heap growth during this tab's ${total.toLocaleString('en')} messages`,
+        unit: 'MB',
+        better: 'lower',
+        values: { idle: runs.idle.map((r) => r.serviceWorkerGrowth), recording: runs.recording.map((r) => r.serviceWorkerGrowth) },
+      },
+      {
+        id: 'memory-relay-facts',
+        metric: `recording: facts delivered to the panel connection${status ? ` (background status: ${sumOf(status.dropped).toLocaleString('en')} dropped, ${sumOf(status.evicted).toLocaleString('en')} evicted from its buffer, ${status.buffered.toLocaleString('en')} buffered)` : ''}`,
+        unit: 'facts',
+        better: 'higher',
+        values: { recording: runs.recording.map((r) => r.factsAtPanel) },
+        extra: status ? { buffered: status.buffered, dropped: status.dropped, evicted: status.evicted, rejected: status.rejected } : null,
       },
     ];
   },

@@ -51,6 +51,19 @@ export default {
         return selfTimes(profile);
       });
     }
+    // The worker round trip: small objects both ways, one in flight.
+    {
+      const page = await h.pages.goto('recording', '/index.html');
+      profiles.echo = await h.pages.withCdp('recording', async (cdp) => {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+        await cdp.send('Profiler.start');
+        await page.evaluate(() => globalThis.benchWorkloads.workerEcho(500, 0));
+        const { profile } = await cdp.send('Profiler.stop');
+        await cdp.send('Profiler.disable');
+        return selfTimes(profile);
+      });
+    }
     await h.pages.panel.reset();
     // The runtime's evaluation, profiled finely: the extension's MAIN-world script (not minified,
     // so functions keep their names) inlined in a page of the native context. The navigation

@@ -6,7 +6,7 @@ import { PortButton } from './PortButton.tsx';
 import { usePanel } from './storeContext.ts';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-const ICON: Record<Severity, string> = { error: '⛔', warning: '⚠', info: 'ℹ' };
+const ICON: Record<Severity, string> = { error: '✖', warning: '▲', info: 'ℹ' };
 
 export function DiagnosticsView() {
   const model = usePanel((s) => s.model);

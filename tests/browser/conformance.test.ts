@@ -88,15 +88,17 @@ describe('conformance: native and instrumented Chromium observe the same', () =>
     it(scenario.name, async () => {
       await instrumented.serviceWorker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { clear(): void } }).portscopeDebug.clear());
       const [native, withRuntime] = await Promise.all([observe(plainPage, scenario), observe(instrumentedPage, scenario)]);
+      if (process.env.PORTSCOPE_DEBUG_FACTS) console.log(scenario.name, JSON.stringify(native).slice(0, 2000));
       expect(withRuntime).toEqual(native);
 
       const facts = await settledFacts(scenario);
       const counts = countKinds(facts);
+      if (process.env.PORTSCOPE_DEBUG_FACTS) console.log(scenario.name, JSON.stringify(facts.map((f) => f.kind)));
       expect(counts.context ?? 0, 'the page context announced itself').toBeGreaterThanOrEqual(1);
       const { exact = {}, atLeast = {}, check } = scenario.facts ?? {};
       for (const [kind, n] of Object.entries(exact)) expect(counts[kind as FactKind] ?? 0, `facts of kind ${kind}`).toBe(n);
       for (const [kind, n] of Object.entries(atLeast)) expect(counts[kind as FactKind] ?? 0, `facts of kind ${kind} (at least)`).toBeGreaterThanOrEqual(n as number);
-      check?.(facts);
+      check?.(facts, native);
     });
   }
 });
