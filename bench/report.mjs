@@ -91,6 +91,18 @@ export function profileText(profile) {
   return out.join('\n');
 }
 
+/** The other engineers' benchmarks, as they printed them (the tail of their output). */
+function othersText(others) {
+  if (!others.length) return '';
+  const out = ['### The other benchmarks of this repository', ''];
+  for (const o of others) {
+    out.push(`\`${o.command ?? o.file}\`: ${o.status}${o.seconds != null ? ` (${o.seconds.toFixed(1)} s)` : ''}`, '');
+    const text = [...(o.stdout ?? []), ...(o.stderr ?? [])];
+    if (text.length) out.push('~~~', ...text.map((l) => l.replaceAll('~~~', '~ ~ ~')), '~~~', '');
+  }
+  return out.join('\n');
+}
+
 export function generatedSection(results) {
   const m = results.machine;
   const live = results.instrumentation;
@@ -109,6 +121,7 @@ export function generatedSection(results) {
   if (results.skipped.length) lines.push(`Not run: ${results.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.`, '');
   if (results.errors.length) lines.push('Errors:', '', ...results.errors.map((e) => `- ${e.id}: ${e.message}`), '');
   lines.push(profileText(results.profile));
+  lines.push(othersText(results.others ?? []));
   return lines.join('\n');
 }
 

@@ -1,6 +1,9 @@
 // `npm run bench`: Portscope's cost against native, measured in one run (see BENCHMARKS.md).
 //
-//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build]
+//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others]
+//
+// Then, unless --no-others or --only, the other engineers' benchmarks (bench/model.mjs,
+// bench/relay.mjs, bench/panel.mjs) run as they are, and their output is kept with ours.
 //
 // Builds the extension into its own folder, opens one headless Chromium with it, and runs every
 // case in three pages of that browser — native (incognito: no extension), idle (extension, no
@@ -8,7 +11,7 @@
 // machine load hits all three alike.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
 import { MODES, openModePages } from './pages.mjs';
@@ -36,11 +39,12 @@ class BenchArgumentError extends Error {
 }
 
 function parseArgs(argv) {
-  const opts = { rounds: 7, quick: false, only: null, build: true };
+  const opts = { rounds: 7, quick: false, only: null, build: true, others: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--no-build') opts.build = false;
+    else if (a === '--no-others') opts.others = false;
     else if (a === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new BenchArgumentError(`--rounds: expected a positive integer, got ${JSON.stringify(argv[i])}`);
@@ -48,7 +52,7 @@ function parseArgs(argv) {
       opts.only = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = opts.only.filter((id) => !CASES.some((c) => c.id === id) && id !== 'profile');
       if (unknown.length) throw new BenchArgumentError(`--only: unknown case ${unknown.join(', ')} (known: ${[...CASES.map((c) => c.id), 'profile'].join(', ')})`);
-    } else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build)`);
+    } else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others)`);
   }
   if (opts.quick && !argv.includes('--rounds')) opts.rounds = 2;
   return opts;
@@ -106,6 +110,43 @@ function calibrator(pages, quick) {
     const clamped = Math.max(min, Math.min(max, n));
     return Math.round(clamped / min) * min;
   };
+}
+
+/** The other benchmarks of the repository: [file, node arguments, script arguments]. */
+const OTHERS = [
+  ['bench/model.mjs', ['--expose-gc'], []],
+  ['bench/relay.mjs', [], ['--seconds', '2']],
+  ['bench/panel.mjs', ['--expose-gc'], ['100000']],
+];
+const OTHER_TIMEOUT_MS = 120_000;
+
+function runOthers(dist, started) {
+  const out = [];
+  for (const [file, nodeArgs, args] of OTHERS) {
+    if (!existsSync(file)) {
+      out.push({ file, status: 'absent' });
+      continue;
+    }
+    if (Date.now() - started + OTHER_TIMEOUT_MS > HARD_LIMIT_MS) {
+      out.push({ file, status: 'skipped: time budget spent' });
+      continue;
+    }
+    const t0 = Date.now();
+    process.stdout.write(`${file} … `);
+    const r = spawnSync(process.execPath, [...nodeArgs, file, ...args], { encoding: 'utf8', timeout: OTHER_TIMEOUT_MS, env: { ...process.env, PORTSCOPE_DIST: dist }, maxBuffer: 16 * 1024 * 1024 });
+    const seconds = (Date.now() - t0) / 1000;
+    console.log(`${seconds.toFixed(1)} s`);
+    const tail = (text) => (text ?? '').split('\n').filter(Boolean).slice(-40).map((l) => (l.length > 400 ? `${l.slice(0, 400)} …` : l));
+    out.push({
+      file,
+      command: `node ${[...nodeArgs, file, ...args].join(' ')}`,
+      status: r.error ? `failed: ${r.error.message}` : r.status === 0 ? 'ok' : `exit ${r.status}`,
+      seconds,
+      stdout: tail(r.stdout),
+      stderr: r.status === 0 ? [] : tail(r.stderr),
+    });
+  }
+  return out;
 }
 
 const field = (runs, key) => Object.fromEntries(Object.entries(runs).map(([mode, list]) => [mode, list.map((r) => r?.[key])]));
@@ -167,6 +208,7 @@ async function main() {
     rows: [],
     summaries: [],
     profile: null,
+    others: [],
     skipped: [],
     errors: [],
   };
@@ -215,6 +257,7 @@ async function main() {
     await bench.close();
     await server.close();
   }
+  if (opts.others && !opts.only) results.others = runOthers(dist, started);
   results.machine.loadAfter = loadavg();
   results.finishedAt = new Date().toISOString();
   results.elapsedMs = Date.now() - started;

@@ -28,8 +28,7 @@ import { shipPorts, tracedPost } from './post.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { framePathOf } from './frames.ts';
-import { windowOptionKeys } from './dictionaries.ts';
-import { fromOptions, secondArgument, toSequence } from './transfer.ts';
+import { secondArgument } from './transfer.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -65,50 +64,6 @@ function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self:
     const posted = tracedPost(rt, native, self, callArgs, items, carrier, 0);
     carrierPosted(rt, carrier, target(self), undefined, posted);
     return undefined;
-  };
-}
-
-/** window.postMessage(message, targetOrigin, transfer) / (message, options). */
-function windowPost(rt: Runtime): (native: NativeFn) => OnApply {
-  return (native) => {
-   const keys = windowOptionKeys(native, rt.global);
-   return (self, args) => {
-    const count = args.length;
-    if (count === 0) return apply(native, self, args);
-    const message = args[0];
-    let callArgs: unknown[];
-    let items: unknown[] = [];
-    let targetOrigin: string | undefined;
-    const second = args[1];
-    if (count === 1) callArgs = [message];
-    else if (count === 2 && (second === undefined || second === null || isObject(second))) {
-      // WindowPostMessageOptions: inherited `transfer` first, then `targetOrigin`.
-      const converted = fromOptions(second, keys);
-      callArgs = [message, second === undefined || second === null ? second : converted.standIn];
-      if (!converted.complete) return apply(native, self, callArgs);
-      items = converted.items;
-      const origin = (converted.standIn as { targetOrigin?: unknown }).targetOrigin;
-      targetOrigin = typeof origin === 'string' ? origin : origin === undefined ? '/' : undefined;
-    } else {
-      if (typeof second === 'symbol') return apply(native, self, args);
-      targetOrigin = `${second as string}`;
-      if (count === 2) callArgs = [message, targetOrigin];
-      else {
-        const transfer = args[2];
-        if (transfer === undefined) callArgs = [message, targetOrigin, undefined];
-        else if (!isObject(transfer)) return apply(native, self, [message, targetOrigin, transfer]);
-        else {
-          const converted = toSequence(transfer);
-          callArgs = [message, targetOrigin, converted.standIn];
-          if (!converted.complete) return apply(native, self, callArgs);
-          items = converted.items;
-        }
-      }
-    }
-    const posted = tracedPost(rt, native, self, callArgs, items, 'window', 0);
-    carrierPosted(rt, 'window', framePathOf(self === undefined ? rt.global : self, rt.global.top), targetOrigin, posted);
-    return undefined;
-   };
   };
 }
 
@@ -162,7 +117,13 @@ export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind
 export function patchCarriers(rt: Runtime, contextKind: string): void {
   const g = rt.global;
   if (contextKind === 'window' || contextKind === 'iframe') {
-    replaceValue(g, 'postMessage', windowPost(rt));
+    // window.postMessage is deliberately NOT replaced. Its `event.source` (and the meaning of
+    // targetOrigin "/") come from the *incumbent* realm, which the engine takes from the
+    // topmost script frame: a replacement living in the target window's realm would become
+    // that frame, and `parentWindow.postMessage(...)` from a child would arrive with the
+    // parent itself as `source` (measured in Chromium 156; see the conformance scenario
+    // "window: event.source and origin across same-origin realms"). Sends through windows
+    // are therefore seen only where they arrive (carrier-received, port-received).
     observeCarrier(rt, g, 'window', (event) => {
       const origin = messageEventOrigin(event) as string;
       return { source: framePathOf(messageEventSource(event), g.top), sourceOrigin: origin };
@@ -171,6 +132,17 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     const holder = holderOf(g, 'postMessage');
     if (holder) replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, 'worker', () => 'parent'));
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
+  }
+  if (contextKind === 'worker' || contextKind === 'sharedworker') {
+    // self.close(): the last chance to hand over what is buffered.
+    const closeHolder = holderOf(g, 'close');
+    if (closeHolder)
+      replaceValue(closeHolder, 'close', (native) => (self, args) => {
+        const result = apply(native, self, args);
+        rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'close' });
+        rt.emitter.flush();
+        return result;
+      });
   }
 
   const workerProto = g.Worker?.prototype as object | undefined;

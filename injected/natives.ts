@@ -74,7 +74,18 @@ for (const [flag, name] of [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreC
   const g = getter(RegExp.prototype, name);
   if (g) regexpFlagGetters[regexpFlagGetters.length] = [flag, g];
 }
-export const errorIsError: ((x: unknown) => boolean) | undefined = typeof (Error as any).isError === 'function' ? (Error as any).isError : undefined;
+const ErrorProto = Error.prototype;
+/** Error.isError where the engine has it; else "Error.prototype is on the chain" (this realm only). */
+export const errorIsError: (x: unknown) => boolean =
+  typeof (Error as any).isError === 'function'
+    ? (Error as any).isError
+    : (x) => {
+        for (let o = x, depth = 0; typeof o === 'object' && o !== null && depth < 16; depth++) {
+          o = getPrototypeOf(o);
+          if (o === ErrorProto) return true;
+        }
+        return false;
+      };
 
 export const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength')!;
 export const sharedArrayBufferByteLength = getter(G.SharedArrayBuffer?.prototype, 'byteLength');

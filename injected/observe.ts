@@ -92,7 +92,6 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
   for (let i = 0; i < count; i++) {
     const port = ports[i];
     const record = portRecord(port) ?? adoptPort(rt, port);
-    // The received port object is shipped (it was transferred to get here): spec, "transfer-receiving steps".
     ids[i] = record.id;
     const fact: Extract<Fact, { kind: 'port-received' }> = { kind: 'port-received', ctx: rt.ctx, port: record.id, carrier: arrival.carrier, fingerprint: arrival.fingerprint, index: i, count } as never;
     if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;

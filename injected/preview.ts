@@ -182,7 +182,7 @@ class Walker {
     const setN = probe(setSize, o);
     if (setN !== undefined) return this.set(o, setN, depth, path);
     if (isArray(o)) return this.array(o as unknown[], depth, path);
-    if (errorIsError ? errorIsError(o) : false) {
+    if (errorIsError(o)) {
       const name = dataValue(o, 'name');
       const message = dataValue(o, 'message');
       return { t: 'error', name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };

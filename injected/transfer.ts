@@ -138,15 +138,16 @@ export function fromOptions(options: unknown, keys: readonly string[]): Converte
 
 /**
  * The second argument of `postMessage(message, transfer)` / `postMessage(message, options)`
- * (MessagePort, Worker, DedicatedWorkerGlobalScope, ServiceWorker, Client): overload
- * resolution picks the sequence when the value has an `@@iterator`, else the dictionary.
+ * (MessagePort, Worker, DedicatedWorkerGlobalScope, ServiceWorker, Client): an Array is a
+ * sequence; otherwise overload resolution picks the sequence when the value has an
+ * `@@iterator`, else the dictionary.
  * Returns undefined when the native must see the original value (a primitive: it throws).
  */
 export function secondArgument(arg: unknown, keys: readonly string[]): Converted | undefined {
   if (arg === undefined || arg === null) return { items: [], complete: true, standIn: arg };
   if (!isObject(arg)) return undefined;
   if (isArray(arg)) return fromArray(arg as unknown[]);
-  const method = iteratorMethod(arg);
-  if (method !== undefined) return toObjectSequence(arg, method);
+  // Chromium reads @@iterator once to pick the overload and once more to convert (measured).
+  if (iteratorMethod(arg) !== undefined) return toObjectSequence(arg, iteratorMethod(arg));
   return fromOptions(arg, keys);
 }

@@ -21,10 +21,14 @@ const source: FactSource | null = typeof tabId === 'number' ? extensionSource(ta
 
 const store = createPanelStore({ createModel, send: source ? (c) => source.send(c) : undefined });
 document.documentElement.dataset.theme = themeFromQuery(location.search) ?? detectTheme();
-// Chrome tells a panel when the DevTools theme changes; Firefox has no such hook (reopen applies it).
-devtools?.panels?.setThemeChangeHandler?.((theme) => {
+// DevTools tells a panel when its theme changes: Chrome through setThemeChangeHandler,
+// Firefox through the onThemeChanged event (Firefox has no setThemeChangeHandler).
+const applyTheme = (theme: string) => {
   document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
-});
+};
+const panels = devtools?.panels as (typeof chrome.devtools.panels & { onThemeChanged?: { addListener(l: (theme: string) => void): void } }) | undefined;
+if (panels?.setThemeChangeHandler) panels.setThemeChangeHandler(applyTheme);
+else panels?.onThemeChanged?.addListener(applyTheme);
 
 if (source) {
   const s = store.getState();

@@ -49,6 +49,7 @@ export default {
       return {
         growth: (atTotal - before) / MB,
         lateGrowth: (atTotal - atFirst) / MB,
+        lateBytesPerMessage: (atTotal - atFirst) / (total - first),
         heap: atTotal / MB,
         serviceWorker: typeof sw === 'number' ? sw / MB : null,
         serviceWorkerGrowth: typeof sw === 'number' && typeof swBefore === 'number' ? (sw - swBefore) / MB : null,
@@ -64,11 +65,20 @@ export default {
       { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth') },
       {
         id: 'memory-late-growth',
-        metric: `page heap growth, ${first.toLocaleString('en')} → ${total.toLocaleString('en')} messages (bounded: ≤ 1 MB)`,
+        metric: `page heap growth, ${first.toLocaleString('en')} → ${total.toLocaleString('en')} messages`,
         unit: 'MB',
         better: 'lower',
         values: h.field(runs, 'lateGrowth'),
-        absolute: { max: 1 },
+      },
+      {
+        // Retaining anything per message costs at least one object (≥ 12 bytes on V8): growth
+        // under 8 bytes a message is heap noise, not something kept per message.
+        id: 'memory-late-growth-per-message',
+        metric: `the same, per message (bounded: < 8 bytes a message, less than any retained object)`,
+        unit: 'bytes',
+        better: 'lower',
+        values: h.field(runs, 'lateBytesPerMessage'),
+        absolute: { max: 8 },
       },
       {
         id: 'memory-service-worker',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { DIST_FIREFOX, firefoxPath } from '../support/browsers.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { RDP_PREFS, Rdp } from '../fixtures/relay/firefox-rdp.ts';
+import { RDP_PREFS, Rdp } from '../support/firefox.ts';
 
 const RDP_PORT = 6_000 + Math.floor(Math.random() * 1_000);
 let browser: Browser;

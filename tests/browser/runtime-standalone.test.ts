@@ -4,6 +4,7 @@
  * same-origin and a cross-origin iframe. Batches arrive as JSON strings, every fact passes the
  * protocol validator, the page never sees the binding or the config global.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
@@ -115,6 +116,56 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
     expect(received).toMatchObject({ carrier: 'window', sourcePath: 'top', sourceOrigin: server.origin, index: 0, count: 1 });
     const dispatched = childFacts.find((f) => f.kind === 'message-dispatched') as Extract<Fact, { kind: 'message-dispatched' }>;
     expect(dispatched.fingerprint).toBe(posted[0].fingerprint);
+  });
+
+  it('runs inside a dedicated worker: worker context, self.postMessage shipping, self.close()', async () => {
+    await page.goto(`${server.origin}/conformance/blank.html`);
+    const bundle = readFileSync(INJECTED_BUNDLE, 'utf8');
+    const batchesFromWorker = await page.evaluate(async (bundleText) => {
+      // The worker's recorder binding: the native postMessage, captured before the runtime installs.
+      const prelude = 'const send = self.postMessage.bind(self); self.__portscopeEmit = (json) => send({ portscope: json });\n';
+      const body = `
+        self.onmessage = (e) => {
+          if (e.data === 'go') {
+            const ch = new MessageChannel();
+            ch.port1.onmessage = (ev) => ch.port1.postMessage('pong:' + ev.data);
+            self.postMessage({ hello: 'page' }, [ch.port2]);
+          }
+          if (e.data === 'close') self.close();
+        };`;
+      const url = URL.createObjectURL(new Blob([prelude + bundleText + '\n' + body], { type: 'text/javascript' }));
+      const w = new Worker(url);
+      const out: string[] = [];
+      const port = await new Promise<MessagePort>((resolve) => {
+        w.onmessage = (e) => {
+          if (e.data && e.data.portscope) out.push(e.data.portscope);
+          else if (e.data && e.data.hello) resolve(e.ports[0]);
+        };
+        w.postMessage('go');
+      });
+      const pong = await new Promise((resolve) => {
+        port.onmessage = (e) => resolve(e.data);
+        port.postMessage('ping');
+      });
+      w.postMessage('close');
+      await new Promise((r) => setTimeout(r, 300));
+      return { out, pong, globals: typeof (self as unknown as Record<string, unknown>).__portscopeEmit };
+    }, bundle);
+    expect(batchesFromWorker.pong).toBe('pong:ping');
+    const facts = batchesFromWorker.out.flatMap((json) => (JSON.parse(json) as { facts: Fact[] }).facts);
+    expect(() => validateFacts(facts, 'worker')).not.toThrow();
+    expect(facts[0]).toMatchObject({ kind: 'context', contextKind: 'worker', observed: true });
+    const kinds = facts.map((f) => f.kind);
+    expect(kinds.filter((k) => k === 'channel-created')).toHaveLength(1);
+    const posted = facts.find((f) => f.kind === 'carrier-posted') as Extract<Fact, { kind: 'carrier-posted' }>;
+    expect(posted).toMatchObject({ carrier: 'worker', target: 'parent', transfer: [{ t: 'port', port: 2 }] });
+    expect(facts.find((f) => f.kind === 'port-shipped')).toMatchObject({ port: 2, carrier: 'worker', carrierId: posted.carrierId, index: 0 });
+    expect(kinds).toContain('message-dispatched');
+    expect(facts.at(-1)).toMatchObject({ kind: 'context-destroyed', reason: 'close' });
+    // The page's own runtime saw the same port arrive from the worker.
+    await until(() => allFacts().some((f) => f.kind === 'port-received' && f.carrier === 'worker'), 'the page-side arrival');
+    const arrival = allFacts().find((f) => f.kind === 'port-received' && f.carrier === 'worker') as Extract<Fact, { kind: 'port-received' }>;
+    expect(arrival.fingerprint).toBe(posted.fingerprint);
   });
 
   it('flushes by size under a burst: 30,000 posts in one task arrive without drops', async () => {
