@@ -1,7 +1,6 @@
 /**
  * Where the real browsers are: Debian's packages by default, PORTSCOPE_CHROMIUM or
- * PORTSCOPE_FIREFOX elsewhere. (tests/support/browsers.ts keeps its own copy of these few
- * lines for the test launchers, so tests never import the CLI.)
+ * PORTSCOPE_FIREFOX elsewhere. The test launchers (tests/support/browsers.ts) use this too.
  */
 import { existsSync } from 'node:fs';
 import { PortscopeCliError } from './errors.ts';
