@@ -4,7 +4,7 @@
 // the user allows them, so native and instrumented share one binary, one set of flags, one
 // machine state.
 import { chromium } from 'playwright-core';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,6 +40,35 @@ export function chromiumPath() {
 /** Copies the bench-only panel connection page into the bench's own build. */
 export function addPanelConnectionPage(distChrome) {
   cpSync(resolve('bench/fixtures/extension'), join(distChrome, 'bench-panel'), { recursive: true });
+}
+
+/**
+ * A copy of the build whose content scripts do nothing: the same manifest (same worlds, same
+ * document_start, same frames), empty files. What Chromium itself charges for injecting them.
+ */
+export function makeEmptyExtension(distChrome, into) {
+  rmSync(into, { recursive: true, force: true });
+  cpSync(distChrome, into, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(into, 'manifest.json'), 'utf8'));
+  for (const script of manifest.content_scripts ?? []) for (const file of script.js ?? []) writeFileSync(join(into, file), '(function () {})();\n');
+  return into;
+}
+
+/** A second browser with only that empty extension, for the page-load baseline. */
+export async function launchEmptyExtensionChromium(emptyDist) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'portscope-bench-empty-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...ARGS, `--disable-extensions-except=${emptyDist}`, `--load-extension=${emptyDist}`],
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function launchBenchChromium(distChrome) {

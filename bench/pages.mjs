@@ -1,6 +1,8 @@
 // The three pages every case runs in: `native` (incognito context, no extension), `idle`
 // (extension installed, nothing listening) and `recording` (a panel connection subscribed to
 // the tab). Each lives in a window of its own, so all three stay visible.
+import { BenchSetupError } from './chromium.mjs';
+
 export const MODES = ['native', 'idle', 'recording'];
 
 export async function openModePages(bench, origin) {
@@ -27,7 +29,7 @@ export async function openModePages(bench, origin) {
     const v = await byMode[mode].page.evaluate(() => document.visibilityState);
     if (v !== 'visible') throw new Error(`the ${mode} page is ${v}: its timers would be throttled`);
   }
-  return {
+  const pages = {
     panel: {
       page: panel,
       reset: () => panel.evaluate(() => globalThis.benchPanel.reset()),
@@ -52,4 +54,19 @@ export async function openModePages(bench, origin) {
       return page;
     },
   };
+  // Native must really be native and the other two really instrumented: the extension's
+  // content script world shows up among the page's execution contexts exactly when it runs.
+  for (const mode of MODES) {
+    await pages.goto(mode, '/blank.html');
+    const worlds = await pages.withCdp(mode, async (cdp) => {
+      const seen = [];
+      cdp.on('Runtime.executionContextCreated', (e) => seen.push(e.context.origin));
+      await cdp.send('Runtime.enable');
+      await cdp.send('Runtime.disable');
+      return seen;
+    });
+    const extension = worlds.some((o) => o === `chrome-extension://${bench.extensionId}`);
+    if (extension !== (mode !== 'native')) throw new BenchSetupError(`the ${mode} page ${extension ? 'runs' : 'does not run'} the extension's content scripts`);
+  }
+  return pages;
 }

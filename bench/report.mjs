@@ -25,7 +25,8 @@ export function summarize(row) {
   }
   const ratios = {};
   const verdicts = {};
-  for (const mode of ['idle', 'recording']) {
+  // A ratio of two growths (which may be ~0 or negative) means nothing: such rows opt out.
+  for (const mode of row.ratio === false ? [] : ['idle', 'recording']) {
     const r = costRatio(row, mode, stats);
     if (r == null) continue;
     ratios[mode] = r;
@@ -75,11 +76,18 @@ export function table(summaries) {
 export function profileText(profile) {
   if (!profile) return '';
   const out = [];
+  const trace = profile.evaluationTrace;
+  if (trace) {
+    out.push(`Evaluation of the extension's MAIN-world script traced (Chromium trace events, ${trace.loads} cold loads of eval.html in the native page; in-page evaluation times ${trace.evalMs.map((v) => fmt(v)).join(', ')} ms):`, '');
+    out.push('| V8 phase | ms per load | events per load | What it is |', '|---|---|---|---|');
+    for (const [name, p] of Object.entries(trace.phases)) out.push(`| \`${name}\` | ${fmt(p.msPerLoad)} | ${fmt(p.eventsPerLoad)} | ${p.meaning} |`);
+    out.push('');
+  }
   const what = {
     tiny: 'the recording page, tiny-message throughput workload',
     '1kb': 'the recording page, 1 KB-object throughput workload',
     echo: 'the recording page, 500 worker echo round trips',
-    evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigation)',
+    evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigations, summed over several cold loads)',
   };
   for (const [kind, p] of Object.entries(profile.profiles)) {
     out.push(`CPU profile of ${what[kind] ?? kind}: ${fmt(p.totalMs)} ms sampled, ${fmt(p.portscopeMs)} ms (${p.portscopePercent}%) self time in Portscope's code. Top Portscope functions by self time:`);
@@ -139,4 +147,13 @@ export function writeBenchmarksMd(path, results) {
   const s = base.indexOf(BEGIN) + BEGIN.length;
   const e = base.indexOf(END);
   writeFileSync(path, `${base.slice(0, s)}\n${generatedSection(results)}\n${base.slice(e)}`);
+}
+
+// `node bench/report.mjs`: re-renders BENCHMARKS.md from bench/results.json (after a change of
+// this file), without measuring again.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = JSON.parse(readFileSync('bench/results.json', 'utf8'));
+  results.summaries = results.rows.map(summarize);
+  writeBenchmarksMd('BENCHMARKS.md', results);
+  console.log(table(results.summaries));
 }

@@ -219,6 +219,8 @@ async function main() {
     const h = {
       bench,
       pages,
+      origin: server.origin,
+      distChrome: resolve(dist, 'chrome'),
       rounds: opts.rounds,
       size: (n) => (opts.quick ? Math.max(1, Math.round(n / 5)) : n),
       quick: opts.quick,

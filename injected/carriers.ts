@@ -27,6 +27,7 @@ import { receivePorts, seePort } from './observe.ts';
 import { shipPorts, tracedPost } from './post.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
+import { guarded } from './guard.ts';
 import { framePathOf } from './frames.ts';
 import { secondArgument } from './transfer.ts';
 
@@ -55,14 +56,14 @@ function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self:
       callArgs = [args[0]];
       items = [];
     } else {
-      const converted = secondArgument(args[1], rt.portOptionKeys);
+      const converted = secondArgument(args[1], rt.portOptionKeys, rt.iteratorReads);
       if (converted === undefined) return apply(native, self, args);
       callArgs = [args[0], converted.standIn];
       if (!converted.complete) return apply(native, self, callArgs);
       items = converted.items;
     }
     const posted = tracedPost(rt, native, self, callArgs, items, carrier, 0);
-    carrierPosted(rt, carrier, target(self), undefined, posted);
+    guarded(rt, 'carrier-posted', () => carrierPosted(rt, carrier, target(self), undefined, posted));
     return undefined;
   };
 }
@@ -98,7 +99,7 @@ function isModule(options: unknown): boolean {
 export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind, source: (event: Event) => { source: string; sourceOrigin?: string }): void {
   apply(nativeAddEventListener, target, [
     'message',
-    (event: Event) => {
+    (event: Event) => guarded(rt, 'observe-carrier', () => {
       if (!eventIsTrusted(event)) return;
       const ports = messageEventPorts(event) as readonly object[];
       const print = fingerprint(messageEventData(event));
@@ -109,7 +110,7 @@ export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind
       const fact = { kind: 'carrier-received', ctx: rt.ctx, carrier, source: from.source, fingerprint: print, ports: ids } as Extract<Fact, { kind: 'carrier-received' }>;
       if (from.sourceOrigin !== undefined) fact.sourceOrigin = from.sourceOrigin;
       rt.emitter.emit(fact);
-    },
+    }),
     true,
   ]);
 }
@@ -139,8 +140,10 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     if (closeHolder)
       replaceValue(closeHolder, 'close', (native) => (self, args) => {
         const result = apply(native, self, args);
-        rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'close' });
-        rt.emitter.flush();
+        guarded(rt, 'worker-close', () => {
+          rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'close' });
+          rt.emitter.flush();
+        });
         return result;
       });
   }
@@ -150,25 +153,27 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     replaceValue(workerProto, 'postMessage', sequenceOrOptionsPost(rt, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)));
     replaceValue(workerProto, 'terminate', (native) => (self, args) => {
       const result = apply(native, self, args);
-      const id = weakMapGet(workers, self) as number | undefined;
-      if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
+      guarded(rt, 'worker-terminated', () => {
+        const id = weakMapGet(workers, self) as number | undefined;
+        if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
+      });
       return result;
     });
-    replaceConstructor(g, 'Worker', (worker, args) => {
+    replaceConstructor(g, 'Worker', (worker, args) => guarded(rt, 'worker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
       rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(args[0]), module: isModule(args[1]) });
       observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
-    });
+    }));
   }
 
   if (g.SharedWorker && sharedWorkerPort) {
-    replaceConstructor(g, 'SharedWorker', (worker, args) => {
+    replaceConstructor(g, 'SharedWorker', (worker, args) => guarded(rt, 'sharedworker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
       rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(args[0]), module: isModule(args[1]) });
       seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
-    });
+    }));
   }
 
   for (const key of ['ServiceWorker', 'Client'] as const) {

@@ -35,3 +35,30 @@ export function portOptionKeys(): string[] {
   apply(nativePortClose, port, []);
   return recorded((options) => apply(nativePortPostMessage, port, [0, options])) ?? ['transfer'];
 }
+
+/**
+ * How many times the browser reads `@@iterator` from a non-Array iterable passed directly as
+ * postMessage's second argument: Chromium 156 reads it twice (overload resolution, then
+ * conversion), Firefox once. Measured on the closed private port, like the dictionary members.
+ */
+export function iteratorReads(): number {
+  if (!NativeMessageChannel) return 1;
+  const channel = construct(NativeMessageChannel as never, []);
+  const port = messageChannelPort1(channel);
+  apply(nativePortClose, port, []);
+  let reads = 0;
+  const empty = { __proto__: null, next: () => ({ __proto__: null, done: true, value: undefined }) };
+  const iterable = {
+    __proto__: null,
+    get [Symbol.iterator]() {
+      reads++;
+      return () => empty;
+    },
+  };
+  try {
+    apply(nativePortPostMessage, port, [0, iterable]);
+  } catch {
+    return 1;
+  }
+  return reads >= 2 ? 2 : 1;
+}

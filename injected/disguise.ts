@@ -15,10 +15,40 @@ const NativeProxy = Proxy;
 export type OnApply = (self: unknown, args: unknown[]) => unknown;
 export type OnConstruct = (args: unknown[], newTarget: object) => object;
 
+/**
+ * Every page call into a replacement passes through this named frame: call sites (site.ts)
+ * keep only the frames below it, whatever the script URL (an init script has none).
+ */
+export const BOUNDARY = 'portscopeBoundary';
+const boundary = {
+  [BOUNDARY]<A, B, R>(f: (a: A, b: B) => R, a: A, b: B): R {
+    return f(a, b);
+  },
+}[BOUNDARY];
+
+const applyHooks = new NativeWeakMap<object, OnApply>();
+const constructHooks = new NativeWeakMap<object, OnConstruct>();
+
+/**
+ * The one `apply` and one `construct` trap of every replacement (the hook is found by target),
+ * so an error raised by a native inside a replacement can have the runtime's frames cut from
+ * its stack at exactly this frame (hideRuntimeFrames).
+ */
+export const applyTrap = function (target: object, self: unknown, args: unknown[]): unknown {
+  return boundary(weakMapGet(applyHooks, target) as OnApply, self, args);
+};
+const constructTrap = function (target: object, args: unknown[], newTarget: object): object {
+  return boundary(weakMapGet(constructHooks, target) as OnConstruct, args, newTarget);
+};
+
 /** A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given). */
 export function wrapNative<T extends object>(native: T, onApply: OnApply, onConstruct?: OnConstruct): T {
-  const handler = { __proto__: null, apply: (_t: unknown, self: unknown, args: unknown[]) => onApply(self, args) } as unknown as ProxyHandler<T> & { construct?: unknown };
-  if (onConstruct) handler.construct = (_t: unknown, args: unknown[], newTarget: object) => onConstruct(args, newTarget);
+  weakMapSet(applyHooks, native, onApply);
+  const handler = { __proto__: null, apply: applyTrap } as unknown as ProxyHandler<T> & { construct?: unknown };
+  if (onConstruct) {
+    weakMapSet(constructHooks, native, onConstruct);
+    handler.construct = constructTrap;
+  }
   const proxy = new NativeProxy(native, handler);
   weakMapSet(originals, proxy, native);
   return proxy;

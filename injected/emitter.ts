@@ -7,7 +7,7 @@
  * record is completed by the page's handlers while the event is being dispatched.
  */
 import type { Fact, FactKind, FactSink } from '../protocol/facts.ts';
-import { nativeSetTimeout, performanceNow, timeOrigin } from './natives.ts';
+import { nativeSetTimeout, objectCreate, performanceNow, timeOrigin } from './natives.ts';
 
 /** A sink that takes a whole batch at once (the private port, the recorder binding). */
 export interface BatchSink {
@@ -44,14 +44,13 @@ export class Emitter {
   emit<F extends Fact>(fact: Unstamped<F>): F | undefined {
     const buffer = this.buffer;
     if (buffer.length >= this.options.maxBuffered) {
-      const counts = this.dropped ?? (this.dropped = {});
+      const counts = this.dropped ?? (this.dropped = objectCreate(null) as Record<string, number>);
       counts[fact.kind] = (counts[fact.kind] ?? 0) + 1;
       this.schedule();
       return undefined;
     }
-    const stamped = fact as unknown as F;
-    stamped.seq = this.seq++;
-    stamped.time = timeOrigin + performanceNow();
+    // A fresh literal: own data properties only, so no page setter on Object.prototype runs.
+    const stamped = { ...fact, seq: this.seq++, time: timeOrigin + performanceNow() } as unknown as F;
     buffer[buffer.length] = stamped;
     if (buffer.length >= this.options.batchSize) this.flush();
     else this.schedule();
@@ -63,7 +62,7 @@ export class Emitter {
       const counts = this.dropped;
       this.dropped = null;
       const buffer = this.buffer;
-      buffer[buffer.length] = { kind: 'facts-dropped', ctx: this.ctx, counts, seq: this.seq++, time: timeOrigin + performanceNow() };
+      buffer[buffer.length] = { kind: 'facts-dropped', ctx: this.ctx, counts: { ...counts }, seq: this.seq++, time: timeOrigin + performanceNow() };
     }
     if (this.buffer.length === 0) return;
     const batch = this.buffer;

@@ -9,6 +9,7 @@ import type { Fact } from '../protocol/facts.ts';
 import { describeThrown } from './errors.ts';
 import { apply, performanceNow } from './natives.ts';
 import { dispatchRecord } from './observe.ts';
+import { guarded } from './guard.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
@@ -40,12 +41,14 @@ export function wrapHandler(listener: object): (this: unknown, event: unknown) =
       return result;
     } finally {
       if (fact) {
-        fact.handlers++;
-        fact.duration += performanceNow() - start;
-        if (!returned && fact.threw === undefined) {
-          fact.threw = { name: 'Error', message: '' };
-          awaitingError = fact;
-        }
+        guarded(undefined, 'handler', () => {
+          fact.handlers++;
+          fact.duration += performanceNow() - start;
+          if (!returned && fact.threw === undefined) {
+            fact.threw = { name: 'Error', message: '' };
+            awaitingError = fact;
+          }
+        });
       }
     }
   };

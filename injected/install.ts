@@ -10,7 +10,7 @@ import { contextKindOf, newContextId } from './context.ts';
 import { patchToString } from './disguise.ts';
 import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
 import { framePathOf } from './frames.ts';
-import { portOptionKeys } from './dictionaries.ts';
+import { iteratorReads, portOptionKeys } from './dictionaries.ts';
 import { noteReportedError } from './handlers.ts';
 import { patchListeners } from './listeners.ts';
 import { apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted } from './natives.ts';
@@ -42,7 +42,7 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
   learnOwnScript();
   const ctx = newContextId();
   const emitter = new Emitter(ctx, sink, options);
-  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global, portOptionKeys: portOptionKeys() };
+  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
   const kind = contextKindOf(global);
   const isWindow = kind === 'window' || kind === 'iframe';
   emitter.emit<Extract<Fact, { kind: 'context' }>>({

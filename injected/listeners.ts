@@ -11,6 +11,7 @@ import { wrapHandler } from './handlers.ts';
 import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
 import { replaceValue } from './disguise.ts';
 import type { Runtime } from './runtime.ts';
+import { guarded } from './guard.ts';
 
 const memo = new NativeWeakMap<object, Map<string, object>>();
 
@@ -75,7 +76,7 @@ export function patchListeners(rt: Runtime, proto: object): void {
     } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
     const result = apply(native, self, argsOf(count, t, target, standIn));
-    rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+    guarded(rt, 'listener-added', () => rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
     return result;
   });
 
@@ -100,7 +101,7 @@ export function patchListeners(rt: Runtime, proto: object): void {
     } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
     const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
-    rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+    guarded(rt, 'listener-removed', () => rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
     return result;
   });
 }

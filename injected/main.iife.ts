@@ -27,7 +27,14 @@ import {
 const g = globalThis as any;
 const doc: Document | undefined = g.document;
 
-if (NativeMessageChannel && NativeMessageEvent && doc) {
+// An exception escaping this script would reach the page's window.onerror: never let one out.
+try {
+  if (NativeMessageChannel && NativeMessageEvent && doc) connect(doc);
+} catch {
+  // The page runs uninstrumented rather than differently.
+}
+
+function connect(doc: Document): void {
   const channel = construct(NativeMessageChannel as never, []);
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;

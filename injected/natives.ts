@@ -40,6 +40,10 @@ export const NativeError = Error;
 export const NativeTypeError = TypeError;
 export const NativeFinalizationRegistry: typeof FinalizationRegistry | undefined = G.FinalizationRegistry;
 export const jsonStringify = JSON.stringify;
+/** V8 only: re-captures an error's stack, cutting the frames above a given function. */
+export const errorCaptureStackTrace: ((e: object, above: unknown) => void) | undefined = typeof (Error as any).captureStackTrace === 'function' ? (Error as any).captureStackTrace : undefined;
+/** Firefox keeps `stack` as an accessor on Error.prototype; V8 as an own accessor of each error. */
+export const errorStackGetter = getter(Error.prototype, 'stack');
 export const finalizationRegister = G.FinalizationRegistry ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void) : undefined;
 export const mathFloor = Math.floor;
 export const mathMin = Math.min;

@@ -23,6 +23,7 @@ import {
 } from './natives.ts';
 import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
+import { guarded } from './guard.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
@@ -46,23 +47,19 @@ export function portIdOf(rt: Runtime): (x: object) => number | undefined {
 export function adoptPort(rt: Runtime, port: object, peer = 0): PortRecord {
   const record = newPortRecord(port, peer);
   const id = record.id;
-  apply(nativeAddEventListener, port, ['message', (event: Event) => onMessage(rt, record, event), true]);
+  apply(nativeAddEventListener, port, ['message', (event: Event) => guarded(rt, 'observe-message', () => onMessage(rt, record, event)), true]);
   apply(nativeAddEventListener, port, [
     'messageerror',
-    (event: Event) => {
-      if (eventIsTrusted(event)) rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id });
-    },
+    (event: Event) => guarded(rt, 'observe-messageerror', () => eventIsTrusted(event) && rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id })),
     true,
   ]);
   apply(nativeAddEventListener, port, [
     'close',
-    (event: Event) => {
-      if (eventIsTrusted(event)) rt.emitter.emit({ kind: 'close-event', ctx: rt.ctx, port: id });
-    },
+    (event: Event) => guarded(rt, 'observe-close', () => eventIsTrusted(event) && rt.emitter.emit({ kind: 'close-event', ctx: rt.ctx, port: id })),
     true,
   ]);
   if (NativeFinalizationRegistry && finalizationRegister) {
-    collected ??= new NativeFinalizationRegistry<number>((portId) => rt.emitter.emit({ kind: 'port-collected', ctx: rt.ctx, port: portId }));
+    collected ??= new NativeFinalizationRegistry<number>((portId) => guarded(rt, 'observe-collected', () => rt.emitter.emit({ kind: 'port-collected', ctx: rt.ctx, port: portId })));
     finalizationRegister(collected, port, id);
   }
   return record;

@@ -20,11 +20,12 @@ import {
 import { adoptPort } from './observe.ts';
 import { shipPorts, tracedPost } from './post.ts';
 import type { Runtime } from './runtime.ts';
+import { guarded } from './guard.ts';
 import { callSite } from './site.ts';
 import { secondArgument } from './transfer.ts';
 
 export function patchMessageChannel(rt: Runtime): void {
-  replaceConstructor(rt.global, 'MessageChannel', (channel) => {
+  replaceConstructor(rt.global, 'MessageChannel', (channel) => guarded(rt, 'channel-created', () => {
     const port1 = messageChannelPort1(channel) as MessagePort;
     const port2 = messageChannelPort2(channel) as MessagePort;
     const r1 = adoptPort(rt, port1);
@@ -34,7 +35,7 @@ export function patchMessageChannel(rt: Runtime): void {
     const site = callSite();
     if (site) fact.site = site;
     rt.emitter.emit(fact);
-  });
+  }));
 }
 
 export function patchMessagePort(rt: Runtime): void {
@@ -51,7 +52,7 @@ export function patchMessagePort(rt: Runtime): void {
       callArgs = [args[0]];
       items = [];
     } else {
-      const converted = secondArgument(args[1], rt.portOptionKeys);
+      const converted = secondArgument(args[1], rt.portOptionKeys, rt.iteratorReads);
       if (converted === undefined) return apply(native, self, args);
       callArgs = [args[0], converted.standIn];
       if (!converted.complete) return apply(native, self, callArgs);
@@ -60,46 +61,52 @@ export function patchMessagePort(rt: Runtime): void {
     const wasClosed = record.closed;
     const wasShipped = record.shipped;
     const posted = tracedPost(rt, native, self, callArgs, items, 'port', record.id);
-    let doomed = false;
-    for (let i = 0; i < posted.ports.length; i++) if (record.peer !== 0 && posted.ports[i].id === record.peer) doomed = true;
-    const msg = ++record.posted;
-    const fact = {
-      kind: 'port-posted',
-      ctx: rt.ctx,
-      port: record.id,
-      msg,
-      preview: posted.preview,
-      bytes: posted.bytes,
-      fingerprint: posted.fingerprint,
-      transfer: posted.transfer,
-      outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
-    } as Extract<Fact, { kind: 'port-posted' }>;
-    if (posted.site) fact.site = posted.site;
-    rt.emitter.emit(fact);
-    shipPorts(rt, posted.ports, 'port', msg);
+    guarded(rt, 'port-posted', () => {
+      let doomed = false;
+      for (let i = 0; i < posted.ports.length; i++) if (record.peer !== 0 && posted.ports[i].id === record.peer) doomed = true;
+      const msg = ++record.posted;
+      const fact = {
+        kind: 'port-posted',
+        ctx: rt.ctx,
+        port: record.id,
+        msg,
+        preview: posted.preview,
+        bytes: posted.bytes,
+        fingerprint: posted.fingerprint,
+        transfer: posted.transfer,
+        outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
+      } as Extract<Fact, { kind: 'port-posted' }>;
+      if (posted.site) fact.site = posted.site;
+      rt.emitter.emit(fact);
+      shipPorts(rt, posted.ports, 'port', msg);
+    });
     return undefined;
   });
 
   replaceValue(proto, 'start', (native) => (self, args) => {
     const result = apply(native, self, args);
-    const record = portRecord(self);
-    if (record && !record.enabled) {
-      record.enabled = true;
-      rt.emitter.emit({ kind: 'port-enabled', ctx: rt.ctx, port: record.id, how: 'start' });
-    }
+    guarded(rt, 'start', () => {
+      const record = portRecord(self);
+      if (record && !record.enabled) {
+        record.enabled = true;
+        rt.emitter.emit({ kind: 'port-enabled', ctx: rt.ctx, port: record.id, how: 'start' });
+      }
+    });
     return result;
   });
 
   replaceValue(proto, 'close', (native) => (self, args) => {
     const result = apply(native, self, args);
-    const record = portRecord(self);
-    if (record) {
-      record.closed = true;
-      const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as { kind: 'port-closed'; ctx: string; port: number; site?: CallSite };
-      const site = callSite();
-      if (site) fact.site = site;
-      rt.emitter.emit(fact);
-    }
+    guarded(rt, 'close', () => {
+      const record = portRecord(self);
+      if (record) {
+        record.closed = true;
+        const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as { kind: 'port-closed'; ctx: string; port: number; site?: CallSite };
+        const site = callSite();
+        if (site) fact.site = site;
+        rt.emitter.emit(fact);
+      }
+    });
     return result;
   });
 
@@ -134,16 +141,18 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
       if (typeof value !== 'function') {
         apply(nativeSet, self, [value]);
         weakMapDelete(values, self);
-        if (had) rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type, via: name });
+        if (had) guarded(rt, 'handler-attribute', () => rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type, via: name }));
         return undefined;
       }
       apply(nativeSet, self, [type === 'close' ? value : wrapHandler(value)]);
       weakMapSet(values, self as object, value);
-      rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type, via: name });
-      if (enables && !record.enabled) {
-        record.enabled = true;
-        rt.emitter.emit({ kind: 'port-enabled', ctx: rt.ctx, port: record.id, how: 'onmessage' });
-      }
+      guarded(rt, 'handler-attribute', () => {
+        rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type, via: name });
+        if (enables && !record.enabled) {
+          record.enabled = true;
+          rt.emitter.emit({ kind: 'port-enabled', ctx: rt.ctx, port: record.id, how: 'onmessage' });
+        }
+      });
       return undefined;
     },
   );

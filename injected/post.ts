@@ -11,7 +11,9 @@ import { apply, isMessagePort, probeByteLength } from './natives.ts';
 import { portIdOf, seePort } from './observe.ts';
 import { describe, fingerprint, safeTag } from './preview.ts';
 import type { Runtime } from './runtime.ts';
-import { callSite } from './site.ts';
+import { guarded } from './guard.ts';
+import { callSite, hideRuntimeFrames } from './site.ts';
+import { applyTrap } from './disguise.ts';
 
 export interface Posted {
   transfer: TransferItem[];
@@ -40,12 +42,21 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
   try {
     apply(native, self, args);
   } catch (e) {
-    const { name, message } = describeThrown(e);
-    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
-    if (site) fact.site = site;
-    rt.emitter.emit(fact);
+    guarded(rt, 'clone-error', () => {
+      const { name, message } = describeThrown(e);
+      hideRuntimeFrames(e, name, applyTrap);
+      const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
+      if (site) fact.site = site;
+      rt.emitter.emit(fact);
+    });
     throw e;
   }
+  return guarded(rt, 'posted', () => sent(rt, items, records, byteLengths, args[0], site)) ?? { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
+}
+
+/** What was sent, described after the native accepted it. */
+function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[], byteLengths: (number | undefined)[], data: unknown, site: CallSite | undefined): Posted {
+  const n = items.length;
   const transfer: TransferItem[] = [];
   const ports: PortRecord[] = [];
   for (let i = 0; i < n; i++) {
@@ -58,7 +69,6 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     } else if (byteLengths[i] !== undefined) transfer[i] = { t: 'arraybuffer', byteLength: byteLengths[i]! };
     else transfer[i] = { t: 'other', tag: safeTag(item) };
   }
-  const data = args[0];
   const { preview, bytes } = describe(data, portIdOf(rt));
   const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
   if (site) posted.site = site;

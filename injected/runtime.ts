@@ -10,4 +10,6 @@ export interface Runtime {
   global: any;
   /** Options dictionary members in the order the browser reads them (dictionaries.ts). */
   portOptionKeys: readonly string[];
+  /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
+  iteratorReads: number;
 }

@@ -4,7 +4,8 @@
  * close, and every post when `captureStacks` is on).
  */
 import type { CallSite } from '../protocol/facts.ts';
-import { NativeError, apply, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import { BOUNDARY } from './disguise.ts';
+import { NativeError, apply, errorCaptureStackTrace, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
 
 const MAX_FRAMES = 12;
 const MAX_LINE = 300;
@@ -18,7 +19,7 @@ function stackText(): string | undefined {
   if (prepare !== undefined) return undefined;
   const error = new NativeError();
   const d = getOwnPropertyDescriptor(error, 'stack');
-  const text = !d ? undefined : 'value' in d ? d.value : d.get ? apply(d.get, error, []) : undefined;
+  const text = !d ? (errorStackGetter ? errorStackGetter(error) : undefined) : 'value' in d ? d.value : d.get ? apply(d.get, error, []) : undefined;
   return typeof text === 'string' ? text : undefined;
 }
 
@@ -27,28 +28,51 @@ export function learnOwnScript(): void {
   const text = stackText();
   if (!text) return;
   const lines = stringSplit(text, '\n');
-  const line = lines.length > 1 ? lines[1] : '';
-  // "    at fn (url:line:col)" or "    at url:line:col": keep the url part.
+  // V8 starts with an "Error" line; Firefox starts with the top frame. Either way, find our frame.
+  let line = lines.length > 1 && stringIndexOf(lines[0], '@') < 0 ? lines[1] : lines[0];
+  if (line === undefined) line = '';
+  // V8 "    at fn (url:line:col)" / "    at url:line:col"; Firefox "fn@url:line:col": keep the url part.
   const open = stringIndexOf(line, '(');
-  let url = open >= 0 ? stringSlice(line, open + 1) : stringSlice(line, stringIndexOf(line, 'at ') + 3);
+  let at = -1;
+  for (let i = 0; i < line.length; i++) if (line[i] === '@') at = i;
+  let url = open >= 0 ? stringSlice(line, open + 1) : at >= 0 ? stringSlice(line, at + 1) : stringSlice(line, stringIndexOf(line, 'at ') + 3);
+  if (url[url.length - 1] === ')') url = stringSlice(url, 0, url.length - 1);
   // Strip ":line:col)" from the end.
   for (let cut = 0; cut < 2; cut++) {
     let i = url.length - 1;
     while (i >= 0 && url[i] !== ':') i--;
     if (i > 0) url = stringSlice(url, 0, i);
   }
-  ownScript = url;
+  // Only a real location identifies our frames; an anonymous script shares "<anonymous>" with page code.
+  ownScript = url === '' || url[0] === '<' ? '' : url;
 }
 
 export function callSite(): CallSite | undefined {
   const text = stackText();
   if (!text) return undefined;
   const lines = stringSplit(text, '\n');
+  // Page frames start below the last boundary frame (disguise.ts) and the Proxy trap that called it.
+  let first = 1;
+  for (let i = 0; i < lines.length; i++) if (stringIndexOf(lines[i], BOUNDARY) >= 0) first = i + 2;
   const stack: string[] = [];
-  for (let i = 1; i < lines.length && stack.length < MAX_FRAMES; i++) {
+  for (let i = first; i < lines.length && stack.length < MAX_FRAMES; i++) {
     const line = lines[i];
+    if (line === '') continue;
     if (ownScript !== '' && stringIndexOf(line, ownScript) >= 0) continue;
     stack[stack.length] = line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line;
   }
   return { stack };
+}
+
+/**
+ * A DataCloneError raised by the native inside a replacement would carry the runtime's frames
+ * in its stack, and the engine would report it (window.onerror) at the runtime's location.
+ * Re-capturing its stack from the replacement's trap down makes it carry the page's frames
+ * only, as natively. Only for the native's own DataCloneError: an error the page's code threw
+ * (a getter during serialization) keeps its stack untouched.
+ */
+export function hideRuntimeFrames(e: unknown, name: string, above: unknown): void {
+  if (!errorCaptureStackTrace || name !== 'DataCloneError' || typeof e !== 'object' || e === null) return;
+  if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
+  errorCaptureStackTrace(e, above);
 }

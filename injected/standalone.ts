@@ -31,15 +31,19 @@ const config: RuntimeConfig = {
 const ignore = () => undefined;
 let seq = 1;
 
-install(
-  g,
-  {
-    deliver(facts: Fact[]) {
-      if (typeof emit !== 'function') return;
-      const result = apply(emit as () => unknown, undefined, [jsonStringify({ type: 'batch', seq: seq++, facts })]);
-      // A rejected binding call must not surface as the page's unhandledrejection.
-      if (isPromise(result)) promiseThen(result, ignore, ignore);
+try {
+  install(
+    g,
+    {
+      deliver(facts: Fact[]) {
+        if (typeof emit !== 'function') return;
+        const result = apply(emit as () => unknown, undefined, [jsonStringify({ type: 'batch', seq: seq++, facts })]);
+        // A rejected binding call must not surface as the page's unhandledrejection.
+        if (isPromise(result)) promiseThen(result, ignore, ignore);
+      },
     },
-  },
-  config,
-);
+    config,
+  );
+} catch {
+  // An exception escaping this script would reach the page's window.onerror: the page runs uninstrumented instead.
+}

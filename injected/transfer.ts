@@ -143,11 +143,12 @@ export function fromOptions(options: unknown, keys: readonly string[]): Converte
  * `@@iterator`, else the dictionary.
  * Returns undefined when the native must see the original value (a primitive: it throws).
  */
-export function secondArgument(arg: unknown, keys: readonly string[]): Converted | undefined {
+export function secondArgument(arg: unknown, keys: readonly string[], iteratorReads = 1): Converted | undefined {
   if (arg === undefined || arg === null) return { items: [], complete: true, standIn: arg };
   if (!isObject(arg)) return undefined;
   if (isArray(arg)) return fromArray(arg as unknown[]);
-  // Chromium reads @@iterator once to pick the overload and once more to convert (measured).
-  if (iteratorMethod(arg) !== undefined) return toObjectSequence(arg, iteratorMethod(arg));
+  // Chromium reads @@iterator once to pick the overload and once more to convert (dictionaries.ts).
+  const method = iteratorMethod(arg);
+  if (method !== undefined) return toObjectSequence(arg, iteratorReads === 2 ? iteratorMethod(arg) : method);
   return fromOptions(arg, keys);
 }

@@ -62,13 +62,14 @@ export default {
     const status = runs.recording[0]?.relayStatus;
     return [
       { id: 'memory-heap', metric: `page heap after ${total.toLocaleString('en')} messages (after GC)`, unit: 'MB', better: 'lower', values: h.field(runs, 'heap') },
-      { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth') },
+      { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth'), ratio: false },
       {
         id: 'memory-late-growth',
         metric: `page heap growth, ${first.toLocaleString('en')} → ${total.toLocaleString('en')} messages`,
         unit: 'MB',
         better: 'lower',
         values: h.field(runs, 'lateGrowth'),
+        ratio: false,
       },
       {
         // Retaining anything per message costs at least one object (≥ 12 bytes on V8): growth
@@ -79,6 +80,7 @@ export default {
         better: 'lower',
         values: h.field(runs, 'lateBytesPerMessage'),
         absolute: { max: 8 },
+        ratio: false,
       },
       {
         id: 'memory-service-worker',

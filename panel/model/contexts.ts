@@ -64,6 +64,30 @@ export function announce(state: ModelState, fact: ContextFact): void {
   if (fact.framePath) {
     state.byFramePath.set(fact.framePath, fact.ctx);
     adoptStandIn(state, `frame:${fact.framePath}`, fact.ctx);
+    linkFrameParents(state, node);
+  }
+}
+
+/** `top.frames[0].frames[1]` → `top.frames[0]`; null for `top` and for worker paths. */
+function parentFramePath(framePath: string): string | null {
+  if (framePath.includes('/')) return null;
+  const cut = framePath.lastIndexOf('.frames[');
+  return cut > 0 ? framePath.slice(0, cut) : null;
+}
+
+/**
+ * Frame paths are computed by identity in every frame, across origins, so they tell the
+ * parent even where the runtime could not (a cross-origin parent): link this frame to its
+ * parent, and frames announced earlier to this one.
+ */
+function linkFrameParents(state: ModelState, node: ContextNode): void {
+  const parentPath = parentFramePath(node.framePath);
+  if (node.parent === undefined && parentPath !== null) {
+    const parent = state.byFramePath.get(parentPath);
+    if (parent !== undefined) node.parent = parent;
+  }
+  for (const other of state.contextNodes.values()) {
+    if (other.parent === undefined && other !== node && other.framePath && parentFramePath(other.framePath) === node.framePath) other.parent = node.id;
   }
 }
 
@@ -139,7 +163,7 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
   if (carrier === 'window') return target ? contextAtPath(state, target, time).node.id : null;
   if (carrier === 'worker') {
     if (isWorker(from.node.kind)) return from.node.parent ?? null;
-    return workerContext(state, from.node.id, target);
+    return workerContext(state, from.node.id, workerKey(target));
   }
   return null;
 }
@@ -149,9 +173,14 @@ export function carrierSource(state: ModelState, carrier: string, at: ContextSta
   if (carrier === 'window') return source ? contextAtPath(state, source, time).node.id : null;
   if (carrier === 'worker') {
     if (isWorker(at.node.kind)) return at.node.parent ?? null;
-    return workerContext(state, at.node.id, source);
+    return workerContext(state, at.node.id, workerKey(source));
   }
   return null;
+}
+
+/** The runtime names a worker `worker:<local id>` in carrier targets and sources; the bare id is accepted too. */
+function workerKey(name: string): string {
+  return name.startsWith('worker:') ? name.slice(7) : name;
 }
 
 export function isWorker(kind: string): boolean {

@@ -72,6 +72,8 @@ function newEdge(state: ModelState, kind: TransferEdge['kind'], from: string, to
 /** The port went to a context whose facts we never see: what waits in its queue can no longer be followed. */
 export function holdUnobserved(state: ModelState, port: PortState, context: string, time: number): void {
   port.binding = null;
+  // Listed with the context's ports: a port that comes back out of it can be recognised.
+  state.contexts.get(context)?.held.add(port);
   port.unobservedHolder = true;
   port.node.context = context;
   port.node.partiallyObserved = true;
@@ -103,7 +105,10 @@ export function receivePort(state: ModelState, ctx: ContextState, local: number,
     if (inferredFrom === null) count(state.stats.unmatched, 'received-port-still-held');
     detach(state, port.binding);
   }
+  if (port.unobservedHolder) state.contexts.get(port.node.context)?.held.delete(port);
   bind(state, ctx, local, port, time);
+  // A new object: nothing has been done with it here yet (it may be forwarded untouched).
+  port.used = false;
   const node = port.node;
   node.shipped = true;
   // The new object starts with its queue disabled and no listeners.
@@ -261,7 +266,7 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
   const silent = sourceCtx !== undefined && !sourceCtx.expectFacts && !sourceCtx.standIn;
   // Infer only once the source has reported past this moment (or never reports): its silence is then real.
   if (sourceCtx && (force || silent || sourceCtx.clock >= fact.time)) {
-    const candidate = latestUnusedPort(sourceCtx, fact.time);
+    const candidate = latestUnusedPort(sourceCtx, fact.time) ?? latestIdleArrival(sourceCtx, fact.time);
     if (candidate) {
       receivePort(state, ctx, fact.port, candidate, fact.time, sourceCtx.node.id, fact.carrier);
       return true;
@@ -334,6 +339,27 @@ function latestUnusedPort(source: ContextState, time: number): PortState | null 
     const node = port.node;
     if (node.createdAt > time || node.shipped || node.closed || node.collected || port.used) continue;
     if (!port.binding?.live || port.binding.ctx !== source.node.id) continue;
+    return port;
+  }
+  return null;
+}
+
+/**
+ * The inference rule's second chance: a port that arrived in the source context (or went into
+ * it, when the source is not observed) and was not touched there since — a forwarded port.
+ * The most recent arrival wins.
+ */
+function latestIdleArrival(source: ContextState, time: number): PortState | null {
+  const held = [...source.held];
+  for (let i = held.length - 1, seen = 0; i >= 0 && seen < 256; i--, seen++) {
+    const port = held[i];
+    const node = port.node;
+    if (node.closed || node.collected || port.used || port.inTransit) continue;
+    const here = port.binding?.live === true && port.binding.ctx === source.node.id;
+    const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id;
+    if (!here && !inside) continue;
+    const since = node.holders.at(-1)?.since ?? node.createdAt;
+    if (since > time) continue;
     return port;
   }
   return null;

@@ -103,6 +103,23 @@ describe('transfer conversion', () => {
     expect(drain((notIterable.standIn as { transfer: unknown }).transfer).failure).toBe('method:undefined');
   });
 
+  it('reads a direct iterable\'s @@iterator as many times as the browser does', () => {
+    for (const reads of [1, 2]) {
+      let count = 0;
+      const port = {};
+      const iterable = {
+        get [Symbol.iterator]() {
+          count++;
+          return function* () {
+            yield port;
+          };
+        },
+      };
+      const c = secondArgument(iterable, KEYS, reads)!;
+      expect([count, c.items]).toEqual([reads, [port]]);
+    }
+  });
+
   it('lets a page exception propagate unchanged', () => {
     const boom = new SyntaxError('mine');
     expect(() => secondArgument({ [Symbol.iterator]: () => { throw boom; } }, KEYS)).toThrow(boom);
