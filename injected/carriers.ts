@@ -9,7 +9,9 @@ import { replaceConstructor, replaceValue, type OnApply } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
   NativeWeakMap,
+  NativeURL,
   apply,
+  construct,
   eventIsTrusted,
   getOwnPropertyDescriptor,
   getPrototypeOf,
@@ -19,8 +21,10 @@ import {
   messageEventSource,
   nativeAddEventListener,
   sharedWorkerPort,
+  nodeBaseURI,
   urlHref,
   weakMapGet,
+  workerLocationHref,
   weakMapSet,
 } from './natives.ts';
 import { receivePorts, seePort } from './observe.ts';
@@ -29,7 +33,8 @@ import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { framePathOf } from './frames.ts';
-import { secondArgument } from './transfer.ts';
+import { secondArgument, toSequence } from './transfer.ts';
+import { OwnArrayPrototype, bridgeOf, offerBridge } from './realm.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -68,6 +73,26 @@ function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self:
   };
 }
 
+/**
+ * `window.postMessage(message, targetOrigin, transfer)` made from this realm. The transfer list
+ * is converted once (transfer.ts) and a carrier fact is emitted only when ports or other
+ * objects were transferred: plain window messages are too common to trace one by one. The
+ * options form `postMessage(message, {targetOrigin, transfer})` is passed through untraced
+ * (its transfers are then inferred where they arrive).
+ */
+function windowPost(rt: Runtime, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  if (args.length < 3 || args[2] === undefined) return apply(native, self, args);
+  const transfer = args[2];
+  if (!isObject(transfer)) return apply(native, self, args);
+  const converted = toSequence(transfer);
+  const callArgs = [args[0], args[1], converted.standIn];
+  if (!converted.complete || converted.items.length === 0) return apply(native, self, callArgs);
+  const posted = tracedPost(rt, native, self, callArgs, converted.items, 'window', 0);
+  const targetOrigin = typeof args[1] === 'string' ? (args[1] as string) : undefined;
+  guarded(rt, 'carrier-posted', () => carrierPosted(rt, 'window', framePathOf(self, rt.global.top), targetOrigin, posted));
+  return undefined;
+}
+
 /** Where a method lives: own property of the global or somewhere on its prototype chain. */
 function holderOf(o: object, key: string): object | undefined {
   for (let p: object | null = o, depth = 0; p !== null && depth < 8; p = getPrototypeOf(p), depth++) {
@@ -76,8 +101,23 @@ function holderOf(o: object, key: string): object | undefined {
   return undefined;
 }
 
-function scriptUrl(arg: unknown): string {
-  if (typeof arg === 'string') return arg;
+/**
+ * The script URL as the browser resolved it: against the document base URL in a window, the
+ * worker's own URL in a worker. Read through captured getters: no page code runs.
+ */
+function resolved(rt: Runtime, url: string): string {
+  if (!NativeURL || !urlHref) return url;
+  try {
+    const g = rt.global;
+    const base = g.document && nodeBaseURI ? nodeBaseURI(g.document) : g.location && workerLocationHref ? workerLocationHref(g.location) : undefined;
+    return urlHref(construct(NativeURL as never, base === undefined ? [url] : [url, base])) as string;
+  } catch {
+    return url;
+  }
+}
+
+function scriptUrl(rt: Runtime, arg: unknown): string {
+  if (typeof arg === 'string') return resolved(rt, arg);
   if (urlHref) {
     try {
       return urlHref(arg) as string;
@@ -118,13 +158,25 @@ export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind
 export function patchCarriers(rt: Runtime, contextKind: string): void {
   const g = rt.global;
   if (contextKind === 'window' || contextKind === 'iframe') {
-    // window.postMessage is deliberately NOT replaced. Its `event.source` (and the meaning of
-    // targetOrigin "/") come from the *incumbent* realm, which the engine takes from the
-    // topmost script frame: a replacement living in the target window's realm would become
-    // that frame, and `parentWindow.postMessage(...)` from a child would arrive with the
-    // parent itself as `source` (measured in Chromium 156; see the conformance scenario
-    // "window: event.source and origin across same-origin realms"). Sends through windows
-    // are therefore seen only where they arrive (carrier-received, port-received).
+    // window.postMessage: its `event.source` (and the meaning of targetOrigin "/") come from
+    // the *incumbent* realm, the topmost script frame. A replacement living in the target
+    // window's realm would become that frame when another realm calls it (measured in
+    // Chromium 156 and Firefox 153; conformance "window: event.source and origin across
+    // same-origin realms"), so a call from another realm is handed to that realm's runtime,
+    // which records and performs it (realm.ts). A caller realm without a runtime gets the
+    // native called from here.
+    const holder = holderOf(g, 'postMessage');
+    if (holder) {
+      replaceValue(holder, 'postMessage', (native) => (self, args) => {
+        const caller = getPrototypeOf(args) as object | null;
+        if (caller !== OwnArrayPrototype) {
+          const bridge = bridgeOf(caller);
+          return bridge ? bridge(native, self, args) : apply(native, self, args);
+        }
+        return windowPost(rt, native, self, args);
+      });
+      offerBridge((native, self, args) => windowPost(rt, native as NativeFn, self, args));
+    }
     observeCarrier(rt, g, 'window', (event) => {
       const origin = messageEventOrigin(event) as string;
       return { source: framePathOf(messageEventSource(event), g.top), sourceOrigin: origin };
@@ -162,7 +214,7 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     replaceConstructor(g, 'Worker', (worker, args) => guarded(rt, 'worker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
-      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(args[0]), module: isModule(args[1]) });
+      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) });
       observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
     }));
   }
@@ -171,7 +223,7 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     replaceConstructor(g, 'SharedWorker', (worker, args) => guarded(rt, 'sharedworker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
-      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(args[0]), module: isModule(args[1]) });
+      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) });
       seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
     }));
   }

@@ -7,6 +7,7 @@
  * source text for every replacement, including for itself.
  * Trap handlers have a null prototype: a page property on Object.prototype must never become a trap.
  */
+import { bridgeAnswer } from './realm.ts';
 import { NativeWeakMap, apply, construct, defineProperty, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
 
 const originals = new NativeWeakMap<object, object>();
@@ -103,6 +104,11 @@ export function patchToString(): void {
   if (toStringPatched) return;
   toStringPatched = true;
   replaceValue(Function.prototype, 'toString', (native) => (self, args) => {
+    // Another realm's runtime looking for this one (realm.ts); any other receiver is unaffected.
+    if (typeof self === 'string') {
+      const bridge = bridgeAnswer(self);
+      if (bridge) return bridge;
+    }
     const original = weakMapGet(originals, self);
     return apply(native, original === undefined ? self : original, args);
   });

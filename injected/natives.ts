@@ -102,6 +102,10 @@ export const blobSize = getter(G.Blob?.prototype, 'size');
 export const blobType = getter(G.Blob?.prototype, 'type');
 export const fileName = getter(G.File?.prototype, 'name');
 export const urlHref = getter(G.URL?.prototype, 'href');
+export const NativeURL: typeof URL | undefined = G.URL;
+/** The document base URL (`<base href>` aware); worker globals have no Node. */
+export const nodeBaseURI = getter(G.Node?.prototype, 'baseURI');
+export const workerLocationHref = getter(G.WorkerLocation?.prototype, 'href');
 
 export const performanceNow: () => number = (() => {
   const perf = G.performance;

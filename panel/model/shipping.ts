@@ -219,7 +219,7 @@ function claim(state: ModelState, ctx: ContextState, key: string, portCount: num
 
 export function carrierReceived(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'carrier-received' }>): void {
   const source = carrierSource(state, fact.carrier, ctx, fact.source, fact.time);
-  ctx.lastCarrierReceived = { fingerprint: fact.fingerprint, source };
+  ctx.lastCarrierReceived = { carrier: fact.carrier, fingerprint: fact.fingerprint, source };
   const first = fact.ports.length ? lookup(state, ctx.node.id, fact.ports[0]) : undefined;
   if (first) {
     // Its ports were already matched by port-received facts: just confirm the record's receiver.
@@ -320,11 +320,13 @@ function receivedOnPort(state: ModelState, ctx: ContextState, fact: Received, fo
 function sourceOf(state: ModelState, ctx: ContextState, fact: Received, lookahead: () => Iterable<Fact>): string | null {
   if (fact.carrier === 'window' && fact.sourcePath) return carrierSource(state, 'window', ctx, fact.sourcePath, fact.time);
   if (fact.carrier === 'worker' && isWorker(ctx.node.kind)) return ctx.node.parent ?? null;
-  if (ctx.lastCarrierReceived?.fingerprint === fact.fingerprint) return ctx.lastCarrierReceived.source;
-  // The carrier-received fact may come just after the port-received ones.
+  // The runtime reports the carrier-received fact just after the port-received ones: look there
+  // first; an earlier carrier message with the same fingerprint is another message.
   for (const next of lookahead()) {
-    if (next.kind === 'carrier-received' && next.fingerprint === fact.fingerprint) return carrierSource(state, next.carrier, ctx, next.source, next.time);
+    if (next.kind === 'carrier-received' && next.carrier === fact.carrier && next.fingerprint === fact.fingerprint) return carrierSource(state, next.carrier, ctx, next.source, next.time);
   }
+  const last = ctx.lastCarrierReceived;
+  if (last && last.carrier === fact.carrier && last.fingerprint === fact.fingerprint) return last.source;
   return null;
 }
 
@@ -354,8 +356,9 @@ function latestIdleArrival(source: ContextState, time: number): PortState | null
   for (let i = held.length - 1, seen = 0; i >= 0 && seen < 256; i--, seen++) {
     const port = held[i];
     const node = port.node;
-    if (node.closed || node.collected || port.used || port.inTransit) continue;
-    const here = port.binding?.live === true && port.binding.ctx === source.node.id;
+    if (node.closed || node.collected || port.inTransit) continue;
+    const here = port.binding?.live === true && port.binding.ctx === source.node.id && !port.used;
+    // What happens to a port inside an unobserved context cannot be seen: only that it went in.
     const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id;
     if (!here && !inside) continue;
     const since = node.holders.at(-1)?.since ?? node.createdAt;

@@ -93,7 +93,7 @@ export interface ContextState {
   /** The most recent SharedWorker constructed here, for linking `port-seen`. */
   lastSharedWorker: string | null;
   /** The last carrier message received here: tells where a port that came with it was sent from. */
-  lastCarrierReceived: { fingerprint: string; source: string | null } | null;
+  lastCarrierReceived: { carrier: string; fingerprint: string; source: string | null } | null;
   /** Facts held back while this context waits (the first one is the fact that waits). */
   backlog: Fifo<Fact>;
   waiting: Wait | null;
