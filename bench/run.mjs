@@ -1,7 +1,9 @@
 // `npm run bench`: Portscope's cost against native, measured in one run (see BENCHMARKS.md).
 //
-//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others]
+//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others] [--no-write]
 //
+// --no-write prints the table without touching bench/results.json and BENCHMARKS.md (for
+// experiments).
 // Then, unless --no-others or --only, the other engineers' benchmarks (bench/model.mjs,
 // bench/relay.mjs, bench/panel.mjs) run as they are, and their output is kept with ours.
 //
@@ -39,12 +41,13 @@ class BenchArgumentError extends Error {
 }
 
 function parseArgs(argv) {
-  const opts = { rounds: 7, quick: false, only: null, build: true, others: true };
+  const opts = { rounds: 7, quick: false, only: null, build: true, others: true, write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--no-others') opts.others = false;
+    else if (a === '--no-write') opts.write = false;
     else if (a === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new BenchArgumentError(`--rounds: expected a positive integer, got ${JSON.stringify(argv[i])}`);
@@ -52,7 +55,7 @@ function parseArgs(argv) {
       opts.only = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = opts.only.filter((id) => !CASES.some((c) => c.id === id) && id !== 'profile');
       if (unknown.length) throw new BenchArgumentError(`--only: unknown case ${unknown.join(', ')} (known: ${[...CASES.map((c) => c.id), 'profile'].join(', ')})`);
-    } else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others)`);
+    } else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others, --no-write)`);
   }
   if (opts.quick && !argv.includes('--rounds')) opts.rounds = 2;
   return opts;
@@ -268,10 +271,14 @@ async function main() {
   console.log(`\n${table(results.summaries)}\n`);
   if (results.profile) console.log(profileText(results.profile));
   for (const e of results.errors) console.error(`error in ${e.id}: ${e.message}`);
-  mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-  writeBenchmarksMd('BENCHMARKS.md', results);
-  console.log(`wrote bench/results.json and BENCHMARKS.md in ${(results.elapsedMs / 1000).toFixed(0)} s`);
+  if (opts.write) {
+    mkdirSync('bench', { recursive: true });
+    writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    writeBenchmarksMd('BENCHMARKS.md', results);
+    console.log(`wrote bench/results.json and BENCHMARKS.md in ${(results.elapsedMs / 1000).toFixed(0)} s`);
+  } else {
+    console.log(`done in ${(results.elapsedMs / 1000).toFixed(0)} s (--no-write: nothing written)`);
+  }
   process.exitCode = results.errors.length ? 1 : 0;
 }
 

@@ -7,6 +7,7 @@ import type { Fact, FactSink } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { patchCarriers } from './carriers.ts';
 import { contextKindOf, newContextId } from './context.ts';
+import { completingUrl, documentUrl, type PendingUrl } from './document-url.ts';
 import { patchToString } from './disguise.ts';
 import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
 import { framePathOf } from './frames.ts';
@@ -41,20 +42,27 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
   installed.add(global);
   learnOwnScript();
   const ctx = newContextId();
-  const emitter = new Emitter(ctx, sink, options);
+  const pending: PendingUrl = {};
+  const batchSink: BatchSink = 'deliver' in sink ? sink : { deliver: (facts) => { for (let i = 0; i < facts.length; i++) sink.emit(facts[i]); } };
+  const emitter = new Emitter(ctx, completingUrl(batchSink, global, pending), options);
   const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
   const kind = contextKindOf(global);
   const isWindow = kind === 'window' || kind === 'iframe';
-  emitter.emit<Extract<Fact, { kind: 'context' }>>({
+  const url = documentUrl(global);
+  const contextFact = emitter.emit<Extract<Fact, { kind: 'context' }>>({
     kind: 'context',
     ctx,
     contextKind: kind,
-    url: String(global.location?.href ?? ''),
+    url,
     origin: String(global.origin ?? ''),
     framePath: isWindow ? framePathOf(global, global.top) : '',
     observed: true,
     userAgent: String(global.navigator?.userAgent ?? ''),
   });
+  if (url === '' && isWindow && contextFact) {
+    pending.fact = contextFact;
+    pending.reannounce = (fact) => emitter.emit(fact);
+  }
 
   patchToString();
   patchMessageChannel(rt);
