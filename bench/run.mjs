@@ -2,20 +2,18 @@
 //
 //   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others] [--no-write]
 //
-// --no-write prints the table without touching bench/results.json and BENCHMARKS.md (for
-// experiments).
-// Then, unless --no-others or --only, the other engineers' benchmarks (bench/model.mjs,
-// bench/relay.mjs, bench/panel.mjs) run as they are, and their output is kept with ours.
-//
 // Builds the extension into its own folder, opens one headless Chromium with it, and runs every
 // case in three pages of that browser — native (incognito: no extension), idle (extension, no
 // panel) and recording (a panel connection subscribed) — interleaved round by round so drifting
-// machine load hits all three alike.
+// machine load hits all three alike. Then, unless --no-others or --only, the other engineers'
+// benchmarks (bench/model.mjs, bench/relay.mjs, bench/panel.mjs) run as they are, and their
+// output is kept with ours. --no-write prints the table without touching bench/results.json
+// and BENCHMARKS.md (for experiments).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
+import { BenchSetupError, addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
 import { MODES, openModePages } from './pages.mjs';
 import { serveBench } from './server.mjs';
 import { profileText, summarize, table, writeBenchmarksMd } from './report.mjs';
@@ -178,7 +176,7 @@ async function main() {
   if (opts.build) {
     console.log(`building into ${dist}`);
     const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
-    if (built.status !== 0) throw new Error(`the build failed (exit ${built.status})`);
+    if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
   addPanelConnectionPage(resolve(dist, 'chrome'));
 

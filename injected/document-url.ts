@@ -1,9 +1,13 @@
 /**
- * Firefox runs `document_start` scripts in an iframe before the document's URL is set
- * (`location.href` reads "" there, measured in Firefox ESR 153). The `context` fact waits in
- * the emitter's buffer until the first delivery, so the URL is read again just before it
- * leaves; should it still be unknown then, the context is announced once more, with its URL,
- * at the first delivery that knows it (the model takes a repeated `context` fact as an update).
+ * The URL in a window's `context` fact. A frame's first document can be a placeholder whose
+ * URL is not the one it will show: Firefox runs the add-on's `document_start` scripts in an
+ * iframe before the document's URL is set (`location.href` reads "", measured in Firefox ESR
+ * 153), and a WebDriver BiDi preload script runs in the initial `about:blank` whose Window the
+ * real document then reuses (the HTML Standard keeps the global for that first navigation).
+ * The `context` fact waits in the emitter's buffer until the first delivery, so the URL is
+ * read again just before it leaves; should it still be the placeholder then, the context is
+ * announced once more, with its new URL, at the first delivery that sees one (the model takes
+ * a repeated `context` fact as an update).
  */
 import type { Fact } from '../protocol/facts.ts';
 import type { BatchSink } from './emitter.ts';
@@ -19,8 +23,11 @@ export function documentUrl(global: any): string {
   }
 }
 
+/** A URL that may still change to the document's real one. */
+export const isPlaceholderUrl = (url: string): boolean => url === '' || url === 'about:blank';
+
 export interface PendingUrl {
-  /** The buffered `context` fact whose url is still "" (cleared once completed). */
+  /** The buffered `context` fact whose url is a placeholder (cleared once completed). */
   fact?: ContextFact;
   /** Set when that fact left without its url: announce again once it is known. */
   reannounce?: (fact: ContextFact) => void;
@@ -33,19 +40,17 @@ export function completingUrl(sink: BatchSink, global: any, pending: PendingUrl)
   return {
     deliver(facts) {
       const fact = pending.fact;
-      if (fact !== undefined || sentWithout !== undefined) {
+      if (fact !== undefined) {
+        pending.fact = undefined;
         const url = documentUrl(global);
-        if (url !== '') {
-          pending.fact = undefined;
-          if (fact !== undefined) fact.url = url;
-          else if (sentWithout !== undefined && pending.reannounce) {
-            const again = sentWithout;
-            sentWithout = undefined;
-            pending.reannounce({ ...again, url });
-          }
-        } else if (fact !== undefined) {
-          pending.fact = undefined;
-          sentWithout = fact;
+        if (url !== '') fact.url = url;
+        if (isPlaceholderUrl(url)) sentWithout = fact;
+      } else if (sentWithout !== undefined) {
+        const url = documentUrl(global);
+        if (!isPlaceholderUrl(url) && pending.reannounce) {
+          const again = sentWithout;
+          sentWithout = undefined;
+          pending.reannounce({ ...again, url });
         }
       }
       sink.deliver(facts);
