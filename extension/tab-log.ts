@@ -18,7 +18,8 @@ export interface Chunk {
 export const DEFAULT_TAB_CAP = 50_000;
 
 export class TabLog {
-  private chunks: Chunk[] = [];
+  /** Slots before `head` are evicted (undefined) until the next compaction. */
+  private chunks: (Chunk | undefined)[] = [];
   private head = 0;
   private size = 0;
   readonly evicted: DropCounts = {};
@@ -34,11 +35,13 @@ export class TabLog {
   private evict(): void {
     let over = this.size - this.cap;
     while (over > 0) {
-      const c = this.chunks[this.head];
+      const c = this.chunks[this.head]!;
       const n = Math.min(over, c.facts.length);
       for (let i = 0; i < n; i++) this.evicted[c.facts[i].kind] = (this.evicted[c.facts[i].kind] ?? 0) + 1;
       if (n === c.facts.length) {
-        this.head++;
+        // Release the evicted chunk now: until compaction its slot would keep every fact alive,
+        // hundreds of MB past the cap under a flood.
+        this.chunks[this.head++] = undefined;
       } else {
         // Replace rather than mutate: the dropped head may still be on its way to a panel.
         this.chunks[this.head] = { ...c, facts: c.facts.slice(n) };
@@ -58,7 +61,7 @@ export class TabLog {
   }
 
   *[Symbol.iterator](): IterableIterator<Chunk> {
-    for (let i = this.head; i < this.chunks.length; i++) yield this.chunks[i];
+    for (let i = this.head; i < this.chunks.length; i++) yield this.chunks[i]!;
   }
 
   clear(): void {
