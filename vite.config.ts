@@ -1,4 +1,4 @@
-import { defineConfig, type UserConfig } from 'vite';
+import { build as viteBuild, defineConfig, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { crx } from '@crxjs/vite-plugin';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,25 @@ import baseManifest from './manifest.json' with { type: 'json' };
 const dist = process.env.PORTSCOPE_DIST ?? 'dist';
 const nonce = process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex');
 const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version) };
+
+/**
+ * The text of the in-worker runtime (injected/worker-entry.ts built as one minified IIFE),
+ * given to the other builds as the `__PORTSCOPE_WORKER_RUNTIME__` define: a define also reaches
+ * crxjs's separate IIFE build of the MAIN-world content script, a plugin would not.
+ */
+async function workerRuntimeText(): Promise<string> {
+  const out = await viteBuild({
+    configFile: false,
+    logLevel: 'warn',
+    define,
+    publicDir: false,
+    build: { write: false, minify: true, emptyOutDir: false, lib: { entry: resolve(import.meta.dirname, 'injected/worker-entry.ts'), formats: ['iife'], name: 'portscopeWorkerEntry' } },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+  const chunk = outputs[0].output.find((o) => o.type === 'chunk');
+  if (!chunk?.code) throw new Error('worker runtime build produced no chunk');
+  return chunk.code;
+}
 
 function firefoxManifest() {
   const { background, ...rest } = baseManifest;
@@ -37,10 +56,11 @@ function firefoxManifest() {
   };
 }
 
-export default defineConfig(({ mode }): UserConfig => {
+export default defineConfig(async ({ mode }): Promise<UserConfig> => {
+  const withWorkerRuntime = { ...define, __PORTSCOPE_WORKER_RUNTIME__: JSON.stringify(await workerRuntimeText()) };
   if (mode === 'injected') {
     return {
-      define,
+      define: withWorkerRuntime,
       publicDir: false,
       build: {
         outDir: dist,
@@ -53,7 +73,7 @@ export default defineConfig(({ mode }): UserConfig => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
   const manifest = browser === 'firefox' ? firefoxManifest() : baseManifest;
   return {
-    define,
+    define: withWorkerRuntime,
     publicDir: false,
     plugins: [react(), crx({ manifest: manifest as never, browser })],
     build: {

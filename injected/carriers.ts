@@ -35,6 +35,8 @@ import { guarded } from './guard.ts';
 import { framePathOf } from './frames.ts';
 import { secondArgument, toSequence } from './transfer.ts';
 import { OwnArrayPrototype, bridgeOf, offerBridge } from './realm.ts';
+import { apiBaseOverride } from './worker-api-base.ts';
+import { replaceWorkerConstructor } from './worker-spawn.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -109,7 +111,8 @@ function resolved(rt: Runtime, url: string): string {
   if (!NativeURL || !urlHref) return url;
   try {
     const g = rt.global;
-    const base = g.document && nodeBaseURI ? nodeBaseURI(g.document) : g.location && workerLocationHref ? workerLocationHref(g.location) : undefined;
+    // In an in-worker instrumented worker the native base is the bootstrap's blob: URL.
+    const base = apiBaseOverride() ?? (g.document && nodeBaseURI ? nodeBaseURI(g.document) : g.location && workerLocationHref ? workerLocationHref(g.location) : undefined);
     return urlHref(construct(NativeURL as never, base === undefined ? [url] : [url, base])) as string;
   } catch {
     return url;
@@ -211,24 +214,30 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       });
       return result;
     });
-    replaceConstructor(g, 'Worker', (worker, args) => guarded(rt, 'worker-created', () => {
+    replaceWorkerConstructor(rt, g, 'Worker', (worker, args, childCtx) => guarded(rt, 'worker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
-      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) });
+      const fact = { kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) } as Extract<Fact, { kind: 'worker-created' }>;
+      if (childCtx !== undefined) fact.childCtx = childCtx;
+      rt.emitter.emit(fact);
       observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
     }));
   }
 
   if (g.SharedWorker && sharedWorkerPort) {
-    replaceConstructor(g, 'SharedWorker', (worker, args) => guarded(rt, 'sharedworker-created', () => {
+    replaceWorkerConstructor(rt, g, 'SharedWorker', (worker, args, childCtx) => guarded(rt, 'sharedworker-created', () => {
       const id = newWorkerId();
       weakMapSet(workers, worker, id);
-      rt.emitter.emit({ kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) });
+      const fact = { kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) } as Extract<Fact, { kind: 'worker-created' }>;
+      if (childCtx !== undefined) fact.childCtx = childCtx;
+      rt.emitter.emit(fact);
       seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
     }));
   }
 
-  for (const key of ['ServiceWorker', 'Client'] as const) {
+  const serviceWorkerCarriers = ['ServiceWorker', 'Client'] as const;
+  for (let i = 0; i < serviceWorkerCarriers.length; i++) {
+    const key = serviceWorkerCarriers[i];
     const proto = g[key]?.prototype as object | undefined;
     if (proto) replaceValue(proto, 'postMessage', sequenceOrOptionsPost(rt, 'serviceworker', () => key));
   }

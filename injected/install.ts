@@ -7,17 +7,18 @@ import type { Fact, FactSink } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { patchCarriers } from './carriers.ts';
 import { contextKindOf, newContextId } from './context.ts';
-import { completingUrl, documentUrl, type PendingUrl } from './document-url.ts';
+import { completingUrl, documentUrl, isPlaceholderUrl, type PendingUrl } from './document-url.ts';
 import { patchToString } from './disguise.ts';
 import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
 import { framePathOf } from './frames.ts';
 import { iteratorReads, portOptionKeys } from './dictionaries.ts';
 import { noteReportedError } from './handlers.ts';
 import { patchListeners } from './listeners.ts';
-import { apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted } from './natives.ts';
+import { NativeWeakMap, apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
 import { learnOwnScript } from './site.ts';
+import { forwardWorkerFactsTo } from './worker-inbox.ts';
 
 export interface Installed {
   ctx: string;
@@ -27,7 +28,16 @@ export interface Installed {
   flush(): void;
 }
 
-const installed = new WeakSet<object>();
+// A captured WeakMap, not a WeakSet: every global the runtime names is one the page can see it resolve (docs/firefox.md).
+const installed = new NativeWeakMap<object, true>();
+
+/** Given by the page-side runtime to a worker it instruments from inside (worker-entry.ts). */
+export interface WorkerIdentity {
+  /** The ctx announced as `worker-created.childCtx`. */
+  ctx?: string;
+  /** The owner's ctx. */
+  parent?: string;
+}
 
 export class AlreadyInstalledError extends Error {
   constructor() {
@@ -37,13 +47,15 @@ export class AlreadyInstalledError extends Error {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function install(global: any, sink: BatchSink | FactSink, config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG, options: Partial<EmitterOptions> = {}): Installed {
-  if (installed.has(global)) throw new AlreadyInstalledError();
-  installed.add(global);
+export function install(global: any, sink: BatchSink | FactSink, config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG, options: Partial<EmitterOptions> = {}, identity: WorkerIdentity = {}): Installed {
+  if (weakMapHas(installed, global)) throw new AlreadyInstalledError();
+  weakMapSet(installed, global, true);
   learnOwnScript();
-  const ctx = newContextId();
+  const ctx = identity.ctx ?? newContextId();
   const pending: PendingUrl = {};
   const batchSink: BatchSink = 'deliver' in sink ? sink : { deliver: (facts) => { for (let i = 0; i < facts.length; i++) sink.emit(facts[i]); } };
+  // Batches of this context's in-worker instrumented workers leave through the same sink.
+  forwardWorkerFactsTo(batchSink);
   const emitter = new Emitter(ctx, completingUrl(batchSink, global, pending), options);
   const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
   const kind = contextKindOf(global);
@@ -58,8 +70,9 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
     framePath: isWindow ? framePathOf(global, global.top) : '',
     observed: true,
     userAgent: String(global.navigator?.userAgent ?? ''),
+    ...(identity.parent !== undefined ? { parent: identity.parent } : {}),
   });
-  if (url === '' && isWindow && contextFact) {
+  if (isWindow && isPlaceholderUrl(url) && contextFact) {
     pending.fact = contextFact;
     pending.reannounce = (fact) => emitter.emit(fact);
   }

@@ -8,7 +8,12 @@
 import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_ANNOUNCE, HANDSHAKE_OFFER, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
+import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
+
+/** The in-worker runtime's text (vite.config.ts); absent in a build without it. */
+declare const __PORTSCOPE_WORKER_RUNTIME__: string;
 import {
+  G,
   NativeMessageChannel,
   NativeMessageEvent,
   apply,
@@ -24,7 +29,7 @@ import {
 } from './natives.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const g = globalThis as any;
+const g = G;
 const doc: Document | undefined = g.document;
 
 // An exception escaping this script would reach the page's window.onerror: never let one out.
@@ -35,6 +40,8 @@ try {
 }
 
 function connect(doc: Document): void {
+  // In-worker instrumentation writes this text into its bootstraps (used only when the config turns it on).
+  if (typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string') setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
   const channel = construct(NativeMessageChannel as never, []);
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;

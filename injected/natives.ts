@@ -28,7 +28,12 @@ function getter(proto: object | undefined, key: PropertyKey): ((self: unknown) =
   return get ? (self: unknown) => apply(get, self, []) : undefined;
 }
 
-const G: any = globalThis;
+/**
+ * The global, found without naming `globalThis`: Firefox defines most globals lazily, and
+ * `Object.getOwnPropertyNames(window)` lists the ones already resolved in the order they were
+ * (docs/firefox.md), so every name the runtime touches before the page is a name out of place.
+ */
+export const G: any = typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : globalThis;
 
 export const NativeObject = Object;
 export const objectCreate = Object.create;
@@ -74,9 +79,11 @@ export const bigintValueOf = typeof BigInt === 'function' ? (uncurry(BigInt.prot
 export const bigintToString = typeof BigInt === 'function' ? (uncurry(BigInt.prototype.toString) as (x: bigint) => string) : undefined;
 export const regexpSource = getter(RegExp.prototype, 'source')!;
 export const regexpFlagGetters: [string, (self: unknown) => boolean][] = [];
-for (const [flag, name] of [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreCase'], ['m', 'multiline'], ['s', 'dotAll'], ['u', 'unicode'], ['v', 'unicodeSets'], ['y', 'sticky']] as const) {
-  const g = getter(RegExp.prototype, name);
-  if (g) regexpFlagGetters[regexpFlagGetters.length] = [flag, g];
+// Indexed, not for-of: iterating an array would resolve the global `Iterator` in Firefox.
+const REGEXP_FLAGS = [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreCase'], ['m', 'multiline'], ['s', 'dotAll'], ['u', 'unicode'], ['v', 'unicodeSets'], ['y', 'sticky']] as const;
+for (let i = 0; i < REGEXP_FLAGS.length; i++) {
+  const g = getter(RegExp.prototype, REGEXP_FLAGS[i][1]);
+  if (g) regexpFlagGetters[regexpFlagGetters.length] = [REGEXP_FLAGS[i][0], g];
 }
 const ErrorProto = Error.prototype;
 /** Error.isError where the engine has it; else "Error.prototype is on the chain" (this realm only). */
@@ -179,12 +186,3 @@ export function probeByteLength(x: unknown): number | undefined {
   }
 }
 
-export const promiseThen = uncurry(Promise.prototype.then) as (p: unknown, ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => unknown;
-export const isPromise = (x: unknown): boolean => {
-  try {
-    // A brand check without side effects is not available; `then` on a real promise is harmless.
-    return typeof x === 'object' && x !== null && getPrototypeOf(x) === Promise.prototype;
-  } catch {
-    return false;
-  }
-};

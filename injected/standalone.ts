@@ -7,10 +7,15 @@
 import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
-import { apply, isPromise, jsonStringify, promiseThen } from './natives.ts';
+import { G, apply, getPrototypeOf, jsonStringify } from './natives.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const g = globalThis as any;
+const g = G;
+
+// Captured here rather than in natives.ts: the add-on's bundle has no promise to handle, and
+// every global it names is one a page can see resolved (docs/firefox.md).
+const PromiseProto = Promise.prototype;
+const promiseThen = PromiseProto.then;
 
 function take(name: string): unknown {
   const value = g[name];
@@ -39,7 +44,7 @@ try {
         if (typeof emit !== 'function') return;
         const result = apply(emit as () => unknown, undefined, [jsonStringify({ type: 'batch', seq: seq++, facts })]);
         // A rejected binding call must not surface as the page's unhandledrejection.
-        if (isPromise(result)) promiseThen(result, ignore, ignore);
+        if (typeof result === 'object' && result !== null && getPrototypeOf(result) === PromiseProto) apply(promiseThen, result, [ignore, ignore]);
       },
     },
     config,

@@ -1,29 +1,18 @@
 /**
  * The rows of the Messages table: the model's messages, filtered by a parsed query and
  * sorted by a column. Runs on every change of the model or the query, so it must stay
- * linear and cheap at 100,000 messages: the text each message is searched by is built
- * once per record and cached.
+ * linear and cheap at 100,000 messages: the text each message is searched by is built as
+ * messages arrive (searchText.ts), not here.
  */
 import type { ChannelModel, MessageRecord } from './model/types.ts';
 import type { Term } from './query.ts';
-import { previewText, previewWords } from './previewText.ts';
+import { previewText } from './previewText.ts';
+import { searchTextOf } from './searchText.ts';
 
 export type SortKey = 'time' | 'from' | 'to' | 'size' | 'state' | 'preview';
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
-}
-
-const searchText = new WeakMap<MessageRecord, string>();
-
-/** Lower-case text a free word is matched against: ids, contexts and the preview. */
-function textOf(m: MessageRecord): string {
-  const cached = searchText.get(m);
-  if (cached !== undefined) return cached;
-  const s = `${m.id} ${m.from.port} ${m.to.port ?? ''} ${previewWords(m.preview)}`.toLowerCase();
-  // An evicted body has nothing worth caching; a kept one never changes.
-  if (m.preview !== undefined) searchText.set(m, s);
-  return s;
 }
 
 /** Contexts a `context:` value names: by id, by a part of the URL, or by frame path. */
@@ -42,7 +31,7 @@ function compile(model: ChannelModel, t: Term): Test {
   const v = t.value;
   switch (t.key) {
     case 'text':
-      return (m) => textOf(m).includes(v);
+      return (m) => searchTextOf(m).includes(v);
     case 'id':
       return (m) => m.id === v;
     case 'port':
@@ -67,7 +56,7 @@ function compile(model: ChannelModel, t: Term): Test {
 
 const STATE_ORDER: Record<MessageRecord['state'], number> = { queued: 0, unobserved: 1, delivered: 2, dropped: 3 };
 
-function compare(key: SortKey): (a: MessageRecord, b: MessageRecord) => number {
+function compare(key: Exclude<SortKey, 'preview'>): (a: MessageRecord, b: MessageRecord) => number {
   switch (key) {
     case 'time':
       return (a, b) => a.postedAt - b.postedAt;
@@ -79,9 +68,15 @@ function compare(key: SortKey): (a: MessageRecord, b: MessageRecord) => number {
       return (a, b) => a.bytes - b.bytes;
     case 'state':
       return (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.postedAt - b.postedAt;
-    case 'preview':
-      return (a, b) => previewText(a.preview, 60).localeCompare(previewText(b.preview, 60));
   }
+}
+
+/** Sorts by the rendered preview, rendering each row once rather than once per comparison. */
+function byPreview(rows: MessageRecord[]): void {
+  const keyed = rows.map((m) => ({ m, key: previewText(m.preview, 60) }));
+  const collator = new Intl.Collator();
+  keyed.sort((a, b) => collator.compare(a.key, b.key) || a.m.postedAt - b.m.postedAt);
+  for (let i = 0; i < keyed.length; i++) rows[i] = keyed[i]!.m;
 }
 
 function inTimeOrder(rows: readonly MessageRecord[]): boolean {
@@ -109,7 +104,8 @@ export function messageRows(model: ChannelModel, terms: readonly Term[], sort: S
     }
   }
   // Messages arrive in post order per context but contexts interleave: sort only when needed.
-  if (sort.key !== 'time' || !inTimeOrder(rows)) rows.sort(compare(sort.key));
+  if (sort.key === 'preview') byPreview(rows);
+  else if (sort.key !== 'time' || !inTimeOrder(rows)) rows.sort(compare(sort.key));
   if (sort.dir === 'desc') rows.reverse();
   return rows;
 }

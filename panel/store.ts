@@ -3,6 +3,12 @@
  * The model is mutable and large, so the store does not copy it: it publishes the model's
  * `revision` and the UI derives what it draws (rows, lanes) from the model on demand.
  * Facts are applied as they arrive; listeners hear about it at most once per `flushEvery`.
+ *
+ * The contract of export: a trace of the model's fact log, replayed in a fresh model and settled,
+ * rebuilds exactly what the panel shows. Two things could break it, and are handled here:
+ * pausing (facts are held, never dropped: see heldFacts.ts) and settling on a quiet spell while
+ * facts are still on their way (the model then inferred what a later fact contradicts; the
+ * next facts are applied to a model rebuilt from the log instead).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Fact } from '../protocol/facts.ts';
@@ -10,6 +16,8 @@ import type { RuntimeConfig } from '../protocol/handshake.ts';
 import type { ChannelModel, CreateModel } from './model/types.ts';
 import { FilterSyntaxError, parseQuery, type Term } from './query.ts';
 import type { Sort, SortKey } from './messageRows.ts';
+import { HeldFacts } from './heldFacts.ts';
+import { warmSearchText } from './searchText.ts';
 import { EMPTY_RELAY_STATUS, type Connection, type RelayStatus, type SourceCommand } from './source/types.ts';
 
 export type View = 'channels' | 'messages' | 'timeline' | 'diagnostics';
@@ -41,9 +49,17 @@ export interface Notice {
 export interface PanelState {
   model: ChannelModel;
   revision: number;
-  recording: boolean;
-  /** Facts that arrived while recording was off and were therefore not recorded. */
-  notRecorded: number;
+  /** The picture is frozen: facts that arrive are held (not dropped) and applied on resume. */
+  paused: boolean;
+  /** Facts held by the current pause. */
+  held: number;
+  /** Live facts ignored because an imported trace is shown (the two must not mix). */
+  ignored: number;
+  /**
+   * The model settled on a quiet spell and a fact came later, in a log too long to rebuild from
+   * (REBUILD_LIMIT): what it inferred may differ from what a replay of the export infers.
+   */
+  settledEarly: boolean;
   preserveLog: boolean;
   filterText: string;
   terms: Term[];
@@ -66,7 +82,9 @@ export interface PanelState {
   ingest(facts: readonly Fact[]): void;
   newSession(url: string | null): void;
   setPageUrl(url: string): void;
-  setRecording(on: boolean): void;
+  setPaused(on: boolean): void;
+  /** Leaves an imported trace and shows the live page again (from now on). */
+  showLive(): void;
   clear(): void;
   setPreserveLog(on: boolean): void;
   setFilter(text: string): void;
@@ -97,9 +115,17 @@ export interface PanelStoreOptions {
    * come (a context that is not observed) and infers instead (ChannelModel.settle); 0: never.
    */
   settleAfter?: number;
+  /** Milliseconds the filter waits for typing to stop before it runs; 0 runs at once. */
+  filterDelay?: number;
 }
 
 export type PanelStore = StoreApi<PanelState>;
+
+/**
+ * Facts a model may be rebuilt from after an early settle (~1 s of work at the model's ingest
+ * rate); a longer log keeps its early inferences and says so (PanelState.settledEarly).
+ */
+export const REBUILD_LIMIT = 100_000;
 
 function checkSettings(s: PanelSettings): void {
   for (const field of ['messageCap', 'factLogCap'] as const) {
@@ -116,13 +142,20 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
   checkSettings(initial);
   const modelFor = (s: PanelSettings) => options.createModel({ messageCap: s.messageCap, factLogCap: s.factLogCap });
   const settleAfter = options.settleAfter ?? 3000;
+  const filterDelay = options.filterDelay ?? 120;
+  let filterTimer: ReturnType<typeof setTimeout> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
+  const held = new HeldFacts();
+  /** The live model settled while contexts still waited for facts that may yet come. */
+  let settledWhileWaiting = false;
 
   return createStore<PanelState>()((set, get) => {
     const publish = () => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
+      // New messages get their search text now, so the first filter over them does not pay for it.
+      warmSearchText(get().model.messages);
       set({ revision: get().model.revision });
     };
     const schedule = () => {
@@ -130,23 +163,49 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       else if (timer === undefined) timer = setTimeout(publish, flushEvery);
       if (settleAfter > 0) {
         clearTimeout(idle);
-        idle = setTimeout(() => {
-          get().model.settle();
-          publish();
-        }, settleAfter);
+        idle = setTimeout(settleQuiet, settleAfter);
       }
+    };
+    const settleQuiet = () => {
+      const { model } = get();
+      if (model.stats.waiting > 0) {
+        model.settle();
+        settledWhileWaiting = true;
+      }
+      publish();
+    };
+    /** Applies live facts; after an early settle, to a model rebuilt from the log (see top). */
+    const applyLive = (facts: readonly Fact[]) => {
+      let { model } = get();
+      if (settledWhileWaiting) {
+        settledWhileWaiting = false;
+        const log = model.factLog();
+        if (model.stats.evictedFacts === 0 && log.length <= REBUILD_LIMIT) {
+          model = modelFor(get().settings);
+          model.apply(log);
+          const { selectedMessage } = get();
+          set({ model, selectedMessage: selectedMessage && model.message(selectedMessage) ? selectedMessage : null });
+        } else set({ settledEarly: true });
+      }
+      model.apply(facts);
+      if (get().instrumented !== true) set({ instrumented: true });
+      schedule();
     };
     const resetModel = () => {
       get().model.clear();
+      held.discard();
+      settledWhileWaiting = false;
       publish();
-      set({ selectedMessage: null, selectedPort: null, notRecorded: 0 });
+      set({ selectedMessage: null, selectedPort: null, held: 0, ignored: 0, settledEarly: false });
     };
 
     return {
       model: modelFor(initial),
       revision: 0,
-      recording: true,
-      notRecorded: 0,
+      paused: false,
+      held: 0,
+      ignored: 0,
+      settledEarly: false,
       preserveLog: false,
       filterText: '',
       terms: [],
@@ -167,26 +226,48 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
 
       ingest(facts) {
         if (facts.length === 0) return;
-        if (!get().recording) {
-          set({ notRecorded: get().notRecorded + facts.length });
+        if (get().traceName !== null) {
+          set({ ignored: get().ignored + facts.length });
           return;
         }
-        get().model.apply(facts);
-        if (get().instrumented !== true) set({ instrumented: true });
-        schedule();
+        if (get().paused) {
+          if (held.hold(facts)) {
+            set({ held: held.size });
+            return;
+          }
+          get().setPaused(false);
+          get().notify({ kind: 'info', text: `Resumed: more than ${held.cap.toLocaleString('en-US')} facts arrived while paused, more than a pause holds.` });
+        }
+        applyLive(facts);
       },
       newSession(url) {
         set({ pageUrl: url ?? get().pageUrl, sessions: get().sessions + 1 });
-        if (!get().preserveLog) resetModel();
+        // An imported trace stays on screen whatever the inspected page does.
+        if (!get().preserveLog && get().traceName === null) resetModel();
       },
       setPageUrl(url) {
         set({ pageUrl: url });
       },
-      setRecording(on) {
-        // The count belongs to one pause: it starts at zero and goes when recording resumes.
-        set({ recording: on, notRecorded: 0 });
+      setPaused(on) {
+        if (on === get().paused || get().traceName !== null) return;
+        if (on) {
+          // A frozen picture must not settle: the facts it waits for may be among those held.
+          clearTimeout(idle);
+          set({ paused: true, held: 0 });
+          return;
+        }
+        set({ paused: false, held: 0 });
+        const facts = held.release();
+        if (facts.length) applyLive(facts);
+        else schedule();
+      },
+      showLive() {
+        if (get().traceName === null) return;
+        set({ traceName: null });
+        resetModel();
       },
       clear() {
+        set({ traceName: null });
         resetModel();
         send({ type: 'clear' });
       },
@@ -194,13 +275,19 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         set({ preserveLog: on });
       },
       setFilter(text) {
-        try {
-          set({ filterText: text, terms: parseQuery(text), filterError: null });
-        } catch (e) {
-          if (!(e instanceof FilterSyntaxError)) throw e;
-          // Keep the last valid terms so the table does not flash empty while typing.
-          set({ filterText: text, filterError: e.message });
-        }
+        set({ filterText: text });
+        clearTimeout(filterTimer);
+        const run = () => {
+          try {
+            set({ terms: parseQuery(text), filterError: null });
+          } catch (e) {
+            if (!(e instanceof FilterSyntaxError)) throw e;
+            // Keep the last valid terms so the table does not flash empty while typing.
+            set({ filterError: e.message });
+          }
+        };
+        if (filterDelay === 0) run();
+        else filterTimer = setTimeout(run, filterDelay);
       },
       setSort(key) {
         const { sort } = get();
@@ -234,6 +321,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
           const log = get().model.factLog();
           const model = modelFor(settings);
           model.apply(log);
+          settledWhileWaiting = false;
           set({ model, revision: model.revision });
         }
         if (settings.captureStacks !== prev.captureStacks || settings.inWorker !== prev.inWorker) {
@@ -246,7 +334,10 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         // A trace is complete: nothing more will arrive to wait for.
         model.settle();
         // An imported trace is looked at, not added to: live facts would mix with it.
-        set({ model, revision: model.revision, traceName: name, recording: false, notRecorded: 0, selectedMessage: null, selectedPort: null, notice: null });
+        held.discard();
+        settledWhileWaiting = false;
+        clearTimeout(idle);
+        set({ model, revision: model.revision, traceName: name, paused: false, held: 0, ignored: 0, settledEarly: false, selectedMessage: null, selectedPort: null, notice: null });
       },
       notify(notice) {
         set({ notice });

@@ -13,8 +13,12 @@ export function StatusBar() {
   const model = usePanel((s) => s.model);
   usePanel((s) => s.revision);
   const relay = usePanel((s) => s.relay);
-  const recording = usePanel((s) => s.recording);
-  const notRecorded = usePanel((s) => s.notRecorded);
+  const paused = usePanel((s) => s.paused);
+  const held = usePanel((s) => s.held);
+  const ignored = usePanel((s) => s.ignored);
+  const traceName = usePanel((s) => s.traceName);
+  const settledEarly = usePanel((s) => s.settledEarly);
+  const standalone = usePanel((s) => s.connection === 'standalone');
   let posted = 0;
   let queued = 0;
   for (const p of model.ports.values()) {
@@ -32,12 +36,14 @@ export function StatusBar() {
   if (model.stats.evictedRecords) losses.push(`${model.stats.evictedRecords.toLocaleString('en-US')} old messages evicted`);
   if (evictedRelay) losses.push(`${evictedRelay.toLocaleString('en-US')} facts evicted by the background before this panel read them`);
   if (model.stats.evictedFacts) losses.push(`${model.stats.evictedFacts.toLocaleString('en-US')} facts not kept for export`);
+  if (settledEarly) losses.push('inferred before every fact came: an export may replay slightly differently');
   if (relay.rejected) losses.push(`${relay.rejected.toLocaleString('en-US')} batches rejected`);
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="counts">{parts.join(' · ')}</span>
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
-      {!recording ? <span className="paused">{`recording paused${notRecorded ? ` · ${notRecorded.toLocaleString('en-US')} facts not recorded` : ''}`}</span> : null}
+      {paused ? <span className="paused">{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
+      {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${ignored ? ` · ${plural(ignored, 'live fact')} not recorded` : ''}`}</span> : null}
     </footer>
   );
 }

@@ -6,7 +6,7 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 
 export function Toolbar() {
   const store = usePanelStore();
-  const recording = usePanel((s) => s.recording);
+  const paused = usePanel((s) => s.paused);
   const preserveLog = usePanel((s) => s.preserveLog);
   const filterText = usePanel((s) => s.filterText);
   const filterError = usePanel((s) => s.filterError);
@@ -34,16 +34,21 @@ export function Toolbar() {
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Portscope">
-      {standalone ? null : (
+      {standalone ? null : traceName !== null ? (
+        <button type="button" className="tool record" title="Close the imported trace and show the inspected page from now on" onClick={() => store.getState().showLive()}>
+          <span aria-hidden="true" className="dot" />
+          <span className="label">Back to live</span>
+        </button>
+      ) : (
         <button
           type="button"
-          className={`tool record${recording ? ' on' : ''}`}
-          aria-pressed={recording}
-          title={recording ? 'Stop recording' : 'Record'}
-          onClick={() => store.getState().setRecording(!recording)}
+          className={`tool record${paused ? '' : ' on'}`}
+          aria-pressed={!paused}
+          title={paused ? 'Resume: apply the facts held while paused' : 'Pause: freeze the picture; facts keep arriving and are applied on resume'}
+          onClick={() => store.getState().setPaused(!paused)}
         >
           <span aria-hidden="true" className="dot" />
-          <span className="label">{recording ? 'Recording' : 'Paused'}</span>
+          <span className="label">{paused ? 'Paused' : 'Recording'}</span>
         </button>
       )}
       <button type="button" className="tool" title="Clear" onClick={() => store.getState().clear()}>

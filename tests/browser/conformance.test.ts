@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Fact, FactKind } from '../../protocol/facts.ts';
+import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { scenarios, type Origins, type Scenario } from '../fixtures/conformance/scenarios.ts';
+import { expectScenarioFacts, settledFacts } from '../fixtures/conformance/harness.ts';
 
 // Same flags for both runs: --expose-gc lets the GC scenario compare collection.
 const ARGS = ['--js-flags=--expose-gc'];
@@ -48,36 +49,7 @@ async function backgroundFacts(): Promise<Fact[]> {
   return instrumented.serviceWorker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { facts(): Fact[] } }).portscopeDebug.facts());
 }
 
-function countKinds(facts: Fact[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const f of facts) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
-  return counts;
-}
-
-/** Facts of the contexts born during this scenario (a previous page's pagehide may arrive late). */
-function ofThisScenario(all: Fact[]): Fact[] {
-  const born = new Set(all.filter((f) => f.kind === 'context').map((f) => (f as { ctx: string }).ctx));
-  return all.filter((f) => born.has((f as { ctx: string }).ctx));
-}
-
-function satisfied(scenario: Scenario, counts: Record<string, number>): boolean {
-  const { exact = {}, atLeast = {} } = scenario.facts ?? {};
-  for (const [k, n] of Object.entries(exact)) if ((counts[k] ?? 0) < (n as number)) return false;
-  for (const [k, n] of Object.entries(atLeast)) if ((counts[k] ?? 0) < (n as number)) return false;
-  return true;
-}
-
-/** Polls the background until the expected facts arrived (batches flush on a ~50 ms timer), then lets late ones land. */
-async function settledFacts(scenario: Scenario): Promise<Fact[]> {
-  const deadline = Date.now() + 4_000;
-  let facts = ofThisScenario(await backgroundFacts());
-  while (Date.now() < deadline && !satisfied(scenario, countKinds(facts))) {
-    await new Promise((r) => setTimeout(r, 50));
-    facts = ofThisScenario(await backgroundFacts());
-  }
-  await new Promise((r) => setTimeout(r, 150));
-  return ofThisScenario(await backgroundFacts());
-}
+const TIMING = { deadlineMs: 4_000, pollMs: 50, graceMs: 150 };
 
 describe('conformance: native and instrumented Chromium observe the same', () => {
   it('has at least 45 scenarios', () => {
@@ -91,14 +63,9 @@ describe('conformance: native and instrumented Chromium observe the same', () =>
       if (process.env.PORTSCOPE_DEBUG_FACTS) console.log(scenario.name, JSON.stringify(native).slice(0, 2000));
       expect(withRuntime).toEqual(native);
 
-      const facts = await settledFacts(scenario);
-      const counts = countKinds(facts);
+      const facts = await settledFacts(backgroundFacts, scenario, TIMING);
       if (process.env.PORTSCOPE_DEBUG_FACTS) console.log(scenario.name, JSON.stringify(facts.map((f) => f.kind)));
-      expect(counts.context ?? 0, 'the page context announced itself').toBeGreaterThanOrEqual(1);
-      const { exact = {}, atLeast = {}, check } = scenario.facts ?? {};
-      for (const [kind, n] of Object.entries(exact)) expect(counts[kind as FactKind] ?? 0, `facts of kind ${kind}`).toBe(n);
-      for (const [kind, n] of Object.entries(atLeast)) expect(counts[kind as FactKind] ?? 0, `facts of kind ${kind} (at least)`).toBeGreaterThanOrEqual(n as number);
-      check?.(facts, native);
+      expectScenarioFacts(scenario, facts, native);
     });
   }
 });

@@ -188,21 +188,25 @@ describe('Portscope panel in real DevTools', () => {
     expect(detail).toContain('queued: waiting');
   });
 
-  it('pause stops new rows; resume records again', async () => {
+  it('pause freezes the rows and holds facts; resume applies them, nothing half-recorded', async () => {
     await clickTab('messages');
     const rowsBefore = await rowCount();
+    const countsBefore = await countsText();
     const record = await buttonByText('Recording');
     await record.click();
-    await until(statusText, (t) => t.includes('recording paused'), 'paused');
+    await until(statusText, (t) => t.includes('paused · 0 facts held'), 'paused');
     await session.page.click('#ping');
     await session.page.click('#ping');
-    await until(statusText, (t) => /facts not recorded/.test(t), 'facts counted as not recorded');
+    await until(statusText, (t) => /paused · [1-9]\d* facts held, shown on resume/.test(t), 'facts held while paused');
     await sleep(500);
     expect(await rowCount()).toBe(rowsBefore);
+    expect(await countsText()).toBe(countsBefore);
     const paused = await buttonByText('Paused');
     await paused.click();
     await session.page.click('#ping');
-    await until(rowCount, (n) => n > rowsBefore, 'the new ping');
+    // Three pings and their three pongs: the two held while paused come back whole.
+    await until(rowCount, (n) => n === rowsBefore + 6, 'the held and the new pings and pongs');
+    expect(await statusText()).not.toContain('paused');
   });
 
   let exported = '';
@@ -232,7 +236,7 @@ describe('Portscope panel in real DevTools', () => {
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
     const counts = await until(countsText, (t) => t === countsBeforeClear, `the imported trace: ${countsBeforeClear}`);
     expect(counts).toBe(countsBeforeClear);
-    expect(await statusText()).toContain('recording paused');
+    expect(await statusText()).toContain('showing an imported trace');
   });
 
   it('rejects a malformed trace with a precise message', async () => {

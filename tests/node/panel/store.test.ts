@@ -7,7 +7,7 @@ import { allSyntheticFacts } from './syntheticFacts.ts';
 
 function setup() {
   const sent: SourceCommand[] = [];
-  const store = createPanelStore({ createModel, send: (c) => sent.push(c), flushEvery: 0, settleAfter: 0 });
+  const store = createPanelStore({ createModel, send: (c) => sent.push(c), flushEvery: 0, settleAfter: 0, filterDelay: 0 });
   return { store, sent };
 }
 
@@ -22,15 +22,16 @@ describe('panel store', () => {
     expect(store.getState().instrumented).toBe(true);
   });
 
-  it('does not record while paused, and counts what it did not record', () => {
+  it('holds facts while paused and applies them on resume', () => {
     const { store } = setup();
     const facts = allSyntheticFacts({ messages: 4 });
-    store.getState().setRecording(false);
+    store.getState().setPaused(true);
     store.getState().ingest(facts);
     expect(store.getState().model.messages).toHaveLength(0);
-    expect(store.getState().notRecorded).toBe(facts.length);
-    store.getState().setRecording(true);
-    expect(store.getState().notRecorded).toBe(0);
+    expect(store.getState().held).toBe(facts.length);
+    store.getState().setPaused(false);
+    expect(store.getState().held).toBe(0);
+    expect(store.getState().model.messages).toHaveLength(7);
   });
 
   it('clear empties the model and tells the background', () => {
@@ -80,12 +81,22 @@ describe('panel store', () => {
     expect(after.messages).toHaveLength(before.messages.length);
   });
 
-  it('loads a trace into a fresh model and stops recording', () => {
+  it('loads a trace into a fresh model; live facts do not mix with it until back to live', () => {
     const { store } = setup();
     store.getState().ingest(allSyntheticFacts({ messages: 2 }));
     store.getState().loadTrace(allSyntheticFacts({ messages: 6 }), 'x.json');
     expect(store.getState().model.messages).toHaveLength(9);
     expect(store.getState().traceName).toBe('x.json');
-    expect(store.getState().recording).toBe(false);
+    const live = allSyntheticFacts({ messages: 2, start: 1_800_000_000_000 });
+    store.getState().ingest(live);
+    expect(store.getState().ignored).toBe(live.length);
+    expect(store.getState().model.messages).toHaveLength(9);
+    store.getState().newSession('http://x/navigated');
+    expect(store.getState().model.messages).toHaveLength(9);
+    store.getState().showLive();
+    expect(store.getState().traceName).toBeNull();
+    expect(store.getState().model.messages).toHaveLength(0);
+    store.getState().ingest(live);
+    expect(store.getState().model.messages).toHaveLength(5);
   });
 });
