@@ -19,6 +19,14 @@ const router = new Router({
     // A tab without relays (a chrome:// page, a page loaded before the extension) has no receiver.
     browser.tabs.sendMessage(tabId, request).catch(() => {});
   },
+  reach(tabId) {
+    const request: ResyncRequest = { type: 'resync' };
+    // Rejected ("Receiving end does not exist") exactly when no content script runs in the tab.
+    return browser.tabs.sendMessage(tabId, request).then(
+      () => true,
+      () => false,
+    );
+  },
   persist: persistTab,
 });
 

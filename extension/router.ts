@@ -33,6 +33,8 @@ export interface RouterHooks {
   extensionOrigin: string;
   /** Ask every relay of the tab to say hello (after a restart, idle relays have not reconnected). */
   resync(tabId: number): void;
+  /** Whether any content script in the tab answers (a `probe` from the panel); absent: unknown (false). */
+  reach?(tabId: number): Promise<boolean>;
   persist(tabId: number, state: PersistedTab | null): void;
   /** Facts per tab. */
   cap?: number;
@@ -257,6 +259,8 @@ export class Router {
         case 'config':
           if (conn.tabId !== null) this.configure(this.tab(conn.tabId), m.config);
           return;
+        case 'probe':
+          return void this.probe(conn, m.tabId);
       }
     });
     port.onDisconnect.addListener(() => {
@@ -277,6 +281,15 @@ export class Router {
       tab.resynced = true;
       this.hooks.resync(tabId);
     }
+  }
+
+  private async probe(conn: PanelConn, tabId: number) {
+    const contentScript = this.hooks.reach ? await this.hooks.reach(tabId).catch(() => false) : false;
+    // Counted after the reach: answering it, an idle relay says hello again. Only connected
+    // relays count: the relays of a document the tab navigated away from have disconnected.
+    let relays = 0;
+    for (const relay of this.tabs.get(tabId)?.relays.values() ?? []) if (relay.port) relays++;
+    this.toPanel(conn, { type: 'presence', tabId, relays, contentScript });
   }
 
   private clearTab(tab: TabState) {

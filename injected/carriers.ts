@@ -145,7 +145,7 @@ export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind
     (event: Event) => guarded(rt, 'observe-carrier', () => {
       if (!eventIsTrusted(event)) return;
       const ports = messageEventPorts(event) as readonly object[];
-      const print = fingerprint(messageEventData(event));
+      const print = fingerprint(messageEventData(event), true);
       const from = source(event);
       const ids = ports.length
         ? receivePorts(rt, ports, carrier === 'window' ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin } : { carrier, fingerprint: print })
@@ -188,6 +188,18 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     const holder = holderOf(g, 'postMessage');
     if (holder) replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, 'worker', () => 'parent'));
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
+  }
+  if (contextKind === 'sharedworker') {
+    // Inside a shared worker (in-worker instrumentation): each connecting client's port is first seen in `connect`.
+    apply(nativeAddEventListener, g, [
+      'connect',
+      (event: Event) => guarded(rt, 'observe-connect', () => {
+        if (!eventIsTrusted(event)) return;
+        const ports = messageEventPorts(event) as readonly object[];
+        for (let i = 0; i < ports.length; i++) seePort(rt, ports[i], 'sharedworker');
+      }),
+      true,
+    ]);
   }
   if (contextKind === 'worker' || contextKind === 'sharedworker') {
     // self.close(): the last chance to hand over what is buffered.

@@ -17,7 +17,6 @@ import { patchListeners } from './listeners.ts';
 import { NativeWeakMap, apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
-import { learnOwnScript } from './site.ts';
 import { forwardWorkerFactsTo } from './worker-inbox.ts';
 
 export interface Installed {
@@ -50,7 +49,6 @@ export class AlreadyInstalledError extends Error {
 export function install(global: any, sink: BatchSink | FactSink, config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG, options: Partial<EmitterOptions> = {}, identity: WorkerIdentity = {}): Installed {
   if (weakMapHas(installed, global)) throw new AlreadyInstalledError();
   weakMapSet(installed, global, true);
-  learnOwnScript();
   const ctx = identity.ctx ?? newContextId();
   const pending: PendingUrl = {};
   const batchSink: BatchSink = 'deliver' in sink ? sink : { deliver: (facts) => { for (let i = 0; i < facts.length; i++) sink.emit(facts[i]); } };

@@ -16,16 +16,24 @@ export const defineProperty = R.defineProperty;
 export const ownKeys = R.ownKeys;
 export const getPrototypeOf = R.getPrototypeOf;
 
-/** `fn.call` without touching Function.prototype.call. Rest parameters build a fresh array without iterators. */
+const nativeCall = Function.prototype.call;
+const nativeBind = Function.prototype.bind;
+
+/**
+ * `fn.call` without touching Function.prototype.call: the native `call` bound, now, to `fn`. A
+ * bound function keeps the `call` it was made from, so a page patching Function.prototype.call
+ * later changes nothing; and unlike a rest-parameter wrapper it allocates nothing per call (the
+ * hot path calls these for every message, some per character).
+ */
 function uncurry<F extends AnyFn>(fn: F): (self: unknown, ...args: Parameters<F>) => ReturnType<F> {
-  return (self, ...args) => apply(fn, self, args);
+  return apply(nativeBind, nativeCall, [fn]);
 }
 
 function getter(proto: object | undefined, key: PropertyKey): ((self: unknown) => any) | undefined {
   if (proto === undefined || proto === null) return undefined;
   const d = getOwnPropertyDescriptor(proto, key);
   const get = d && d.get;
-  return get ? (self: unknown) => apply(get, self, []) : undefined;
+  return get ? uncurry(get) : undefined;
 }
 
 /**

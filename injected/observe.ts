@@ -14,6 +14,7 @@ import {
   apply,
   eventIsTrusted,
   finalizationRegister,
+  getPrototypeOf,
   isMessagePort,
   messageEventData,
   messageEventPorts,
@@ -36,10 +37,20 @@ export function dispatchRecord(event: unknown): Dispatched | undefined {
 
 let collected: FinalizationRegistry<number> | undefined;
 
+const ObjectPrototype = getPrototypeOf({});
+
+/**
+ * Every port inside a message was registered before its preview is made (from the transfer
+ * list on the sender, from event.ports on the receiver), so the brand check — a thrown
+ * TypeError for every other object — is skipped for the objects that fill most messages: those
+ * with %Object.prototype%, which a port never has (a page that gave one that prototype still
+ * had to list it in the transfer).
+ */
 export function portIdOf(rt: Runtime): (x: object) => number | undefined {
   return (x) => {
     const r = portRecord(x);
-    return r ? r.id : isMessagePort(x) ? seePort(rt, x, 'other').id : undefined;
+    if (r) return r.id;
+    return getPrototypeOf(x) !== ObjectPrototype && isMessagePort(x) ? seePort(rt, x, 'other').id : undefined;
   };
 }
 
@@ -103,9 +114,9 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
   if (!eventIsTrusted(event)) return;
   const data = messageEventData(event);
   const ports = messageEventPorts(event) as readonly object[];
-  const print = fingerprint(data);
+  const print = fingerprint(data, true);
   const ids = ports.length ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print }) : [];
-  const { preview } = describe(data, portIdOf(rt));
+  const { preview } = describe(data, portIdOf(rt), true);
   const fact = rt.emitter.emit<Dispatched>({ kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview, ports: ids, handlers: 0, duration: 0 });
   if (fact) weakMapSet(dispatching, event, fact);
 }

@@ -18,11 +18,9 @@ import {
   charCodeAt,
   dataViewByteLength,
   dateGetTime,
-  errorIsError,
   fileName,
   getOwnPropertyDescriptor,
   getPrototypeOf,
-  isArray,
   mapForEach,
   mapGet,
   mapSet,
@@ -42,6 +40,7 @@ import {
   typedArrayLength,
   typedArrayTag,
 } from './natives.ts';
+import { slotsOf } from './slots.ts';
 
 /** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
 function probe<T>(read: ((x: unknown) => T) | undefined, x: unknown): T | undefined {
@@ -94,7 +93,10 @@ class Walker {
   truncated = false;
   private seen = new NativeMap<object, string>();
 
-  constructor(private readonly portId: (x: object) => number | undefined) {}
+  constructor(
+    private readonly portId: (x: object) => number | undefined,
+    private readonly deserialized: boolean,
+  ) {}
 
   value(v: unknown, depth: number, path: string): Preview {
     this.nodes++;
@@ -131,77 +133,76 @@ class Walker {
   }
 
   private object(o: object, depth: number, path: string): Preview {
-    const port = this.portId(o);
-    if (port !== undefined) return { t: 'messageport', port };
-    const ab = probe(arrayBufferByteLength, o);
-    if (ab !== undefined) {
-      this.bytes += ab;
-      return { t: 'arraybuffer', byteLength: ab };
+    const slots = slotsOf(o, this.deserialized);
+    switch (slots) {
+      case 'arraybuffer': {
+        const ab = arrayBufferByteLength(o) as number;
+        this.bytes += ab;
+        return { t: 'arraybuffer', byteLength: ab };
+      }
+      case 'sharedarraybuffer':
+        return { t: 'arraybuffer', byteLength: sharedArrayBufferByteLength!(o) as number, shared: true };
+      case 'typedarray': {
+        const byteLength = typedArrayByteLength(o);
+        this.bytes += byteLength;
+        return { t: 'typedarray', ctor: typedArrayTag(o), length: typedArrayLength(o), byteLength };
+      }
+      case 'dataview': {
+        const dv = dataViewByteLength(o) as number;
+        this.bytes += dv;
+        return { t: 'dataview', byteLength: dv };
+      }
+      case 'date':
+        this.bytes += 8;
+        return { t: 'date', v: dateGetTime(o) };
+      case 'regexp': {
+        const source = regexpSource(o) as string;
+        let flags = '';
+        for (let i = 0; i < regexpFlagGetters.length; i++) if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
+        this.bytes += source.length;
+        return { t: 'regexp', source, flags };
+      }
+      case 'blob': {
+        const size = blobSize!(o) as number;
+        this.bytes += size;
+        const p: Preview = { t: 'blob', size, type: blobType!(o) };
+        const name = probe(fileName, o);
+        if (name !== undefined) p.name = name;
+        return p;
+      }
+      case 'number':
+        return { t: 'boxed', inner: numberPreview(numberValueOf(o)) };
+      case 'string':
+        return { t: 'boxed', inner: stringPreview(stringValueOf(o)) };
+      case 'boolean':
+        return { t: 'boxed', inner: { t: 'boolean', v: booleanValueOf(o) } };
+      case 'bigint':
+        return { t: 'boxed', inner: { t: 'bigint', v: bigintToString ? bigintToString(bigintValueOf!(o)) : '' } };
     }
-    const sab = probe(sharedArrayBufferByteLength, o);
-    if (sab !== undefined) return { t: 'arraybuffer', byteLength: sab, shared: true };
-    const ctor = probe(typedArrayTag, o);
-    if (ctor !== undefined) {
-      const byteLength = typedArrayByteLength(o);
-      this.bytes += byteLength;
-      return { t: 'typedarray', ctor, length: typedArrayLength(o), byteLength };
+    if (slots === 'ordinary') {
+      const port = this.portId(o);
+      if (port !== undefined) return { t: 'messageport', port };
     }
-    const dv = probe(dataViewByteLength, o);
-    if (dv !== undefined) {
-      this.bytes += dv;
-      return { t: 'dataview', byteLength: dv };
-    }
-    const time = probe(dateGetTime, o);
-    if (time !== undefined) {
-      this.bytes += 8;
-      return { t: 'date', v: time };
-    }
-    const source = probe(regexpSource, o);
-    if (source !== undefined) {
-      let flags = '';
-      for (let i = 0; i < regexpFlagGetters.length; i++) if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
-      this.bytes += source.length;
-      return { t: 'regexp', source, flags };
-    }
-    const size = probe(blobSize, o);
-    if (size !== undefined) {
-      this.bytes += size;
-      const name = probe(fileName, o);
-      const p: Preview = { t: 'blob', size, type: blobType!(o) };
-      if (name !== undefined) p.name = name;
-      return p;
-    }
-    const boxed = this.boxed(o);
-    if (boxed) return boxed;
     if (depth >= PREVIEW_BOUNDS.depth || this.nodes >= PREVIEW_BOUNDS.nodes) {
       this.truncated = true;
       return { t: 'more' };
     }
-    const mapN = probe(mapSize, o);
-    if (mapN !== undefined) return this.map(o, mapN, depth, path);
-    const setN = probe(setSize, o);
-    if (setN !== undefined) return this.set(o, setN, depth, path);
-    if (isArray(o)) return this.array(o as unknown[], depth, path);
-    if (errorIsError(o)) {
-      const name = dataValue(o, 'name');
-      const message = dataValue(o, 'message');
-      return { t: 'error', name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
+    switch (slots) {
+      case 'map':
+        return this.map(o, mapSize(o), depth, path);
+      case 'set':
+        return this.set(o, setSize(o), depth, path);
+      case 'array':
+        return this.array(o as unknown[], depth, path);
+      case 'error': {
+        const name = dataValue(o, 'name');
+        const message = dataValue(o, 'message');
+        return { t: 'error', name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
+      }
     }
     const tag = safeTag(o);
     if (tag !== 'Object') return { t: 'host', tag };
     return this.plain(o, depth, path);
-  }
-
-  private boxed(o: object): Preview | undefined {
-    const n = probe(numberValueOf, o);
-    if (n !== undefined) return { t: 'boxed', inner: numberPreview(n) };
-    const s = probe(stringValueOf, o);
-    if (s !== undefined) return { t: 'boxed', inner: stringPreview(s) };
-    const b = probe(booleanValueOf, o);
-    if (b !== undefined) return { t: 'boxed', inner: { t: 'boolean', v: b } };
-    const big = probe(bigintValueOf, o);
-    if (big !== undefined) return { t: 'boxed', inner: { t: 'bigint', v: bigintToString ? bigintToString(big) : '' } };
-    return undefined;
   }
 
   private array(a: unknown[], depth: number, path: string): Preview {
@@ -268,9 +269,12 @@ export interface Described {
   bytes: number;
 }
 
-/** Preview and byte estimate (a lower bound when the preview was cut). */
-export function describe(value: unknown, portId: (x: object) => number | undefined = () => undefined): Described {
-  const w = new Walker(portId);
+/**
+ * Preview and byte estimate (a lower bound when the preview was cut). `deserialized`: the value
+ * is event.data of a trusted message event in this realm (see slots.ts); false for a page's own value.
+ */
+export function describe(value: unknown, portId: (x: object) => number | undefined = () => undefined, deserialized = false): Described {
+  const w = new Walker(portId, deserialized);
   const preview = w.value(value, 0, '$');
   return { preview, bytes: w.bytes };
 }
@@ -292,7 +296,7 @@ function hash(s: string): string {
  * on the sender becomes a data property on the receiver. Binary types contribute their type
  * only: a transferred buffer is detached on the sender after the post.
  */
-export function fingerprint(value: unknown): string {
+export function fingerprint(value: unknown, deserialized = false): string {
   switch (typeof value) {
     case 'string':
       return hash('s' + value.length + ':' + stringSlice(value, 0, 64));
@@ -310,14 +314,29 @@ export function fingerprint(value: unknown): string {
   }
   if (value === null) return hash('z');
   const o = value as object;
-  if (isArray(o)) return hash('a' + (o as unknown[]).length);
-  if (probe(arrayBufferByteLength, o) !== undefined) return hash('ab');
-  const ctor = probe(typedArrayTag, o);
-  if (ctor !== undefined) return hash('ta' + ctor);
-  if (probe(mapSize, o) !== undefined) return hash('m' + mapSize(o));
-  if (probe(setSize, o) !== undefined) return hash('S' + setSize(o));
-  const time = probe(dateGetTime, o);
-  if (time !== undefined) return hash('d' + time);
+  switch (slotsOf(o, deserialized)) {
+    case 'array':
+      return hash('a' + (o as unknown[]).length);
+    case 'arraybuffer':
+      return hash('ab');
+    case 'typedarray':
+      return hash('ta' + typedArrayTag(o));
+    case 'map':
+      return hash('m' + mapSize(o));
+    case 'set':
+      return hash('S' + setSize(o));
+    case 'date':
+      return hash('d' + dateGetTime(o));
+    // The receiver's copy has its kind's prototype, hence its tag, whatever the sender's had.
+    case 'dataview':
+      return hash('hDataView');
+    case 'sharedarraybuffer':
+      return hash('hSharedArrayBuffer');
+    case 'bigint':
+      return hash('hBigInt');
+    case 'blob':
+      return hash(probe(fileName, o) !== undefined ? 'hFile' : 'hBlob');
+  }
   const tag = safeTag(o);
   if (tag !== 'Object') return hash('h' + tag);
   const keys = ownKeys(o);

@@ -10,8 +10,12 @@ import { NativeError, apply, errorCaptureStackTrace, errorStackGetter, getOwnPro
 const MAX_FRAMES = 12;
 const MAX_LINE = 300;
 
-/** The script URL of the runtime itself, learnt from a stack taken while it installs. */
-let ownScript = '';
+/**
+ * The script URL of the runtime itself, learnt from the first stack it takes (its top frame is
+ * always ours), not while installing: formatting a stack makes V8 collect source positions for
+ * every function on it, and at install that is the whole bundle (milliseconds at page start).
+ */
+let ownScript: string | undefined;
 
 function stackText(): string | undefined {
   // A page-installed Error.prepareStackTrace would run (and see our error): skip the stack then.
@@ -23,14 +27,11 @@ function stackText(): string | undefined {
   return typeof text === 'string' ? text : undefined;
 }
 
-/** Learns which frames are ours; call once while installing (no page frames on the stack). */
-export function learnOwnScript(): void {
-  const text = stackText();
-  if (!text) return;
-  const lines = stringSplit(text, '\n');
+/** The script of the top frame of a stack taken by `stackText` (so a frame of ours); undefined when it has none. */
+function scriptOfTopFrame(lines: string[]): string | undefined {
   // V8 starts with an "Error" line; Firefox starts with the top frame. Either way, find our frame.
-  let line = lines.length > 1 && stringIndexOf(lines[0], '@') < 0 ? lines[1] : lines[0];
-  if (line === undefined) line = '';
+  const line = lines.length > 1 && stringIndexOf(lines[0], '@') < 0 ? lines[1] : lines[0];
+  if (line === undefined || line === '' || (lines.length === 1 && stringIndexOf(line, '@') < 0)) return undefined;
   // V8 "    at fn (url:line:col)" / "    at url:line:col"; Firefox "fn@url:line:col": keep the url part.
   const open = stringIndexOf(line, '(');
   let at = -1;
@@ -44,13 +45,14 @@ export function learnOwnScript(): void {
     if (i > 0) url = stringSlice(url, 0, i);
   }
   // Only a real location identifies our frames; an anonymous script shares "<anonymous>" with page code.
-  ownScript = url === '' || url[0] === '<' ? '' : url;
+  return url === '' || url[0] === '<' ? '' : url;
 }
 
 export function callSite(): CallSite | undefined {
   const text = stackText();
   if (!text) return undefined;
   const lines = stringSplit(text, '\n');
+  if (ownScript === undefined) ownScript = scriptOfTopFrame(lines);
   // Page frames start below the last boundary frame (disguise.ts) and the Proxy trap that called it.
   let first = 1;
   for (let i = 0; i < lines.length; i++) if (stringIndexOf(lines[i], BOUNDARY) >= 0) first = i + 2;
@@ -58,7 +60,7 @@ export function callSite(): CallSite | undefined {
   for (let i = first; i < lines.length && stack.length < MAX_FRAMES; i++) {
     const line = lines[i];
     if (line === '') continue;
-    if (ownScript !== '' && stringIndexOf(line, ownScript) >= 0) continue;
+    if (ownScript && stringIndexOf(line, ownScript) >= 0) continue;
     stack[stack.length] = line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line;
   }
   return { stack };

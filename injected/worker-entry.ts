@@ -26,11 +26,11 @@ try {
   const params = __portscopeWorkerParams;
   setWorkerRuntimeSource(apply(functionToString, portscopeWorkerRuntime, []) as string);
   inheritInbox(params.channel);
-  resolveAgainstOriginal(g, params.url);
+  // resolveAgainstOriginal(g, params.url);
   const BroadcastChannelCtor = nativeBroadcastChannel();
   const post = broadcastPost();
   const channel = BroadcastChannelCtor ? (construct(BroadcastChannelCtor as never, [params.channel]) as object) : undefined;
-  install(
+  const installed = install(
     g,
     {
       deliver(facts: Fact[]) {
@@ -46,6 +46,9 @@ try {
     {},
     { ctx: params.ctx, parent: params.parent },
   );
+  // The context fact leaves at once: a worker terminated from outside within the emitter's
+  // flush delay would otherwise never be announced (what it buffers after is lost with it).
+  installed.flush();
 } catch {
   // The worker runs uninstrumented rather than differently.
 }

@@ -38,7 +38,7 @@ if (source) {
     pageUrl: (url) => s.setPageUrl(url),
     status: (status) => s.setRelayStatus(status),
     connection: (state, attempt) => store.getState().setConnection(state, attempt),
-    notInstrumented: () => s.setInstrumented(false),
+    instrumented: (on) => s.setInstrumented(on),
     notice: (text) => s.notify({ kind: 'info', text }),
   });
   addEventListener('pagehide', () => source.stop());

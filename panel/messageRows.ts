@@ -7,7 +7,7 @@
 import type { ChannelModel, MessageRecord } from './model/types.ts';
 import type { Term } from './query.ts';
 import { previewText } from './previewText.ts';
-import { searchTextOf } from './searchText.ts';
+import { searchIndexOf, type SearchIndex } from './searchText.ts';
 
 export type SortKey = 'time' | 'from' | 'to' | 'size' | 'state' | 'preview';
 export interface Sort {
@@ -24,14 +24,15 @@ function contextsNamed(model: ChannelModel, value: string): Set<string> {
   return out;
 }
 
-type Test = (m: MessageRecord) => boolean;
+/** `i` is the message's index in model.messages. */
+type Test = (m: MessageRecord, i: number) => boolean;
 
 /** A term turned into a test once per query, so lookups are not repeated per message. */
-function compile(model: ChannelModel, t: Term): Test {
+function compile(model: ChannelModel, index: SearchIndex, t: Term): Test {
   const v = t.value;
   switch (t.key) {
     case 'text':
-      return (m) => searchTextOf(m).includes(v);
+      return (m, i) => index.textAt(i, m).includes(v);
     case 'id':
       return (m) => m.id === v;
     case 'port':
@@ -89,13 +90,15 @@ export function messageRows(model: ChannelModel, terms: readonly Term[], sort: S
   let rows: MessageRecord[];
   if (terms.length === 0) rows = all.slice();
   else {
-    const tests = terms.map((t) => ({ test: compile(model, t), negate: t.negate }));
+    const index = searchIndexOf(model);
+    index.sync(all);
+    const tests = terms.map((t) => ({ test: compile(model, index, t), negate: t.negate }));
     rows = [];
     for (let i = 0; i < all.length; i++) {
       const m = all[i]!;
       let ok = true;
       for (const { test, negate } of tests) {
-        if (test(m) === negate) {
+        if (test(m, i) === negate) {
           ok = false;
           break;
         }

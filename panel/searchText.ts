@@ -1,44 +1,77 @@
 /**
  * The lower-case text a free word of the Messages filter is matched against: the message's
- * id, its ports and the words of its preview. Building it costs a few microseconds a message,
- * far too much to do for 100,000 messages on the first keystroke, so the store builds it as
- * messages arrive (warmSearchText) and the filter only reads it.
+ * id, its ports and the words of its preview. Building it costs microseconds a message, far
+ * too much to do for 100,000 messages on the first keystroke, so the store builds it as
+ * messages arrive (`searchIndexOf(model).sync`) and the filter only reads it.
  *
- * Bounded like the bodies it comes from: it lives as long as its record, and it goes when the
- * model evicts the message's body (a filter must not find words the panel no longer shows).
+ * The texts sit in an array parallel to `model.messages` (reading an array is several times
+ * cheaper than a WeakMap per message). Bounded like the records: when the model evicts records,
+ * the next sync drops their texts; when it evicts a body, the filter stops matching its words
+ * (it must not find words the panel no longer shows).
  */
-import type { MessageRecord } from './model/types.ts';
+import type { ChannelModel, MessageRecord } from './model/types.ts';
 import { previewWords } from './previewText.ts';
 
-const cache = new WeakMap<MessageRecord, string>();
-
 const headOf = (m: MessageRecord) => `${m.id} ${m.from.port} ${m.to.port ?? ''}`.toLowerCase();
+const textOf = (m: MessageRecord) => (m.preview === undefined ? headOf(m) : `${headOf(m)} ${previewWords(m.preview).toLowerCase()}`);
 
-export function searchTextOf(m: MessageRecord): string {
-  const cached = cache.get(m);
-  if (m.preview === undefined) {
-    if (cached !== undefined) cache.delete(m);
-    return headOf(m);
+export class SearchIndex {
+  private records: MessageRecord[] = [];
+  private texts: string[] = [];
+  /** Texts before this index belong to records whose body is gone (the model evicts oldest first). */
+  private bodiless = 0;
+
+  /** Brings the index level with `messages`; returns how many texts it built. */
+  sync(messages: readonly MessageRecord[]): number {
+    const n = this.records.length;
+    // The model only appends, except when it evicts old records: then the survivors keep their order.
+    const appendedOnly = n <= messages.length && (n === 0 || (messages[0] === this.records[0] && messages[n - 1] === this.records[n - 1]));
+    if (appendedOnly) {
+      for (let i = n; i < messages.length; i++) {
+        this.records.push(messages[i]!);
+        this.texts.push(textOf(messages[i]!));
+      }
+      this.forgetEvictedBodies();
+      return messages.length - n;
+    }
+    const records: MessageRecord[] = [];
+    const texts: string[] = [];
+    let built = 0;
+    let j = 0;
+    for (const m of messages) {
+      while (j < n && this.records[j] !== m) j++;
+      records.push(m);
+      if (j < n) texts.push(this.texts[j++]!);
+      else {
+        texts.push(textOf(m));
+        built++;
+      }
+    }
+    this.records = records;
+    this.texts = texts;
+    this.bodiless = 0;
+    this.forgetEvictedBodies();
+    return built;
   }
-  if (cached !== undefined) return cached;
-  const s = `${headOf(m)} ${previewWords(m.preview).toLowerCase()}`;
-  cache.set(m, s);
-  return s;
+
+  private forgetEvictedBodies(): void {
+    const { records, texts } = this;
+    while (this.bodiless < records.length && records[this.bodiless]!.preview === undefined) {
+      texts[this.bodiless] = headOf(records[this.bodiless]!);
+      this.bodiless++;
+    }
+  }
+
+  /** The search text of `messages[i]` (the array last synced); `m` is that message. */
+  textAt(i: number, m: MessageRecord): string {
+    return this.records[i] === m ? this.texts[i]! : textOf(m);
+  }
 }
 
-/**
- * Builds the text of messages the filter has not seen yet. The model appends messages in post
- * order, so new ones are at the end: walk back until a message that already has its text.
- * Returns how many were built.
- */
-export function warmSearchText(messages: readonly MessageRecord[]): number {
-  let built = 0;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    if (m.preview === undefined) continue;
-    if (cache.has(m)) break;
-    searchTextOf(m);
-    built++;
-  }
-  return built;
+const indexes = new WeakMap<ChannelModel, SearchIndex>();
+
+export function searchIndexOf(model: ChannelModel): SearchIndex {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, (index = new SearchIndex()));
+  return index;
 }

@@ -17,7 +17,7 @@ import type { ChannelModel, CreateModel } from './model/types.ts';
 import { FilterSyntaxError, parseQuery, type Term } from './query.ts';
 import type { Sort, SortKey } from './messageRows.ts';
 import { HeldFacts } from './heldFacts.ts';
-import { warmSearchText } from './searchText.ts';
+import { searchIndexOf } from './searchText.ts';
 import { EMPTY_RELAY_STATUS, type Connection, type RelayStatus, type SourceCommand } from './source/types.ts';
 
 export type View = 'channels' | 'messages' | 'timeline' | 'diagnostics';
@@ -155,8 +155,9 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       // New messages get their search text now, so the first filter over them does not pay for it.
-      warmSearchText(get().model.messages);
-      set({ revision: get().model.revision });
+      const { model } = get();
+      searchIndexOf(model).sync(model.messages);
+      set({ revision: model.revision });
     };
     const schedule = () => {
       if (flushEvery === 0) publish();

@@ -75,7 +75,9 @@ export type PanelToBackground =
   | { type: 'subscribe'; tabId: number; cursor?: Cursor }
   | { type: 'clear'; tabId: number }
   /** For the subscribed tab; forwarded to every frame's runtime. */
-  | { type: 'config'; config: RuntimeConfig };
+  | { type: 'config'; config: RuntimeConfig }
+  /** Is Portscope in this tab's page at all? Answered with `presence`. */
+  | { type: 'probe'; tabId: number };
 
 // ── background → panel ──────────────────────────────────────────────────────
 
@@ -96,7 +98,13 @@ export type BackgroundToPanel =
       rejected: number;
       lastError?: string;
     }
-  | { type: 'cleared'; tabId: number };
+  | { type: 'cleared'; tabId: number }
+  /**
+   * Reply to `probe`. `relays`: content relays of the tab's current session still connected;
+   * `contentScript`: whether the tab answered a message to its content scripts (false when none
+   * runs in it: a page loaded before the extension, or one extensions may not script).
+   */
+  | { type: 'presence'; tabId: number; relays: number; contentScript: boolean };
 
 /**
  * For the panel: true when a `facts` message is new (not a replay it already applied), and

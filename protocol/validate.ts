@@ -498,7 +498,7 @@ export function validateBackgroundToContent(x: unknown, where = 'message'): Back
 
 export function validatePanelToBackground(x: unknown, where = 'message'): PanelToBackground {
   const o = record(x, where);
-  const type = oneOf(o.type, `${where}.type`, ['subscribe', 'clear', 'config'] as const);
+  const type = oneOf(o.type, `${where}.type`, ['subscribe', 'clear', 'config', 'probe'] as const);
   switch (type) {
     case 'subscribe': {
       const out: PanelToBackground = { type, tabId: tabId(o.tabId, `${where}.tabId`) };
@@ -509,13 +509,15 @@ export function validatePanelToBackground(x: unknown, where = 'message'): PanelT
       return { type, tabId: tabId(o.tabId, `${where}.tabId`) };
     case 'config':
       return { type, config: validateConfig(o.config, `${where}.config`) };
+    case 'probe':
+      return { type, tabId: tabId(o.tabId, `${where}.tabId`) };
   }
 }
 
 /** For the panel: what the background sends (facts re-validated, the panel trusts nothing). */
 export function validateBackgroundToPanel(x: unknown, where = 'message'): BackgroundToPanel {
   const o = record(x, where);
-  const type = oneOf(o.type, `${where}.type`, ['facts', 'session', 'status', 'cleared'] as const);
+  const type = oneOf(o.type, `${where}.type`, ['facts', 'session', 'status', 'cleared', 'presence'] as const);
   const tab = tabId(o.tabId, `${where}.tabId`);
   switch (type) {
     case 'facts':
@@ -543,5 +545,7 @@ export function validateBackgroundToPanel(x: unknown, where = 'message'): Backgr
     }
     case 'cleared':
       return { type, tabId: tab };
+    case 'presence':
+      return { type, tabId: tab, relays: count(o.relays, `${where}.relays`), contentScript: bool(o.contentScript, `${where}.contentScript`) };
   }
 }

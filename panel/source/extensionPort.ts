@@ -9,7 +9,7 @@ import { ProtocolError, validateBackgroundToPanel } from '../../protocol/validat
 import type { FactSource, SourceCommand, SourceEvents } from './types.ts';
 
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
-/** With no fact after this long, ask DevTools whether our content script is in the page at all. */
+/** With no fact after this long (after connecting or a navigation), ask whether Portscope is in the page at all. */
 const PROBE_AFTER_MS = 1500;
 
 export function extensionSource(tabId: number): FactSource {
@@ -21,6 +21,7 @@ export function extensionSource(tabId: number): FactSource {
   let stopped = false;
   let heard = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  let probeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const post = (msg: PanelToBackground) => {
     try {
@@ -45,12 +46,14 @@ export function extensionSource(tabId: number): FactSource {
     switch (msg.type) {
       case 'facts':
         heard = true;
+        events.instrumented(true);
         if (session !== null && msg.session !== session) events.session(null);
         session = msg.session;
         if (advanceCursor(cursor, msg)) events.facts(msg.facts);
         return;
       case 'session':
         heard = true;
+        events.instrumented(true);
         if (session !== null && msg.session !== session) events.session(msg.url);
         else events.pageUrl(msg.url);
         session = msg.session;
@@ -60,20 +63,28 @@ export function extensionSource(tabId: number): FactSource {
         return;
       case 'cleared':
         return;
+      case 'presence':
+        // A relay or a content script answering means the page is ours, merely quiet.
+        if (!heard) events.instrumented(msg.relays > 0 || msg.contentScript);
+        return;
     }
   };
 
+  // The background knows whether a relay of this tab said hello, and can ask the tab whether a
+  // content script answers. (inspectedWindow.eval with useContentScriptContext cannot tell:
+  // Firefox ignores that option.)
   const probe = () => {
-    if (heard || stopped || !events) return;
-    const iw = chrome.devtools?.inspectedWindow;
-    if (!iw) return;
-    // Runs in our content script's isolated world, never in the page: it fails only when
-    // the content script is absent, i.e. the page loaded before the extension.
-    iw.eval('1', { useContentScriptContext: true }, (_result, error) => {
-      if (heard || !events) return;
-      const code = (error as { code?: string } | undefined)?.code;
-      if (error && code === 'E_NOTFOUND') events.notInstrumented();
-    });
+    if (heard || stopped) return;
+    post({ type: 'probe', tabId });
+  };
+  const probeLater = () => {
+    clearTimeout(probeTimer);
+    probeTimer = setTimeout(probe, PROBE_AFTER_MS);
+  };
+  // A navigation to a page Portscope is not in sends no session: only a probe can tell.
+  const onNavigated = () => {
+    heard = false;
+    probeLater();
   };
 
   const connect = () => {
@@ -92,7 +103,7 @@ export function extensionSource(tabId: number): FactSource {
     });
     post({ type: 'subscribe', tabId, cursor });
     events?.connection('connected', 0);
-    setTimeout(probe, PROBE_AFTER_MS);
+    probeLater();
   };
 
   const scheduleReconnect = () => {
@@ -104,6 +115,7 @@ export function extensionSource(tabId: number): FactSource {
   return {
     start(handlers) {
       events = handlers;
+      chrome.devtools?.network?.onNavigated?.addListener(onNavigated);
       connect();
     },
     send(command: SourceCommand) {
@@ -112,6 +124,8 @@ export function extensionSource(tabId: number): FactSource {
     stop() {
       stopped = true;
       clearTimeout(retry);
+      clearTimeout(probeTimer);
+      chrome.devtools?.network?.onNavigated?.removeListener(onNavigated);
       port?.disconnect();
       port = null;
     },

@@ -21,8 +21,8 @@ export interface SourceEvents {
   pageUrl(url: string): void;
   status(status: RelayStatus): void;
   connection(state: Connection, attempt: number): void;
-  /** The page has no Portscope runtime (it loaded before the extension). */
-  notInstrumented(): void;
+  /** Whether Portscope runs in the page (false: it loaded before the extension, or may not be scripted). */
+  instrumented(on: boolean): void;
   /** Something the user should know that is not an error of theirs. */
   notice(text: string): void;
 }

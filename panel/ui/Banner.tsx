@@ -21,7 +21,7 @@ export function Banner() {
       ) : null}
       {instrumented === false ? (
         <div className="banner warn" role="alert">
-          This page was loaded before Portscope was enabled, so nothing on it is recorded.{' '}
+          Portscope is not running in this page, so nothing on it is recorded: it was loaded before Portscope was enabled, or it is a page extensions may not script (browser pages, data: URLs).{' '}
           <button type="button" className="link" onClick={reloadInspectedPage}>Reload the page</button> to start recording.
         </div>
       ) : null}

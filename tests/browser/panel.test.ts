@@ -249,6 +249,17 @@ describe('Portscope panel in real DevTools', () => {
     expect(banner).toMatch(/version 2/);
   });
 
+  it('says when Portscope is not in the inspected page, and stops saying it when it is', async () => {
+    const banner = () => panel.$eval('.banner.warn[role=alert]', (el) => el.textContent ?? '').catch(() => '');
+    expect(await banner()).toBe('');
+    // Extensions' content scripts do not run in a data: document: this page is really not instrumented.
+    await session.page.goto('data:text/html,<title>not instrumented</title><p>plain');
+    const text = await until(banner, (t) => t !== '', 'the not-instrumented banner');
+    expect(text).toContain('Portscope is not running in this page');
+    await session.page.goto(`${server.origin}/demo/index.html`);
+    await until(banner, (t) => t === '', 'the banner to go once the page is instrumented');
+  });
+
   it('shows hostile page data as text', async () => {
     const hostile = '<img src=x onerror=window.__pwned=1>';
     const trace = JSON.parse(exported);
