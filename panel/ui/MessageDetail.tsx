@@ -64,7 +64,7 @@ export function MessageDetail() {
           </>
         ) : null}
         <dt>Size</dt>
-        <dd>{`${formatBytes(m.bytes)} (estimated)`}</dd>
+        <dd>{m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
       </dl>
       <h3>Data</h3>
       <PreviewTree preview={m.preview} label={`data of ${m.id}`} />
