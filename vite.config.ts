@@ -79,7 +79,10 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
     build: {
       outDir: `${dist}/${browser}`,
       emptyOutDir: true,
-      minify: false,
+      // Minified: the MAIN-world script is parsed and compiled in every frame before any page
+      // script (crxjs builds the *.iife.ts content scripts with this same setting).
+      // PORTSCOPE_MINIFY=0 keeps names, for reading CPU profiles.
+      minify: process.env.PORTSCOPE_MINIFY !== '0',
       rollupOptions: { input: { panel: resolve(import.meta.dirname, 'panel/index.html') } },
     },
     server: { port: 5179, strictPort: false },

@@ -26,7 +26,7 @@ try {
   const params = __portscopeWorkerParams;
   setWorkerRuntimeSource(apply(functionToString, portscopeWorkerRuntime, []) as string);
   inheritInbox(params.channel);
-  // resolveAgainstOriginal(g, params.url);
+  resolveAgainstOriginal(g, params.url);
   const BroadcastChannelCtor = nativeBroadcastChannel();
   const post = broadcastPost();
   const channel = BroadcastChannelCtor ? (construct(BroadcastChannelCtor as never, [params.channel]) as object) : undefined;

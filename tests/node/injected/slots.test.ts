@@ -96,3 +96,30 @@ describe('no page code runs while the kind is found', () => {
     expect(runs).toBe(0);
   });
 });
+
+describe('Error.stackTraceLimit around the brand checks', () => {
+  it('is the page’s value again afterwards, with its attributes', () => {
+    const before = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+    Error.stackTraceLimit = 7;
+    try {
+      sent({ a: 1, b: { c: new Map() } });
+      sent(swapped(new Set([1])));
+      expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')).toEqual({ ...before, value: 7 });
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', before!);
+    }
+  });
+
+  it('is left alone when the page made it an accessor', () => {
+    const before = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    let touched = 0;
+    Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, enumerable: before.enumerable, get: () => { touched++; return 10; }, set: () => { touched++; } });
+    try {
+      expect(sent(swapped(new Map([[1, 2]]))).preview).toEqual(sent(new Map([[1, 2]])).preview);
+      sent({ a: 1 });
+      expect(touched).toBe(0);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', before);
+    }
+  });
+});
