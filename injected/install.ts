@@ -17,6 +17,7 @@ import { patchListeners } from './listeners.ts';
 import { NativeWeakMap, apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
+import { probeBlobWorkers } from './worker-csp.ts';
 import { forwardWorkerFactsTo } from './worker-inbox.ts';
 
 export interface Installed {
@@ -80,6 +81,7 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
   patchMessagePort(rt);
   if (global.EventTarget?.prototype) patchListeners(rt, global.EventTarget.prototype);
   patchCarriers(rt, kind);
+  if (rt.config.inWorker) probeBlobWorkers(rt);
 
   // Exceptions thrown by wrapped page handlers are reported here, synchronously, by the browser.
   apply(nativeAddEventListener, global, [
@@ -111,6 +113,8 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
     ctx,
     configure(next) {
       rt.config = { captureStacks: !!next.captureStacks, inWorker: !!next.inWorker };
+      // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
+      if (rt.config.inWorker) probeBlobWorkers(rt);
     },
     flush: () => emitter.flush(),
   };

@@ -10,6 +10,7 @@ import type { Fact } from '../protocol/facts.ts';
 import { install } from './install.ts';
 import { G, apply, construct, functionToString } from './natives.ts';
 import type { WorkerParams } from './worker-bootstrap.ts';
+import { knownAllowed } from './worker-csp.ts';
 import { inheritInbox } from './worker-inbox.ts';
 import { broadcastPost, nativeBroadcastChannel } from './worker-natives.ts';
 import { resolveAgainstOriginal } from './worker-relative-urls.ts';
@@ -26,6 +27,7 @@ try {
   const params = __portscopeWorkerParams;
   setWorkerRuntimeSource(apply(functionToString, portscopeWorkerRuntime, []) as string);
   inheritInbox(params.channel);
+  knownAllowed();
   resolveAgainstOriginal(g, params.url);
   const BroadcastChannelCtor = nativeBroadcastChannel();
   const post = broadcastPost();

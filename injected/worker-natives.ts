@@ -34,6 +34,9 @@ export const globalOrigin = (): string => {
     return '';
   }
 };
+/** The Worker constructor and terminate(), before carriers.ts replaces them (the CSP probe uses them). */
+export const NativeWorker: typeof Worker | undefined = G.Worker;
+export const nativeWorkerTerminate: ((...a: unknown[]) => unknown) | undefined = G.Worker?.prototype.terminate;
 const stopImmediate = G.Event?.prototype.stopImmediatePropagation;
 export const stopImmediatePropagation = (event: object): void => {
   if (stopImmediate) apply(stopImmediate, event, []);

@@ -17,7 +17,7 @@ import { newContextId } from './context.ts';
 import type { Runtime } from './runtime.ts';
 import { againstApiBase, apiBaseOverride, copyArguments } from './worker-api-base.ts';
 import { bootstrap, type WorkerParams } from './worker-bootstrap.ts';
-import { blobWorkersRefused, noteRefusal, watchViolations } from './worker-csp.ts';
+import { blobWorkersAllowed, watchViolations } from './worker-csp.ts';
 import { inboxName, revokeWhenStarted } from './worker-inbox.ts';
 import { canMakeBlobWorkers, globalOrigin, revokeObjectURL, urlOrigin, urlProtocol } from './worker-natives.ts';
 import { workerRuntimeSource } from './worker-source.ts';
@@ -59,7 +59,7 @@ function baseUrl(rt: Runtime): string | undefined {
 }
 
 function plan(rt: Runtime, args: unknown[], kind: 'Worker' | 'SharedWorker'): Plan | undefined {
-  if (!rt.config.inWorker || !canMakeBlobWorkers() || blobWorkersRefused() || args.length === 0 || !NativeURL || !urlHref) return undefined;
+  if (!rt.config.inWorker || !canMakeBlobWorkers() || !blobWorkersAllowed() || args.length === 0 || !NativeURL || !urlHref) return undefined;
   const source = args[0];
   let url: object;
   if (typeof source === 'string') {
@@ -149,9 +149,9 @@ function construction(rt: Runtime, Native: NativeFn, kind: 'Worker' | 'SharedWor
         let instance: object | undefined;
         try {
           instance = construct(Native as never, callArgs, newTarget as never) as object;
-        } catch (e) {
+        } catch {
+          // Whatever refused it, the page's own arguments get the native's own answer below.
           for (let i = 0; i < blobs.length; i++) revokeObjectURL(blobs[i]);
-          guarded(rt, 'in-worker-refused', () => noteRefusal(rt, e));
         }
         if (instance !== undefined) {
           if (kind === 'SharedWorker') {

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { missingClassicScript, workerScenarios, type WorkerScenario } from '../fixtures/in-worker/scenarios.ts';
+import { missingClassicScript, underWorkerSrcSelf, workerScenarios, type WorkerScenario } from '../fixtures/in-worker/scenarios.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
 type WorkerCreated = Extract<Fact, { kind: 'worker-created' }>;
@@ -65,8 +65,14 @@ async function load(page: Page, path = '/in-worker/index.html'): Promise<void> {
   await page.goto(url);
   if (page === plainPage) return;
   await until('the page context', async () => (contexts(await backgroundFacts(tabOf(page))).some((c) => c.url === url) ? true : undefined));
-  // The config message crosses the private port after the welcome: one more round trip.
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 20)));
+  // With inWorker on, workers are instrumented once the runtime has asked whether blob:
+  // workers are allowed here (worker-csp.ts): it says so in a runtime-note.
+  if (page === onPage)
+    await until('the in-worker verdict', async () => {
+      const all = await backgroundFacts(onTabId);
+      const ctx = contexts(all).find((c) => c.url === url)?.ctx;
+      return all.some((f) => f.kind === 'runtime-note' && f.ctx === ctx && (f.code === 'in-worker-ready' || f.code === 'in-worker-refused')) ? true : undefined;
+    });
 }
 
 async function observe(page: Page, scenario: WorkerScenario): Promise<unknown> {
@@ -179,6 +185,26 @@ describe('in-worker instrumentation: native, outside and inside observation agre
     expect(native).toEqual({ ctor: 'Event', message: null });
     expect(outside).toEqual(native);
     expect(inside).toMatchObject({ ctor: 'ErrorEvent', message: expect.stringContaining('NetworkError') });
+  });
+
+  it('a policy without blob: workers: the worker is built natively, the page sees no extra violation, a runtime-note says why', async () => {
+    server.headers.set('/in-worker/csp.html', { 'content-security-policy': "worker-src 'self'" });
+    await Promise.all([load(plainPage, '/in-worker/csp.html'), load(offPage, '/in-worker/csp.html')]);
+    await load(onPage, '/in-worker/csp.html');
+    const native = await plainPage.evaluate(underWorkerSrcSelf, server.origin);
+    // The page's own blob: worker is refused natively too, and the page sees that one violation.
+    expect(native).toMatchObject({ report: { lib: 'w/lib.js' }, violations: [{ where: 'window', blocked: 'blob' }, { where: 'document', blocked: 'blob' }] });
+    expect(await offPage.evaluate(underWorkerSrcSelf, server.origin)).toEqual(native);
+    expect(await onPage.evaluate(underWorkerSrcSelf, server.origin)).toEqual(native);
+    const facts = await until('the refusal note', async () => {
+      const all = await backgroundFacts(onTabId);
+      return all.some((f) => f.kind === 'runtime-note' && f.code === 'in-worker-refused') ? all : undefined;
+    });
+    const page = contexts(facts).find((c) => c.url.endsWith('/in-worker/csp.html'))!;
+    const created = facts.filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.ctx === page.ctx);
+    // The fixture's worker and the page's own (refused) blob: worker: both observed from outside.
+    expect(created.map((f) => f.childCtx)).toEqual([undefined, undefined]);
+    expect(facts.filter((f) => f.kind === 'runtime-note' && f.code === 'in-worker-refused')).toHaveLength(1);
   });
 
   it('on reload the config applies only after the relay is welcomed: a worker made by the first script is observed from outside', async () => {
