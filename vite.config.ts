@@ -79,10 +79,13 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
     build: {
       outDir: `${dist}/${browser}`,
       emptyOutDir: true,
-      // Minified: the MAIN-world script is parsed and compiled in every frame before any page
-      // script (crxjs builds the *.iife.ts content scripts with this same setting).
-      // PORTSCOPE_MINIFY=0 keeps names, for reading CPU profiles.
-      minify: process.env.PORTSCOPE_MINIFY !== '0',
+      // Chrome: minified, because the MAIN-world script is parsed and compiled in every frame
+      // before any page script (crxjs builds the *.iife.ts content scripts with this setting).
+      // Firefox: readable, because addons.mozilla.org reviews the code people install, and
+      // Firefox quotes the runtime's own variable names in some TypeError messages
+      // (docs/firefox.md): stable names keep that known difference stable.
+      // PORTSCOPE_MINIFY=0 keeps names in Chrome too, for reading CPU profiles.
+      minify: browser === 'chrome' && process.env.PORTSCOPE_MINIFY !== '0',
       rollupOptions: { input: { panel: resolve(import.meta.dirname, 'panel/index.html') } },
     },
     server: { port: 5179, strictPort: false },

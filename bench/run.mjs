@@ -6,7 +6,7 @@
 // case in three pages of that browser — native (incognito: no extension), idle (extension, no
 // panel) and recording (a panel connection subscribed) — interleaved round by round so drifting
 // machine load hits all three alike. Then, unless --no-others or --only, the other engineers'
-// benchmarks (bench/model.mjs, bench/relay.mjs, bench/panel.mjs) run as they are, and their
+// benchmarks (bench/model.mjs, bench/relay.mjs, bench/panel.mjs, bench/panel-stream.mjs) run as they are, and their
 // output is kept with ours. --no-write prints the table without touching bench/results.json
 // and BENCHMARKS.md (for experiments).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -118,6 +118,7 @@ const OTHERS = [
   ['bench/model.mjs', ['--expose-gc'], []],
   ['bench/relay.mjs', [], ['--seconds', '2']],
   ['bench/panel.mjs', ['--expose-gc'], ['100000']],
+  ['bench/panel-stream.mjs', [], []],
 ];
 const OTHER_TIMEOUT_MS = 120_000;
 

@@ -8,6 +8,9 @@ import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
 import { G, apply, getPrototypeOf, jsonStringify } from './natives.ts';
+import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
+
+declare const __PORTSCOPE_WORKER_RUNTIME__: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const g = G;
@@ -37,6 +40,8 @@ const ignore = () => undefined;
 let seq = 1;
 
 try {
+  // `portscope record --workers` turns in-worker instrumentation on: its bootstraps need this text.
+  if (config.inWorker && typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string') setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
   install(
     g,
     {

@@ -4,14 +4,16 @@
  * page for the whole file; the scenarios run in order and build on each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Frame } from 'puppeteer-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { parseTrace, traceFacts } from '../../protocol/trace.ts';
 import { createModel } from '../../panel/model/model.ts';
 import type { ChannelModel } from '../../panel/model/types.ts';
+import { DIST } from '../support/browsers.ts';
 import { launchWithDevTools, showPanel, type DevToolsSession } from '../support/devtools-panel.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
@@ -210,18 +212,54 @@ describe('Portscope panel in real DevTools', () => {
   });
 
   let exported = '';
+  let exportedPath = '';
   let countsBeforeClear = '';
+  let rowsBeforeClear = -1;
   it('exports a trace file that rebuilds what the panel shows', async () => {
     await sleep(1000);
     await (await buttonByText('Export')).click();
     const file = await until(async () => readdirSync(downloads).filter((f) => f.endsWith('.json')), (f) => f.length === 1, 'the download');
-    exported = readFileSync(join(downloads, file[0]!), 'utf8');
+    exportedPath = join(downloads, file[0]!);
+    exported = readFileSync(exportedPath, 'utf8');
     const trace = parseTrace(exported);
     const model = createModel();
     model.apply(traceFacts(trace));
     model.settle();
     // The panel settles after a quiet spell (facts that may never come); then it must agree.
     countsBeforeClear = await until(countsText, (t) => t === expectedCounts(model), `the panel to show ${expectedCounts(model)}`);
+    rowsBeforeClear = await rowCount();
+    expect(await countsText()).toBe(countsBeforeClear);
+    expect(rowsBeforeClear).toBeGreaterThan(0);
+  });
+
+  it('the exported file opens in the standalone viewer (`portscope view`) as the panel showed it', async () => {
+    const t = JSON.parse(exported); t.facts = t.facts.slice(0, t.facts.length >> 1); writeFileSync(join(tmpdir(), 'h15-mut.json'), JSON.stringify(t));
+    const viewer = spawn(process.execPath, [resolve('cli/bin.mjs'), 'view', join(tmpdir(), 'h15-mut.json')], { env: { ...process.env, PORTSCOPE_DIST: DIST } });
+    // An incognito context: no extension there, so the viewer page is looked at, not recorded.
+    const context = await session.browser.createBrowserContext();
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        viewer.stdout.on('data', (d) => {
+          out += d;
+          const m = /serving the Portscope viewer at (\S+)/.exec(out);
+          if (m) ok(m[1]!);
+        });
+        viewer.stderr.on('data', (d) => process.stderr.write(d));
+        viewer.once('exit', (code) => fail(new Error(`portscope view exited with ${code} before serving: ${out}`)));
+      });
+      const page = await context.newPage();
+      await page.goto(url);
+      const counts = () => page.$eval('[data-testid=counts]', (el) => el.textContent ?? '').catch(() => '');
+      expect(await until(counts, (t) => t === countsBeforeClear, `the viewer to show ${countsBeforeClear}`)).toBe(countsBeforeClear);
+      await page.$eval('#tab-messages', (el) => (el as HTMLElement).click());
+      const rows = await until(() => page.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1).catch(() => -1), (n) => n >= 0, 'the viewer\'s message grid');
+      expect(rows).toBe(rowsBeforeClear);
+      expect(await page.$eval('.trace-name', (el) => el.textContent ?? '')).toBe(`trace: ${new URL('/trace.json', url).href}`);
+    } finally {
+      await context.close().catch(() => {});
+      viewer.kill('SIGTERM');
+    }
   });
 
   it('clear empties the panel', async () => {
