@@ -6,7 +6,7 @@
  * Nested `new Worker` / `new SharedWorker` are resolved in worker-spawn.ts. Only string
  * arguments are rewritten: a URL object is absolute already, and converting any other object
  * ourselves would run page code (its toString) an extra time.
- * What stays observable is listed in tests/fixtures/in-worker/README.md.
+ * What stays observable is listed in docs/in-worker.md.
  */
 import { againstApiBase, copyArguments, setApiBase } from './worker-api-base.ts';
 import { replaceAccessor, replaceValue, wrapNative } from './disguise.ts';

@@ -9,7 +9,7 @@
  *
  * Shared workers: the bootstrap blob is reused per (script URL, type, name) within this
  * document, so `new SharedWorker` twice still reaches one worker; another document gets
- * another blob, hence another worker — documented in tests/fixtures/in-worker/README.md.
+ * another blob, hence another worker — documented in docs/in-worker.md.
  */
 import { apply, construct, defineProperty, objectCreate, getOwnPropertyDescriptor, getPrototypeOf, mapGet, mapSet, NativeMap, NativeURL, nodeBaseURI, urlHref, workerLocationHref } from './natives.ts';
 import { wrapNative } from './disguise.ts';
