@@ -288,14 +288,13 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
 
   it('contexts come and go: an iframe removed, a worker terminated', async () => {
     const { g } = await graphOf('lifecycle.html');
-    // The removed iframe is left out: see the todo below.
+    // The removed iframe is left out on purpose. Known gap (issue 3's note): a removed iframe's
+    // context-destroyed never reaches the background (the runtime posts its pagehide batch on
+    // the private port as the document dies), and one removed in its own load event loses its
+    // announcement too (still in the runtime's 50 ms batch).
     expect(g.contexts.filter((c) => !c.startsWith('iframe:'))).toEqual([
       `${W('lifecycle.html')} top observed=true`,
       `worker:/graph/echo-worker.js top/worker[1] observed=false parent=${W('lifecycle.html')} destroyed=terminate`,
     ]);
   });
-
-  // Not built: the short-lived iframe's facts (its context fact on the batch timer, its pagehide
-  // fact) are posted to its relay as the frame is torn down and never arrive. Needs the parent (same-origin: over the realm bridge) to carry the child's last batch.
-  it.todo('an iframe removed right after its load is announced and reports context-destroyed');
 });
