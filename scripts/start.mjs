@@ -31,10 +31,19 @@ const headless = !process.env.DISPLAY || process.env.CI === 'true';
 if (headless) {
   const out = resolve('demo-trace.json');
   console.log('no display: recording a demo trace headlessly');
-  execFileSync(process.execPath, ['cli/bin.mjs', 'record', url, '--out', out, '--duration', '3000'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['cli/bin.mjs', 'summary', out], { stdio: 'inherit' });
-  console.log(`trace written to ${out}; open it with: npx portscope view ${out}`);
-  server.close();
+  // Asynchronous children: this process serves the demo site while the recorder loads it.
+  const cli = (args) => new Promise((ok, fail) => spawn(process.execPath, ['cli/bin.mjs', ...args], { stdio: 'inherit' })
+    .on('exit', (code) => (code === 0 ? ok() : fail(new Error(`portscope ${args[0]} exited with ${code}`)))));
+  try {
+    await cli(['record', url, '--out', out, '--duration', '3000']);
+    await cli(['summary', out]);
+    console.log(`trace written to ${out}; open it with: npx portscope view ${out}`);
+  } catch (err) {
+    console.error(err.message);
+    process.exitCode = 1;
+  } finally {
+    server.close();
+  }
 } else {
   const chromium = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
   const dist = resolve('dist/chrome');
