@@ -249,12 +249,12 @@ const ms = (x) => (x == null ? 'n/a' : `${x.toFixed(1)} ms`);
 
 function print(label, r, opts) {
   const lines = [
-    `${label}: ${r.sent.posted.toLocaleString('en-US')} messages posted in ${(r.sent.ms / 1000).toFixed(2)} s (${Math.round(r.sent.posted / (r.sent.ms / 1000)).toLocaleString('en-US')}/s, target ${opts.rate.toLocaleString('en-US')}/s), ${r.sent.received.toLocaleString('en-US')} received by the page`,
+    `${label}: ${r.sent.posted.toLocaleString('en-US')} messages posted in ${(r.sent.ms / 1000).toFixed(2)} s (${Math.round(r.sent.posted / (r.sent.ms / 1000)).toLocaleString('en-US')}/s, target ${opts.rate.toLocaleString('en-US')}/s), ${r.sent.received.toLocaleString('en-US')} received by the page ${Math.round(r.sent.drainMs)} ms after the last post`,
     `  panel shows: ${r.shown.counts} · ${r.shown.rows?.toLocaleString('en-US') ?? 'no'} message rows${r.caughtUpMs == null ? ' (still changing after 60 s)' : `, caught up ${(r.caughtUpMs / 1000).toFixed(1)} s after the stream began`}`,
     `  losses shown: ${r.shown.losses || 'none'} · messages in the status bar vs posted: ${messagesIn(r.shown.counts).toLocaleString('en-US')} / ${r.sent.posted.toLocaleString('en-US')}`,
     `  long tasks (PerformanceObserver in the panel frame): ${r.longTasks.count}, over 100 ms: ${r.longTasks.over100}, longest ${ms(r.longTasks.longestMs)}, total ${ms(r.longTasks.totalMs)}`,
   ];
-  if (r.tasks) lines.push(`  panel main-thread tasks (trace): ${r.tasks.count.toLocaleString('en-US')}, p50 ${ms(r.tasks.p50Ms)}, p95 ${ms(r.tasks.p95Ms)}, p99 ${ms(r.tasks.p99Ms)}, max ${ms(r.tasks.maxMs)}, busy ${ms(r.tasks.busyMs)}`);
+  if (r.tasks) lines.push(`  extension renderer main-thread tasks (trace; the panel and the idle devtools page): ${r.tasks.count.toLocaleString('en-US')}, p50 ${ms(r.tasks.p50Ms)}, p95 ${ms(r.tasks.p95Ms)}, p99 ${ms(r.tasks.p99Ms)}, max ${ms(r.tasks.maxMs)}, busy ${ms(r.tasks.busyMs)}`);
   else if (r.traceFoundPanel === false) lines.push('  panel main-thread tasks: the trace did not show exactly one "Extension Renderer" process (no p50/p95)');
   console.log(lines.join('\n'));
 }

@@ -34,7 +34,7 @@ export function StatusBar() {
   if (dropped) losses.push(`${dropped.toLocaleString('en-US')} facts dropped`);
   if (evicted) losses.push(`${evicted.toLocaleString('en-US')} message bodies evicted`);
   if (model.stats.evictedRecords) losses.push(`${model.stats.evictedRecords.toLocaleString('en-US')} old messages evicted`);
-  if (evictedRelay) losses.push(`${evictedRelay.toLocaleString('en-US')} facts evicted by the background before this panel read them`);
+  if (evictedRelay) losses.push(`${evictedRelay.toLocaleString('en-US')} facts evicted from the background's buffer (a panel opened later misses them)`);
   if (model.stats.evictedFacts) losses.push(`${model.stats.evictedFacts.toLocaleString('en-US')} facts not kept for export`);
   if (settledEarly) losses.push('inferred before every fact came: an export may replay slightly differently');
   if (relay.rejected) losses.push(`${relay.rejected.toLocaleString('en-US')} batches rejected`);
