@@ -15,7 +15,7 @@ export class BenchSetupError extends Error {
   }
 }
 
-const ARGS = [
+export const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -16,7 +16,7 @@ import puppeteer from 'puppeteer-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BenchSetupError, chromiumPath } from './chromium.mjs';
+import { ARGS, BenchSetupError, chromiumPath } from './chromium.mjs';
 import { serveBench } from './server.mjs';
 
 class BenchArgumentError extends Error {
@@ -32,20 +32,6 @@ class DevToolsPanelError extends Error {
     this.name = 'DevToolsPanelError';
   }
 }
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
 
 function parseArgs(argv) {
   const opts = { rate: 20_000, seconds: 5, channels: 4, profile: false, trace: true };

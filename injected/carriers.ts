@@ -33,7 +33,7 @@ import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { framePathOf } from './frames.ts';
-import { secondArgument, toSequence } from './transfer.ts';
+import { postArguments, toSequence } from './transfer.ts';
 import { OwnArrayPrototype, bridgeOf, offerBridge } from './realm.ts';
 import { apiBaseOverride } from './worker-api-base.ts';
 import { replaceWorkerConstructor } from './worker-spawn.ts';
@@ -55,21 +55,10 @@ function carrierPosted(rt: Runtime, carrier: CarrierKind, target: string, target
 /** Replacement for a `postMessage(message, transfer | options)` method (Worker, ServiceWorker, Client, worker global). */
 function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self: unknown) => string): (native: NativeFn) => OnApply {
   return (native) => (self, args) => {
-    const count = args.length;
-    if (count === 0) return apply(native, self, args);
-    let callArgs: unknown[];
-    let items: unknown[];
-    if (count === 1) {
-      callArgs = [args[0]];
-      items = [];
-    } else {
-      const converted = secondArgument(args[1], rt.portOptionKeys, rt.iteratorReads);
-      if (converted === undefined) return apply(native, self, args);
-      callArgs = [args[0], converted.standIn];
-      if (!converted.complete) return apply(native, self, callArgs);
-      items = converted.items;
-    }
-    const posted = tracedPost(rt, native, self, callArgs, items, carrier, 0);
+    const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
+    if (call === undefined) return apply(native, self, args);
+    if (!call.complete) return apply(native, self, call.callArgs);
+    const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
     guarded(rt, 'carrier-posted', () => carrierPosted(rt, carrier, target(self), undefined, posted));
     return undefined;
   };

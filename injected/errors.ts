@@ -11,6 +11,13 @@ function dataValue(x: object, key: string): unknown {
   return undefined;
 }
 
+/** `name` and `message` of an error object from data properties only (a getter never runs). */
+export function errorFields(e: object): { name: string; message: string } {
+  const name = dataValue(e, 'name');
+  const message = dataValue(e, 'message');
+  return { name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
+}
+
 export function describeThrown(e: unknown): { name: string; message: string } {
   if ((typeof e !== 'object' && typeof e !== 'function') || e === null) return { name: typeof e, message: typeof e === 'string' ? e : '' };
   if (domExceptionName) {
@@ -20,7 +27,5 @@ export function describeThrown(e: unknown): { name: string; message: string } {
       // Not a DOMException: an ECMAScript error or a page object.
     }
   }
-  const name = dataValue(e, 'name');
-  const message = dataValue(e, 'message');
-  return { name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
+  return errorFields(e);
 }

@@ -22,7 +22,7 @@ import { shipPorts, tracedPost } from './post.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { callSite } from './site.ts';
-import { secondArgument } from './transfer.ts';
+import { postArguments } from './transfer.ts';
 
 export function patchMessageChannel(rt: Runtime): void {
   replaceConstructor(rt.global, 'MessageChannel', (channel) => guarded(rt, 'channel-created', () => {
@@ -44,20 +44,11 @@ export function patchMessagePort(rt: Runtime): void {
 
   replaceValue(proto, 'postMessage', (native) => (self, args) => {
     const record = portRecord(self);
-    const count = args.length;
-    if (record === undefined || count === 0) return apply(native, self, args);
-    let callArgs: unknown[];
-    let items: unknown[];
-    if (count === 1) {
-      callArgs = [args[0]];
-      items = [];
-    } else {
-      const converted = secondArgument(args[1], rt.portOptionKeys, rt.iteratorReads);
-      if (converted === undefined) return apply(native, self, args);
-      callArgs = [args[0], converted.standIn];
-      if (!converted.complete) return apply(native, self, callArgs);
-      items = converted.items;
-    }
+    if (record === undefined) return apply(native, self, args);
+    const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
+    if (call === undefined) return apply(native, self, args);
+    if (!call.complete) return apply(native, self, call.callArgs);
+    const { callArgs, items } = call;
     const wasClosed = record.closed;
     const wasShipped = record.shipped;
     const posted = tracedPost(rt, native, self, callArgs, items, 'port', record.id);

@@ -40,6 +40,7 @@ import {
   typedArrayLength,
   typedArrayTag,
 } from './natives.ts';
+import { errorFields } from './errors.ts';
 import { slotsOf } from './slots.ts';
 
 /** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
@@ -74,17 +75,6 @@ function numberPreview(v: number): Preview {
 function stringPreview(s: string): Preview {
   const max = PREVIEW_BOUNDS.stringLength;
   return s.length > max ? { t: 'string', v: stringSlice(s, 0, max), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
-}
-
-/** A data property value found on `x` or its prototype chain (never a getter). */
-function dataValue(x: object, key: string): unknown {
-  let o: object | null = x;
-  for (let depth = 0; o !== null && depth < 16; depth++) {
-    const d = getOwnPropertyDescriptor(o, key);
-    if (d) return 'value' in d ? d.value : undefined;
-    o = getPrototypeOf(o);
-  }
-  return undefined;
 }
 
 class Walker {
@@ -194,11 +184,8 @@ class Walker {
         return this.set(o, setSize(o), depth, path);
       case 'array':
         return this.array(o as unknown[], depth, path);
-      case 'error': {
-        const name = dataValue(o, 'name');
-        const message = dataValue(o, 'message');
-        return { t: 'error', name: typeof name === 'string' ? name : 'Error', message: typeof message === 'string' ? message : '' };
-      }
+      case 'error':
+        return { t: 'error', ...errorFields(o) };
     }
     const tag = safeTag(o);
     if (tag !== 'Object') return { t: 'host', tag };

@@ -152,3 +152,18 @@ export function secondArgument(arg: unknown, keys: readonly string[], iteratorRe
   if (method !== undefined) return toObjectSequence(arg, iteratorReads === 2 ? iteratorMethod(arg) : method);
   return fromOptions(arg, keys);
 }
+
+/**
+ * The arguments of `postMessage(message)` / `postMessage(message, transfer | options)` for the
+ * native, converted once: `callArgs` replaces the page's arguments, `items` is the transfer
+ * list. Undefined: the native must get the page's own arguments (it throws its own error).
+ * `complete` false: the native gets `callArgs` and throws the error the conversion ran into.
+ */
+export function postArguments(args: unknown[], keys: readonly string[], iteratorReads: number): { callArgs: unknown[]; items: unknown[]; complete: boolean } | undefined {
+  const count = args.length;
+  if (count === 0) return undefined;
+  if (count === 1) return { callArgs: [args[0]], items: [], complete: true };
+  const converted = secondArgument(args[1], keys, iteratorReads);
+  if (converted === undefined) return undefined;
+  return { callArgs: [args[0], converted.standIn], items: converted.items, complete: converted.complete };
+}
