@@ -11,9 +11,20 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 
 export function PortBadges({ port }: { port: PortNode }) {
   const q = port.queued;
+  // A context Portscope does not run in cannot report start() or close(): say so, not "not started".
+  const holderObserved = usePanel((s) => s.model.contexts.get(port.context)?.observed ?? true);
+  const state = port.closed ? (
+    <span className="badge closed">closed</span>
+  ) : port.enabled ? (
+    <span className="badge enabled">enabled</span>
+  ) : holderObserved ? (
+    <span className="badge disabled">not started</span>
+  ) : (
+    <span className="badge partial" title="Held by a context Portscope does not run in: whether it was started is not known">state unknown</span>
+  );
   return (
     <>
-      {port.closed ? <span className="badge closed">closed</span> : port.enabled ? <span className="badge enabled">enabled</span> : <span className="badge disabled">not started</span>}
+      {state}
       {port.shipped ? <span className="badge shipped">shipped</span> : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}

@@ -39,7 +39,13 @@ export function PortDetail() {
         <dt>Held by</dt>
         <dd>{contextName(model, port.context)}</dd>
         <dt>Queue</dt>
-        <dd>{port.enabled ? `enabled by ${port.enabledHow === 'onmessage' ? 'setting onmessage' : 'start()'}` : 'disabled: never started (start() or onmessage)'}</dd>
+        <dd>
+          {port.enabled
+            ? `enabled by ${port.enabledHow === 'onmessage' ? 'setting onmessage' : 'start()'}`
+            : model.contexts.get(port.context)?.observed === false
+              ? 'unknown: held by a context Portscope does not run in'
+              : 'disabled: never started (start() or onmessage)'}
+        </dd>
         <dt>Listeners</dt>
         <dd>{`message ${port.listeners.message}${port.listeners.onmessage ? ' (onmessage set)' : ''} · messageerror ${port.listeners.messageerror} · close ${port.listeners.close}`}</dd>
         <dt>Messages</dt>
