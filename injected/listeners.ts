@@ -46,6 +46,27 @@ function argsOf(count: number, a: unknown, b: unknown, c: unknown): unknown[] {
   return args;
 }
 
+/** Dictionary members read from the options argument, in WebIDL order (inherited `capture` first). */
+const ADD_OPTIONS = ['capture', 'once', 'passive', 'signal'];
+const REMOVE_OPTIONS = ['capture'];
+
+/**
+ * The options argument converted once: its capture flag, and what the native gets instead (a
+ * null-prototype dictionary replaying the members read, so no page getter runs twice).
+ */
+function listenerOptions(count: number, options: unknown, members: readonly string[]): { capture: boolean; standIn: unknown } {
+  if (count >= 3 && isObject(options)) {
+    const o = options as Record<string, unknown>;
+    const dict = objectCreate(null) as Record<string, unknown>;
+    for (let i = 0; i < members.length; i++) {
+      const value = o[members[i]];
+      if (value !== undefined) dict[members[i]] = value;
+    }
+    return { capture: !!dict.capture, standIn: dict };
+  }
+  return { capture: count >= 3 && options !== undefined && options !== null ? !!options : false, standIn: options };
+}
+
 export function patchListeners(rt: Runtime, proto: object): void {
   replaceValue(proto, 'addEventListener', (native) => (self, args) => {
     const record = portRecord(self);
@@ -57,23 +78,7 @@ export function patchListeners(rt: Runtime, proto: object): void {
     const options = args[2];
     const observed = t === 'message' || t === 'messageerror';
     if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
-    let capture = false;
-    let standIn = options;
-    if (count >= 3 && isObject(options)) {
-      // AddEventListenerOptions: inherited `capture` first, then once, passive, signal.
-      const o = options as Record<string, unknown>;
-      const dict = objectCreate(null) as Record<string, unknown>;
-      const c = o.capture;
-      if (c !== undefined) dict.capture = c;
-      const once = o.once;
-      if (once !== undefined) dict.once = once;
-      const passive = o.passive;
-      if (passive !== undefined) dict.passive = passive;
-      const signal = o.signal;
-      if (signal !== undefined) dict.signal = signal;
-      capture = !!c;
-      standIn = dict;
-    } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+    const { capture, standIn } = listenerOptions(count, options, ADD_OPTIONS);
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
     const result = apply(native, self, argsOf(count, t, target, standIn));
     guarded(rt, 'listener-added', () => rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
@@ -90,15 +95,7 @@ export function patchListeners(rt: Runtime, proto: object): void {
     const options = args[2];
     const observed = t === 'message' || t === 'messageerror';
     if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
-    let capture = false;
-    let standIn = options;
-    if (count >= 3 && isObject(options)) {
-      const c = (options as Record<string, unknown>).capture;
-      const dict = objectCreate(null) as Record<string, unknown>;
-      if (c !== undefined) dict.capture = c;
-      capture = !!c;
-      standIn = dict;
-    } else if (count >= 3 && options !== undefined && options !== null) capture = !!options;
+    const { capture, standIn } = listenerOptions(count, options, REMOVE_OPTIONS);
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
     const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
     guarded(rt, 'listener-removed', () => rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
