@@ -163,11 +163,11 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
         const caller = getPrototypeOf(args) as object | null;
         if (caller !== OwnArrayPrototype) {
           const bridge = bridgeOf(caller);
-          return bridge ? bridge(native, self, args) : apply(native, self, args);
+          return bridge ? bridge.post(native, self, args) : apply(native, self, args);
         }
         return windowPost(rt, native, self, args);
       });
-      offerBridge((native, self, args) => windowPost(rt, native as NativeFn, self, args));
+      offerBridge({ post: (native, self, args) => windowPost(rt, native as NativeFn, self, args) });
     }
     observeCarrier(rt, g, 'window', (event) => {
       const origin = messageEventOrigin(event) as string;

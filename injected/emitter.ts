@@ -58,18 +58,25 @@ export class Emitter {
   }
 
   flush(): void {
+    const batch = this.take();
+    if (batch === undefined) return;
+    const sink = this.sink;
+    if ('deliver' in sink) sink.deliver(batch);
+    else for (let i = 0; i < batch.length; i++) sink.emit(batch[i]);
+  }
+
+  /** Empties the buffer (with the dropped counts as a last fact); undefined when there is nothing. */
+  take(): Fact[] | undefined {
     if (this.dropped) {
       const counts = this.dropped;
       this.dropped = null;
       const buffer = this.buffer;
       buffer[buffer.length] = { kind: 'facts-dropped', ctx: this.ctx, counts: { ...counts }, seq: this.seq++, time: timeOrigin + performanceNow() };
     }
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0) return undefined;
     const batch = this.buffer;
     this.buffer = [];
-    const sink = this.sink;
-    if ('deliver' in sink) sink.deliver(batch);
-    else for (let i = 0; i < batch.length; i++) sink.emit(batch[i]);
+    return batch;
   }
 
   private schedule(): void {

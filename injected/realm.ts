@@ -18,13 +18,21 @@ declare const __PORTSCOPE_NONCE__: string;
 /** Only this build's runtimes know it. */
 export const BRIDGE_KEY = 'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev');
 
-/** Performs a window.postMessage for a call made from this realm. */
-export type Bridge = (native: (...a: unknown[]) => unknown, target: unknown, args: unknown[]) => unknown;
+/** What one realm's runtime does for another realm of the same agent. */
+export interface Bridge {
+  /** Performs a window.postMessage for a call made from this realm. */
+  post(native: (...a: unknown[]) => unknown, target: unknown, args: unknown[]): unknown;
+  /**
+   * Takes the last batch of a same-origin child document at its pagehide and sends it through
+   * this realm's relay: a removed iframe gets no further task to deliver it through its own.
+   */
+  adopt(facts: unknown[]): void;
+}
 
 let answer: Bridge | undefined;
 
-export function offerBridge(bridge: Bridge): void {
-  answer = bridge;
+export function offerBridge(part: Partial<Bridge>): void {
+  answer = { ...(answer as Bridge), ...part } as Bridge;
 }
 
 /** What the disguised toString answers to the secret receiver (undefined: not a bridge call). */
@@ -55,12 +63,30 @@ export function bridgeOf(arrayPrototype: object | null): Bridge | undefined {
     const toString = dataValue(getPrototypeOf(ctor) as object, 'toString');
     if (typeof toString !== 'function') return undefined;
     if (stringIndexOf(apply(functionToString, toString, []) as string, '[native code]') < 0) return undefined;
-    const bridge = apply(toString as () => unknown, BRIDGE_KEY, []) as unknown;
-    if (typeof bridge !== 'function') return undefined;
+    const bridge = apply(toString as () => unknown, BRIDGE_KEY, []) as Bridge | undefined;
+    if (typeof bridge !== 'object' || bridge === null || typeof bridge.post !== 'function') return undefined;
     weakMapSet(known, arrayPrototype, bridge);
     return bridge as Bridge;
   } catch {
     // A native toString throws for a string receiver: that realm has no runtime.
+    return undefined;
+  }
+}
+
+/**
+ * The bridge of the parent document's runtime when the parent is same-origin and runs one, else
+ * undefined. Read through descriptors and the captured `parent` getter: no page code runs.
+ */
+export function parentBridgeOf(global: object, parentGetter: ((this: unknown) => unknown) | undefined): Bridge | undefined {
+  if (!parentGetter) return undefined;
+  try {
+    const parent = apply(parentGetter, global, []) as object | null;
+    if (parent === null || parent === global) return undefined;
+    const ctor = dataValue(parent, 'Array');
+    if (typeof ctor !== 'function') return undefined;
+    return bridgeOf(dataValue(ctor, 'prototype') as object | null);
+  } catch {
+    // A cross-origin parent refuses the descriptor: its runtime is out of reach.
     return undefined;
   }
 }
