@@ -67,8 +67,14 @@ function listenerOptions(count: number, options: unknown, members: readonly stri
   return { capture: count >= 3 && options !== undefined && options !== null ? !!options : false, standIn: options };
 }
 
-export function patchListeners(rt: Runtime, proto: object): void {
-  replaceValue(proto, 'addEventListener', (native) => (self, args) => {
+/**
+ * addEventListener / removeEventListener on a port: for `message` and `messageerror` the page's
+ * listener is swapped for its memoized wrapper (handlers.ts) so removal finds it; the options
+ * are converted once. Anything that is not a port listener goes to the native untouched.
+ */
+function listenerCall(rt: Runtime, members: readonly string[], adding: boolean): Parameters<typeof replaceValue>[2] {
+  const kind = adding ? 'listener-added' : 'listener-removed';
+  return (native) => (self, args) => {
     const record = portRecord(self);
     const count = args.length;
     if (record === undefined || count < 2) return apply(native, self, args);
@@ -78,27 +84,16 @@ export function patchListeners(rt: Runtime, proto: object): void {
     const options = args[2];
     const observed = t === 'message' || t === 'messageerror';
     if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
-    const { capture, standIn } = listenerOptions(count, options, ADD_OPTIONS);
-    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), true)! : listener;
-    const result = apply(native, self, argsOf(count, t, target, standIn));
-    guarded(rt, 'listener-added', () => rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
-    return result;
-  });
-
-  replaceValue(proto, 'removeEventListener', (native) => (self, args) => {
-    const record = portRecord(self);
-    const count = args.length;
-    if (record === undefined || count < 2) return apply(native, self, args);
-    const t = typeString(args[0]);
-    if (t === undefined) return apply(native, self, args);
-    const listener = args[1];
-    const options = args[2];
-    const observed = t === 'message' || t === 'messageerror';
-    if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
-    const { capture, standIn } = listenerOptions(count, options, REMOVE_OPTIONS);
-    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), false) : listener;
+    const { capture, standIn } = listenerOptions(count, options, members);
+    // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
+    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), adding) : undefined;
     const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
-    guarded(rt, 'listener-removed', () => rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
+    guarded(rt, kind, () => rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
     return result;
-  });
+  };
+}
+
+export function patchListeners(rt: Runtime, proto: object): void {
+  replaceValue(proto, 'addEventListener', listenerCall(rt, ADD_OPTIONS, true));
+  replaceValue(proto, 'removeEventListener', listenerCall(rt, REMOVE_OPTIONS, false));
 }

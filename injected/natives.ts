@@ -43,14 +43,11 @@ function getter(proto: object | undefined, key: PropertyKey): ((self: unknown) =
  */
 export const G: any = typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : globalThis;
 
-export const NativeObject = Object;
 export const objectCreate = Object.create;
-export const objectFreeze = Object.freeze;
 export const isArray = Array.isArray;
 export const NativeWeakMap = WeakMap;
 export const NativeMap = Map;
 export const NativeError = Error;
-export const NativeTypeError = TypeError;
 export const NativeFinalizationRegistry: typeof FinalizationRegistry | undefined = G.FinalizationRegistry;
 export const jsonStringify = JSON.stringify;
 /** V8 only: re-captures an error's stack, cutting the frames above a given function. */
@@ -59,7 +56,6 @@ export const errorCaptureStackTrace: ((e: object, above: unknown) => void) | und
 export const errorStackGetter = getter(Error.prototype, 'stack');
 export const finalizationRegister = G.FinalizationRegistry ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void) : undefined;
 export const mathFloor = Math.floor;
-export const mathMin = Math.min;
 export const symbolIterator: typeof Symbol.iterator = Symbol.iterator;
 export const symbolToStringTag: typeof Symbol.toStringTag = Symbol.toStringTag;
 
@@ -142,7 +138,6 @@ export const messageEventPorts = getter(ME, 'ports')!;
 export const messageEventSource = getter(ME, 'source')!;
 export const messageEventOrigin = getter(ME, 'origin')!;
 export const NativeMessageEvent: typeof MessageEvent | undefined = G.MessageEvent;
-export const eventType = getter(G.Event?.prototype, 'type')!;
 export const errorEventError = getter(G.ErrorEvent?.prototype, 'error');
 export const pageTransitionPersisted = getter(G.PageTransitionEvent?.prototype, 'persisted');
 
@@ -171,15 +166,6 @@ export function isMessagePort(x: unknown): boolean {
   }
 }
 export const sharedWorkerPort = getter(G.SharedWorker?.prototype, 'port');
-
-export function isArrayBuffer(x: unknown): boolean {
-  try {
-    arrayBufferByteLength(x);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const DE = G.DOMException?.prototype;
 export const domExceptionName = getter(DE, 'name');
