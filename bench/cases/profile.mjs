@@ -66,8 +66,8 @@ export default {
       });
     }
     await h.pages.panel.reset();
-    // The runtime's evaluation, profiled finely: the extension's MAIN-world script (not minified,
-    // so functions keep their names) inlined in a page of the native context. The navigation
+    // The runtime's evaluation, profiled finely: the extension's MAIN-world script (minified in
+    // the Chrome build; PORTSCOPE_MINIFY=0 keeps function names) inlined in a page of the native context. The navigation
     // stays in the same renderer (same origin), so the session sees it.
     // Several cold loads in one profile: one-off engine work lands in different functions from
     // load to load, the sum shows where the time reliably goes.
