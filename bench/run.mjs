@@ -173,7 +173,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const loadBefore = loadavg();
-  const dist = resolve('.tmp/dist-bench');
+  // PORTSCOPE_BENCH_DIST lets several engineers bench their own builds side by side.
+  const dist = resolve(process.env.PORTSCOPE_BENCH_DIST ?? '.tmp/dist-bench');
   if (opts.build) {
     console.log(`building into ${dist}`);
     const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
