@@ -20,8 +20,10 @@ const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION
 
 /**
  * The text of the in-worker runtime (injected/worker-entry.ts built as one minified IIFE),
- * given to the other builds as the `__PORTSCOPE_WORKER_RUNTIME__` define: a define also reaches
- * crxjs's separate IIFE build of the MAIN-world content script, a plugin would not.
+ * given to the other builds as the `__PORTSCOPE_WORKER_RUNTIME__` define. The extension embeds
+ * it in the background only (extension/router.ts), which sends it with the config while the
+ * in-worker setting is on: the MAIN-world script, parsed in every frame, does not carry it.
+ * The standalone runtime (injected/standalone.ts) embeds it.
  */
 async function workerRuntimeText(): Promise<string> {
   const out = await viteBuild({

@@ -6,7 +6,7 @@
  */
 import type { Fact } from '../protocol/facts.ts';
 import { createTrace, type ContextFact, type Trace, type TraceMeta } from '../protocol/trace.ts';
-import { partitionFacts, ProtocolError, validateRuntimeToRelay } from '../protocol/validate.ts';
+import { decodeFacts, partitionFacts, ProtocolError, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { createModel } from '../panel/model/model.ts';
 import type { ChannelModel, ModelOptions } from '../panel/model/types.ts';
 
@@ -44,6 +44,13 @@ export class Recording {
     try {
       const m = validateRuntimeToRelay(message, 'batch');
       if (m.type !== 'batch') return;
+      if ('json' in m) {
+        // The extension runtime's JSON form; the standalone runtime sends objects or whole-message JSON.
+        const decoded = decodeFacts(m, 'batch');
+        if (decoded.rejected) this.refuse('invalid', decoded.rejected, decoded.firstError);
+        this.take(decoded.facts);
+        return;
+      }
       facts = m.facts;
     } catch (err) {
       this.refuse('invalid', 1, err);

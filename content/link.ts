@@ -22,7 +22,8 @@ export interface Identity {
 
 export interface LinkHooks {
   connect(name: string): Runtime.Port;
-  onConfig(config: RuntimeConfig): void;
+  /** `workerRuntime`: the in-worker runtime's text, sent along while `config.inWorker` is on. */
+  onConfig(config: RuntimeConfig, workerRuntime?: string): void;
   /** The extension was reloaded or removed: this relay is orphaned for good. */
   onOrphaned(): void;
 }
@@ -178,7 +179,7 @@ export class BackgroundLink {
         this.failures = 0;
         this.session = m.session;
         this.outbox.resume(m.resumeAfter);
-        this.hooks.onConfig(m.config);
+        this.hooks.onConfig(m.config, m.workerRuntime);
         this.pump();
         this.idleLater();
         return;
@@ -187,7 +188,7 @@ export class BackgroundLink {
         this.idleLater();
         return;
       case 'config':
-        this.hooks.onConfig(m.config);
+        this.hooks.onConfig(m.config, m.workerRuntime);
         return;
       case 'forget':
         this.outbox.forget(m.seq);

@@ -1,16 +1,22 @@
 /**
  * The relay's log of one document's facts, numbered in batches (seq 1, 2, 3...).
  *
+ * Facts arrive in two forms: objects (validated by the relay) and the runtime's JSON texts,
+ * which the relay keeps as they are — each with the fact count and per-kind counts the runtime
+ * declared — so nothing on the page's thread walks them. A batch carries one form; a change of
+ * form starts a new batch, which keeps the facts in order.
+ *
  * Unacknowledged batches are held until the background acknowledges them; acknowledged ones
  * are retained too (bounded) so that a background that was stopped and lost its memory can be
- * rebuilt by replaying them. Two bounds: facts waiting for an acknowledgement (past it, new
- * facts are dropped and counted per kind, the counts ride on the next batch) and acknowledged
- * facts retained for replay (past it, the oldest batches are evicted and counted).
+ * rebuilt by replaying them. Bounds, in facts and (for JSON texts) characters: facts waiting
+ * for an acknowledgement (past it, new facts are dropped and counted per kind — a JSON text
+ * whole — and the counts ride on the next batch) and acknowledged facts retained for replay
+ * (past it, the oldest batches are evicted and counted).
  */
 import type { Fact } from '../protocol/facts.ts';
-import type { ContentToBackground, DropCounts } from '../protocol/messages.ts';
+import type { ContentToBackground, DropCounts, EncodedFacts } from '../protocol/messages.ts';
 
-export type Batch = Extract<ContentToBackground, { type: 'batch' }>;
+export type Batch = Extract<ContentToBackground, { type: 'batch' | 'json-batch' }>;
 
 export interface OutboxBounds {
   /** Facts not yet acknowledged (in batches or waiting for one). */
@@ -19,9 +25,40 @@ export interface OutboxBounds {
   retained: number;
   /** Facts per batch. */
   batch: number;
+  /** Characters of JSON text not yet acknowledged. */
+  unackedChars: number;
+  /** Characters of JSON text retained for replay. */
+  retainedChars: number;
+  /** Characters of JSON text per batch (a runtime port message has a size limit: 64 MiB in Chrome). */
+  batchChars: number;
 }
 
-export const DEFAULT_OUTBOX_BOUNDS: OutboxBounds = { unacked: 50_000, retained: 50_000, batch: 2_000 };
+export const DEFAULT_OUTBOX_BOUNDS: OutboxBounds = {
+  unacked: 50_000,
+  retained: 50_000,
+  batch: 2_000,
+  unackedChars: 32 * 1024 * 1024,
+  retainedChars: 32 * 1024 * 1024,
+  batchChars: 8 * 1024 * 1024,
+};
+
+/** A runtime batch kept as JSON text, with what the runtime declared about it. */
+export interface EncodedRun extends EncodedFacts {
+  kinds: DropCounts;
+}
+
+/** Waiting facts: consecutive ones of the same form are kept together. */
+type Waiting = { facts: Fact[] } | { encoded: EncodedRun[] };
+
+interface Held {
+  batch: Batch;
+  /** Facts in the batch. */
+  count: number;
+  /** Characters of JSON text in the batch. */
+  chars: number;
+  /** Facts per kind, for eviction counts (JSON batches; object batches count their facts). */
+  kinds: DropCounts | null;
+}
 
 function bump(counts: DropCounts, kind: string, by = 1) {
   counts[kind] = (counts[kind] ?? 0) + by;
@@ -29,14 +66,17 @@ function bump(counts: DropCounts, kind: string, by = 1) {
 
 export class Outbox {
   /** Batches not yet forgotten, oldest first: acknowledged (retained) ones, then unacknowledged ones. */
-  private readonly batches: Batch[] = [];
-  private waiting: Fact[] = [];
+  private readonly held: Held[] = [];
+  private waiting: Waiting[] = [];
+  private waitingFacts = 0;
   private seq = 0;
   private acked = 0;
   /** The highest seq handed to the current connection. */
   private sent = 0;
   private ackedFacts = 0;
   private unackedFacts = 0;
+  private ackedChars = 0;
+  private unackedChars = 0;
   private dropsSinceBatch: DropCounts = {};
   private rejectedSinceBatch = 0;
   private errorSinceBatch: string | undefined;
@@ -51,9 +91,27 @@ export class Outbox {
         bump(this.dropsSinceBatch, fact.kind);
         continue;
       }
-      this.waiting.push(fact);
+      const last = this.waiting[this.waiting.length - 1];
+      if (last && 'facts' in last) last.facts.push(fact);
+      else this.waiting.push({ facts: [fact] });
+      this.waitingFacts++;
       this.unackedFacts++;
     }
+  }
+
+  /** A runtime batch as JSON text: kept whole, or dropped whole (counted per kind) past a bound. */
+  addEncoded(run: EncodedRun): void {
+    if (run.count === 0) return;
+    if (this.unackedFacts + run.count > this.bounds.unacked || this.unackedChars + run.json.length > this.bounds.unackedChars) {
+      for (const kind of Object.keys(run.kinds)) bump(this.dropsSinceBatch, kind, run.kinds[kind]);
+      return;
+    }
+    const last = this.waiting[this.waiting.length - 1];
+    if (last && 'encoded' in last) last.encoded.push(run);
+    else this.waiting.push({ encoded: [run] });
+    this.waitingFacts += run.count;
+    this.unackedFacts += run.count;
+    this.unackedChars += run.json.length;
   }
 
   /** Malformed facts the relay refused; reported on the next batch. */
@@ -68,15 +126,18 @@ export class Outbox {
   }
 
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.waitingFacts;
   }
 
-  /** Puts everything waiting into batches of at most `bounds.batch` facts. */
+  /** Puts everything waiting into batches of at most `bounds.batch` facts (a JSON text is never split). */
   seal(): void {
     while (this.hasWaiting) {
-      const facts = this.waiting.length > this.bounds.batch ? this.waiting.splice(0, this.bounds.batch) : this.waiting;
-      if (facts === this.waiting) this.waiting = [];
-      const batch: Batch = { type: 'batch', seq: ++this.seq, facts };
+      const head = this.waiting[0];
+      let held: Held;
+      if (head === undefined) held = { batch: { type: 'batch', seq: ++this.seq, facts: [] }, count: 0, chars: 0, kinds: null };
+      else if ('facts' in head) held = this.sealFacts(head);
+      else held = this.sealEncoded(head);
+      const batch = held.batch;
       if (Object.keys(this.dropsSinceBatch).length) batch.dropped = this.dropsSinceBatch;
       if (this.rejectedSinceBatch) {
         batch.rejected = this.rejectedSinceBatch;
@@ -85,13 +146,45 @@ export class Outbox {
       this.dropsSinceBatch = {};
       this.rejectedSinceBatch = 0;
       this.errorSinceBatch = undefined;
-      this.batches.push(batch);
+      this.held.push(held);
     }
+  }
+
+  private sealFacts(head: { facts: Fact[] }): Held {
+    let facts = head.facts;
+    if (facts.length > this.bounds.batch) facts = head.facts.splice(0, this.bounds.batch);
+    else this.waiting.shift();
+    this.waitingFacts -= facts.length;
+    return { batch: { type: 'batch', seq: ++this.seq, facts }, count: facts.length, chars: 0, kinds: null };
+  }
+
+  private sealEncoded(head: { encoded: EncodedRun[] }): Held {
+    const runs = head.encoded;
+    let n = 0;
+    let count = 0;
+    let chars = 0;
+    // At least one text per batch, however large.
+    while (n < runs.length && (n === 0 || (count + runs[n].count <= this.bounds.batch && chars + runs[n].json.length <= this.bounds.batchChars))) {
+      count += runs[n].count;
+      chars += runs[n].json.length;
+      n++;
+    }
+    const taken = n === runs.length ? runs : runs.splice(0, n);
+    if (taken === runs) this.waiting.shift();
+    this.waitingFacts -= count;
+    const kinds: DropCounts = {};
+    const json: EncodedFacts[] = [];
+    for (const run of taken) {
+      json.push({ json: run.json, count: run.count });
+      for (const kind of Object.keys(run.kinds)) bump(kinds, kind, run.kinds[kind]);
+    }
+    return { batch: { type: 'json-batch', seq: ++this.seq, json }, count, chars, kinds };
   }
 
   /** Batches the current connection has not been given yet. */
   takeUnsent(): Batch[] {
-    const out = this.batches.filter((b) => b.seq > this.sent);
+    const out: Batch[] = [];
+    for (const h of this.held) if (h.batch.seq > this.sent) out.push(h.batch);
     if (out.length) this.sent = out[out.length - 1].seq;
     return out;
   }
@@ -104,11 +197,13 @@ export class Outbox {
 
   ack(seq: number): void {
     if (seq <= this.acked) return;
-    for (const b of this.batches) {
-      if (b.seq > seq) break;
-      if (b.seq > this.acked) {
-        this.unackedFacts -= b.facts.length;
-        this.ackedFacts += b.facts.length;
+    for (const h of this.held) {
+      if (h.batch.seq > seq) break;
+      if (h.batch.seq > this.acked) {
+        this.unackedFacts -= h.count;
+        this.ackedFacts += h.count;
+        this.unackedChars -= h.chars;
+        this.ackedChars += h.chars;
       }
     }
     this.acked = Math.min(seq, this.seq);
@@ -117,16 +212,20 @@ export class Outbox {
 
   /** The panel cleared the log: retained batches up to `seq` are not to be replayed. */
   forget(seq: number): void {
-    while (this.batches.length && this.batches[0].seq <= Math.min(seq, this.acked)) {
-      this.ackedFacts -= this.batches.shift()!.facts.length;
+    while (this.held.length && this.held[0].batch.seq <= Math.min(seq, this.acked)) {
+      const h = this.held.shift()!;
+      this.ackedFacts -= h.count;
+      this.ackedChars -= h.chars;
     }
   }
 
   private evictRetained(): void {
-    while (this.ackedFacts > this.bounds.retained && this.batches.length && this.batches[0].seq <= this.acked) {
-      const b = this.batches.shift()!;
-      this.ackedFacts -= b.facts.length;
-      for (const f of b.facts) bump(this.evicted, f.kind);
+    while ((this.ackedFacts > this.bounds.retained || this.ackedChars > this.bounds.retainedChars) && this.held.length && this.held[0].batch.seq <= this.acked) {
+      const h = this.held.shift()!;
+      this.ackedFacts -= h.count;
+      this.ackedChars -= h.chars;
+      if (h.kinds) for (const kind of Object.keys(h.kinds)) bump(this.evicted, kind, h.kinds[kind]);
+      else if (h.batch.type === 'batch') for (const f of h.batch.facts) bump(this.evicted, f.kind);
     }
   }
 
@@ -135,12 +234,14 @@ export class Outbox {
    * held from 1 again, none of it acknowledged, so the whole history travels under a new relay id.
    */
   renumber(): void {
-    this.batches.forEach((b, i) => (b.seq = i + 1));
-    this.seq = this.batches.length;
+    this.held.forEach((h, i) => (h.batch.seq = i + 1));
+    this.seq = this.held.length;
     this.acked = 0;
     this.sent = 0;
     this.unackedFacts += this.ackedFacts;
     this.ackedFacts = 0;
+    this.unackedChars += this.ackedChars;
+    this.ackedChars = 0;
   }
 
   get lastSeq(): number {
@@ -153,7 +254,7 @@ export class Outbox {
 
   /** The oldest seq still held (lastSeq + 1 when none). */
   get firstRetained(): number {
-    return this.batches.length ? this.batches[0].seq : this.seq + 1;
+    return this.held.length ? this.held[0].batch.seq : this.seq + 1;
   }
 
   get hasUnacked(): boolean {

@@ -1,11 +1,12 @@
 /**
  * The relay: isolated world, document_start, every frame. Takes the private port of the
- * MAIN-world runtime, validates what arrives on it, and forwards it in numbered batches to the
+ * MAIN-world runtime, checks the envelope of what arrives on it (the runtime's JSON texts are
+ * not parsed here: this script runs on the page's thread), and forwards it in numbered batches to the
  * background (content/link.ts). It must stay one synchronous bundle (the `.iife.ts` name tells
  * crxjs so): the handshake listener has to be in place before the MAIN-world script runs.
  */
 import browser from 'webextension-polyfill';
-import type { RuntimeConfig } from '../protocol/handshake.ts';
+import type { RelayToRuntime, RuntimeConfig } from '../protocol/handshake.ts';
 import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { acceptRuntimePort } from './handshake.ts';
 import { BackgroundLink } from './link.ts';
@@ -23,10 +24,12 @@ function randomId(): string {
 const outbox = new Outbox();
 let runtimePort: MessagePort | null = null;
 let config: RuntimeConfig | null = null;
+/** The in-worker runtime's text, once the background sent it (only while in-worker is on). */
+let workerRuntime: string | null = null;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function sendConfig() {
-  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config });
+  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config, workerRuntime: config.inWorker ? workerRuntime : null } satisfies RelayToRuntime);
 }
 
 const link = new BackgroundLink(
@@ -34,8 +37,9 @@ const link = new BackgroundLink(
   { relay: randomId(), url: () => location.href, top: window === window.top },
   {
     connect: (name) => browser.runtime.connect({ name }),
-    onConfig(next) {
+    onConfig(next, text) {
       config = next;
+      if (text !== undefined) workerRuntime = text;
       sendConfig();
     },
     onOrphaned() {
@@ -55,9 +59,15 @@ function receive(raw: unknown) {
   try {
     const m = validateRuntimeToRelay(raw);
     if (m.type !== 'batch') return;
-    const { facts, rejected, firstError } = partitionFacts(m.facts, 'batch.facts');
-    outbox.add(facts);
-    if (rejected) outbox.reject(rejected, firstError?.message ?? 'rejected');
+    if ('json' in m) {
+      // Forwarded unparsed: the background parses and validates it, off the page's thread.
+      outbox.addEncoded({ json: m.json, count: m.count, kinds: m.kinds });
+    } else {
+      // The runtime's fallback form (objects): validated here, as the relay keeps no unchecked objects.
+      const { facts, rejected, firstError } = partitionFacts(m.facts, 'batch.facts');
+      outbox.add(facts);
+      if (rejected) outbox.reject(rejected, firstError?.message ?? 'rejected');
+    }
   } catch (e) {
     if (!(e instanceof ProtocolError)) throw e;
     outbox.reject(1, e.message);

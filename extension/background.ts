@@ -76,4 +76,5 @@ browser.tabs.onRemoved.addListener((tabId) => {
   clear: (): void => router.debugClear(),
   status: (tabId: number) => router.debugStatus(tabId),
   tabs: () => router.debugTabs(),
+  forms: () => router.debugForms(),
 };

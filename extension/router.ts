@@ -40,7 +40,13 @@ export interface RouterHooks {
   cap?: number;
   /** Status messages per tab are sent at most this often. */
   statusIntervalMs?: number;
+  /** The in-worker runtime's text; by default the build's (vite.config.ts), absent in Node. */
+  workerRuntime?: string;
 }
+
+/** The in-worker runtime's text, embedded here rather than in the MAIN-world script of every frame. */
+declare const __PORTSCOPE_WORKER_RUNTIME__: string | undefined;
+const BUILT_WORKER_RUNTIME = typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string' ? __PORTSCOPE_WORKER_RUNTIME__ : undefined;
 
 interface RelayState {
   relay: string;
@@ -75,6 +81,8 @@ function addCounts(into: DropCounts, from: DropCounts | undefined) {
 export class Router {
   private readonly tabs = new Map<number, TabState>();
   private arrival = 0;
+  /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
+  private readonly forms = { json: 0, objects: 0, objectKinds: {} as DropCounts };
 
   constructor(private readonly hooks: RouterHooks) {}
 
@@ -148,6 +156,11 @@ export class Router {
         this.reject(tab, 1, 'message: batch before hello');
         return;
       }
+      if ((raw as { type: unknown }).type === 'json-batch') this.forms.json++;
+      else if (m.facts.length) {
+        this.forms.objects++;
+        for (const f of m.facts) addCounts(this.forms.objectKinds, { [f.kind]: 1 });
+      }
       if (m.seq <= relay.lastSeq) {
         // A replay of something already held: acknowledge again, keep nothing.
         this.toContent(port, { type: 'ack', seq: m.seq });
@@ -192,7 +205,7 @@ export class Router {
     // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
     if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
     relay.port = port;
-    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config });
+    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config, ...this.workerRuntimeFor(tab.config) });
     return relay;
   }
 
@@ -309,7 +322,13 @@ export class Router {
   private configure(tab: TabState, config: RuntimeConfig) {
     tab.config = config;
     this.persist(tab);
-    for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, { type: 'config', config });
+    for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, { type: 'config', config, ...this.workerRuntimeFor(config) });
+  }
+
+  /** The in-worker runtime travels to the relays only while the setting is on (docs/in-worker.md). */
+  private workerRuntimeFor(config: RuntimeConfig): { workerRuntime?: string } {
+    const text = this.hooks.workerRuntime ?? BUILT_WORKER_RUNTIME;
+    return config.inWorker && text !== undefined ? { workerRuntime: text } : {};
   }
 
   private status(tab: TabState): BackgroundToPanel {
@@ -359,6 +378,10 @@ export class Router {
 
   debugTabs(): { tabId: number; session: string | null; url: string }[] {
     return [...this.tabs.values()].map((t) => ({ tabId: t.tabId, session: t.session, url: t.url }));
+  }
+
+  debugForms(): { json: number; objects: number; objectKinds: DropCounts } {
+    return { ...this.forms, objectKinds: { ...this.forms.objectKinds } };
   }
 
   /** For status in tests and the debug hook. */

@@ -1,7 +1,8 @@
 /**
  * Local ids: each MessagePort object gets a small integer on first sight. The record holds
  * what this context knows of the port's spec state. It never references a port object
- * (only the peer's id), so the registry cannot keep any port alive.
+ * (only the peer's id, and the peer's record when both ends were created here), so the
+ * registry cannot keep any port alive.
  */
 import { NativeWeakMap, weakMapGet, weakMapSet } from './natives.ts';
 
@@ -9,11 +10,23 @@ export interface PortRecord {
   id: number;
   /** The entangled peer's local id, when both ends were created here. 0 when unknown. */
   peer: number;
+  /** The peer's record, when both ends were created here (see localPost). */
+  peerRecord: PortRecord | undefined;
   enabled: boolean;
   shipped: boolean;
   closed: boolean;
   /** Posts that returned normally on this port object. */
   posted: number;
+  /** Posts with outcome 'sent' made on this port object while it was held here. */
+  sentHere: number;
+  /**
+   * 1-based rank, among the 'sent' posts, of the first message whose `port-posted` fact may
+   * be missing (dropped by the emitter bound, or a post this runtime could not account for).
+   * 0 while every one was reported.
+   */
+  firstUnreported: number;
+  /** Trusted `message` and `messageerror` events dispatched at this port object. */
+  arrived: number;
 }
 
 const ports = new NativeWeakMap<object, PortRecord>();
@@ -27,9 +40,46 @@ export function portRecord(port: unknown): PortRecord | undefined {
 }
 
 export function newPortRecord(port: object, peer = 0): PortRecord {
-  const record: PortRecord = { id: nextPort++, peer, enabled: false, shipped: false, closed: false, posted: 0 };
+  const record: PortRecord = { id: nextPort++, peer, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, arrived: 0 };
   weakMapSet(ports, port, record);
   return record;
+}
+
+/** A 'sent' post on `record` happened here; `reported`: its port-posted fact is in the buffer. */
+export function noteSent(record: PortRecord, reported: boolean): void {
+  const rank = ++record.sentHere;
+  if (!reported && record.firstUnreported === 0) record.firstUnreported = rank;
+}
+
+/** A post on `record` whose fate this runtime does not know may have queued a message. */
+export function noteUnaccounted(record: PortRecord): void {
+  if (record.firstUnreported === 0) record.firstUnreported = record.sentHere + 1;
+}
+
+/**
+ * Whether the message behind the next trusted message/messageerror event at `record` was
+ * posted, and reported, by this runtime — then the model already holds its preview and the
+ * receiver need not describe it again. Call once per trusted event, in dispatch order.
+ *
+ * Why the count is exact: a port message queue is FIFO, and while both ends are here every
+ * message in the receiver's queue came from the peer object here, so the k-th event at the
+ * receiver object carries the peer's k-th 'sent' post. Once the peer is shipped away, what it
+ * posts elsewhere lands behind everything it posted here, so ranks above `sentHere` are the
+ * ones we did not see. Each queued message yields exactly one event, `message` or
+ * `messageerror`, hence both are counted. Posts not counted as 'sent' never reach the queue:
+ * a closed or shipped sender drops them, a doomed one ships the receiver itself (after which
+ * this receiver object gets no event at all); a native throw enqueues nothing. A 'sent' post
+ * that is never dispatched (the receiver closed, was shipped, or its context ended) leaves
+ * no later event at this object either, so it cannot shift a rank. A receiver that arrives
+ * in event.ports is a new object with no peerRecord, and always describes what it gets.
+ * From the first post whose fact may be missing (emitter bound, an unaccounted post) on, the
+ * receiver describes again: the model may have to infer that post from the dispatch.
+ */
+export function postedHere(record: PortRecord): boolean {
+  const rank = ++record.arrived;
+  const peer = record.peerRecord;
+  if (peer === undefined || rank > peer.sentHere) return false;
+  return peer.firstUnreported === 0 || rank < peer.firstUnreported;
 }
 
 export const newChannelId = (): number => nextChannel++;

@@ -6,12 +6,10 @@
  * offered again if the content script announces itself later.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_ANNOUNCE, HANDSHAKE_OFFER, type RuntimeConfig } from '../protocol/handshake.ts';
+import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_ANNOUNCE, HANDSHAKE_OFFER, type RuntimeConfig, type RuntimeToRelay } from '../protocol/handshake.ts';
 import { install } from './install.ts';
-import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
-
-/** The in-worker runtime's text (vite.config.ts); absent in a build without it. */
-declare const __PORTSCOPE_WORKER_RUNTIME__: string;
+import { encodeBatch } from './batch-json.ts';
+import { asWorkerRuntimeFunction, setWorkerRuntimeSource, workerRuntimeSource } from './worker-source.ts';
 import {
   G,
   NativeMessageChannel,
@@ -40,8 +38,6 @@ try {
 }
 
 function connect(doc: Document): void {
-  // In-worker instrumentation writes this text into its bootstraps (used only when the config turns it on).
-  if (typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string') setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
   const channel = construct(NativeMessageChannel as never, []);
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;
@@ -61,8 +57,12 @@ function connect(doc: Document): void {
 
   const runtime = install(g, {
     deliver(facts: Fact[]) {
-      // Batches wait in the private port's queue until the content script starts it.
-      apply(nativePortPostMessage, port1, [{ type: 'batch', seq: seq++, facts }]);
+      // Batches wait in the private port's queue until the content script starts it. One string
+      // is cheap to clone and to forward; objects are the fallback when the page could see
+      // JSON.stringify at work (injected/batch-json.ts).
+      const encoded = encodeBatch(facts);
+      const message: RuntimeToRelay = encoded ? { type: 'batch', seq: seq++, count: facts.length, kinds: encoded.kinds, json: encoded.json } : { type: 'batch', seq: seq++, facts };
+      apply(nativePortPostMessage, port1, [message]);
     },
   }, DEFAULT_RUNTIME_CONFIG);
 
@@ -70,8 +70,12 @@ function connect(doc: Document): void {
     'message',
     (event: Event) => {
       connected = true;
-      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig> } | null;
+      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig>; workerRuntime?: unknown } | null;
       if (data && data.type === 'config' && typeof data.config === 'object' && data.config !== null) {
+        // In-worker instrumentation writes this text into its bootstraps. It comes with the
+        // config (only while the setting is on) rather than in this script: most frames never
+        // need its 36 KB parsed (vite.config.ts).
+        if (typeof data.workerRuntime === 'string' && workerRuntimeSource() === undefined) setWorkerRuntimeSource(asWorkerRuntimeFunction(data.workerRuntime));
         runtime.configure({ captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker });
       }
     },

@@ -7,7 +7,7 @@
  * (a port lives while it is started and entangled), so they change nothing the page can see.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
-import { portRecord, newPortRecord, type PortRecord } from './ids.ts';
+import { portRecord, newPortRecord, postedHere, type PortRecord } from './ids.ts';
 import {
   NativeFinalizationRegistry,
   NativeWeakMap,
@@ -47,21 +47,29 @@ const ObjectPrototype = getPrototypeOf({});
  * had to list it in the transfer).
  */
 export function portIdOf(rt: Runtime): (x: object) => number | undefined {
-  return (x) => {
-    const r = portRecord(x);
-    if (r) return r.id;
-    return getPrototypeOf(x) !== ObjectPrototype && isMessagePort(x) ? seePort(rt, x, 'other').id : undefined;
-  };
+  // One function per runtime, not one per message described.
+  if (portIdsFor !== rt) {
+    portIdsFor = rt;
+    portIds = (x) => {
+      const r = portRecord(x);
+      if (r) return r.id;
+      return getPrototypeOf(x) !== ObjectPrototype && isMessagePort(x) ? seePort(rt, x, 'other').id : undefined;
+    };
+  }
+  return portIds!;
 }
+
+let portIdsFor: Runtime | undefined;
+let portIds: ((x: object) => number | undefined) | undefined;
 
 /** Ids and observers for a port object this context meets for the first time. */
 export function adoptPort(rt: Runtime, port: object, peer = 0): PortRecord {
   const record = newPortRecord(port, peer);
   const id = record.id;
-  apply(nativeAddEventListener, port, ['message', (event: Event) => guarded(rt, 'observe-message', () => onMessage(rt, record, event)), true]);
+  apply(nativeAddEventListener, port, ['message', (event: Event) => observeMessage(rt, record, event), true]);
   apply(nativeAddEventListener, port, [
     'messageerror',
-    (event: Event) => guarded(rt, 'observe-messageerror', () => eventIsTrusted(event) && rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id })),
+    (event: Event) => guarded(rt, 'observe-messageerror', () => eventIsTrusted(event) && (postedHere(record), rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id }))),
     true,
   ]);
   apply(nativeAddEventListener, port, [
@@ -110,13 +118,34 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
   return ids;
 }
 
+/** guarded() without its per-call closure: this runs for every message. */
+function observeMessage(rt: Runtime, record: PortRecord, event: Event): void {
+  try {
+    onMessage(rt, record, event);
+  } catch (e) {
+    guarded(rt, 'observe-message', () => {
+      throw e;
+    });
+  }
+}
+
 function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
   if (!eventIsTrusted(event)) return;
-  const data = messageEventData(event);
+  const known = postedHere(record);
   const ports = messageEventPorts(event) as readonly object[];
-  const print = fingerprint(data, true);
-  const ids = ports.length ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print }) : [];
-  const { preview } = describe(data, portIdOf(rt), true);
-  const fact = rt.emitter.emit<Dispatched>({ kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview, ports: ids, handlers: 0, duration: 0 });
-  if (fact) weakMapSet(dispatching, event, fact);
+  const count = ports.length;
+  // The model has this message's preview and fingerprint from its post; port-received facts
+  // still need the fingerprint to find their carrier. When neither is needed `data` is not
+  // read at all: Chromium deserializes it on first read, which the page then pays for itself.
+  const data = known && count === 0 ? undefined : messageEventData(event);
+  const print = known && count === 0 ? undefined : fingerprint(data, true);
+  const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
+  // Whole literals, never a property added later: an assignment could reach a page setter on Object.prototype.
+  const fact: Omit<Dispatched, 'seq' | 'time'> = !known
+    ? { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview: describe(data, portIdOf(rt), true).preview, ports: ids, handlers: 0, duration: 0 }
+    : print !== undefined
+      ? { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, ports: ids, handlers: 0, duration: 0 }
+      : { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, ports: ids, handlers: 0, duration: 0 };
+  const emitted = rt.emitter.emit<Dispatched>(fact);
+  if (emitted) weakMapSet(dispatching, event, emitted);
 }

@@ -6,7 +6,7 @@
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
 import { replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
-import { newChannelId, portRecord } from './ids.ts';
+import { newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import {
   NativeWeakMap,
@@ -18,7 +18,7 @@ import {
   weakMapSet,
 } from './natives.ts';
 import { adoptPort } from './observe.ts';
-import { shipPorts, tracedPost } from './post.ts';
+import { shipPorts, tracedPost, type Posted } from './post.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { callSite } from './site.ts';
@@ -31,11 +31,40 @@ export function patchMessageChannel(rt: Runtime): void {
     const r1 = adoptPort(rt, port1);
     const r2 = adoptPort(rt, port2, r1.id);
     r1.peer = r2.id;
+    r1.peerRecord = r2;
+    r2.peerRecord = r1;
     const fact = { kind: 'channel-created', ctx: rt.ctx, channel: newChannelId(), port1: r1.id, port2: r2.id } as Extract<Fact, { kind: 'channel-created' }>;
     const site = callSite();
     if (site) fact.site = site;
     rt.emitter.emit(fact);
   }));
+}
+
+function unaccounted(record: PortRecord, result: unknown): unknown {
+  noteUnaccounted(record);
+  return result;
+}
+
+/** The port-posted fact, and what the post did to this context's port records. */
+function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: boolean, wasShipped: boolean): void {
+  let doomed = false;
+  for (let i = 0; i < posted.ports.length; i++) if (record.peer !== 0 && posted.ports[i].id === record.peer) doomed = true;
+  const msg = ++record.posted;
+  const fact = {
+    kind: 'port-posted',
+    ctx: rt.ctx,
+    port: record.id,
+    msg,
+    preview: posted.preview,
+    bytes: posted.bytes,
+    fingerprint: posted.fingerprint,
+    transfer: posted.transfer,
+    outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
+  } as Extract<Fact, { kind: 'port-posted' }>;
+  if (posted.site) fact.site = posted.site;
+  const reported = rt.emitter.emit(fact) !== undefined;
+  if (fact.outcome === 'sent') noteSent(record, reported);
+  shipPorts(rt, posted.ports, 'port', msg);
 }
 
 export function patchMessagePort(rt: Runtime): void {
@@ -46,31 +75,22 @@ export function patchMessagePort(rt: Runtime): void {
     const record = portRecord(self);
     if (record === undefined) return apply(native, self, args);
     const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
-    if (call === undefined) return apply(native, self, args);
-    if (!call.complete) return apply(native, self, call.callArgs);
+    // These calls throw in the native; should one ever return, its message is unaccounted for.
+    if (call === undefined) return unaccounted(record, apply(native, self, args));
+    if (!call.complete) return unaccounted(record, apply(native, self, call.callArgs));
     const { callArgs, items } = call;
     const wasClosed = record.closed;
     const wasShipped = record.shipped;
     const posted = tracedPost(rt, native, self, callArgs, items, 'port', record.id);
-    guarded(rt, 'port-posted', () => {
-      let doomed = false;
-      for (let i = 0; i < posted.ports.length; i++) if (record.peer !== 0 && posted.ports[i].id === record.peer) doomed = true;
-      const msg = ++record.posted;
-      const fact = {
-        kind: 'port-posted',
-        ctx: rt.ctx,
-        port: record.id,
-        msg,
-        preview: posted.preview,
-        bytes: posted.bytes,
-        fingerprint: posted.fingerprint,
-        transfer: posted.transfer,
-        outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
-      } as Extract<Fact, { kind: 'port-posted' }>;
-      if (posted.site) fact.site = posted.site;
-      rt.emitter.emit(fact);
-      shipPorts(rt, posted.ports, 'port', msg);
-    });
+    try {
+      reportPost(rt, record, posted, wasClosed, wasShipped);
+    } catch (e) {
+      // guarded() without its per-call closure: this runs for every post.
+      guarded(rt, 'port-posted', () => {
+        throw e;
+      });
+      noteUnaccounted(record);
+    }
     return undefined;
   });
 

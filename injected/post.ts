@@ -51,7 +51,15 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     });
     throw e;
   }
-  return guarded(rt, 'posted', () => sent(rt, items, records, byteLengths, args[0], site)) ?? { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
+  // guarded() without its per-call closure: this runs for every post.
+  try {
+    return sent(rt, items, records, byteLengths, args[0], site);
+  } catch (e) {
+    guarded(rt, 'posted', () => {
+      throw e;
+    });
+    return { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
+  }
 }
 
 /** What was sent, described after the native accepted it. */

@@ -77,18 +77,44 @@ function stringPreview(s: string): Preview {
   return s.length > max ? { t: 'string', v: stringSlice(s, 0, max), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
 }
 
+/**
+ * Where an object sits in the value, kept as a link to its parent's place: a `ref` needs the
+ * path of the object met first, and building a path string for every node would cost more
+ * than the rest of the walk for the messages most pages send (small objects, no sharing).
+ */
+interface Place {
+  up: Place | null;
+  /** A property name (`.key`), an array index (`[i]`), or a literal step (`$`, `<key>`, ...). */
+  step: string | number;
+  named: boolean;
+}
+
+function pathOf(place: Place): string {
+  let path = '';
+  for (let at: Place | null = place; at !== null; at = at.up) {
+    const step = at.step;
+    path = (typeof step === 'number' ? '[' + step + ']' : at.named ? '.' + step : step) + path;
+  }
+  return path;
+}
+
+const LITERAL = false;
+const NAMED = true;
+
 class Walker {
   nodes = 0;
   bytes = 0;
   truncated = false;
-  private seen = new NativeMap<object, string>();
+  /** Made on the first object: most messages are a primitive. */
+  private seen: Map<object, Place> | undefined;
 
   constructor(
     private readonly portId: (x: object) => number | undefined,
     private readonly deserialized: boolean,
   ) {}
 
-  value(v: unknown, depth: number, path: string): Preview {
+  /** `up`, `step` and `named` say where `v` sits (see Place); only objects make a Place. */
+  value(v: unknown, depth: number, up: Place | null, step: string | number, named: boolean): Preview {
     this.nodes++;
     switch (typeof v) {
       case 'undefined':
@@ -116,13 +142,15 @@ class Walker {
       return { t: 'null' };
     }
     const obj = v as object;
-    const prior = mapGet(this.seen, obj);
-    if (prior !== undefined) return { t: 'ref', path: prior };
-    mapSet(this.seen, obj, path);
-    return this.object(obj, depth, path);
+    const seen = this.seen ?? (this.seen = new NativeMap<object, Place>());
+    const prior = mapGet(seen, obj);
+    if (prior !== undefined) return { t: 'ref', path: pathOf(prior) };
+    const place: Place = { up, step, named };
+    mapSet(seen, obj, place);
+    return this.object(obj, depth, place);
   }
 
-  private object(o: object, depth: number, path: string): Preview {
+  private object(o: object, depth: number, place: Place): Preview {
     const slots = slotsOf(o, this.deserialized);
     switch (slots) {
       case 'arraybuffer': {
@@ -179,26 +207,27 @@ class Walker {
     }
     switch (slots) {
       case 'map':
-        return this.map(o, mapSize(o), depth, path);
+        return this.map(o, mapSize(o), depth, place);
       case 'set':
-        return this.set(o, setSize(o), depth, path);
+        return this.set(o, setSize(o), depth, place);
       case 'array':
-        return this.array(o as unknown[], depth, path);
+        return this.array(o as unknown[], depth, place);
       case 'error':
         return { t: 'error', ...errorFields(o) };
     }
     const tag = safeTag(o);
     if (tag !== 'Object') return { t: 'host', tag };
-    return this.plain(o, depth, path);
+    return this.plain(o, depth, place);
   }
 
-  private array(a: unknown[], depth: number, path: string): Preview {
+  private array(a: unknown[], depth: number, place: Place): Preview {
     const len = a.length;
     const items: Preview[] = [];
     const max = len < PREVIEW_BOUNDS.keys ? len : PREVIEW_BOUNDS.keys;
     for (let i = 0; i < max; i++) {
-      const d = getOwnPropertyDescriptor(a, numberToString(i));
-      items[items.length] = !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, path + '[' + i + ']') : { t: 'getter' };
+      // A number key: ToPropertyKey of a number runs no page code.
+      const d = getOwnPropertyDescriptor(a, i);
+      items[items.length] = !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : { t: 'getter' };
     }
     const p: Preview = { t: 'array', len, items };
     if (max < len) {
@@ -208,7 +237,7 @@ class Walker {
     return p;
   }
 
-  private plain(o: object, depth: number, path: string): Preview {
+  private plain(o: object, depth: number, place: Place): Preview {
     const keys = ownKeys(o);
     const entries: [string, Preview][] = [];
     let count = 0;
@@ -220,7 +249,7 @@ class Walker {
       count++;
       if (entries.length >= PREVIEW_BOUNDS.keys) continue;
       this.bytes += key.length;
-      entries[entries.length] = [key, 'value' in d ? this.value(d.value, depth + 1, path + '.' + key) : { t: 'getter' }];
+      entries[entries.length] = [key, 'value' in d ? this.value(d.value, depth + 1, place, key, NAMED) : { t: 'getter' }];
     }
     const p: Preview = { t: 'object', entries, keys: count };
     if (entries.length < count) {
@@ -230,20 +259,20 @@ class Walker {
     return p;
   }
 
-  private map(m: object, size: number, depth: number, path: string): Preview {
+  private map(m: object, size: number, depth: number, place: Place): Preview {
     const entries: [Preview, Preview][] = [];
     mapForEach(m, (v, k) => {
-      if (entries.length < PREVIEW_BOUNDS.keys) entries[entries.length] = [this.value(k, depth + 1, path + '<key>'), this.value(v, depth + 1, path + '<value>')];
+      if (entries.length < PREVIEW_BOUNDS.keys) entries[entries.length] = [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)];
     });
     const p: Preview = { t: 'map', size, entries };
     if (entries.length < size) p.truncated = true;
     return p;
   }
 
-  private set(s: object, size: number, depth: number, path: string): Preview {
+  private set(s: object, size: number, depth: number, place: Place): Preview {
     const items: Preview[] = [];
     setForEach(s, (v) => {
-      if (items.length < PREVIEW_BOUNDS.keys) items[items.length] = this.value(v, depth + 1, path + '<item>');
+      if (items.length < PREVIEW_BOUNDS.keys) items[items.length] = this.value(v, depth + 1, place, '<item>', LITERAL);
     });
     const p: Preview = { t: 'set', size, items };
     if (items.length < size) p.truncated = true;
@@ -262,7 +291,7 @@ export interface Described {
  */
 export function describe(value: unknown, portId: (x: object) => number | undefined = () => undefined, deserialized = false): Described {
   const w = new Walker(portId, deserialized);
-  const preview = w.value(value, 0, '$');
+  const preview = w.value(value, 0, null, '$', LITERAL);
   return { preview, bytes: w.bytes };
 }
 

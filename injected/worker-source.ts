@@ -1,8 +1,9 @@
 /**
  * The text of the in-worker runtime: one function expression, `function portscopeWorkerRuntime
- * (__portscopeWorkerParams) {…}`, built from injected/worker-entry.ts (vite.config.ts embeds it
- * in the MAIN-world bundle). The page-side runtime learns it from main.iife.ts; a worker's
- * runtime learns it from its own function's source, so nested workers are instrumented too.
+ * (__portscopeWorkerParams) {…}`, built from injected/worker-entry.ts (vite.config.ts). The
+ * extension's page-side runtime learns it from the config message while the in-worker setting
+ * is on (main.iife.ts; the background holds the text); the standalone runtime embeds it; a
+ * worker's runtime learns it from its own function's source, so nested workers are instrumented too.
  * Unset (undefined) means in-worker instrumentation is unavailable: workers are then observed
  * from outside only, whatever the config says.
  */

@@ -144,13 +144,15 @@ export type Fact =
    * A `message` event was dispatched at a port. `handlers` is how many page handlers ran,
    * `duration` their total time in ms, `threw` the first exception one of them threw.
    * `ports` are the local ids of the ports that arrived in `event.ports`.
+   * `preview` and `fingerprint` are left out when this context reported the message's
+   * `port-posted` itself (the post carries both); `fingerprint` stays when `ports` is non-empty.
    */
   | (FactBase & {
       kind: 'message-dispatched';
       ctx: string;
       port: number;
-      fingerprint: string;
-      preview: Preview;
+      fingerprint?: string;
+      preview?: Preview;
       ports: number[];
       handlers: number;
       duration: number;

@@ -15,11 +15,27 @@ export const HANDSHAKE_ANNOUNCE = `portscope-announce-${nonce}`;
 
 /** What travels over the private port, MAIN world → content script. */
 export type RuntimeToRelay =
+  /** A batch as objects: the fallback when JSON text could be seen by the page (injected/batch-json.ts). */
   | { type: 'batch'; seq: number; facts: unknown[] }
+  /**
+   * A batch as one JSON text (a JSON array of facts), so neither side walks an object graph on
+   * the page's thread. `count` and `kinds` (facts per kind, summing to `count`) let the relay
+   * bound and account for it without parsing it; the background parses and validates it.
+   */
+  | { type: 'batch'; seq: number; count: number; kinds: Record<string, number>; json: string }
   | { type: 'hello'; ctx: string };
 
 /** What travels over the private port, content script → MAIN world. */
-export type RelayToRuntime = { type: 'config'; config: RuntimeConfig };
+export type RelayToRuntime = {
+  type: 'config';
+  config: RuntimeConfig;
+  /**
+   * The in-worker runtime's text (vite.config.ts), sent only while `config.inWorker` is on, so
+   * the MAIN-world script need not carry it in every frame; otherwise null. Always present, so
+   * the runtime never looks it up on a prototype the page may have patched.
+   */
+  workerRuntime: string | null;
+};
 
 export interface RuntimeConfig {
   /** Capture a stack for every post (off by default: it is the expensive part). */

@@ -18,6 +18,12 @@ import type { RuntimeConfig } from './handshake.ts';
 export const CONTENT_PORT_NAME = 'portscope-content';
 export const PANEL_PORT_NAME = 'portscope-panel';
 
+/**
+ * The longest JSON text of one runtime batch the relay accepts (characters). The runtime sends
+ * a longer batch as objects instead, which the relay checks fact by fact.
+ */
+export const RUNTIME_JSON_MAX_CHARS = 16 * 1024 * 1024;
+
 /** Per fact kind (`port-posted`...), how many facts were lost. */
 export type DropCounts = Record<string, number>;
 
@@ -41,24 +47,47 @@ export type ContentToBackground =
       /** Per kind, facts of those evicted batches (a background that restarted will never see them). */
       evicted?: DropCounts;
     }
-  | {
-      type: 'batch';
-      seq: number;
-      facts: Fact[];
-      /** Facts the relay dropped (its own bounds) since the last batch, per kind. */
-      dropped?: DropCounts;
-      /** Facts the relay rejected as malformed since the last batch, and the first error. */
-      rejected?: number;
-      error?: string;
-    };
+  | (BatchHeader & { type: 'batch'; facts: Fact[] })
+  /**
+   * The runtime's JSON texts, forwarded unparsed (parsing them on the page's thread is the cost
+   * this form avoids). The background parses and validates each one; a text that is not a JSON
+   * array of facts costs only itself, counted as rejected.
+   */
+  | (BatchHeader & { type: 'json-batch'; json: EncodedFacts[] });
+
+/** What every numbered batch of a relay carries besides its facts. */
+export interface BatchHeader {
+  seq: number;
+  /** Facts the relay dropped (its own bounds) since the last batch, per kind. */
+  dropped?: DropCounts;
+  /** Facts the relay rejected as malformed since the last batch, and the first error. */
+  rejected?: number;
+  error?: string;
+}
+
+/** One runtime batch as the runtime serialized it: a JSON array of `count` facts. */
+export interface EncodedFacts {
+  json: string;
+  count: number;
+}
+
+/** A relay batch after the background decoded it: facts, whatever form it travelled in. */
+export type DecodedBatch = BatchHeader & {
+  type: 'batch';
+  facts: Fact[];
+  /** Facts the background itself rejected in this batch, and the first error. */
+  rejectedFacts?: number;
+  factError?: string;
+};
 
 // ── background → content relay ──────────────────────────────────────────────
 
 export type BackgroundToContent =
   /** Reply to hello: re-send everything after `resumeAfter`. */
-  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig }
+  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig; workerRuntime?: string }
   | { type: 'ack'; seq: number }
-  | { type: 'config'; config: RuntimeConfig }
+  /** `workerRuntime`: the in-worker runtime's text, present exactly when `config.inWorker` is on (the relay forwards it to the MAIN world). */
+  | { type: 'config'; config: RuntimeConfig; workerRuntime?: string }
   /** The panel cleared the log: forget retained batches up to `seq`. */
   | { type: 'forget'; seq: number };
 

@@ -7,7 +7,7 @@
  */
 import { FACT_KINDS, type Fact, type Preview, type TransferItem, type CallSite } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
-import type { BackgroundToContent, BackgroundToPanel, ContentToBackground, Cursor, PanelToBackground } from './messages.ts';
+import { RUNTIME_JSON_MAX_CHARS, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
 
 export class ProtocolError extends Error {
   constructor(
@@ -33,6 +33,10 @@ export const LIMITS = {
   stackLines: 256,
   /** Facts in one batch. */
   batch: 10_000,
+  /** Characters of one runtime batch's JSON text (a full batch of large previews stays well under). */
+  json: RUNTIME_JSON_MAX_CHARS,
+  /** JSON texts in one relay batch. */
+  jsonParts: 10_000,
 } as const;
 
 function show(x: unknown): string {
@@ -299,8 +303,8 @@ const KIND_FIELDS: Record<Fact['kind'], (o: Out, path: string, out: Out) => void
   },
   'message-dispatched'(o, path, out) {
     out.port = positive(o.port, `${path}.port`);
-    out.fingerprint = str(o.fingerprint, `${path}.fingerprint`, 1_024);
-    out.preview = validatePreview(o.preview, `${path}.preview`);
+    optional(o, 'fingerprint', path, (x, p) => str(x, p, 1_024), out);
+    optional(o, 'preview', path, validatePreview, out);
     out.ports = portList(o.ports, `${path}.ports`);
     out.handlers = count(o.handlers, `${path}.handlers`);
     out.duration = nonNegative(o.duration, `${path}.duration`);
@@ -449,12 +453,61 @@ export function validateRuntimeToRelay(x: unknown, where = 'message'): RuntimeTo
   const o = record(x, where);
   const type = oneOf(o.type, `${where}.type`, ['batch', 'hello'] as const);
   if (type === 'hello') return { type, ctx: id(o.ctx, `${where}.ctx`) };
-  return { type, seq: positive(o.seq, `${where}.seq`), facts: list(o.facts, `${where}.facts`, LIMITS.batch) };
+  const seq = positive(o.seq, `${where}.seq`);
+  if (o.json === undefined) return { type, seq, facts: list(o.facts, `${where}.facts`, LIMITS.batch) };
+  // The JSON text itself is not looked into here: the relay runs on the page's thread.
+  const n = batchCount(o.count, `${where}.count`);
+  return { type, seq, count: n, kinds: kindCounts(o.kinds, `${where}.kinds`, n), json: str(o.json, `${where}.json`, LIMITS.json) };
 }
 
-export function validateContentToBackground(x: unknown, where = 'message'): ContentToBackground & { rejectedFacts?: number; factError?: string } {
+function batchCount(x: unknown, path: string): number {
+  const n = count(x, path);
+  if (n > LIMITS.batch) throw new ProtocolError(path, `expected at most ${LIMITS.batch} facts, got ${n}`);
+  return n;
+}
+
+/** Facts per kind of one batch: known kind names only, summing to the batch's `count`. */
+function kindCounts(x: unknown, path: string, total: number): DropCounts {
+  const o = record(x, path);
+  const out: DropCounts = {};
+  const keys = Object.keys(o);
+  if (keys.length > FACT_KINDS.length) throw new ProtocolError(path, `expected at most ${FACT_KINDS.length} kinds, got ${keys.length}`);
+  let sum = 0;
+  for (const k of keys) {
+    oneOf(k, `${path} key`, FACT_KINDS);
+    sum += out[k] = count(o[k], `${path}.${k}`);
+  }
+  if (sum !== total) throw new ProtocolError(path, `expected counts summing to ${total}, got ${sum}`);
+  return out;
+}
+
+/**
+ * Parses and validates one runtime JSON text (background side). Never throws: a text that is
+ * not JSON, not an array, or not as long as it claims is rejected whole; within a good array,
+ * each bad fact costs only itself.
+ */
+export function decodeFacts(x: EncodedFacts, where: string): { facts: Fact[]; rejected: number; firstError?: ProtocolError } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(x.json);
+  } catch {
+    return { facts: [], rejected: Math.max(1, x.count), firstError: new ProtocolError(`${where}.json`, 'expected JSON, got unparsable text') };
+  }
+  if (!Array.isArray(parsed)) return { facts: [], rejected: Math.max(1, x.count), firstError: new ProtocolError(`${where}.json`, `expected a JSON array of facts, got ${show(parsed)}`) };
+  if (parsed.length !== x.count) {
+    return { facts: [], rejected: Math.max(1, x.count, parsed.length), firstError: new ProtocolError(`${where}.json`, `expected ${x.count} facts (its count), got ${parsed.length}`) };
+  }
+  return partitionFacts(parsed, where);
+}
+
+function encodedFacts(x: unknown, path: string): EncodedFacts {
+  const o = record(x, path);
+  return { json: str(o.json, `${path}.json`, LIMITS.json), count: batchCount(o.count, `${path}.count`) };
+}
+
+export function validateContentToBackground(x: unknown, where = 'message'): Extract<ContentToBackground, { type: 'hello' }> | DecodedBatch {
   const o = record(x, where);
-  const type = oneOf(o.type, `${where}.type`, ['hello', 'batch'] as const);
+  const type = oneOf(o.type, `${where}.type`, ['hello', 'batch', 'json-batch'] as const);
   if (type === 'hello') {
     const hello: ContentToBackground = {
       type,
@@ -468,9 +521,23 @@ export function validateContentToBackground(x: unknown, where = 'message'): Cont
     if (o.evicted !== undefined) hello.evicted = counts(o.evicted, `${where}.evicted`);
     return hello;
   }
+  const seq = positive(o.seq, `${where}.seq`);
   // A content script is less trusted than the background: re-check every fact, keep the good ones.
-  const { facts, rejected, firstError } = partitionFacts(o.facts, `${where}.facts`);
-  const out: ContentToBackground & { rejectedFacts?: number; factError?: string } = { type, seq: positive(o.seq, `${where}.seq`), facts };
+  let facts: Fact[];
+  let rejected = 0;
+  let firstError: ProtocolError | undefined;
+  if (type === 'batch') ({ facts, rejected, firstError } = partitionFacts(o.facts, `${where}.facts`));
+  else {
+    const parts = list(o.json, `${where}.json`, LIMITS.jsonParts);
+    facts = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = decodeFacts(encodedFacts(parts[i], `${where}.json[${i}]`), `${where}.json[${i}]`);
+      for (const f of part.facts) facts.push(f);
+      rejected += part.rejected;
+      firstError ??= part.firstError;
+    }
+  }
+  const out: DecodedBatch = { type: 'batch', seq, facts };
   if (o.dropped !== undefined) out.dropped = counts(o.dropped, `${where}.dropped`);
   if (o.rejected !== undefined) out.rejected = count(o.rejected, `${where}.rejected`);
   if (o.error !== undefined) out.error = str(o.error, `${where}.error`, 4_096);
@@ -481,16 +548,23 @@ export function validateContentToBackground(x: unknown, where = 'message'): Cont
   return out;
 }
 
+/** The in-worker runtime's text is tens of KB; this bound only stops a runaway. */
+const WORKER_RUNTIME_MAX = 1_048_576;
+
+function workerRuntimeOf(o: Record<string, unknown>, where: string): { workerRuntime?: string } {
+  return o.workerRuntime === undefined ? {} : { workerRuntime: str(o.workerRuntime, `${where}.workerRuntime`, WORKER_RUNTIME_MAX) };
+}
+
 export function validateBackgroundToContent(x: unknown, where = 'message'): BackgroundToContent {
   const o = record(x, where);
   const type = oneOf(o.type, `${where}.type`, ['welcome', 'ack', 'config', 'forget'] as const);
   switch (type) {
     case 'welcome':
-      return { type, session: id(o.session, `${where}.session`), resumeAfter: count(o.resumeAfter, `${where}.resumeAfter`), config: validateConfig(o.config, `${where}.config`) };
+      return { type, session: id(o.session, `${where}.session`), resumeAfter: count(o.resumeAfter, `${where}.resumeAfter`), config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where) };
     case 'ack':
       return { type, seq: positive(o.seq, `${where}.seq`) };
     case 'config':
-      return { type, config: validateConfig(o.config, `${where}.config`) };
+      return { type, config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where) };
     case 'forget':
       return { type, seq: count(o.seq, `${where}.seq`) };
   }

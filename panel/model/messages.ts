@@ -130,7 +130,8 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     message.messageerror = true;
     return true;
   }
-  if (message.postObserved && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
+  if (message.postObserved && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
   message.handlers = fact.handlers;
   message.duration = fact.duration;
   if (fact.threw) {
@@ -157,12 +158,12 @@ function inferPost(state: ModelState, port: PortState, fact: Dispatched): Messag
     postedAt: fact.time,
     state: 'queued',
     bytes: 0,
-    fingerprint: fact.kind === 'messageerror' ? '' : fact.fingerprint,
+    fingerprint: fact.kind === 'messageerror' ? '' : (fact.fingerprint ?? ''),
     transfer: [],
     transferredPorts: [],
     postObserved: false,
   };
-  if (fact.kind === 'message-dispatched') message.preview = fact.preview;
+  if (fact.kind === 'message-dispatched' && fact.preview !== undefined) message.preview = fact.preview;
   sender.node.posted++;
   state.totals.posted++;
   count(state.stats.inferred, 'post');

@@ -52,8 +52,8 @@ async function backgroundFacts(): Promise<Fact[]> {
 const TIMING = { deadlineMs: 4_000, pollMs: 50, graceMs: 150 };
 
 describe('conformance: native and instrumented Chromium observe the same', () => {
-  it('has at least 45 scenarios', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(45);
+  it('has at least 58 scenarios', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(58);
   });
 
   for (const scenario of scenarios) {

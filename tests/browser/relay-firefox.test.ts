@@ -25,10 +25,10 @@ const SUMMARY = `JSON.stringify((() => {
     if ((last[f.ctx] ?? 0) >= f.seq) outOfOrder++; last[f.ctx] = f.seq;
   }
   const urls = facts.filter((f) => f.kind === 'context').map((f) => f.url);
-  return { kinds, outOfOrder, duplicates, urls, tabs: globalThis.portscopeDebug.tabs() };
+  return { kinds, outOfOrder, duplicates, urls, tabs: globalThis.portscopeDebug.tabs(), forms: globalThis.portscopeDebug.forms() };
 })())`;
 
-type Summary = { kinds: Record<string, number>; outOfOrder: number; duplicates: number; urls: string[]; tabs: { tabId: number; url: string }[] };
+type Summary = { kinds: Record<string, number>; outOfOrder: number; duplicates: number; urls: string[]; tabs: { tabId: number; url: string }[]; forms: { json: number; objects: number; objectKinds: Record<string, number> } };
 
 async function summary(): Promise<Summary> {
   return JSON.parse(await rdp.evaluate(consoleActor, SUMMARY)) as Summary;
@@ -85,6 +85,10 @@ describe('relay (Firefox)', () => {
     expect(s.duplicates).toBe(0);
     expect(s.outOfOrder).toBe(0);
     expect(s.tabs.filter((t) => t.url === url)).toHaveLength(1);
+    // The runtimes sent JSON text. Only the last facts of an iframe's initial about:blank
+    // document, adopted by its parent from another realm, travel as objects.
+    expect(s.forms.json).toBeGreaterThan(0);
+    expect(Object.keys(s.forms.objectKinds).filter((k) => k !== 'context' && k !== 'context-destroyed')).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });
     for (const f of [same, cross]) expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0 });
     await page.close();

@@ -15,7 +15,7 @@ let server: FixtureServer;
 let cdp: CDPSession;
 let swVersion = '';
 
-type Debug = { facts(tab?: number): Fact[]; tabs(): { tabId: number; session: string | null; url: string }[]; clear(): void; status(tab: number): unknown };
+type Debug = { facts(tab?: number): Fact[]; tabs(): { tabId: number; session: string | null; url: string }[]; clear(): void; status(tab: number): unknown; forms(): { json: number; objects: number; objectKinds: Record<string, number> } };
 const sw = () => browser.serviceWorker!;
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
@@ -92,6 +92,11 @@ describe('relay (Chromium)', () => {
 
     const viaHook = await evalSW(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.facts());
     expect(postedIn(viaHook.filter((f) => f.kind === 'port-posted'))).toBeGreaterThanOrEqual(180);
+    // The runtimes sent JSON text. Only the last facts of the cross-origin iframe's initial
+    // about:blank document, adopted by its parent from another realm, travel as objects.
+    const forms = await evalSW(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.forms());
+    expect(forms.json).toBeGreaterThan(0);
+    expect(Object.keys(forms.objectKinds).filter((k) => k !== 'context' && k !== 'context-destroyed')).toEqual([]);
 
     const seen = await page.evaluate(() => (window as unknown as { seen: unknown }).seen);
     expect(seen).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });

@@ -119,6 +119,22 @@ describe('message validators', () => {
     expect(errorOf(() => validateRuntimeToRelay({ type: 'batch', seq: 0, facts: [] }))).toBe('message.seq: expected a positive integer, got 0');
   });
 
+  it('runtime → relay: a JSON-text batch is checked by its envelope only', () => {
+    const ok = { type: 'batch', seq: 2, count: 3, kinds: { 'port-posted': 2, 'port-closed': 1 }, json: 'not even looked at' };
+    expect(validateRuntimeToRelay(ok)).toEqual(ok);
+    const bad: [unknown, string][] = [
+      [{ ...ok, count: -1 }, 'message.count: expected a non-negative integer, got -1'],
+      [{ ...ok, count: 10_001, kinds: { 'port-posted': 10_001 } }, 'message.count: expected at most 10000 facts, got 10001'],
+      [{ ...ok, kinds: { 'port-posted': 2 } }, 'message.kinds: expected counts summing to 3, got 2'],
+      [{ ...ok, kinds: { 'port-posted': 2, bogus: 1 } }, 'message.kinds key: expected one of'],
+      [{ ...ok, kinds: { 'port-posted': 2.5, 'port-closed': 0.5 } }, 'message.kinds.port-posted: expected a non-negative integer, got 2.5'],
+      [{ ...ok, kinds: [] }, 'message.kinds: expected an object, got an array'],
+      [{ ...ok, json: 7 }, 'message.json: expected a string, got 7'],
+      [{ ...ok, json: 'x'.repeat(16 * 1024 * 1024 + 1) }, `message.json: expected a string of at most ${16 * 1024 * 1024} characters, got ${16 * 1024 * 1024 + 1}`],
+    ];
+    for (const [x, message] of bad) expect(errorOf(() => validateRuntimeToRelay(x))).toContain(message);
+  });
+
   it('content → background re-checks facts one by one', () => {
     const m = validateContentToBackground({ type: 'batch', seq: 1, facts: [samples[13], { kind: 'x' }], dropped: { 'port-posted': 2 } });
     expect(m).toMatchObject({ type: 'batch', seq: 1, facts: [samples[13]], dropped: { 'port-posted': 2 }, rejectedFacts: 1 });

@@ -114,7 +114,7 @@ describe('Router', () => {
     expect(factsOf(late)).toHaveLength(3);
     const status = late.of('status').at(-1);
     expect(status).toMatchObject({ dropped: { 'port-posted': 7 }, evicted: { 'port-closed': 1 }, buffered: 3, rejected: 2 });
-    expect(status.lastError).toMatch(/^message\.type: expected one of hello\|batch, got "nonsense"$/);
+    expect(status.lastError).toMatch(/^message\.type: expected one of hello\|batch\|json-batch, got "nonsense"$/);
   });
 
   it('asks the relays of a tab to resync when a panel subscribes to a tab this background has not heard from', () => {
@@ -174,5 +174,39 @@ describe('Router', () => {
     expect(router.debugFacts(2).map((f) => f.ctx)).toEqual(['b1']);
     router.debugClear();
     expect(router.debugFacts()).toEqual([]);
+  });
+  it('parses json-batches: good texts deliver in order, a forged or garbage text is counted with a precise error, nothing held is lost', () => {
+    const { relay, panel, router } = setup();
+    const a = relay(1, 'ra');
+    const text = (...fs: unknown[]) => ({ json: JSON.stringify(fs), count: fs.length });
+    a.receive({ type: 'batch', seq: 1, facts: [fact('before')] });
+    a.receive({ type: 'json-batch', seq: 2, json: [text(fact('j1'), fact('j2')), text(fact('j3'))] });
+    expect(a.of('ack').map((m: { seq: number }) => m.seq)).toEqual([1, 2]);
+    const p = panel(1);
+    expect(factsOf(p).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3']);
+    const cases: [unknown, number, string][] = [
+      [{ json: '{"kind":', count: 4 }, 4, 'message.json[0].json: expected JSON, got unparsable text'],
+      [{ json: '{"kind":"port-closed"}', count: 1 }, 1, 'message.json[0].json: expected a JSON array of facts, got an object'],
+      [{ json: JSON.stringify([fact(), fact()]), count: 1 }, 2, 'message.json[0].json: expected 1 facts (its count), got 2'],
+      [{ json: JSON.stringify([fact('ok'), { ...fact(), port: 'x' }]), count: 2 }, 1, 'message.json[0][1].port: expected a positive integer, got "x"'],
+    ];
+    let seq = 3;
+    for (const [part, rejected, error] of cases) {
+      const before = (router.debugStatus(1) as { rejected: number }).rejected;
+      a.receive({ type: 'json-batch', seq: seq++, json: [part] });
+      const status = router.debugStatus(1) as { rejected: number; lastError?: string };
+      expect(status.rejected - before).toBe(rejected);
+      expect(status.lastError).toBe(error);
+    }
+    // Acknowledged (a garbage text is not re-sent forever), and what was recorded is still there.
+    expect(a.of('ack').map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(router.debugFacts(1).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3', 'ok']);
+    // A malformed envelope is rejected whole, named precisely, and not acknowledged.
+    a.receive({ type: 'json-batch', seq: 7, json: [{ json: 5, count: 1 }] });
+    expect((router.debugStatus(1) as { lastError?: string }).lastError).toBe('message.json[0].json: expected a string, got 5');
+    a.receive({ type: 'json-batch', seq: 7, json: 'x' });
+    expect((router.debugStatus(1) as { lastError?: string }).lastError).toBe('message.json: expected an array, got "x"');
+    expect(a.of('ack').at(-1)).toEqual({ type: 'ack', seq: 6 });
+    expect(router.debugFacts(1)).toHaveLength(5);
   });
 });
