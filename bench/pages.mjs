@@ -1,7 +1,10 @@
 // The three pages every case runs in: `native` (incognito context, no extension), `idle`
-// (extension installed, nothing listening) and `recording` (a panel connection subscribed to
+// (extension installed, nobody watching the tab: the runtime counts) and `recording` (a panel connection subscribed to
 // the tab). Each lives in a window of its own, so all three stay visible.
 import { BenchSetupError } from './chromium.mjs';
+
+/** Time after `load` before a run starts (see goto). */
+const SETTLE_MS = 150;
 
 export const MODES = ['native', 'idle', 'recording'];
 
@@ -51,6 +54,9 @@ export async function openModePages(bench, origin) {
     async goto(mode, path) {
       const page = byMode[mode].page;
       await page.goto(`${origin}${path}`, { waitUntil: 'load' });
+      // The runtime records until its relay's first config arrives (a background round trip
+      // after document_start); idle means the settled state, so every mode waits alike.
+      await page.waitForTimeout(SETTLE_MS);
       return page;
     },
   };

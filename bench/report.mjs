@@ -87,6 +87,8 @@ export function profileText(profile) {
     tiny: 'the recording page, tiny-message throughput workload',
     '1kb': 'the recording page, 1 KB-object throughput workload',
     echo: 'the recording page, 500 worker echo round trips',
+    'idle-tiny': 'the idle page (counting), tiny-message throughput workload',
+    'idle-1kb': 'the idle page (counting), 1 KB-object throughput workload',
     evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigations, summed over several cold loads)',
   };
   for (const [kind, p] of Object.entries(profile.profiles)) {

@@ -153,7 +153,12 @@ function runOthers(dist, started) {
 
 const field = (runs, key) => Object.fromEntries(Object.entries(runs).map(([mode, list]) => [mode, list.map((r) => r?.[key])]));
 
-/** Is the runtime really observing, and does the relay deliver? Facts at the panel connection tell. */
+/**
+ * Is the runtime really observing, and does the relay deliver? And does each mode measure what
+ * it says: the recording page (its panel connection subscribed, so watched) records every
+ * message, the idle page (nobody watches it) only counts plain ones (`messages-counted`, no
+ * `port-posted`). Facts at the panel connection and in the background's debug hook tell.
+ */
 async function probeInstrumentation(bench, pages) {
   await pages.panel.reset();
   const page = await pages.goto('recording', '/index.html');
@@ -162,11 +167,29 @@ async function probeInstrumentation(bench, pages) {
   const report = await pages.panel.report();
   await pages.panel.reset();
   const hook = await bench.serviceWorker.evaluate(() => (typeof globalThis.portscopeDebug === 'object' ? globalThis.portscopeDebug.facts().length : null)).catch(() => null);
-  const live = report.facts > 0;
+  const recording = report.facts > 0 && (report.kinds['port-posted'] ?? 0) >= 100 && !report.kinds['messages-counted'];
+  // A new document starts a new session, so the background then holds only this probe's facts for the tab.
+  const idlePage = await pages.goto('idle', '/index.html');
+  await idlePage.evaluate(() => globalThis.benchWorkloads.channelThroughput('tiny', 100));
+  await new Promise((ok) => setTimeout(ok, 1_500));
+  const idleKinds = await bench.serviceWorker
+    .evaluate((tabId) => {
+      if (typeof globalThis.portscopeDebug !== 'object') return null;
+      const kinds = {};
+      for (const f of globalThis.portscopeDebug.facts(tabId)) kinds[f.kind] = (kinds[f.kind] ?? 0) + 1;
+      return kinds;
+    }, pages.tabId('idle'))
+    .catch(() => null);
+  const counting = idleKinds !== null && (idleKinds['messages-counted'] ?? 0) > 0 && !idleKinds['port-posted'];
+  const live = recording && counting;
+  const problems = [];
+  if (report.facts === 0) problems.push(`a probe of 100 messages in the recording page delivered no facts to the panel connection${hook == null ? ' and the background has no debug hook' : ` (background debug hook holds ${hook} facts)`}: the runtime or the relay is not active in this build (stubs?), so "idle" and "recording" measure an installed extension that does nothing`);
+  else if (!recording) problems.push(`the recording page did not record every message (${JSON.stringify(report.kinds)}): it is not watched, or its runtime counts anyway`);
+  if (!counting) problems.push(`the idle page did not count its messages (background holds ${JSON.stringify(idleKinds)} for it): it is watched, or its runtime records anyway`);
   const explanation = live
-    ? `a probe of 100 messages delivered ${report.facts} facts to the panel connection (${JSON.stringify(report.kinds)}).`
-    : `a probe of 100 messages delivered no facts to the panel connection${hook == null ? ' and the background has no debug hook' : ` (background debug hook holds ${hook} facts)`}: the runtime or the relay is not active in this build (stubs?), so "idle" and "recording" measure an installed extension that does nothing.`;
-  return { live, explanation, probe: { facts: report.facts, kinds: report.kinds, debugHookFacts: hook } };
+    ? `a probe of 100 messages delivered ${report.facts} facts to the panel connection of the recording page (${JSON.stringify(report.kinds)}); the same probe in the idle page was counted (${JSON.stringify(idleKinds)}).`
+    : `${problems.join('; ')}.`;
+  return { live, explanation, probe: { facts: report.facts, kinds: report.kinds, debugHookFacts: hook, idleKinds } };
 }
 
 async function main() {

@@ -22,8 +22,11 @@ export interface Identity {
 
 export interface LinkHooks {
   connect(name: string): Runtime.Port;
-  /** `workerRuntime`: the in-worker runtime's text, sent along while `config.inWorker` is on. */
-  onConfig(config: RuntimeConfig, workerRuntime?: string): void;
+  /**
+   * `workerRuntime`: the in-worker runtime's text, sent along while `config.inWorker` is on.
+   * `recordMessages`: whether someone watches the tab (protocol/messages.ts).
+   */
+  onConfig(config: RuntimeConfig, workerRuntime: string | undefined, recordMessages: boolean): void;
   /** The extension was reloaded or removed: this relay is orphaned for good. */
   onOrphaned(): void;
 }
@@ -179,7 +182,7 @@ export class BackgroundLink {
         this.failures = 0;
         this.session = m.session;
         this.outbox.resume(m.resumeAfter);
-        this.hooks.onConfig(m.config, m.workerRuntime);
+        this.hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
         this.pump();
         this.idleLater();
         return;
@@ -188,7 +191,7 @@ export class BackgroundLink {
         this.idleLater();
         return;
       case 'config':
-        this.hooks.onConfig(m.config, m.workerRuntime);
+        this.hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
         return;
       case 'forget':
         this.outbox.forget(m.seq);

@@ -26,10 +26,12 @@ let runtimePort: MessagePort | null = null;
 let config: RuntimeConfig | null = null;
 /** The in-worker runtime's text, once the background sent it (only while in-worker is on). */
 let workerRuntime: string | null = null;
+/** The background's latest word on whether the tab is watched (meaningful once `config` is set). */
+let recordMessages = true;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function sendConfig() {
-  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config, workerRuntime: config.inWorker ? workerRuntime : null } satisfies RelayToRuntime);
+  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config, workerRuntime: config.inWorker ? workerRuntime : null, recordMessages } satisfies RelayToRuntime);
 }
 
 const link = new BackgroundLink(
@@ -37,9 +39,10 @@ const link = new BackgroundLink(
   { relay: randomId(), url: () => location.href, top: window === window.top },
   {
     connect: (name) => browser.runtime.connect({ name }),
-    onConfig(next, text) {
+    onConfig(next, text, record) {
       config = next;
       if (text !== undefined) workerRuntime = text;
+      recordMessages = record;
       sendConfig();
     },
     onOrphaned() {

@@ -7,34 +7,59 @@
  * messages wait until that record is loaded.
  */
 import browser from 'webextension-polyfill';
-import { CONTENT_PORT_NAME, PANEL_PORT_NAME, type ResyncRequest } from '../protocol/messages.ts';
+import { CONTENT_PORT_NAME, DEVTOOLS_PORT_NAME, PANEL_PORT_NAME, type ResyncRequest } from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
 import { Router, type PersistedTab, type PortLike } from './router.ts';
 import { loadPersistedTabs, persistTab } from './persisted.ts';
+import { loadRecordWhileClosed, recordWhileClosedChange } from './preference.ts';
 
-const router = new Router({
-  extensionOrigin: browser.runtime.getURL(''),
-  resync(tabId) {
-    const request: ResyncRequest = { type: 'resync' };
-    // A tab without relays (a chrome:// page, a page loaded before the extension) has no receiver.
-    browser.tabs.sendMessage(tabId, request).catch(() => {});
-  },
-  reach(tabId) {
-    const request: ResyncRequest = { type: 'resync' };
-    // Rejected ("Receiving end does not exist") exactly when no content script runs in the tab.
-    return browser.tabs.sendMessage(tabId, request).then(
-      () => true,
-      () => false,
-    );
-  },
-  persist: persistTab,
+/** Set once `ready` resolves; only the debug hook reads it directly. */
+let router: Router | null = null;
+
+// Registered now, applied once the router exists: a change must not be missed while starting.
+const changes: boolean[] = [];
+let applyChange = (on: boolean): void => {
+  changes.push(on);
+};
+browser.storage.onChanged.addListener((change, area) => {
+  const on = recordWhileClosedChange(change, area);
+  if (on !== null) applyChange(on);
 });
 
-const ready: Promise<void> = loadPersistedTabs()
-  .then((tabs: Map<number, PersistedTab>) => {
-    for (const [tabId, saved] of tabs) router.hydrate(tabId, saved);
-  })
-  .catch(() => {});
+// Nothing is answered before the preference is read (`ready` holds every message), so a relay's
+// first welcome never carries a stale recordMessages.
+const ready: Promise<Router> = Promise.all([
+  loadPersistedTabs().catch(() => new Map<number, PersistedTab>()),
+  loadRecordWhileClosed(),
+]).then(([tabs, recordWhileClosed]): Router => {
+  const made = makeRouter(recordWhileClosed);
+  for (const [tabId, saved] of tabs) made.hydrate(tabId, saved);
+  router = made;
+  applyChange = (on) => made.setRecordWhileClosed(on);
+  for (const on of changes.splice(0)) applyChange(on);
+  return made;
+});
+
+function makeRouter(recordWhileClosed: boolean): Router {
+  return new Router({
+    recordWhileClosed,
+    extensionOrigin: browser.runtime.getURL(''),
+    resync(tabId) {
+      const request: ResyncRequest = { type: 'resync' };
+      // A tab without relays (a chrome:// page, a page loaded before the extension) has no receiver.
+      browser.tabs.sendMessage(tabId, request).catch(() => {});
+    },
+    reach(tabId) {
+      const request: ResyncRequest = { type: 'resync' };
+      // Rejected ("Receiving end does not exist") exactly when no content script runs in the tab.
+      return browser.tabs.sendMessage(tabId, request).then(
+        () => true,
+        () => false,
+      );
+    },
+    persist: persistTab,
+  });
+}
 
 browser.runtime.onConnect.addListener((port) => {
   const p = port as unknown as PortLike;
@@ -42,39 +67,51 @@ browser.runtime.onConnect.addListener((port) => {
   const early: unknown[] = [];
   let loaded = false;
   const listeners: ((m: unknown) => void)[] = [];
+  // A disconnect before the router listens is held too (a DevTools window closed while the
+  // background started must not leave its tab watched).
+  let gone = false;
+  const goneListeners: (() => void)[] = [];
   const held: PortLike = {
     name: p.name,
     sender: p.sender,
     postMessage: (m) => p.postMessage(m),
     disconnect: () => p.disconnect(),
     onMessage: { addListener: (l) => void listeners.push(l) },
-    onDisconnect: p.onDisconnect,
+    onDisconnect: { addListener: (l) => void goneListeners.push(l) },
   };
   p.onMessage.addListener((m) => {
     if (!loaded) early.push(m);
     else for (const l of listeners) l(m);
   });
-  void ready.then(() => {
+  p.onDisconnect.addListener(() => {
+    gone = true;
+    if (loaded) for (const l of goneListeners) l();
+  });
+  void ready.then((router) => {
     if (port.name === CONTENT_PORT_NAME) router.connectContent(held);
     else if (port.name === PANEL_PORT_NAME) router.connectPanel(held);
+    else if (port.name === DEVTOOLS_PORT_NAME) router.connectDevtools(held);
     else {
       port.disconnect();
       return;
     }
     loaded = true;
     for (const m of early.splice(0)) for (const l of listeners) l(m);
+    if (gone) for (const l of goneListeners) l();
   });
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
-  void ready.then(() => router.forgetTab(tabId));
+  void ready.then((router) => router.forgetTab(tabId));
 });
 
 /** For tests, in the background's global: what reached the background, per tab or all, in arrival order. */
 (globalThis as typeof globalThis & { portscopeDebug: unknown }).portscopeDebug = {
-  facts: (tabId?: number): Fact[] => router.debugFacts(tabId),
-  clear: (): void => router.debugClear(),
-  status: (tabId: number) => router.debugStatus(tabId),
-  tabs: () => router.debugTabs(),
-  forms: () => router.debugForms(),
+  facts: (tabId?: number): Fact[] => router?.debugFacts(tabId) ?? [],
+  clear: (): void => void router?.debugClear(),
+  status: (tabId: number) => router?.debugStatus(tabId) ?? null,
+  tabs: () => router?.debugTabs() ?? [],
+  forms: () => router?.debugForms() ?? { json: 0, objects: 0, objectKinds: {} },
+  /** The "Record while DevTools is closed" preference as applied (null before the background is ready). */
+  recordWhileClosed: (): boolean | null => router?.recordingWhileClosed ?? null,
 };

@@ -7,7 +7,7 @@
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
-import { ProtocolError, validateContentToBackground, validatePanelToBackground } from '../protocol/validate.ts';
+import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
 
 export interface PortLike {
@@ -42,6 +42,11 @@ export interface RouterHooks {
   statusIntervalMs?: number;
   /** The in-worker runtime's text; by default the build's (vite.config.ts), absent in Node. */
   workerRuntime?: string;
+  /**
+   * The "Record while DevTools is closed" preference as stored when the router is made. The
+   * background reads it before any relay is answered, so no welcome carries a stale value.
+   */
+  recordWhileClosed?: boolean;
 }
 
 /** The in-worker runtime's text, embedded here rather than in the MAIN-world script of every frame. */
@@ -69,6 +74,10 @@ interface TabState extends PersistedTab {
   rejected: number;
   lastError?: string;
   panels: Set<PanelConn>;
+  /** Connections of DevTools windows open on this tab (extension/devtools.ts). */
+  inspectors: Set<PortLike>;
+  /** The `recordMessages` last sent to the tab's relays. */
+  recording: boolean;
   resynced: boolean;
   statusTimer?: ReturnType<typeof setTimeout>;
 }
@@ -84,7 +93,11 @@ export class Router {
   /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
   private readonly forms = { json: 0, objects: 0, objectKinds: {} as DropCounts };
 
-  constructor(private readonly hooks: RouterHooks) {}
+  private recordWhileClosed: boolean;
+
+  constructor(private readonly hooks: RouterHooks) {
+    this.recordWhileClosed = hooks.recordWhileClosed ?? false;
+  }
 
   /** Restores what a previous incarnation of the background persisted. */
   hydrate(tabId: number, saved: PersistedTab): void {
@@ -109,6 +122,8 @@ export class Router {
         dropped: {},
         rejected: 0,
         panels: new Set(),
+        inspectors: new Set(),
+        recording: this.recordWhileClosed,
         resynced: false,
       };
       this.tabs.set(tabId, tab);
@@ -205,7 +220,7 @@ export class Router {
     // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
     if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
     relay.port = port;
-    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config, ...this.workerRuntimeFor(tab.config) });
+    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config, ...this.workerRuntimeFor(tab.config), recordMessages: tab.recording });
     return relay;
   }
 
@@ -276,17 +291,21 @@ export class Router {
           return void this.probe(conn, m.tabId);
       }
     });
-    port.onDisconnect.addListener(() => {
-      if (conn.tabId !== null) this.tabs.get(conn.tabId)?.panels.delete(conn);
-    });
+    port.onDisconnect.addListener(() => this.unsubscribe(conn));
+  }
+
+  private unsubscribe(conn: PanelConn) {
+    const tab = conn.tabId === null ? undefined : this.tabs.get(conn.tabId);
+    if (tab?.panels.delete(conn)) this.watchersChanged(tab);
   }
 
   private subscribe(conn: PanelConn, tabId: number, cursor: Cursor) {
-    if (conn.tabId !== null) this.tabs.get(conn.tabId)?.panels.delete(conn);
+    if (conn.tabId !== tabId) this.unsubscribe(conn);
     const tab = this.tab(tabId);
     conn.tabId = tabId;
     conn.cursor = { ...cursor };
     tab.panels.add(conn);
+    this.watchersChanged(tab);
     if (tab.session) this.toPanel(conn, { type: 'session', tabId, session: tab.session, url: tab.url });
     for (const chunk of tab.log) this.offer(conn, tab, chunk);
     this.toPanel(conn, this.status(tab));
@@ -322,7 +341,71 @@ export class Router {
   private configure(tab: TabState, config: RuntimeConfig) {
     tab.config = config;
     this.persist(tab);
-    for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, { type: 'config', config, ...this.workerRuntimeFor(config) });
+    this.sendConfig(tab);
+  }
+
+  private sendConfig(tab: TabState) {
+    const m: BackgroundToContent = { type: 'config', config: tab.config, ...this.workerRuntimeFor(tab.config), recordMessages: tab.recording };
+    for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, m);
+  }
+
+  // ── who watches ───────────────────────────────────────────────────────────
+
+  /** A DevTools window's devtools page: its tab is watched until the connection ends. */
+  connectDevtools(port: PortLike): void {
+    if (!port.sender?.url?.startsWith(this.hooks.extensionOrigin)) {
+      port.disconnect();
+      return;
+    }
+    let inspected: TabState | null = null;
+    port.onMessage.addListener((raw) => {
+      let m: ReturnType<typeof validateDevtoolsToBackground>;
+      try {
+        m = validateDevtoolsToBackground(raw);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        if (inspected) this.reject(inspected, 1, e.message);
+        return;
+      }
+      if (inspected?.tabId === m.tabId) return;
+      if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
+      inspected = this.tab(m.tabId);
+      inspected.inspectors.add(port);
+      this.watchersChanged(inspected);
+    });
+    port.onDisconnect.addListener(() => {
+      if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
+    });
+  }
+
+  /** The "Record while DevTools is closed" preference changed (storage.onChanged). */
+  setRecordWhileClosed(on: boolean): void {
+    this.recordWhileClosed = on;
+    for (const tab of this.tabs.values()) this.watchersChanged(tab);
+  }
+
+  /** The preference as the router last applied it (the debug hook: tests wait for it). */
+  get recordingWhileClosed(): boolean {
+    return this.recordWhileClosed;
+  }
+
+  /** Whether the tab's runtimes record every message (true) or count plain traffic. */
+  recordMessages(tabId: number): boolean {
+    return this.tabs.get(tabId)?.recording ?? this.recordWhileClosed;
+  }
+
+  private watchersChanged(tab: TabState) {
+    const recording = tab.panels.size > 0 || tab.inspectors.size > 0 || this.recordWhileClosed;
+    if (recording === tab.recording) return;
+    tab.recording = recording;
+    this.sendConfig(tab);
+    // Idle relays let their port go (content/link.ts): ask them to say hello, and the welcome carries the news.
+    let everyRelayConnected = tab.relays.size > 0;
+    for (const relay of tab.relays.values()) if (!relay.port) everyRelayConnected = false;
+    if (!everyRelayConnected) {
+      tab.resynced = true;
+      this.hooks.resync(tab.tabId);
+    }
   }
 
   /** The in-worker runtime travels to the relays only while the setting is on (docs/in-worker.md). */
@@ -360,7 +443,7 @@ export class Router {
     try {
       panel.port.postMessage(m);
     } catch {
-      if (panel.tabId !== null) this.tabs.get(panel.tabId)?.panels.delete(panel);
+      this.unsubscribe(panel);
     }
   }
 
@@ -376,8 +459,8 @@ export class Router {
     for (const tab of this.tabs.values()) this.clearTab(tab);
   }
 
-  debugTabs(): { tabId: number; session: string | null; url: string }[] {
-    return [...this.tabs.values()].map((t) => ({ tabId: t.tabId, session: t.session, url: t.url }));
+  debugTabs(): { tabId: number; session: string | null; url: string; recordMessages: boolean; panels: number; inspectors: number }[] {
+    return [...this.tabs.values()].map((t) => ({ tabId: t.tabId, session: t.session, url: t.url, recordMessages: t.recording, panels: t.panels.size, inspectors: t.inspectors.size }));
   }
 
   debugForms(): { json: number; objects: number; objectKinds: DropCounts } {

@@ -31,6 +31,8 @@ export class Emitter {
   private dropped: Record<string, number> | null = null;
   private timer = false;
   private readonly options: EmitterOptions;
+  /** Runs before each batch is taken, and may emit the facts that belong in it (counted.ts). */
+  beforeTake: (() => void) | undefined = undefined;
 
   constructor(
     private readonly ctx: string,
@@ -67,6 +69,7 @@ export class Emitter {
 
   /** Empties the buffer (with the dropped counts as a last fact); undefined when there is nothing. */
   take(): Fact[] | undefined {
+    if (this.beforeTake !== undefined) this.beforeTake();
     if (this.dropped) {
       const counts = this.dropped;
       this.dropped = null;
@@ -79,7 +82,8 @@ export class Emitter {
     return batch;
   }
 
-  private schedule(): void {
+  /** Starts the flush timer (for work that is reported at the flush without emitting now). */
+  schedule(): void {
     if (this.timer) return;
     this.timer = true;
     nativeSetTimeout(() => {

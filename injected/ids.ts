@@ -25,8 +25,21 @@ export interface PortRecord {
    * 0 while every one was reported.
    */
   firstUnreported: number;
+  /**
+   * Rank of the last such message, or Infinity when every later rank is in doubt too (a
+   * dropped fact, or an unaccounted post that may or may not have queued a message). Counted
+   * posts are unreported but in the model's queue in order, so the ranks after a counted run
+   * skip their description again.
+   */
+  lastUnreported: number;
   /** Trusted `message` and `messageerror` events dispatched at this port object. */
   arrived: number;
+  /** Counted posts ('sent', no port transferred) since this record's last `messages-counted` (counted.ts). */
+  countedPosted: number;
+  /** Counted `message` events (empty event.ports) since this record's last `messages-counted`. */
+  countedDispatched: number;
+  /** In the runtime's list of records with counts to report at the next flush. */
+  listed: boolean;
 }
 
 const ports = new NativeWeakMap<object, PortRecord>();
@@ -40,7 +53,7 @@ export function portRecord(port: unknown): PortRecord | undefined {
 }
 
 export function newPortRecord(port: object, peer = 0): PortRecord {
-  const record: PortRecord = { id: nextPort++, peer, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, arrived: 0 };
+  const record: PortRecord = { id: nextPort++, peer, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, lastUnreported: 0, arrived: 0, countedPosted: 0, countedDispatched: 0, listed: false };
   weakMapSet(ports, port, record);
   return record;
 }
@@ -48,12 +61,27 @@ export function newPortRecord(port: object, peer = 0): PortRecord {
 /** A 'sent' post on `record` happened here; `reported`: its port-posted fact is in the buffer. */
 export function noteSent(record: PortRecord, reported: boolean): void {
   const rank = ++record.sentHere;
-  if (!reported && record.firstUnreported === 0) record.firstUnreported = rank;
+  if (reported) return;
+  if (record.firstUnreported === 0) record.firstUnreported = rank;
+  // A dropped fact leaves a gap in the posts the model pairs dispatches with: doubt from here on.
+  record.lastUnreported = Infinity;
+}
+
+/**
+ * A 'sent' post on `record` was counted, not reported (counted.ts). Unlike a dropped fact it
+ * leaves no gap: its `messages-counted` puts it in the model's queue in its place, so the
+ * posts reported after it still pair with their dispatches; only its own rank needs describing.
+ */
+export function noteCounted(record: PortRecord): void {
+  const rank = ++record.sentHere;
+  if (record.firstUnreported === 0) record.firstUnreported = rank;
+  if (rank > record.lastUnreported) record.lastUnreported = rank;
 }
 
 /** A post on `record` whose fate this runtime does not know may have queued a message. */
 export function noteUnaccounted(record: PortRecord): void {
   if (record.firstUnreported === 0) record.firstUnreported = record.sentHere + 1;
+  record.lastUnreported = Infinity;
 }
 
 /**
@@ -73,13 +101,20 @@ export function noteUnaccounted(record: PortRecord): void {
  * no later event at this object either, so it cannot shift a rank. A receiver that arrives
  * in event.ports is a new object with no peerRecord, and always describes what it gets.
  * From the first post whose fact may be missing (emitter bound, an unaccounted post) on, the
- * receiver describes again: the model may have to infer that post from the dispatch.
+ * receiver describes again: the model may have to infer that post from the dispatch, and its
+ * pairing of later posts with dispatches may be off by the missing ones.
+ * Counted posts (counted.ts) are different: the model holds each one as part of a counted run
+ * in its queue, in order, with no preview. A recorded dispatch that takes a message from a run
+ * must bring the preview itself, so the counted ranks are described; the posts reported after
+ * the run sit behind it in the model's queue, paired as before, so ranks past the last counted
+ * one skip again. One range covering every counted run describes the reported posts between
+ * two runs again, which is redundant, never wrong.
  */
 export function postedHere(record: PortRecord): boolean {
   const rank = ++record.arrived;
   const peer = record.peerRecord;
   if (peer === undefined || rank > peer.sentHere) return false;
-  return peer.firstUnreported === 0 || rank < peer.firstUnreported;
+  return peer.firstUnreported === 0 || rank < peer.firstUnreported || rank > peer.lastUnreported;
 }
 
 export const newChannelId = (): number => nextChannel++;

@@ -7,6 +7,7 @@ import type { Fact, FactSink } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { patchCarriers } from './carriers.ts';
 import { contextKindOf, newContextId } from './context.ts';
+import { settleAllCounts } from './counted.ts';
 import { completingUrl, documentUrl, isPlaceholderUrl, type PendingUrl } from './document-url.ts';
 import { patchToString } from './disguise.ts';
 import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
@@ -23,8 +24,11 @@ import { forwardWorkerFactsTo } from './worker-inbox.ts';
 
 export interface Installed {
   ctx: string;
-  /** Replaces the config (e.g. when the relay sends one). */
-  configure(config: RuntimeConfig): void;
+  /**
+   * Replaces the config (e.g. when the relay sends one). `recordMessages`: record every message
+   * or count plain traffic (counted.ts); left as it was when undefined. Records until told.
+   */
+  configure(config: RuntimeConfig, recordMessages?: boolean): void;
   /** Hands every buffered fact to the sink now. */
   flush(): void;
 }
@@ -59,7 +63,14 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
   // Where this context's batches go: its own relay, or at pagehide its parent's (parentBridgeOf).
   let out: BatchSink = batchSink;
   const emitter = new Emitter(ctx, completingUrl({ deliver: (facts) => out.deliver(facts) }, global, pending), options);
-  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
+  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, recordMessages: true, counted: [], global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
+  emitter.beforeTake = () => {
+    try {
+      settleAllCounts(rt);
+    } catch {
+      // Never into the page's timer task; the counts left unreported go at the next flush.
+    }
+  };
   const kind = contextKindOf(global);
   const isWindow = kind === 'window' || kind === 'iframe';
   const url = documentUrl(global);
@@ -120,8 +131,13 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
 
   return {
     ctx,
-    configure(next) {
+    configure(next, recordMessages) {
       rt.config = { captureStacks: !!next.captureStacks, inWorker: !!next.inWorker };
+      if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
+        rt.recordMessages = recordMessages;
+        // What was counted comes before the first recorded message.
+        if (recordMessages) settleAllCounts(rt);
+      }
       // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
       if (rt.config.inWorker) probeBlobWorkers(rt);
     },

@@ -11,6 +11,7 @@ import { wrapHandler } from './handlers.ts';
 import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
 import { replaceValue } from './disguise.ts';
 import type { Runtime } from './runtime.ts';
+import { settleCounts } from './counted.ts';
 import { guarded } from './guard.ts';
 
 const memo = new NativeWeakMap<object, Map<string, object>>();
@@ -88,7 +89,10 @@ function listenerCall(rt: Runtime, members: readonly string[], adding: boolean):
     // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), adding) : undefined;
     const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
-    guarded(rt, kind, () => rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' }));
+    guarded(rt, kind, () => {
+      settleCounts(rt, record);
+      rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+    });
     return result;
   };
 }

@@ -70,13 +70,14 @@ function connect(doc: Document): void {
     'message',
     (event: Event) => {
       connected = true;
-      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig>; workerRuntime?: unknown } | null;
+      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig>; workerRuntime?: unknown; recordMessages?: unknown } | null;
       if (data && data.type === 'config' && typeof data.config === 'object' && data.config !== null) {
         // In-worker instrumentation writes this text into its bootstraps. It comes with the
         // config (only while the setting is on) rather than in this script: most frames never
         // need its 36 KB parsed (vite.config.ts).
         if (typeof data.workerRuntime === 'string' && workerRuntimeSource() === undefined) setWorkerRuntimeSource(asWorkerRuntimeFunction(data.workerRuntime));
-        runtime.configure({ captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker });
+        // A relay that does not say keeps the runtime as it is (recording until told).
+        runtime.configure({ captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker }, typeof data.recordMessages === 'boolean' ? data.recordMessages : undefined);
       }
     },
   ]);

@@ -25,6 +25,7 @@ import {
 import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
+import { countDispatch, settleCounts } from './counted.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
@@ -35,7 +36,8 @@ export function dispatchRecord(event: unknown): Dispatched | undefined {
   return weakMapGet(dispatching, event);
 }
 
-let collected: FinalizationRegistry<number> | undefined;
+// Holds the record (never the port): its counts go before its port-collected.
+let collected: FinalizationRegistry<PortRecord> | undefined;
 
 const ObjectPrototype = getPrototypeOf({});
 
@@ -69,17 +71,33 @@ export function adoptPort(rt: Runtime, port: object, peer = 0): PortRecord {
   apply(nativeAddEventListener, port, ['message', (event: Event) => observeMessage(rt, record, event), true]);
   apply(nativeAddEventListener, port, [
     'messageerror',
-    (event: Event) => guarded(rt, 'observe-messageerror', () => eventIsTrusted(event) && (postedHere(record), rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id }))),
+    (event: Event) =>
+      guarded(rt, 'observe-messageerror', () => {
+        if (!eventIsTrusted(event)) return;
+        postedHere(record);
+        settleCounts(rt, record);
+        rt.emitter.emit({ kind: 'messageerror', ctx: rt.ctx, port: id });
+      }),
     true,
   ]);
   apply(nativeAddEventListener, port, [
     'close',
-    (event: Event) => guarded(rt, 'observe-close', () => eventIsTrusted(event) && rt.emitter.emit({ kind: 'close-event', ctx: rt.ctx, port: id })),
+    (event: Event) =>
+      guarded(rt, 'observe-close', () => {
+        if (!eventIsTrusted(event)) return;
+        settleCounts(rt, record);
+        rt.emitter.emit({ kind: 'close-event', ctx: rt.ctx, port: id });
+      }),
     true,
   ]);
   if (NativeFinalizationRegistry && finalizationRegister) {
-    collected ??= new NativeFinalizationRegistry<number>((portId) => guarded(rt, 'observe-collected', () => rt.emitter.emit({ kind: 'port-collected', ctx: rt.ctx, port: portId })));
-    finalizationRegister(collected, port, id);
+    collected ??= new NativeFinalizationRegistry<PortRecord>((gone) =>
+      guarded(rt, 'observe-collected', () => {
+        settleCounts(rt, gone);
+        rt.emitter.emit({ kind: 'port-collected', ctx: rt.ctx, port: gone.id });
+      }),
+    );
+    finalizationRegister(collected, port, record);
   }
   return record;
 }
@@ -109,6 +127,7 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
     const port = ports[i];
     const record = portRecord(port) ?? adoptPort(rt, port);
     ids[i] = record.id;
+    settleCounts(rt, record);
     const fact: Extract<Fact, { kind: 'port-received' }> = { kind: 'port-received', ctx: rt.ctx, port: record.id, carrier: arrival.carrier, fingerprint: arrival.fingerprint, index: i, count } as never;
     if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;
     if (arrival.sourcePath !== undefined) fact.sourcePath = arrival.sourcePath;
@@ -131,9 +150,12 @@ function observeMessage(rt: Runtime, record: PortRecord, event: Event): void {
 
 function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
   if (!eventIsTrusted(event)) return;
-  const known = postedHere(record);
   const ports = messageEventPorts(event) as readonly object[];
   const count = ports.length;
+  // Counting: a count, nothing read (not even `data`), no record for the page's handlers.
+  if (count === 0 && !rt.recordMessages) return countDispatch(rt, record);
+  const known = postedHere(record);
+  settleCounts(rt, record);
   // The model has this message's preview and fingerprint from its post; port-received facts
   // still need the fingerprint to find their carrier. When neither is needed `data` is not
   // read at all: Chromium deserializes it on first read, which the page then pays for itself.

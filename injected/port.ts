@@ -18,7 +18,8 @@ import {
   weakMapSet,
 } from './natives.ts';
 import { adoptPort } from './observe.ts';
-import { shipPorts, tracedPost, type Posted } from './post.ts';
+import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from './post.ts';
+import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { callSite } from './site.ts';
@@ -74,6 +75,11 @@ export function patchMessagePort(rt: Runtime): void {
   replaceValue(proto, 'postMessage', (native) => (self, args) => {
     const record = portRecord(self);
     if (record === undefined) return apply(native, self, args);
+    // Counting, the message alone: no transfer list to convert, so no conversion object either.
+    if (args.length === 1 && !rt.recordMessages && !record.closed && !record.shipped) {
+      countedPost(rt, native, self, args, record);
+      return undefined;
+    }
     const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
     // These calls throw in the native; should one ever return, its message is unaccounted for.
     if (call === undefined) return unaccounted(record, apply(native, self, args));
@@ -81,6 +87,12 @@ export function patchMessagePort(rt: Runtime): void {
     const { callArgs, items } = call;
     const wasClosed = record.closed;
     const wasShipped = record.shipped;
+    // Counting: a post that will be 'sent' and ships no port is counted, not described.
+    if (!rt.recordMessages && !wasClosed && !wasShipped && (items.length === 0 || !transfersPort(items))) {
+      countedPost(rt, native, self, callArgs, record);
+      return undefined;
+    }
+    settleCounts(rt, record);
     const posted = tracedPost(rt, native, self, callArgs, items, 'port', record.id);
     try {
       reportPost(rt, record, posted, wasClosed, wasShipped);
@@ -100,6 +112,7 @@ export function patchMessagePort(rt: Runtime): void {
       const record = portRecord(self);
       if (record && !record.enabled) {
         record.enabled = true;
+        settleCounts(rt, record);
         rt.emitter.emit({ kind: 'port-enabled', ctx: rt.ctx, port: record.id, how: 'start' });
       }
     });
@@ -112,6 +125,7 @@ export function patchMessagePort(rt: Runtime): void {
       const record = portRecord(self);
       if (record) {
         record.closed = true;
+        settleCounts(rt, record);
         const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as { kind: 'port-closed'; ctx: string; port: number; site?: CallSite };
         const site = callSite();
         if (site) fact.site = site;
@@ -152,12 +166,18 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
       if (typeof value !== 'function') {
         apply(nativeSet, self, [value]);
         weakMapDelete(values, self);
-        if (had) guarded(rt, 'handler-attribute', () => rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type, via: name }));
+        if (had) {
+          guarded(rt, 'handler-attribute', () => {
+            settleCounts(rt, record);
+            rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type, via: name });
+          });
+        }
         return undefined;
       }
       apply(nativeSet, self, [type === 'close' ? value : wrapHandler(value)]);
       weakMapSet(values, self as object, value);
       guarded(rt, 'handler-attribute', () => {
+        settleCounts(rt, record);
         rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type, via: name });
         if (enables && !record.enabled) {
           record.enabled = true;

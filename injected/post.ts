@@ -14,6 +14,7 @@ import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
 import { applyTrap } from './disguise.ts';
+import { countPost, settleCounts } from './counted.ts';
 
 export interface Posted {
   transfer: TransferItem[];
@@ -42,13 +43,7 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
   try {
     apply(native, self, args);
   } catch (e) {
-    guarded(rt, 'clone-error', () => {
-      const { name, message } = describeThrown(e);
-      hideRuntimeFrames(e, name, applyTrap);
-      const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
-      if (site) fact.site = site;
-      rt.emitter.emit(fact);
-    });
+    reportCloneError(rt, e, carrier, port, site);
     throw e;
   }
   // guarded() without its per-call closure: this runs for every post.
@@ -60,6 +55,44 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     });
     return { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
   }
+}
+
+function reportCloneError(rt: Runtime, e: unknown, carrier: CarrierKind, port: number, site: CallSite | undefined): void {
+  guarded(rt, 'clone-error', () => {
+    const { name, message } = describeThrown(e);
+    hideRuntimeFrames(e, name, applyTrap);
+    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
+    if (site) fact.site = site;
+    rt.emitter.emit(fact);
+  });
+}
+
+/** Whether a converted transfer list holds a MessagePort (such a post is always recorded). */
+export function transfersPort(items: unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (portRecord(item) !== undefined) return true;
+    // ArrayBuffers first: the brand check throws for them, and a throw costs more than the transfer.
+    if (probeByteLength(item) === undefined && isMessagePort(item)) return true;
+  }
+  return false;
+}
+
+/**
+ * A port's post while counting (port.ts decided it ships no port and finds the port neither
+ * closed nor shipped, so it is 'sent'): the native call and a count, nothing described. A
+ * clone error is still reported, in full; its call site is taken here, inside the same
+ * wrapper frame, since none was taken before the call.
+ */
+export function countedPost(rt: Runtime, native: (...a: unknown[]) => unknown, self: unknown, args: unknown[], record: PortRecord): void {
+  try {
+    apply(native, self, args);
+  } catch (e) {
+    settleCounts(rt, record);
+    reportCloneError(rt, e, 'port', record.id, rt.config.captureStacks ? callSite() : undefined);
+    throw e;
+  }
+  countPost(rt, record);
 }
 
 /** What was sent, described after the native accepted it. */
@@ -77,6 +110,8 @@ function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[]
     } else if (byteLengths[i] !== undefined) transfer[i] = { t: 'arraybuffer', byteLength: byteLengths[i]! };
     else transfer[i] = { t: 'other', tag: safeTag(item) };
   }
+  // The post's fact names each transferred port: what was counted on them goes first.
+  for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);
   const { preview, bytes } = describe(data, portIdOf(rt));
   const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
   if (site) posted.site = site;

@@ -158,6 +158,17 @@ export type Fact =
       duration: number;
       threw?: { name: string; message: string };
     })
+  /**
+   * Messages counted rather than recorded: while nobody watches the tab (no DevTools open on it,
+   * no recorder, "record while DevTools is closed" off), the runtime records no per-message
+   * facts for plain traffic. `posted` counts this port object's posts that were sent with no
+   * port in their transfer list; `dispatched` counts `message` events at it with empty
+   * `event.ports`; both since the port's previous `messages-counted`. Everything else (posts
+   * with ports or that were not sent, port-received, shipped, closed, errors...) is still
+   * recorded, and a port's counts are reported before any later fact about that port, so the
+   * order of its queue is kept. Counted messages have no preview, site, or handler timing.
+   */
+  | (FactBase & { kind: 'messages-counted'; ctx: string; port: number; posted: number; dispatched: number })
   /** A `messageerror` event at a port (deserialization failed in this realm). */
   | (FactBase & { kind: 'messageerror'; ctx: string; port: number })
   /**
@@ -250,6 +261,7 @@ export const FACT_KINDS: readonly FactKind[] = [
   'listener-added',
   'listener-removed',
   'message-dispatched',
+  'messages-counted',
   'messageerror',
   'port-shipped',
   'port-received',

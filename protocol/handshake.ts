@@ -35,6 +35,12 @@ export type RelayToRuntime = {
    * the runtime never looks it up on a prototype the page may have patched.
    */
   workerRuntime: string | null;
+  /**
+   * Record every message (true), or count plain traffic (`messages-counted` facts) because
+   * nobody watches the tab: the background decides (extension/router.ts). Until the first
+   * config arrives the runtime records, so a page loaded with DevTools open misses nothing.
+   */
+  recordMessages: boolean;
 };
 
 export interface RuntimeConfig {

@@ -17,6 +17,13 @@ import type { RuntimeConfig } from './handshake.ts';
 
 export const CONTENT_PORT_NAME = 'portscope-content';
 export const PANEL_PORT_NAME = 'portscope-panel';
+/** The devtools page's connection: open exactly while a DevTools window is open on its tab. */
+export const DEVTOOLS_PORT_NAME = 'portscope-devtools';
+/**
+ * browser.storage.local key of the "Record while DevTools is closed" preference (boolean,
+ * default false): the panel's settings write it, the background follows it.
+ */
+export const RECORD_WHILE_CLOSED_KEY = 'portscope.recordWhileClosed';
 
 /**
  * The longest JSON text of one runtime batch the relay accepts (characters). The runtime sends
@@ -83,11 +90,18 @@ export type DecodedBatch = BatchHeader & {
 // ── background → content relay ──────────────────────────────────────────────
 
 export type BackgroundToContent =
-  /** Reply to hello: re-send everything after `resumeAfter`. */
-  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig; workerRuntime?: string }
+  /**
+   * Reply to hello: re-send everything after `resumeAfter`. `recordMessages`: whether someone
+   * watches the tab (DevTools open, a subscribed panel, or the "Record while DevTools is closed"
+   * preference); when false the runtime counts plain messages instead of recording them.
+   */
+  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig; workerRuntime?: string; recordMessages: boolean }
   | { type: 'ack'; seq: number }
-  /** `workerRuntime`: the in-worker runtime's text, present exactly when `config.inWorker` is on (the relay forwards it to the MAIN world). */
-  | { type: 'config'; config: RuntimeConfig; workerRuntime?: string }
+  /**
+   * Sent when the panel changes the config or the tab's `recordMessages` changes.
+   * `workerRuntime`: the in-worker runtime's text, present exactly when `config.inWorker` is on (the relay forwards it to the MAIN world).
+   */
+  | { type: 'config'; config: RuntimeConfig; workerRuntime?: string; recordMessages: boolean }
   /** The panel cleared the log: forget retained batches up to `seq`. */
   | { type: 'forget'; seq: number };
 
@@ -107,6 +121,11 @@ export type PanelToBackground =
   | { type: 'config'; config: RuntimeConfig }
   /** Is Portscope in this tab's page at all? Answered with `presence`. */
   | { type: 'probe'; tabId: number };
+
+// ── devtools page → background ──────────────────────────────────────────────
+
+/** The only message on a devtools connection: the tab this DevTools window inspects (it is watched until the connection ends). */
+export type DevtoolsToBackground = { type: 'inspect'; tabId: number };
 
 // ── background → panel ──────────────────────────────────────────────────────
 

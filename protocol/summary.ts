@@ -34,6 +34,18 @@ export interface SummaryPort {
   posted: number;
   delivered: number;
   dropped: number;
+  /**
+   * Of the numbers above, the messages counted rather than recorded (nobody watched the tab:
+   * `messages-counted`). Present only when some were.
+   */
+  counted?: CountedMessages;
+}
+
+/** Messages known by count only: no preview, no record. */
+export interface CountedMessages {
+  posted: number;
+  delivered: number;
+  queued: number;
 }
 
 export interface SummaryDiagnostic {
@@ -48,6 +60,8 @@ export interface Summary {
   channels: number;
   ports: SummaryPort[];
   messages: { posted: number; delivered: number; queued: number; dropped: number };
+  /** Of `messages`, those counted rather than recorded. Present only when some were. */
+  counted?: CountedMessages;
   carriers: number;
   transfers: { port: string; from: string; to: string }[];
   diagnostics: SummaryDiagnostic[];

@@ -7,7 +7,7 @@
  */
 import { FACT_KINDS, type Fact, type Preview, type TransferItem, type CallSite } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
-import { RUNTIME_JSON_MAX_CHARS, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
+import { RUNTIME_JSON_MAX_CHARS, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DevtoolsToBackground, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
 
 export class ProtocolError extends Error {
   constructor(
@@ -310,6 +310,11 @@ const KIND_FIELDS: Record<Fact['kind'], (o: Out, path: string, out: Out) => void
     out.duration = nonNegative(o.duration, `${path}.duration`);
     optional(o, 'threw', path, threw, out);
   },
+  'messages-counted'(o, path, out) {
+    out.port = positive(o.port, `${path}.port`);
+    out.posted = count(o.posted, `${path}.posted`);
+    out.dispatched = count(o.dispatched, `${path}.dispatched`);
+  },
   messageerror(o, path, out) {
     out.port = positive(o.port, `${path}.port`);
   },
@@ -560,11 +565,11 @@ export function validateBackgroundToContent(x: unknown, where = 'message'): Back
   const type = oneOf(o.type, `${where}.type`, ['welcome', 'ack', 'config', 'forget'] as const);
   switch (type) {
     case 'welcome':
-      return { type, session: id(o.session, `${where}.session`), resumeAfter: count(o.resumeAfter, `${where}.resumeAfter`), config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where) };
+      return { type, session: id(o.session, `${where}.session`), resumeAfter: count(o.resumeAfter, `${where}.resumeAfter`), config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where), recordMessages: bool(o.recordMessages, `${where}.recordMessages`) };
     case 'ack':
       return { type, seq: positive(o.seq, `${where}.seq`) };
     case 'config':
-      return { type, config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where) };
+      return { type, config: validateConfig(o.config, `${where}.config`), ...workerRuntimeOf(o, where), recordMessages: bool(o.recordMessages, `${where}.recordMessages`) };
     case 'forget':
       return { type, seq: count(o.seq, `${where}.seq`) };
   }
@@ -586,6 +591,12 @@ export function validatePanelToBackground(x: unknown, where = 'message'): PanelT
     case 'probe':
       return { type, tabId: tabId(o.tabId, `${where}.tabId`) };
   }
+}
+
+export function validateDevtoolsToBackground(x: unknown, where = 'message'): DevtoolsToBackground {
+  const o = record(x, where);
+  const type = oneOf(o.type, `${where}.type`, ['inspect'] as const);
+  return { type, tabId: tabId(o.tabId, `${where}.tabId`) };
 }
 
 /** For the panel: what the background sends (facts re-validated, the panel trusts nothing). */

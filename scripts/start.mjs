@@ -1,5 +1,5 @@
 // `npm start`: builds Portscope and opens Chromium with the extension loaded on the demo site,
-// DevTools open (choose the Portscope panel). Where there is no display (CI, SSH), it records a
+// DevTools open (choose the Portscope panel), the tab watched before the demo loads. Where there is no display (CI, SSH), it records a
 // demo trace headlessly instead and prints its summary.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -45,13 +45,61 @@ if (headless) {
     server.close();
   }
 } else {
-  const chromium = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-  const dist = resolve('dist/chrome');
-  const profile = mkdtempSync(join(tmpdir(), 'portscope-demo-'));
-  const browser = spawn(chromium, [
-    `--user-data-dir=${profile}`, '--no-first-run', `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
-    '--auto-open-devtools-for-tabs', url,
-  ], { stdio: 'inherit' });
-  console.log('Chromium is open with Portscope loaded; choose the "Portscope" tab in DevTools. Close the browser to stop.');
-  browser.on('exit', () => server.close());
+  // PORTSCOPE_START_CHECK=1: the same launch, headless, reporting how the demo was recorded (to verify this script without a display).
+  const check = process.env.PORTSCOPE_START_CHECK === '1';
+  try {
+    await openWatched(url, check);
+  } catch (err) {
+    console.error(err.message);
+    process.exitCode = 1;
+    server.close();
+  }
+}
+
+/**
+ * Chromium with DevTools open for every tab. The demo must be recorded from its first message,
+ * and a tab is recorded only while watched (its DevTools window's devtools page has told the
+ * background): so the tab starts on about:blank, and goes to the demo once the background
+ * reports it watched.
+ */
+async function openWatched(demo, check) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'chrome');
+  const browser = await puppeteer.launch({
+    executablePath: process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium',
+    headless: check,
+    pipe: true,
+    devtools: true,
+    defaultViewport: null,
+    enableExtensions: [dist],
+    userDataDir: mkdtempSync(join(tmpdir(), 'portscope-demo-')),
+    ignoreDefaultArgs: ['--enable-automation'],
+    args: ['--no-first-run', ...(check ? ['--no-sandbox'] : [])],
+  });
+  browser.on('disconnected', () => server.close());
+  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+  const background = await sw.worker();
+  const page = (await browser.pages()).find((p) => !p.url().startsWith('devtools://')) ?? (await browser.newPage());
+  const deadline = Date.now() + 20_000;
+  while (!(await background.evaluate(() => globalThis.portscopeDebug.tabs().some((t) => t.inspectors > 0 && t.recordMessages)))) {
+    if (Date.now() > deadline) throw new Error('DevTools did not open on the demo tab within 20 s (is --auto-open-devtools-for-tabs honoured?)');
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await page.goto(demo);
+  if (!check) {
+    console.log('Chromium is open with Portscope loaded; choose the "Portscope" tab in DevTools. Close the browser to stop.');
+    return;
+  }
+  await new Promise((ok) => setTimeout(ok, 3_000));
+  const kinds = await background.evaluate(() => {
+    const out = {};
+    for (const f of globalThis.portscopeDebug.facts()) out[f.kind] = (out[f.kind] ?? 0) + 1;
+    return out;
+  });
+  console.log(`check: facts by kind ${JSON.stringify(kinds)}`);
+  await browser.close();
+  if (!kinds['port-posted'] || kinds['messages-counted']) {
+    console.error('check: the demo was not recorded in full from its first message');
+    process.exitCode = 1;
+  }
 }

@@ -37,6 +37,7 @@ export function raise(
   render: Render,
   detail: Record<string, string | number> = {},
   site?: CallSite,
+  occurrences = 1,
 ): DiagnosticEntry {
   const key = `${code}|${port}|${context}`;
   let entry = state.diagnostics.get(key);
@@ -47,25 +48,25 @@ export function raise(
     state.diagnostics.set(key, entry);
   }
   Object.assign(entry.detail, detail);
-  entry.diagnostic.count++;
+  entry.diagnostic.count += occurrences;
   entry.active = true;
   return entry;
 }
 
 const where = (state: ModelState, e: DiagnosticEntry) => describeContext(state, e.diagnostic.context);
 
-export function postAfterClose(state: ModelState, port: PortState, context: string, time: number, site?: CallSite): void {
+export function postAfterClose(state: ModelState, port: PortState, context: string, time: number, site?: CallSite, occurrences = 1): void {
   raise(state, 'post-after-close', port.node.id, context, time, (e) => ({
     message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} after it or its peer was closed ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
     hint: "stop posting once a port is closed; the other end can listen for the port's 'close' event",
-  }), {}, site);
+  }), {}, site, occurrences);
 }
 
-export function postAfterTransfer(state: ModelState, port: PortState, context: string, time: number, site?: CallSite): void {
+export function postAfterTransfer(state: ModelState, port: PortState, context: string, time: number, site?: CallSite, occurrences = 1): void {
   raise(state, 'post-after-transfer', port.node.id, context, time, (e) => ({
     message: `${plural(e.diagnostic.count, 'message')} posted on the old object of port ${e.diagnostic.port} in ${where(state, e)} after it was transferred ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
     hint: 'a transferred port is detached where it was: post on the port object the receiving context got in event.ports',
-  }), {}, site);
+  }), {}, site, occurrences);
 }
 
 export function doomedMessage(state: ModelState, port: PortState, context: string, time: number, site?: CallSite): void {
@@ -82,11 +83,11 @@ export function cloneError(state: ModelState, port: PortState | null, context: s
   }), { carrier, name, text }, site);
 }
 
-export function toDestroyedContext(state: ModelState, port: PortState, context: string, reason: string, time: number): void {
+export function toDestroyedContext(state: ModelState, port: PortState, context: string, reason: string, time: number, occurrences = 1): void {
   raise(state, 'message-to-destroyed-context', port.node.id, context, time, (e) => ({
     message: `${plural(e.diagnostic.count, 'message')} for port ${e.diagnostic.port} in ${where(state, e)}, which was destroyed (${e.detail.reason}), ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
     hint: 'close the port or stop posting when the other context goes away (pagehide, iframe removal, worker termination)',
-  }), { reason });
+  }), { reason }, undefined, occurrences);
 }
 
 export function handlerThrew(state: ModelState, port: PortState, context: string, name: string, text: string, time: number): void {
@@ -118,7 +119,7 @@ export function evaluateConditions(state: ModelState): void {
   for (const port of state.ports.values()) {
     const node = port.node;
     if (port.queue.size > 0 && node.listeners.message > 0 && !node.enabled && !node.closed && port.binding?.live) {
-      const entry = raise(state, 'port-never-started', node.id, node.context, port.queue.peek()!.postedAt, (e) => ({
+      const entry = raise(state, 'port-never-started', node.id, node.context, port.queue.oldestPostedAt()!, (e) => ({
         message: `port ${e.diagnostic.port} in ${where(state, e)} has ${plural(state.ports.get(e.diagnostic.port!)?.queue.size ?? 0, 'message')} waiting: it has a 'message' listener but was never started`,
         hint: 'call port.start() after addEventListener, or assign port.onmessage (which starts the port)',
       }));

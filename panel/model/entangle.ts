@@ -6,7 +6,7 @@ import type { CallSite } from '../../protocol/facts.ts';
 import type { ChannelNode, PortNode } from './types.ts';
 import type { Binding, ContextState, ModelState, PortState } from './state.ts';
 import { bindingKey, count, nextId } from './state.ts';
-import { Fifo } from './fifo.ts';
+import { PortMessageQueue, isRun } from './portMessageQueue.ts';
 import { referenceContext } from './contexts.ts';
 
 /** The context that stands for "somewhere we could not see". */
@@ -29,7 +29,7 @@ export function newChannel(state: ModelState, createdIn: string | null, holder: 
 }
 
 function newPort(state: ModelState, channel: string, holder: string, createdIn: string | null, time: number, site?: CallSite): PortState {
-  const queue = new Fifo<import('./types.ts').MessageRecord>();
+  const queue = new PortMessageQueue();
   const node = {
     id: nextId(state, 'p'),
     channel,
@@ -43,6 +43,8 @@ function newPort(state: ModelState, channel: string, holder: string, createdIn: 
     listeners: { message: 0, messageerror: 0, close: 0, onmessage: false },
     posted: 0,
     delivered: 0,
+    countedPosted: 0,
+    countedDelivered: 0,
     dropped: 0,
     droppedBy: {},
     holders: [],
@@ -51,15 +53,18 @@ function newPort(state: ModelState, channel: string, holder: string, createdIn: 
   if (site) node.site = site;
   // Computed from the queue, so that dispatching stays O(1) however deep the queue is.
   Object.defineProperties(node, {
-    portMessageQueue: { enumerable: true, get: () => queue.toArray().map((m) => m.id) },
+    portMessageQueue: { enumerable: true, get: () => queue.recordIds() },
+    queueEntries: { enumerable: true, get: () => queue.toArray().map((e) => (isRun(e) ? { ...e } : e.id)) },
     queued: { enumerable: true, get: () => queue.size },
-    oldestQueuedAt: { enumerable: true, get: () => queue.peek()?.postedAt ?? null },
+    countedQueued: { enumerable: true, get: () => queue.counted },
+    oldestQueuedAt: { enumerable: true, get: () => queue.oldestPostedAt() },
   });
   const port: PortState = {
     node,
     channelPeer: null as unknown as PortState,
     entangled: false,
     queue,
+    owed: 0,
     binding: null,
     unobservedHolder: false,
     disentangledAt: null,

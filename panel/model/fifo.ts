@@ -18,6 +18,11 @@ export class Fifo<T> {
     return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
+  /** The newest item. */
+  last(): T | undefined {
+    return this.head < this.items.length ? this.items[this.items.length - 1] : undefined;
+  }
+
   at(index: number): T | undefined {
     return this.items[this.head + index];
   }

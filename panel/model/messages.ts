@@ -7,6 +7,8 @@
 import type { Fact } from '../../protocol/facts.ts';
 import type { DropReason, MessageRecord, MessageState } from './types.ts';
 import type { ContextState, ModelState, PortState } from './state.ts';
+import type { CountedRun } from './portMessageQueue.ts';
+import { isRun } from './portMessageQueue.ts';
 import { count, nextId } from './state.ts';
 import { keepMessage } from './eviction.ts';
 import { portFor, lookup, unobservedOrigin } from './entangle.ts';
@@ -66,7 +68,7 @@ export function post(state: ModelState, ctx: ContextState, fact: Posted): void {
 }
 
 /** The peer closed after this message was posted: it was already on its way (it may still be dispatched). */
-function inFlightAtClose(port: PortState, time: number): boolean {
+export function inFlightAtClose(port: PortState, time: number): boolean {
   const peer = port.channelPeer;
   return port.disentangledAt === null && peer.disentangledAt !== null && time <= peer.disentangledAt;
 }
@@ -74,9 +76,13 @@ function inFlightAtClose(port: PortState, time: number): boolean {
 export function drop(state: ModelState, message: MessageRecord, sender: PortState, reason: DropReason): void {
   message.state = 'dropped';
   message.dropReason = reason;
-  sender.node.dropped++;
-  sender.node.droppedBy[reason] = (sender.node.droppedBy[reason] ?? 0) + 1;
-  state.totals.dropped++;
+  dropCounts(state, sender, reason, 1);
+}
+
+export function dropCounts(state: ModelState, sender: PortState, reason: DropReason, n: number): void {
+  sender.node.dropped += n;
+  sender.node.droppedBy[reason] = (sender.node.droppedBy[reason] ?? 0) + n;
+  state.totals.dropped += n;
 }
 
 /** A message posted by `target`'s peer reaches `target`'s port message queue. */
@@ -116,8 +122,9 @@ export function senderReports(state: ModelState, port: PortState): boolean {
 export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched, force: boolean): boolean {
   const binding = portFor(state, ctx, fact.port, fact.time);
   const port = binding.port;
-  let message = port.queue.peek();
-  if (message) port.queue.shift();
+  const head = port.queue.shift();
+  let message: MessageRecord;
+  if (head) message = isRun(head) ? recordCounted(state, port, head, fact) : head;
   else if (!force && senderReports(state, port)) return false;
   else message = inferPost(state, port, fact);
 
@@ -131,7 +138,7 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     return true;
   }
   // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
-  if (message.postObserved && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  if (message.postObserved && !message.counted && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
   message.handlers = fact.handlers;
   message.duration = fact.duration;
   if (fact.threw) {
@@ -171,13 +178,39 @@ function inferPost(state: ModelState, port: PortState, fact: Dispatched): Messag
   return message;
 }
 
+/** A recorded dispatch took a counted message: it gets a record now, with what the dispatch tells. */
+function recordCounted(state: ModelState, port: PortState, run: CountedRun, fact: Dispatched): MessageRecord {
+  const sender = port.channelPeer;
+  const message: MessageRecord = {
+    id: nextId(state, 'm'),
+    from: { port: sender.node.id, context: run.from },
+    to: { port: port.node.id, context: null },
+    // The run's time is when its count was reported; the post itself was before its dispatch.
+    postedAt: Math.min(run.postedAt, fact.time),
+    state: 'queued',
+    bytes: 0,
+    fingerprint: fact.kind === 'messageerror' ? '' : (fact.fingerprint ?? ''),
+    transfer: [],
+    transferredPorts: [],
+    postObserved: true,
+    counted: true,
+  };
+  if (fact.kind === 'message-dispatched' && fact.preview !== undefined) message.preview = fact.preview;
+  keepMessage(state, message);
+  return message;
+}
+
 /** The context went away: what waited in its ports' queues will never be dispatched. */
 export function dropQueuesOf(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   for (const port of ctx.held) {
     const lost = port.queue.drain();
-    for (const message of lost) {
+    for (const message of lost.records) {
       drop(state, message, port.channelPeer, 'context-destroyed');
       toDestroyedContext(state, port, ctx.node.id, reason, time);
+    }
+    if (lost.counted > 0) {
+      dropCounts(state, port.channelPeer, 'context-destroyed', lost.counted);
+      toDestroyedContext(state, port, ctx.node.id, reason, time, lost.counted);
     }
   }
 }

@@ -10,6 +10,7 @@ import { count, createState, settingsFrom } from './state.ts';
 import { announce, referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
 import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.ts';
 import { dispatch, post } from './messages.ts';
+import { countedMessages, inferCountedPosts } from './counted.ts';
 import { carrierPosted, carrierReceived, portReceived, portShipped } from './shipping.ts';
 import { channelCreated, cloneFailed, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
@@ -92,9 +93,13 @@ export function createModel(options?: ModelOptions): ChannelModel {
       return state.messageById.get(id);
     },
     settle() {
-      if (state.waitingFacts === 0) return;
+      if (state.waitingFacts === 0 && state.owing.size === 0) return;
       revision++;
       settleAll(state, apply);
+      // Counted dispatches whose posts' count never came: their posts are inferred.
+      for (const port of state.owing) inferCountedPosts(state, port, port.owed);
+      for (const port of state.owing) port.owed = 0;
+      state.owing.clear();
       state.stats.waiting = state.waitingFacts;
     },
     summary(): Summary {
@@ -157,6 +162,10 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
     case 'message-dispatched':
     case 'messageerror': {
       if (dispatch(state, ctx, fact, force)) return null;
+      return { on: 'queue', port: state.bindings.get(`${ctx.node.id}#${fact.port}`)!.port, since: fact.time };
+    }
+    case 'messages-counted': {
+      if (countedMessages(state, ctx, fact, force)) return null;
       return { on: 'queue', port: state.bindings.get(`${ctx.node.id}#${fact.port}`)!.port, since: fact.time };
     }
     case 'port-shipped':

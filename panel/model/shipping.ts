@@ -13,6 +13,7 @@ import { bind, detach, lookup, orphan, unobservedOrigin } from './entangle.ts';
 import { carrierSource, carrierTarget, expectsFacts, isWorker } from './contexts.ts';
 import { keepCarrier, keepTransfer } from './eviction.ts';
 import { senderReports, wake } from './messages.ts';
+import { isRun } from './portMessageQueue.ts';
 
 const UNRECEIVED_PER_KEY = 1000;
 const UNRECEIVED_TOTAL = 10_000;
@@ -80,10 +81,12 @@ export function holdUnobserved(state: ModelState, port: PortState, context: stri
   port.node.holders.push({ context, localId: 0, since: time });
   if (port.inTransit) port.inTransit.to = context;
   port.inTransit = null;
-  for (const message of port.queue.drain()) {
+  const lost = port.queue.drain();
+  for (const message of lost.records) {
     message.state = 'unobserved';
     state.totals.unobserved++;
   }
+  state.totals.unobserved += lost.counted;
   wake(state, port.channelPeer);
 }
 
@@ -301,6 +304,12 @@ function receivedOnPort(state: ModelState, ctx: ContextState, fact: Received, fo
   }
   // The carrying message is the next one this port dispatches: the head of its queue.
   const message = via.port.queue.peek();
+  if (message && isRun(message)) {
+    // Counted messages carry no ports: the carrying message is not where the queue says.
+    count(state.stats.unmatched, 'transfer-index');
+    inferOrigin(state, ctx, fact, via.port.channelPeer.node.context);
+    return true;
+  }
   if (message) {
     if (message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
     const port = message.transferredPorts[fact.index] ? state.ports.get(message.transferredPorts[fact.index]) : undefined;

@@ -6,6 +6,7 @@
 import type { Fact } from '../../protocol/facts.ts';
 import type { CarrierRecord, ChannelNode, ContextNode, Diagnostic, MessageRecord, ModelOptions, ModelStats, PortNode, TransferEdge } from './types.ts';
 import { Fifo } from './fifo.ts';
+import type { PortMessageQueue } from './portMessageQueue.ts';
 
 export interface Settings {
   messageCap: number;
@@ -58,7 +59,12 @@ export interface PortState {
   channelPeer: PortState;
   /** Entangled right now (the node's `entangled` mirrors it). */
   entangled: boolean;
-  queue: Fifo<MessageRecord>;
+  queue: PortMessageQueue;
+  /**
+   * Counted dispatches at this port reported before the counted posts they took (both ports in
+   * one context, whose counts are reported per port): the next counted posts to it pay this first.
+   */
+  owed: number;
   /** The live object, or null while in transit, held by an unobserved context, or lost. */
   binding: Binding | null;
   /** Held by a context whose facts we will never see (or shipped in a dropped message). */
@@ -155,6 +161,10 @@ export interface ModelState {
   factLog: { recent: Fifo<Fact>; pinned: Fact[] };
   /** Contexts that can resume now. */
   ready: Set<ContextState>;
+  /** What a waiting `messages-counted` fact still has to dispatch (the fact itself stays as logged). */
+  countedLeft: WeakMap<Fact, number>;
+  /** Ports with counted dispatches whose posts are not reported yet (PortState.owed). */
+  owing: Set<PortState>;
   /** Contexts waiting on a port's queue, by port. */
   queueWaiters: Map<PortState, Set<ContextState>>;
   /** Contexts waiting for a sender's facts. */
@@ -193,13 +203,15 @@ export function createState(settings: Settings): ModelState {
     unreceivedCount: 0,
     carrierByLocal: new Map(),
     transfers: [],
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: {}, unmatched: {}, evictedRecords: 0, inferred: {}, waiting: 0 },
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: {}, unmatched: {}, evictedRecords: 0, inferred: {}, waiting: 0, counted: { posted: 0, delivered: 0 } },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
     waitingFacts: 0,
     factLog: { recent: new Fifo(), pinned: [] },
     ready: new Set(),
+    countedLeft: new WeakMap(),
+    owing: new Set(),
     queueWaiters: new Map(),
     senderWaiters: new Set(),
     diagnostics: new Map(),

@@ -5,11 +5,13 @@ import type { ModelState } from './state.ts';
 
 export function summarize(state: ModelState, diagnostics: readonly Diagnostic[]): Summary {
   let queued = 0;
+  let countedQueued = 0;
   const ports: Summary['ports'] = [];
   for (const port of state.ports.values()) {
     const node = port.node;
     queued += port.queue.size;
-    ports.push({
+    countedQueued += port.queue.counted;
+    const entry: Summary['ports'][number] = {
       id: node.id,
       channel: node.channel,
       context: node.context,
@@ -20,13 +22,18 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
       posted: node.posted,
       delivered: node.delivered,
       dropped: node.dropped,
-    });
+    };
+    if (node.countedPosted || node.countedDelivered || port.queue.counted) {
+      entry.counted = { posted: node.countedPosted, delivered: node.countedDelivered, queued: port.queue.counted };
+    }
+    ports.push(entry);
   }
   const transfers: Summary['transfers'] = [];
   for (const edge of state.transfers) {
     if (edge.kind === 'port' && edge.port && edge.to !== null && edge.to !== edge.from) transfers.push({ port: edge.port, from: edge.from, to: edge.to });
   }
-  return {
+  const { posted, delivered } = state.stats.counted;
+  const summary: Summary = {
     contexts: [...state.contextNodes.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
     channels: state.channels.size,
     ports,
@@ -35,4 +42,6 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
     transfers,
     diagnostics: diagnostics.map((d) => ({ code: d.code, port: d.port, context: d.context, message: d.message })),
   };
+  if (posted || delivered || countedQueued) summary.counted = { posted, delivered, queued: countedQueued };
+  return summary;
 }

@@ -81,16 +81,28 @@ export interface PortNode {
   /** True when something about this port was inferred rather than observed (unobserved holder, inferred transfer). */
   partiallyObserved: boolean;
   listeners: { message: number; messageerror: number; close: number; onmessage: boolean };
-  /** The port message queue: ids of messages posted by the peer, not yet dispatched here, oldest first. */
+  /**
+   * The port message queue's recorded messages: ids of messages posted by the peer, not yet
+   * dispatched here, oldest first. Messages counted rather than recorded have no id: see
+   * `queueEntries` and `countedQueued`.
+   */
   portMessageQueue: string[];
-  /** Length of portMessageQueue (cheap to read). */
+  /** The whole port message queue in order: recorded messages by id, and runs of counted ones (one entry per run). */
+  queueEntries: (string | CountedRun)[];
+  /** Messages waiting in the queue, counted ones included (cheap to read). */
   queued: number;
+  /** How many of `queued` were counted, not recorded (no preview, no record). */
+  countedQueued: number;
   /** postedAt of the oldest message waiting in the queue (its age is now − this), or null when empty. */
   oldestQueuedAt: number | null;
   /** Messages posted on this port (every outcome). */
   posted: number;
   /** Messages dispatched at this port. */
   delivered: number;
+  /** How many of `posted` were counted, not recorded (posted while nobody watched the tab). */
+  countedPosted: number;
+  /** How many of `delivered` were counted, not recorded. */
+  countedDelivered: number;
   /** Messages posted on this port that were dropped, by reason. */
   dropped: number;
   droppedBy: Partial<Record<DropReason, number>>;
@@ -98,6 +110,18 @@ export interface PortNode {
   holders: PortHolder[];
   createdAt: number;
   site?: CallSite;
+}
+
+/**
+ * Consecutive messages counted rather than recorded (`messages-counted`: nobody watched the
+ * tab), waiting in a port message queue as one entry however many they are.
+ */
+export interface CountedRun {
+  counted: number;
+  /** When the first of them was reported posted (an upper bound of its post time). */
+  postedAt: number;
+  /** The context the sending port was in. */
+  from: string;
 }
 
 /** `unobserved`: sent to a port held by a context the runtime does not run in; its dispatch cannot be seen. */
@@ -128,6 +152,13 @@ export interface MessageRecord {
   postObserved: boolean;
   /** The dispatch was a `messageerror` (deserialization failed in the receiving realm). */
   messageerror?: true;
+  /**
+   * The post was counted, not recorded (nobody watched the sending tab then): the record was
+   * made when its dispatch was recorded, so only the dispatch side (preview, handlers) is known.
+   */
+  counted?: true;
+  /** Delivered by a dispatch that was counted, not recorded: no handler count, duration or exception is known. */
+  dispatchCounted?: true;
 }
 
 export interface CarrierRecord {
@@ -193,6 +224,8 @@ export interface ModelStats {
   inferred: Record<string, number>;
   /** Facts currently held back because their context waits for another context's facts. */
   waiting: number;
+  /** Messages counted rather than recorded (`messages-counted`): posted, and dispatched. */
+  counted: { posted: number; delivered: number };
 }
 
 export interface ChannelModel {

@@ -1,4 +1,5 @@
 /** One line above the views for states the user must know: disconnected, not instrumented, errors. */
+import { CountedNotice } from './CountedNotice.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
 function reloadInspectedPage() {
@@ -32,6 +33,7 @@ export function Banner() {
         </div>
       ) : null}
       {lastError ? <div className="banner info" role="status">{`The background rejected malformed data: ${lastError}`}</div> : null}
+      <CountedNotice />
     </>
   );
 }

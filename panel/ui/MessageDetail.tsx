@@ -45,7 +45,10 @@ export function MessageDetail() {
         <dt>To</dt>
         <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
         <dt>Posted</dt>
-        <dd>{formatTime(m.postedAt, origin)}{m.postObserved ? '' : ' (inferred: the sender is not observed)'}</dd>
+        <dd>
+          {m.counted ? `by ${formatTime(m.postedAt, origin)} (counted, not recorded: DevTools was closed on the tab; only its dispatch was recorded)` : formatTime(m.postedAt, origin)}
+          {m.postObserved ? '' : ' (inferred: the sender is not observed)'}
+        </dd>
         <dt>Delivery</dt>
         <dd className={`s-${m.state}`}>
           {m.state === 'delivered' && m.dispatchedAt !== undefined
@@ -56,6 +59,7 @@ export function MessageDetail() {
                 ? 'sent to a context Portscope does not run in: its dispatch cannot be seen'
                 : 'queued: waiting in the receiving port message queue'}
           {m.messageerror ? ' — fired messageerror (could not be deserialized)' : ''}
+          {m.dispatchCounted ? ' — the dispatch was counted, not recorded (DevTools was closed): no handler details' : ''}
         </dd>
         {m.handlers !== undefined ? (
           <>
@@ -64,7 +68,7 @@ export function MessageDetail() {
           </>
         ) : null}
         <dt>Size</dt>
-        <dd>{m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
+        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
       </dl>
       <h3>Data</h3>
       <PreviewTree preview={m.preview} label={`data of ${m.id}`} />

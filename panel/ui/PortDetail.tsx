@@ -1,12 +1,13 @@
 /** The selected port: who held it, what waits in its queue (with age), its call sites. */
 import { previewText } from '../previewText.ts';
 import { CallSiteView } from './CallSiteView.tsx';
+import { countedRunLine } from './counted.ts';
 import { PortBadges } from './ChannelsView.tsx';
 import { contextName, formatTime, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
-/** A queue is shown up to this many entries; the rest is counted. */
+/** A queue is shown up to this many entries (a run of counted messages is one); the rest is counted. */
 const QUEUE_SHOWN = 200;
 
 export function PortDetail() {
@@ -21,7 +22,10 @@ export function PortDetail() {
   const last = model.messages.at(-1);
   const now = live ? Date.now() : Math.max(last?.postedAt ?? 0, last?.dispatchedAt ?? 0);
   const channel = model.channels.get(port.channel);
-  const queue = port.portMessageQueue.slice(0, QUEUE_SHOWN).map((qid) => model.message(qid) ?? qid);
+  const entries = port.queueEntries;
+  const queue = entries.slice(0, QUEUE_SHOWN).map((e) => (typeof e === 'string' ? (model.message(e) ?? e) : { run: e }));
+  let shown = 0;
+  for (const e of queue) shown += typeof e === 'object' && 'run' in e ? e.run.counted : 1;
   const dropped = Object.entries(port.droppedBy).map(([k, v]) => `${v} ${k}`).join(', ');
   return (
     <div className="pad">
@@ -51,6 +55,7 @@ export function PortDetail() {
         <dt>Messages</dt>
         <dd>
           {`${port.posted} posted · ${port.delivered} delivered here · ${port.dropped} dropped${dropped ? ` (${dropped})` : ''} · `}
+          {port.countedPosted || port.countedDelivered ? `counted, not recorded: ${port.countedPosted} posted, ${port.countedDelivered} delivered here · ` : ''}
           <button type="button" className="link" onClick={() => {
             store.getState().setFilter(`port:${port.id}`);
             store.getState().setView('messages');
@@ -63,14 +68,20 @@ export function PortDetail() {
           <li key={i}>{`${formatTime(h.since, origin)} — ${contextName(model, h.context)} (local #${h.localId})`}</li>
         ))}
       </ol>
-      <h3>{`Port message queue (${port.portMessageQueue.length} waiting)`}</h3>
-      {port.portMessageQueue.length === 0 ? (
+      <h3>{`Port message queue (${port.queued.toLocaleString('en-US')} waiting)`}</h3>
+      {port.queued === 0 ? (
         <p className="muted">Empty.</p>
       ) : (
         <ol className="queue">
-          {queue.map((m) =>
+          {queue.map((m, i) =>
             typeof m === 'string' ? (
               <li key={m}><span className="id">{m}</span> <span className="muted">(record evicted)</span></li>
+            ) : 'run' in m ? (
+              <li key={`run-${i}`} className="counted-run" data-testid="counted-run">
+                {countedRunLine(m.run.counted)}
+                {/* A run's time is when its first message was reported, after it was posted. */}
+                <span className="muted">{` · waiting at least ${(Math.max(0, now - m.run.postedAt) / 1000).toFixed(1)} s`}</span>
+              </li>
             ) : (
               <li key={m.id}>
                 <button type="button" className="link id" onClick={() => {
@@ -82,7 +93,7 @@ export function PortDetail() {
               </li>
             ),
           )}
-          {port.portMessageQueue.length > QUEUE_SHOWN ? <li className="muted">{`… and ${port.portMessageQueue.length - QUEUE_SHOWN} more`}</li> : null}
+          {entries.length > QUEUE_SHOWN ? <li className="muted">{`… and ${(port.queued - shown).toLocaleString('en-US')} more`}</li> : null}
         </ol>
       )}
       <h3>Port created at</h3>

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { SETTING_BOUNDS, SettingsError } from '../store.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
+import { useRecordWhileClosed } from './recordWhileClosed.ts';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
@@ -9,6 +10,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const standalone = usePanel((s) => s.connection === 'standalone');
   const [draft, setDraft] = useState({ messageCap: String(settings.messageCap), factLogCap: String(settings.factLogCap), captureStacks: settings.captureStacks, inWorker: settings.inWorker });
   const [error, setError] = useState<string | null>(null);
+  const recordWhileClosed = useRecordWhileClosed();
+  // Untouched (null) until the user clicks it, so a slow storage read never overwrites the stored value.
+  const [recordDraft, setRecordDraft] = useState<boolean | null>(null);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
 
@@ -16,6 +20,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     e.preventDefault();
     try {
       store.getState().setSettings({ messageCap: Number(draft.messageCap), factLogCap: Number(draft.factLogCap), captureStacks: draft.captureStacks, inWorker: draft.inWorker });
+      if (recordDraft !== null && recordDraft !== recordWhileClosed.value) recordWhileClosed.save(recordDraft);
       onClose();
     } catch (err) {
       if (!(err instanceof SettingsError)) throw err;
@@ -41,6 +46,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         <label className="check">
           <input type="checkbox" checked={draft.inWorker} disabled={standalone} onChange={(e) => setDraft({ ...draft, inWorker: e.currentTarget.checked })} />
           Instrument inside workers (for workers created after this)
+        </label>
+        <label className="check" title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages.">
+          <input type="checkbox" name="recordWhileClosed" checked={recordDraft ?? recordWhileClosed.value ?? false} disabled={recordWhileClosed.value === null} onChange={(e) => setRecordDraft(e.currentTarget.checked)} />
+          Record while DevTools is closed (all tabs; slower pages)
         </label>
         {error ? <p className="filter-error" role="alert">{error}</p> : null}
         <div className="dialog-buttons">

@@ -1,4 +1,5 @@
 /** Always visible: what was recorded, and what was lost (dropped, evicted, not recorded). */
+import { anyCounted, countedParts, countedTotals } from './counted.ts';
 import { usePanel } from './storeContext.ts';
 
 function sum(r: Record<string, number>): number {
@@ -25,6 +26,7 @@ export function StatusBar() {
     posted += p.posted;
     queued += p.queued;
   }
+  const counted = countedTotals(model);
   const dropped = sum(model.stats.droppedFacts) + sum(relay.dropped);
   const evicted = model.stats.evictedMessages;
   const evictedRelay = sum(relay.evicted);
@@ -41,6 +43,7 @@ export function StatusBar() {
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="counts">{parts.join(' · ')}</span>
+      {anyCounted(counted) ? <span className="counted" data-testid="counted" title="Counted while DevTools was closed on the tab: no data, call stack or timing">{`counted, not recorded: ${countedParts(counted)}`}</span> : null}
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
       {paused ? <span className="paused">{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
       {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${ignored ? ` · ${plural(ignored, 'live fact')} not recorded` : ''}`}</span> : null}

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { missingClassicScript, underWorkerSrcSelf, workerScenarios, type WorkerScenario } from '../fixtures/in-worker/scenarios.ts';
 
@@ -87,6 +88,8 @@ async function observe(page: Page, scenario: WorkerScenario): Promise<unknown> {
 beforeAll(async () => {
   server = await serveFixtures();
   [plain, instrumented] = await Promise.all([launchChromium({ extension: false }), launchChromium({ extension: true })]);
+  // The pages load before any panel subscribes: the preference makes them record from the start.
+  await recordWhileClosedChromium(instrumented.serviceWorker!);
   plainPage = await plain.context.newPage();
   offPage = await instrumented.context.newPage();
   onPage = await instrumented.context.newPage();

@@ -13,6 +13,7 @@ import type { Fact } from '../../protocol/facts.ts';
 import { createModel } from '../../panel/model/model.ts';
 import type { ChannelModel } from '../../panel/model/types.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
 let browser: LaunchedChromium;
@@ -24,6 +25,8 @@ type Debug = { facts(): Fact[]; clear(): void };
 beforeAll(async () => {
   server = await serveFixtures();
   browser = await launchChromium({ extension: true });
+  // Nobody watches these tabs: the preference makes them record every message.
+  await recordWhileClosedChromium(browser.serviceWorker!);
   page = await browser.context.newPage();
 });
 

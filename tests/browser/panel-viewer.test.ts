@@ -12,6 +12,8 @@ import { parseTrace, traceFacts } from '../../protocol/trace.ts';
 import { createModel } from '../../panel/model/model.ts';
 import { previewText } from '../../panel/previewText.ts';
 import type { ChannelModel } from '../../panel/model/types.ts';
+import { createTrace, serializeTrace } from '../../protocol/trace.ts';
+import { Stream } from '../node/model/facts.ts';
 import { DIST } from '../support/browsers.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 
@@ -97,6 +99,36 @@ describe('portscope view <trace.json> in Chromium', () => {
     await page.locator('#tab-channels').click();
     const tree = (await page.getByRole('tree').first().textContent()) ?? '';
     for (const port of model.ports.keys()) expect(tree).toContain(port);
+  });
+
+  it('shows messages counted while DevTools was closed: one queue line, the status bar, a notice', async () => {
+    // A never-started port that got 1,204 counted messages and one recorded one.
+    const s = new Stream();
+    const top = s.context('top');
+    const [a, b] = top.channel();
+    top.addListener(b);
+    top.counted(a, 1204, 0);
+    top.post(a, 'recorded <b>not html</b>');
+    const meta = { browser: 'test', url: 'https://app.test/', startedAt: '2025-01-01T00:00:00Z', portscopeVersion: 'test', dropped: {}, evicted: { messages: 0, facts: 0 } };
+    const text = serializeTrace(createTrace({ meta, facts: s.all }));
+    const truth = createModel();
+    truth.apply(s.all);
+    await page.goto(viewerUrl);
+    await expect.poll(() => page.locator('[data-testid=counts]').textContent(), { timeout: 15_000 }).toBe(countsOf(model));
+    await page.getByLabel('Trace file to import').setInputFiles({ name: 'counted.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect.poll(() => page.locator('[data-testid=counts]').textContent()).toBe(countsOf(truth));
+    expect(await page.locator('[data-testid=counted]').textContent()).toBe('counted, not recorded: 1,204 posted · 1,204 queued');
+    const notice = (await page.locator('[data-testid=counted-notice]').textContent()) ?? '';
+    expect(notice).toContain('counted, not recorded (1,204 posted · 1,204 queued): DevTools was closed on this tab');
+    expect(notice).toContain('"Record while DevTools is closed"');
+    await page.locator('#tab-channels').click();
+    await page.locator('.tree-port .tree-button', { hasText: '1205 queued' }).click();
+    const detail = (await page.locator('.detail').textContent()) ?? '';
+    expect(detail).toContain('Port message queue (1,205 waiting)');
+    expect(await page.locator('[data-testid=counted-run]').textContent()).toMatch(/^1,204 messages counted while DevTools was closed — content not recorded · waiting at least \d+\.\d s$/);
+    // The recorded message follows the run, its data shown as text.
+    expect(detail).toContain('recorded <b>not html</b>');
+    expect(await page.locator('.detail b').count()).toBe(0);
   });
 
   it('says precisely when the trace cannot be fetched', async () => {

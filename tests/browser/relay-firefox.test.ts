@@ -8,6 +8,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { DIST_FIREFOX, firefoxPath } from '../support/browsers.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { RDP_PREFS, Rdp } from '../support/firefox.ts';
+import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 
 const RDP_PORT = 6_000 + Math.floor(Math.random() * 1_000);
 let browser: Browser;
@@ -56,6 +57,8 @@ beforeAll(async () => {
   const addonId = await browser.installExtension(DIST_FIREFOX);
   rdp = await Rdp.open(RDP_PORT);
   consoleActor = await rdp.addonConsole(addonId);
+  // Nobody watches these tabs: the preference makes them record every message.
+  await recordWhileClosedFirefox((text) => rdp.evaluate(consoleActor, text));
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { openProbe, probeSummary } from '../fixtures/relay/panel-probe.ts';
 import type { Fact } from '../../protocol/facts.ts';
@@ -52,6 +53,8 @@ const postedIn = (facts: { kind: string }[]) => facts.filter((f) => f.kind === '
 beforeAll(async () => {
   server = await serveFixtures();
   browser = await launchChromium({ extension: true });
+  // Most tabs here are not watched when their traffic happens: the preference makes them record it.
+  await recordWhileClosedChromium(browser.serviceWorker!);
   const blank = browser.context.pages()[0] ?? (await browser.context.newPage());
   cdp = await browser.context.newCDPSession(blank);
   cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: { versionId: string; scriptURL: string; runningStatus: string }[] }) => {

@@ -103,6 +103,11 @@ export class Ctx {
     return ports;
   }
 
+  /** Plain traffic counted, not recorded, since the port's previous report (nobody watches the tab). */
+  counted(port: number, posted: number, dispatched: number): void {
+    this.emit('messages-counted', { port, posted, dispatched });
+  }
+
   start(port: number): void {
     this.emit('port-enabled', { port, how: 'start' });
   }

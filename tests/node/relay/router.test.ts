@@ -62,7 +62,7 @@ describe('Router', () => {
     const { relay, panel } = setup();
     const a = relay(1, 'ra');
     const b = relay(2, 'rb');
-    expect(a.of('welcome')).toEqual([{ type: 'welcome', session: 'ra', resumeAfter: 0, config: { captureStacks: false, inWorker: false } }]);
+    expect(a.of('welcome')).toEqual([{ type: 'welcome', session: 'ra', resumeAfter: 0, config: { captureStacks: false, inWorker: false }, recordMessages: false }]);
     const pa = panel(1);
     const pb = panel(2);
     a.receive({ type: 'batch', seq: 1, facts: [fact('A'), fact('A')] });
@@ -158,7 +158,11 @@ describe('Router', () => {
     const b = relay(2, 'rb');
     const p = panel(1);
     p.receive({ type: 'config', config: { captureStacks: true, inWorker: false } });
-    expect(a.of('config')).toEqual([{ type: 'config', config: { captureStacks: true, inWorker: false } }]);
+    // The first: the panel's subscription made the tab watched; the second: the new config.
+    expect(a.of('config')).toEqual([
+      { type: 'config', config: { captureStacks: false, inWorker: false }, recordMessages: true },
+      { type: 'config', config: { captureStacks: true, inWorker: false }, recordMessages: true },
+    ]);
     expect(b.of('config')).toEqual([]);
     expect(relay(1, 'sub', 3, 'ra').of('welcome')[0].config).toEqual({ captureStacks: true, inWorker: false });
   });

@@ -47,28 +47,29 @@ describe('the in-worker runtime text', () => {
     const a = relay('ra');
     expect(a.sent.find((m) => m.type === 'welcome')).not.toHaveProperty('workerRuntime');
     panel.receive({ type: 'config', config: { captureStacks: false, inWorker: true } });
-    expect(a.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: false, inWorker: true }, workerRuntime: TEXT }]);
+    expect(a.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: false, inWorker: true }, workerRuntime: TEXT, recordMessages: true }]);
     // A relay that connects while the setting is on (here a new top document) gets it in its welcome.
     const b = relay('rb');
     expect(b.sent.find((m) => m.type === 'welcome')).toMatchObject({ config: { inWorker: true }, workerRuntime: TEXT });
     panel.receive({ type: 'config', config: { captureStacks: true, inWorker: false } });
-    expect(b.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: true, inWorker: false } }]);
+    expect(b.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: true, inWorker: false }, recordMessages: true }]);
   });
 
   it('is absent when the build has none (Node), whatever the setting', () => {
     const { relay, panel } = setup(undefined);
     const a = relay('ra');
     panel.receive({ type: 'config', config: { captureStacks: false, inWorker: true } });
-    expect(a.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: false, inWorker: true } }]);
+    expect(a.sent.filter((m) => m.type === 'config')).toEqual([{ type: 'config', config: { captureStacks: false, inWorker: true }, recordMessages: true }]);
   });
 
   it('is validated on receipt: a string or absent, with the failing field named', () => {
     const config = { captureStacks: false, inWorker: true };
-    expect(validateBackgroundToContent({ type: 'config', config, workerRuntime: TEXT })).toEqual({ type: 'config', config, workerRuntime: TEXT });
-    expect(validateBackgroundToContent({ type: 'config', config })).toEqual({ type: 'config', config });
-    expect(validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, workerRuntime: TEXT })).toMatchObject({ workerRuntime: TEXT });
-    expect(() => validateBackgroundToContent({ type: 'config', config, workerRuntime: 42 })).toThrow(ProtocolError);
-    expect(() => validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, workerRuntime: null })).toThrow(/message\.workerRuntime/);
-    expect(() => validateBackgroundToContent({ type: 'config', config, workerRuntime: 'x'.repeat(1_048_577) })).toThrow(/message\.workerRuntime/);
+    const recordMessages = false;
+    expect(validateBackgroundToContent({ type: 'config', config, workerRuntime: TEXT, recordMessages })).toEqual({ type: 'config', config, workerRuntime: TEXT, recordMessages });
+    expect(validateBackgroundToContent({ type: 'config', config, recordMessages })).toEqual({ type: 'config', config, recordMessages });
+    expect(validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, workerRuntime: TEXT, recordMessages })).toMatchObject({ workerRuntime: TEXT });
+    expect(() => validateBackgroundToContent({ type: 'config', config, workerRuntime: 42, recordMessages })).toThrow(ProtocolError);
+    expect(() => validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, workerRuntime: null, recordMessages })).toThrow(/message\.workerRuntime/);
+    expect(() => validateBackgroundToContent({ type: 'config', config, workerRuntime: 'x'.repeat(1_048_577), recordMessages })).toThrow(/message\.workerRuntime/);
   });
 });

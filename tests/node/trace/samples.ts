@@ -15,6 +15,13 @@ export interface Broken {
   says: string;
 }
 
+/** `fact` (a port fact) turned into a `messages-counted` fact about the same port. */
+export function counted(fact: any, posted: unknown, dispatched: unknown): any {
+  const out: any = { kind: 'messages-counted', ctx: fact.ctx, seq: fact.seq, time: fact.time, port: fact.port, posted };
+  if (dispatched !== undefined) out.dispatched = dispatched;
+  return out;
+}
+
 export const BROKEN: Broken[] = [
   { name: 'not an object', mutate: () => {}, path: 'trace', says: 'expected an object' },
   { name: 'wrong format tag', mutate: (t) => { t.format = 'chrome-trace'; }, path: 'format', says: 'not a Portscope trace' },
@@ -39,5 +46,7 @@ export const BROKEN: Broken[] = [
   { name: 'dispatched ports item bad', mutate: (t) => { t.facts[12].ports = [3, -1]; }, path: 'facts[12].ports[1]', says: 'positive integer' },
   { name: 'transfer port bad', mutate: (t) => { t.facts[5].transfer[0].port = null; }, path: 'facts[5].transfer[0].port', says: 'got null' },
   { name: 'context observed not boolean', mutate: (t) => { t.facts[0].observed = 'yes'; }, path: 'facts[0].observed', says: 'a boolean' },
+  { name: 'counted posted negative', mutate: (t) => { t.facts[12] = counted(t.facts[12], -1, 0); }, path: 'facts[12].posted', says: 'non-negative integer' },
+  { name: 'counted dispatched missing', mutate: (t) => { t.facts[12] = counted(t.facts[12], 2, undefined); }, path: 'facts[12].dispatched', says: 'non-negative integer' },
   { name: 'fact is an array', mutate: (t) => { t.facts[7] = []; }, path: 'facts[7]', says: 'expected an object, got an array' },
 ];

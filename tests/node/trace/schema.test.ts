@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseTrace, TraceFormatError } from '../../../protocol/trace.ts';
 import { firstSchemaError, UnsupportedKeywordError } from './schema-subset.ts';
-import { BROKEN, sample } from './samples.ts';
+import { BROKEN, counted, sample } from './samples.ts';
 
 const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../protocol/trace.schema.json'), 'utf8'));
 
@@ -21,6 +21,13 @@ describe('trace.schema.json', () => {
   it('accepts the sample trace, as parseTrace does', () => {
     expect(firstSchemaError(schema, sample())).toBeNull();
     expect(() => parseTrace(sample())).not.toThrow();
+  });
+
+  it('accepts a messages-counted fact, as parseTrace does', () => {
+    const t = sample();
+    t.facts[12] = counted(t.facts[12], 1204, 0);
+    expect(firstSchemaError(schema, t)).toBeNull();
+    expect(parseTrace(t).facts[12]).toEqual(t.facts[12]);
   });
 
   it('accepts unknown extra fields, as parseTrace does', () => {

@@ -1,0 +1,114 @@
+/**
+ * A port message queue that holds recorded messages and runs of counted ones. While nobody
+ * watches a tab the runtime only counts plain traffic (`messages-counted`), and a port never
+ * started can collect millions of such messages: a run stands for any number of consecutive
+ * counted messages in one entry, so memory follows the number of runs, not of messages.
+ */
+import type { CountedRun, MessageRecord } from './types.ts';
+import { Fifo } from './fifo.ts';
+
+export type { CountedRun };
+
+export type QueueEntry = MessageRecord | CountedRun;
+
+export function isRun(entry: QueueEntry): entry is CountedRun {
+  // Not `'counted' in entry`: a MessageRecord may carry `counted: true` (its post was counted).
+  return typeof entry.counted === 'number';
+}
+
+/** What a dispatch took from the front of the queue. */
+export interface Taken {
+  records: MessageRecord[];
+  /** Counted messages taken (they have no record). */
+  counted: number;
+}
+
+export class PortMessageQueue {
+  private entries = new Fifo<QueueEntry>();
+  private total = 0;
+  private countedTotal = 0;
+
+  /** Messages waiting, counted ones included. */
+  get size(): number {
+    return this.total;
+  }
+
+  /** Counted messages waiting (no record). */
+  get counted(): number {
+    return this.countedTotal;
+  }
+
+  push(message: MessageRecord): void {
+    this.entries.push(message);
+    this.total++;
+  }
+
+  pushCounted(n: number, time: number, from: string): void {
+    if (n <= 0) return;
+    const tail = this.entries.last();
+    if (tail && isRun(tail) && tail.from === from) tail.counted += n;
+    else this.entries.push({ counted: n, postedAt: time, from });
+    this.total += n;
+    this.countedTotal += n;
+  }
+
+  peek(): QueueEntry | undefined {
+    return this.entries.peek();
+  }
+
+  /** postedAt of the oldest waiting message, or null when empty. */
+  oldestPostedAt(): number | null {
+    return this.entries.peek()?.postedAt ?? null;
+  }
+
+  /** Removes the oldest message: its record, or the run it was counted in (still shared, with one fewer). */
+  shift(): QueueEntry | undefined {
+    const head = this.entries.peek();
+    if (!head) return undefined;
+    this.total--;
+    if (!isRun(head)) return this.entries.shift();
+    this.countedTotal--;
+    if (--head.counted === 0) this.entries.shift();
+    return { counted: 1, postedAt: head.postedAt, from: head.from };
+  }
+
+  /** Removes up to `n` messages from the front. */
+  take(n: number): Taken {
+    const taken: Taken = { records: [], counted: 0 };
+    while (n > 0) {
+      const head = this.entries.peek();
+      if (!head) break;
+      if (!isRun(head)) {
+        taken.records.push(this.entries.shift() as MessageRecord);
+        this.total--;
+        n--;
+        continue;
+      }
+      const k = Math.min(n, head.counted);
+      head.counted -= k;
+      if (head.counted === 0) this.entries.shift();
+      this.total -= k;
+      this.countedTotal -= k;
+      taken.counted += k;
+      n -= k;
+    }
+    return taken;
+  }
+
+  /** Removes everything. */
+  drain(): Taken {
+    return this.take(this.total);
+  }
+
+  /** The waiting entries, oldest first (a run is one entry). */
+  toArray(): QueueEntry[] {
+    return this.entries.toArray();
+  }
+
+  /** Ids of the recorded messages waiting, oldest first. */
+  recordIds(): string[] {
+    const ids: string[] = [];
+    for (const entry of this.entries.toArray()) if (!isRun(entry)) ids.push(entry.id);
+    return ids;
+  }
+}

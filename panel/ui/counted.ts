@@ -1,0 +1,37 @@
+/**
+ * Words for messages counted rather than recorded (`messages-counted`): while no DevTools
+ * window watches a tab, Portscope keeps only how many messages went through its ports.
+ */
+import type { ChannelModel } from '../model/types.ts';
+
+const n = (count: number) => count.toLocaleString('en-US');
+
+/** One queue line standing for a whole run of counted messages. */
+export function countedRunLine(count: number): string {
+  return `${n(count)} message${count === 1 ? '' : 's'} counted while DevTools was closed — content not recorded`;
+}
+
+export interface CountedTotals {
+  posted: number;
+  delivered: number;
+  queued: number;
+}
+
+export function countedTotals(model: ChannelModel): CountedTotals {
+  let queued = 0;
+  for (const p of model.ports.values()) queued += p.countedQueued;
+  return { posted: model.stats.counted.posted, delivered: model.stats.counted.delivered, queued };
+}
+
+export function anyCounted(t: CountedTotals): boolean {
+  return t.posted > 0 || t.delivered > 0 || t.queued > 0;
+}
+
+/** "1,204 posted · 3 delivered · 1,201 queued", leaving out zeros. */
+export function countedParts(t: CountedTotals): string {
+  const parts: string[] = [];
+  if (t.posted) parts.push(`${n(t.posted)} posted`);
+  if (t.delivered) parts.push(`${n(t.delivered)} delivered`);
+  if (t.queued) parts.push(`${n(t.queued)} queued`);
+  return parts.join(' · ');
+}
