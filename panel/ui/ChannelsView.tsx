@@ -28,7 +28,7 @@ export function PortBadges({ port }: { port: PortNode }) {
       {port.shipped ? <span className="badge shipped">shipped</span> : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
-      {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q} messages waiting in the port message queue`}>{`${q} queued`}</span> : null}
+      {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q.toLocaleString('en-US')} messages waiting in the port message queue`}>{`${q.toLocaleString('en-US')} queued`}</span> : null}
     </>
   );
 }

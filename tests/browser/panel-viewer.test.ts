@@ -122,7 +122,7 @@ describe('portscope view <trace.json> in Chromium', () => {
     expect(notice).toContain('counted, not recorded (1,204 posted · 1,204 queued): DevTools was closed on this tab');
     expect(notice).toContain('"Record while DevTools is closed"');
     await page.locator('#tab-channels').click();
-    await page.locator('.tree-port .tree-button', { hasText: '1205 queued' }).click();
+    await page.locator('.tree-port .tree-button', { hasText: '1,205 queued' }).click();
     const detail = (await page.locator('.detail').textContent()) ?? '';
     expect(detail).toContain('Port message queue (1,205 waiting)');
     expect(await page.locator('[data-testid=counted-run]').textContent()).toMatch(/^1,204 messages counted while DevTools was closed — content not recorded · waiting at least \d+\.\d s$/);
