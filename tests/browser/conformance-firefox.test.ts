@@ -15,8 +15,8 @@ import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 import { scenarios, type Origins, type Scenario } from '../fixtures/conformance/scenarios.ts';
-import { countKinds, expectScenarioFacts, settledFacts, settledWhen } from '../fixtures/conformance/harness.ts';
-import { COUNTING_CHECKS, expectCountingRules, expectSwitchFacts, messageTotals, probeRecorded, switchAfter, switchBefore, switchProbe, type MessageTotals } from '../fixtures/conformance/counting.ts';
+import { countKinds, expectScenarioFacts, settledFacts } from '../fixtures/conformance/harness.ts';
+import { defineCountingPass, messageTotals, type MessageTotals } from '../fixtures/conformance/counting.ts';
 import { FIREFOX_DIFFERENCES, firefoxDifferences } from '../fixtures/conformance/firefox-differences.ts';
 
 /**
@@ -49,15 +49,6 @@ beforeAll(async () => {
 /** Sets the preference in the background and waits until the background applied it. */
 const recordWhileClosed = (on: boolean): Promise<void> => recordWhileClosedFirefox(instrumented.background!, on);
 
-/**
- * A runtime records until its first config arrives, and that config may come after the load
- * event. The background answered the relay's hello (with the config) before it stored the
- * page's first batch, so once the page's context fact is there the config is on its way,
- * one hop ahead of the test's next call into the page.
- */
-async function configured(): Promise<void> {
-  await settledWhen(backgroundFacts, (f) => (countKinds(f).context ?? 0) > 0, { deadlineMs: 6_000, pollMs: 30, graceMs: 0 });
-}
 
 /** Per scenario, from the recording pass: what the native page observed, and the message totals. */
 const nativeObserved = new Map<string, unknown>();
@@ -114,42 +105,17 @@ describe('conformance: native and instrumented Firefox observe the same', () => 
   }
 });
 
-describe('conformance, counting mode (nobody watching): native and instrumented Firefox observe the same', () => {
-  beforeAll(() => recordWhileClosed(false));
-
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      await clearFacts();
-      const [native, withRuntime] = await Promise.all([nativeObserved.has(scenario.name) ? nativeObserved.get(scenario.name) : observe(plainPage, scenario), observe(instrumentedPage, scenario, configured)]);
-      expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(FIREFOX_DIFFERENCES[scenario.name] ?? []);
-
-      // Undefined when the recording pass did not run this scenario (a filtered run).
-      const want = recordedTotals.get(scenario.name);
-      const facts = await settledWhen(backgroundFacts, (f) => (want ? JSON.stringify(messageTotals(f)) === JSON.stringify(want) : (countKinds(f).context ?? 0) > 0), TIMING);
-      expect(countKinds(facts).context ?? 0, 'the page context announced itself').toBeGreaterThanOrEqual(1);
-      expectCountingRules(facts);
-      if (want) expect(messageTotals(facts), 'every message the recording pass saw is accounted for').toEqual(want);
-      COUNTING_CHECKS[scenario.name]?.(facts);
-    });
-  }
-
-  it('switching to recording: counts first, then records; counted messages are described at dispatch', async () => {
-    await clearFacts();
-    await instrumentedPage.goto(`${origins.origin}/conformance/blank.html`, { waitUntil: 'load' });
-    await configured();
-    await instrumentedPage.evaluate(switchBefore);
-    await recordWhileClosed(true);
-    const recorded = await settledWhen(
-      async () => {
-        await instrumentedPage.evaluate(switchProbe);
-        return backgroundFacts();
-      },
-      probeRecorded,
-      { deadlineMs: 6_000, pollMs: 100, graceMs: 0 },
-    );
-    expect(probeRecorded(recorded), 'the page records again').toBe(true);
-    expect(await instrumentedPage.evaluate(switchAfter)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
-    const facts = await settledWhen(backgroundFacts, (f) => f.filter((x) => x.kind === 'message-dispatched').length >= 3, TIMING);
-    expectSwitchFacts(facts);
-  });
+defineCountingPass({
+  browser: 'Firefox',
+  scenarios,
+  nativeObserved: (scenario) => (nativeObserved.has(scenario.name) ? Promise.resolve(nativeObserved.get(scenario.name)) : observe(plainPage, scenario)),
+  instrumentedObserved: (scenario, loaded) => observe(instrumentedPage, scenario, loaded),
+  expectSame: (scenario, native, withRuntime) => expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(FIREFOX_DIFFERENCES[scenario.name] ?? []),
+  recordedTotals,
+  backgroundFacts,
+  clearFacts,
+  recordWhileClosed,
+  page: () => ({ goto: (url) => instrumentedPage.goto(url, { waitUntil: 'load' }), evaluate: (fn) => instrumentedPage.evaluate(fn) }),
+  blankUrl: () => `${origins.origin}/conformance/blank.html`,
+  timing: TIMING,
 });

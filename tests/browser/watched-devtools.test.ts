@@ -8,14 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page, WebWorker } from 'puppeteer-core';
 import { launchWithDevTools, showPanel, type DevToolsSession } from '../support/devtools-panel.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { exchangeOf, type Exchange, type TabWatch } from '../fixtures/watched/exchange.ts';
+import { exchangeOf, type Exchange, type TabWatch, until } from '../fixtures/watched/exchange.ts';
 import type { Fact } from '../../protocol/facts.ts';
 
 let session: DevToolsSession;
 let server: FixtureServer;
 
 type Debug = { portscopeDebug: { facts(tab: number): Fact[]; tabs(): TabWatch[] } };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function worker(): Promise<WebWorker> {
   const target = await session.browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${session.extensionId}/`), { timeout: 15_000 });
@@ -35,16 +34,6 @@ async function setPreferenceInPanel(panel: Frame, on: boolean): Promise<void> {
 }
 const factsOf = async (tabId: number) => (await worker()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last value ${JSON.stringify(v)?.slice(0, 600)}`);
-    await sleep(100);
-    v = await read();
-  }
-  return v;
-}
 
 let labels = 0;
 async function exchange(page: Page, tabId: number, n: number): Promise<Exchange> {

@@ -11,7 +11,7 @@ import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { openProbe } from '../fixtures/relay/panel-probe.ts';
-import { exchangeOf, type Exchange, type TabWatch } from '../fixtures/watched/exchange.ts';
+import { exchangeOf, type Exchange, type TabWatch, until } from '../fixtures/watched/exchange.ts';
 import type { Fact } from '../../protocol/facts.ts';
 
 let browser: LaunchedChromium;
@@ -29,16 +29,6 @@ const factsOf = async (tabId: number) => (await worker()).evaluate((t) => (globa
 const tabsOf = async () => (await worker()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs());
 const watchOf = async (tabId: number) => (await tabsOf()).find((t) => t.tabId === tabId);
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last value ${JSON.stringify(v)?.slice(0, 600)}`);
-    await sleep(100);
-    v = await read();
-  }
-  return v;
-}
 
 let labels = 0;
 
