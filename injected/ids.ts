@@ -52,6 +52,14 @@ export function portRecord(port: unknown): PortRecord | undefined {
   return weakMapGet(ports, port);
 }
 
+/** The records of a channel's two ports, made here: each knows the other (never the port objects). */
+export function entangle(r1: PortRecord, r2: PortRecord): void {
+  r1.peer = r2.id;
+  r2.peer = r1.id;
+  r1.peerRecord = r2;
+  r2.peerRecord = r1;
+}
+
 export function newPortRecord(port: object, peer = 0): PortRecord {
   const record: PortRecord = { id: nextPort++, peer, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, lastUnreported: 0, arrived: 0, countedPosted: 0, countedDispatched: 0, listed: false };
   weakMapSet(ports, port, record);

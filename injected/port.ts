@@ -6,7 +6,7 @@
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
 import { replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
-import { newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
+import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import {
   NativeWeakMap,
@@ -31,9 +31,7 @@ export function patchMessageChannel(rt: Runtime): void {
     const port2 = messageChannelPort2(channel) as MessagePort;
     const r1 = adoptPort(rt, port1);
     const r2 = adoptPort(rt, port2, r1.id);
-    r1.peer = r2.id;
-    r1.peerRecord = r2;
-    r2.peerRecord = r1;
+    entangle(r1, r2);
     const fact = { kind: 'channel-created', ctx: rt.ctx, channel: newChannelId(), port1: r1.id, port2: r2.id } as Extract<Fact, { kind: 'channel-created' }>;
     const site = callSite();
     if (site) fact.site = site;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import { Emitter, type EmitterOptions } from '../../../injected/emitter.ts';
 import { countDispatch, countPost, settleAllCounts, settleCounts } from '../../../injected/counted.ts';
-import { newPortRecord, noteSent, postedHere, type PortRecord } from '../../../injected/ids.ts';
+import { entangle, newPortRecord, noteSent, postedHere, type PortRecord } from '../../../injected/ids.ts';
 import type { Runtime } from '../../../injected/runtime.ts';
 
 /** A runtime with only what counting touches, its emitter wired as install.ts wires it. */
@@ -17,10 +17,8 @@ function counting(options: Partial<EmitterOptions> = {}) {
 
 function channel(): [PortRecord, PortRecord] {
   const a = newPortRecord({});
-  const b = newPortRecord({}, a.id);
-  a.peer = b.id;
-  a.peerRecord = b;
-  b.peerRecord = a;
+  const b = newPortRecord({});
+  entangle(a, b);
   return [a, b];
 }
 

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { newPortRecord, noteSent, noteUnaccounted, postedHere, type PortRecord } from '../../../injected/ids.ts';
+import { entangle, newPortRecord, noteSent, noteUnaccounted, postedHere, type PortRecord } from '../../../injected/ids.ts';
 
 function channel(): [PortRecord, PortRecord] {
   const a = newPortRecord({});
-  const b = newPortRecord({}, a.id);
-  a.peer = b.id;
-  a.peerRecord = b;
-  b.peerRecord = a;
+  const b = newPortRecord({});
+  entangle(a, b);
   return [a, b];
 }
 

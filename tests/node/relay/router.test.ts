@@ -2,35 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import type { BackgroundToPanel } from '../../../protocol/messages.ts';
-import { Router, type PersistedTab, type PortLike } from '../../../extension/router.ts';
+import { Router, type PersistedTab } from '../../../extension/router.ts';
+import { StandInPort } from './stand-in-port.ts';
 
-class FakePort implements PortLike {
-  sent: any[] = [];
-  private onMsg: ((m: unknown) => void)[] = [];
-  private onDis: (() => void)[] = [];
-  disconnected = false;
-  constructor(
-    public name: string,
-    public sender: PortLike['sender'],
-  ) {}
-  postMessage(m: unknown) {
-    this.sent.push(JSON.parse(JSON.stringify(m)));
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  onMessage = { addListener: (l: (m: unknown) => void) => void this.onMsg.push(l) };
-  onDisconnect = { addListener: (l: () => void) => void this.onDis.push(l) };
-  receive(m: unknown) {
-    for (const l of this.onMsg) l(JSON.parse(JSON.stringify(m)));
-  }
-  close() {
-    for (const l of this.onDis) l();
-  }
-  of(type: string) {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
 
 const ORIGIN = 'chrome-extension://abc/';
 let n = 0;
@@ -41,13 +15,13 @@ function setup(cap = 1_000) {
   const resyncs: number[] = [];
   const router = new Router({ extensionOrigin: ORIGIN, cap, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null, lastSeq = 0, firstRetained = lastSeq + 1) => {
-    const port = new FakePort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
+    const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
     port.receive({ type: 'hello', relay: relayId, session, url: `https://page.test/${relayId}`, top: frameId === 0, lastSeq, firstRetained });
     return port;
   };
   const panel = (tabId: number, cursor?: Record<string, number>) => {
-    const port = new FakePort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
+    const port = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
     router.connectPanel(port);
     port.receive({ type: 'subscribe', tabId, cursor });
     return port;
@@ -55,7 +29,7 @@ function setup(cap = 1_000) {
   return { router, relay, panel, persisted, resyncs };
 }
 
-const factsOf = (p: FakePort) => p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
+const factsOf = (p: StandInPort) => p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
 
 describe('Router', () => {
   it('welcomes a relay, acknowledges batches, and forwards them to the panels of that tab only', () => {
@@ -144,10 +118,10 @@ describe('Router', () => {
 
   it('refuses panels that are not pages of the extension, and content ports without a tab', () => {
     const { router } = setup();
-    const page = new FakePort('portscope-panel', { url: 'https://evil.test/', tab: { id: 1 } });
+    const page = new StandInPort('portscope-panel', { url: 'https://evil.test/', tab: { id: 1 } });
     router.connectPanel(page);
     expect(page.disconnected).toBe(true);
-    const noTab = new FakePort('portscope-content', { url: `${ORIGIN}x.html` });
+    const noTab = new StandInPort('portscope-content', { url: `${ORIGIN}x.html` });
     router.connectContent(noTab);
     expect(noTab.disconnected).toBe(true);
   });

@@ -5,37 +5,10 @@
  * browser path is tested for real in tests/browser/watched.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { Router, type PortLike } from '../../../extension/router.ts';
+import { Router } from '../../../extension/router.ts';
+import { StandInPort } from './stand-in-port.ts';
 import { ProtocolError, validateBackgroundToContent, validateDevtoolsToBackground } from '../../../protocol/validate.ts';
 
-class FakePort implements PortLike {
-  sent: any[] = [];
-  private onMsg: ((m: unknown) => void)[] = [];
-  private onDis: (() => void)[] = [];
-  disconnected = false;
-  constructor(
-    public name: string,
-    public sender: PortLike['sender'],
-  ) {}
-  postMessage(m: unknown) {
-    this.sent.push(JSON.parse(JSON.stringify(m)));
-  }
-  disconnect() {
-    this.disconnected = true;
-  }
-  onMessage = { addListener: (l: (m: unknown) => void) => void this.onMsg.push(l) };
-  onDisconnect = { addListener: (l: () => void) => void this.onDis.push(l) };
-  receive(m: unknown) {
-    for (const l of this.onMsg) l(JSON.parse(JSON.stringify(m)));
-  }
-  close() {
-    for (const l of this.onDis) l();
-  }
-  /** The recordMessages of every welcome and config, in order. */
-  recordings(): boolean[] {
-    return this.sent.filter((m) => m.type === 'welcome' || m.type === 'config').map((m) => m.recordMessages);
-  }
-}
 
 const ORIGIN = 'chrome-extension://abc/';
 
@@ -43,19 +16,19 @@ function setup(recordWhileClosed?: boolean) {
   const resyncs: number[] = [];
   const router = new Router({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: () => {}, recordWhileClosed });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null) => {
-    const port = new FakePort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
+    const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
     port.receive({ type: 'hello', relay: relayId, session, url: 'https://page.test/', top: frameId === 0, lastSeq: 0, firstRetained: 1 });
     return port;
   };
   const panel = (tabId: number) => {
-    const port = new FakePort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
+    const port = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
     router.connectPanel(port);
     port.receive({ type: 'subscribe', tabId });
     return port;
   };
   const devtools = (tabId: number, url = `${ORIGIN}extension/devtools.html`) => {
-    const port = new FakePort('portscope-devtools', { url });
+    const port = new StandInPort('portscope-devtools', { url });
     router.connectDevtools(port);
     port.receive({ type: 'inspect', tabId });
     return port;

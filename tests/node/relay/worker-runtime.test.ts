@@ -3,26 +3,10 @@
  * only while the in-worker setting is on: the MAIN-world script no longer carries it.
  */
 import { describe, expect, it } from 'vitest';
-import { Router, type PortLike } from '../../../extension/router.ts';
+import { Router } from '../../../extension/router.ts';
+import { StandInPort } from './stand-in-port.ts';
 import { ProtocolError, validateBackgroundToContent } from '../../../protocol/validate.ts';
 
-class FakePort implements PortLike {
-  sent: any[] = [];
-  private listeners: ((m: unknown) => void)[] = [];
-  constructor(
-    public name: string,
-    public sender: PortLike['sender'],
-  ) {}
-  postMessage(m: unknown) {
-    this.sent.push(JSON.parse(JSON.stringify(m)));
-  }
-  disconnect() {}
-  onMessage = { addListener: (l: (m: unknown) => void) => void this.listeners.push(l) };
-  onDisconnect = { addListener: () => {} };
-  receive(m: unknown) {
-    for (const l of this.listeners) l(JSON.parse(JSON.stringify(m)));
-  }
-}
 
 const ORIGIN = 'chrome-extension://abc/';
 const TEXT = '(function(){/* the in-worker runtime */})();';
@@ -30,12 +14,12 @@ const TEXT = '(function(){/* the in-worker runtime */})();';
 function setup(workerRuntime: string | undefined) {
   const router = new Router({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: () => {}, persist: () => {}, workerRuntime });
   const relay = (relayId: string) => {
-    const port = new FakePort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
+    const port = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
     router.connectContent(port);
     port.receive({ type: 'hello', relay: relayId, session: null, url: 'https://page.test/', top: true, lastSeq: 0, firstRetained: 1 });
     return port;
   };
-  const panel = new FakePort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
+  const panel = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
   router.connectPanel(panel);
   panel.receive({ type: 'subscribe', tabId: 1 });
   return { router, relay, panel };

@@ -1,0 +1,41 @@
+/**
+ * A stand-in for `runtime.Port` in the router's routing-logic tests. Messages are copied
+ * through JSON both ways, as extension messaging does, so a test can never share an object
+ * with the router by accident.
+ */
+import type { PortLike } from '../../../extension/router.ts';
+
+export class StandInPort implements PortLike {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  sent: any[] = [];
+  private onMsg: ((m: unknown) => void)[] = [];
+  private onDis: (() => void)[] = [];
+  disconnected = false;
+  constructor(
+    public name: string,
+    public sender: PortLike['sender'],
+  ) {}
+  postMessage(m: unknown) {
+    this.sent.push(JSON.parse(JSON.stringify(m)));
+  }
+  disconnect() {
+    this.disconnected = true;
+  }
+  onMessage = { addListener: (l: (m: unknown) => void) => void this.onMsg.push(l) };
+  onDisconnect = { addListener: (l: () => void) => void this.onDis.push(l) };
+  /** The other side sends `m`. */
+  receive(m: unknown) {
+    for (const l of this.onMsg) l(JSON.parse(JSON.stringify(m)));
+  }
+  /** The other side disconnects. */
+  close() {
+    for (const l of this.onDis) l();
+  }
+  of(type: string) {
+    return this.sent.filter((m) => m.type === type);
+  }
+  /** The recordMessages of every welcome and config, in order. */
+  recordings(): boolean[] {
+    return this.sent.filter((m) => m.type === 'welcome' || m.type === 'config').map((m) => m.recordMessages);
+  }
+}
