@@ -91,6 +91,7 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
   };
 
   let flowId = 0;
+  let skewedFlows = 0;
   const depth = new Map<string, { at: number; delta: number }[]>();
   for (const m of model.messages) {
     // A counted post has no slice: the record was made at its dispatch.
@@ -102,7 +103,11 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
     if (to && m.dispatchedAt !== undefined) {
       const ts = us(m.dispatchedAt);
       events.push({ ph: 'X', name: 'message event', cat: 'message', pid: to.pid, tid: to.tid, ts, dur: Math.max(1, Math.round((m.duration ?? 0) * 1000)), args: messageArgs(m) });
-      if (from) {
+      // Two contexts' clocks agree only to their timers' resolution (100 µs without cross-origin
+      // isolation), so a quick dispatch elsewhere can carry an earlier time than its post. An
+      // arrow cannot point back in time: it is left out and counted in otherData.
+      if (from && ts < us(m.postedAt)) skewedFlows++;
+      else if (from) {
         const id = ++flowId;
         events.push({ ph: 's', name: 'message', cat: 'message', id, pid: from.pid, tid: from.tid, ts: us(m.postedAt) });
         events.push({ ph: 'f', bp: 'e', name: 'message', cat: 'message', id, pid: to.pid, tid: to.tid, ts });
@@ -177,7 +182,7 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
 
   events.sort((a, b) => a.ts - b.ts || RANK[a.ph] - RANK[b.ph]);
   nestSlices(events);
-  return { traceEvents: [...meta, ...events], displayTimeUnit: 'ms', otherData: { ...otherData, origin: new Date(t0).toISOString() } };
+  return { traceEvents: [...meta, ...events], displayTimeUnit: 'ms', otherData: { ...otherData, origin: new Date(t0).toISOString(), ...(skewedFlows ? { flowsLeftOutForClockSkew: String(skewedFlows) } : {}) } };
 }
 
 function startTime(model: PerfettoSource, facts: readonly Fact[]): number {

@@ -69,3 +69,34 @@ describe('toChromeTrace queue counters when dispatches are reported before their
     expect(counter(trace.traceEvents, pb.id)).toEqual([0, 2]);
   });
 });
+
+describe('toChromeTrace flows across contexts whose clocks disagree', () => {
+  it('leaves out an arrow that would point back in time, and says how many', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
+    const [a, b] = top.channel();
+    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
+    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    child.onmessage(cb);
+    s.tick(5);
+    top.post(a, 'on time');
+    s.tick(1);
+    child.dispatch(cb, 'on time');
+    s.tick(1);
+    const dispatchedAt = s.time;
+    s.tick(0.5);
+    // The child's clock runs 0.5 ms behind the top's: its dispatch reads earlier than the post.
+    top.post(a, 'skewed');
+    s.time = dispatchedAt;
+    child.dispatch(cb, 'skewed');
+    const model = createModel();
+    model.apply(s.all);
+    const trace = toChromeTrace(model, model.factLog());
+    expect(chromeTraceProblems(trace)).toEqual([]);
+    expect(trace.traceEvents.filter((e) => e.ph === 's')).toHaveLength(1);
+    expect(trace.otherData.flowsLeftOutForClockSkew).toBe('1');
+    // Both dispatches are still slices.
+    expect(trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'message event')).toHaveLength(2);
+  });
+});
