@@ -79,7 +79,7 @@ async function load(page: Page, path = '/in-worker/index.html'): Promise<void> {
 async function observe(page: Page, scenario: WorkerScenario): Promise<unknown> {
   await load(page);
   try {
-    return await page.evaluate(scenario.run, server.origin);
+    return await page.evaluate(scenario.run, { origin: server.origin, ...scenario.worker });
   } catch (e) {
     return { scenarioThrew: String((e as Error).message).split('\n')[0] };
   }
