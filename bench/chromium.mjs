@@ -1,9 +1,11 @@
-// Debian's Chromium with the benchmark's build of the extension (the same launch as
-// tests/support/chromium.ts, re-created because an .mjs bench cannot import .ts).
+// Debian's Chromium with the benchmark's build of the extension: the binary and the flags of
+// cli/browsers.ts (the tests' too), loaded through Vite's module runner since Node 20 cannot
+// import TypeScript.
 // Native runs use an incognito context of the same browser: extensions are off there unless
 // the user allows them, so native and instrumented share one binary, one set of flags, one
 // machine state.
 import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,26 +17,19 @@ export class BenchSetupError extends Error {
   }
 }
 
-export const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  // Hidden or occluded windows would have their timers throttled and skew the burst case.
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
+const { module: browsers } = await runnerImport(resolve(import.meta.dirname, '../cli/browsers.ts'), { configFile: false, logLevel: 'warn' });
+
+/** Hidden or occluded windows would have their timers throttled and skew the burst case. */
+export const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+
+export const ARGS = [...browsers.CHROMIUM_ARGS, ...UNTHROTTLED];
 
 export function chromiumPath() {
-  const tried = [process.env.PORTSCOPE_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].filter(Boolean);
-  const hit = tried.find((p) => existsSync(p));
-  if (!hit) throw new BenchSetupError(`Chromium not found (tried ${tried.join(', ')}); apt-get install -y chromium or set PORTSCOPE_CHROMIUM`);
-  return hit;
+  try {
+    return browsers.browserPath('chromium');
+  } catch (e) {
+    throw new BenchSetupError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 /** Copies the bench-only panel connection page into the bench's own build. */

@@ -2,9 +2,9 @@
 //
 //   node bench/panel-stream.mjs [--rate N] [--seconds S] [--channels C] [--profile] [--no-trace]
 //
-// Opens headless Chromium with the extension and DevTools (puppeteer-core, as
-// tests/support/devtools-panel.ts does: its few lines that show our panel are re-created in
-// showPanel below, because an .mjs bench cannot import .ts), shows the Portscope panel on its
+// Opens headless Chromium with the extension and DevTools through the tests' own
+// tests/support/devtools-panel.ts (loaded with Vite's module runner: Node 20 cannot import
+// TypeScript), shows the Portscope panel on its
 // Messages view, and has bench/fixtures/stream/ post `rate` messages/s for `seconds`.
 // In the panel frame a PerformanceObserver({type: 'longtask', buffered: true}) collects long
 // tasks (over 50 ms); a browser trace (category toplevel) gives every task of the panel's main
@@ -12,24 +12,17 @@
 // task over 100 ms occurred, a second stream runs under the CDP Profiler of the panel target and
 // the functions with the most self time are printed.
 // The build is PORTSCOPE_DIST (default .tmp/dist-stream), built first when it is missing.
-import puppeteer from 'puppeteer-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ARGS, BenchSetupError, chromiumPath } from './chromium.mjs';
+import { runnerImport } from 'vite';
+import { BenchSetupError, UNTHROTTLED } from './chromium.mjs';
 import { serveBench } from './server.mjs';
 
 class BenchArgumentError extends Error {
   constructor(message) {
     super(message);
     this.name = 'BenchArgumentError';
-  }
-}
-
-class DevToolsPanelError extends Error {
-  constructor(message) {
-    super(`DevTools panel: ${message} (the DevTools frontend internals may have changed in this Chromium; see tests/support/devtools-panel.ts)`);
-    this.name = 'DevToolsPanelError';
   }
 }
 
@@ -52,28 +45,13 @@ function parseArgs(argv) {
   return opts;
 }
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const dist = resolve(process.env.PORTSCOPE_DIST ?? '.tmp/dist-stream');
+// The support module reads PORTSCOPE_DIST when it is loaded.
+process.env.PORTSCOPE_DIST = dist;
+const { module: devtoolsPanel } = await runnerImport(resolve(import.meta.dirname, '../tests/support/devtools-panel.ts'), { configFile: false, logLevel: 'warn' });
+const { DevToolsPanelError, launchWithDevTools, showPanel } = devtoolsPanel;
 
-async function showPanel(devtools, extensionId, timeoutMs = 20_000) {
-  const panelId = `chrome-extension://${extensionId}Portscope`;
-  const deadline = Date.now() + timeoutMs;
-  let lastError = 'not tried';
-  while (Date.now() < deadline) {
-    try {
-      await devtools.evaluate(`(async () => {
-        const UI = await import('./ui/legacy/legacy.js');
-        await UI.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)});
-      })()`);
-      const frame = devtools.frames().find((f) => f.url().endsWith('panel/index.html'));
-      if (frame) return frame;
-      lastError = 'showPanel returned but no frame ends with panel/index.html';
-    } catch (e) {
-      lastError = e instanceof Error ? e.message : String(e);
-    }
-    await sleep(200);
-  }
-  throw new DevToolsPanelError(`could not show panel ${panelId}: ${lastError}`);
-}
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Installs the long-task observer in the panel; tasks are kept in the panel frame's own global. */
 function observeLongTasks(panel) {
@@ -247,30 +225,16 @@ function print(label, r, opts) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const dist = resolve(process.env.PORTSCOPE_DIST ?? '.tmp/dist-stream');
   if (!existsSync(resolve(dist, 'chrome/manifest.json'))) {
     console.log(`building into ${dist}`);
     const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
     if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
   const server = await serveBench({ dist });
-  const browser = await puppeteer.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    pipe: true,
-    enableExtensions: [resolve(dist, 'chrome')],
-    devtools: true,
-    handleDevToolsAsPage: true,
-    args: ARGS,
-  });
+  const session = await launchWithDevTools({ args: UNTHROTTLED });
+  const { browser, extensionId, page } = session;
   try {
-    const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
-    const extensionId = new URL(sw.url()).host;
-    const page = (await browser.pages()).find((p) => !p.url().startsWith('devtools://')) ?? (await browser.newPage());
-    const dtTarget = await browser.waitForTarget((t) => t.url().startsWith('devtools://'), { timeout: 15_000 }).catch(() => null);
-    if (!dtTarget) throw new DevToolsPanelError('no devtools:// target appeared');
-    const devtools = await dtTarget.asPage();
-    const panel = await showPanel(devtools, extensionId);
+    const panel = await showPanel(session.devtools, extensionId);
     await page.goto(`${server.origin}/stream/index.html`);
     await clickTab(panel, 'messages');
     const cdp = await browser.target().createCDPSession();

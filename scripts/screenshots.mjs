@@ -2,32 +2,17 @@
 // in the light and the dark DevTools theme, into docs/screenshots/.
 //   PORTSCOPE_DIST=.tmp/dist-panel npm run build && PORTSCOPE_DIST=.tmp/dist-panel node scripts/screenshots.mjs
 // The DevTools helper is TypeScript (tests/support/devtools-panel.ts) and Node 20 cannot import
-// it directly, so it is bundled first with Vite (SSR build) into .tmp/screenshots-support/.
-import { build } from 'vite';
+// it directly: Vite's module runner loads it.
+import { runnerImport } from 'vite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
-const out = resolve(root, '.tmp/screenshots-support');
 const shots = resolve(root, 'docs/screenshots');
 mkdirSync(shots, { recursive: true });
-await build({
-  root,
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    ssr: true,
-    outDir: out,
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { devtools: resolve(root, 'tests/support/devtools-panel.ts'), server: resolve(root, 'tests/support/server.ts') },
-      output: { format: 'es', entryFileNames: '[name].mjs' },
-    },
-  },
-});
-const { launchWithDevTools, showPanel } = await import(pathToFileURL(resolve(out, 'devtools.mjs')).href);
-const { serveFixtures } = await import(pathToFileURL(resolve(out, 'server.mjs')).href);
+const load = async (path) => (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'warn' })).module;
+const { launchWithDevTools, showPanel } = await load('tests/support/devtools-panel.ts');
+const { serveFixtures } = await load('tests/support/server.ts');
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 async function until(read, ok, what, ms = 15_000) {
