@@ -158,43 +158,33 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
 /** Only the dispatch was seen: the post happened where we cannot see (or its fact never came). */
 function inferPost(state: ModelState, port: PortState, fact: Dispatched): MessageRecord {
   const sender = port.channelPeer;
-  const message: MessageRecord = {
-    id: nextId(state, 'm'),
-    from: { port: sender.node.id, context: sender.node.context },
-    to: { port: port.node.id, context: null },
-    postedAt: fact.time,
-    state: 'queued',
-    bytes: 0,
-    fingerprint: fact.kind === 'messageerror' ? '' : (fact.fingerprint ?? ''),
-    transfer: [],
-    transferredPorts: [],
-    postObserved: false,
-  };
-  if (fact.kind === 'message-dispatched' && fact.preview !== undefined) message.preview = fact.preview;
   sender.node.posted++;
   state.totals.posted++;
   count(state.stats.inferred, 'post');
-  keepMessage(state, message);
-  return message;
+  return recordAtDispatch(state, port, fact, { context: sender.node.context, postedAt: fact.time, postObserved: false });
 }
 
 /** A recorded dispatch took a counted message: it gets a record now, with what the dispatch tells. */
 function recordCounted(state: ModelState, port: PortState, run: CountedRun, fact: Dispatched): MessageRecord {
-  const sender = port.channelPeer;
+  // The run's time is when its count was reported; the post itself was before its dispatch.
+  return recordAtDispatch(state, port, fact, { context: run.from, postedAt: Math.min(run.postedAt, fact.time), postObserved: true, counted: true });
+}
+
+/** A message record made at its dispatch, from what the dispatch tells: no post fact described it. */
+function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, post: { context: string; postedAt: number; postObserved: boolean; counted?: true }): MessageRecord {
   const message: MessageRecord = {
     id: nextId(state, 'm'),
-    from: { port: sender.node.id, context: run.from },
+    from: { port: port.channelPeer.node.id, context: post.context },
     to: { port: port.node.id, context: null },
-    // The run's time is when its count was reported; the post itself was before its dispatch.
-    postedAt: Math.min(run.postedAt, fact.time),
+    postedAt: post.postedAt,
     state: 'queued',
     bytes: 0,
     fingerprint: fact.kind === 'messageerror' ? '' : (fact.fingerprint ?? ''),
     transfer: [],
     transferredPorts: [],
-    postObserved: true,
-    counted: true,
+    postObserved: post.postObserved,
   };
+  if (post.counted) message.counted = true;
   if (fact.kind === 'message-dispatched' && fact.preview !== undefined) message.preview = fact.preview;
   keepMessage(state, message);
   return message;
