@@ -14,15 +14,22 @@ export function guarded<T>(rt: Runtime | undefined, code: string, work: () => T)
   try {
     return work();
   } catch (e) {
-    if (rt && !reported[code]) {
-      reported[code] = true;
-      try {
-        const { name, message } = describeThrown(e);
-        rt.emitter.emit({ kind: 'runtime-note', ctx: rt.ctx, code, message: name + ': ' + message });
-      } catch {
-        // Nothing more can be done without risking the page.
-      }
-    }
+    if (rt) noteFailure(rt, code, e);
     return undefined;
+  }
+}
+
+/**
+ * What guarded() does with a failure, for a hot path that catches it itself: guarded() would
+ * cost a closure per call there.
+ */
+export function noteFailure(rt: Runtime, code: string, e: unknown): void {
+  if (reported[code]) return;
+  reported[code] = true;
+  try {
+    const { name, message } = describeThrown(e);
+    rt.emitter.emit({ kind: 'runtime-note', ctx: rt.ctx, code, message: name + ': ' + message });
+  } catch {
+    // Nothing more can be done without risking the page.
   }
 }

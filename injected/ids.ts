@@ -1,16 +1,14 @@
 /**
  * Local ids: each MessagePort object gets a small integer on first sight. The record holds
  * what this context knows of the port's spec state. It never references a port object
- * (only the peer's id, and the peer's record when both ends were created here), so the
- * registry cannot keep any port alive.
+ * (only the peer's record, when both ends were created here), so the registry cannot keep
+ * any port alive.
  */
 import { NativeWeakMap, weakMapGet, weakMapSet } from './natives.ts';
 
 export interface PortRecord {
   id: number;
-  /** The entangled peer's local id, when both ends were created here. 0 when unknown. */
-  peer: number;
-  /** The peer's record, when both ends were created here (see localPost). */
+  /** The entangled peer's record, when both ends were created here (see postedHere). */
   peerRecord: PortRecord | undefined;
   enabled: boolean;
   shipped: boolean;
@@ -54,14 +52,12 @@ export function portRecord(port: unknown): PortRecord | undefined {
 
 /** The records of a channel's two ports, made here: each knows the other (never the port objects). */
 export function entangle(r1: PortRecord, r2: PortRecord): void {
-  r1.peer = r2.id;
-  r2.peer = r1.id;
   r1.peerRecord = r2;
   r2.peerRecord = r1;
 }
 
-export function newPortRecord(port: object, peer = 0): PortRecord {
-  const record: PortRecord = { id: nextPort++, peer, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, lastUnreported: 0, arrived: 0, countedPosted: 0, countedDispatched: 0, listed: false };
+export function newPortRecord(port: object): PortRecord {
+  const record: PortRecord = { id: nextPort++, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, lastUnreported: 0, arrived: 0, countedPosted: 0, countedDispatched: 0, listed: false };
   weakMapSet(ports, port, record);
   return record;
 }

@@ -24,7 +24,7 @@ import {
 } from './natives.ts';
 import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
-import { guarded } from './guard.ts';
+import { guarded, noteFailure } from './guard.ts';
 import { countDispatch, settleCounts } from './counted.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
@@ -65,8 +65,8 @@ let portIdsFor: Runtime | undefined;
 let portIds: ((x: object) => number | undefined) | undefined;
 
 /** Ids and observers for a port object this context meets for the first time. */
-export function adoptPort(rt: Runtime, port: object, peer = 0): PortRecord {
-  const record = newPortRecord(port, peer);
+export function adoptPort(rt: Runtime, port: object): PortRecord {
+  const record = newPortRecord(port);
   const id = record.id;
   apply(nativeAddEventListener, port, ['message', (event: Event) => observeMessage(rt, record, event), true]);
   apply(nativeAddEventListener, port, [
@@ -142,9 +142,7 @@ function observeMessage(rt: Runtime, record: PortRecord, event: Event): void {
   try {
     onMessage(rt, record, event);
   } catch (e) {
-    guarded(rt, 'observe-message', () => {
-      throw e;
-    });
+    noteFailure(rt, 'observe-message', e);
   }
 }
 
@@ -162,12 +160,9 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
   const data = known && count === 0 ? undefined : messageEventData(event);
   const print = known && count === 0 ? undefined : fingerprint(data, true);
   const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
-  // Whole literals, never a property added later: an assignment could reach a page setter on Object.prototype.
-  const fact: Omit<Dispatched, 'seq' | 'time'> = !known
-    ? { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview: describe(data, portIdOf(rt), true).preview, ports: ids, handlers: 0, duration: 0 }
-    : print !== undefined
-      ? { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, ports: ids, handlers: 0, duration: 0 }
-      : { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, ports: ids, handlers: 0, duration: 0 };
+  // One whole literal, never a property added later: an assignment could reach a page setter on
+  // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
+  const fact: Omit<Dispatched, 'seq' | 'time'> = { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview: known ? undefined : describe(data, portIdOf(rt), true).preview, ports: ids, handlers: 0, duration: 0 };
   const emitted = rt.emitter.emit<Dispatched>(fact);
   if (emitted) weakMapSet(dispatching, event, emitted);
 }

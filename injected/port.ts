@@ -21,7 +21,7 @@ import { adoptPort } from './observe.ts';
 import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from './post.ts';
 import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
-import { guarded } from './guard.ts';
+import { guarded, noteFailure } from './guard.ts';
 import { callSite } from './site.ts';
 import { postArguments } from './transfer.ts';
 
@@ -30,7 +30,7 @@ export function patchMessageChannel(rt: Runtime): void {
     const port1 = messageChannelPort1(channel) as MessagePort;
     const port2 = messageChannelPort2(channel) as MessagePort;
     const r1 = adoptPort(rt, port1);
-    const r2 = adoptPort(rt, port2, r1.id);
+    const r2 = adoptPort(rt, port2);
     entangle(r1, r2);
     const fact = { kind: 'channel-created', ctx: rt.ctx, channel: newChannelId(), port1: r1.id, port2: r2.id } as Extract<Fact, { kind: 'channel-created' }>;
     const site = callSite();
@@ -47,7 +47,7 @@ function unaccounted(record: PortRecord, result: unknown): unknown {
 /** The port-posted fact, and what the post did to this context's port records. */
 function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: boolean, wasShipped: boolean): void {
   let doomed = false;
-  for (let i = 0; i < posted.ports.length; i++) if (record.peer !== 0 && posted.ports[i].id === record.peer) doomed = true;
+  for (let i = 0; i < posted.ports.length; i++) if (posted.ports[i] === record.peerRecord) doomed = true;
   const msg = ++record.posted;
   const fact = {
     kind: 'port-posted',
@@ -95,10 +95,7 @@ export function patchMessagePort(rt: Runtime): void {
     try {
       reportPost(rt, record, posted, wasClosed, wasShipped);
     } catch (e) {
-      // guarded() without its per-call closure: this runs for every post.
-      guarded(rt, 'port-posted', () => {
-        throw e;
-      });
+      noteFailure(rt, 'port-posted', e);
       noteUnaccounted(record);
     }
     return undefined;

@@ -11,7 +11,7 @@ import { apply, isMessagePort, probeByteLength } from './natives.ts';
 import { portIdOf, seePort } from './observe.ts';
 import { describe, fingerprint, safeTag } from './preview.ts';
 import type { Runtime } from './runtime.ts';
-import { guarded } from './guard.ts';
+import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
 import { applyTrap } from './disguise.ts';
 import { countPost, settleCounts } from './counted.ts';
@@ -46,13 +46,10 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     reportCloneError(rt, e, carrier, port, site);
     throw e;
   }
-  // guarded() without its per-call closure: this runs for every post.
   try {
     return sent(rt, items, records, byteLengths, args[0], site);
   } catch (e) {
-    guarded(rt, 'posted', () => {
-      throw e;
-    });
+    noteFailure(rt, 'posted', e);
     return { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
   }
 }
