@@ -5,6 +5,7 @@
  * `contextCap`; everything refused or left out is counted per kind in the trace's meta.
  */
 import type { Fact } from '../protocol/facts.ts';
+import { addCounts } from '../protocol/messages.ts';
 import { createTrace, type ContextFact, type Trace, type TraceMeta } from '../protocol/trace.ts';
 import { decodeFacts, partitionFacts, ProtocolError, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { createModel } from '../panel/model/model.ts';
@@ -87,7 +88,7 @@ export class Recording {
   toTrace(meta: Pick<TraceMeta, 'browser' | 'url'>): Trace {
     const stats = this.model.stats;
     const dropped: Record<string, number> = { ...stats.droppedFacts };
-    for (const [k, n] of Object.entries(this.refused)) dropped[k] = (dropped[k] ?? 0) + n;
+    addCounts(dropped, this.refused);
     return createTrace({
       meta: {
         ...meta,

@@ -14,7 +14,7 @@
  * (past it, the oldest batches are evicted and counted).
  */
 import type { Fact } from '../protocol/facts.ts';
-import type { ContentToBackground, DropCounts, EncodedFacts } from '../protocol/messages.ts';
+import { addCounts, type ContentToBackground, type DropCounts, type EncodedFacts } from '../protocol/messages.ts';
 
 export type Batch = Extract<ContentToBackground, { type: 'batch' | 'json-batch' }>;
 
@@ -103,7 +103,7 @@ export class Outbox {
   addEncoded(run: EncodedRun): void {
     if (run.count === 0) return;
     if (this.unackedFacts + run.count > this.bounds.unacked || this.unackedChars + run.json.length > this.bounds.unackedChars) {
-      for (const kind of Object.keys(run.kinds)) bump(this.dropsSinceBatch, kind, run.kinds[kind]);
+      addCounts(this.dropsSinceBatch, run.kinds);
       return;
     }
     const last = this.waiting[this.waiting.length - 1];
@@ -176,7 +176,7 @@ export class Outbox {
     const json: EncodedFacts[] = [];
     for (const run of taken) {
       json.push({ json: run.json, count: run.count });
-      for (const kind of Object.keys(run.kinds)) bump(kinds, kind, run.kinds[kind]);
+      addCounts(kinds, run.kinds);
     }
     return { batch: { type: 'json-batch', seq: ++this.seq, json }, count, chars, kinds };
   }
@@ -224,7 +224,7 @@ export class Outbox {
       const h = this.held.shift()!;
       this.ackedFacts -= h.count;
       this.ackedChars -= h.chars;
-      if (h.kinds) for (const kind of Object.keys(h.kinds)) bump(this.evicted, kind, h.kinds[kind]);
+      if (h.kinds) addCounts(this.evicted, h.kinds);
       else if (h.batch.type === 'batch') for (const f of h.batch.facts) bump(this.evicted, f.kind);
     }
   }

@@ -5,7 +5,7 @@
  * the routing is unit-tested in Node; extension/background.ts wires it to the browser.
  */
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
-import { advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
+import { addCounts, advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
 import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
@@ -80,11 +80,6 @@ interface TabState extends PersistedTab {
   recording: boolean;
   resynced: boolean;
   statusTimer?: ReturnType<typeof setTimeout>;
-}
-
-function addCounts(into: DropCounts, from: DropCounts | undefined) {
-  if (!from) return;
-  for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
 }
 
 export class Router {

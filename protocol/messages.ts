@@ -34,6 +34,12 @@ export const RUNTIME_JSON_MAX_CHARS = 16 * 1024 * 1024;
 /** Per fact kind (`port-posted`...), how many facts were lost. */
 export type DropCounts = Record<string, number>;
 
+/** Adds `from`'s counts into `into`, kind by kind. */
+export function addCounts(into: DropCounts, from: DropCounts | undefined): void {
+  if (!from) return;
+  for (const kind of Object.keys(from)) into[kind] = (into[kind] ?? 0) + from[kind];
+}
+
 // ── content relay → background ──────────────────────────────────────────────
 
 export type ContentToBackground =
