@@ -36,10 +36,7 @@ export function countedMessages(state: ModelState, ctx: ContextState, fact: Coun
 function postCounted(state: ModelState, ctx: ContextState, binding: Binding, n: number, time: number): void {
   const port = binding.port;
   port.used = true;
-  port.node.posted += n;
-  port.node.countedPosted += n;
-  state.totals.posted += n;
-  state.stats.counted.posted += n;
+  addCountedPosts(state, port, n);
   // The runtime counts only posts it sent; a report comes at a flush, after the posts, so a
   // peer closed in between is judged by the report's time (the messages are lost either way).
   if (!binding.live) {
@@ -113,10 +110,13 @@ function deliverCounted(state: ModelState, port: PortState, n: number): void {
 
 /** Counted dispatches whose posts were never reported: the posts are inferred (counted too). */
 export function inferCountedPosts(state: ModelState, port: PortState, n: number): void {
-  const sender = port.channelPeer;
+  addCountedPosts(state, port.channelPeer, n);
+  count(state.stats.inferred, 'post', n);
+}
+
+function addCountedPosts(state: ModelState, sender: PortState, n: number): void {
   sender.node.posted += n;
   sender.node.countedPosted += n;
   state.totals.posted += n;
   state.stats.counted.posted += n;
-  count(state.stats.inferred, 'post', n);
 }
