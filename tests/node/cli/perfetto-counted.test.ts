@@ -37,8 +37,7 @@ describe('toChromeTrace with counted messages', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    top.handToFrame(child, b);
     top.counted(a, 4, 0);
     child.destroyed('removed');
     const model = createModel();
@@ -54,8 +53,7 @@ describe('toChromeTrace queue counters when dispatches are reported before their
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     child.onmessage(cb);
     // The child flushed its counts before the top did: the reports' times are in that order.
     child.counted(cb, 0, 3);
@@ -76,8 +74,7 @@ describe('toChromeTrace flows across contexts whose clocks disagree', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     child.onmessage(cb);
     s.tick(5);
     top.post(a, 'on time');

@@ -24,8 +24,7 @@ function twoContexts() {
   const top = s.context('top');
   const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
   const [a, b] = top.channel();
-  top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-  const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+  const cb = top.handToFrame(child, b);
   child.onmessage(cb);
   return { s, top, child, a, cb };
 }
@@ -211,8 +210,7 @@ describe('messages-counted', () => {
     const [a, b] = top.channel();
     top.counted(a, 7, 0);
     top.post(a, 'eighth');
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     const model = createModel();
     model.apply(s.all);
     const moved = portOf(model, 'child', cb);

@@ -8,8 +8,7 @@ describe('diagnostics', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]', url: 'https://app.test/child.html' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     child.addListener(cb);
     for (let i = 0; i < 12; i++) top.post(a, `m${i}`);
     const model = createModel();
@@ -51,8 +50,7 @@ describe('diagnostics', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    top.handToFrame(child, b);
     top.post(a, 'waiting');
     child.destroyed('removed');
     top.post(a, 'too late');

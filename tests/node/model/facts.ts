@@ -129,6 +129,12 @@ export class Ctx {
   }
 
   /** A carrier post (window.postMessage, worker.postMessage) shipping `ports`. */
+  /** The usual two-window setup: this top window hands `port` to its iframe `child` (top.frames[0]) over window.postMessage; returns the port's id there. */
+  handToFrame(child: Ctx, port: number): number {
+    this.carrierPost('window', 'top.frames[0]', 'init', [port]);
+    return child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' })[0];
+  }
+
   carrierPost(carrier: CarrierKind, target: string, data: string, ports: number[], opts: { emitShipped?: boolean } = {}): number {
     const carrierId = this.nextCarrier++;
     if (opts.emitShipped !== false) ports.forEach((port, index) => this.emit('port-shipped', { port, carrier, carrierId, index }));

@@ -60,8 +60,7 @@ describe('port message queue', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     child.onmessage(cb);
     top.post(a, 'hello');
     child.dispatch(cb, 'hello');
@@ -88,8 +87,7 @@ describe('port message queue', () => {
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
     top.onmessage(a);
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     child.onmessage(cb);
     for (let i = 0; i < 20; i++) {
       top.post(a, `down${i}`);
@@ -141,8 +139,7 @@ describe('port message queue', () => {
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     top.post(a, 'in-flight');
     child.close(cb);
     const model = createModel();

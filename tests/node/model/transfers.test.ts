@@ -162,8 +162,7 @@ describe('transfers', () => {
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
     const [, spare] = top.channel(); // an unused port that a hasty inference would pick
     const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'init', [b]);
-    const [cb] = child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' });
+    const cb = top.handToFrame(child, b);
     const model = createModel();
     model.apply(top.facts.slice(0, 2)); // top announced and created the first channel only
     model.apply(child.facts);
