@@ -46,10 +46,7 @@ describe('message-dispatched without preview and fingerprint', () => {
     const s = new Stream();
     const top = s.context('top');
     // A SharedWorker port: its other end is in an unobserved worker, so its posts are inferred.
-    top.worker('https://app.test/shared.js', undefined, 'sharedworker');
-    const port = top.newPortId();
-    top.emit('port-seen', { port, how: 'sharedworker' });
-    top.onmessage(port);
+    const port = top.sharedWorkerPort('https://app.test/shared.js');
     bareDispatch(top, port);
     const model = createModel();
     model.apply(s.all);
@@ -63,10 +60,7 @@ describe('message-dispatched without preview and fingerprint', () => {
   it('an inferred post keeps the dispatch preview when there is one', () => {
     const s = new Stream();
     const top = s.context('top');
-    top.worker('https://app.test/shared.js', undefined, 'sharedworker');
-    const port = top.newPortId();
-    top.emit('port-seen', { port, how: 'sharedworker' });
-    top.onmessage(port);
+    const port = top.sharedWorkerPort('https://app.test/shared.js');
     top.dispatch(port, 'seen');
     const model = createModel();
     model.apply(s.all);

@@ -129,6 +129,15 @@ export class Ctx {
   }
 
   /** A carrier post (window.postMessage, worker.postMessage) shipping `ports`. */
+  /** A SharedWorker at `url` made here, and its `port` (seen here, started with onmessage): the port's id. */
+  sharedWorkerPort(url: string): number {
+    this.worker(url, undefined, 'sharedworker');
+    const port = this.newPortId();
+    this.emit('port-seen', { port, how: 'sharedworker' });
+    this.onmessage(port);
+    return port;
+  }
+
   /** The usual two-window setup: this top window hands `port` to its iframe `child` (top.frames[0]) over window.postMessage; returns the port's id there. */
   handToFrame(child: Ctx, port: number): number {
     this.carrierPost('window', 'top.frames[0]', 'init', [port]);

@@ -245,10 +245,7 @@ describe('ports seen without their channel', () => {
   it('a SharedWorker port gets a channel whose other end is in the (unobserved) shared worker', () => {
     const s = new Stream();
     const top = s.context('top');
-    top.worker('https://app.test/shared.js', undefined, 'sharedworker');
-    const port = top.newPortId();
-    top.emit('port-seen', { port, how: 'sharedworker' });
-    top.onmessage(port);
+    const port = top.sharedWorkerPort('https://app.test/shared.js');
     top.post(port, 'hello worker');
     top.dispatch(port, 'hello page');
     const model = createModel();
