@@ -6,14 +6,17 @@ import { PortscopeCliError } from './errors.ts';
 import { toChromeTrace } from './perfetto.ts';
 import { record } from './record.ts';
 import { PORTSCOPE_VERSION } from './recording.ts';
+import { failureReason, parseFailOn } from './fail-on.ts';
+import { summaryDocument } from './summary-json.ts';
 import { summaryTable } from './summary-table.ts';
+import { terminalText } from './terminal-text.ts';
 import { readTrace, replay } from './trace-file.ts';
 import { view } from './view.ts';
 
 export const USAGE = `usage: portscope <command>
 
   record <url> --out <trace.json> [--duration <ms>] [--browser chromium|firefox] [--workers] [--headed]
-  summary <trace.json> [--json]
+  summary <trace.json> [--json] [--fail-on any|<code>,<code>...]   (exit 1 when a diagnostic matches)
   convert <trace.json> --perfetto <out.json>
   view <trace.json> [--port <n>]
   --version, --help`;
@@ -44,8 +47,17 @@ function integer(value: string | undefined, name: string, fallback: number): num
   return Number(value);
 }
 
-/** Runs one command; resolves with the exit code. `view` resolves when its server closes. */
-export async function main(argv: string[], io: Io): Promise<number> {
+/**
+ * Runs one command; resolves with the exit code (0 done, 1 `--fail-on` matched, 2 a usage or
+ * input error). `view` resolves when its server closes.
+ */
+export async function main(argv: string[], terminal: Io): Promise<number> {
+  // Every line can carry page data or trace content (URLs, keys, V8's JSON snippets).
+  const io: Io = {
+    out: (text) => terminal.out(terminalText(text)),
+    err: (text) => terminal.err(terminalText(text)),
+    progress: terminal.progress && ((line) => terminal.progress!(terminalText(line))),
+  };
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -66,9 +78,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case 'summary': {
-        const { values, positionals } = args(rest, { json: { type: 'boolean' } }, ['trace.json']);
-        const summary = replay(await readTrace(positionals[0])).summary();
-        io.out(values.json ? JSON.stringify(summary, null, 2) : summaryTable(summary));
+        const { values, positionals } = args(rest, { json: { type: 'boolean' }, 'fail-on': { type: 'string' } }, ['trace.json']);
+        const failOn = values['fail-on'] === undefined ? undefined : parseFailOn(values['fail-on'] as string);
+        const model = replay(await readTrace(positionals[0]));
+        const summary = model.summary();
+        const sites = model.diagnostics().map((d) => d.site);
+        io.out(values.json ? JSON.stringify(summaryDocument(summary), null, 2) : summaryTable(summary, { sites }));
+        const reason = failOn && failureReason(summary, failOn);
+        if (reason) {
+          io.err(`portscope: failing: ${reason}`);
+          return 1;
+        }
         return 0;
       }
       case 'convert': {

@@ -5,6 +5,7 @@ import { serializeTraceChunks, type Trace } from '../protocol/trace.ts';
 import { runtimeBundle } from './artefacts.ts';
 import type { BrowserName } from './browsers.ts';
 import { PortscopeCliError } from './errors.ts';
+import { plural } from './plural.ts';
 import { Recording } from './recording.ts';
 
 export interface RecordOptions {
@@ -79,8 +80,8 @@ function recordedLine(recording: Recording, out: string): string {
   const s = recording.model.summary();
   const dropped = Object.values(recording.toTrace({ browser: '', url: '' }).meta.dropped).reduce((a, b) => a + b, 0);
   return [
-    `recorded ${recording.factCount()} facts from ${s.contexts.length} contexts:`,
-    `${s.channels} channels, ${s.ports.length} ports, ${s.messages.posted} messages (${s.messages.queued} still queued),`,
-    `${s.diagnostics.length} diagnostics${dropped ? `, ${dropped} facts dropped` : ''} → ${out}`,
+    `recorded ${plural(recording.factCount(), 'fact')} from ${plural(s.contexts.length, 'context')}:`,
+    `${plural(s.channels, 'channel')}, ${plural(s.ports.length, 'port')}, ${plural(s.messages.posted, 'message')} (${s.messages.queued} still queued),`,
+    `${plural(s.diagnostics.length, 'diagnostic')}${dropped ? `, ${plural(dropped, 'fact')} dropped` : ''} → ${out}`,
   ].join(' ');
 }

@@ -60,6 +60,12 @@ export interface Summary {
   channels: number;
   ports: SummaryPort[];
   messages: { posted: number; delivered: number; queued: number; dropped: number };
+  /**
+   * Of `messages.posted`, those sent to a port held by a context the runtime does not run in
+   * (an uninstrumented worker): neither delivered, queued nor dropped as far as anyone can see.
+   * Present only when some were.
+   */
+  unobserved?: number;
   /** Of `messages`, those counted rather than recorded. Present only when some were. */
   counted?: CountedMessages;
   carriers: number;

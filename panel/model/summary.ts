@@ -42,6 +42,7 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
     transfers,
     diagnostics: diagnostics.map((d) => ({ code: d.code, port: d.port, context: d.context, message: d.message })),
   };
+  if (state.totals.unobserved) summary.unobserved = state.totals.unobserved;
   if (posted || delivered || countedQueued) summary.counted = { posted, delivered, queued: countedQueued };
   return summary;
 }

@@ -49,7 +49,8 @@ function shape(s: Summary) {
     ports: s.ports
       .map((p) => `${kindOf.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} closed=${p.closed} queued=${p.queued} posted=${p.posted} delivered=${p.delivered} dropped=${p.dropped}`)
       .sort(),
-    messages: s.messages,
+    // `summary --json` (version 1) carries `unobserved` in `messages`; the model's Summary beside it.
+    messages: { ...s.messages, unobserved: (s.messages as { unobserved?: number }).unobserved ?? s.unobserved ?? 0 },
     transfers: s.transfers.map((t) => `${kindOf.get(t.from)}→${kindOf.get(t.to)}`).sort(),
     diagnostics: s.diagnostics.map((d) => `${d.code} ${d.port ? kindOf.get(s.ports.find((p) => p.id === d.port)!.context) : '-'}`).sort(),
   };
@@ -69,7 +70,7 @@ const EXPECTED_DEMO = {
     'worker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0',
   ],
   // The echo into the unobserved worker is neither delivered nor queued as far as anyone can see.
-  messages: { posted: 9, delivered: 5, queued: 3, dropped: 0 },
+  messages: { posted: 9, delivered: 5, queued: 3, dropped: 0, unobserved: 1 },
   transfers: ['window→iframe', 'window→worker'],
   diagnostics: ['port-never-started window'],
 };
@@ -90,7 +91,7 @@ describe('portscope record → summary → convert → view (Chromium)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1);
-    expect(r.out).toMatch(/^recorded \d+ facts from 3 contexts: 3 channels, 6 ports, 9 messages \(3 still queued\), 1 diagnostics → /);
+    expect(r.out).toMatch(/^recorded \d+ facts from 3 contexts: 3 channels, 6 ports, 9 messages \(3 still queued\), 1 diagnostic → /);
     const file = JSON.parse(readFileSync(trace, 'utf8'));
     expect(file.format).toBe('portscope-trace');
     expect(file.meta.browser).toMatch(/^Chromium \d+/);

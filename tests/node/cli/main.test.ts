@@ -23,11 +23,11 @@ describe('portscope summary', () => {
     const r = await run('summary', SAMPLE_PATH, '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(Object.keys(s).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'messages', 'ports', 'transfers']);
+    expect(Object.keys(s).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'format', 'messages', 'ports', 'transfers', 'version']);
     expect(s.contexts.map((c: any) => [c.id, c.kind])).toEqual([['w-7f3a', 'window'], ['f-91c2', 'iframe']]);
     expect(s.channels).toBe(2);
     expect(s.ports).toHaveLength(4);
-    expect(s.messages).toEqual({ posted: 3, delivered: 2, queued: 1, dropped: 0 });
+    expect(s.messages).toEqual({ posted: 3, delivered: 2, queued: 1, dropped: 0, unobserved: 0 });
     expect(s.transfers).toHaveLength(1);
     expect(s.transfers[0]).toMatchObject({ from: 'w-7f3a', to: 'f-91c2' });
     expect(s.diagnostics.map((d: any) => d.code)).toContain('port-never-started');
