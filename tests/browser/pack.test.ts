@@ -1,0 +1,126 @@
+/**
+ * Portscope as a user installs it: `npm pack` of this checkout, installed into a fresh project
+ * outside the repository (no access to its sources or node_modules), then the installed
+ * `portscope` command and a Playwright Test project (tests/fixtures/ci-sample) run there against
+ * real Chromium. Needs the npm registry (the tarball's peers and @playwright/test are installed
+ * from it, from npm's cache when present) and a build (`npm test` builds first).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, type ExecFileOptions } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { browserPath } from '../../cli/browsers.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
+
+const REPO = resolve('.');
+const PLAYWRIGHT_TEST_VERSION = JSON.parse(readFileSync('node_modules/@playwright/test/package.json', 'utf8')).version as string;
+const VERSION = JSON.parse(readFileSync('manifest.json', 'utf8')).version as string;
+const dir = mkdtempSync(join(tmpdir(), 'portscope-pack-'));
+const project = join(dir, 'project');
+let server: FixtureServer;
+
+// The user's environment: nothing that points back into this checkout.
+const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', CHROMIUM: browserPath('chromium') };
+for (const key of ['PORTSCOPE_DIST', 'NODE_PATH', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete env[key];
+
+function run(command: string, args: string[], options: ExecFileOptions = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((ok) => {
+    execFile(command, args, { cwd: project, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...options }, (error, out, err) => {
+      ok({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: String(out), err: String(err) });
+    });
+  });
+}
+
+const portscope = (...args: string[]) => run('npx', ['--no-install', 'portscope', ...args]);
+
+let packed: { filename: string; files: { path: string }[] };
+
+beforeAll(async () => {
+  if (process.env.PORTSCOPE_DIST && resolve(process.env.PORTSCOPE_DIST) !== resolve('dist')) {
+    throw new Error('pack.test.ts packs ./dist: run it without PORTSCOPE_DIST');
+  }
+  // The build is `npm test`'s first step; prepack would build it again.
+  const pack = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: REPO });
+  expect(pack.err).not.toMatch(/npm error/);
+  packed = JSON.parse(pack.out)[0];
+  mkdirSync(project);
+  cpSync('tests/fixtures/ci-sample', project, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sample', private: true, type: 'module' }));
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(dir, packed.filename), `@playwright/test@${PLAYWRIGHT_TEST_VERSION}`]);
+  if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.err}`);
+  server = await serveFixtures(join(project, 'site'));
+  env.PAGES = server.origin;
+}, 240_000);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('ships the built artefacts and the entry points, no sources', () => {
+    const files = packed.files.map((f) => f.path);
+    for (const f of ['package.json', 'cli/bin.mjs', 'cli/playwright-fixture.mjs', 'cli/portscope.mjs', 'dist/cli/main.mjs', 'dist/cli/playwright-test.mjs', 'dist/portscope-injected.js', 'dist/chrome/manifest.json', 'dist/chrome/panel/index.html', 'dist/firefox/manifest.json']) {
+      expect(files).toContain(f);
+    }
+    expect(files.filter((f) => f.endsWith('.ts') || f.startsWith('tests/') || f.startsWith('node_modules/'))).toEqual([]);
+    expect(existsSync(join(project, 'node_modules/portscope/dist/cli/main.mjs'))).toBe(true);
+  });
+});
+
+describe('the installed portscope command', () => {
+  it('prints its version', async () => {
+    const r = await portscope('--version');
+    expect(r.err).toBe('');
+    expect(r.out.trim()).toBe(VERSION);
+  });
+
+  it('summary --fail-on any fails a build on a never-started port and passes a clean page', async () => {
+    const recorded = await portscope('record', `${server.origin}/never-started.html`, '--out', 'bad.json', '--duration', '300');
+    expect(recorded.err).toBe('');
+    expect(recorded.out).toMatch(/1 diagnostic → bad\.json$/m);
+    const bad = await portscope('summary', 'bad.json', '--fail-on', 'any');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('portscope: failing: --fail-on any: 1 diagnostic (port-never-started)\n');
+    expect(bad.out).toContain('messages: 1 posted = 0 delivered + 1 queued + 0 dropped + 0 to a receiver not observed');
+
+    expect((await portscope('record', `${server.origin}/clean.html`, '--out', 'good.json', '--duration', '300')).code).toBe(0);
+    const good = await portscope('summary', 'good.json', '--fail-on', 'any');
+    expect(good.err).toBe('');
+    expect(good.code).toBe(0);
+    expect(good.out).toContain('messages: 2 posted = 2 delivered + 0 queued + 0 dropped + 0 to a receiver not observed');
+    expect(good.out).toContain(`${server.origin}/clean.html`);
+
+    const converted = await portscope('convert', 'good.json', '--perfetto', 'good.perfetto.json');
+    expect(converted.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'good.perfetto.json'), 'utf8')).traceEvents.length).toBeGreaterThan(0);
+  });
+});
+
+describe('Playwright Test with portscope/playwright', () => {
+  it('passes the clean test, fails the never-started one with the matcher message and the trace attached', async () => {
+    const r = await run('npx', ['--no-install', 'playwright', 'test', '--reporter=json']);
+    expect(r.code).toBe(1); // one test fails on purpose
+    const report = JSON.parse(r.out);
+    const tests = new Map<string, any>();
+    for (const file of report.suites) for (const spec of file.specs) tests.set(spec.title, spec.tests[0].results[0]);
+    expect(tests.get('the ping-pong page delivers everything')?.status).toBe('passed');
+    const failed = tests.get('the never-started page has no diagnostics');
+    expect(failed.status).toBe('failed');
+    const message: string = failed.errors.map((e: { message: string }) => e.message).join('\n');
+    expect(message).toContain('expected no Portscope diagnostics, found 1 diagnostic:');
+    expect(message).toContain('port-never-started: port p2 in window /never-started.html has 1 message waiting');
+    expect(message).toContain(`port p2 (channel c1) in window ${server.origin}/never-started.html, never started`);
+    expect(message).toMatch(new RegExp(`channel created: ${server.origin.replace(/[.]/g, '\\.')}/never-started\\.html:\\d+:\\d+`));
+    const attachment = failed.attachments.find((a: { name: string }) => a.name === 'portscope-trace.json');
+    expect(attachment?.contentType).toBe('application/json');
+    expect(failed.attachments.map((a: { name: string }) => a.name)).toContain('portscope-summary.txt');
+    // The attached trace is a Portscope trace the CLI reads (the JSON reporter inlines it, base64).
+    const saved = attachment.path ?? join(project, 'attached-trace.json');
+    if (!attachment.path) writeFileSync(saved, Buffer.from(attachment.body, 'base64'));
+    const summary = await portscope('summary', saved, '--fail-on', 'port-never-started');
+    expect(summary.err).toMatch(/^portscope: failing: /);
+    expect(summary.code).toBe(1);
+  });
+});
