@@ -46,8 +46,11 @@ async function attachTrace(portscope: Portscope, testInfo: TestInfo): Promise<vo
   const trace = await portscope.trace();
   const sites = portscope.recording.model.diagnostics().map((d) => d.site);
   await testInfo.attach('portscope-summary.txt', { body: summaryTable(trace, { sites }), contentType: 'text/plain' });
-  // Opens with `npx portscope view <file>` or `npx portscope summary <file>`.
-  await testInfo.attach('portscope-trace.json', { body: JSON.stringify(trace.toTrace()), contentType: 'application/json' });
+  // A file in the test's output folder (test-results/…), so a CI job can keep it as an artefact;
+  // it opens with `npx portscope view <file>` or `npx portscope summary <file>`.
+  const path = testInfo.outputPath('portscope-trace.json');
+  await trace.save(path);
+  await testInfo.attach('portscope-trace.json', { path, contentType: 'application/json' });
 }
 
 async function verdict(received: unknown, matcher: string, check: (portscope: Portscope) => Verdict) {

@@ -116,10 +116,9 @@ describe('Playwright Test with portscope/playwright', () => {
     const attachment = failed.attachments.find((a: { name: string }) => a.name === 'portscope-trace.json');
     expect(attachment?.contentType).toBe('application/json');
     expect(failed.attachments.map((a: { name: string }) => a.name)).toContain('portscope-summary.txt');
-    // The attached trace is a Portscope trace the CLI reads (the JSON reporter inlines it, base64).
-    const saved = attachment.path ?? join(project, 'attached-trace.json');
-    if (!attachment.path) writeFileSync(saved, Buffer.from(attachment.body, 'base64'));
-    const summary = await portscope('summary', saved, '--fail-on', 'port-never-started');
+    // The attached trace is a file in the test's output folder, a Portscope trace the CLI reads.
+    expect(attachment.path).toMatch(/[/\\]test-results[/\\]/);
+    const summary = await portscope('summary', attachment.path, '--fail-on', 'port-never-started');
     expect(summary.err).toMatch(/^portscope: failing: /);
     expect(summary.code).toBe(1);
   });
