@@ -7,7 +7,6 @@
  *   await page.goto(url); ...
  *   const trace = await portscope.trace();
  */
-import type { BrowserContext, Page } from 'playwright-core';
 import type { RuntimeConfig } from '../protocol/handshake.ts';
 import type { Summary } from '../protocol/summary.ts';
 import type { Trace } from '../protocol/trace.ts';
@@ -16,6 +15,23 @@ import { runtimeBundle } from './artefacts.ts';
 import { PortscopeCliError } from './errors.ts';
 import { writeTrace } from './record.ts';
 import { Recording, type RecordingOptions } from './recording.ts';
+
+/**
+ * What createPortscope uses of a Playwright BrowserContext and Page, written out so that a
+ * context from any Playwright copy fits (a project can hold two: its own @playwright/test's and
+ * the one `portscope record` uses).
+ */
+export interface PortscopeContext {
+  exposeBinding(name: string, binding: (source: unknown, json: unknown) => void): Promise<unknown>;
+  addInitScript(script: { path?: string; content?: string }): Promise<unknown>;
+  pages(): PortscopePage[];
+  browser(): { version(): string } | null;
+}
+
+export interface PortscopePage {
+  url(): string;
+  context(): unknown;
+}
 
 export interface PortscopeOptions extends RecordingOptions, Partial<RuntimeConfig> {}
 
@@ -30,13 +46,13 @@ export interface PortscopeTrace extends Summary {
 
 export interface Portscope {
   /** Instruments the context (once) before `page` navigates; documents loaded earlier are not recorded. */
-  attach(page?: Page): Promise<void>;
+  attach(page?: PortscopePage): Promise<void>;
   /** Waits for the runtime's last flush, then returns the summary of everything recorded so far. */
   trace(): Promise<PortscopeTrace>;
   readonly recording: Recording;
 }
 
-export function createPortscope(context: BrowserContext, options: PortscopeOptions = {}): Portscope {
+export function createPortscope(context: PortscopeContext, options: PortscopeOptions = {}): Portscope {
   const { captureStacks, inWorker, ...recordingOptions } = options;
   const recording = new Recording(recordingOptions);
   let installed: Promise<void> | undefined;

@@ -61,7 +61,7 @@ afterAll(async () => {
 describe('the packed tarball', () => {
   it('ships the built artefacts and the entry points, no sources', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'cli/bin.mjs', 'cli/playwright-fixture.mjs', 'cli/portscope.mjs', 'dist/cli/main.mjs', 'dist/cli/playwright-test.mjs', 'dist/portscope-injected.js', 'dist/chrome/manifest.json', 'dist/chrome/panel/index.html', 'dist/firefox/manifest.json']) {
+    for (const f of ['package.json', 'cli/bin.mjs', 'cli/playwright-fixture.mjs', 'cli/portscope.mjs', 'cli/playwright-fixture.d.mts', 'cli/portscope.d.mts', 'dist/cli/main.mjs', 'dist/cli/playwright-test.mjs', 'dist/portscope-injected.js', 'dist/chrome/manifest.json', 'dist/chrome/panel/index.html', 'dist/firefox/manifest.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.endsWith('.ts') || f.startsWith('tests/') || f.startsWith('node_modules/'))).toEqual([]);
@@ -99,6 +99,17 @@ describe('the installed portscope command', () => {
 });
 
 describe('Playwright Test with portscope/playwright', () => {
+  it('gives TypeScript users the types of test, expect and the matchers', async () => {
+    // This checkout's compiler on the sample's own code: the types come from the installed package.
+    const tsc = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
+    expect(tsc.out + tsc.err).toBe('');
+    expect(tsc.code).toBe(0);
+    writeFileSync(join(project, 'typed/wrong.ts'), "import { expect } from 'portscope/playwright';\nawait expect(1).toHaveDelivered({ count: 'two' });\n");
+    const wrong = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
+    expect(wrong.out).toMatch(/wrong\.ts.*'count'|wrong\.ts.*string.*number/s);
+    rmSync(join(project, 'typed/wrong.ts'));
+  });
+
   it('passes the clean test, fails the never-started one with the matcher message and the trace attached', async () => {
     const r = await run('npx', ['--no-install', 'playwright', 'test', '--reporter=json']);
     expect(r.code).toBe(1); // one test fails on purpose
