@@ -43,11 +43,12 @@ function contextName(model: ChannelModel, id: string | null): string {
   return node.url ? `${node.kind} ${node.url}` : `${node.kind} ${id}${node.observed ? '' : ' (not observed)'}`;
 }
 
-// No line says "at …": test runners read such lines of an error as its own stack trace.
+// A line that ends in `file:line:column` is taken for a frame of the error's own stack by
+// Playwright's reporter (which then points at the page instead of the test): end with words.
 function siteLines(label: string, site: CallSite | undefined): string[] {
   if (!site?.stack.length) return [];
   const frames = site.stack.slice(0, FRAMES).map((f) => f.trim().replace(/^at /, ''));
-  return [`      ${label}: ${frames[0]}`, ...frames.slice(1).map((f) => `        called from ${f}`)];
+  return [`      ${label}: ${frames[0]} (call site)`, ...frames.slice(1).map((f) => `        ${f} (caller)`)];
 }
 
 function portLine(model: ChannelModel, port: PortNode): string {

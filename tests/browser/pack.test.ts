@@ -123,7 +123,9 @@ describe('Playwright Test with portscope/playwright', () => {
     expect(message).toContain('expected no Portscope diagnostics, found 1 diagnostic:');
     expect(message).toContain('port-never-started: port p2 in window /never-started.html has 1 message waiting');
     expect(message).toContain(`port p2 (channel c1) in window ${server.origin}/never-started.html, never started`);
-    expect(message).toMatch(new RegExp(`channel created: ${server.origin.replace(/[.]/g, '\\.')}/never-started\\.html:\\d+:\\d+`));
+    expect(message).toMatch(new RegExp(`channel created: ${server.origin.replace(/[.]/g, '\\.')}/never-started\\.html:\\d+:\\d+ \\(call site\\)$`, 'm'));
+    // The reporter's location is the test's own line, not the page's (no message line reads as a frame).
+    expect(failed.errors[0].location?.file).toMatch(/messaging\.spec\.js$/);
     const attachment = failed.attachments.find((a: { name: string }) => a.name === 'portscope-trace.json');
     expect(attachment?.contentType).toBe('application/json');
     expect(failed.attachments.map((a: { name: string }) => a.name)).toContain('portscope-summary.txt');

@@ -43,11 +43,11 @@ describe('noDiagnostics', () => {
     expect(lines[0]).toBe('expected no Portscope diagnostics, found 1 diagnostic:');
     expect(lines[1]).toMatch(/^ {2}port-never-started: port p4 in window \/rpc\.html has 2 messages waiting/);
     expect(lines[2]).toBe('    port p4 (channel c2) in window https://app.test/rpc.html, never started');
-    expect(lines[3]).toBe('      channel created: connect (https://app.test/rpc.js:12:19)');
-    expect(lines[4]).toBe('        called from https://app.test/rpc.js:40:1');
+    expect(lines[3]).toBe('      channel created: connect (https://app.test/rpc.js:12:19) (call site)');
+    expect(lines[4]).toBe('        https://app.test/rpc.js:40:1 (caller)');
     expect(lines.at(-1)).toMatch(/^ {4}fix: call port\.start\(\)/);
-    // A test runner takes lines starting with "at " for its own stack trace.
-    expect(lines.filter((l) => /^\s*at /.test(l))).toEqual([]);
+    // Playwright's reporter takes a line ending in file:line:column (or "at …") for a stack frame.
+    expect(lines.filter((l) => /^\s*at |:\d+:\d+\)?$/.test(l))).toEqual([]);
   });
 
   it('counts only the codes asked for, and never the ignored ones', () => {
@@ -72,8 +72,8 @@ describe('delivered', () => {
       'expected 2 messages delivered on channel c2, found 0',
       '  port p3 (channel c2) in window https://app.test/rpc.html, never started: 0 delivered, 0 queued, 0 dropped',
       '  port p4 (channel c2) in window https://app.test/rpc.html, never started: 0 delivered, 2 queued, 0 dropped',
-      '      channel created: connect (https://app.test/rpc.js:12:19)',
-      '        called from https://app.test/rpc.js:40:1',
+      '      channel created: connect (https://app.test/rpc.js:12:19) (call site)',
+      '        https://app.test/rpc.js:40:1 (caller)',
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('nothingQueued', () => {
     expect(v.message(false).split('\n').slice(0, 3)).toEqual([
       'expected no message waiting in a port message queue, found 2 on 1 port:',
       '  port p4 (channel c2) in window https://app.test/rpc.html, never started: 2 messages waiting',
-      '      channel created: connect (https://app.test/rpc.js:12:19)',
+      '      channel created: connect (https://app.test/rpc.js:12:19) (call site)',
     ]);
   });
 });
