@@ -1,6 +1,7 @@
 /**
- * The Playwright fixture (`portscope/playwright`): records a test's pages and hands back the
- * model's summary, so a test can assert `expect(trace.diagnostics).toEqual([])`.
+ * createPortscope (`portscope`, and under Playwright Test's fixture in cli/playwright-test.ts):
+ * records a browser context's pages and hands back the model's summary, so a test can assert
+ * `expect(trace.diagnostics).toEqual([])`.
  *
  *   const portscope = createPortscope(context);
  *   await portscope.attach(page);        // before page.goto
