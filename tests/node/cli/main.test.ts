@@ -24,12 +24,13 @@ describe('portscope summary', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
     expect(Object.keys(s).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'format', 'messages', 'ports', 'transfers', 'version']);
-    expect(s.contexts.map((c: any) => [c.id, c.kind])).toEqual([['w-7f3a', 'window'], ['f-91c2', 'iframe']]);
+    // Context ids are names (the trace's own ids are random per run).
+    expect(s.contexts.map((c: any) => [c.id, c.kind])).toEqual([['http://127.0.0.1:4000/demo/', 'window'], ['http://127.0.0.1:4000/demo/child.html', 'iframe']]);
     expect(s.channels).toBe(2);
     expect(s.ports).toHaveLength(4);
     expect(s.messages).toEqual({ posted: 3, delivered: 2, queued: 1, dropped: 0, unobserved: 0 });
     expect(s.transfers).toHaveLength(1);
-    expect(s.transfers[0]).toMatchObject({ from: 'w-7f3a', to: 'f-91c2' });
+    expect(s.transfers[0]).toMatchObject({ from: 'http://127.0.0.1:4000/demo/', to: 'http://127.0.0.1:4000/demo/child.html' });
     expect(s.diagnostics.map((d: any) => d.code)).toContain('port-never-started');
   });
 

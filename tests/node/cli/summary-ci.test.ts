@@ -109,7 +109,7 @@ describe('summary totals and names', () => {
     expect(parts.reduce((a, b) => a + b, 0)).toBe(posted);
   });
 
-  it('names contexts by URL, with the id only where two share a URL or one has none', async () => {
+  it('names contexts by URL, and by place only where two share a URL or one has none', async () => {
     const s = new Stream();
     const top = s.context('top', 'window', { url: 'https://app.test/' });
     s.context('f1', 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[0]' });
@@ -117,10 +117,28 @@ describe('summary totals and names', () => {
     top.channel();
     const r = await run('summary', traceFile('names.json', s.all));
     const rows = r.out.split('\n');
-    expect(rows).toContain('https://app.test/                 window  yes');
-    expect(rows.some((row) => row.startsWith('https://app.test/child.html (f1)'))).toBe(true);
-    expect(rows.some((row) => row.startsWith('https://app.test/child.html (f2)'))).toBe(true);
+    expect(rows.some((row) => /^https:\/\/app\.test\/\s+window\s+yes$/.test(row))).toBe(true);
+    expect(rows.some((row) => row.startsWith('https://app.test/child.html #1 '))).toBe(true);
+    expect(rows.some((row) => row.startsWith('https://app.test/child.html #2 '))).toBe(true);
     expect(rows.find((row) => row.startsWith('p1 '))).toMatch(/^p1\s+c1\s+https:\/\/app\.test\/\s/);
+  });
+
+  it('--json is the same for two runs of one page (context ids are random per run)', async () => {
+    const recordRun = (ids: [string, string, string]) => {
+      const s = new Stream();
+      const top = s.context(ids[0], 'window', { url: 'https://app.test/' });
+      const frame = s.context(ids[1], 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[0]', parent: ids[0] });
+      s.context(ids[2], 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[1]', parent: ids[0] });
+      const [a, b] = top.channel();
+      top.post(a, 'never read');
+      void frame;
+      void b;
+      return traceFile(`run-${ids[0]}.json`, s.all);
+    };
+    const first = await run('summary', recordRun(['w-1a2b', 'f-3c4d', 'f-5e6f']), '--json');
+    const second = await run('summary', recordRun(['w-9f8e', 'f-7d6c', 'f-5b4a']), '--json');
+    expect(second.out).toBe(first.out);
+    expect(JSON.parse(first.out).contexts.map((c: { id: string }) => c.id)).toEqual(['https://app.test/', 'https://app.test/child.html #1', 'https://app.test/child.html #2']);
   });
 
   it('uses singular and plural forms', async () => {
