@@ -46,7 +46,8 @@ beforeAll(async () => {
   packed = JSON.parse(pack.out)[0];
   mkdirSync(project);
   cpSync('tests/fixtures/ci-sample', project, { recursive: true });
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sample', private: true, type: 'module' }));
+  // No "type": a CommonJS project, as `npm init playwright` makes: Playwright require()s its specs.
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sample', private: true }));
   const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(dir, packed.filename), `@playwright/test@${PLAYWRIGHT_TEST_VERSION}`]);
   if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.err}`);
   server = await serveFixtures(join(project, 'site'));
@@ -98,13 +99,24 @@ describe('the installed portscope command', () => {
   });
 });
 
+describe('createPortscope for other runners', () => {
+  it('is exported by `portscope` to ES modules and to require()', async () => {
+    const esm = await run(process.execPath, ['--input-type=module', '-e', "const { createPortscope } = await import('portscope'); console.log(typeof createPortscope);"]);
+    expect(esm.err).toBe('');
+    expect(esm.out.trim()).toBe('function');
+    const cjs = await run(process.execPath, ['-e', "console.log(typeof require('portscope').createPortscope, typeof require('portscope/playwright').expect.extend);"]);
+    expect(cjs.err).not.toMatch(/Error/); // some Node versions warn that require() loads an ES module
+    expect(cjs.out.trim()).toBe('function function');
+  });
+});
+
 describe('Playwright Test with portscope/playwright', () => {
   it('gives TypeScript users the types of test, expect and the matchers', async () => {
     // This checkout's compiler on the sample's own code: the types come from the installed package.
     const tsc = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
     expect(tsc.out + tsc.err).toBe('');
     expect(tsc.code).toBe(0);
-    writeFileSync(join(project, 'typed/wrong.ts'), "import { expect } from 'portscope/playwright';\nawait expect(1).toHaveDelivered({ count: 'two' });\n");
+    writeFileSync(join(project, 'typed/wrong.ts'), "import { expect } from 'portscope/playwright';\nexport const wrong = () => expect(1).toHaveDelivered({ count: 'two' });\n");
     const wrong = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
     expect(wrong.out).toMatch(/wrong\.ts.*'count'|wrong\.ts.*string.*number/s);
     rmSync(join(project, 'typed/wrong.ts'));
