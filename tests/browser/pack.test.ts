@@ -128,7 +128,9 @@ describe('Playwright Test with portscope/playwright', () => {
     const report = JSON.parse(r.out);
     const tests = new Map<string, any>();
     for (const file of report.suites) for (const spec of file.specs) tests.set(spec.title, spec.tests[0].results[0]);
-    expect(tests.get('the ping-pong page delivers everything')?.status).toBe('passed');
+    const passed = tests.get('the ping-pong page delivers everything');
+    expect(passed?.status).toBe('passed');
+    expect(passed.attachments).toEqual([]); // attached on failure only (the default)
     const failed = tests.get('the never-started page has no diagnostics');
     expect(failed.status).toBe('failed');
     const message: string = failed.errors.map((e: { message: string }) => e.message).join('\n');
