@@ -8,11 +8,17 @@ import type { DiagnosticCode } from '../protocol/summary.ts';
 import type { CallSite } from '../protocol/facts.ts';
 import type { ChannelModel, PortNode } from '../panel/model/types.ts';
 import { plural } from './plural.ts';
+import { terminalText } from './terminal-text.ts';
 
 export interface Verdict {
   pass: boolean;
   /** Says what was expected and what was found; `isNot` when the matcher was negated. */
   message(isNot: boolean): string;
+}
+
+/** A reporter prints the message to a terminal: page URLs and stacks must not drive it. */
+function verdict(pass: boolean, message: (isNot: boolean) => string): Verdict {
+  return { pass, message: (isNot) => terminalText(message(isNot)) };
 }
 
 export interface NoDiagnosticsOptions {
@@ -66,22 +72,19 @@ function portSites(model: ChannelModel, port: PortNode): string[] {
 
 export function noDiagnostics(model: ChannelModel, options: NoDiagnosticsOptions = {}): Verdict {
   const found = model.diagnostics().filter((d) => (!options.codes || options.codes.includes(d.code)) && !options.ignore?.includes(d.code));
-  return {
-    pass: found.length === 0,
-    message: (isNot) => {
-      if (isNot) return 'expected Portscope diagnostics, found none';
-      const lines = [`expected no Portscope diagnostics, found ${plural(found.length, 'diagnostic')}:`];
-      for (const d of found) {
-        lines.push(`  ${d.code}: ${d.message}`);
-        const port = d.port === null ? undefined : model.ports.get(d.port);
-        if (port) lines.push(`    ${portLine(model, port)}`);
-        else if (d.context !== null) lines.push(`    in ${contextName(model, d.context)}`);
-        lines.push(...(d.site ? siteLines('call site', d.site) : port ? portSites(model, port) : []));
-        lines.push(`    fix: ${d.hint}`);
-      }
-      return lines.join('\n');
-    },
-  };
+  return verdict(found.length === 0, (isNot) => {
+    if (isNot) return 'expected Portscope diagnostics, found none';
+    const lines = [`expected no Portscope diagnostics, found ${plural(found.length, 'diagnostic')}:`];
+    for (const d of found) {
+      lines.push(`  ${d.code}: ${d.message}`);
+      const port = d.port === null ? undefined : model.ports.get(d.port);
+      if (port) lines.push(`    ${portLine(model, port)}`);
+      else if (d.context !== null) lines.push(`    in ${contextName(model, d.context)}`);
+      lines.push(...(d.site ? siteLines('call site', d.site) : port ? portSites(model, port) : []));
+      lines.push(`    fix: ${d.hint}`);
+    }
+    return lines.join('\n');
+  });
 }
 
 export function delivered(model: ChannelModel, options: DeliveredOptions = {}): Verdict {
@@ -99,34 +102,28 @@ export function delivered(model: ChannelModel, options: DeliveredOptions = {}): 
   const pass = options.count === undefined ? total > 0 : total === options.count;
   const scope = [options.channel && `channel ${options.channel}`, options.port && `port ${options.port}`, options.context !== undefined && `a context whose URL ${typeof options.context === 'string' ? `contains ${JSON.stringify(options.context)}` : `matches ${options.context}`}`]
     .filter(Boolean).join(', ') || 'any port';
-  return {
-    pass,
-    message: (isNot) => {
-      const lines = [`expected ${isNot ? 'not ' : ''}${wanted} delivered on ${scope}, found ${total}`];
-      if (!ports.length) lines.push('  no port matches', `  ports seen: ${[...model.ports.values()].map((p) => `${p.id} (${p.channel})`).join(', ') || 'none'}`);
-      for (const p of ports) {
-        lines.push(`  ${portLine(model, p)}: ${p.delivered} delivered, ${p.queued} queued, ${p.dropped} dropped`);
-        if (!pass && !isNot && p.queued) lines.push(...portSites(model, p));
-      }
-      return lines.join('\n');
-    },
-  };
+  return verdict(pass, (isNot) => {
+    const lines = [`expected ${isNot ? 'not ' : ''}${wanted} delivered on ${scope}, found ${total}`];
+    if (!ports.length) lines.push('  no port matches', `  ports seen: ${[...model.ports.values()].map((p) => `${p.id} (${p.channel})`).join(', ') || 'none'}`);
+    for (const p of ports) {
+      lines.push(`  ${portLine(model, p)}: ${p.delivered} delivered, ${p.queued} queued, ${p.dropped} dropped`);
+      if (!pass && !isNot && p.queued) lines.push(...portSites(model, p));
+    }
+    return lines.join('\n');
+  });
 }
 
 export function nothingQueued(model: ChannelModel): Verdict {
   const waiting = [...model.ports.values()].filter((p) => p.queued > 0);
   let total = 0;
   for (const p of waiting) total += p.queued;
-  return {
-    pass: waiting.length === 0,
-    message: (isNot) => {
-      if (isNot) return 'expected some message waiting in a port message queue, found none';
-      const lines = [`expected no message waiting in a port message queue, found ${total} on ${plural(waiting.length, 'port')}:`];
-      for (const p of waiting) {
-        lines.push(`  ${portLine(model, p)}: ${plural(p.queued, 'message')} waiting`);
-        lines.push(...portSites(model, p));
-      }
-      return lines.join('\n');
-    },
-  };
+  return verdict(waiting.length === 0, (isNot) => {
+    if (isNot) return 'expected some message waiting in a port message queue, found none';
+    const lines = [`expected no message waiting in a port message queue, found ${total} on ${plural(waiting.length, 'port')}:`];
+    for (const p of waiting) {
+      lines.push(`  ${portLine(model, p)}: ${plural(p.queued, 'message')} waiting`);
+      lines.push(...portSites(model, p));
+    }
+    return lines.join('\n');
+  });
 }

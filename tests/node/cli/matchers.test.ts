@@ -99,3 +99,20 @@ describe('nothingQueued', () => {
     ]);
   });
 });
+
+describe('page strings in failure messages', () => {
+  it('escapes control characters and bidi overrides from the page', () => {
+    const s = new Stream();
+    const top = s.context('top', 'window', { url: 'https://evil.test/\u001b]0;pwned\u0007\u202etxt.exe' });
+    const [a, b] = top.channel();
+    top.addListener(b);
+    top.post(a, 'hello');
+    const m = createModel();
+    m.apply(s.all);
+    for (const v of [noDiagnostics(m), nothingQueued(m), delivered(m, { count: 5 })]) {
+      const text = v.message(false);
+      expect(text).toContain('https://evil.test/\\u001b]0;pwned\\u0007\\u202etxt.exe');
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+});
