@@ -30,7 +30,7 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const recording = new Recording();
   const bundle = runtimeBundle();
   // Loaded on demand: `summary` and `convert` should not pay for loading browser drivers.
-  const drive = opts.browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium.ts')).driveChromium;
+  const drive = await driverFor(opts.browser);
   const driver = await drive({
     runtimeBundle: bundle,
     config: opts.workers ? { captureStacks: false, inWorker: true } : undefined,
@@ -53,6 +53,22 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const trace = recording.toTrace({ browser: driver.browserVersion, url: opts.url });
   await writeTrace(trace, opts.out);
   return { trace, recording, line: recordedLine(recording, opts.out) };
+}
+
+/**
+ * The driver's automation library is a peer dependency of the package (playwright-core, and
+ * puppeteer-core for Firefox): when the project lacks it, say which one to install.
+ */
+async function driverFor(browser: BrowserName) {
+  const library = browser === 'firefox' ? 'puppeteer-core' : 'playwright-core';
+  try {
+    return browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium.ts')).driveChromium;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${library}'`)) {
+      throw new PortscopeCliError(`record --browser ${browser} needs ${library} in your project: npm install -D ${library}`);
+    }
+    throw err;
+  }
 }
 
 function checkUrl(url: string): void {

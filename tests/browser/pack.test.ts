@@ -99,6 +99,14 @@ describe('the installed portscope command', () => {
   });
 });
 
+describe('the installed portscope command without an optional peer', () => {
+  it('says which package --browser firefox needs', async () => {
+    const r = await portscope('record', `${server.origin}/clean.html`, '--out', 'ff.json', '--browser', 'firefox');
+    expect(r.err).toBe('portscope: record --browser firefox needs puppeteer-core in your project: npm install -D puppeteer-core\n');
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('createPortscope for other runners', () => {
   it('is exported by `portscope` to ES modules and to require()', async () => {
     const esm = await run(process.execPath, ['--input-type=module', '-e', "const { createPortscope } = await import('portscope'); console.log(typeof createPortscope);"]);
