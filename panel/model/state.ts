@@ -10,6 +10,7 @@ import type { PortMessageQueue } from './portMessageQueue.ts';
 
 export interface Settings {
   messageCap: number;
+  bodyCharsCap: number;
   recordCap: number;
   queueGrowingThreshold: number;
   portLeakThreshold: number;
@@ -22,6 +23,7 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
   const messageCap = positive(options.messageCap, 100_000, 'messageCap');
   return {
     messageCap,
+    bodyCharsCap: positive(options.bodyCharsCap, 32 * 1024 * 1024, 'bodyCharsCap'),
     recordCap: positive(options.recordCap, messageCap * 2, 'recordCap'),
     queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
@@ -142,6 +144,12 @@ export interface ModelState {
   messageById: Map<string, MessageRecord>;
   /** Messages whose body (preview, site) is still kept, oldest first. */
   bodies: Fifo<MessageRecord>;
+  /** Each kept body's size in characters (bodySize.ts), in the same order as `bodies`. */
+  bodySizes: Fifo<number>;
+  /** The sum of `bodySizes`. */
+  bodyChars: number;
+  /** `messages` longer than this starts an eviction pass (eviction.ts). */
+  recordLimit: number;
   carriers: CarrierRecord[];
   carrierById: Map<string, CarrierRecord>;
   /** Carrier messages awaiting their receipt, by `${carrier}|${fingerprint}`. */
@@ -197,6 +205,9 @@ export function createState(settings: Settings): ModelState {
     messages: [],
     messageById: new Map(),
     bodies: new Fifo(),
+    bodySizes: new Fifo(),
+    bodyChars: 0,
+    recordLimit: settings.recordCap + Math.max(64, Math.floor(settings.recordCap / 8)),
     carriers: [],
     carrierById: new Map(),
     unreceived: new Map(),

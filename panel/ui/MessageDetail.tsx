@@ -46,7 +46,11 @@ export function MessageDetail() {
         <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
         <dt>Posted</dt>
         <dd>
-          {m.counted ? `by ${formatTime(m.postedAt, origin)} (counted, not recorded: DevTools was closed on the tab; only its dispatch was recorded)` : formatTime(m.postedAt, origin)}
+          {m.counted
+            ? `by ${formatTime(m.postedAt, origin)} (counted, not recorded: DevTools was closed on the tab; only its dispatch was recorded)`
+            : m.postEvicted
+              ? `by ${formatTime(m.postedAt, origin)} (its record was evicted while it waited, to bound memory; only its dispatch is shown)`
+              : formatTime(m.postedAt, origin)}
           {m.postObserved ? '' : ' (inferred: the sender is not observed)'}
         </dd>
         <dt>Delivery</dt>
@@ -68,7 +72,7 @@ export function MessageDetail() {
           </>
         ) : null}
         <dt>Size</dt>
-        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
+        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postEvicted ? 'unknown: the post\'s record was evicted' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
       </dl>
       <h3>Data</h3>
       <PreviewTree preview={m.preview} label={`data of ${m.id}`} />
