@@ -5,7 +5,7 @@
  * the routing is unit-tested in Node; extension/background.ts wires it to the browser.
  */
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
-import { addCounts, advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
+import { addCounts, advanceCursor, emptyCounts, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
 import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
@@ -86,7 +86,7 @@ export class Router {
   private readonly tabs = new Map<number, TabState>();
   private arrival = 0;
   /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
-  private readonly forms = { json: 0, objects: 0, objectKinds: {} as DropCounts };
+  private readonly forms = { json: 0, objects: 0, objectKinds: emptyCounts() };
 
   private recordWhileClosed: boolean;
 
@@ -114,7 +114,7 @@ export class Router {
         cleared: {},
         relays: new Map(),
         log: new TabLog(this.hooks.cap),
-        dropped: {},
+        dropped: emptyCounts(),
         rejected: 0,
         panels: new Set(),
         inspectors: new Set(),
@@ -223,7 +223,7 @@ export class Router {
     tab.session = session;
     tab.url = url;
     tab.log.clear();
-    tab.dropped = {};
+    tab.dropped = emptyCounts();
     tab.rejected = 0;
     tab.lastError = undefined;
     tab.cleared = {};

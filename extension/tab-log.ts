@@ -4,7 +4,7 @@
  * and counted per kind.
  */
 import type { Fact } from '../protocol/facts.ts';
-import type { DropCounts } from '../protocol/messages.ts';
+import { emptyCounts, type DropCounts } from '../protocol/messages.ts';
 
 export interface Chunk {
   /** Arrival number across all tabs (the debug hook merges tabs in arrival order). */
@@ -22,7 +22,7 @@ export class TabLog {
   private chunks: (Chunk | undefined)[] = [];
   private head = 0;
   private size = 0;
-  readonly evicted: DropCounts = {};
+  readonly evicted: DropCounts = emptyCounts();
 
   constructor(private readonly cap: number = DEFAULT_TAB_CAP) {}
 
@@ -37,7 +37,10 @@ export class TabLog {
     while (over > 0) {
       const c = this.chunks[this.head]!;
       const n = Math.min(over, c.facts.length);
-      for (let i = 0; i < n; i++) this.evicted[c.facts[i].kind] = (this.evicted[c.facts[i].kind] ?? 0) + 1;
+      for (let i = 0; i < n; i++) {
+        const kind = c.facts[i].kind;
+        this.evicted[kind] = (Object.hasOwn(this.evicted, kind) ? this.evicted[kind] : 0) + 1;
+      }
       if (n === c.facts.length) {
         // Release the evicted chunk now: until compaction its slot would keep every fact alive,
         // hundreds of MB past the cap under a flood.

@@ -7,7 +7,7 @@
  */
 import { FACT_KINDS, type Fact, type Preview, type TransferItem, type CallSite } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
-import { RUNTIME_JSON_MAX_CHARS, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DevtoolsToBackground, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
+import { RUNTIME_JSON_MAX_CHARS, emptyCounts, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DevtoolsToBackground, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
 
 export class ProtocolError extends Error {
   constructor(
@@ -111,7 +111,7 @@ function optional<T>(o: Record<string, unknown>, key: string, path: string, chec
 
 export function counts(x: unknown, path: string): Record<string, number> {
   const o = record(x, path);
-  const out: Record<string, number> = {};
+  const out = emptyCounts();
   const keys = Object.keys(o);
   if (keys.length > 256) throw new ProtocolError(path, `expected at most 256 keys, got ${keys.length}`);
   for (const k of keys) {
@@ -474,7 +474,7 @@ function batchCount(x: unknown, path: string): number {
 /** Facts per kind of one batch: known kind names only, summing to the batch's `count`. */
 function kindCounts(x: unknown, path: string, total: number): DropCounts {
   const o = record(x, path);
-  const out: DropCounts = {};
+  const out = emptyCounts();
   const keys = Object.keys(o);
   if (keys.length > FACT_KINDS.length) throw new ProtocolError(path, `expected at most ${FACT_KINDS.length} kinds, got ${keys.length}`);
   let sum = 0;

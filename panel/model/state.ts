@@ -6,6 +6,7 @@
 import type { Fact } from '../../protocol/facts.ts';
 import type { CarrierRecord, ChannelNode, ContextNode, Diagnostic, MessageRecord, ModelOptions, ModelStats, PortNode, TransferEdge } from './types.ts';
 import { Fifo } from './fifo.ts';
+import { emptyCounts } from '../../protocol/messages.ts';
 import type { PortMessageQueue } from './portMessageQueue.ts';
 
 export interface Settings {
@@ -214,7 +215,8 @@ export function createState(settings: Settings): ModelState {
     unreceivedCount: 0,
     carrierByLocal: new Map(),
     transfers: [],
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: {}, unmatched: {}, evictedRecords: 0, inferred: {}, waiting: 0, counted: { posted: 0, delivered: 0 } },
+    // Counts keyed by wire-supplied names (facts-dropped kinds) have no prototype (see emptyCounts).
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
@@ -234,7 +236,7 @@ export function nextId(state: ModelState, kind: keyof ModelState['ids']): string
 }
 
 export function count(record: Record<string, number>, key: string, by = 1): void {
-  record[key] = (record[key] ?? 0) + by;
+  record[key] = (Object.hasOwn(record, key) ? record[key] : 0) + by;
 }
 
 export function bindingKey(ctx: string, local: number): string {
