@@ -1,5 +1,6 @@
 /** The selected message: where it went, its data, its transfer list and where it came from. */
 import type { TransferItem } from '../../protocol/facts.ts';
+import { visibleText } from '../pageText.ts';
 import { CallSiteView } from './CallSiteView.tsx';
 import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
@@ -68,7 +69,7 @@ export function MessageDetail() {
         {m.handlers !== undefined ? (
           <>
             <dt>Handlers</dt>
-            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? ` — threw ${m.threw.name}: ${m.threw.message}` : ''}</dd>
+            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? <>{' — threw '}<span className="page-text">{visibleText(`${m.threw.name}: ${m.threw.message}`)}</span></> : ''}</dd>
           </>
         ) : null}
         <dt>Size</dt>

@@ -122,7 +122,7 @@ export function MessagesView() {
                       <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
                     </div>
                     <div role="gridcell" className="c-size">{m.postObserved && !m.counted && !m.postEvicted ? formatBytes(m.bytes) : '—'}</div>
-                    <div role="gridcell" className="c-preview">
+                    <div role="gridcell" className="c-preview page-text">
                       {m.transfer.length ? <span className="badge transfer" title="transfer list">{`⇢${m.transfer.length}`}</span> : null}
                       {previewText(m.preview)}
                     </div>

@@ -89,7 +89,7 @@ export function PortDetail() {
                   store.getState().setView('messages');
                 }}>{m.id}</button>
                 {` waiting ${((now - m.postedAt) / 1000).toFixed(1)} s · `}
-                <span className="muted">{previewText(m.preview, 80)}</span>
+                <span className="muted page-text">{previewText(m.preview, 80)}</span>
               </li>
             ),
           )}
