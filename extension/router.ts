@@ -38,6 +38,8 @@ export interface RouterHooks {
   persist(tabId: number, state: PersistedTab | null): void;
   /** Facts per tab. */
   cap?: number;
+  /** Characters (of the facts' JSON) per tab. */
+  capChars?: number;
   /** Status messages per tab are sent at most this often. */
   statusIntervalMs?: number;
   /** The in-worker runtime's text; by default the build's (vite.config.ts), absent in Node. */
@@ -113,7 +115,7 @@ export class Router {
         config: DEFAULT_RUNTIME_CONFIG,
         cleared: {},
         relays: new Map(),
-        log: new TabLog(this.hooks.cap),
+        log: new TabLog(this.hooks.cap, this.hooks.capChars),
         dropped: emptyCounts(),
         rejected: 0,
         panels: new Set(),
@@ -182,7 +184,8 @@ export class Router {
       addCounts(tab.dropped, m.dropped);
       if (m.rejected) this.reject(tab, m.rejected, m.error);
       if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
-      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts });
+      // Facts that came as objects (not the runtime's JSON) are measured here, once.
+      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars: m.chars ?? JSON.stringify(m.facts).length });
       this.scheduleStatus(tab);
     });
     port.onDisconnect.addListener(() => {

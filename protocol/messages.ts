@@ -99,6 +99,8 @@ export type DecodedBatch = BatchHeader & {
   /** Facts the background itself rejected in this batch, and the first error. */
   rejectedFacts?: number;
   factError?: string;
+  /** Characters of the JSON texts the facts came as (absent when they came as objects). */
+  chars?: number;
 };
 
 // ── background → content relay ──────────────────────────────────────────────
