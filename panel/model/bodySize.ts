@@ -3,7 +3,7 @@
  * plus a flat allowance per preview node for the object that holds it. An estimate, cheap and
  * monotonic in what is kept, so that bounds in characters bound memory whatever the page sends.
  */
-import type { CallSite, Preview } from '../../protocol/facts.ts';
+import type { CallSite, Fact, Preview } from '../../protocol/facts.ts';
 
 /** Characters charged for one preview node's own object, besides its strings. */
 const NODE = 16;
@@ -56,4 +56,12 @@ export function siteChars(site: CallSite): number {
 
 export function bodyChars(body: { preview?: Preview; site?: CallSite }): number {
   return (body.preview ? previewChars(body.preview) : 0) + (body.site ? siteChars(body.site) : 0);
+}
+
+/** Characters charged for a fact's own fields (kind, ids, numbers). */
+const FACT = 64;
+
+/** What a raw fact costs to hold (the fact log, a paused panel's hold): its fields, preview and call site. */
+export function factChars(fact: Fact): number {
+  return FACT + bodyChars(fact as { preview?: Preview; site?: CallSite });
 }

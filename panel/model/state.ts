@@ -16,6 +16,7 @@ export interface Settings {
   queueGrowingThreshold: number;
   portLeakThreshold: number;
   factLogCap: number;
+  factLogCharsCap: number;
   correlationGraceMs: number;
   backlogCap: number;
 }
@@ -29,6 +30,7 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
     queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
     factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
+    factLogCharsCap: positive(options.factLogCharsCap, 64 * 1024 * 1024, 'factLogCharsCap'),
     correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
     backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
   };
@@ -167,7 +169,7 @@ export interface ModelState {
   /** Facts held back in all backlogs. */
   waitingFacts: number;
   /** The fact log for trace export: the most recent facts, plus context announcements pinned. */
-  factLog: { recent: Fifo<Fact>; pinned: Fact[] };
+  factLog: { recent: Fifo<Fact>; sizes: Fifo<number>; chars: number; pinned: Fact[] };
   /** Contexts that can resume now. */
   ready: Set<ContextState>;
   /** What a waiting `messages-counted` fact still has to dispatch (the fact itself stays as logged). */
@@ -221,7 +223,7 @@ export function createState(settings: Settings): ModelState {
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
     waitingFacts: 0,
-    factLog: { recent: new Fifo(), pinned: [] },
+    factLog: { recent: new Fifo(), sizes: new Fifo(), chars: 0, pinned: [] },
     ready: new Set(),
     countedLeft: new WeakMap(),
     owing: new Set(),

@@ -26,6 +26,8 @@ export interface ModelOptions {
   portLeakThreshold?: number;
   /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
   factLogCap?: number;
+  /** Characters of raw facts kept for trace export (estimated as in bodySize.ts). Default 64 Mi; overflow is counted with factLogCap's. */
+  factLogCharsCap?: number;
   /**
    * Whole MessageRecords kept, oldest evicted first. A queued message loses its record but stays
    * counted in its port message queue (see CountedRun.evicted); a queued message that carries

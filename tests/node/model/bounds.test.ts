@@ -102,6 +102,21 @@ describe('bounds and bad input', () => {
     expect(kept.at(-1)!.id).toBe('m50');
   });
 
+  it('bounds the fact log in characters too, keeping context announcements', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const [a] = top.channel();
+    for (let i = 0; i < 100; i++) top.post(a, `${i}${'x'.repeat(10_000)}`);
+    const model = createModel({ factLogCharsCap: 100_000 });
+    model.apply(s.all);
+    const log = model.factLog();
+    expect(log[0].kind).toBe('context');
+    expect(log.length).toBeGreaterThan(5);
+    expect(log.length).toBeLessThanOrEqual(11);
+    expect(model.stats.evictedFacts).toBe(s.all.length - log.length);
+    expect(log.at(-1)).toBe(s.all.at(-1));
+  });
+
   it('bounds the fact log and keeps context announcements', () => {
     const s = new Stream();
     const top = s.context('top');
