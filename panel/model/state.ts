@@ -17,6 +17,7 @@ export interface Settings {
   portLeakThreshold: number;
   factLogCap: number;
   factLogCharsCap: number;
+  channelCap: number;
   correlationGraceMs: number;
   backlogCap: number;
 }
@@ -31,6 +32,7 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
     factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
     factLogCharsCap: positive(options.factLogCharsCap, 64 * 1024 * 1024, 'factLogCharsCap'),
+    channelCap: positive(options.channelCap, 10_000, 'channelCap'),
     correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
     backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
   };
@@ -180,6 +182,10 @@ export interface ModelState {
   queueWaiters: Map<PortState, Set<ContextState>>;
   /** Contexts waiting for a sender's facts. */
   senderWaiters: Set<ContextState>;
+  /** Channels that may have finished, oldest first (retention.ts). */
+  finishedChannels: Set<string>;
+  /** Per context, the highest local port id of an evicted channel (retention.ts). */
+  evictedLocals: Map<string, number>;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -218,7 +224,7 @@ export function createState(settings: Settings): ModelState {
     carrierByLocal: new Map(),
     transfers: [],
     // Counts keyed by wire-supplied names (facts-dropped kinds) have no prototype (see emptyCounts).
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, evictedChannels: 0, evictedPorts: 0, evictedPortsPosted: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
@@ -230,6 +236,8 @@ export function createState(settings: Settings): ModelState {
     queueWaiters: new Map(),
     senderWaiters: new Set(),
     diagnostics: new Map(),
+    finishedChannels: new Set(),
+    evictedLocals: new Map(),
   };
 }
 

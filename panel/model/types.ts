@@ -42,6 +42,11 @@ export interface ModelOptions {
   correlationGraceMs?: number;
   /** Facts held per waiting context before the model stops waiting and infers. Default 20,000. */
   backlogCap?: number;
+  /**
+   * Channels kept. Past it the oldest finished channels (both ports closed, collected or gone
+   * with their context; nothing queued or in transit) are evicted, counted in stats. Default 10,000.
+   */
+  channelCap?: number;
 }
 
 export interface ContextNode {
@@ -243,6 +248,11 @@ export interface ModelStats {
    * port message queue; one that carries ports is kept until dispatched).
    */
   evictedRecords: number;
+  /** Finished channels evicted by channelCap, and their ports (see retention.ts). */
+  evictedChannels: number;
+  evictedPorts: number;
+  /** Messages posted on evicted ports (so that totals read from ports stay exact). */
+  evictedPortsPosted: number;
   /** Correlations the model inferred instead of observing (counted by kind). */
   inferred: Record<string, number>;
   /** Facts currently held back because their context waits for another context's facts. */

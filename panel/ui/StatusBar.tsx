@@ -15,14 +15,15 @@ export function StatusBar() {
   const traceName = usePanel((s) => s.traceName);
   const settledEarly = usePanel((s) => s.settledEarly);
   const standalone = usePanel((s) => s.connection === 'standalone');
-  let posted = 0;
+  // Evicted (finished) channels still count: their ports and messages are gone from the lists, not from the totals.
+  let posted = model.stats.evictedPortsPosted;
   let queued = 0;
   for (const p of model.ports.values()) {
     posted += p.posted;
     queued += p.queued;
   }
   const counted = countedTotals(model);
-  const parts = [plural(model.channels.size, 'channel'), plural(model.ports.size, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
+  const parts = [plural(model.channels.size + model.stats.evictedChannels, 'channel'), plural(model.ports.size + model.stats.evictedPorts, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
   if (model.carriers.length) parts.push(plural(model.carriers.length, 'carrier'));
   const losses = lossParts(model, relay, settledEarly);
   return (
