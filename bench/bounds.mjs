@@ -5,6 +5,10 @@
 //   node bench/bounds.mjs --case model-queued  one case (model-queued, model-channels, tab-log,
 //                                              panel-queued, panel-channels, cli-summary)
 //   node bench/bounds.mjs --n 100000           another size
+//   node bench/bounds.mjs --case model-queued --src .tmp/old --limit-s 120
+//                                              the same case on other sources (a `git archive`
+//                                              of an older commit's panel/ and protocol/),
+//                                              stopping after 120 s of applying
 // Node 20 cannot import TypeScript: the modules are bundled first with Vite (SSR build) into
 // .tmp/bench-bounds/. cli-summary runs the built CLI (PORTSCOPE_DIST, default dist/).
 import { build } from 'vite';
@@ -25,6 +29,8 @@ const arg = (name, fallback) => {
 const n = Number(arg('--n', 1_000_000));
 const only = arg('--case', null);
 const child = args.includes('--child');
+const src = resolve(arg('--src', root));
+const limitMs = Number(arg('--limit-s', 0)) * 1000;
 if (!Number.isInteger(n) || n < 1) throw new Error(`--n: expected a positive integer, got ${arg('--n')}`);
 if (only !== null && !CASES.includes(only)) throw new Error(`--case: unknown case ${only} (known: ${CASES.join(', ')})`);
 
@@ -32,7 +38,7 @@ if (!child) {
   await bundle();
   const cases = only ? [only] : CASES;
   for (const c of cases) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', import.meta.filename, '--child', '--case', c, '--n', String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', import.meta.filename, '--child', '--case', c, '--n', String(n), '--limit-s', String(limitMs / 1000)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
     process.stdout.write(r.stdout);
     if (r.status !== 0) process.stdout.write(`${c}: exit ${r.status ?? r.signal}\n${r.stderr.split('\n').slice(-15).join('\n')}\n`);
   }
@@ -51,7 +57,7 @@ async function bundle() {
       emptyOutDir: true,
       minify: false,
       rollupOptions: {
-        input: { model: resolve(root, 'panel/model/model.ts'), store: resolve(root, 'panel/store.ts'), router: resolve(root, 'extension/router.ts') },
+        input: src === root ? { model: resolve(root, 'panel/model/model.ts'), store: resolve(root, 'panel/store.ts'), router: resolve(root, 'extension/router.ts') } : { model: resolve(src, 'panel/model/model.ts') },
         output: { format: 'es', entryFileNames: '[name].mjs' },
       },
     },
@@ -113,6 +119,10 @@ function feed(batches, apply, total) {
   let tenthMs = 0;
   let nextTenth = total / 10;
   for (const b of batches) {
+    if (limitMs > 0 && ms > limitMs) {
+      tenths.push(`stopped at the ${limitMs / 1000} s limit after ${k(facts)} facts`);
+      break;
+    }
     const t = performance.now();
     apply(b);
     const d = performance.now() - t;
@@ -137,7 +147,8 @@ switch (only) {
     const model = createModel();
     const r1 = feed(queuedBatches(1), (b) => model.apply(b), n);
     const p = model.ports.get('p2');
-    line(`model, ${k(n)} messages queued on a port never started`, r1, `kept records ${k(model.messages.length)}, queue ${k(p.queued)} (${k(p.evictedQueued)} as evicted runs), heap +${mb(heap() - base)}`);
+    line(`model, ${k(n)} messages queued on a port never started`, r1, `kept records ${k(model.messages.length)}, queue ${k(p.queued)} (${k(p.evictedQueued ?? 0)} as evicted runs), heap +${mb(heap() - base)}`);
+    if (r1.facts < n) break; // stopped by --limit-s
     const r2 = feed(queuedBatches(2), (b) => model.apply(b), n);
     const s = model.summary();
     line(`model, then started: ${k(n)} dispatches`, r2, `delivered ${k(s.messages.delivered)}, queued ${k(s.messages.queued)}, kept records ${k(model.messages.length)}, unmatched ${JSON.stringify(model.stats.unmatched)}, heap +${mb(heap() - base)}, maxRSS ${mb(maxRss())}`);
