@@ -37,7 +37,10 @@ export function noteTouched(state: ModelState, port: PortState): void {
   if (!port.entangled) state.finishedChannels.add(port.node.channel);
 }
 
-/** After a fact from `ctx`: the ports it named, or every port of a context that ended. */
+/**
+ * After a fact from `ctx` that can finish a channel (a close, a collection, a queue drained by
+ * dispatches, a context's end): the port it named, or every port of the context that ended.
+ */
 export function afterFact(state: ModelState, ctx: ContextState, fact: Fact): void {
   switch (fact.kind) {
     case 'context-destroyed':
@@ -53,9 +56,7 @@ export function afterFact(state: ModelState, ctx: ContextState, fact: Fact): voi
     case 'port-collected':
     case 'message-dispatched':
     case 'messageerror':
-    case 'messages-counted':
-    case 'port-posted':
-    case 'listener-removed': {
+    case 'messages-counted': {
       const binding = lookup(state, ctx.node.id, fact.port);
       if (binding) noteTouched(state, binding.port);
       break;
