@@ -4,6 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { visibleText } from '../../../panel/pageText.ts';
 import { previewText } from '../../../panel/previewText.ts';
 import { PreviewTree } from '../../../panel/ui/PreviewTree.tsx';
+import { contextLabel } from '../../../panel/ui/labels.ts';
 
 const spoof = 'pay to \u202E4321-0000 account';
 
@@ -22,5 +23,10 @@ describe('page text', () => {
     expect(html).not.toMatch(/[\u202E]/);
     expect(html).toContain('pay to \\u202E4321-0000 account');
     expect(html).toContain('page-text');
+  });
+
+  it('context labels show controls in a URL the parser did not take escaped', () => {
+    const ctx = { id: 'c', kind: 'iframe' as const, url: 'worker \u202Etxt.exe', origin: '', framePath: '', observed: true, createdAt: 0 };
+    expect(contextLabel(ctx, 'c')).toBe('iframe worker \\u202Etxt.exe');
   });
 });
