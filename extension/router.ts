@@ -5,7 +5,7 @@
  * the routing is unit-tested in Node; extension/background.ts wires it to the browser.
  */
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
-import { addCounts, advanceCursor, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
+import { addCounts, advanceCursor, emptyCounts, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
 import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
@@ -38,6 +38,8 @@ export interface RouterHooks {
   persist(tabId: number, state: PersistedTab | null): void;
   /** Facts per tab. */
   cap?: number;
+  /** Characters (of the facts' JSON) per tab. */
+  capChars?: number;
   /** Status messages per tab are sent at most this often. */
   statusIntervalMs?: number;
   /** The in-worker runtime's text; by default the build's (vite.config.ts), absent in Node. */
@@ -86,7 +88,7 @@ export class Router {
   private readonly tabs = new Map<number, TabState>();
   private arrival = 0;
   /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
-  private readonly forms = { json: 0, objects: 0, objectKinds: {} as DropCounts };
+  private readonly forms = { json: 0, objects: 0, objectKinds: emptyCounts() };
 
   private recordWhileClosed: boolean;
 
@@ -113,8 +115,8 @@ export class Router {
         config: DEFAULT_RUNTIME_CONFIG,
         cleared: {},
         relays: new Map(),
-        log: new TabLog(this.hooks.cap),
-        dropped: {},
+        log: new TabLog(this.hooks.cap, this.hooks.capChars),
+        dropped: emptyCounts(),
         rejected: 0,
         panels: new Set(),
         inspectors: new Set(),
@@ -182,7 +184,8 @@ export class Router {
       addCounts(tab.dropped, m.dropped);
       if (m.rejected) this.reject(tab, m.rejected, m.error);
       if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
-      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts });
+      // Facts that came as objects (not the runtime's JSON) are measured here, once.
+      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars: m.chars ?? JSON.stringify(m.facts).length });
       this.scheduleStatus(tab);
     });
     port.onDisconnect.addListener(() => {
@@ -223,7 +226,7 @@ export class Router {
     tab.session = session;
     tab.url = url;
     tab.log.clear();
-    tab.dropped = {};
+    tab.dropped = emptyCounts();
     tab.rejected = 0;
     tab.lastError = undefined;
     tab.cleared = {};

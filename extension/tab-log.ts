@@ -1,10 +1,10 @@
 /**
  * One tab's facts held by the background while no panel (or a late panel) reads them: batches
- * in arrival order, bounded by a total fact count. Past the bound the oldest facts are evicted
- * and counted per kind.
+ * in arrival order, bounded by a total fact count and by their size in characters (of the
+ * JSON they came as). Past either bound the oldest facts are evicted and counted per kind.
  */
 import type { Fact } from '../protocol/facts.ts';
-import type { DropCounts } from '../protocol/messages.ts';
+import { emptyCounts, type DropCounts } from '../protocol/messages.ts';
 
 export interface Chunk {
   /** Arrival number across all tabs (the debug hook merges tabs in arrival order). */
@@ -13,41 +13,69 @@ export interface Chunk {
   source: string;
   seq: number;
   facts: Fact[];
+  /** The facts' size in characters (their JSON), as measured on arrival. */
+  chars: number;
 }
 
 export const DEFAULT_TAB_CAP = 50_000;
+/** 16 Mi characters of JSON: the parsed facts take a few times that in the background's heap. */
+export const DEFAULT_TAB_CHARS = 16 * 1024 * 1024;
 
 export class TabLog {
   /** Slots before `head` are evicted (undefined) until the next compaction. */
   private chunks: (Chunk | undefined)[] = [];
   private head = 0;
   private size = 0;
-  readonly evicted: DropCounts = {};
+  private chars = 0;
+  readonly evicted: DropCounts = emptyCounts();
 
-  constructor(private readonly cap: number = DEFAULT_TAB_CAP) {}
+  constructor(
+    private readonly cap: number = DEFAULT_TAB_CAP,
+    private readonly charCap: number = DEFAULT_TAB_CHARS,
+  ) {}
 
   append(chunk: Chunk): void {
     this.chunks.push(chunk);
     this.size += chunk.facts.length;
+    this.chars += chunk.chars;
     this.evict();
   }
 
+  /**
+   * Facts to evict from the head chunk: enough for the count bound, and for the size bound at
+   * the chunk's average fact size. The newest chunk is kept whole for the size bound (the
+   * validator bounds one batch), so the log always shows the latest facts.
+   */
+  private excess(c: Chunk, newest: boolean): number {
+    const overCount = this.size - this.cap;
+    const overChars = this.chars - this.charCap;
+    if (overChars <= 0 || newest) return Math.max(0, overCount);
+    const perFact = c.chars / c.facts.length;
+    return Math.max(overCount, perFact > 0 ? Math.ceil(overChars / perFact) : 0, 1);
+  }
+
   private evict(): void {
-    let over = this.size - this.cap;
-    while (over > 0) {
+    while (this.head < this.chunks.length) {
       const c = this.chunks[this.head]!;
+      const over = this.excess(c, this.head === this.chunks.length - 1);
+      if (over <= 0) break;
       const n = Math.min(over, c.facts.length);
-      for (let i = 0; i < n; i++) this.evicted[c.facts[i].kind] = (this.evicted[c.facts[i].kind] ?? 0) + 1;
+      for (let i = 0; i < n; i++) {
+        const kind = c.facts[i].kind;
+        this.evicted[kind] = (Object.hasOwn(this.evicted, kind) ? this.evicted[kind] : 0) + 1;
+      }
       if (n === c.facts.length) {
         // Release the evicted chunk now: until compaction its slot would keep every fact alive,
         // hundreds of MB past the cap under a flood.
         this.chunks[this.head++] = undefined;
+        this.chars -= c.chars;
       } else {
         // Replace rather than mutate: the dropped head may still be on its way to a panel.
-        this.chunks[this.head] = { ...c, facts: c.facts.slice(n) };
+        const chars = Math.round((c.chars * (c.facts.length - n)) / c.facts.length);
+        this.chunks[this.head] = { ...c, facts: c.facts.slice(n), chars };
+        this.chars -= c.chars - chars;
       }
       this.size -= n;
-      over -= n;
     }
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1_024 && this.head * 2 > this.chunks.length) {
@@ -60,6 +88,11 @@ export class TabLog {
     return this.size;
   }
 
+  /** Characters held (the JSON size of the facts buffered). */
+  get bufferedChars(): number {
+    return this.chars;
+  }
+
   *[Symbol.iterator](): IterableIterator<Chunk> {
     for (let i = this.head; i < this.chunks.length; i++) yield this.chunks[i]!;
   }
@@ -68,6 +101,7 @@ export class TabLog {
     this.chunks = [];
     this.head = 0;
     this.size = 0;
+    this.chars = 0;
     for (const k of Object.keys(this.evicted)) delete this.evicted[k];
   }
 }

@@ -3,6 +3,7 @@
  * The result is only ever used as text (React text nodes), never as markup.
  */
 import type { Preview } from '../protocol/facts.ts';
+import { visibleText } from './pageText.ts';
 
 /** Past this many characters a one-line preview stops growing (table cells are narrow). */
 const LINE_BUDGET = 160;
@@ -18,7 +19,7 @@ export function previewText(p: Preview | undefined, budget = LINE_BUDGET): strin
   };
   write(p, put, () => used >= budget, 0);
   const s = out.join('');
-  return s.length > budget ? `${s.slice(0, budget - 1)}…` : s;
+  return visibleText(s.length > budget ? `${s.slice(0, budget - 1)}…` : s);
 }
 
 type Put = (s: string) => void;

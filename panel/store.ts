@@ -117,6 +117,8 @@ export interface PanelStoreOptions {
   settleAfter?: number;
   /** Milliseconds the filter waits for typing to stop before it runs; 0 runs at once. */
   filterDelay?: number;
+  /** What a pause holds at most, in facts and in characters (heldFacts.ts; defaults there). */
+  hold?: { facts?: number; chars?: number };
 }
 
 export type PanelStore = StoreApi<PanelState>;
@@ -146,7 +148,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
-  const held = new HeldFacts();
+  const held = new HeldFacts(options.hold?.facts, options.hold?.chars);
   /** The live model settled while contexts still waited for facts that may yet come. */
   let settledWhileWaiting = false;
 
@@ -237,7 +239,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
             return;
           }
           get().setPaused(false);
-          get().notify({ kind: 'info', text: `Resumed: more than ${held.cap.toLocaleString('en-US')} facts arrived while paused, more than a pause holds.` });
+          get().notify({ kind: 'info', text: `Resumed: more arrived while paused than a pause holds (${held.cap.toLocaleString('en-US')} facts or ${held.charCap.toLocaleString('en-US')} characters of data).` });
         }
         applyLive(facts);
       },

@@ -34,10 +34,18 @@ export const RUNTIME_JSON_MAX_CHARS = 16 * 1024 * 1024;
 /** Per fact kind (`port-posted`...), how many facts were lost. */
 export type DropCounts = Record<string, number>;
 
-/** Adds `from`'s counts into `into`, kind by kind. */
+/**
+ * An empty set of counts. Keys come from the page or the wire, so the object has no prototype:
+ * a key named `constructor`, `toString` or `__proto__` is a count like any other.
+ */
+export function emptyCounts(): DropCounts {
+  return Object.create(null) as DropCounts;
+}
+
+/** Adds `from`'s counts into `into`, kind by kind (own keys only on both sides). */
 export function addCounts(into: DropCounts, from: DropCounts | undefined): void {
   if (!from) return;
-  for (const kind of Object.keys(from)) into[kind] = (into[kind] ?? 0) + from[kind];
+  for (const kind of Object.keys(from)) into[kind] = (Object.hasOwn(into, kind) ? into[kind] : 0) + from[kind];
 }
 
 // ── content relay → background ──────────────────────────────────────────────
@@ -91,6 +99,8 @@ export type DecodedBatch = BatchHeader & {
   /** Facts the background itself rejected in this batch, and the first error. */
   rejectedFacts?: number;
   factError?: string;
+  /** Characters of the JSON texts the facts came as (absent when they came as objects). */
+  chars?: number;
 };
 
 // ── background → content relay ──────────────────────────────────────────────

@@ -5,9 +5,9 @@
  * fields (nothing a sender smuggled in travels further). Errors name the exact path:
  * `facts[12].transfer[0].port: expected a positive integer, got "x"`.
  */
-import { FACT_KINDS, type Fact, type Preview, type TransferItem, type CallSite } from './facts.ts';
+import { FACT_KINDS, PREVIEW_BOUNDS, type Fact, type Preview, type TransferItem, type CallSite } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
-import { RUNTIME_JSON_MAX_CHARS, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DevtoolsToBackground, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
+import { RUNTIME_JSON_MAX_CHARS, emptyCounts, type BackgroundToContent, type BackgroundToPanel, type ContentToBackground, type Cursor, type DecodedBatch, type DevtoolsToBackground, type DropCounts, type EncodedFacts, type PanelToBackground } from './messages.ts';
 
 export class ProtocolError extends Error {
   constructor(
@@ -19,18 +19,36 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Bounds for untrusted input. Generous next to what the runtime emits (PREVIEW_BOUNDS), tight enough to cap memory. */
+/**
+ * Bounds for untrusted input: what the runtime can emit (PREVIEW_BOUNDS, injected/site.ts) with
+ * a small margin, so that a fact the runtime never makes is rejected (and counted) instead of
+ * costing the background and the panel memory. One fact's preview holds at most
+ * `previewChars` characters; before these bounds a fact could hold 2,000 × 65,536.
+ */
 export const LIMITS = {
-  /** Any single string field. */
+  /** Any single string field outside a preview (URLs, error messages). */
   string: 65_536,
   /** Ids such as `ctx`. */
   id: 256,
-  /** Nodes in one preview tree. */
-  previewNodes: 2_000,
-  previewDepth: 32,
+  /**
+   * Nodes in one preview tree. The runtime stops expanding at PREVIEW_BOUNDS.nodes, but the
+   * containers open at that moment still list their remaining entries (at most `keys` pairs
+   * per level), and array holes, accessors and boxed values add nodes it does not count.
+   */
+  previewNodes: 512,
+  /** The runtime's depth bound, plus the leaves under the deepest containers and a boxed value's inner one. */
+  previewDepth: PREVIEW_BOUNDS.depth + 3,
+  /** A string value in a preview: the runtime cuts them at PREVIEW_BOUNDS.stringLength. */
+  previewString: PREVIEW_BOUNDS.stringLength + 8,
+  /** Any other string in a preview (a key, a RegExp source, an error message, a BigInt's digits). */
+  previewText: 4_096,
+  /** Characters of all strings in one preview together. */
+  previewChars: 262_144,
   /** Entries of a transfer list or an `event.ports` list. */
   list: 10_000,
-  stackLines: 256,
+  /** Call-site lines: the runtime keeps 12 frames of at most 300 characters (injected/site.ts). */
+  stackLines: 16,
+  stackLine: 512,
   /** Facts in one batch. */
   batch: 10_000,
   /** Characters of one runtime batch's JSON text (a full batch of large previews stays well under). */
@@ -111,7 +129,7 @@ function optional<T>(o: Record<string, unknown>, key: string, path: string, chec
 
 export function counts(x: unknown, path: string): Record<string, number> {
   const o = record(x, path);
-  const out: Record<string, number> = {};
+  const out = emptyCounts();
   const keys = Object.keys(o);
   if (keys.length > 256) throw new ProtocolError(path, `expected at most 256 keys, got ${keys.length}`);
   for (const k of keys) {
@@ -128,7 +146,7 @@ const NUMBER_WORDS = ['NaN', 'Infinity', '-Infinity', '-0'] as const;
 function site(x: unknown, path: string): CallSite {
   const o = record(x, path);
   const lines = list(o.stack, `${path}.stack`, LIMITS.stackLines);
-  return { stack: lines.map((l, i) => str(l, `${path}.stack[${i}]`, 4_096)) };
+  return { stack: lines.map((l, i) => str(l, `${path}.stack[${i}]`, LIMITS.stackLine)) };
 }
 
 function transferItem(x: unknown, path: string): TransferItem {
@@ -147,13 +165,27 @@ function portList(x: unknown, path: string): number[] {
   return list(x, path).map((p, i) => positive(p, `${path}[${i}]`));
 }
 
-/** Walks a preview tree; `budget.nodes` bounds the whole tree, `depth` its height. */
-function preview(x: unknown, path: string, depth: number, budget: { nodes: number }): Preview {
+interface Budget {
+  nodes: number;
+  chars: number;
+}
+
+/** A string of a preview, charged to the whole preview's character budget. */
+function text(x: unknown, path: string, budget: Budget, max: number = LIMITS.previewText): string {
+  const s = str(x, path, max);
+  budget.chars -= s.length;
+  if (budget.chars < 0) throw new ProtocolError(path, `preview holds more than ${LIMITS.previewChars} characters`);
+  return s;
+}
+
+/** Walks a preview tree; `budget` bounds the whole tree's nodes and characters, `depth` its height. */
+function preview(x: unknown, path: string, depth: number, budget: Budget): Preview {
   if (--budget.nodes < 0) throw new ProtocolError(path, `preview has more than ${LIMITS.previewNodes} nodes`);
   if (depth > LIMITS.previewDepth) throw new ProtocolError(path, `preview deeper than ${LIMITS.previewDepth}`);
   const o = record(x, path);
   const t = o.t;
   const p = (key: string) => `${path}.${key}`;
+  const txt = (v: unknown, at: string, max?: number) => text(v, at, budget, max);
   const child = (v: unknown, at: string) => preview(v, at, depth + 1, budget);
   const truncated = (out: Record<string, unknown>) => {
     if (o.truncated !== undefined) {
@@ -177,9 +209,9 @@ function preview(x: unknown, path: string, depth: number, budget: { nodes: numbe
       return { t, v };
     }
     case 'bigint':
-      return { t, v: str(o.v, p('v')) };
+      return { t, v: txt(o.v, p('v')) };
     case 'string':
-      return truncated({ t, v: str(o.v, p('v')), len: count(o.len, p('len')) }) as Preview;
+      return truncated({ t, v: txt(o.v, p('v'), LIMITS.previewString), len: count(o.len, p('len')) }) as Preview;
     case 'array':
       return truncated({ t, len: count(o.len, p('len')), items: list(o.items, p('items')).map((v, i) => child(v, `${path}.items[${i}]`)) }) as Preview;
     case 'object': {
@@ -187,7 +219,7 @@ function preview(x: unknown, path: string, depth: number, budget: { nodes: numbe
         const at = `${path}.entries[${i}]`;
         const pair = list(e, at, 2);
         if (pair.length !== 2) fail(at, 'a [key, preview] pair', e);
-        return [str(pair[0], `${at}[0]`), child(pair[1], `${at}[1]`)] as [string, Preview];
+        return [txt(pair[0], `${at}[0]`), child(pair[1], `${at}[1]`)] as [string, Preview];
       });
       return truncated({ t, entries, keys: count(o.keys, p('keys')) }) as Preview;
     }
@@ -206,7 +238,7 @@ function preview(x: unknown, path: string, depth: number, budget: { nodes: numbe
       // An invalid Date is NaN, which JSON (extension messaging) turns into null.
       return { t, v: o.v === null || (typeof o.v === 'number' && Number.isNaN(o.v)) ? NaN : finite(o.v, p('v')) };
     case 'regexp':
-      return { t, source: str(o.source, p('source')), flags: str(o.flags, p('flags'), 16) };
+      return { t, source: txt(o.source, p('source')), flags: txt(o.flags, p('flags'), 16) };
     case 'arraybuffer': {
       const out: Record<string, unknown> = { t, byteLength: count(o.byteLength, p('byteLength')) };
       if (o.shared !== undefined) {
@@ -216,31 +248,31 @@ function preview(x: unknown, path: string, depth: number, budget: { nodes: numbe
       return out as Preview;
     }
     case 'typedarray':
-      return { t, ctor: str(o.ctor, p('ctor'), LIMITS.id), length: count(o.length, p('length')), byteLength: count(o.byteLength, p('byteLength')) };
+      return { t, ctor: txt(o.ctor, p('ctor'), LIMITS.id), length: count(o.length, p('length')), byteLength: count(o.byteLength, p('byteLength')) };
     case 'dataview':
       return { t, byteLength: count(o.byteLength, p('byteLength')) };
     case 'blob': {
-      const out: Record<string, unknown> = { t, size: count(o.size, p('size')), type: str(o.type, p('type'), 1_024) };
-      optional(o, 'name', path, (v, at) => str(v, at, 4_096), out);
+      const out: Record<string, unknown> = { t, size: count(o.size, p('size')), type: txt(o.type, p('type')) };
+      optional(o, 'name', path, (v, at) => txt(v, at), out);
       return out as Preview;
     }
     case 'error':
-      return { t, name: str(o.name, p('name'), 1_024), message: str(o.message, p('message')) };
+      return { t, name: txt(o.name, p('name')), message: txt(o.message, p('message')) };
     case 'boxed':
       return { t, inner: child(o.inner, p('inner')) };
     case 'messageport':
       return { t, port: positive(o.port, p('port')) };
     case 'host':
-      return { t, tag: str(o.tag, p('tag'), LIMITS.id) };
+      return { t, tag: txt(o.tag, p('tag'), LIMITS.id) };
     case 'ref':
-      return { t, path: str(o.path, p('path'), 4_096) };
+      return { t, path: txt(o.path, p('path'), 4_096) };
     default:
       return fail(p('t'), 'a preview type', t);
   }
 }
 
 export function validatePreview(x: unknown, path: string): Preview {
-  return preview(x, path, 0, { nodes: LIMITS.previewNodes });
+  return preview(x, path, 0, { nodes: LIMITS.previewNodes, chars: LIMITS.previewChars });
 }
 
 function threw(x: unknown, path: string) {
@@ -474,7 +506,7 @@ function batchCount(x: unknown, path: string): number {
 /** Facts per kind of one batch: known kind names only, summing to the batch's `count`. */
 function kindCounts(x: unknown, path: string, total: number): DropCounts {
   const o = record(x, path);
-  const out: DropCounts = {};
+  const out = emptyCounts();
   const keys = Object.keys(o);
   if (keys.length > FACT_KINDS.length) throw new ProtocolError(path, `expected at most ${FACT_KINDS.length} kinds, got ${keys.length}`);
   let sum = 0;
@@ -531,18 +563,23 @@ export function validateContentToBackground(x: unknown, where = 'message'): Extr
   let facts: Fact[];
   let rejected = 0;
   let firstError: ProtocolError | undefined;
+  let chars: number | undefined;
   if (type === 'batch') ({ facts, rejected, firstError } = partitionFacts(o.facts, `${where}.facts`));
   else {
     const parts = list(o.json, `${where}.json`, LIMITS.jsonParts);
     facts = [];
+    chars = 0;
     for (let i = 0; i < parts.length; i++) {
-      const part = decodeFacts(encodedFacts(parts[i], `${where}.json[${i}]`), `${where}.json[${i}]`);
+      const encoded = encodedFacts(parts[i], `${where}.json[${i}]`);
+      chars += encoded.json.length;
+      const part = decodeFacts(encoded, `${where}.json[${i}]`);
       for (const f of part.facts) facts.push(f);
       rejected += part.rejected;
       firstError ??= part.firstError;
     }
   }
   const out: DecodedBatch = { type: 'batch', seq, facts };
+  if (chars !== undefined) out.chars = chars;
   if (o.dropped !== undefined) out.dropped = counts(o.dropped, `${where}.dropped`);
   if (o.rejected !== undefined) out.rejected = count(o.rejected, `${where}.rejected`);
   if (o.error !== undefined) out.error = str(o.error, `${where}.error`, 4_096);

@@ -57,6 +57,7 @@ function newPort(state: ModelState, channel: string, holder: string, createdIn: 
     queueEntries: { enumerable: true, get: () => queue.toArray().map((e) => (isRun(e) ? { ...e } : e.id)) },
     queued: { enumerable: true, get: () => queue.size },
     countedQueued: { enumerable: true, get: () => queue.counted },
+    evictedQueued: { enumerable: true, get: () => queue.evicted },
     oldestQueuedAt: { enumerable: true, get: () => queue.oldestPostedAt() },
   });
   const port: PortState = {

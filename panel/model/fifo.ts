@@ -27,6 +27,20 @@ export class Fifo<T> {
     return this.items[this.head + index];
   }
 
+  /** Replaces the item at `index` (from the oldest). */
+  set(index: number, item: T): void {
+    this.items[this.head + index] = item;
+  }
+
+  /**
+   * Removes the item at `index` by moving the older ones up one slot: O(index), meant for an
+   * index near the front.
+   */
+  removeAt(index: number): void {
+    for (let i = this.head + index; i > this.head; i--) this.items[i] = this.items[i - 1];
+    this.shift();
+  }
+
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];

@@ -138,7 +138,7 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     return true;
   }
   // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
-  if (message.postObserved && !message.counted && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  if (message.postObserved && !message.counted && !message.postEvicted && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
   message.handlers = fact.handlers;
   message.duration = fact.duration;
   if (fact.threw) {
@@ -164,14 +164,16 @@ function inferPost(state: ModelState, port: PortState, fact: Dispatched): Messag
   return recordAtDispatch(state, port, fact, { context: sender.node.context, postedAt: fact.time, postObserved: false });
 }
 
-/** A recorded dispatch took a counted message: it gets a record now, with what the dispatch tells. */
+/** A recorded dispatch took a counted message (or one whose record was evicted): it gets a record now, with what the dispatch tells. */
 function recordCounted(state: ModelState, port: PortState, run: CountedRun, fact: Dispatched): MessageRecord {
   // The run's time is when its count was reported; the post itself was before its dispatch.
-  return recordAtDispatch(state, port, fact, { context: run.from, postedAt: Math.min(run.postedAt, fact.time), postObserved: true, counted: true });
+  const postedAt = Math.min(run.postedAt, fact.time);
+  if (run.evicted) return recordAtDispatch(state, port, fact, { context: run.from, postedAt, postObserved: true, postEvicted: true });
+  return recordAtDispatch(state, port, fact, { context: run.from, postedAt, postObserved: true, counted: true });
 }
 
 /** A message record made at its dispatch, from what the dispatch tells: no post fact described it. */
-function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, post: { context: string; postedAt: number; postObserved: boolean; counted?: true }): MessageRecord {
+function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, post: { context: string; postedAt: number; postObserved: boolean; counted?: true; postEvicted?: true }): MessageRecord {
   const message: MessageRecord = {
     id: nextId(state, 'm'),
     from: { port: port.channelPeer.node.id, context: post.context },
@@ -185,6 +187,7 @@ function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, 
     postObserved: post.postObserved,
   };
   if (post.counted) message.counted = true;
+  if (post.postEvicted) message.postEvicted = true;
   if (fact.kind === 'message-dispatched' && fact.preview !== undefined) message.preview = fact.preview;
   keepMessage(state, message);
   return message;

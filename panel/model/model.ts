@@ -16,6 +16,7 @@ import { channelCreated, cloneFailed, contextDestroyed, listener, portClosed, po
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
 import { loggedFacts, logFact } from './factlog.ts';
+import { aboutEvicted, afterFact, skipEvicted } from './retention.ts';
 
 const KNOWN_KINDS = new Set<string>(FACT_KINDS);
 
@@ -26,8 +27,16 @@ export function createModel(options?: ModelOptions): ChannelModel {
   let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
 
   const apply = (ctx: ContextState, fact: Fact, force: boolean): Wait | null => {
+    if (aboutEvicted(state, ctx, fact)) {
+      skipEvicted(state);
+      ctx.clock = Math.max(ctx.clock, fact.time);
+      return null;
+    }
     const wait = applyFact(state, ctx, fact, force);
-    if (!wait) ctx.clock = Math.max(ctx.clock, fact.time);
+    if (!wait) {
+      ctx.clock = Math.max(ctx.clock, fact.time);
+      afterFact(state, ctx, fact);
+    }
     return wait;
   };
 

@@ -19,7 +19,7 @@ export function isRun(entry: QueueEntry): entry is CountedRun {
 /** What a dispatch took from the front of the queue. */
 export interface Taken {
   records: MessageRecord[];
-  /** Counted messages taken (they have no record). */
+  /** Counted messages taken, and messages whose records were evicted (they have no record). */
   counted: number;
 }
 
@@ -27,6 +27,7 @@ export class PortMessageQueue {
   private entries = new Fifo<QueueEntry>();
   private total = 0;
   private countedTotal = 0;
+  private evictedTotal = 0;
 
   /** Messages waiting, counted ones included. */
   get size(): number {
@@ -38,6 +39,11 @@ export class PortMessageQueue {
     return this.countedTotal;
   }
 
+  /** Recorded messages waiting whose records were evicted. */
+  get evicted(): number {
+    return this.evictedTotal;
+  }
+
   push(message: MessageRecord): void {
     this.entries.push(message);
     this.total++;
@@ -46,7 +52,7 @@ export class PortMessageQueue {
   pushCounted(n: number, time: number, from: string): void {
     if (n <= 0) return;
     const tail = this.entries.last();
-    if (tail && isRun(tail) && tail.from === from) tail.counted += n;
+    if (tail && isRun(tail) && !tail.evicted && tail.from === from) tail.counted += n;
     else this.entries.push({ counted: n, postedAt: time, from });
     this.total += n;
     this.countedTotal += n;
@@ -67,9 +73,38 @@ export class PortMessageQueue {
     if (!head) return undefined;
     this.total--;
     if (!isRun(head)) return this.entries.shift();
-    this.countedTotal--;
+    this.untally(head, 1);
     if (--head.counted === 0) this.entries.shift();
-    return { counted: 1, postedAt: head.postedAt, from: head.from };
+    return head.evicted ? { counted: 1, postedAt: head.postedAt, from: head.from, evicted: true } : { counted: 1, postedAt: head.postedAt, from: head.from };
+  }
+
+  private untally(run: CountedRun, n: number): void {
+    if (run.evicted) this.evictedTotal -= n;
+    else this.countedTotal -= n;
+  }
+
+  /**
+   * The record of a waiting message is evicted: the message stays in its place as part of an
+   * evicted run. Records are evicted oldest first, so only runs and kept records (those with
+   * ports) come before it: the search stays near the front. Returns false if it is not here.
+   */
+  evictRecord(message: MessageRecord): boolean {
+    const entries = this.entries;
+    let at = -1;
+    for (let i = 0; i < entries.size; i++) {
+      if (entries.at(i) === message) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) return false;
+    this.evictedTotal++;
+    const before = at > 0 ? entries.at(at - 1)! : undefined;
+    if (before && isRun(before) && before.evicted && before.from === message.from.context) {
+      before.counted++;
+      entries.removeAt(at);
+    } else entries.set(at, { counted: 1, postedAt: message.postedAt, from: message.from.context, evicted: true });
+    return true;
   }
 
   /** Removes up to `n` messages from the front. */
@@ -88,7 +123,7 @@ export class PortMessageQueue {
       head.counted -= k;
       if (head.counted === 0) this.entries.shift();
       this.total -= k;
-      this.countedTotal -= k;
+      this.untally(head, k);
       taken.counted += k;
       n -= k;
     }

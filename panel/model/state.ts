@@ -6,14 +6,18 @@
 import type { Fact } from '../../protocol/facts.ts';
 import type { CarrierRecord, ChannelNode, ContextNode, Diagnostic, MessageRecord, ModelOptions, ModelStats, PortNode, TransferEdge } from './types.ts';
 import { Fifo } from './fifo.ts';
+import { emptyCounts } from '../../protocol/messages.ts';
 import type { PortMessageQueue } from './portMessageQueue.ts';
 
 export interface Settings {
   messageCap: number;
+  bodyCharsCap: number;
   recordCap: number;
   queueGrowingThreshold: number;
   portLeakThreshold: number;
   factLogCap: number;
+  factLogCharsCap: number;
+  channelCap: number;
   correlationGraceMs: number;
   backlogCap: number;
 }
@@ -22,10 +26,13 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
   const messageCap = positive(options.messageCap, 100_000, 'messageCap');
   return {
     messageCap,
+    bodyCharsCap: positive(options.bodyCharsCap, 32 * 1024 * 1024, 'bodyCharsCap'),
     recordCap: positive(options.recordCap, messageCap * 2, 'recordCap'),
     queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
     factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
+    factLogCharsCap: positive(options.factLogCharsCap, 64 * 1024 * 1024, 'factLogCharsCap'),
+    channelCap: positive(options.channelCap, 10_000, 'channelCap'),
     correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
     backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
   };
@@ -142,6 +149,12 @@ export interface ModelState {
   messageById: Map<string, MessageRecord>;
   /** Messages whose body (preview, site) is still kept, oldest first. */
   bodies: Fifo<MessageRecord>;
+  /** Each kept body's size in characters (bodySize.ts), in the same order as `bodies`. */
+  bodySizes: Fifo<number>;
+  /** The sum of `bodySizes`. */
+  bodyChars: number;
+  /** `messages` longer than this starts an eviction pass (eviction.ts). */
+  recordLimit: number;
   carriers: CarrierRecord[];
   carrierById: Map<string, CarrierRecord>;
   /** Carrier messages awaiting their receipt, by `${carrier}|${fingerprint}`. */
@@ -158,7 +171,7 @@ export interface ModelState {
   /** Facts held back in all backlogs. */
   waitingFacts: number;
   /** The fact log for trace export: the most recent facts, plus context announcements pinned. */
-  factLog: { recent: Fifo<Fact>; pinned: Fact[] };
+  factLog: { recent: Fifo<Fact>; sizes: Fifo<number>; chars: number; pinned: Fact[] };
   /** Contexts that can resume now. */
   ready: Set<ContextState>;
   /** What a waiting `messages-counted` fact still has to dispatch (the fact itself stays as logged). */
@@ -169,6 +182,10 @@ export interface ModelState {
   queueWaiters: Map<PortState, Set<ContextState>>;
   /** Contexts waiting for a sender's facts. */
   senderWaiters: Set<ContextState>;
+  /** Channels that may have finished, oldest first (retention.ts). */
+  finishedChannels: Set<string>;
+  /** Per context, the highest local port id of an evicted channel (retention.ts). */
+  evictedLocals: Map<string, number>;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -197,24 +214,30 @@ export function createState(settings: Settings): ModelState {
     messages: [],
     messageById: new Map(),
     bodies: new Fifo(),
+    bodySizes: new Fifo(),
+    bodyChars: 0,
+    recordLimit: settings.recordCap + Math.max(64, Math.floor(settings.recordCap / 8)),
     carriers: [],
     carrierById: new Map(),
     unreceived: new Map(),
     unreceivedCount: 0,
     carrierByLocal: new Map(),
     transfers: [],
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: {}, unmatched: {}, evictedRecords: 0, inferred: {}, waiting: 0, counted: { posted: 0, delivered: 0 } },
+    // Counts keyed by wire-supplied names (facts-dropped kinds) have no prototype (see emptyCounts).
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, evictedChannels: 0, evictedPorts: 0, evictedPortsPosted: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
     waitingFacts: 0,
-    factLog: { recent: new Fifo(), pinned: [] },
+    factLog: { recent: new Fifo(), sizes: new Fifo(), chars: 0, pinned: [] },
     ready: new Set(),
     countedLeft: new WeakMap(),
     owing: new Set(),
     queueWaiters: new Map(),
     senderWaiters: new Set(),
     diagnostics: new Map(),
+    finishedChannels: new Set(),
+    evictedLocals: new Map(),
   };
 }
 
@@ -223,7 +246,7 @@ export function nextId(state: ModelState, kind: keyof ModelState['ids']): string
 }
 
 export function count(record: Record<string, number>, key: string, by = 1): void {
-  record[key] = (record[key] ?? 0) + by;
+  record[key] = (Object.hasOwn(record, key) ? record[key] : 0) + by;
 }
 
 export function bindingKey(ctx: string, local: number): string {

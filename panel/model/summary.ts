@@ -35,7 +35,8 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
   const { posted, delivered } = state.stats.counted;
   const summary: Summary = {
     contexts: [...state.contextNodes.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
-    channels: state.channels.size,
+    // Every channel seen, evicted ones included (their ports are no longer listed).
+    channels: state.ids.c,
     ports,
     messages: { posted: state.totals.posted, delivered: state.totals.delivered, queued, dropped: state.totals.dropped },
     carriers: state.totals.carriers,

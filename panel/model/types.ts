@@ -15,15 +15,24 @@ export type { DiagnosticCode, DropReason, Summary };
 export interface ModelOptions {
   /** Message bodies kept (preview, site); older ones are evicted oldest-first. Default 100,000. */
   messageCap?: number;
+  /**
+   * Characters of message bodies kept (previews and call sites, estimated as in bodySize.ts);
+   * older bodies are evicted first, counted with messageCap's. Default 32 Mi (about 64 MB).
+   */
+  bodyCharsCap?: number;
   /** A port message queue deeper than this raises `queue-growing`. Default 100. */
   queueGrowingThreshold?: number;
   /** Ports created and never used nor closed beyond this count raise `port-leak`. Default 50. */
   portLeakThreshold?: number;
   /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
   factLogCap?: number;
+  /** Characters of raw facts kept for trace export (estimated as in bodySize.ts). Default 64 Mi; overflow is counted with factLogCap's. */
+  factLogCharsCap?: number;
   /**
-   * Whole MessageRecords kept (delivered/dropped ones are evicted oldest-first; queued ones are
-   * never evicted: they are the port message queues). Default 2 × messageCap.
+   * Whole MessageRecords kept, oldest evicted first. A queued message loses its record but stays
+   * counted in its port message queue (see CountedRun.evicted); a queued message that carries
+   * ports keeps its record until dispatched (the model needs it to read the receiving side).
+   * Default 2 × messageCap.
    */
   recordCap?: number;
   /**
@@ -33,6 +42,11 @@ export interface ModelOptions {
   correlationGraceMs?: number;
   /** Facts held per waiting context before the model stops waiting and infers. Default 20,000. */
   backlogCap?: number;
+  /**
+   * Channels kept. Past it the oldest finished channels (both ports closed, collected or gone
+   * with their context; nothing queued or in transit) are evicted, counted in stats. Default 10,000.
+   */
+  channelCap?: number;
 }
 
 export interface ContextNode {
@@ -93,6 +107,8 @@ export interface PortNode {
   queued: number;
   /** How many of `queued` were counted, not recorded (no preview, no record). */
   countedQueued: number;
+  /** How many of `queued` were recorded but had their records evicted (recordCap) while they waited. */
+  evictedQueued: number;
   /** postedAt of the oldest message waiting in the queue (its age is now − this), or null when empty. */
   oldestQueuedAt: number | null;
   /** Messages posted on this port (every outcome). */
@@ -114,7 +130,9 @@ export interface PortNode {
 
 /**
  * Consecutive messages counted rather than recorded (`messages-counted`: nobody watched the
- * tab), waiting in a port message queue as one entry however many they are.
+ * tab), waiting in a port message queue as one entry however many they are. A run marked
+ * `evicted` stands for messages that were recorded, whose records were evicted (recordCap)
+ * while they waited: the queue stays exact, their content is gone.
  */
 export interface CountedRun {
   counted: number;
@@ -122,6 +140,8 @@ export interface CountedRun {
   postedAt: number;
   /** The context the sending port was in. */
   from: string;
+  /** The messages were recorded; their records were evicted while they waited. */
+  evicted?: true;
 }
 
 /** `unobserved`: sent to a port held by a context the runtime does not run in; its dispatch cannot be seen. */
@@ -159,6 +179,11 @@ export interface MessageRecord {
   counted?: true;
   /** Delivered by a dispatch that was counted, not recorded: no handler count, duration or exception is known. */
   dispatchCounted?: true;
+  /**
+   * The post was recorded, but its record was evicted (recordCap) while the message waited in
+   * the queue: this record was made at its dispatch, with what the dispatch tells.
+   */
+  postEvicted?: true;
 }
 
 export interface CarrierRecord {
@@ -218,8 +243,16 @@ export interface ModelStats {
   droppedFacts: Record<string, number>;
   /** Facts the model could not apply (unknown port, inconsistent), counted by reason. */
   unmatched: Record<string, number>;
-  /** Whole MessageRecords evicted by recordCap (delivered/dropped only). */
+  /**
+   * Whole MessageRecords evicted by recordCap, oldest first (a queued one stays counted in its
+   * port message queue; one that carries ports is kept until dispatched).
+   */
   evictedRecords: number;
+  /** Finished channels evicted by channelCap, and their ports (see retention.ts). */
+  evictedChannels: number;
+  evictedPorts: number;
+  /** Messages posted on evicted ports (so that totals read from ports stay exact). */
+  evictedPortsPosted: number;
   /** Correlations the model inferred instead of observing (counted by kind). */
   inferred: Record<string, number>;
   /** Facts currently held back because their context waits for another context's facts. */

@@ -7,6 +7,7 @@ import type { Fact } from '../../protocol/facts.ts';
 import { createTrace, parseTrace, serializeTraceChunks, traceFacts, TraceFormatError, type TraceMeta } from '../../protocol/trace.ts';
 import type { ChannelModel } from '../model/types.ts';
 import type { RelayStatus } from './types.ts';
+import { addCounts, emptyCounts } from '../../protocol/messages.ts';
 
 declare const __PORTSCOPE_VERSION__: string;
 
@@ -43,8 +44,8 @@ export async function fetchTrace(url: string): Promise<LoadedTrace> {
 }
 
 function mergeCounts(...all: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of all) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  const out = emptyCounts();
+  for (const r of all) addCounts(out, r);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { CallSite } from '../../protocol/facts.ts';
 import { isOpenable, parseFrame, shortUrl, type StackFrame } from '../stackFrames.ts';
+import { visibleText } from '../pageText.ts';
 
 function openResource(): ((url: string, line: number) => void) | null {
   const panels = typeof chrome !== 'undefined' ? chrome.devtools?.panels : undefined;
@@ -39,10 +40,10 @@ export function CallSiteView({ site, empty }: { site: CallSite | undefined; empt
           <li key={i}>
             {frame ? (
               <>
-                <span className="fn">{frame.fn}</span> <SourceLink frame={frame} />
+                <span className="fn page-text">{visibleText(frame.fn)}</span> <SourceLink frame={frame} />
               </>
             ) : (
-              <span className="muted">{line.trim()}</span>
+              <span className="muted page-text">{visibleText(line.trim())}</span>
             )}
           </li>
         );

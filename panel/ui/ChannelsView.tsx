@@ -50,6 +50,39 @@ function PortItem({ port, level }: { port: PortNode; level: number }) {
   );
 }
 
+/** Ports drawn per context: a page with tens of thousands of live ports must not cost that many rows on every update. */
+export const PORTS_SHOWN = 500;
+
+/**
+ * The ports a context's branch draws, in their order: those with messages waiting first (a
+ * port never started is what this view is for) and the selected one, then the newest; and how
+ * many are left out.
+ */
+export function shownPorts(ports: PortNode[], selected: string | null): { shown: PortNode[]; hidden: number } {
+  if (ports.length <= PORTS_SHOWN) return { shown: ports, hidden: 0 };
+  const keep = new Set<PortNode>();
+  for (const p of ports) {
+    if (keep.size >= PORTS_SHOWN) break;
+    if (p.queued > 0 || p.id === selected) keep.add(p);
+  }
+  for (let i = ports.length - 1; i >= 0 && keep.size < PORTS_SHOWN; i--) keep.add(ports[i]);
+  const shown = ports.filter((p) => keep.has(p));
+  return { shown, hidden: ports.length - shown.length };
+}
+
+function Ports({ ports, level }: { ports: PortNode[]; level: number }) {
+  const selected = usePanel((s) => s.selectedPort);
+  const { shown, hidden } = shownPorts(ports, selected);
+  return (
+    <>
+      {shown.map((p) => (
+        <PortItem key={p.id} port={p} level={level} />
+      ))}
+      {hidden ? <li role="none" className="muted tree-empty" data-testid="ports-hidden">{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li> : null}
+    </>
+  );
+}
+
 function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
   const c = branch.context;
   return (
@@ -60,9 +93,7 @@ function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
       </div>
       <ul role="group">
-        {branch.ports.map((p) => (
-          <PortItem key={p.id} port={p} level={level + 1} />
-        ))}
+        <Ports ports={branch.ports} level={level + 1} />
         {branch.ports.length === 0 && branch.children.length === 0 ? <li role="none" className="muted tree-empty">no ports</li> : null}
         {branch.children.map((b) => (
           <Branch key={b.context.id} branch={b} level={level + 1} />
@@ -122,9 +153,7 @@ export function ChannelsView() {
             <li role="treeitem" aria-level={1} aria-expanded={true} className="tree-context">
               <div className="tree-context-label">unknown context</div>
               <ul role="group">
-                {tree.orphanPorts.map((p) => (
-                  <PortItem key={p.id} port={p} level={2} />
-                ))}
+                <Ports ports={tree.orphanPorts} level={2} />
               </ul>
             </li>
           ) : null}

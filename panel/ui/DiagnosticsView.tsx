@@ -1,5 +1,6 @@
 /** What the model found wrong, most severe first, each with a fix hint and links. */
 import type { Severity } from '../model/types.ts';
+import { visibleText } from '../pageText.ts';
 import { FirstFrame } from './CallSiteView.tsx';
 import { contextName } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
@@ -19,8 +20,8 @@ export function DiagnosticsView() {
         <li key={d.id} className={`diag sev-${d.severity}`}>
           <span className="sev" role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
           <div>
-            <p className="diag-message">
-              {d.message}
+            <p className="diag-message page-text">
+              {visibleText(d.message)}
               {d.count > 1 ? <span className="badge">{`×${d.count}`}</span> : null}
             </p>
             <p className="diag-hint">{d.hint}</p>

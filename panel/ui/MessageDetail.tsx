@@ -1,5 +1,6 @@
 /** The selected message: where it went, its data, its transfer list and where it came from. */
 import type { TransferItem } from '../../protocol/facts.ts';
+import { visibleText } from '../pageText.ts';
 import { CallSiteView } from './CallSiteView.tsx';
 import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
@@ -46,7 +47,11 @@ export function MessageDetail() {
         <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
         <dt>Posted</dt>
         <dd>
-          {m.counted ? `by ${formatTime(m.postedAt, origin)} (counted, not recorded: DevTools was closed on the tab; only its dispatch was recorded)` : formatTime(m.postedAt, origin)}
+          {m.counted
+            ? `by ${formatTime(m.postedAt, origin)} (counted, not recorded: DevTools was closed on the tab; only its dispatch was recorded)`
+            : m.postEvicted
+              ? `by ${formatTime(m.postedAt, origin)} (its record was evicted while it waited, to bound memory; only its dispatch is shown)`
+              : formatTime(m.postedAt, origin)}
           {m.postObserved ? '' : ' (inferred: the sender is not observed)'}
         </dd>
         <dt>Delivery</dt>
@@ -64,11 +69,11 @@ export function MessageDetail() {
         {m.handlers !== undefined ? (
           <>
             <dt>Handlers</dt>
-            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? ` — threw ${m.threw.name}: ${m.threw.message}` : ''}</dd>
+            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? <>{' — threw '}<span className="page-text">{visibleText(`${m.threw.name}: ${m.threw.message}`)}</span></> : ''}</dd>
           </>
         ) : null}
         <dt>Size</dt>
-        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
+        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postEvicted ? 'unknown: the post\'s record was evicted' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
       </dl>
       <h3>Data</h3>
       <PreviewTree preview={m.preview} label={`data of ${m.id}`} />

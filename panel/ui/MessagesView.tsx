@@ -121,8 +121,8 @@ export function MessagesView() {
                     <div role="gridcell" className="c-to" title={contextName(model, receiverContext(model, m))}>
                       <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
                     </div>
-                    <div role="gridcell" className="c-size">{m.postObserved && !m.counted ? formatBytes(m.bytes) : '—'}</div>
-                    <div role="gridcell" className="c-preview">
+                    <div role="gridcell" className="c-size">{m.postObserved && !m.counted && !m.postEvicted ? formatBytes(m.bytes) : '—'}</div>
+                    <div role="gridcell" className="c-preview page-text">
                       {m.transfer.length ? <span className="badge transfer" title="transfer list">{`⇢${m.transfer.length}`}</span> : null}
                       {previewText(m.preview)}
                     </div>

@@ -1,7 +1,7 @@
 /** The selected port: who held it, what waits in its queue (with age), its call sites. */
 import { previewText } from '../previewText.ts';
 import { CallSiteView } from './CallSiteView.tsx';
-import { countedRunLine } from './counted.ts';
+import { countedRunLine, evictedRunLine } from './counted.ts';
 import { PortBadges } from './ChannelsView.tsx';
 import { contextName, formatTime, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
@@ -78,7 +78,7 @@ export function PortDetail() {
               <li key={m}><span className="id">{m}</span> <span className="muted">(record evicted)</span></li>
             ) : 'run' in m ? (
               <li key={`run-${i}`} className="counted-run" data-testid="counted-run">
-                {countedRunLine(m.run.counted)}
+                {m.run.evicted ? evictedRunLine(m.run.counted) : countedRunLine(m.run.counted)}
                 {/* A run's time is when its first message was reported, after it was posted. */}
                 <span className="muted">{` · waiting at least ${(Math.max(0, now - m.run.postedAt) / 1000).toFixed(1)} s`}</span>
               </li>
@@ -89,7 +89,7 @@ export function PortDetail() {
                   store.getState().setView('messages');
                 }}>{m.id}</button>
                 {` waiting ${((now - m.postedAt) / 1000).toFixed(1)} s · `}
-                <span className="muted">{previewText(m.preview, 80)}</span>
+                <span className="muted page-text">{previewText(m.preview, 80)}</span>
               </li>
             ),
           )}

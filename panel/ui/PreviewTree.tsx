@@ -7,6 +7,7 @@
 import { useState, type ReactNode } from 'react';
 import type { Preview } from '../../protocol/facts.ts';
 import { previewText } from '../previewText.ts';
+import { visibleText } from '../pageText.ts';
 
 interface Child {
   label: ReactNode;
@@ -23,7 +24,7 @@ function childrenOf(p: Preview): { kids: Child[]; cut: string | null } | null {
       };
     case 'object':
       return {
-        kids: p.entries.map(([k, value]) => ({ label: k, value })),
+        kids: p.entries.map(([k, value]) => ({ label: visibleText(k), value })),
         cut: p.truncated || p.entries.length < p.keys ? `${p.keys - p.entries.length} more keys not captured` : null,
       };
     case 'map':
@@ -49,7 +50,7 @@ function Leaf({ p }: { p: Preview }) {
     case 'string':
       return (
         <span className="pv-string">
-          {JSON.stringify(p.v)}
+          {visibleText(JSON.stringify(p.v))}
           {p.truncated ? <span className="pv-cut">{` … truncated (${p.len} chars)`}</span> : null}
         </span>
       );
@@ -63,18 +64,17 @@ function Leaf({ p }: { p: Preview }) {
     case 'more':
       return <span className="pv-cut">… not captured (depth or size limit)</span>;
     case 'ref':
-      return <span className="pv-ref">{`↺ same object as ${p.path}`}</span>;
+      return <span className="pv-ref">{visibleText(`↺ same object as ${p.path}`)}</span>;
     case 'error':
       return (
         <span className="pv-error">
-          {p.name}: {p.message}
+          {visibleText(`${p.name}: ${p.message}`)}
         </span>
       );
     case 'blob':
       return (
         <span className="pv-host">
-          {p.name !== undefined ? `File ${JSON.stringify(p.name)}` : 'Blob'}
-          {` · ${p.size} bytes · type ${p.type ? JSON.stringify(p.type) : '(none)'}`}
+          {visibleText(`${p.name !== undefined ? `File ${JSON.stringify(p.name)}` : 'Blob'} · ${p.size} bytes · type ${p.type ? JSON.stringify(p.type) : '(none)'}`)}
         </span>
       );
     case 'typedarray':
@@ -92,7 +92,7 @@ function Leaf({ p }: { p: Preview }) {
     case 'getter':
       return <span className="pv-null">(accessor property — not read)</span>;
     case 'host':
-      return <span className="pv-host">{p.tag}</span>;
+      return <span className="pv-host">{visibleText(p.tag)}</span>;
     case 'function':
       return <span className="pv-null">function (not cloneable)</span>;
     case 'symbol':
@@ -148,7 +148,7 @@ function Node({ label, value, depth }: { label: ReactNode; value: Preview; depth
 export function PreviewTree({ preview, label = 'data' }: { preview: Preview | undefined; label?: string }) {
   if (!preview) return <p className="muted">The message body was evicted (message buffer limit); its counts and state are kept.</p>;
   return (
-    <ul role="tree" aria-label={label} className="pv-tree">
+    <ul role="tree" aria-label={label} className="pv-tree page-text">
       <Node label={null} value={preview} depth={0} />
     </ul>
   );

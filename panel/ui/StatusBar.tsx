@@ -1,12 +1,7 @@
 /** Always visible: what was recorded, and what was lost (dropped, evicted, not recorded). */
 import { anyCounted, countedParts, countedTotals } from './counted.ts';
 import { usePanel } from './storeContext.ts';
-
-function sum(r: Record<string, number>): number {
-  let n = 0;
-  for (const v of Object.values(r)) n += v;
-  return n;
-}
+import { lossParts } from './losses.ts';
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -20,26 +15,17 @@ export function StatusBar() {
   const traceName = usePanel((s) => s.traceName);
   const settledEarly = usePanel((s) => s.settledEarly);
   const standalone = usePanel((s) => s.connection === 'standalone');
-  let posted = 0;
+  // Evicted (finished) channels still count: their ports and messages are gone from the lists, not from the totals.
+  let posted = model.stats.evictedPortsPosted;
   let queued = 0;
   for (const p of model.ports.values()) {
     posted += p.posted;
     queued += p.queued;
   }
   const counted = countedTotals(model);
-  const dropped = sum(model.stats.droppedFacts) + sum(relay.dropped);
-  const evicted = model.stats.evictedMessages;
-  const evictedRelay = sum(relay.evicted);
-  const parts = [plural(model.channels.size, 'channel'), plural(model.ports.size, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
+  const parts = [plural(model.channels.size + model.stats.evictedChannels, 'channel'), plural(model.ports.size + model.stats.evictedPorts, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
   if (model.carriers.length) parts.push(plural(model.carriers.length, 'carrier'));
-  const losses: string[] = [];
-  if (dropped) losses.push(`${dropped.toLocaleString('en-US')} facts dropped`);
-  if (evicted) losses.push(`${evicted.toLocaleString('en-US')} message bodies evicted`);
-  if (model.stats.evictedRecords) losses.push(`${model.stats.evictedRecords.toLocaleString('en-US')} old messages evicted`);
-  if (evictedRelay) losses.push(`${evictedRelay.toLocaleString('en-US')} facts evicted from the background's buffer (a panel opened later misses them)`);
-  if (model.stats.evictedFacts) losses.push(`${model.stats.evictedFacts.toLocaleString('en-US')} facts not kept for export`);
-  if (settledEarly) losses.push('inferred before every fact came: an export may replay slightly differently');
-  if (relay.rejected) losses.push(`${relay.rejected.toLocaleString('en-US')} batches rejected`);
+  const losses = lossParts(model, relay, settledEarly);
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="counts">{parts.join(' · ')}</span>

@@ -11,6 +11,11 @@ export function countedRunLine(count: number): string {
   return `${n(count)} message${count === 1 ? '' : 's'} counted while DevTools was closed — content not recorded`;
 }
 
+/** One queue line standing for recorded messages whose records were evicted (the buffer's bound) while they waited. */
+export function evictedRunLine(count: number): string {
+  return `${n(count)} message${count === 1 ? '' : 's'} whose records were evicted (buffer size) while they waited`;
+}
+
 export interface CountedTotals {
   posted: number;
   delivered: number;

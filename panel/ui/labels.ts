@@ -1,5 +1,6 @@
 /** Short human names for contexts, used in every view. */
 import type { ChannelModel, ContextNode, MessageRecord } from '../model/types.ts';
+import { visibleText } from '../pageText.ts';
 
 export function contextLabel(ctx: ContextNode | undefined, id: string | null): string {
   if (!id) return '—';
@@ -11,7 +12,8 @@ export function contextLabel(ctx: ContextNode | undefined, id: string | null): s
   } catch {
     // about:blank, blob: and the like stay as they are.
   }
-  return `${ctx.kind} ${where}`;
+  // A URL the parser took is percent-encoded; anything else (or an imported trace's) may hold controls.
+  return visibleText(`${ctx.kind} ${where}`);
 }
 
 export function contextName(model: ChannelModel, id: string | null): string {

@@ -324,4 +324,36 @@ describe('Portscope panel in real DevTools', () => {
     expect(await panel.$$('img')).toHaveLength(0);
     expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
+  it('shows bidi overrides and controls in page text escaped and isolated; counts named like Object members add up', async () => {
+    const spoof = 'pay to \u202E4321-0000 account\u0007';
+    const trace = JSON.parse(exported);
+    let n = 0;
+    for (const f of trace.facts) {
+      if (f.kind === 'port-posted' && f.preview.t === 'string') {
+        f.preview = { t: 'string', v: spoof, len: spoof.length };
+        n++;
+      }
+    }
+    expect(n).toBe(3);
+    const last = trace.facts.at(-1);
+    const seq = Math.max(...trace.facts.filter((f: Fact) => f.ctx === last.ctx).map((f: Fact) => f.seq)) + 1;
+    trace.facts.push({ kind: 'facts-dropped', ctx: last.ctx, seq, time: last.time, counts: { constructor: 2, toString: 3, valueOf: 4 } });
+    const path = join(downloads, 'bidi.json');
+    writeFileSync(path, JSON.stringify(trace));
+    const input = await panel.$('input[type=file]');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+    await clickTab('messages');
+    await clearFilter();
+    await setFilter('pay to');
+    await until(rowCount, (c) => c === 3, 'the spoofing rows');
+    const cell = await panel.$eval('[role=row][aria-rowindex="2"] .c-preview', (el) => ({ text: el.textContent ?? '', bidi: getComputedStyle(el).unicodeBidi }));
+    expect(cell.text).toContain('"pay to \\u202E4321-0000 account\\u0007"');
+    expect(cell.text).not.toContain('\u202E');
+    expect(cell.bidi).toBe('isolate');
+    await (await panel.$('[role=row][aria-rowindex="2"]'))!.click();
+    const tree = await until(() => panel.$eval('.pv-tree', (el) => ({ text: el.textContent ?? '', bidi: getComputedStyle(el).unicodeBidi })).catch(() => ({ text: '', bidi: '' })), (t) => t.text !== '', 'the inspector');
+    expect(tree.text).toContain('pay to \\u202E4321-0000 account');
+    expect(tree.bidi).toBe('isolate');
+    expect(await statusText()).toContain('9 facts dropped');
+  });
 });

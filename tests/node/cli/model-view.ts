@@ -14,7 +14,7 @@ function port(id: string, channel: string, holders: [string, number, number][], 
     id, channel, entangled: null, context: holders[holders.length - 1][0], enabled: false, shipped: holders.length > 1,
     closed: false, collected: false, partiallyObserved: false,
     listeners: { message: 0, messageerror: 0, close: 0, onmessage: false }, portMessageQueue: [],
-    queueEntries: [], queued: 0, countedQueued: 0, oldestQueuedAt: null, posted: 0, delivered: 0, countedPosted: 0, countedDelivered: 0, dropped: 0, droppedBy: {},
+    queueEntries: [], queued: 0, countedQueued: 0, evictedQueued: 0, oldestQueuedAt: null, posted: 0, delivered: 0, countedPosted: 0, countedDelivered: 0, dropped: 0, droppedBy: {},
     holders: holders.map(([context, localId, since]) => ({ context, localId, since: T + since })), createdAt: T + holders[0][2], ...extra,
   };
 }

@@ -103,8 +103,25 @@ describe('export rebuilds what the panel shows', () => {
     expect(store.getState().paused).toBe(true);
     store.getState().ingest(filler.slice(150_000));
     expect(store.getState().paused).toBe(false);
-    expect(store.getState().notice?.text).toMatch(/^Resumed: more than 200,000 facts arrived while paused/);
+    expect(store.getState().notice?.text).toMatch(/^Resumed: more arrived while paused than a pause holds \(200,000 facts/);
     expect(store.getState().model.factLog()).toHaveLength(filler.length);
+  });
+
+  it('a pause holds at most so many characters of data: large facts resume it long before the fact count', () => {
+    const store = createPanelStore({ createModel, flushEvery: 0, settleAfter: 0 });
+    store.getState().setPaused(true);
+    const preview = { t: 'array' as const, len: 200, items: Array.from({ length: 200 }, () => ({ t: 'string' as const, v: 'x'.repeat(120), len: 120 })) };
+    const facts: Fact[] = [{ kind: 'context', ctx: 'big', seq: 1, time: 1, contextKind: 'window', url: 'http://x/', origin: 'http://x', framePath: 'top', observed: true, userAgent: 'test' }];
+    for (let i = 2; i <= 5_000; i++) facts.push({ kind: 'carrier-posted', ctx: 'big', seq: i, time: i, carrierId: i, carrier: 'window', target: 'top', fingerprint: 'f', preview, bytes: 1, transfer: [] });
+    let batches = 0;
+    for (let i = 0; i < facts.length && store.getState().paused; i += 100) {
+      store.getState().ingest(facts.slice(i, i + 100));
+      batches++;
+    }
+    // Before: 5,000 such facts (about 150 Mi characters) were all held.
+    expect(store.getState().paused).toBe(false);
+    expect(batches).toBeLessThan(20);
+    expect(store.getState().notice?.text).toMatch(/characters of data\)\.$/);
   });
 
   it('a log too long to rebuild keeps its early inferences and says so', () => {

@@ -10,10 +10,10 @@ const ORIGIN = 'chrome-extension://abc/';
 let n = 0;
 const fact = (ctx = 'c'): Fact => ({ kind: 'port-closed', seq: ++n, time: 0, ctx, port: 1 });
 
-function setup(cap = 1_000) {
+function setup(cap = 1_000, capChars?: number) {
   const persisted = new Map<number, PersistedTab | null>();
   const resyncs: number[] = [];
-  const router = new Router({ extensionOrigin: ORIGIN, cap, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
+  const router = new Router({ extensionOrigin: ORIGIN, cap, capChars, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null, lastSeq = 0, firstRetained = lastSeq + 1) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
@@ -89,6 +89,29 @@ describe('Router', () => {
     const status = late.of('status').at(-1);
     expect(status).toMatchObject({ dropped: { 'port-posted': 7 }, evicted: { 'port-closed': 1 }, buffered: 3, rejected: 2 });
     expect(status.lastError).toMatch(/^message\.type: expected one of hello\|batch\|json-batch, got "nonsense"$/);
+  });
+
+  it('bounds the tab buffer in characters too: large facts are evicted oldest first, counted, the newest kept', () => {
+    const { router, relay, panel } = setup(50_000, 100_000);
+    const a = relay(1, 'ra');
+    const big = (i: number) => ({ kind: 'port-posted', seq: i, time: i, ctx: 'c', port: 1, msg: i, preview: { t: 'array', len: 200, items: Array.from({ length: 200 }, () => ({ t: 'string', v: 'x'.repeat(120), len: 120 })) }, bytes: 1, fingerprint: 'f', transfer: [], outcome: 'sent' });
+    let seq = 0;
+    for (let batch = 1; batch <= 40; batch++) {
+      const facts = [big(++seq), big(++seq)];
+      // Half the batches as the runtime's JSON texts, half as objects: both are measured.
+      if (batch % 2) a.receive({ type: 'json-batch', seq: batch, json: [{ json: JSON.stringify(facts), count: 2 }] });
+      else a.receive({ type: 'batch', seq: batch, facts });
+    }
+    const one = JSON.stringify(big(1)).length; // about 30,000 characters
+    const late = panel(1);
+    const kept = factsOf(late);
+    // Before: all 80 facts (2.4 M characters) stayed, bounded only by the count of 50,000.
+    expect(kept.length).toBeLessThanOrEqual(Math.ceil(100_000 / one) + 2);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.at(-1)!.seq).toBe(80);
+    const status = late.of('status').at(-1);
+    expect(status).toMatchObject({ evicted: { 'port-posted': 80 - kept.length }, buffered: kept.length });
+    expect(router.debugFacts(1)).toHaveLength(kept.length);
   });
 
   it('asks the relays of a tab to resync when a panel subscribes to a tab this background has not heard from', () => {
