@@ -1,4 +1,4 @@
-// `npm test`: builds, then runs the Node tests and the real-browser tests, and closes with one
+// `npm test`: type-checks, builds, then runs the Node tests and the real-browser tests, and closes with one
 // plain line `tests: N passed, N failed, N skipped` that CI reads. Exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -6,6 +6,12 @@ import { readFileSync, mkdirSync } from 'node:fs';
 mkdirSync('.tmp', { recursive: true });
 const run = (args) => spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 
+// The type-check comes first: vitest and Vite strip types without checking them, so a type error
+// would otherwise pass every test.
+if (run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) {
+  console.error('typecheck failed');
+  process.exit(1);
+}
 if (!process.env.PORTSCOPE_SKIP_BUILD && run(['scripts/build.mjs']) !== 0) process.exit(1);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
