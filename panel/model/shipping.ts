@@ -356,9 +356,12 @@ function latestUnusedPort(source: ContextState, time: number): PortState | null 
 }
 
 /**
- * The inference rule's second chance: a port that arrived in the source context (or went into
- * it, when the source is not observed) and was not touched there since — a forwarded port.
- * The most recent arrival wins.
+ * The inference rule's second chance: a port that arrived in the (observed) source context and
+ * was not touched there since — a forwarded port. The most recent arrival wins.
+ *
+ * A port that went into an unobserved context is never a candidate (docs/model-inference.md,
+ * rule 3): what that context did cannot be seen, and it may have made a new channel (comlink's
+ * `createEndpoint` and proxies do exactly that), so "it came back" and "a new port" both fit.
  */
 function latestIdleArrival(source: ContextState, time: number): PortState | null {
   const held = [...source.held];
@@ -366,10 +369,7 @@ function latestIdleArrival(source: ContextState, time: number): PortState | null
     const port = held[i];
     const node = port.node;
     if (node.closed || node.collected || port.inTransit) continue;
-    const here = port.binding?.live === true && port.binding.ctx === source.node.id && !port.used;
-    // What happens to a port inside an unobserved context cannot be seen: only that it went in.
-    const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id;
-    if (!here && !inside) continue;
+    if (port.binding?.live !== true || port.binding.ctx !== source.node.id || port.used) continue;
     const since = node.holders.at(-1)?.since ?? node.createdAt;
     if (since > time) continue;
     return port;
