@@ -53,6 +53,12 @@ export function announce(state: ModelState, fact: ContextFact): void {
     state.contexts.get(fact.ctx) ??
     referenceContext(state, fact.ctx, { kind: fact.contextKind, url: fact.url, origin: fact.origin, framePath: fact.framePath }, fact.observed, fact.time);
   const node = ctx.node;
+  if (node.observed && isPlaceholderUrl(node.url) && !isPlaceholderUrl(fact.url)) {
+    // The HTML Standard keeps a frame's Window from its initial about:blank to its first real
+    // document: the same context goes on, whatever its placeholder's unload said.
+    ctx.placeholderReplacedAt = fact.time;
+    ctx.placeholderUnload = null;
+  }
   node.kind = fact.contextKind;
   node.url = fact.url;
   node.origin = fact.origin;
@@ -67,6 +73,9 @@ export function announce(state: ModelState, fact: ContextFact): void {
     linkFrameParents(state, node);
   }
 }
+
+/** A document URL that is only a frame's initial placeholder. */
+export const isPlaceholderUrl = (url: string): boolean => url === '' || url === 'about:blank';
 
 /** `top.frames[0].frames[1]` → `top.frames[0]`; null for `top` and for worker paths. */
 function parentFramePath(framePath: string): string | null {

@@ -8,7 +8,7 @@ import type { ContextState, ModelState } from './state.ts';
 import { bind, disentangle, lookup, newChannel, noteCreated, portFor } from './entangle.ts';
 import { cloneError } from './diagnostics.ts';
 import { dropQueuesOf } from './messages.ts';
-import { referenceContext } from './contexts.ts';
+import { announce, isPlaceholderUrl, referenceContext } from './contexts.ts';
 import { UNOBSERVED_CONTEXT } from './entangle.ts';
 
 type F<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
@@ -83,8 +83,39 @@ export function portCollected(state: ModelState, ctx: ContextState, fact: F<'por
 
 export function contextDestroyed(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   if (ctx.node.destroyed) return;
+  if (reason === 'unload' && initialDocumentUnload(ctx, time)) {
+    // Not proof that the Window ended: wait for its real document, or for another Window in its frame.
+    if (ctx.placeholderReplacedAt === undefined) ctx.placeholderUnload = { time, reason };
+    return;
+  }
+  end(state, ctx, reason, time);
+}
+
+function end(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   ctx.node.destroyed = { time, reason };
   dropQueuesOf(state, ctx, reason, time);
+}
+
+/** The unload of a frame's initial placeholder document (docs/model-inference.md, rule 4). */
+function initialDocumentUnload(ctx: ContextState, time: number): boolean {
+  if (ctx.placeholderReplacedAt !== undefined) return time <= ctx.placeholderReplacedAt;
+  return ctx.node.kind === 'iframe' && isPlaceholderUrl(ctx.node.url);
+}
+
+/**
+ * A `context` fact. When another context announces the frame path of a placeholder whose unload
+ * was held back, the frame holds a new Window: the placeholder's Window did end, at its unload.
+ */
+export function contextAnnounced(state: ModelState, fact: F<'context'>): ContextState {
+  const previous = fact.framePath ? state.byFramePath.get(fact.framePath) : undefined;
+  announce(state, fact);
+  const old = previous === undefined || previous === fact.ctx ? undefined : state.contexts.get(previous);
+  if (old?.placeholderUnload) {
+    const { time, reason } = old.placeholderUnload;
+    old.placeholderUnload = null;
+    end(state, old, reason, time);
+  }
+  return state.contexts.get(fact.ctx)!;
 }
 
 export function cloneFailed(state: ModelState, ctx: ContextState, fact: F<'clone-error'>): void {

@@ -266,6 +266,11 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
     return true;
   }
   const sourceCtx = source === null ? undefined : state.contexts.get(source);
+  const awaited = sourceCtx === undefined ? null : awaitedSender(sourceCtx);
+  if (awaited) {
+    receivePort(state, ctx, fact.port, awaited, fact.time, sourceCtx!.node.id, fact.carrier);
+    return true;
+  }
   const silent = sourceCtx !== undefined && !sourceCtx.expectFacts && !sourceCtx.standIn;
   // Infer only once the source has reported past this moment (or never reports): its silence is then real.
   if (sourceCtx && (force || silent || sourceCtx.clock >= fact.time)) {
@@ -337,6 +342,22 @@ function sourceOf(state: ModelState, ctx: ContextState, fact: Received, lookahea
   const last = ctx.lastCarrierReceived;
   if (last && last.carrier === fact.carrier && last.fingerprint === fact.fingerprint) return last.source;
   return null;
+}
+
+/**
+ * Rule 2 (docs/model-inference.md): the source context waits for a message to one of its ports
+ * whose peer it still holds, untouched by any fact of its own. Its facts come in order, so that
+ * peer did not post there: it left without a fact (penpal ships it with the options form of
+ * `window.postMessage`, which the runtime does not trace). The port arriving from that context
+ * is that peer; no clock is compared (frames' clocks drift apart by tens of milliseconds).
+ */
+function awaitedSender(source: ContextState): PortState | null {
+  const wait = source.waiting;
+  if (wait?.on !== 'queue') return null;
+  const sender = wait.port.channelPeer;
+  const node = sender.node;
+  if (node.closed || node.collected || node.shipped || sender.inTransit) return null;
+  return sender.binding?.live === true && sender.binding.ctx === source.node.id ? sender : null;
 }
 
 /**

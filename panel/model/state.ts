@@ -103,6 +103,13 @@ export interface ContextState {
   /** Facts held back while this context waits (the first one is the fact that waits). */
   backlog: Fifo<Fact>;
   waiting: Wait | null;
+  /**
+   * A frame's initial placeholder document (`about:blank`, or "" in Firefox) unloaded, and
+   * nothing yet says whether its Window ended: the real document may reuse it (lifecycle.ts).
+   */
+  placeholderUnload?: { time: number; reason: string } | null;
+  /** When this context announced its real document after a placeholder (same Window). */
+  placeholderReplacedAt?: number;
 }
 
 export type Wait =

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../../panel/model/model.ts';
-import { Stream } from './facts.ts';
+import { byContext, Stream } from './facts.ts';
 
 describe('inference: a port coming out of an unobserved worker', () => {
   /**
@@ -52,4 +52,47 @@ describe('inference: a port coming out of an unobserved worker', () => {
     expect(model.ports.get(node.entangled!)!.context).toBe('top/worker1');
   });
 
+});
+
+describe('inference: a port shipped without a fact (the options form of window.postMessage)', () => {
+  /**
+   * penpal 7's shape: the child makes a channel, keeps port1 and hands port2 to its parent with
+   * `postMessage(msg, { targetOrigin, transfer })`, which the runtime passes through untraced;
+   * then six calls each way. Frames' clocks drift, so the parent's facts may carry earlier
+   * times than the child's dispatches they caused.
+   */
+  function penpalShape() {
+    const s = new Stream();
+    const top = s.context('top');
+    const child = s.context('child', 'iframe', { framePath: 'top.frames[0]', parent: 'top' });
+    const [mine] = child.channel();
+    child.addListener(mine);
+    child.start(mine);
+    const [received] = top.carrierReceive('window', 'top.frames[0]', 'ack', 1, { sourcePath: 'top.frames[0]' });
+    top.addListener(received);
+    top.start(received);
+    for (let i = 0; i < 6; i++) {
+      top.post(received, `call ${i}`);
+      child.dispatch(mine, `call ${i}`);
+      child.post(mine, `reply ${i}`);
+      top.dispatch(received, `reply ${i}`);
+    }
+    // The child's clock runs 30 ms behind the parent's (as measured in Firefox ESR).
+    for (const fact of child.facts) (fact as { time: number }).time -= 30;
+    return { s, top, child };
+  }
+
+  for (const order of ['as emitted', 'parent first', 'child first'] as const) {
+    it(`is the port the child waits on a message for (${order})`, () => {
+      const { s, top, child } = penpalShape();
+      const model = createModel();
+      model.apply(order === 'as emitted' ? s.all : order === 'parent first' ? byContext(top, child) : byContext(child, top));
+      model.settle();
+      const summary = model.summary();
+      expect(summary.channels).toBe(1);
+      expect(summary.messages).toEqual({ posted: 12, delivered: 12, queued: 0, dropped: 0 });
+      expect(summary.diagnostics).toEqual([]);
+      expect(summary.transfers).toEqual([{ port: 'p2', from: 'child', to: 'top' }]);
+    });
+  }
 });
