@@ -28,7 +28,7 @@ export function summaryTable(s: Summary): string {
     out.push('', table([
       ['port', 'channel', 'context', 'enabled', 'shipped', 'closed', 'queued', 'posted', 'delivered', 'dropped', ...(counted ? ['counted (posted/delivered/queued)'] : [])],
       ...s.ports.map((p) => [
-        p.id, p.channel, plain(p.context), yes(p.enabled), yes(p.shipped), yes(p.closed), String(p.queued), String(p.posted), String(p.delivered), String(p.dropped),
+        p.id, p.library ? `${p.channel} (${p.library})` : p.channel, p.seenLate ? `${plain(p.context)} (seen late)` : plain(p.context), yes(p.enabled), yes(p.shipped), yes(p.closed), String(p.queued), String(p.posted), String(p.delivered), String(p.dropped),
         ...(counted ? [countedCell(p.counted)] : []),
       ]),
     ]));

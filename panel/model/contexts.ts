@@ -174,7 +174,17 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
     if (isWorker(from.node.kind)) return from.node.parent ?? null;
     return workerContext(state, from.node.id, workerKey(target));
   }
+  if (carrier === 'serviceworker' && !isWorker(from.node.kind) && from.node.origin) return serviceWorkerOf(state, from.node.origin, time).node.id;
   return null;
+}
+
+/**
+ * `ServiceWorker#postMessage` from a document goes to a service worker of its origin. Which one
+ * (its script, its scope) the fact does not say: one context per origin stands for them, never
+ * observed from outside, so what is shipped there is held by it and nothing more is guessed.
+ */
+function serviceWorkerOf(state: ModelState, origin: string, time: number): ContextState {
+  return referenceContext(state, `serviceworker:${origin}`, { kind: 'serviceworker', url: '', origin, framePath: '' }, false, time);
 }
 
 /** Where a carrier message received in `at` came from, when that can be told. */

@@ -56,6 +56,8 @@ export interface ChannelNode {
   createdIn?: string;
   createdAt: number;
   site?: CallSite;
+  /** The well-known library whose code created it, when its creation site says so (libraries.ts). */
+  library?: string;
 }
 
 export interface PortHolder {
@@ -80,6 +82,8 @@ export interface PortNode {
   collected: boolean;
   /** True when something about this port was inferred rather than observed (unobserved holder, inferred transfer). */
   partiallyObserved: boolean;
+  /** First seen when used: the object arrived by a path the runtime did not observe (`port-seen`, how `late`). */
+  seenLate?: true;
   listeners: { message: number; messageerror: number; close: number; onmessage: boolean };
   /**
    * The port message queue's recorded messages: ids of messages posted by the peer, not yet
