@@ -45,7 +45,9 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
     const page = await browser.newPage();
     await exposeEmit(browser, opts.onBatch);
     const config = opts.config ? `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};\n` : '';
-    await page.evaluateOnNewDocument(config + readFileSync(opts.runtimeBundle, 'utf8'));
+    // A preload script's frames carry the document's URL in Firefox: named, the runtime's own
+    // frames are told from the page's inline scripts (call sites keep the page's frames only).
+    await page.evaluateOnNewDocument(`${config}${readFileSync(opts.runtimeBundle, 'utf8')}\n//# sourceURL=portscope-runtime.js\n`);
     let crash: (err: Error) => void = () => {};
     const crashed = new Promise<never>((_, reject) => { crash = reject; });
     crashed.catch(() => {});
