@@ -30,6 +30,7 @@ export async function driveChromium(opts: DriverOptions): Promise<Driver> {
           throw new PortscopeCliError(`cannot load ${url}: ${firstLine(err.message).replace(/^page\.goto: /, '')}`);
         });
       },
+      evaluate: (expression) => page.evaluate(expression),
       close: () => browser.close().catch(() => {}),
     };
   } catch (err) {

@@ -60,6 +60,7 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
           throw new PortscopeCliError(`cannot load ${url}: ${firstLine(err.message)}`);
         });
       },
+      evaluate: (expression) => page.evaluate(expression),
       close: () => browser.close().catch(() => {}),
     };
   } catch (err) {
