@@ -277,6 +277,10 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
     const candidate = latestUnusedPort(sourceCtx, fact.time) ?? latestIdleArrival(sourceCtx, fact.time);
     if (candidate) {
       receivePort(state, ctx, fact.port, candidate, fact.time, sourceCtx.node.id, fact.carrier);
+      if (candidates(sourceCtx, fact.time) > 1) {
+        candidate.lastEdge!.ambiguous = true;
+        count(state.stats.inferred, 'ambiguous-transfer');
+      }
       return true;
     }
     if (force || silent) {
@@ -374,6 +378,19 @@ function latestUnusedPort(source: ContextState, time: number): PortState | null 
     return port;
   }
   return null;
+}
+
+/** How many ports of the source context fit rule 1 or 5 now (counting stops at 2: more than one is enough). */
+function candidates(source: ContextState, time: number): number {
+  let n = 0;
+  for (const port of source.held) {
+    const node = port.node;
+    if (node.closed || node.collected || port.inTransit || port.used) continue;
+    if (port.binding?.live !== true || port.binding.ctx !== source.node.id) continue;
+    if ((node.holders.at(-1)?.since ?? node.createdAt) > time) continue;
+    if (++n > 1) return n;
+  }
+  return n;
 }
 
 /**

@@ -191,6 +191,11 @@ export interface TransferEdge {
   /** The message (`m…`) or carrier message (`k…`) that carried it. */
   via: string;
   inferred: boolean;
+  /**
+   * Inferred while other ports of the source context fitted as well: which port moved is the
+   * most likely reading, not a proven one (docs/model-inference.md); no diagnostic rests on it.
+   */
+  ambiguous?: true;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -96,3 +96,26 @@ describe('inference: a port shipped without a fact (the options form of window.p
     });
   }
 });
+
+describe('inference: several ports fit (a cross-origin sender ships without a fact)', () => {
+  it('takes the most likely port, marks the transfer ambiguous, and fires no diagnostic on it', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const child = s.context('child', 'iframe', { framePath: 'top.frames[0]', parent: 'top' });
+    // Two fresh channels, none of their ports used yet: any of the four could be the one sent.
+    top.channel();
+    const [c] = top.channel();
+    const [received] = child.carrierReceive('window', 'top', 'connect', 1, { sourcePath: 'top' });
+    // The page closes c; had the child got c's peer, its post would be dropped.
+    top.close(c);
+    child.post(received, 'hello');
+    const model = createModel();
+    model.apply(byContext(top, child));
+    model.settle();
+    const summary = model.summary();
+    const edge = model.transfers.find((t) => t.kind === 'port')!;
+    expect(edge).toMatchObject({ from: 'top', to: 'child', inferred: true, ambiguous: true });
+    expect(summary.diagnostics).toEqual([]);
+    expect(model.stats.inferred['withheld-diagnostic']).toBe(1);
+  });
+});
