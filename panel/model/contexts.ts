@@ -126,10 +126,38 @@ function adoptStandIn(state: ModelState, standInId: string, id: string): void {
   for (const message of state.messages) message.from.context = swap(message.from.context)!;
 }
 
+/**
+ * The document a frame showed at `time`, when a later one has taken the frame since (a frame
+ * navigated in place: facts about the earlier one may be applied after the later one announced
+ * itself). A context announced before `time` and not known to have ended by then counts. Rare (a
+ * later document at the same path), so a scan is fine here.
+ */
+function aliveAt(state: ModelState, framePath: string, time: number): ContextState | undefined {
+  let found: ContextState | undefined;
+  for (const ctx of state.contexts.values()) {
+    const node = ctx.node;
+    if (node.framePath !== framePath || node.createdAt > time) continue;
+    const end = node.destroyed?.time ?? ctx.placeholderUnload?.time;
+    if (end !== undefined && end <= time) continue;
+    if (!found || node.createdAt > found.node.createdAt) found = ctx;
+  }
+  return found;
+}
+
+/** How many contexts announced this frame path (up to 2: more than one is enough to know). */
+export function documentsAtPath(state: ModelState, framePath: string): number {
+  let n = 0;
+  for (const node of state.contextNodes.values()) if (node.framePath === framePath && node.observed && ++n > 1) break;
+  return n;
+}
+
 /** The context at a frame path; a stand-in node when no context announced that path. */
 export function contextAtPath(state: ModelState, framePath: string, time: number): ContextState {
   const id = state.byFramePath.get(framePath);
-  if (id) return state.contexts.get(id)!;
+  if (id) {
+    const latest = state.contexts.get(id)!;
+    return latest.node.createdAt <= time ? latest : (aliveAt(state, framePath, time) ?? latest);
+  }
   const standIn = referenceContext(
     state,
     `frame:${framePath}`,

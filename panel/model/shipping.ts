@@ -10,7 +10,7 @@ import type { CarrierRecord, TransferEdge } from './types.ts';
 import type { CarrierEntry, ContextState, ModelState, PortState } from './state.ts';
 import { count, nextId } from './state.ts';
 import { bind, detach, lookup, orphan, unobservedOrigin } from './entangle.ts';
-import { carrierSource, carrierTarget, expectsFacts, isWorker } from './contexts.ts';
+import { carrierSource, carrierTarget, documentsAtPath, expectsFacts, isWorker } from './contexts.ts';
 import { keepCarrier, keepTransfer } from './eviction.ts';
 import { senderReports, wake } from './messages.ts';
 import { isRun } from './portMessageQueue.ts';
@@ -73,8 +73,9 @@ function newEdge(state: ModelState, kind: TransferEdge['kind'], from: string, to
 /** The port went to a context whose facts we never see: what waits in its queue can no longer be followed. */
 export function holdUnobserved(state: ModelState, port: PortState, context: string, time: number): void {
   port.binding = null;
-  // Listed with the context's ports: a port that comes back out of it can be recognised.
+  // Listed with the context's ports: a port that comes back out of it may be this one (rule 3).
   state.contexts.get(context)?.held.add(port);
+  port.postedWhenHidden = port.node.posted;
   port.unobservedHolder = true;
   port.node.context = context;
   port.node.partiallyObserved = true;
@@ -141,8 +142,10 @@ export function portShipped(state: ModelState, ctx: ContextState, fact: Extract<
 
 export function carrierPosted(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'carrier-posted' }>): void {
   const target = carrierTarget(state, fact.carrier, ctx, fact.target, fact.time);
-  // A frame nobody announced yet may still announce itself: any receiver may claim the message.
-  const to = target !== null && state.contexts.get(target)?.standIn ? null : target;
+  // A frame nobody announced yet may still announce itself, and a frame that has shown several
+  // documents may be named after a later one: then the receiver at that frame path claims it.
+  const unsure = target !== null && (state.contexts.get(target)!.standIn || (fact.carrier === 'window' && documentsAtPath(state, fact.target) > 1));
+  const to = unsure ? null : target;
   const record: CarrierRecord = {
     id: nextId(state, 'k'),
     carrier: fact.carrier,
@@ -276,8 +279,10 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
   if (sourceCtx && (force || silent || sourceCtx.clock >= fact.time)) {
     const candidate = latestUnusedPort(sourceCtx, fact.time) ?? latestIdleArrival(sourceCtx, fact.time);
     if (candidate) {
+      // Out of an unobserved context, "it came back" is never the only reading (rule 3).
+      const ambiguous = candidate.unobservedHolder || candidates(sourceCtx, fact.time) > 1;
       receivePort(state, ctx, fact.port, candidate, fact.time, sourceCtx.node.id, fact.carrier);
-      if (candidates(sourceCtx, fact.time) > 1) {
+      if (ambiguous) {
         candidate.lastEdge!.ambiguous = true;
         count(state.stats.inferred, 'ambiguous-transfer');
       }
@@ -394,12 +399,14 @@ function candidates(source: ContextState, time: number): number {
 }
 
 /**
- * The inference rule's second chance: a port that arrived in the (observed) source context and
- * was not touched there since — a forwarded port. The most recent arrival wins.
+ * The inference rule's second chance: a port that arrived in the source context (or went into
+ * it, when the source is not observed) and was not touched there since — a forwarded port.
+ * The most recent arrival wins.
  *
- * A port that went into an unobserved context is never a candidate (docs/model-inference.md,
- * rule 3): what that context did cannot be seen, and it may have made a new channel (comlink's
- * `createEndpoint` and proxies do exactly that), so "it came back" and "a new port" both fit.
+ * Out of an unobserved context this is a guess (docs/model-inference.md, rule 3): the context
+ * may have made a new channel instead (comlink's `createEndpoint` and proxies do). A port that
+ * was used in there (its peer dispatched messages from it) is not forwarded untouched, so it is
+ * not a candidate; an untouched one is taken, and the transfer is marked ambiguous.
  */
 function latestIdleArrival(source: ContextState, time: number): PortState | null {
   const held = [...source.held];
@@ -407,7 +414,9 @@ function latestIdleArrival(source: ContextState, time: number): PortState | null
     const port = held[i];
     const node = port.node;
     if (node.closed || node.collected || port.inTransit) continue;
-    if (port.binding?.live !== true || port.binding.ctx !== source.node.id || port.used) continue;
+    const here = port.binding?.live === true && port.binding.ctx === source.node.id && !port.used;
+    const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id && node.posted === port.postedWhenHidden;
+    if (!here && !inside) continue;
     const since = node.holders.at(-1)?.since ?? node.createdAt;
     if (since > time) continue;
     return port;

@@ -78,6 +78,8 @@ export interface PortState {
   /** The last transfer edge, to upgrade an inferred transfer once the sender's facts arrive. */
   lastEdge: TransferEdge | null;
   createdIn: string | null;
+  /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
+  postedWhenHidden?: number;
 }
 
 export interface ContextState {

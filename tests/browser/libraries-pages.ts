@@ -238,6 +238,34 @@ export const PAGES = {
       diagnostics: [],
     },
   },
+  /**
+   * Not a library: the frame events libraries live with. One frame rewrites itself with
+   * document.open (the same Window, its port goes on), another navigates in place (a new
+   * Window: the message sent to its old document's port is lost, which is what the one
+   * diagnostic says).
+   */
+  frames: {
+    path: '/tests/fixtures/libraries/frames.html',
+    result: ['echo before', 'echo after document.open', 'echo before'],
+    shape: {
+      contexts: [
+        'iframe /tests/fixtures/libraries/frames-child.html observed=true',
+        'iframe /tests/fixtures/libraries/frames-child.html observed=true',
+        'iframe /tests/fixtures/libraries/frames-other.html observed=true',
+        'window /tests/fixtures/libraries/frames.html observed=true',
+      ],
+      channels: 2,
+      ports: [
+        'iframe enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0',
+        'iframe enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0',
+        'window enabled=true shipped=false closed=false queued=0 posted=2 delivered=1 dropped=1',
+        'window enabled=true shipped=false closed=false queued=0 posted=2 delivered=2 dropped=0',
+      ],
+      messages: { posted: 7, delivered: 6, queued: 0, dropped: 1 },
+      transfers: ['window→iframe', 'window→iframe'],
+      diagnostics: ['message-to-destroyed-context iframe'],
+    },
+  },
   /** React 19's scheduler: one channel made at load, port2 posts to port1 for every slice of work. */
   react: {
     path: '/',

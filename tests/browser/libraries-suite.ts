@@ -51,6 +51,15 @@ export function describeLibraries(browser: BrowserName, get: () => { site: Libra
       });
     });
 
+    it('frames: document.open keeps the context, a frame navigated in place is a new one', async () => {
+      await twice(get().site.origin + PAGES.frames.path, (r) => {
+        expect(r.page.result).toEqual(PAGES.frames.result);
+        expect(shape(r.summary)).toEqual(PAGES.frames.shape);
+        expect(topDocumentPosts(r.summary)).toBe(r.page.portPosts);
+        expectEveryFact(r);
+      });
+    });
+
     it("React 19: the scheduler's channel, named, with exactly the page's own posts", async () => {
       await twice(get().site.reactOrigin + PAGES.react.path, (r) => {
         expect(r.page.result).toBe(PAGES.react.result);

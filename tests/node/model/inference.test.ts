@@ -54,6 +54,30 @@ describe('inference: a port coming out of an unobserved worker', () => {
 
 });
 
+describe('inference: an untouched port into an unobserved worker, and one coming out', () => {
+  it('is taken for the same port (a forward), marked ambiguous: no diagnostic rests on it', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const worker = top.worker('https://app.test/w.js');
+    const [kept, shipped] = top.channel();
+    top.carrierPost('worker', `worker:${worker}`, 'forward this', [shipped]);
+    const [back] = top.carrierReceive('worker', `worker:${worker}`, 'here it is', 1);
+    // Had the worker made a new channel instead, this close would not concern the port that came back.
+    top.close(kept);
+    top.post(back, 'hello');
+    const model = createModel();
+    model.apply(s.all);
+    model.settle();
+    const summary = model.summary();
+    expect(summary.channels).toBe(1);
+    expect(model.transfers.filter((t) => t.kind === 'port').map((t) => [t.from, t.to, t.inferred, t.ambiguous ?? false])).toEqual([
+      ['top', 'top/worker1', false, false],
+      ['top/worker1', 'top', true, true],
+    ]);
+    expect(summary.diagnostics).toEqual([]);
+  });
+});
+
 describe('inference: a port shipped without a fact (the options form of window.postMessage)', () => {
   /**
    * penpal 7's shape: the child makes a channel, keeps port1 and hands port2 to its parent with

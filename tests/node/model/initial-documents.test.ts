@@ -104,3 +104,46 @@ describe('initial documents', () => {
     expect(summary.messages).toEqual({ posted: 1, delivered: 0, queued: 1, dropped: 0 });
   });
 });
+
+describe('a frame navigated in place', () => {
+  for (const skew of [0, 50]) it(`a port sent to the frame is received by the document that was there, even when the next one announced first (frames' clock ${skew} ms ahead)`, () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const first = s.context('first', 'iframe', { url: CHILD_URL, framePath: 'top.frames[0]', parent: 'top' });
+    const [a, b] = top.channel();
+    top.carrierPost('window', 'top.frames[0]', 'port', [b]);
+    const [got] = first.carrierReceive('window', 'top', 'port', 1, { sourcePath: 'top' });
+    first.onmessage(got);
+    top.post(a, 'before');
+    first.dispatch(got, 'before');
+    first.destroyed('unload');
+    const next = s.context('next', 'iframe', { url: 'https://app.test/other.html', framePath: 'top.frames[0]', parent: 'top' });
+    top.post(a, 'after');
+    for (const fact of [...first.facts, ...next.facts]) (fact as { time: number }).time += skew;
+    // The parent's facts come last: the frame path already names the next document.
+    const { model, summary } = summaryOf([...byContext(first, next), ...top.facts]);
+    expect(summary.transfers).toEqual([{ port: 'p2', from: 'top', to: 'first' }]);
+    expect(summary.messages).toEqual({ posted: 2, delivered: 1, queued: 0, dropped: 1 });
+    expect(summary.diagnostics.map((d) => [d.code, d.context])).toEqual([['message-to-destroyed-context', 'first']]);
+    expect(model.contexts.get('next')!.destroyed).toBeUndefined();
+  });
+});
+
+describe('a port from a frame that has navigated since', () => {
+  it('comes from the document that was there when it was sent', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const first = s.context('first', 'iframe', { url: CHILD_URL, framePath: 'top.frames[0]', parent: 'top' });
+    const [kept] = first.channel();
+    first.onmessage(kept);
+    // Shipped with the options form of window.postMessage: no fact on the sender's side.
+    const [got] = top.carrierReceive('window', 'top.frames[0]', 'connect', 1, { sourcePath: 'top.frames[0]' });
+    first.destroyed('unload');
+    s.context('next', 'iframe', { url: 'https://app.test/other.html', framePath: 'top.frames[0]', parent: 'top' });
+    top.onmessage(got);
+    top.post(got, 'hello');
+    const { summary } = summaryOf(s.all);
+    expect(summary.channels).toBe(1);
+    expect(summary.transfers).toEqual([{ port: 'p2', from: 'first', to: 'top' }]);
+  });
+});
