@@ -388,7 +388,10 @@ function latestUnusedPort(source: ContextState, time: number): PortState | null 
 /** How many ports of the source context fit rule 1 or 5 now (counting stops at 2: more than one is enough). */
 function candidates(source: ContextState, time: number): number {
   let n = 0;
+  let seen = 0;
   for (const port of source.held) {
+    // Bounded like the rules themselves; a context holding more ports is taken as ambiguous.
+    if (++seen > 4096) return 2;
     const node = port.node;
     if (node.closed || node.collected || port.inTransit || port.used) continue;
     if (port.binding?.live !== true || port.binding.ctx !== source.node.id) continue;
