@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
-import { createModel } from '../../panel/model/model.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
-import { PAGES, shape } from './libraries-pages.ts';
+import { PAGES, bornOn, expectEveryNumberedFact, shape, summaryOfFacts } from './libraries-pages.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
 let browser: LaunchedChromium;
@@ -47,26 +46,7 @@ async function record(url: string): Promise<Fact[]> {
     stable = facts.length === last ? stable + 1 : 0;
     last = facts.length;
   }
-  const born = new Set(facts.filter((f) => f.kind === 'context').map((f) => f.ctx));
-  return facts.filter((f) => born.has(f.ctx));
-}
-
-function summaryOf(facts: Fact[]) {
-  const model = createModel();
-  model.apply(facts);
-  model.settle();
-  return model.summary();
-}
-
-/** Every context's facts numbered 1…n reached the background, none twice. */
-function expectEveryFact(facts: Fact[]): void {
-  const seen = new Map<string, Set<number>>();
-  for (const f of facts) {
-    if (!seen.has(f.ctx)) seen.set(f.ctx, new Set());
-    seen.get(f.ctx)!.add(f.seq);
-  }
-  for (const [ctx, seqs] of seen) expect({ ctx, count: seqs.size }).toEqual({ ctx, count: Math.max(...seqs) });
-  expect(facts.length).toBe([...seen.values()].reduce((n, s) => n + s.size, 0));
+  return bornOn(facts);
 }
 
 describe('real libraries through the Chrome extension', () => {
@@ -74,16 +54,16 @@ describe('real libraries through the Chrome extension', () => {
     it(`penpal, ${name} iframe: one channel, 10 messages delivered, no phantom, no diagnostic`, async () => {
       const child = `${server[childOrigin]}/tests/fixtures/libraries/penpal-child.html`;
       const facts = await record(`${server.origin}${PAGES.penpal.path}?child=${encodeURIComponent(child)}`);
-      const s = summaryOf(facts);
+      const s = summaryOfFacts(facts);
       // The frame's initial about:blank is a context of its own here too (it got penpal's first message).
       expect(shape(s, { creatorVaries: true })).toEqual(PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html'));
-      expectEveryFact(facts);
+      expectEveryNumberedFact(facts);
     });
   }
 
   it('frames: document.open and a frame navigated in place', async () => {
     const facts = await record(server.origin + PAGES.frames.path);
-    expect(shape(summaryOf(facts))).toEqual(PAGES.frames.shape);
-    expectEveryFact(facts);
+    expect(shape(summaryOfFacts(facts))).toEqual(PAGES.frames.shape);
+    expectEveryNumberedFact(facts);
   });
 });

@@ -18,6 +18,7 @@ import type { Trace } from '../../protocol/trace.ts';
 import type { BrowserName } from '../../cli/browsers.ts';
 import type { Driver } from '../../cli/driver.ts';
 import { Recording } from '../../cli/recording.ts';
+import { createModel } from '../../panel/model/model.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
 const DIST = resolve(process.env.PORTSCOPE_DIST ?? 'dist');
@@ -122,6 +123,31 @@ export function expectEveryFact(recorded: Recorded): void {
   const numbered = [...highest.values()].reduce((a, b) => a + b, 0);
   expect(recorded.trace.meta.dropped).toEqual({});
   expect(recorded.factCount).toBe(numbered);
+}
+
+/** The extension path: the facts the background holds, of the contexts born on the page (not the previous page's pagehide). */
+export function bornOn(facts: Fact[]): Fact[] {
+  const born = new Set(facts.filter((f) => f.kind === 'context').map((f) => f.ctx));
+  return facts.filter((f) => born.has(f.ctx));
+}
+
+/** The model's summary of facts, as the panel builds it. */
+export function summaryOfFacts(facts: Fact[]): Summary {
+  const model = createModel();
+  model.apply(facts);
+  model.settle();
+  return model.summary();
+}
+
+/** Every context's facts numbered 1…n are there, none twice. */
+export function expectEveryNumberedFact(facts: Fact[]): void {
+  const seen = new Map<string, Set<number>>();
+  for (const f of facts) {
+    if (!seen.has(f.ctx)) seen.set(f.ctx, new Set());
+    seen.get(f.ctx)!.add(f.seq);
+  }
+  for (const [ctx, seqs] of seen) expect({ ctx, count: seqs.size }).toEqual({ ctx, count: Math.max(...seqs) });
+  expect(facts.length).toBe([...seen.values()].reduce((n, s) => n + s.size, 0));
 }
 
 /** Posts the summary puts in the page's top document: what the page counted itself. */
