@@ -48,7 +48,7 @@ const CDP_EMIT = '__portscopeEmitCdp';
  * announcement) that way. Out-of-process frames are other targets, out of this binding's reach:
  * there Playwright's binding stays. Both names are taken away before any page script runs.
  */
-async function bindEmit(context: BrowserContext, page: Page, onBatch: (message: unknown) => void): Promise<void> {
+export async function bindEmit(context: BrowserContext, page: Page, onBatch: (message: unknown) => void): Promise<void> {
   const session = await context.newCDPSession(page);
   session.on('Runtime.bindingCalled', (event) => {
     if (event.name === CDP_EMIT) onBatch(event.payload);
