@@ -1,79 +1,40 @@
 /**
  * Drives Firefox ESR with Puppeteer over WebDriver BiDi (Playwright needs its own patched
- * Firefox). The runtime goes in as a preload script (evaluateOnNewDocument) after the
- * exposed function, so it finds `__portscopeEmit` when it evaluates.
+ * Firefox). The runtime goes in as a preload script (evaluateOnNewDocument) after the one that
+ * defines `__portscopeEmit`, so it finds it when it evaluates.
  */
 import { readFileSync } from 'node:fs';
-import puppeteer from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { browserPath } from './browsers.ts';
 import { PortscopeCliError } from './errors.ts';
 import { firstLine } from './drive-chromium.ts';
 import type { Driver, DriverOptions } from './driver.ts';
 
-type Batch = { type: 'batch'; seq: number; facts: Record<string, unknown>[] };
+/** The part of Puppeteer's WebDriver BiDi connection used here (public on its BidiBrowser). */
+interface BidiConnection {
+  send(method: 'script.addPreloadScript', params: { functionDeclaration: string; arguments: { type: 'channel'; value: { channel: string } }[] }): Promise<unknown>;
+  on(event: 'script.message', handler: (params: { channel: string; data: { type: string; value?: unknown } }) => void): unknown;
+}
 
-/** Facts held back per placeholder context before its facts are let through as they are. */
-const HELD_PER_CONTEXT = 5_000;
+const CHANNEL = 'portscope-emit';
 
 /**
- * A BiDi preload script also runs in each frame's initial `about:blank`, and when the frame
- * navigates to its first real document the HTML Standard reuses that Window: the runtime goes
- * on in the real document under the same context id, after announcing `about:blank` and, at
- * the placeholder's `pagehide`, a `context-destroyed`. The runtime announces the context again
- * once its URL changes (injected/document-url.ts). Until then, a frame context announced as
- * `about:blank` is held here; on the new announcement its first `context` fact takes the real
- * URL, the placeholder's `context-destroyed` is dropped (the Window lived on) and the held facts
- * go through in order. A frame that stays `about:blank` is let through unchanged on close, or
- * as soon as it has more than HELD_PER_CONTEXT facts.
+ * `__portscopeEmit` in every document, first of all preload scripts, as a WebDriver BiDi
+ * channel: the batch (a string) travels in the event itself. Puppeteer's `exposeFunction` reads
+ * its arguments back from the page afterwards, which fails once the document is gone: a frame's
+ * initial about:blank often unloads before that (its first batch, with its announcement, was lost).
+ * A frame's initial about:blank and the real document that may reuse its Window are told apart
+ * by the model (panel/model/lifecycle.ts), as in Chromium and the extension.
  */
-class InitialDocuments {
-  private readonly held = new Map<string, Record<string, unknown>[]>();
-
-  constructor(private readonly forward: (message: unknown) => void) {}
-
-  receive(message: unknown): void {
-    let batch: Batch;
-    try {
-      batch = JSON.parse(String(message)) as Batch;
-    } catch {
-      this.forward(message);
-      return;
-    }
-    if (batch?.type !== 'batch' || !Array.isArray(batch.facts)) {
-      this.forward(message);
-      return;
-    }
-    const out: Record<string, unknown>[] = [];
-    for (const fact of batch.facts) {
-      const ctx = typeof fact?.ctx === 'string' ? fact.ctx : undefined;
-      const held = ctx === undefined ? undefined : this.held.get(ctx);
-      if (ctx !== undefined && fact.kind === 'context' && held === undefined && (fact.url === 'about:blank' || fact.url === '') && fact.contextKind === 'iframe') {
-        this.held.set(ctx, [fact]);
-      } else if (held === undefined) {
-        out.push(fact);
-      } else if (fact.kind === 'context' && typeof fact.url === 'string' && fact.url !== 'about:blank' && fact.url !== '') {
-        // The same Window now shows its real document: one context, with the real URL, never destroyed.
-        held[0].url = fact.url;
-        out.push(...held.filter((f) => !(f.kind === 'context-destroyed' && f.reason === 'unload')));
-        this.held.delete(ctx!);
-      } else {
-        held.push(fact);
-        if (held.length >= HELD_PER_CONTEXT) {
-          out.push(...held);
-          this.held.delete(ctx!);
-        }
-      }
-    }
-    if (out.length) this.forward(JSON.stringify({ ...batch, facts: out }));
-  }
-
-  /** Lets every context still held through unchanged (they stayed about:blank). */
-  release(): void {
-    const facts = [...this.held.values()].flat();
-    this.held.clear();
-    // The runtime's batches are numbered per context; the recorder does not read the number.
-    for (let i = 0; i < facts.length; i += HELD_PER_CONTEXT) this.forward(JSON.stringify({ type: 'batch', seq: 1, facts: facts.slice(i, i + HELD_PER_CONTEXT) }));
-  }
+async function exposeEmit(browser: Browser, onBatch: (message: unknown) => void): Promise<void> {
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  connection.on('script.message', (params) => {
+    if (params.channel === CHANNEL && params.data.type === 'string') onBatch(params.data.value);
+  });
+  await connection.send('script.addPreloadScript', {
+    functionDeclaration: `(emit) => { Object.defineProperty(globalThis, '__portscopeEmit', { value: (json) => { emit(json); }, configurable: true, writable: true }); }`,
+    arguments: [{ type: 'channel', value: { channel: CHANNEL } }],
+  });
 }
 
 export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
@@ -82,10 +43,11 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
     .catch((err: Error) => { throw new PortscopeCliError(`Firefox did not start: ${firstLine(err.message)}`); });
   try {
     const page = await browser.newPage();
-    const initial = new InitialDocuments(opts.onBatch);
-    await page.exposeFunction('__portscopeEmit', (json: unknown) => { initial.receive(json); });
+    await exposeEmit(browser, opts.onBatch);
     const config = opts.config ? `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};\n` : '';
-    await page.evaluateOnNewDocument(config + readFileSync(opts.runtimeBundle, 'utf8'));
+    // A preload script's frames carry the document's URL in Firefox: named, the runtime's own
+    // frames are told from the page's inline scripts (call sites keep the page's frames only).
+    await page.evaluateOnNewDocument(`${config}${readFileSync(opts.runtimeBundle, 'utf8')}\n//# sourceURL=portscope-runtime.js\n`);
     let crash: (err: Error) => void = () => {};
     const crashed = new Promise<never>((_, reject) => { crash = reject; });
     crashed.catch(() => {});
@@ -98,10 +60,8 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
           throw new PortscopeCliError(`cannot load ${url}: ${firstLine(err.message)}`);
         });
       },
-      close: () => {
-        initial.release();
-        return browser.close().catch(() => {});
-      },
+      evaluate: (expression) => page.evaluate(expression),
+      close: () => browser.close().catch(() => {}),
     };
   } catch (err) {
     await browser.close().catch(() => {});

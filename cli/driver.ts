@@ -16,5 +16,7 @@ export interface Driver {
   /** Rejects with a PortscopeCliError if the page crashes; never resolves. */
   crashed: Promise<never>;
   open(url: string): Promise<void>;
+  /** Evaluates a page expression in the top document (tests read what the page itself did). */
+  evaluate(expression: string): Promise<unknown>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { ModelStats } from '../panel/model/types.ts';
 import { runtimeBundle } from './artefacts.ts';
 import { PortscopeCliError } from './errors.ts';
 import { writeTrace } from './record.ts';
+import { bindEmit } from './drive-chromium.ts';
 import { Recording, type RecordingOptions } from './recording.ts';
 
 /**
@@ -57,8 +58,12 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
   const { captureStacks, inWorker, ...recordingOptions } = options;
   const recording = new Recording(recordingOptions);
   let installed: Promise<void> | undefined;
-  const install = async () => {
+  const install = async (page?: Page) => {
     await context.exposeBinding('__portscopeEmit', (_source, json: unknown) => recording.receive(json));
+    // As the recorder does: in the attached page's process batches leave through a CDP binding
+    // (a frame's initial about:blank lost its first batch through Playwright's).
+    // Playwright's Firefox and WebKit have no CDP session: there its binding stays the only way.
+    if (page) await bindEmit(context, page, (json) => recording.receive(json)).catch(() => {});
     if (captureStacks !== undefined || inWorker !== undefined) {
       const config: RuntimeConfig = { captureStacks: Boolean(captureStacks), inWorker: Boolean(inWorker) };
       await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(config)};` });
@@ -72,7 +77,7 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
       if (page && page.url() !== 'about:blank') {
         throw new PortscopeCliError(`attach(page): ${page.url()} was loaded before Portscope was attached; attach first, then navigate (or reload)`);
       }
-      await (installed ??= install());
+      await (installed ??= install(page));
     },
     async trace() {
       if (!installed) throw new PortscopeCliError('trace(): call attach() before recording');

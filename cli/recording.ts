@@ -6,6 +6,7 @@
  */
 import type { Fact } from '../protocol/facts.ts';
 import { addCounts } from '../protocol/messages.ts';
+import { FactSequence } from '../protocol/fact-sequence.ts';
 import { createTrace, type ContextFact, type Trace, type TraceMeta } from '../protocol/trace.ts';
 import { decodeFacts, partitionFacts, ProtocolError, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { createModel } from '../panel/model/model.ts';
@@ -29,6 +30,8 @@ export class Recording {
   batches = 0;
   lastBatchAt = 0;
   private readonly contexts = new Map<string, ContextFact>();
+  /** Facts numbered by the runtime that never arrived (lost on the way, and counted nowhere else). */
+  private readonly sequence = new FactSequence();
   private readonly contextCap: number;
 
   constructor(options: RecordingOptions = {}) {
@@ -49,10 +52,13 @@ export class Recording {
         // The extension runtime's JSON form; the standalone runtime sends objects or whole-message JSON.
         const decoded = decodeFacts(m, 'batch');
         if (decoded.rejected) this.refuse('invalid', decoded.rejected, decoded.firstError);
+        this.noteSequence(decoded.facts);
         this.take(decoded.facts);
         return;
       }
       facts = m.facts;
+      // Refused facts are counted as refused: note their numbers too, so they are not also missing.
+      this.noteSequence(facts);
     } catch (err) {
       this.refuse('invalid', 1, err);
       return;
@@ -76,6 +82,10 @@ export class Recording {
     }
   }
 
+  private noteSequence(facts: readonly unknown[]): void {
+    for (const f of facts) if (typeof f === 'object' && f !== null) this.sequence.note((f as { ctx?: unknown }).ctx, (f as { seq?: unknown }).seq);
+  }
+
   private refuse(kind: string, n: number, err?: unknown): void {
     this.refused[kind] = (this.refused[kind] ?? 0) + n;
     if (err && !this.firstError) this.firstError = err instanceof ProtocolError || err instanceof Error ? err.message : String(err);
@@ -89,6 +99,7 @@ export class Recording {
     const stats = this.model.stats;
     const dropped: Record<string, number> = { ...stats.droppedFacts };
     addCounts(dropped, this.refused);
+    if (this.sequence.missing > 0) addCounts(dropped, { missing: this.sequence.missing });
     return createTrace({
       meta: {
         ...meta,

@@ -53,7 +53,7 @@ export function summaryTable(s: Summary, options: SummaryTableOptions = {}): str
     ];
     for (const p of s.ports) {
       portRows.push([
-        p.id, p.channel, plain(name(p.context)), yes(p.enabled), yes(p.shipped), yes(p.closed), String(p.queued), String(p.posted), String(p.delivered), String(p.dropped),
+        p.id, p.library ? `${p.channel} (${p.library})` : p.channel, p.seenLate ? `${plain(name(p.context))} (seen late)` : plain(name(p.context)), yes(p.enabled), yes(p.shipped), yes(p.closed), String(p.queued), String(p.posted), String(p.delivered), String(p.dropped),
         ...(counted ? [countedCell(p.counted)] : []),
       ]);
     }

@@ -102,11 +102,14 @@ export function adoptPort(rt: Runtime, port: object): PortRecord {
   return record;
 }
 
-/** A port that was not created nor received here (SharedWorker.port, another realm's port). */
-export function seePort(rt: Runtime, port: object, how: 'sharedworker' | 'other'): PortRecord {
+/**
+ * A port that was not created nor received here (SharedWorker.port, another realm's port, or
+ * one of this realm first seen when used: `late`).
+ */
+export function seePort(rt: Runtime, port: object, how: 'sharedworker' | 'other' | 'late'): PortRecord {
   const known = portRecord(port);
   if (known) return known;
-  const record = how === 'sharedworker' ? adoptPort(rt, port) : newPortRecord(port);
+  const record = how === 'other' ? newPortRecord(port) : adoptPort(rt, port);
   rt.emitter.emit({ kind: 'port-seen', ctx: rt.ctx, port: record.id, how });
   return record;
 }

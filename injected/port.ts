@@ -11,13 +11,15 @@ import { wrapHandler } from './handlers.ts';
 import {
   NativeWeakMap,
   apply,
+  getPrototypeOf,
+  isMessagePort,
   messageChannelPort1,
   messageChannelPort2,
   weakMapDelete,
   weakMapGet,
   weakMapSet,
 } from './natives.ts';
-import { adoptPort } from './observe.ts';
+import { adoptPort, seePort } from './observe.ts';
 import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from './post.ts';
 import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
@@ -66,12 +68,24 @@ function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: 
   shipPorts(rt, posted.ports, 'port', msg);
 }
 
+/**
+ * The record of port `self`. A port of this realm that the runtime never saw arrive (it came by
+ * a path not observed, such as a service worker's `client.postMessage`) is adopted at its first
+ * use and announced as seen late, so its posts, start and close are recorded, never passed by.
+ */
+function recordOf(rt: Runtime, proto: object, self: unknown): PortRecord | undefined {
+  const record = portRecord(self);
+  if (record !== undefined) return record;
+  if (typeof self !== 'object' || self === null || getPrototypeOf(self) !== proto || !isMessagePort(self)) return undefined;
+  return guarded(rt, 'port-seen', () => seePort(rt, self, 'late'));
+}
+
 export function patchMessagePort(rt: Runtime): void {
   const proto = rt.global.MessagePort?.prototype as object | undefined;
   if (!proto) return;
 
   replaceValue(proto, 'postMessage', (native) => (self, args) => {
-    const record = portRecord(self);
+    const record = recordOf(rt, proto, self);
     if (record === undefined) return apply(native, self, args);
     // Counting, the message alone: no transfer list to convert, so no conversion object either.
     if (args.length === 1 && !rt.recordMessages && !record.closed && !record.shipped) {
@@ -104,7 +118,7 @@ export function patchMessagePort(rt: Runtime): void {
   replaceValue(proto, 'start', (native) => (self, args) => {
     const result = apply(native, self, args);
     guarded(rt, 'start', () => {
-      const record = portRecord(self);
+      const record = recordOf(rt, proto, self);
       if (record && !record.enabled) {
         record.enabled = true;
         settleCounts(rt, record);
@@ -117,7 +131,7 @@ export function patchMessagePort(rt: Runtime): void {
   replaceValue(proto, 'close', (native) => (self, args) => {
     const result = apply(native, self, args);
     guarded(rt, 'close', () => {
-      const record = portRecord(self);
+      const record = recordOf(rt, proto, self);
       if (record) {
         record.closed = true;
         settleCounts(rt, record);
@@ -130,6 +144,7 @@ export function patchMessagePort(rt: Runtime): void {
     return result;
   });
 
+  // The native ran first: a late port is adopted only once the call proved it a port.
   patchHandlerAttribute(rt, proto, 'onmessage', 'message', true);
   patchHandlerAttribute(rt, proto, 'onmessageerror', 'messageerror', false);
   patchHandlerAttribute(rt, proto, 'onclose', 'close', false);
@@ -154,7 +169,7 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
       return current;
     },
     (nativeSet) => (self, args) => {
-      const record = portRecord(self);
+      const record = recordOf(rt, proto, self);
       if (record === undefined || args.length === 0) return apply(nativeSet, self, args);
       const value = args[0];
       const had = weakMapGet(values, self) !== undefined;

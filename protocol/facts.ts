@@ -98,8 +98,11 @@ export type Fact =
   | (FactBase & { kind: 'context-destroyed'; ctx: string; reason: 'unload' | 'terminate' | 'close' | 'removed' })
   /** `new MessageChannel()`: two new ports, entangled. */
   | (FactBase & { kind: 'channel-created'; ctx: string; channel: number; port1: number; port2: number; site?: CallSite })
-  /** A port object seen for the first time that this context did not create (e.g. SharedWorker.port). */
-  | (FactBase & { kind: 'port-seen'; ctx: string; port: number; how: 'sharedworker' | 'other' })
+  /**
+   * A port object seen for the first time that this context did not create (e.g. SharedWorker.port).
+   * `late`: a port of this context first seen when used (it arrived by a path the runtime missed).
+   */
+  | (FactBase & { kind: 'port-seen'; ctx: string; port: number; how: 'sharedworker' | 'other' | 'late' })
   /**
    * `port.postMessage(message, transfer)` returned normally. `msg` numbers posts on this port
    * from 1 (the model pairs the k-th dispatch at the peer with the k-th post here).

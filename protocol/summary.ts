@@ -34,6 +34,10 @@ export interface SummaryPort {
   posted: number;
   delivered: number;
   dropped: number;
+  /** The well-known library that created this port's channel, when its creation site tells (React scheduler, comlink, penpal, workbox-window). */
+  library?: string;
+  /** First seen when used: the port arrived by a path Portscope did not observe; what came before is unknown. */
+  seenLate?: true;
   /**
    * Of the numbers above, the messages counted rather than recorded (nobody watched the tab:
    * `messages-counted`). Present only when some were.

@@ -304,7 +304,7 @@ const KIND_FIELDS: Record<Fact['kind'], (o: Out, path: string, out: Out) => void
   },
   'port-seen'(o, path, out) {
     out.port = positive(o.port, `${path}.port`);
-    out.how = oneOf(o.how, `${path}.how`, ['sharedworker', 'other'] as const);
+    out.how = oneOf(o.how, `${path}.how`, ['sharedworker', 'other', 'late'] as const);
   },
   'port-posted'(o, path, out) {
     out.port = positive(o.port, `${path}.port`);

@@ -53,6 +53,12 @@ export function announce(state: ModelState, fact: ContextFact): void {
     state.contexts.get(fact.ctx) ??
     referenceContext(state, fact.ctx, { kind: fact.contextKind, url: fact.url, origin: fact.origin, framePath: fact.framePath }, fact.observed, fact.time);
   const node = ctx.node;
+  if (node.observed && isPlaceholderUrl(node.url) && !isPlaceholderUrl(fact.url)) {
+    // The HTML Standard keeps a frame's Window from its initial about:blank to its first real
+    // document: the same context goes on, whatever its placeholder's unload said.
+    ctx.placeholderReplacedAt = fact.time;
+    ctx.placeholderUnload = null;
+  }
   node.kind = fact.contextKind;
   node.url = fact.url;
   node.origin = fact.origin;
@@ -67,6 +73,9 @@ export function announce(state: ModelState, fact: ContextFact): void {
     linkFrameParents(state, node);
   }
 }
+
+/** A document URL that is only a frame's initial placeholder. */
+export const isPlaceholderUrl = (url: string): boolean => url === '' || url === 'about:blank';
 
 /** `top.frames[0].frames[1]` → `top.frames[0]`; null for `top` and for worker paths. */
 function parentFramePath(framePath: string): string | null {
@@ -117,10 +126,38 @@ function adoptStandIn(state: ModelState, standInId: string, id: string): void {
   for (const message of state.messages) message.from.context = swap(message.from.context)!;
 }
 
+/**
+ * The document a frame showed at `time`, when a later one has taken the frame since (a frame
+ * navigated in place: facts about the earlier one may be applied after the later one announced
+ * itself). A context announced before `time` and not known to have ended by then counts. Rare (a
+ * later document at the same path), so a scan is fine here.
+ */
+function aliveAt(state: ModelState, framePath: string, time: number): ContextState | undefined {
+  let found: ContextState | undefined;
+  for (const ctx of state.contexts.values()) {
+    const node = ctx.node;
+    if (node.framePath !== framePath || node.createdAt > time) continue;
+    const end = node.destroyed?.time ?? ctx.placeholderUnload?.time;
+    if (end !== undefined && end <= time) continue;
+    if (!found || node.createdAt > found.node.createdAt) found = ctx;
+  }
+  return found;
+}
+
+/** How many contexts announced this frame path (up to 2: more than one is enough to know). */
+export function documentsAtPath(state: ModelState, framePath: string): number {
+  let n = 0;
+  for (const node of state.contextNodes.values()) if (node.framePath === framePath && node.observed && ++n > 1) break;
+  return n;
+}
+
 /** The context at a frame path; a stand-in node when no context announced that path. */
 export function contextAtPath(state: ModelState, framePath: string, time: number): ContextState {
   const id = state.byFramePath.get(framePath);
-  if (id) return state.contexts.get(id)!;
+  if (id) {
+    const latest = state.contexts.get(id)!;
+    return latest.node.createdAt <= time ? latest : (aliveAt(state, framePath, time) ?? latest);
+  }
   const standIn = referenceContext(
     state,
     `frame:${framePath}`,
@@ -165,7 +202,17 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
     if (isWorker(from.node.kind)) return from.node.parent ?? null;
     return workerContext(state, from.node.id, workerKey(target));
   }
+  if (carrier === 'serviceworker' && !isWorker(from.node.kind) && from.node.origin) return serviceWorkerOf(state, from.node.origin, time).node.id;
   return null;
+}
+
+/**
+ * `ServiceWorker#postMessage` from a document goes to a service worker of its origin. Which one
+ * (its script, its scope) the fact does not say: one context per origin stands for them, never
+ * observed from outside, so what is shipped there is held by it and nothing more is guessed.
+ */
+function serviceWorkerOf(state: ModelState, origin: string, time: number): ContextState {
+  return referenceContext(state, `serviceworker:${origin}`, { kind: 'serviceworker', url: '', origin, framePath: '' }, false, time);
 }
 
 /** Where a carrier message received in `at` came from, when that can be told. */

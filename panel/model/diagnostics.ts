@@ -6,7 +6,7 @@
 import type { CallSite } from '../../protocol/facts.ts';
 import type { Diagnostic, DiagnosticCode, Severity } from './types.ts';
 import type { DiagnosticEntry, ModelState, PortState } from './state.ts';
-import { nextId } from './state.ts';
+import { count, nextId } from './state.ts';
 import { describeContext } from './contexts.ts';
 
 const SEVERITY: Record<DiagnosticCode, Severity> = {
@@ -55,7 +55,19 @@ export function raise(
 
 const where = (state: ModelState, e: DiagnosticEntry) => describeContext(state, e.diagnostic.context);
 
+/**
+ * Which port this is, or where it is, was inferred from several that fitted
+ * (docs/model-inference.md): a diagnostic about it could be about the wrong port. Withheld, and
+ * counted in `stats.inferred['withheld-diagnostic']`.
+ */
+function restsOnGuess(state: ModelState, port: PortState): boolean {
+  if (port.lastEdge?.ambiguous !== true && port.channelPeer.lastEdge?.ambiguous !== true) return false;
+  count(state.stats.inferred, 'withheld-diagnostic');
+  return true;
+}
+
 export function postAfterClose(state: ModelState, port: PortState, context: string, time: number, site?: CallSite, occurrences = 1): void {
+  if (restsOnGuess(state, port)) return;
   raise(state, 'post-after-close', port.node.id, context, time, (e) => ({
     message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} after it or its peer was closed ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
     hint: "stop posting once a port is closed; the other end can listen for the port's 'close' event",
@@ -84,6 +96,7 @@ export function cloneError(state: ModelState, port: PortState | null, context: s
 }
 
 export function toDestroyedContext(state: ModelState, port: PortState, context: string, reason: string, time: number, occurrences = 1): void {
+  if (restsOnGuess(state, port)) return;
   raise(state, 'message-to-destroyed-context', port.node.id, context, time, (e) => ({
     message: `${plural(e.diagnostic.count, 'message')} for port ${e.diagnostic.port} in ${where(state, e)}, which was destroyed (${e.detail.reason}), ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
     hint: 'close the port or stop posting when the other context goes away (pagehide, iframe removal, worker termination)',

@@ -7,21 +7,24 @@ import type { Fact } from '../../protocol/facts.ts';
 import type { ContextState, ModelState } from './state.ts';
 import { bind, disentangle, lookup, newChannel, noteCreated, portFor } from './entangle.ts';
 import { cloneError } from './diagnostics.ts';
+import { libraryOf } from './libraries.ts';
 import { dropQueuesOf } from './messages.ts';
-import { referenceContext } from './contexts.ts';
+import { announce, isPlaceholderUrl, referenceContext } from './contexts.ts';
 import { UNOBSERVED_CONTEXT } from './entangle.ts';
 
 type F<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
 
 export function channelCreated(state: ModelState, ctx: ContextState, fact: F<'channel-created'>): void {
   const [a, b] = newChannel(state, ctx.node.id, ctx.node.id, fact.time, fact.site);
+  const library = libraryOf(fact.site);
+  if (library !== undefined) state.channels.get(a.node.channel)!.library = library;
   bind(state, ctx, fact.port1, a, fact.time);
   bind(state, ctx, fact.port2, b, fact.time);
   noteCreated(ctx, a);
   noteCreated(ctx, b);
 }
 
-/** A port this context did not create (SharedWorker.port): its other end is not observed. */
+/** A port this context did not create (SharedWorker.port, or one first seen when used): its other end is not observed. */
 export function portSeen(state: ModelState, ctx: ContextState, fact: F<'port-seen'>): void {
   if (lookup(state, ctx.node.id, fact.port)) return;
   const otherEnd =
@@ -31,6 +34,11 @@ export function portSeen(state: ModelState, ctx: ContextState, fact: F<'port-see
   const [here, there] = newChannel(state, null, otherEnd, fact.time);
   bind(state, ctx, fact.port, here, fact.time);
   here.node.partiallyObserved = there.node.partiallyObserved = true;
+  if (fact.how === 'late') {
+    // Used before it was seen: it was received here by a path the runtime missed, its past unknown.
+    here.node.seenLate = true;
+    here.node.shipped = true;
+  }
   there.node.holders.push({ context: otherEnd, localId: 0, since: fact.time });
   // An in-worker runtime will report the other end itself only through its own facts; we cannot
   // tie them to this port, so the other end stays unobserved.
@@ -83,8 +91,39 @@ export function portCollected(state: ModelState, ctx: ContextState, fact: F<'por
 
 export function contextDestroyed(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   if (ctx.node.destroyed) return;
+  if (reason === 'unload' && initialDocumentUnload(ctx, time)) {
+    // Not proof that the Window ended: wait for its real document, or for another Window in its frame.
+    if (ctx.placeholderReplacedAt === undefined) ctx.placeholderUnload = { time, reason };
+    return;
+  }
+  end(state, ctx, reason, time);
+}
+
+function end(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   ctx.node.destroyed = { time, reason };
   dropQueuesOf(state, ctx, reason, time);
+}
+
+/** The unload of a frame's initial placeholder document (docs/model-inference.md, rule 4). */
+function initialDocumentUnload(ctx: ContextState, time: number): boolean {
+  if (ctx.placeholderReplacedAt !== undefined) return time <= ctx.placeholderReplacedAt;
+  return ctx.node.kind === 'iframe' && isPlaceholderUrl(ctx.node.url);
+}
+
+/**
+ * A `context` fact. When another context announces the frame path of a placeholder whose unload
+ * was held back, the frame holds a new Window: the placeholder's Window did end, at its unload.
+ */
+export function contextAnnounced(state: ModelState, fact: F<'context'>): ContextState {
+  const previous = fact.framePath ? state.byFramePath.get(fact.framePath) : undefined;
+  announce(state, fact);
+  const old = previous === undefined || previous === fact.ctx ? undefined : state.contexts.get(previous);
+  if (old?.placeholderUnload) {
+    const { time, reason } = old.placeholderUnload;
+    old.placeholderUnload = null;
+    end(state, old, reason, time);
+  }
+  return state.contexts.get(fact.ctx)!;
 }
 
 export function cloneFailed(state: ModelState, ctx: ContextState, fact: F<'clone-error'>): void {

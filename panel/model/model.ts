@@ -7,12 +7,12 @@ import { FACT_KINDS } from '../../protocol/facts.ts';
 import type { ChannelModel, Diagnostic, ModelOptions, Summary } from './types.ts';
 import type { ContextState, ModelState, Wait } from './state.ts';
 import { count, createState, settingsFrom } from './state.ts';
-import { announce, referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
+import { referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
 import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.ts';
 import { dispatch, post } from './messages.ts';
 import { countedMessages, inferCountedPosts } from './counted.ts';
 import { carrierPosted, carrierReceived, portReceived, portShipped } from './shipping.ts';
-import { channelCreated, cloneFailed, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
+import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
 import { loggedFacts, logFact } from './factlog.ts';
@@ -49,7 +49,7 @@ export function createModel(options?: ModelOptions): ChannelModel {
           count(state.stats.unmatched, 'malformed');
           continue;
         }
-        const ctx = fact.kind === 'context' ? announced(state, fact) : sourceContext(state, fact.ctx, fact.time);
+        const ctx = fact.kind === 'context' ? contextAnnounced(state, fact) : sourceContext(state, fact.ctx, fact.time);
         if (fact.seq <= ctx.lastSeq) {
           count(state.stats.unmatched, 'duplicate-seq');
           continue;
@@ -124,11 +124,6 @@ function wellFormed(fact: unknown): fact is Fact {
   if (typeof fact !== 'object' || fact === null) return false;
   const f = fact as Record<string, unknown>;
   return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
-}
-
-function announced(state: ModelState, fact: Extract<Fact, { kind: 'context' }>): ContextState {
-  announce(state, fact);
-  return state.contexts.get(fact.ctx)!;
 }
 
 function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean): Wait | null {

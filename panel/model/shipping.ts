@@ -10,7 +10,7 @@ import type { CarrierRecord, TransferEdge } from './types.ts';
 import type { CarrierEntry, ContextState, ModelState, PortState } from './state.ts';
 import { count, nextId } from './state.ts';
 import { bind, detach, lookup, orphan, unobservedOrigin } from './entangle.ts';
-import { carrierSource, carrierTarget, expectsFacts, isWorker } from './contexts.ts';
+import { carrierSource, carrierTarget, documentsAtPath, expectsFacts, isWorker } from './contexts.ts';
 import { keepCarrier, keepTransfer } from './eviction.ts';
 import { senderReports, wake } from './messages.ts';
 import { isRun } from './portMessageQueue.ts';
@@ -73,8 +73,9 @@ function newEdge(state: ModelState, kind: TransferEdge['kind'], from: string, to
 /** The port went to a context whose facts we never see: what waits in its queue can no longer be followed. */
 export function holdUnobserved(state: ModelState, port: PortState, context: string, time: number): void {
   port.binding = null;
-  // Listed with the context's ports: a port that comes back out of it can be recognised.
+  // Listed with the context's ports: a port that comes back out of it may be this one (rule 3).
   state.contexts.get(context)?.held.add(port);
+  port.postedWhenHidden = port.node.posted;
   port.unobservedHolder = true;
   port.node.context = context;
   port.node.partiallyObserved = true;
@@ -141,8 +142,10 @@ export function portShipped(state: ModelState, ctx: ContextState, fact: Extract<
 
 export function carrierPosted(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'carrier-posted' }>): void {
   const target = carrierTarget(state, fact.carrier, ctx, fact.target, fact.time);
-  // A frame nobody announced yet may still announce itself: any receiver may claim the message.
-  const to = target !== null && state.contexts.get(target)?.standIn ? null : target;
+  // A frame nobody announced yet may still announce itself, and a frame that has shown several
+  // documents may be named after a later one: then the receiver at that frame path claims it.
+  const unsure = target !== null && (state.contexts.get(target)!.standIn || (fact.carrier === 'window' && documentsAtPath(state, fact.target) > 1));
+  const to = unsure ? null : target;
   const record: CarrierRecord = {
     id: nextId(state, 'k'),
     carrier: fact.carrier,
@@ -266,12 +269,23 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
     return true;
   }
   const sourceCtx = source === null ? undefined : state.contexts.get(source);
+  const awaited = sourceCtx === undefined ? null : awaitedSender(sourceCtx);
+  if (awaited) {
+    receivePort(state, ctx, fact.port, awaited, fact.time, sourceCtx!.node.id, fact.carrier);
+    return true;
+  }
   const silent = sourceCtx !== undefined && !sourceCtx.expectFacts && !sourceCtx.standIn;
   // Infer only once the source has reported past this moment (or never reports): its silence is then real.
   if (sourceCtx && (force || silent || sourceCtx.clock >= fact.time)) {
     const candidate = latestUnusedPort(sourceCtx, fact.time) ?? latestIdleArrival(sourceCtx, fact.time);
     if (candidate) {
+      // Out of an unobserved context, "it came back" is never the only reading (rule 3).
+      const ambiguous = candidate.unobservedHolder || candidates(sourceCtx, fact.time) > 1;
       receivePort(state, ctx, fact.port, candidate, fact.time, sourceCtx.node.id, fact.carrier);
+      if (ambiguous) {
+        candidate.lastEdge!.ambiguous = true;
+        count(state.stats.inferred, 'ambiguous-transfer');
+      }
       return true;
     }
     if (force || silent) {
@@ -340,6 +354,22 @@ function sourceOf(state: ModelState, ctx: ContextState, fact: Received, lookahea
 }
 
 /**
+ * Rule 2 (docs/model-inference.md): the source context waits for a message to one of its ports
+ * whose peer it still holds, untouched by any fact of its own. Its facts come in order, so that
+ * peer did not post there: it left without a fact (penpal ships it with the options form of
+ * `window.postMessage`, which the runtime does not trace). The port arriving from that context
+ * is that peer; no clock is compared (frames' clocks drift apart by tens of milliseconds).
+ */
+function awaitedSender(source: ContextState): PortState | null {
+  const wait = source.waiting;
+  if (wait?.on !== 'queue') return null;
+  const sender = wait.port.channelPeer;
+  const node = sender.node;
+  if (node.closed || node.collected || node.shipped || sender.inTransit) return null;
+  return sender.binding?.live === true && sender.binding.ctx === source.node.id ? sender : null;
+}
+
+/**
  * The inference rule for a silent sender: the most recent port created in the source context,
  * still held there, never shipped, closed nor used.
  */
@@ -355,10 +385,31 @@ function latestUnusedPort(source: ContextState, time: number): PortState | null 
   return null;
 }
 
+/** How many ports of the source context fit rule 1 or 5 now (counting stops at 2: more than one is enough). */
+function candidates(source: ContextState, time: number): number {
+  let n = 0;
+  let seen = 0;
+  for (const port of source.held) {
+    // Bounded like the rules themselves; a context holding more ports is taken as ambiguous.
+    if (++seen > 4096) return 2;
+    const node = port.node;
+    if (node.closed || node.collected || port.inTransit || port.used) continue;
+    if (port.binding?.live !== true || port.binding.ctx !== source.node.id) continue;
+    if ((node.holders.at(-1)?.since ?? node.createdAt) > time) continue;
+    if (++n > 1) return n;
+  }
+  return n;
+}
+
 /**
  * The inference rule's second chance: a port that arrived in the source context (or went into
  * it, when the source is not observed) and was not touched there since — a forwarded port.
  * The most recent arrival wins.
+ *
+ * Out of an unobserved context this is a guess (docs/model-inference.md, rule 3): the context
+ * may have made a new channel instead (comlink's `createEndpoint` and proxies do). A port that
+ * was used in there (its peer dispatched messages from it) is not forwarded untouched, so it is
+ * not a candidate; an untouched one is taken, and the transfer is marked ambiguous.
  */
 function latestIdleArrival(source: ContextState, time: number): PortState | null {
   const held = [...source.held];
@@ -367,8 +418,7 @@ function latestIdleArrival(source: ContextState, time: number): PortState | null
     const node = port.node;
     if (node.closed || node.collected || port.inTransit) continue;
     const here = port.binding?.live === true && port.binding.ctx === source.node.id && !port.used;
-    // What happens to a port inside an unobserved context cannot be seen: only that it went in.
-    const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id;
+    const inside = port.binding === null && port.unobservedHolder && node.context === source.node.id && node.posted === port.postedWhenHidden;
     if (!here && !inside) continue;
     const since = node.holders.at(-1)?.since ?? node.createdAt;
     if (since > time) continue;

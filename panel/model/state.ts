@@ -85,6 +85,8 @@ export interface PortState {
   /** The last transfer edge, to upgrade an inferred transfer once the sender's facts arrive. */
   lastEdge: TransferEdge | null;
   createdIn: string | null;
+  /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
+  postedWhenHidden?: number;
 }
 
 export interface ContextState {
@@ -110,6 +112,13 @@ export interface ContextState {
   /** Facts held back while this context waits (the first one is the fact that waits). */
   backlog: Fifo<Fact>;
   waiting: Wait | null;
+  /**
+   * A frame's initial placeholder document (`about:blank`, or "" in Firefox) unloaded, and
+   * nothing yet says whether its Window ended: the real document may reuse it (lifecycle.ts).
+   */
+  placeholderUnload?: { time: number; reason: string } | null;
+  /** When this context announced its real document after a placeholder (same Window). */
+  placeholderReplacedAt?: number;
 }
 
 export type Wait =

@@ -23,6 +23,9 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
       delivered: node.delivered,
       dropped: node.dropped,
     };
+    const library = state.channels.get(node.channel)?.library;
+    if (library !== undefined) entry.library = library;
+    if (node.seenLate) entry.seenLate = true;
     if (node.countedPosted || node.countedDelivered || port.queue.counted) {
       entry.counted = { posted: node.countedPosted, delivered: node.countedDelivered, queued: port.queue.counted };
     }

@@ -70,6 +70,8 @@ export interface ChannelNode {
   createdIn?: string;
   createdAt: number;
   site?: CallSite;
+  /** The well-known library whose code created it, when its creation site says so (libraries.ts). */
+  library?: string;
 }
 
 export interface PortHolder {
@@ -94,6 +96,8 @@ export interface PortNode {
   collected: boolean;
   /** True when something about this port was inferred rather than observed (unobserved holder, inferred transfer). */
   partiallyObserved: boolean;
+  /** First seen when used: the object arrived by a path the runtime did not observe (`port-seen`, how `late`). */
+  seenLate?: true;
   listeners: { message: number; messageerror: number; close: number; onmessage: boolean };
   /**
    * The port message queue's recorded messages: ids of messages posted by the peer, not yet
@@ -212,6 +216,11 @@ export interface TransferEdge {
   /** The message (`m…`) or carrier message (`k…`) that carried it. */
   via: string;
   inferred: boolean;
+  /**
+   * Inferred while other ports of the source context fitted as well: which port moved is the
+   * most likely reading, not a proven one (docs/model-inference.md); no diagnostic rests on it.
+   */
+  ambiguous?: true;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
