@@ -15,6 +15,7 @@ import type { ModelStats } from '../panel/model/types.ts';
 import { runtimeBundle } from './artefacts.ts';
 import { PortscopeCliError } from './errors.ts';
 import { writeTrace } from './record.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bindEmit } from './drive-chromium.ts';
 import { Recording, type RecordingOptions } from './recording.ts';
 
@@ -58,12 +59,14 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
   const { captureStacks, inWorker, ...recordingOptions } = options;
   const recording = new Recording(recordingOptions);
   let installed: Promise<void> | undefined;
-  const install = async (page?: Page) => {
+  const install = async (page?: PortscopePage) => {
     await context.exposeBinding('__portscopeEmit', (_source, json: unknown) => recording.receive(json));
     // As the recorder does: in the attached page's process batches leave through a CDP binding
     // (a frame's initial about:blank lost its first batch through Playwright's).
     // Playwright's Firefox and WebKit have no CDP session: there its binding stays the only way.
-    if (page) await bindEmit(context, page, (json) => recording.receive(json)).catch(() => {});
+    // The casts: the context and page are a Playwright copy's (PortscopeContext says why); a
+    // context without CDP rejects, and the catch keeps its own binding.
+    if (page) await bindEmit(context as unknown as BrowserContext, page as unknown as Page, (json) => recording.receive(json)).catch(() => {});
     if (captureStacks !== undefined || inWorker !== undefined) {
       const config: RuntimeConfig = { captureStacks: Boolean(captureStacks), inWorker: Boolean(inWorker) };
       await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(config)};` });
