@@ -15,6 +15,7 @@ import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
 import { applyTrap } from './disguise.ts';
 import { countPost, settleCounts } from './counted.ts';
+import { append, putIndex } from './own-index.ts';
 
 export interface Posted {
   transfer: TransferItem[];
@@ -36,8 +37,8 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
   const records: (PortRecord | undefined)[] = [];
   for (let i = 0; i < n; i++) {
     const item = items[i];
-    records[i] = portRecord(item);
-    byteLengths[i] = records[i] === undefined ? probeByteLength(item) : undefined;
+    putIndex(records, i, portRecord(item));
+    putIndex(byteLengths, i, records[i] === undefined ? probeByteLength(item) : undefined);
   }
   const site = rt.config.captureStacks ? callSite() : undefined;
   try {
@@ -102,10 +103,10 @@ function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[]
     let record = records[i];
     if (record === undefined && byteLengths[i] === undefined && isMessagePort(item)) record = seePort(rt, item, 'other');
     if (record !== undefined) {
-      transfer[i] = { t: 'port', port: record.id };
-      ports[ports.length] = record;
-    } else if (byteLengths[i] !== undefined) transfer[i] = { t: 'arraybuffer', byteLength: byteLengths[i]! };
-    else transfer[i] = { t: 'other', tag: safeTag(item) };
+      putIndex<TransferItem>(transfer, i, { t: 'port', port: record.id });
+      append(ports, record);
+    } else if (byteLengths[i] !== undefined) putIndex<TransferItem>(transfer, i, { t: 'arraybuffer', byteLength: byteLengths[i]! });
+    else putIndex<TransferItem>(transfer, i, { t: 'other', tag: safeTag(item) });
   }
   // The post's fact names each transferred port: what was counted on them goes first.
   for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);

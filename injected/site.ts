@@ -6,6 +6,7 @@
 import type { CallSite } from '../protocol/facts.ts';
 import { BOUNDARY } from './disguise.ts';
 import { NativeError, apply, errorCaptureStackTrace, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import { append } from './own-index.ts';
 
 const MAX_FRAMES = 12;
 const MAX_LINE = 300;
@@ -61,7 +62,7 @@ export function callSite(): CallSite | undefined {
     const line = lines[i];
     if (line === '') continue;
     if (ownScript && stringIndexOf(line, ownScript) >= 0) continue;
-    stack[stack.length] = line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line;
+    append(stack, line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line);
   }
   return { stack };
 }
