@@ -90,6 +90,35 @@ describe('a hostile page (Chromium)', () => {
     await Promise.all([probe.close(), page.close()]);
   });
 
+  it('cannot wedge its relay with a digit key on Object.prototype and ~75 MB of facts: everything is delivered or counted, and later posts arrive', async () => {
+    const { page, probe } = await open('plain.html');
+    await until('the context', () => probeSummary(probe), (x) => (x.kinds.context ?? 0) >= 1);
+    await page.evaluate(() => {
+      const O = Object.prototype as unknown as Record<string, unknown>;
+      O['5'] = 'digit';
+      // Each message previews to ~200 nodes of 120 characters, 3 bytes each in UTF-8: ~75 KB of facts per post.
+      const big: Record<string, Record<string, string>> = {};
+      for (let k = 0; k < 20; k++) {
+        const inner: Record<string, string> = {};
+        for (let j = 0; j < 10; j++) inner['k' + j] = '\u4e2d' + String(k * 10 + j) + '\u6587'.repeat(200);
+        big['a' + k] = inner;
+      }
+      const c = new MessageChannel();
+      for (let i = 0; i < 1_000; i++) c.port1.postMessage(big);
+      delete O['5'];
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    await page.evaluate(() => (window as unknown as { post(n: number): number }).post(100));
+    const accounted = (x: Awaited<ReturnType<typeof probeSummary>>) => (x.kinds['port-posted'] ?? 0) + (x.status?.dropped['port-posted'] ?? 0) + (x.runtimeDropped['port-posted'] ?? 0);
+    const s = await until('1,100 posts delivered or counted', () => probeSummary(probe), (x) => accounted(x) >= 1_100, 40_000);
+    expect(accounted(s)).toBe(1_100);
+    // The 100 small posts after the flood arrived: the relay was not wedged.
+    // (Counted in the probe page: the ~75 MB of facts stay there.)
+    const small = await probe.evaluate(() => (window as unknown as { probe: { facts: Fact[] } }).probe.facts.filter((f) => f.kind === 'port-posted' && f.preview?.t === 'number').length);
+    expect(small).toBe(100);
+    await Promise.all([probe.close(), page.close()]);
+  }, 60_000);
+
   it('loses nothing uncounted when the document is reloaded mid-stream: posted = received + counted dropped', async () => {
     const { page, probe } = await open('stream.html');
     await until('the first context', () => probeSummary(probe), (x) => (x.kinds.context ?? 0) >= 1);
