@@ -10,8 +10,7 @@
  * batch is checked first, by own-property inspection only (no page code runs); a batch that
  * could be seen is written by `ownJson` instead, which reads own data properties only. Facts are
  * built by this runtime's code, so their objects and arrays have this realm's prototypes; a
- * batch adopted from another realm (a removed same-origin iframe's last facts) fails the
- * per-fact prototype check and is written by `ownJson` too.
+ * fact of any other prototype fails the per-fact check and is written by `ownJson` too.
  */
 import type { Fact } from '../protocol/facts.ts';
 import { apply, charCodeAt, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, isArray, jsonStringify, objectCreate, ownKeys } from './natives.ts';

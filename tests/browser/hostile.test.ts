@@ -78,6 +78,31 @@ describe('a hostile page (Chromium)', () => {
     await Promise.all([probe.close(), page.close()]);
   });
 
+  it('cannot make the realm bridge relay forged facts or record a post that did not happen', async () => {
+    const { page, probe } = await open('plain.html');
+    await until('the context', () => probeSummary(probe), (x) => (x.kinds.context ?? 0) >= 1);
+    const tried = await page.evaluate((n) => {
+      const bridge = Function.prototype.toString.call('portscope-realm-' + n as unknown as () => void) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const forged = { kind: 'context', ctx: 'forged', contextKind: 'window', url: 'https://bank.example/transfer', origin: 'https://bank.example', framePath: '', observed: true, userAgent: 'x', seq: 1, time: Date.now() };
+      const done: string[] = [];
+      if (typeof bridge.adopt === 'function') {
+        bridge.adopt([forged]);
+        done.push('adopt');
+      }
+      // A function that posts nothing, presented as the native postMessage with a port to ship.
+      const { port1 } = new MessageChannel();
+      bridge.post(() => undefined, window, ['forged', '*', [port1]]);
+      done.push('post');
+      return done;
+    }, nonce);
+    expect(tried).toEqual(['post']);
+    await page.evaluate(() => (window as unknown as { post(n: number): number }).post(3));
+    const all = await until('3 posts', () => facts(probe), (f) => f.filter((x) => x.kind === 'port-posted').length >= 3);
+    expect(all.filter((f) => f.kind === 'context' && f.url.includes('bank.example'))).toEqual([]);
+    expect(all.filter((f) => f.kind === 'carrier-posted' || f.kind === 'port-shipped')).toEqual([]);
+    await Promise.all([probe.close(), page.close()]);
+  });
+
   it('a frame sandboxed without scripts accepts no forged port and is reported as not observable', async () => {
     const { page, probe } = await open('sandbox.html');
     await page.evaluate((n) => (window as unknown as { forge(nonce: string): void }).forge(n), nonce);
