@@ -3,6 +3,7 @@
  * main frame, a same-origin and a cross-origin iframe reach the background (read through the
  * Firefox debugger protocol), in order and once; the page sees none of the traffic.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { DIST_FIREFOX, firefoxPath } from '../support/browsers.ts';
@@ -94,6 +95,30 @@ describe('relay (Firefox)', () => {
     expect(Object.keys(s.forms.objectKinds).filter((k) => k !== 'context' && k !== 'context-destroyed')).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });
     for (const f of [same, cross]) expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0 });
+    await page.close();
+  });
+
+  it('a frame sandboxed without scripts takes no forged port and is reported as not observable', async () => {
+    const nonce = readFileSync(`${DIST_FIREFOX}/injected/main.iife.js`, 'utf8').match(/[0-9a-f]{24}/)?.[0] ?? '';
+    expect(nonce).toMatch(/^[0-9a-f]{24}$/);
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/hostile/sandbox.html`);
+    await page.evaluate((n) => (window as unknown as { forge(nonce: string): void }).forge(n), nonce);
+    const read = async () =>
+      JSON.parse(
+        await rdp.evaluate(
+          consoleActor,
+          `JSON.stringify(globalThis.portscopeDebug.facts().filter((f) => (f.kind === 'context' && (f.url.includes('bank.example') || !f.observed)) || (f.kind === 'runtime-note' && f.code === 'no-runtime')).map((f) => f.kind + ' ' + (f.url ?? f.code) + ' ' + (f.observed ?? '')))`,
+        ),
+      ) as string[];
+    const end = Date.now() + 20_000;
+    let seen = await read();
+    while (!seen.some((x) => x.startsWith('runtime-note')) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      seen = await read();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await read()).toEqual(['context about:srcdoc false', 'runtime-note no-runtime ']);
     await page.close();
   });
 });
