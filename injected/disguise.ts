@@ -42,10 +42,16 @@ const constructTrap = function (target: object, args: unknown[], newTarget: obje
   return boundary(weakMapGet(constructHooks, target) as OnConstruct, args, newTarget);
 };
 
-/** A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given). */
-export function wrapNative<T extends object>(native: T, onApply: OnApply, onConstruct?: OnConstruct): T {
-  weakMapSet(applyHooks, native, onApply);
-  const handler = { __proto__: null, apply: applyTrap } as unknown as ProxyHandler<T> & { construct?: unknown };
+/**
+ * A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given).
+ * Without `onApply` a call reaches the native directly, with no runtime frame on the stack.
+ */
+export function wrapNative<T extends object>(native: T, onApply: OnApply | undefined, onConstruct?: OnConstruct): T {
+  const handler = { __proto__: null } as unknown as ProxyHandler<T> & { apply?: unknown; construct?: unknown };
+  if (onApply) {
+    weakMapSet(applyHooks, native, onApply);
+    handler.apply = applyTrap;
+  }
   if (onConstruct) {
     weakMapSet(constructHooks, native, onConstruct);
     handler.construct = constructTrap;
@@ -82,9 +88,11 @@ export function replaceConstructor(holder: object, key: string, after: (instance
   const d = getOwnPropertyDescriptor(holder, key);
   if (!d || !('value' in d) || typeof d.value !== 'function') return false;
   const Native = d.value as (...a: unknown[]) => unknown;
+  // A call without `new` is the native's own (it throws its TypeError): no trap, so the error
+  // carries no runtime frame.
   const replacement = wrapNative(
     Native,
-    (self, args) => apply(Native, self, args),
+    undefined,
     (args, newTarget) => {
       const instance = construct(Native as never, args, newTarget as never) as object;
       after(instance, args);
