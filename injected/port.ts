@@ -5,12 +5,13 @@
  * argument-count errors and exceptions are the native's own.
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
-import { replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
+import { applyTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import {
   NativeWeakMap,
   apply,
+  isMessagePort,
   messageChannelPort1,
   messageChannelPort2,
   weakMapDelete,
@@ -22,7 +23,7 @@ import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from '
 import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
-import { callSite } from './site.ts';
+import { callSite, recaptureBelow } from './site.ts';
 import { postArguments } from './transfer.ts';
 
 export function patchMessageChannel(rt: Runtime): void {
@@ -37,6 +38,19 @@ export function patchMessageChannel(rt: Runtime): void {
     if (site) fact.site = site;
     rt.emitter.emit(fact);
   }));
+}
+
+/**
+ * The native called for a receiver that is not a port: it fails its receiver check before
+ * anything else, and its TypeError is made to carry the page's frames only, as natively.
+ */
+function callForNonPort(native: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  try {
+    return apply(native, self, args);
+  } catch (e) {
+    if (!isMessagePort(self)) recaptureBelow(e, applyTrap);
+    throw e;
+  }
 }
 
 function unaccounted(record: PortRecord, result: unknown): unknown {
@@ -72,7 +86,7 @@ export function patchMessagePort(rt: Runtime): void {
 
   replaceValue(proto, 'postMessage', (native) => (self, args) => {
     const record = portRecord(self);
-    if (record === undefined) return apply(native, self, args);
+    if (record === undefined) return callForNonPort(native, self, args);
     // Counting, the message alone: no transfer list to convert, so no conversion object either.
     if (args.length === 1 && !rt.recordMessages && !record.closed && !record.shipped) {
       countedPost(rt, native, self, args, record);
@@ -102,7 +116,7 @@ export function patchMessagePort(rt: Runtime): void {
   });
 
   replaceValue(proto, 'start', (native) => (self, args) => {
-    const result = apply(native, self, args);
+    const result = callForNonPort(native, self, args);
     guarded(rt, 'start', () => {
       const record = portRecord(self);
       if (record && !record.enabled) {
@@ -115,7 +129,7 @@ export function patchMessagePort(rt: Runtime): void {
   });
 
   replaceValue(proto, 'close', (native) => (self, args) => {
-    const result = apply(native, self, args);
+    const result = callForNonPort(native, self, args);
     guarded(rt, 'close', () => {
       const record = portRecord(self);
       if (record) {

@@ -75,7 +75,16 @@ export function callSite(): CallSite | undefined {
  * (a getter during serialization) keeps its stack untouched.
  */
 export function hideRuntimeFrames(e: unknown, name: string, above: unknown): void {
-  if (!errorCaptureStackTrace || name !== 'DataCloneError' || typeof e !== 'object' || e === null) return;
+  if (name === 'DataCloneError') recaptureBelow(e, above);
+}
+
+/**
+ * Re-captures the stack of an error the native raised inside a replacement from `above` (the
+ * trap) down, for an error that is certainly the native's own (a failed receiver check, which
+ * precedes any page code). Not while the page has an Error.prepareStackTrace: it would see the call.
+ */
+export function recaptureBelow(e: unknown, above: unknown): void {
+  if (!errorCaptureStackTrace || typeof e !== 'object' || e === null) return;
   if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
   errorCaptureStackTrace(e, above);
 }
