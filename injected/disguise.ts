@@ -8,7 +8,7 @@
  * Trap handlers have a null prototype: a page property on Object.prototype must never become a trap.
  */
 import { bridgeAnswer } from './realm.ts';
-import { NativeWeakMap, apply, construct, defineProperty, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
+import { NativeError, NativeWeakMap, apply, construct, defineProperty, errorCaptureStackTrace, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
 
 const originals = new NativeWeakMap<object, object>();
 const NativeProxy = Proxy;
@@ -41,6 +41,18 @@ export const applyTrap = function (target: object, self: unknown, args: unknown[
 const constructTrap = function (target: object, args: unknown[], newTarget: object): object {
   return boundary(weakMapGet(constructHooks, target) as OnConstruct, args, newTarget);
 };
+
+/**
+ * Re-captures the stack of an error a native raised inside a replacement from the trap down,
+ * so that it carries the page's frames only, as natively. Only for an error that is certainly
+ * the native's own (a failed receiver check precedes any page code; a DataCloneError). Not
+ * while the page has an Error.prepareStackTrace: it would see the call.
+ */
+export function recaptureFromTrap(e: unknown): void {
+  if (!errorCaptureStackTrace || typeof e !== 'object' || e === null) return;
+  if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
+  errorCaptureStackTrace(e, applyTrap);
+}
 
 /**
  * A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given).
@@ -118,6 +130,9 @@ export function patchToString(): void {
       if (bridge) return bridge;
     }
     const original = weakMapGet(originals, self);
+    // A receiver that is not a function makes the native throw here, with the runtime's frames
+    // on its stack: re-capturing would also drop V8's builtin frame (String.toString), which the
+    // native error shows (README, "Permissions and security").
     return apply(native, original === undefined ? self : original, args);
   });
 }

@@ -5,7 +5,7 @@
  * argument-count errors and exceptions are the native's own.
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
-import { applyTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
+import { recaptureFromTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import {
@@ -23,7 +23,7 @@ import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from '
 import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
-import { callSite, recaptureBelow } from './site.ts';
+import { callSite } from './site.ts';
 import { postArguments } from './transfer.ts';
 
 export function patchMessageChannel(rt: Runtime): void {
@@ -48,7 +48,7 @@ function callForNonPort(native: (...a: unknown[]) => unknown, self: unknown, arg
   try {
     return apply(native, self, args);
   } catch (e) {
-    if (!isMessagePort(self)) recaptureBelow(e, applyTrap);
+    if (!isMessagePort(self)) recaptureFromTrap(e);
     throw e;
   }
 }
@@ -160,7 +160,7 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
     proto,
     name,
     (nativeGet) => (self, args) => {
-      const current = apply(nativeGet, self, args);
+      const current = callForNonPort(nativeGet, self, args);
       if (current !== null && current !== undefined) {
         const value = weakMapGet(values, self);
         if (value !== undefined) return value;
@@ -169,7 +169,7 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
     },
     (nativeSet) => (self, args) => {
       const record = portRecord(self);
-      if (record === undefined || args.length === 0) return apply(nativeSet, self, args);
+      if (record === undefined || args.length === 0) return callForNonPort(nativeSet, self, args);
       const value = args[0];
       const had = weakMapGet(values, self) !== undefined;
       if (typeof value !== 'function') {

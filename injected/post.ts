@@ -13,7 +13,6 @@ import { describe, fingerprint, safeTag } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
-import { applyTrap } from './disguise.ts';
 import { countPost, settleCounts } from './counted.ts';
 import { append, putIndex } from './own-index.ts';
 
@@ -58,7 +57,7 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
 function reportCloneError(rt: Runtime, e: unknown, carrier: CarrierKind, port: number, site: CallSite | undefined): void {
   guarded(rt, 'clone-error', () => {
     const { name, message } = describeThrown(e);
-    hideRuntimeFrames(e, name, applyTrap);
+    hideRuntimeFrames(e, name);
     const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
     if (site) fact.site = site;
     rt.emitter.emit(fact);

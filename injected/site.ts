@@ -4,8 +4,8 @@
  * close, and every post when `captureStacks` is on).
  */
 import type { CallSite } from '../protocol/facts.ts';
-import { BOUNDARY } from './disguise.ts';
-import { NativeError, apply, errorCaptureStackTrace, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import { BOUNDARY, recaptureFromTrap } from './disguise.ts';
+import { NativeError, apply, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
 import { append } from './own-index.ts';
 
 const MAX_FRAMES = 12;
@@ -74,17 +74,7 @@ export function callSite(): CallSite | undefined {
  * only, as natively. Only for the native's own DataCloneError: an error the page's code threw
  * (a getter during serialization) keeps its stack untouched.
  */
-export function hideRuntimeFrames(e: unknown, name: string, above: unknown): void {
-  if (name === 'DataCloneError') recaptureBelow(e, above);
+export function hideRuntimeFrames(e: unknown, name: string): void {
+  if (name === 'DataCloneError') recaptureFromTrap(e);
 }
 
-/**
- * Re-captures the stack of an error the native raised inside a replacement from `above` (the
- * trap) down, for an error that is certainly the native's own (a failed receiver check, which
- * precedes any page code). Not while the page has an Error.prepareStackTrace: it would see the call.
- */
-export function recaptureBelow(e: unknown, above: unknown): void {
-  if (!errorCaptureStackTrace || typeof e !== 'object' || e === null) return;
-  if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
-  errorCaptureStackTrace(e, above);
-}
