@@ -1,4 +1,4 @@
-import { build as viteBuild, defineConfig, type UserConfig } from 'vite';
+import { build as viteBuild, defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { crx } from '@crxjs/vite-plugin';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,27 @@ const nonce = process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex');
 const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version) };
 
 /**
+ * Every script that runs beside page code is strict code: a sloppy function on the stack hands
+ * page code its `arguments` (and V8's CallSite.getFunction() hands it the function itself) when
+ * a page getter runs inside a runtime call. Bundlers drop the modules' implicit strictness from
+ * IIFE output, so the directive is put back in front of each such script.
+ */
+const STRICT = '"use strict";\n';
+function strictScripts(): Plugin {
+  return {
+    name: 'portscope-strict-scripts',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!file.fileName.endsWith('.iife.js') && file.fileName !== 'portscope-injected.js') continue;
+        if (file.type === 'chunk') file.code = STRICT + file.code;
+        else if (typeof file.source === 'string') file.source = STRICT + file.source;
+      }
+    },
+  };
+}
+
+/**
  * The text of the in-worker runtime (injected/worker-entry.ts built as one minified IIFE),
  * given to the other builds as the `__PORTSCOPE_WORKER_RUNTIME__` define. The extension embeds
  * it in the background only (extension/router.ts), which sends it with the config while the
@@ -36,7 +57,8 @@ async function workerRuntimeText(): Promise<string> {
   const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
   const chunk = outputs[0].output.find((o) => o.type === 'chunk');
   if (!chunk?.code) throw new Error('worker runtime build produced no chunk');
-  return chunk.code;
+  // The text becomes a function body (injected/worker-source.ts): the directive makes it strict.
+  return STRICT + chunk.code;
 }
 
 function firefoxManifest() {
@@ -64,6 +86,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
     return {
       define: withWorkerRuntime,
       publicDir: false,
+      plugins: [strictScripts()],
       build: {
         outDir: dist,
         emptyOutDir: false,
@@ -77,7 +100,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   return {
     define: withWorkerRuntime,
     publicDir: false,
-    plugins: [react(), crx({ manifest: manifest as never, browser })],
+    plugins: [react(), crx({ manifest: manifest as never, browser }), strictScripts()],
     build: {
       outDir: `${dist}/${browser}`,
       emptyOutDir: true,

@@ -49,7 +49,11 @@ export class BackgroundLink {
   /** While prerendering or in the back/forward cache, the relay stays quiet. */
   private paused = false;
   private orphaned = false;
+  /** The document unloads: batches go out without waiting for the welcome (there is no later task). */
+  private unloading = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The batch whose sending last threw, and on how many connections in a row. */
+  private failing = { seq: 0, times: 0 };
 
   constructor(
     private readonly outbox: Outbox,
@@ -61,10 +65,13 @@ export class BackgroundLink {
   pump(): void {
     if (this.orphaned || this.paused) return;
     if (!this.port) {
-      if (this.retryTimer === undefined) this.connect();
-      return;
+      if (this.retryTimer !== undefined) return;
+      this.connect();
+      if (!this.port || !this.unloading) return;
+      // No welcome will come in time to say what the background lacks: everything not acknowledged.
+      this.outbox.resume(this.outbox.lastAcked);
     }
-    if (!this.welcomed) return;
+    if (!this.welcomed && !this.unloading) return;
     this.outbox.seal();
     for (const batch of this.outbox.takeUnsent()) this.send(batch);
   }
@@ -72,6 +79,17 @@ export class BackgroundLink {
   /** The background asked every relay of the tab to say hello (it restarted and is rebuilding). */
   resync(): void {
     if (!this.port) this.pump();
+  }
+
+  /**
+   * The document is going away for good. The background takes batches that follow a hello on
+   * the same port in order, so a connection opened now can carry them at once; what it already
+   * holds it acknowledges and ignores.
+   */
+  unload(): void {
+    this.unloading = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   pause(): void {
@@ -161,8 +179,15 @@ export class BackgroundLink {
     try {
       this.port?.postMessage(message);
     } catch {
-      // The port died under us; onDisconnect (or the next pump) reconnects.
+      // The port died under us, or the browser will not carry this message (too large). A
+      // batch that fails on a second connection too is given up, counted, so it cannot wedge
+      // the relay; onDisconnect (or the next pump) reconnects.
+      if (message.type === 'batch' || message.type === 'json-batch') {
+        this.failing = this.failing.seq === message.seq ? { seq: message.seq, times: this.failing.times + 1 } : { seq: message.seq, times: 1 };
+        if (this.failing.times >= 2) this.outbox.refuse(message.seq);
+      }
       this.drop();
+      this.outbox.resume(this.outbox.lastAcked);
       this.retryLater();
     }
   }

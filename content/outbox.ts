@@ -8,10 +8,13 @@
  *
  * Unacknowledged batches are held until the background acknowledges them; acknowledged ones
  * are retained too (bounded) so that a background that was stopped and lost its memory can be
- * rebuilt by replaying them. Bounds, in facts and (for JSON texts) characters: facts waiting
- * for an acknowledgement (past it, new facts are dropped and counted per kind — a JSON text
- * whole — and the counts ride on the next batch) and acknowledged facts retained for replay
- * (past it, the oldest batches are evicted and counted).
+ * rebuilt by replaying them. Bounds, in facts and in characters of JSON (a fact object is
+ * measured by its JSON text, which is what a runtime port carries): facts waiting for an
+ * acknowledgement (past it, new facts are dropped and counted per kind — a JSON text whole —
+ * and the counts ride on the next batch), facts and characters per batch (a browser message
+ * has a size limit), and acknowledged facts retained for replay (past it, the oldest batches
+ * are evicted and counted). A batch the browser still refuses to carry is replaced by its
+ * counts (`refuse`): counted as dropped, it never blocks the batches after it.
  */
 import type { Fact } from '../protocol/facts.ts';
 import { addCounts, type ContentToBackground, type DropCounts, type EncodedFacts } from '../protocol/messages.ts';
@@ -25,7 +28,7 @@ export interface OutboxBounds {
   retained: number;
   /** Facts per batch. */
   batch: number;
-  /** Characters of JSON text not yet acknowledged. */
+  /** Characters of JSON not yet acknowledged. */
   unackedChars: number;
   /** Characters of JSON text retained for replay. */
   retainedChars: number;
@@ -47,8 +50,13 @@ export interface EncodedRun extends EncodedFacts {
   kinds: DropCounts;
 }
 
-/** Waiting facts: consecutive ones of the same form are kept together. */
-type Waiting = { facts: Fact[] } | { encoded: EncodedRun[] };
+/** Waiting facts: consecutive ones of the same form are kept together (objects with their JSON lengths). */
+type Waiting = { facts: Fact[]; sizes: number[] } | { encoded: EncodedRun[] };
+
+/** The length of a fact's JSON text; facts the relay validated always have one. */
+function jsonLength(fact: Fact): number {
+  return JSON.stringify(fact).length;
+}
 
 interface Held {
   batch: Batch;
@@ -87,15 +95,20 @@ export class Outbox {
 
   add(facts: readonly Fact[]): void {
     for (const fact of facts) {
-      if (this.unackedFacts >= this.bounds.unacked) {
+      const size = jsonLength(fact);
+      // A fact longer than a batch may be could never be sent.
+      if (this.unackedFacts >= this.bounds.unacked || this.unackedChars + size > this.bounds.unackedChars || size > this.bounds.batchChars) {
         bump(this.dropsSinceBatch, fact.kind);
         continue;
       }
       const last = this.waiting[this.waiting.length - 1];
-      if (last && 'facts' in last) last.facts.push(fact);
-      else this.waiting.push({ facts: [fact] });
+      if (last && 'facts' in last) {
+        last.facts.push(fact);
+        last.sizes.push(size);
+      } else this.waiting.push({ facts: [fact], sizes: [size] });
       this.waitingFacts++;
       this.unackedFacts++;
+      this.unackedChars += size;
     }
   }
 
@@ -150,12 +163,17 @@ export class Outbox {
     }
   }
 
-  private sealFacts(head: { facts: Fact[] }): Held {
+  private sealFacts(head: { facts: Fact[]; sizes: number[] }): Held {
+    let n = 0;
+    let chars = 0;
+    while (n < head.facts.length && n < this.bounds.batch && (n === 0 || chars + head.sizes[n] <= this.bounds.batchChars)) chars += head.sizes[n++];
     let facts = head.facts;
-    if (facts.length > this.bounds.batch) facts = head.facts.splice(0, this.bounds.batch);
-    else this.waiting.shift();
+    if (n < facts.length) {
+      facts = head.facts.splice(0, n);
+      head.sizes.splice(0, n);
+    } else this.waiting.shift();
     this.waitingFacts -= facts.length;
-    return { batch: { type: 'batch', seq: ++this.seq, facts }, count: facts.length, chars: 0, kinds: null };
+    return { batch: { type: 'batch', seq: ++this.seq, facts }, count: facts.length, chars, kinds: null };
   }
 
   private sealEncoded(head: { encoded: EncodedRun[] }): Held {
@@ -208,6 +226,25 @@ export class Outbox {
     }
     this.acked = Math.min(seq, this.seq);
     this.evictRetained();
+  }
+
+  /**
+   * The browser refused to carry batch `seq` (it threw on every attempt): its facts are counted
+   * as dropped in its place, so the batches after it still go and the loss is shown.
+   */
+  refuse(seq: number): void {
+    const h = this.held.find((x) => x.batch.seq === seq);
+    if (!h || h.batch.seq <= this.acked) return;
+    const dropped: DropCounts = { ...h.batch.dropped };
+    if (h.kinds) addCounts(dropped, h.kinds);
+    else if (h.batch.type === 'batch') for (const f of h.batch.facts) bump(dropped, f.kind);
+    const { rejected, error } = h.batch;
+    h.batch = { type: 'batch', seq, facts: [], dropped, ...(rejected ? { rejected } : {}), ...(error ? { error } : {}) };
+    this.unackedFacts -= h.count;
+    this.unackedChars -= h.chars;
+    h.count = 0;
+    h.chars = 0;
+    h.kinds = null;
   }
 
   /** The panel cleared the log: retained batches up to `seq` are not to be replayed. */

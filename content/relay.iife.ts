@@ -6,10 +6,11 @@
  * crxjs so): the handshake listener has to be in place before the MAIN-world script runs.
  */
 import browser from 'webextension-polyfill';
-import type { RelayToRuntime, RuntimeConfig } from '../protocol/handshake.ts';
+import { RUNTIME_BATCH_EVENT, type RelayToRuntime, type RuntimeConfig } from '../protocol/handshake.ts';
 import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { acceptRuntimePort } from './handshake.ts';
 import { BackgroundLink } from './link.ts';
+import { notObservable } from './not-observable.ts';
 import { Outbox } from './outbox.ts';
 
 /** Facts arriving within this window travel in one batch. */
@@ -29,6 +30,8 @@ let workerRuntime: string | null = null;
 /** The background's latest word on whether the tab is watched (meaningful once `config` is set). */
 let recordMessages = true;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** The document is being unloaded (pagehide, not into the back/forward cache). */
+let unloading = false;
 
 function sendConfig() {
   if (runtimePort && config) runtimePort.postMessage({ type: 'config', config, workerRuntime: config.inWorker ? workerRuntime : null, recordMessages } satisfies RelayToRuntime);
@@ -75,15 +78,26 @@ function receive(raw: unknown) {
     if (!(e instanceof ProtocolError)) throw e;
     outbox.reject(1, e.message);
   }
-  if (outbox.waitingCount >= 2_000) flush();
+  // While the document unloads there is no later task: what arrives goes at once.
+  if (unloading || outbox.waitingCount >= 2_000) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_DELAY_MS);
 }
 
-acceptRuntimePort(document, (port) => {
-  runtimePort = port;
-  port.onmessage = (event) => receive(event.data);
-  sendConfig();
-});
+acceptRuntimePort(
+  document,
+  window,
+  (port) => {
+    runtimePort = port;
+    port.onmessage = (event) => receive(event.data);
+    port.addEventListener(RUNTIME_BATCH_EVENT, (event) => receive((event as MessageEvent).data));
+    sendConfig();
+  },
+  () => {
+    // No runtime runs here (a frame sandboxed without scripts): say so rather than stay silent.
+    outbox.add(notObservable(randomId(), location.href, origin, window === window.top));
+    flushTimer ??= setTimeout(flush, FLUSH_DELAY_MS);
+  },
+);
 
 browser.runtime.onMessage.addListener((m: unknown) => {
   if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'resync') link.resync();
@@ -98,7 +112,15 @@ if ((document as Document & { prerendering?: boolean }).prerendering) {
   link.pump();
 }
 addEventListener('pagehide', (e) => {
-  if (e.persisted) link.pause();
+  if (e.persisted) {
+    link.pause();
+    return;
+  }
+  // The runtime's last facts (context-destroyed among them) arrive during this same event,
+  // after this listener: each is sent as it comes (receive), on a connection opened now if needed.
+  unloading = true;
+  link.unload();
+  flush();
 });
 addEventListener('pageshow', (e) => {
   if (e.persisted) link.restore(randomId());

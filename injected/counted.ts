@@ -8,6 +8,7 @@
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
 import type { Runtime } from './runtime.ts';
+import { append } from './own-index.ts';
 
 /** A post that was sent, with no port in its transfer list, while counting. */
 export function countPost(rt: Runtime, record: PortRecord): void {
@@ -29,7 +30,7 @@ export function countDispatch(rt: Runtime, record: PortRecord): void {
 function listCounted(rt: Runtime, record: PortRecord): void {
   record.listed = true;
   const list = rt.counted;
-  list[list.length] = record;
+  append(list, record);
   // Counting emits nothing, so nothing else would start the flush timer that reports the counts.
   if (list.length === 1) rt.emitter.schedule();
 }

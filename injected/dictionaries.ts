@@ -4,6 +4,7 @@
  * with a recording Proxy, on a post that cannot deliver anything: a closed private port.
  */
 import { NativeMessageChannel, apply, construct, messageChannelPort1, nativePortClose, nativePortPostMessage } from './natives.ts';
+import { append } from './own-index.ts';
 
 const NativeProxy = Proxy;
 
@@ -13,7 +14,7 @@ function recorded(run: (options: object) => void): string[] | undefined {
     {},
     {
       get(_t, key) {
-        if (typeof key === 'string') keys[keys.length] = key;
+        if (typeof key === 'string') append(keys, key);
         return undefined;
       },
     },

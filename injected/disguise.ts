@@ -8,7 +8,7 @@
  * Trap handlers have a null prototype: a page property on Object.prototype must never become a trap.
  */
 import { bridgeAnswer } from './realm.ts';
-import { NativeWeakMap, apply, construct, defineProperty, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
+import { NativeError, NativeWeakMap, apply, construct, defineProperty, errorCaptureStackTrace, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
 
 const originals = new NativeWeakMap<object, object>();
 const NativeProxy = Proxy;
@@ -42,10 +42,28 @@ const constructTrap = function (target: object, args: unknown[], newTarget: obje
   return boundary(weakMapGet(constructHooks, target) as OnConstruct, args, newTarget);
 };
 
-/** A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given). */
-export function wrapNative<T extends object>(native: T, onApply: OnApply, onConstruct?: OnConstruct): T {
-  weakMapSet(applyHooks, native, onApply);
-  const handler = { __proto__: null, apply: applyTrap } as unknown as ProxyHandler<T> & { construct?: unknown };
+/**
+ * Re-captures the stack of an error a native raised inside a replacement from the trap down,
+ * so that it carries the page's frames only, as natively. Only for an error that is certainly
+ * the native's own (a failed receiver check precedes any page code; a DataCloneError). Not
+ * while the page has an Error.prepareStackTrace: it would see the call.
+ */
+export function recaptureFromTrap(e: unknown): void {
+  if (!errorCaptureStackTrace || typeof e !== 'object' || e === null) return;
+  if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
+  errorCaptureStackTrace(e, applyTrap);
+}
+
+/**
+ * A Proxy of `native` whose calls go to `onApply` (and `new` to `onConstruct`, when given).
+ * Without `onApply` a call reaches the native directly, with no runtime frame on the stack.
+ */
+export function wrapNative<T extends object>(native: T, onApply: OnApply | undefined, onConstruct?: OnConstruct): T {
+  const handler = { __proto__: null } as unknown as ProxyHandler<T> & { apply?: unknown; construct?: unknown };
+  if (onApply) {
+    weakMapSet(applyHooks, native, onApply);
+    handler.apply = applyTrap;
+  }
   if (onConstruct) {
     weakMapSet(constructHooks, native, onConstruct);
     handler.construct = constructTrap;
@@ -82,9 +100,11 @@ export function replaceConstructor(holder: object, key: string, after: (instance
   const d = getOwnPropertyDescriptor(holder, key);
   if (!d || !('value' in d) || typeof d.value !== 'function') return false;
   const Native = d.value as (...a: unknown[]) => unknown;
+  // A call without `new` is the native's own (it throws its TypeError): no trap, so the error
+  // carries no runtime frame.
   const replacement = wrapNative(
     Native,
-    (self, args) => apply(Native, self, args),
+    undefined,
     (args, newTarget) => {
       const instance = construct(Native as never, args, newTarget as never) as object;
       after(instance, args);
@@ -110,6 +130,9 @@ export function patchToString(): void {
       if (bridge) return bridge;
     }
     const original = weakMapGet(originals, self);
+    // A receiver that is not a function makes the native throw here, with the runtime's frames
+    // on its stack: re-capturing would also drop V8's builtin frame (String.toString), which the
+    // native error shows (README, "Permissions and security").
     return apply(native, original === undefined ? self : original, args);
   });
 }

@@ -8,6 +8,7 @@
  */
 import type { Fact, FactKind, FactSink } from '../protocol/facts.ts';
 import { nativeSetTimeout, objectCreate, performanceNow, timeOrigin } from './natives.ts';
+import { append } from './own-index.ts';
 
 /** A sink that takes a whole batch at once (the private port, the recorder binding). */
 export interface BatchSink {
@@ -53,7 +54,7 @@ export class Emitter {
     }
     // A fresh literal: own data properties only, so no page setter on Object.prototype runs.
     const stamped = { ...fact, seq: this.seq++, time: timeOrigin + performanceNow() } as unknown as F;
-    buffer[buffer.length] = stamped;
+    append(buffer, stamped);
     if (buffer.length >= this.options.batchSize) this.flush();
     else this.schedule();
     return stamped;
@@ -74,7 +75,7 @@ export class Emitter {
       const counts = this.dropped;
       this.dropped = null;
       const buffer = this.buffer;
-      buffer[buffer.length] = { kind: 'facts-dropped', ctx: this.ctx, counts: { ...counts }, seq: this.seq++, time: timeOrigin + performanceNow() };
+      append<Fact>(buffer, { kind: 'facts-dropped', ctx: this.ctx, counts: { ...counts }, seq: this.seq++, time: timeOrigin + performanceNow() });
     }
     if (this.buffer.length === 0) return undefined;
     const batch = this.buffer;

@@ -3,6 +3,7 @@
  * `frames[i]`, comparing WindowProxy objects. `length` and indexed access work cross-origin.
  * Bounded: at most MAX_FRAMES windows are visited.
  */
+import { append } from './own-index.ts';
 const MAX_FRAMES = 100;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,8 +19,8 @@ export function framePathOf(target: unknown, top: Win): string {
       if (w === target) return paths[head];
       const n = w.length as number;
       for (let i = 0; i < n && queue.length < MAX_FRAMES; i++) {
-        queue[queue.length] = w[i];
-        paths[paths.length] = paths[head] + '.frames[' + i + ']';
+        append(queue, w[i]);
+        append(paths, paths[head] + '.frames[' + i + ']');
       }
     }
   } catch {

@@ -15,8 +15,7 @@ import { framePathOf } from './frames.ts';
 import { iteratorReads, portOptionKeys } from './dictionaries.ts';
 import { noteReportedError } from './handlers.ts';
 import { patchListeners } from './listeners.ts';
-import { NativeWeakMap, apply, errorEventError, eventIsTrusted, getOwnPropertyDescriptor, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
-import { offerBridge, parentBridgeOf } from './realm.ts';
+import { NativeWeakMap, apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
 import { probeBlobWorkers } from './worker-csp.ts';
@@ -60,9 +59,7 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
   const batchSink: BatchSink = 'deliver' in sink ? sink : { deliver: (facts) => { for (let i = 0; i < facts.length; i++) sink.emit(facts[i]); } };
   // Batches of this context's in-worker instrumented workers leave through the same sink.
   forwardWorkerFactsTo(batchSink);
-  // Where this context's batches go: its own relay, or at pagehide its parent's (parentBridgeOf).
-  let out: BatchSink = batchSink;
-  const emitter = new Emitter(ctx, completingUrl({ deliver: (facts) => out.deliver(facts) }, global, pending), options);
+  const emitter = new Emitter(ctx, completingUrl(batchSink, global, pending), options);
   const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, recordMessages: true, counted: [], global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
   emitter.beforeTake = () => {
     try {
@@ -111,18 +108,14 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
     },
     true,
   ]);
-  if (isWindow) offerBridge({ adopt: (facts) => batchSink.deliver(facts as Fact[]) });
-  const windowParentGetter = isWindow ? (getOwnPropertyDescriptor(global, 'parent')?.get as ((this: unknown) => unknown) | undefined) : undefined;
   if (isWindow && pageTransitionPersisted) {
     apply(nativeAddEventListener, global, [
       'pagehide',
       (event: Event) => {
         if (!eventIsTrusted(event) || pageTransitionPersisted!(event)) return;
         emitter.emit({ kind: 'context-destroyed', ctx, reason: 'unload' });
-        // A removed iframe has no task left to deliver through its own private port; a
-        // same-origin parent's runtime sends the last batch through its relay instead.
-        const parentBridge = parentBridgeOf(global, windowParentGetter);
-        if (parentBridge) out = { deliver: (facts) => parentBridge.adopt(facts) };
+        // Delivery is synchronous (main.iife.ts): the relay has the last batch before this
+        // returns, even in an iframe being removed, which gets no later task.
         emitter.flush();
       },
       true,

@@ -2,13 +2,15 @@
  * MAIN-world entry (document_start, every frame): the private handshake with the isolated
  * content script (BROWSERS.md), then install. The private channel is made with the captured
  * native constructor before anything is patched, so it has no id and emits no facts; it is
- * offered on `document` in a synchronous MessageEvent the content script stops at once, and
- * offered again if the content script announces itself later.
+ * offered on `document` in a synchronous MessageEvent the content script stops at once, exactly
+ * once: the content script runs first (BROWSERS.md), and a second offer could only be taken by
+ * the page.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_ANNOUNCE, HANDSHAKE_OFFER, type RuntimeConfig, type RuntimeToRelay } from '../protocol/handshake.ts';
+import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_OFFER, RUNTIME_BATCH_EVENT, type RuntimeConfig, type RuntimeToRelay } from '../protocol/handshake.ts';
 import { install } from './install.ts';
-import { encodeBatch } from './batch-json.ts';
+import { encodeBatches } from './batch-json.ts';
+import { RUNTIME_JSON_MAX_CHARS } from '../protocol/messages.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource, workerRuntimeSource } from './worker-source.ts';
 import {
   G,
@@ -23,7 +25,6 @@ import {
   nativeDispatchEvent,
   nativePortPostMessage,
   nativePortStart,
-  nativeRemoveEventListener,
 } from './natives.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,34 +43,23 @@ function connect(doc: Document): void {
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;
   let seq = 1;
-  let connected = false;
-
-  const offer = () => {
-    const event = construct(NativeMessageEvent as never, [HANDSHAKE_OFFER, { ports: [port2] }]);
-    apply(nativeDispatchEvent, doc, [event]);
-  };
-  // The content script announces once, when it starts listening: offer again, then stop listening.
-  const onAnnounce = () => {
-    apply(nativeRemoveEventListener, doc, [HANDSHAKE_ANNOUNCE, onAnnounce, true]);
-    if (!connected) offer();
-  };
-  apply(nativeAddEventListener, doc, [HANDSHAKE_ANNOUNCE, onAnnounce, true]);
 
   const runtime = install(g, {
     deliver(facts: Fact[]) {
-      // Batches wait in the private port's queue until the content script starts it. One string
-      // is cheap to clone and to forward; objects are the fallback when the page could see
-      // JSON.stringify at work (injected/batch-json.ts).
-      const encoded = encodeBatch(facts);
-      const message: RuntimeToRelay = encoded ? { type: 'batch', seq: seq++, count: facts.length, kinds: encoded.kinds, json: encoded.json } : { type: 'batch', seq: seq++, facts };
-      apply(nativePortPostMessage, port1, [message]);
+      // Each batch is one JSON text (injected/batch-json.ts), handed over synchronously as an
+      // event on the relay's own end of the private channel, which no page code can reach: a
+      // port message would still be queued when the document unloads, and lost uncounted.
+      encodeBatches(facts, RUNTIME_JSON_MAX_CHARS, (encoded, count) => {
+        const message: RuntimeToRelay = { type: 'batch', seq: seq++, count, kinds: encoded.kinds, json: encoded.json };
+        // A null-prototype init dictionary: reading its members runs no page getter.
+        apply(nativeDispatchEvent, port2, [construct(NativeMessageEvent as never, [RUNTIME_BATCH_EVENT, { __proto__: null, data: message }])]);
+      });
     },
   }, DEFAULT_RUNTIME_CONFIG);
 
   apply(nativeAddEventListener, port1, [
     'message',
     (event: Event) => {
-      connected = true;
       const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig>; workerRuntime?: unknown; recordMessages?: unknown } | null;
       if (data && data.type === 'config' && typeof data.config === 'object' && data.config !== null) {
         // In-worker instrumentation writes this text into its bootstraps. It comes with the
@@ -83,5 +73,5 @@ function connect(doc: Document): void {
   ]);
   apply(nativePortStart, port1, []);
   apply(nativePortPostMessage, port1, [{ type: 'hello', ctx: runtime.ctx }]);
-  offer();
+  apply(nativeDispatchEvent, doc, [construct(NativeMessageEvent as never, [HANDSHAKE_OFFER, { ports: [port2] }])]);
 }

@@ -26,6 +26,7 @@ import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { countDispatch, settleCounts } from './counted.ts';
+import { putIndex } from './own-index.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
@@ -129,7 +130,7 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
   for (let i = 0; i < count; i++) {
     const port = ports[i];
     const record = portRecord(port) ?? adoptPort(rt, port);
-    ids[i] = record.id;
+    putIndex(ids, i, record.id);
     settleCounts(rt, record);
     const fact: Extract<Fact, { kind: 'port-received' }> = { kind: 'port-received', ctx: rt.ctx, port: record.id, carrier: arrival.carrier, fingerprint: arrival.fingerprint, index: i, count } as never;
     if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;

@@ -5,7 +5,7 @@
  * argument-count errors and exceptions are the native's own.
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
-import { replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
+import { recaptureFromTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import {
@@ -39,6 +39,19 @@ export function patchMessageChannel(rt: Runtime): void {
     if (site) fact.site = site;
     rt.emitter.emit(fact);
   }));
+}
+
+/**
+ * The native called for a receiver that is not a port: it fails its receiver check before
+ * anything else, and its TypeError is made to carry the page's frames only, as natively.
+ */
+function callForNonPort(native: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  try {
+    return apply(native, self, args);
+  } catch (e) {
+    if (!isMessagePort(self)) recaptureFromTrap(e);
+    throw e;
+  }
 }
 
 function unaccounted(record: PortRecord, result: unknown): unknown {
@@ -76,7 +89,8 @@ function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: 
 function recordOf(rt: Runtime, proto: object, self: unknown): PortRecord | undefined {
   const record = portRecord(self);
   if (record !== undefined) return record;
-  if (typeof self !== 'object' || self === null || getPrototypeOf(self) !== proto || !isMessagePort(self)) return undefined;
+  // The brand check first: it runs no page code, while getPrototypeOf would call a Proxy's trap.
+  if (!isMessagePort(self) || getPrototypeOf(self) !== proto) return undefined;
   return guarded(rt, 'port-seen', () => seePort(rt, self, 'late'));
 }
 
@@ -86,7 +100,7 @@ export function patchMessagePort(rt: Runtime): void {
 
   replaceValue(proto, 'postMessage', (native) => (self, args) => {
     const record = recordOf(rt, proto, self);
-    if (record === undefined) return apply(native, self, args);
+    if (record === undefined) return callForNonPort(native, self, args);
     // Counting, the message alone: no transfer list to convert, so no conversion object either.
     if (args.length === 1 && !rt.recordMessages && !record.closed && !record.shipped) {
       countedPost(rt, native, self, args, record);
@@ -116,7 +130,7 @@ export function patchMessagePort(rt: Runtime): void {
   });
 
   replaceValue(proto, 'start', (native) => (self, args) => {
-    const result = apply(native, self, args);
+    const result = callForNonPort(native, self, args);
     guarded(rt, 'start', () => {
       const record = recordOf(rt, proto, self);
       if (record && !record.enabled) {
@@ -129,7 +143,7 @@ export function patchMessagePort(rt: Runtime): void {
   });
 
   replaceValue(proto, 'close', (native) => (self, args) => {
-    const result = apply(native, self, args);
+    const result = callForNonPort(native, self, args);
     guarded(rt, 'close', () => {
       const record = recordOf(rt, proto, self);
       if (record) {
@@ -161,7 +175,7 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
     proto,
     name,
     (nativeGet) => (self, args) => {
-      const current = apply(nativeGet, self, args);
+      const current = callForNonPort(nativeGet, self, args);
       if (current !== null && current !== undefined) {
         const value = weakMapGet(values, self);
         if (value !== undefined) return value;
@@ -170,7 +184,7 @@ function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | '
     },
     (nativeSet) => (self, args) => {
       const record = recordOf(rt, proto, self);
-      if (record === undefined || args.length === 0) return apply(nativeSet, self, args);
+      if (record === undefined || args.length === 0) return callForNonPort(nativeSet, self, args);
       const value = args[0];
       const had = weakMapGet(values, self) !== undefined;
       if (typeof value !== 'function') {

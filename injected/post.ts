@@ -13,8 +13,8 @@ import { describe, fingerprint, safeTag } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
-import { applyTrap } from './disguise.ts';
 import { countPost, settleCounts } from './counted.ts';
+import { append, putIndex } from './own-index.ts';
 
 export interface Posted {
   transfer: TransferItem[];
@@ -36,8 +36,8 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
   const records: (PortRecord | undefined)[] = [];
   for (let i = 0; i < n; i++) {
     const item = items[i];
-    records[i] = portRecord(item);
-    byteLengths[i] = records[i] === undefined ? probeByteLength(item) : undefined;
+    putIndex(records, i, portRecord(item));
+    putIndex(byteLengths, i, records[i] === undefined ? probeByteLength(item) : undefined);
   }
   const site = rt.config.captureStacks ? callSite() : undefined;
   try {
@@ -57,7 +57,7 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
 function reportCloneError(rt: Runtime, e: unknown, carrier: CarrierKind, port: number, site: CallSite | undefined): void {
   guarded(rt, 'clone-error', () => {
     const { name, message } = describeThrown(e);
-    hideRuntimeFrames(e, name, applyTrap);
+    hideRuntimeFrames(e, name);
     const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
     if (site) fact.site = site;
     rt.emitter.emit(fact);
@@ -102,10 +102,10 @@ function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[]
     let record = records[i];
     if (record === undefined && byteLengths[i] === undefined && isMessagePort(item)) record = seePort(rt, item, 'other');
     if (record !== undefined) {
-      transfer[i] = { t: 'port', port: record.id };
-      ports[ports.length] = record;
-    } else if (byteLengths[i] !== undefined) transfer[i] = { t: 'arraybuffer', byteLength: byteLengths[i]! };
-    else transfer[i] = { t: 'other', tag: safeTag(item) };
+      putIndex<TransferItem>(transfer, i, { t: 'port', port: record.id });
+      append(ports, record);
+    } else if (byteLengths[i] !== undefined) putIndex<TransferItem>(transfer, i, { t: 'arraybuffer', byteLength: byteLengths[i]! });
+    else putIndex<TransferItem>(transfer, i, { t: 'other', tag: safeTag(item) });
   }
   // The post's fact names each transferred port: what was counted on them goes first.
   for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);

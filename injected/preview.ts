@@ -42,6 +42,7 @@ import {
 } from './natives.ts';
 import { errorFields } from './errors.ts';
 import { slotsOf } from './slots.ts';
+import { append } from './own-index.ts';
 
 /** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
 function probe<T>(read: ((x: unknown) => T) | undefined, x: unknown): T | undefined {
@@ -227,7 +228,7 @@ class Walker {
     for (let i = 0; i < max; i++) {
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
-      items[items.length] = !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : { t: 'getter' };
+      append<Preview>(items, !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : { t: 'getter' });
     }
     const p: Preview = { t: 'array', len, items };
     if (max < len) {
@@ -249,7 +250,7 @@ class Walker {
       count++;
       if (entries.length >= PREVIEW_BOUNDS.keys) continue;
       this.bytes += key.length;
-      entries[entries.length] = [key, 'value' in d ? this.value(d.value, depth + 1, place, key, NAMED) : { t: 'getter' }];
+      append<[string, Preview]>(entries, [key, 'value' in d ? this.value(d.value, depth + 1, place, key, NAMED) : { t: 'getter' }]);
     }
     const p: Preview = { t: 'object', entries, keys: count };
     if (entries.length < count) {
@@ -262,7 +263,7 @@ class Walker {
   private map(m: object, size: number, depth: number, place: Place): Preview {
     const entries: [Preview, Preview][] = [];
     mapForEach(m, (v, k) => {
-      if (entries.length < PREVIEW_BOUNDS.keys) entries[entries.length] = [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)];
+      if (entries.length < PREVIEW_BOUNDS.keys) append<[Preview, Preview]>(entries, [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)]);
     });
     const p: Preview = { t: 'map', size, entries };
     if (entries.length < size) p.truncated = true;
@@ -272,7 +273,7 @@ class Walker {
   private set(s: object, size: number, depth: number, place: Place): Preview {
     const items: Preview[] = [];
     setForEach(s, (v) => {
-      if (items.length < PREVIEW_BOUNDS.keys) items[items.length] = this.value(v, depth + 1, place, '<item>', LITERAL);
+      if (items.length < PREVIEW_BOUNDS.keys) append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
     });
     const p: Preview = { t: 'set', size, items };
     if (items.length < size) p.truncated = true;

@@ -22,11 +22,6 @@ export const BRIDGE_KEY = 'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === '
 export interface Bridge {
   /** Performs a window.postMessage for a call made from this realm. */
   post(native: (...a: unknown[]) => unknown, target: unknown, args: unknown[]): unknown;
-  /**
-   * Takes the last batch of a same-origin child document at its pagehide and sends it through
-   * this realm's relay: a removed iframe gets no further task to deliver it through its own.
-   */
-  adopt(facts: unknown[]): void;
 }
 
 let answer: Bridge | undefined;
@@ -69,24 +64,6 @@ export function bridgeOf(arrayPrototype: object | null): Bridge | undefined {
     return bridge as Bridge;
   } catch {
     // A native toString throws for a string receiver: that realm has no runtime.
-    return undefined;
-  }
-}
-
-/**
- * The bridge of the parent document's runtime when the parent is same-origin and runs one, else
- * undefined. Read through descriptors and the captured `parent` getter: no page code runs.
- */
-export function parentBridgeOf(global: object, parentGetter: ((this: unknown) => unknown) | undefined): Bridge | undefined {
-  if (!parentGetter) return undefined;
-  try {
-    const parent = apply(parentGetter, global, []) as object | null;
-    if (parent === null || parent === global) return undefined;
-    const ctor = dataValue(parent, 'Array');
-    if (typeof ctor !== 'function') return undefined;
-    return bridgeOf(dataValue(ctor, 'prototype') as object | null);
-  } catch {
-    // A cross-origin parent refuses the descriptor: its runtime is out of reach.
     return undefined;
   }
 }

@@ -4,8 +4,9 @@
  * close, and every post when `captureStacks` is on).
  */
 import type { CallSite } from '../protocol/facts.ts';
-import { BOUNDARY } from './disguise.ts';
-import { NativeError, apply, errorCaptureStackTrace, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import { BOUNDARY, recaptureFromTrap } from './disguise.ts';
+import { NativeError, apply, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import { append } from './own-index.ts';
 
 const MAX_FRAMES = 12;
 const MAX_LINE = 300;
@@ -61,7 +62,7 @@ export function callSite(): CallSite | undefined {
     const line = lines[i];
     if (line === '') continue;
     if (ownScript && stringIndexOf(line, ownScript) >= 0) continue;
-    stack[stack.length] = line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line;
+    append(stack, line.length > MAX_LINE ? stringSlice(line, 0, MAX_LINE) : line);
   }
   return { stack };
 }
@@ -73,8 +74,7 @@ export function callSite(): CallSite | undefined {
  * only, as natively. Only for the native's own DataCloneError: an error the page's code threw
  * (a getter during serialization) keeps its stack untouched.
  */
-export function hideRuntimeFrames(e: unknown, name: string, above: unknown): void {
-  if (!errorCaptureStackTrace || name !== 'DataCloneError' || typeof e !== 'object' || e === null) return;
-  if (getOwnPropertyDescriptor(NativeError, 'prepareStackTrace') !== undefined) return;
-  errorCaptureStackTrace(e, above);
+export function hideRuntimeFrames(e: unknown, name: string): void {
+  if (name === 'DataCloneError') recaptureFromTrap(e);
 }
+

@@ -9,6 +9,7 @@
  * own error, with its own message; a page exception simply propagates, as it would natively.
  */
 import { apply, getOwnPropertyDescriptor, isArray, numberToString, objectCreate, symbolIterator } from './natives.ts';
+import { append } from './own-index.ts';
 
 export interface Converted {
   /** Items in order (well-formed only when `complete`). */
@@ -63,7 +64,7 @@ export function fromArray(v: unknown[]): Converted {
   for (let i = 0; i < length; i++) {
     const d = getOwnPropertyDescriptor(v, numberToString(i));
     if (!d || !('value' in d) || !isObject(d.value)) return { items, complete: false, standIn: v };
-    items[items.length] = d.value;
+    append(items, d.value);
   }
   return { items, complete: true, standIn: v };
 }
@@ -89,15 +90,15 @@ export function toObjectSequence(v: object, method: unknown): Converted {
   for (;;) {
     const result = apply(next as () => unknown, iterator, []);
     if (!isObject(result)) {
-      steps[steps.length] = { raw: result, done: false };
+      append<Step>(steps, { raw: result, done: false });
       return { items, complete: false, standIn: replay(steps) };
     }
     const done = !!(result as { done: unknown }).done;
     if (done) return { items, complete: true, standIn: replay(steps) };
     const value = (result as { value: unknown }).value;
-    steps[steps.length] = { done: false, value };
+    append<Step>(steps, { done: false, value });
     if (!isObject(value)) return { items, complete: false, standIn: replay(steps) };
-    items[items.length] = value;
+    append(items, value);
   }
 }
 

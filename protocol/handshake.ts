@@ -1,8 +1,8 @@
 /**
  * The private handshake between the MAIN-world runtime and the isolated content script
- * (see ../shared/BROWSERS.md). The event type names carry a nonce chosen at build time
- * (vite `define`), so a page cannot listen for them, and the content script accepts only
- * the first port it is handed: the MAIN-world script runs before any page script.
+ * (see ../shared/BROWSERS.md). The offer is dispatched once, before any page script runs, and
+ * the content script accepts it only then (content/handshake.ts): its event name is no secret
+ * (the build's nonce is the same in every copy of a release) and need not be.
  */
 declare const __PORTSCOPE_NONCE__: string;
 
@@ -10,12 +10,16 @@ const nonce = typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'd
 
 /** Dispatched by the MAIN world on `document` with `ports: [port]`. */
 export const HANDSHAKE_OFFER = `portscope-offer-${nonce}`;
-/** Dispatched by the content script on `document` to ask the MAIN world to offer (again). */
-export const HANDSHAKE_ANNOUNCE = `portscope-announce-${nonce}`;
 
-/** What travels over the private port, MAIN world → content script. */
+/**
+ * Dispatched by the MAIN world, synchronously, on the content script's end of the private
+ * channel (a port no page code holds), with a `batch` message as `data`.
+ */
+export const RUNTIME_BATCH_EVENT = `portscope-batch-${nonce}`;
+
+/** What travels from the MAIN world to the content script. */
 export type RuntimeToRelay =
-  /** A batch as objects: the fallback when JSON text could be seen by the page (injected/batch-json.ts). */
+  /** A batch as objects (no longer sent by this runtime, still accepted by the relay). */
   | { type: 'batch'; seq: number; facts: unknown[] }
   /**
    * A batch as one JSON text (a JSON array of facts), so neither side walks an object graph on

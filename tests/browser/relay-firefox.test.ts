@@ -3,6 +3,7 @@
  * main frame, a same-origin and a cross-origin iframe reach the background (read through the
  * Firefox debugger protocol), in order and once; the page sees none of the traffic.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { DIST_FIREFOX, firefoxPath } from '../support/browsers.ts';
@@ -94,6 +95,64 @@ describe('relay (Firefox)', () => {
     expect(Object.keys(s.forms.objectKinds).filter((k) => k !== 'context' && k !== 'context-destroyed')).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });
     for (const f of [same, cross]) expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0 });
+    await page.close();
+  });
+
+  it('a frame sandboxed without scripts takes no forged port and is reported as not observable', async () => {
+    const nonce = readFileSync(`${DIST_FIREFOX}/injected/main.iife.js`, 'utf8').match(/[0-9a-f]{24}/)?.[0] ?? '';
+    expect(nonce).toMatch(/^[0-9a-f]{24}$/);
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/hostile/sandbox.html`);
+    await page.evaluate((n) => (window as unknown as { forge(nonce: string): void }).forge(n), nonce);
+    const read = async () =>
+      JSON.parse(
+        await rdp.evaluate(
+          consoleActor,
+          `JSON.stringify(globalThis.portscopeDebug.facts().filter((f) => (f.kind === 'context' && (f.url.includes('bank.example') || !f.observed)) || (f.kind === 'runtime-note' && f.code === 'no-runtime')).map((f) => f.kind + ' ' + (f.url ?? f.code) + ' ' + (f.observed ?? '')))`,
+        ),
+      ) as string[];
+    const end = Date.now() + 20_000;
+    let seen = await read();
+    while (!seen.some((x) => x.startsWith('runtime-note')) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      seen = await read();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await read()).toEqual(['context about:srcdoc false', 'runtime-note no-runtime ']);
+    await page.close();
+  });
+
+  it('loses nothing uncounted when an iframe is reloaded mid-stream: posted = received + counted dropped', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/hostile/stream-frame.html`);
+    const frameUrl = `${server.origin}/hostile/stream.html`;
+    await until('the iframe context', (s) => s.urls.includes(frameUrl));
+    const frame = page.frames().find((f) => f.url() === frameUrl)!;
+    await frame.evaluate(() => (window as unknown as { stream(slice: number, everyMs: number): void }).stream(100, 4));
+    await new Promise((r) => setTimeout(r, 400));
+    await frame.evaluate(() => void setTimeout(() => location.reload(), 0));
+    await until('the reloaded iframe', (s) => s.urls.filter((u) => u === frameUrl).length >= 2);
+    // The iframe shares the top page's sessionStorage (same origin, same tab).
+    const sent = Number(await page.evaluate(() => sessionStorage.getItem('sent')));
+    expect(sent).toBeGreaterThan(1_000);
+    const COUNT = `JSON.stringify((() => {
+      const facts = globalThis.portscopeDebug.facts();
+      const old = facts.find((f) => f.kind === 'context' && f.url === ${JSON.stringify(frameUrl)}).ctx;
+      const mine = facts.filter((f) => f.ctx === old);
+      const dropped = mine.filter((f) => f.kind === 'facts-dropped').reduce((n, f) => n + (f.counts['port-posted'] ?? 0), 0);
+      const tab = globalThis.portscopeDebug.tabs().find((t) => t.url.endsWith('/hostile/stream-frame.html'));
+      const status = globalThis.portscopeDebug.status(tab.tabId);
+      return { posted: mine.filter((f) => f.kind === 'port-posted').length, dropped, relayDropped: status?.dropped?.['port-posted'] ?? 0, destroyed: mine.filter((f) => f.kind === 'context-destroyed').length };
+    })())`;
+    type Count = { posted: number; dropped: number; relayDropped: number; destroyed: number };
+    const end = Date.now() + 10_000;
+    let c = JSON.parse(await rdp.evaluate(consoleActor, COUNT)) as Count;
+    while (c.posted + c.dropped + c.relayDropped < sent && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      c = JSON.parse(await rdp.evaluate(consoleActor, COUNT)) as Count;
+    }
+    expect(c.posted + c.dropped + c.relayDropped).toBe(sent);
+    expect(c.destroyed).toBe(1);
     await page.close();
   });
 });

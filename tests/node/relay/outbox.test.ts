@@ -166,4 +166,41 @@ describe('Outbox with runtime JSON texts', () => {
     o.renumber();
     expect(o.takeUnsent().map((b) => [b.seq, b.type])).toEqual([[1, 'json-batch']]);
   });
+
+  it('bounds fact objects in characters too: batches split under batchChars, drops counted past unackedChars', () => {
+    const wide = (): Fact => ({ kind: 'port-posted', seq: ++n, time: 0, ctx: 'c', port: 1, pad: 'x'.repeat(900) }) as unknown as Fact;
+    const size = JSON.stringify(wide()).length;
+    const o = new Outbox(bounds({ unacked: 100, batch: 100, batchChars: size * 3 + 10, unackedChars: size * 7 + 10 }));
+    o.add(Array.from({ length: 9 }, wide));
+    o.seal();
+    const batches = o.takeUnsent();
+    expect(batches.map((b) => objs(b).length)).toEqual([3, 3, 1]);
+    expect(batches[0].dropped).toEqual({ 'port-posted': 2 });
+    // One fact longer than a batch may be can never be sent: counted at once.
+    const tight = new Outbox(bounds({ batchChars: 100 }));
+    tight.add([wide()]);
+    tight.seal();
+    const [only] = tight.takeUnsent();
+    expect([objs(only).length, only.dropped]).toEqual([0, { 'port-posted': 1 }]);
+  });
+
+  it('replaces a batch the browser refuses to carry by its counts, and frees its room', () => {
+    const o = new Outbox(bounds({ unacked: 10, batch: 5 }));
+    o.add(facts(5));
+    o.addEncoded(encoded(3));
+    o.seal();
+    const [first, second] = o.takeUnsent();
+    o.refuse(first.seq);
+    o.refuse(second.seq);
+    o.resume(0);
+    const again = o.takeUnsent();
+    expect(again.map((b) => [b.seq, b.type, b.type === 'batch' ? b.facts.length : -1, b.dropped])).toEqual([
+      [1, 'batch', 0, { 'port-closed': 5 }],
+      [2, 'batch', 0, { 'port-posted': 3 }],
+    ]);
+    // The room they held is free again.
+    o.add(facts(10));
+    o.seal();
+    expect(o.takeUnsent().flatMap(objs)).toHaveLength(10);
+  });
 });
