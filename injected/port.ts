@@ -90,8 +90,10 @@ function recordOf(rt: Runtime, proto: object, self: unknown): PortRecord | undef
   const record = portRecord(self);
   if (record !== undefined) return record;
   // The brand check first: it runs no page code, while getPrototypeOf would call a Proxy's trap.
-  if (!isMessagePort(self) || getPrototypeOf(self) !== proto) return undefined;
-  return guarded(rt, 'port-seen', () => seePort(rt, self, 'late'));
+  if (!isMessagePort(self)) return undefined;
+  const port = self as object;
+  if (getPrototypeOf(port) !== proto) return undefined;
+  return guarded(rt, 'port-seen', () => seePort(rt, port, 'late'));
 }
 
 export function patchMessagePort(rt: Runtime): void {
