@@ -16,7 +16,11 @@ export const USAGE = `usage: portscope <command>
   summary <trace.json> [--json]
   convert <trace.json> --perfetto <out.json>
   view <trace.json> [--port <n>]
-  --version, --help`;
+  --version, --help
+
+  Chromium: every worker (dedicated, nested, shared, service) is seen from inside from its
+  first line, through the DevTools protocol. --workers applies to Firefox only: it builds
+  workers from a bootstrap so they are seen from inside (docs/in-worker.md).`;
 
 export interface Io {
   out(text: string): void;

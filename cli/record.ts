@@ -29,10 +29,12 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const recording = new Recording();
   const bundle = runtimeBundle();
   // Loaded on demand: `summary` and `convert` should not pay for loading browser drivers.
-  const drive = opts.browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium.ts')).driveChromium;
+  // Chromium instruments every worker from its first line through the DevTools protocol
+  // (cli/workers.ts); `--workers` (the blob bootstrap) applies to Firefox only.
+  const drive = opts.browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium-pipe.ts')).driveChromiumOverPipe;
   const driver = await drive({
     runtimeBundle: bundle,
-    config: opts.workers ? { captureStacks: false, inWorker: true } : undefined,
+    config: opts.workers && opts.browser === 'firefox' ? { captureStacks: false, inWorker: true } : undefined,
     headed: opts.headed,
     loadTimeoutMs: 30_000,
     onBatch: (m) => recording.receive(m),
