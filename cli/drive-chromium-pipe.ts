@@ -14,6 +14,8 @@ import { ProtocolTargets, type WorkerAccount } from './workers.ts';
 
 export interface PipeDriver extends Driver {
   workers: WorkerAccount;
+  /** Evaluates an expression in the top document (awaiting a promise) and returns its value as JSON would. */
+  evaluate(expression: string): Promise<unknown>;
 }
 
 export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDriver> {
@@ -76,6 +78,12 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
       browserVersion: `Chromium ${String(version.product ?? '').split('/')[1] ?? ''}`.trim(),
       crashed,
       workers: targets.account,
+      async evaluate(expression) {
+        const result = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, top);
+        const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
+        if (thrown) throw new PortscopeCliError(`evaluation threw: ${thrown.exception?.description ?? thrown.text ?? 'an exception'}`);
+        return (result.result as { value?: unknown }).value;
+      },
       async open(url) {
         const loads = new Set<string>();
         let wanted: string | undefined;

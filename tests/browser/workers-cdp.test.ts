@@ -1,0 +1,180 @@
+/**
+ * Workers seen from inside through the DevTools protocol (cli/workers.ts), in Debian's
+ * Chromium, as `portscope record` drives it (cli/drive-chromium-pipe.ts). Every scenario runs
+ * twice: in a plain Chromium nobody instruments (Playwright, no Portscope), and in the
+ * recorder's Chromium with every document and worker instrumented from its first line. What
+ * the page and its workers observe must be identical; the recording must show each worker as
+ * a context seen from inside, from its first line, linked to the context that created it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Fact } from '../../protocol/facts.ts';
+import { driveChromiumOverPipe, type PipeDriver } from '../../cli/drive-chromium-pipe.ts';
+import { Recording } from '../../cli/recording.ts';
+import { CHROMIUM_ARGS, INJECTED_BUNDLE, chromiumPath } from '../support/browsers.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
+
+type ContextFact = Extract<Fact, { kind: 'context' }>;
+type WorkerCreated = Extract<Fact, { kind: 'worker-created' }>;
+
+/** Each scenario is page script (an async function body), so both runs evaluate the very same text. */
+const SCENARIOS: Record<string, string> = {
+  'classic dedicated worker: first line, a port, a nested worker': `
+    const w = new Worker('w/classic.js');
+    const next = () => new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); setTimeout(() => resolve('no answer'), 5000); });
+    const ch = new MessageChannel();
+    w.postMessage('port', [ch.port2]);
+    const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
+    let answer = next(); w.postMessage('report'); const report = await answer;
+    answer = next(); w.postMessage('nested'); const nested = await answer;
+    return { echo, report, nested };`,
+  'module dedicated worker: first line of its first import, import.meta.url, a port': `
+    const w = new Worker('w/module.mjs', { type: 'module' });
+    const ch = new MessageChannel();
+    w.postMessage('port', [ch.port2]);
+    const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
+    const report = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage('report'); setTimeout(() => resolve('no answer'), 5000); });
+    return { echo, report };`,
+  'worker scripts that fail to load, classic and module': `
+    const errorOf = (w) => new Promise((resolve) => {
+      w.onerror = (e) => resolve({ type: e.type, ctor: e.constructor.name, message: e.message ?? null, filename: e.filename ?? null, lineno: e.lineno ?? null });
+      setTimeout(() => resolve('no error event'), 3000);
+    });
+    return {
+      classic: await errorOf(new Worker('w/missing.js')),
+      module: await errorOf(new Worker('w/missing.mjs', { type: 'module' })),
+      resources: performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('missing')),
+    };`,
+  'a SharedWorker reached from two documents is one worker': `
+    const frame = document.createElement('iframe');
+    frame.src = 'index.html';
+    await new Promise((resolve) => { frame.onload = resolve; document.body.append(frame); });
+    const ask = (sw, data) => new Promise((resolve) => { sw.port.onmessage = (e) => resolve(e.data); sw.port.postMessage(data); setTimeout(() => resolve('no answer'), 5000); });
+    const fromTop = new SharedWorker('w/shared.js', { name: 'two' });
+    const fromFrame = new frame.contentWindow.SharedWorker('w/shared.js', { name: 'two' });
+    const echoTop = await ask(fromTop, 'top');
+    const echoFrame = await ask(fromFrame, 'frame');
+    const report = await ask(fromFrame, 'report');
+    return { echoTop, echoFrame, report };`,
+  'a service worker: its first line, clients.matchAll(), message order, startMessages()': `
+    const registration = await navigator.serviceWorker.register('sw.js');
+    await navigator.serviceWorker.ready;
+    const active = registration.active;
+    const received = [];
+    navigator.serviceWorker.addEventListener('message', (e) => received.push(e.data));
+    navigator.serviceWorker.startMessages();
+    for (let i = 0; i < 5; i++) active.postMessage(i);
+    active.postMessage('report');
+    const until = Date.now() + 5000;
+    while (received.length < 6 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const ch = new MessageChannel();
+    active.postMessage('port', [ch.port2]);
+    const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
+    return { received, echo };`,
+};
+
+const script = (body: string) => `(async () => {${body}\n})()`;
+
+let server: FixtureServer;
+let plain: Browser;
+const recording = new Recording();
+let recorder: PipeDriver;
+const native: Record<string, unknown> = {};
+const instrumented: Record<string, unknown> = {};
+
+/** A fresh page per scenario, so a service worker or a shared worker of one does not answer another. */
+async function runNative(name: string): Promise<unknown> {
+  const context = await plain.newContext();
+  try {
+    const page: Page = await context.newPage();
+    await page.goto(`${server.origin}/workers-cdp/index.html`);
+    return await page.evaluate(script(SCENARIOS[name]));
+  } finally {
+    await context.close();
+  }
+}
+
+beforeAll(async () => {
+  server = await serveFixtures();
+  plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  recorder = await driveChromiumOverPipe({ runtimeBundle: INJECTED_BUNDLE, headed: false, loadTimeoutMs: 30_000, onBatch: (m) => recording.receive(m) });
+  for (const name of Object.keys(SCENARIOS)) {
+    native[name] = await runNative(name);
+    await recorder.open(`${server.origin}/workers-cdp/index.html`);
+    instrumented[name] = await recorder.evaluate(script(SCENARIOS[name]));
+  }
+  await recording.settle();
+});
+
+afterAll(async () => {
+  await recorder?.close();
+  await plain?.close();
+  await server?.close();
+});
+
+const facts = () => recording.model.factLog() as Fact[];
+const contexts = () => facts().filter((f): f is ContextFact => f.kind === 'context');
+const contextOf = (suffix: string) => contexts().filter((c) => c.url.endsWith(suffix));
+
+describe('what a page and its workers observe: native and instrumented through the protocol are identical', () => {
+  for (const name of Object.keys(SCENARIOS)) {
+    it(name, () => {
+      expect(instrumented[name]).toEqual(native[name]);
+      // A scenario that went wrong the same way in both runs would compare equal: check it worked.
+      expect(JSON.stringify(native[name])).not.toMatch(/no answer|no echo|no error event/);
+    });
+  }
+});
+
+describe('every worker is seen from inside, from its first line', () => {
+  /** The worker's first line creates a channel and posts on it: only a runtime in before it sees that. */
+  const sawFirstLine = (ctx: string) =>
+    facts().some((f) => f.kind === 'channel-created' && f.ctx === ctx) && facts().some((f) => f.kind === 'port-posted' && f.ctx === ctx);
+
+  it('dedicated workers, classic and module: the ctx their creator named, from their first line', () => {
+    const created = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.workerKind === 'worker');
+    for (const suffix of ['/workers-cdp/w/classic.js', '/workers-cdp/w/module.mjs']) {
+      const [inside] = contextOf(suffix);
+      expect(inside, suffix).toBeDefined();
+      expect(inside.contextKind).toBe('worker');
+      expect(inside.observed).toBe(true);
+      const creation = created.find((f) => f.childCtx === inside.ctx);
+      expect(creation, `the worker-created naming ${suffix}`).toBeDefined();
+      expect(inside.parent).toBe(creation!.ctx);
+      expect(sawFirstLine(inside.ctx)).toBe(true);
+    }
+    expect(recording.model.summary().contexts.find((c) => c.url.endsWith('/w/classic.js'))?.observed).toBe(true);
+  });
+
+  it('a nested worker: named by the worker that created it', () => {
+    const [outer] = contextOf('/workers-cdp/w/classic.js');
+    const [nested] = contextOf('/workers-cdp/w/nested.js');
+    expect(nested?.parent).toBe(outer.ctx);
+    expect(sawFirstLine(nested.ctx)).toBe(true);
+  });
+
+  it('a SharedWorker reached from two documents: one context, named alike by both', () => {
+    const inside = contextOf('/workers-cdp/w/shared.js');
+    expect(inside).toHaveLength(1);
+    expect(inside[0].contextKind).toBe('sharedworker');
+    const namers = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.workerKind === 'sharedworker');
+    expect(namers).toHaveLength(2);
+    expect(new Set(namers.map((f) => f.ctx)).size).toBe(2);
+    for (const f of namers) expect(f.childCtx).toBe(inside[0].ctx);
+    expect(sawFirstLine(inside[0].ctx)).toBe(true);
+  });
+
+  it('a service worker', () => {
+    const inside = contextOf('/workers-cdp/sw.js');
+    expect(inside).toHaveLength(1);
+    expect(inside[0].contextKind).toBe('serviceworker');
+    expect(sawFirstLine(inside[0].ctx)).toBe(true);
+  });
+
+  it('no worker ran uninstrumented or unnamed', () => {
+    expect(recorder.workers.failed).toBe(0);
+    expect(recorder.workers.unmatched).toBe(0);
+    expect(recorder.workers.instrumented).toEqual({ worker: 3, shared_worker: 1, service_worker: 1 });
+    expect(recording.refused).toEqual({});
+  });
+});
