@@ -78,6 +78,10 @@ const script = (body: string) => `(async () => {${body}\n})()`;
 let server: FixtureServer;
 let plain: Browser;
 const recording = new Recording();
+/** first/index.html: its first inline script makes a dedicated, a shared and a service worker and hands each a port. */
+const firstRecording = new Recording();
+let current = firstRecording;
+let firstEchoes: unknown;
 let recorder: PipeDriver;
 const native: Record<string, unknown> = {};
 const instrumented: Record<string, unknown> = {};
@@ -97,7 +101,14 @@ async function runNative(name: string): Promise<unknown> {
 beforeAll(async () => {
   server = await serveFixtures();
   plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-  recorder = await driveChromiumOverPipe({ runtimeBundle: INJECTED_BUNDLE, headed: false, loadTimeoutMs: 30_000, onBatch: (m) => recording.receive(m) });
+  recorder = await driveChromiumOverPipe({ runtimeBundle: INJECTED_BUNDLE, headed: false, loadTimeoutMs: 30_000, onBatch: (m) => current.receive(m) });
+  await recorder.open(`${server.origin}/workers-cdp/first/index.html`);
+  firstEchoes = await recorder.evaluate(script(`
+    const until = Date.now() + 8000;
+    while (Object.keys(window.echoes).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return window.echoes;`));
+  await firstRecording.settle();
+  current = recording;
   for (const name of Object.keys(SCENARIOS)) {
     native[name] = await runNative(name);
     await recorder.open(`${server.origin}/workers-cdp/index.html`);
@@ -174,7 +185,52 @@ describe('every worker is seen from inside, from its first line', () => {
   it('no worker ran uninstrumented or unnamed', () => {
     expect(recorder.workers.failed).toBe(0);
     expect(recorder.workers.unmatched).toBe(0);
-    expect(recorder.workers.instrumented).toEqual({ worker: 3, shared_worker: 1, service_worker: 1 });
+    // first/: one of each; the scenarios: classic, nested and module dedicated workers, one shared, one service worker.
+    expect(recorder.workers.instrumented).toEqual({ worker: 4, shared_worker: 2, service_worker: 2 });
     expect(recording.refused).toEqual({});
+  });
+});
+
+describe('portscope record on a page whose first inline script makes a dedicated, a shared and a service worker, each handed a port', () => {
+  it('the page saw every echo', () => {
+    expect(firstEchoes).toEqual({ dedicated: 'echo:ping dedicated', shared: 'echo:ping shared', service: 'echo:ping service' });
+  });
+
+  it('all three workers are contexts seen from inside; every port has a known holder and state; every message to a started port was delivered', () => {
+    const summary = firstRecording.model.summary();
+    const kinds = new Map(summary.contexts.map((c) => [c.id, c.kind]));
+    expect(summary.contexts.map((c) => `${c.kind} ${new URL(c.url).pathname} observed=${c.observed}`).sort()).toEqual([
+      'serviceworker /workers-cdp/first/sw.js observed=true',
+      'sharedworker /workers-cdp/w/shared.js observed=true',
+      'window /workers-cdp/first/index.html observed=true',
+      'worker /workers-cdp/w/classic.js observed=true',
+    ]);
+    expect([...firstRecording.model.ports.values()].filter((p) => p.partiallyObserved)).toEqual([]);
+    // Each worker's first line made a channel and posted on port1; port2 was never started, so that one message waits.
+    const ports = summary.ports.map((p) => `${kinds.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} queued=${p.queued} posted=${p.posted} delivered=${p.delivered}`).sort();
+    expect(ports).toEqual(
+      [
+        // The three ports handed over: the page's end, and the worker's end that echoed.
+        'window enabled=true shipped=false queued=0 posted=1 delivered=1',
+        'window enabled=true shipped=false queued=0 posted=1 delivered=1',
+        'window enabled=true shipped=false queued=0 posted=1 delivered=1',
+        'worker enabled=true shipped=true queued=0 posted=1 delivered=1',
+        'sharedworker enabled=true shipped=true queued=0 posted=1 delivered=1',
+        'serviceworker enabled=true shipped=true queued=0 posted=1 delivered=1',
+        // SharedWorker.port: the page posted the hand-over on it; the worker's connect port got it.
+        'window enabled=false shipped=false queued=0 posted=1 delivered=0',
+        'sharedworker enabled=true shipped=false queued=0 posted=0 delivered=1',
+        // Each worker's first-line channel.
+        'worker enabled=false shipped=false queued=0 posted=1 delivered=0',
+        'worker enabled=false shipped=false queued=1 posted=0 delivered=0',
+        'sharedworker enabled=false shipped=false queued=0 posted=1 delivered=0',
+        'sharedworker enabled=false shipped=false queued=1 posted=0 delivered=0',
+        'serviceworker enabled=false shipped=false queued=0 posted=1 delivered=0',
+        'serviceworker enabled=false shipped=false queued=1 posted=0 delivered=0',
+      ].sort(),
+    );
+    expect(summary.transfers.map((t) => `${kinds.get(t.from)}→${kinds.get(t.to)}`).sort()).toEqual(['window→serviceworker', 'window→sharedworker', 'window→worker']);
+    expect(summary.diagnostics).toEqual([]);
+    expect(firstRecording.refused).toEqual({});
   });
 });
