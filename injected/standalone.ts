@@ -61,7 +61,7 @@ try {
     },
     config,
     {},
-    byProtocol ? protocolIdentity(rawConfig!.worker) : {},
+    byProtocol && rawConfig!.worker !== undefined ? protocolIdentity(rawConfig!.worker) : {},
   );
   // A worker's context fact leaves at once: one terminated within the flush delay would otherwise never be announced.
   if (byProtocol && rawConfig!.worker !== undefined) installed.flush();

@@ -81,7 +81,7 @@ export interface ProtocolWorkerConfig {
 
 /** The identity a worker's runtime announces: the recorder's, or for a shared worker the one its documents derived. */
 export function protocolIdentity(config: ProtocolWorkerConfig | undefined): WorkerIdentity {
-  const identity: WorkerIdentity = {};
+  const identity: WorkerIdentity = { inside: 'protocol' };
   if (typeof config !== 'object' || config === null) return identity;
   if (typeof config.ctx === 'string' && config.ctx !== '') identity.ctx = config.ctx;
   if (typeof config.parent === 'string' && config.parent !== '') identity.parent = config.parent;

@@ -57,6 +57,8 @@ function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
       <div className="tree-context-label" data-tree-item="" tabIndex={-1}>
         <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span title={c.url}>{contextLabel(c, c.id).slice(c.kind.length + 1)}</span>
         {c.observed ? null : <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>}
+        {c.seen === 'inside-protocol' ? <span className="badge" title="Portscope's runtime was evaluated in this worker before its first line, through the DevTools protocol: everything it did is seen">seen from inside (DevTools protocol)</span> : null}
+        {c.seen === 'inside-bootstrap' ? <span className="badge" title="This worker was built from Portscope's in-worker bootstrap: its runtime ran before the worker's own script">seen from inside (bootstrap)</span> : null}
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
       </div>
       <ul role="group">

@@ -149,12 +149,16 @@ describe('every worker is seen from inside, from its first line', () => {
       expect(inside, suffix).toBeDefined();
       expect(inside.contextKind).toBe('worker');
       expect(inside.observed).toBe(true);
+      expect(inside.inside).toBe('protocol');
       const creation = created.find((f) => f.childCtx === inside.ctx);
       expect(creation, `the worker-created naming ${suffix}`).toBeDefined();
       expect(inside.parent).toBe(creation!.ctx);
       expect(sawFirstLine(inside.ctx)).toBe(true);
     }
-    expect(recording.model.summary().contexts.find((c) => c.url.endsWith('/w/classic.js'))?.observed).toBe(true);
+    const node = [...recording.model.contexts.values()].find((c) => c.url.endsWith('/w/classic.js'));
+    expect([node?.observed, node?.seen]).toEqual([true, 'inside-protocol']);
+    // Documents are inside by their own runtime, not through a worker's protocol session.
+    for (const c of contexts().filter((c) => c.contextKind === 'window' || c.contextKind === 'iframe')) expect(c.inside).toBeUndefined();
   });
 
   it('a nested worker: named by the worker that created it', () => {
