@@ -12,7 +12,13 @@ export type CdpListener = (params: CdpParams, sessionId: string | undefined) => 
 
 export class CdpError extends Error {}
 
-export class CdpConnection {
+/** What cli/workers.ts needs of a DevTools protocol connection with flattened sessions. */
+export interface CdpTransport {
+  send(method: string, params?: CdpParams, sessionId?: string): Promise<CdpParams>;
+  on(method: string, listener: CdpListener): void;
+}
+
+export class CdpConnection implements CdpTransport {
   private nextId = 1;
   private readonly calls = new Map<number, { resolve(v: CdpParams): void; reject(e: Error): void; method: string }>();
   private readonly listeners = new Map<string, Set<CdpListener>>();

@@ -67,6 +67,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         });
         io.out(result.line);
         if (result.recording.firstError) io.err(`note: some runtime output was refused: ${result.recording.firstError}`);
+        if (result.workersNote) io.err(`note: ${result.workersNote}`);
+        if (values.workers && browser === 'chromium') io.err('note: --workers applies to Firefox only: Chromium sees every worker from inside without it');
         return 0;
       }
       case 'summary': {

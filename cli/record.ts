@@ -6,6 +6,7 @@ import { runtimeBundle } from './artefacts.ts';
 import type { BrowserName } from './browsers.ts';
 import { PortscopeCliError } from './errors.ts';
 import { Recording } from './recording.ts';
+import type { WorkerAccount } from './workers.ts';
 
 export interface RecordOptions {
   url: string;
@@ -22,6 +23,8 @@ export interface RecordResult {
   trace: Trace;
   recording: Recording;
   line: string;
+  /** Workers that could not be seen from inside, when there were any (Chromium), for a note. */
+  workersNote?: string;
 }
 
 export async function record(opts: RecordOptions): Promise<RecordResult> {
@@ -53,7 +56,16 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   }
   const trace = recording.toTrace({ browser: driver.browserVersion, url: opts.url });
   await writeTrace(trace, opts.out);
-  return { trace, recording, line: recordedLine(recording, opts.out) };
+  const workers = 'workers' in driver ? (driver as { workers: WorkerAccount }).workers : undefined;
+  return { trace, recording, line: recordedLine(recording, opts.out), workersNote: workers && workersNote(workers) };
+}
+
+/** Said when a worker ran without the runtime, or with an id its creator did not give: nothing is left out silently. */
+export function workersNote(account: WorkerAccount): string | undefined {
+  const parts: string[] = [];
+  if (account.failed) parts.push(`${account.failed} worker(s) ran without the runtime (first: ${account.firstFailure})`);
+  if (account.unmatched) parts.push(`${account.unmatched} dedicated worker(s) were seen from inside but could not be tied to the context that created them`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 function checkUrl(url: string): void {

@@ -12,7 +12,7 @@
  * paused until it has arrived on the owner's session; the two are matched by script URL in
  * order of creation. A shared worker derives its ctx itself; a service worker has its own.
  */
-import type { CdpConnection, CdpParams } from './cdp-pipe.ts';
+import type { CdpParams, CdpTransport } from './cdp-pipe.ts';
 
 export const BINDING = '__portscopeEmit';
 const WORKER_TYPES = new Set(['worker', 'shared_worker', 'service_worker']);
@@ -61,7 +61,7 @@ export class ProtocolTargets {
   private readonly beforeFirstLine = new Map<string, { info: TargetInfo; owner: string | undefined }>();
 
   constructor(
-    private readonly cdp: CdpConnection,
+    private readonly cdp: CdpTransport,
     private readonly options: TargetOptions,
   ) {
     cdp.on('Target.attachedToTarget', (params, parentSession) => void this.attached(params, parentSession));
