@@ -238,3 +238,13 @@ describe('portscope record on a page whose first inline script makes a dedicated
     expect(firstRecording.refused).toEqual({});
   });
 });
+
+describe('the recorder watches its page (last: it crashes the page)', () => {
+  it('a renderer crash rejects `crashed` with a clear error', async () => {
+    const outcome = recorder.crashed.catch((e: Error) => e);
+    await recorder.open('chrome://crash').catch(() => {});
+    const error = (await Promise.race([outcome, new Promise((r) => setTimeout(() => r('no crash seen'), 10_000))])) as Error;
+    expect(error.name).toBe('PortscopeCliError');
+    expect(error.message).toBe('the page crashed while recording');
+  });
+});
