@@ -16,6 +16,8 @@ export interface PipeDriver extends Driver {
   workers: WorkerAccount;
   /** Evaluates an expression in the top document (awaiting a promise) and returns its value as JSON would. */
   evaluate(expression: string): Promise<unknown>;
+  /** A DevTools protocol command on the top page's session (tests use it to stop service workers, as the browser does when they are idle). */
+  pageCommand(method: string, params?: CdpParams): Promise<CdpParams>;
 }
 
 export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDriver> {
@@ -25,9 +27,11 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
   const browser = launchOverPipe(browserPath('chromium'), args);
   const { connection: cdp } = browser;
   let closed = false;
+  let targets: ProtocolTargets | undefined;
   const close = async () => {
     if (closed) return;
     closed = true;
+    targets?.stop();
     const exited = new Promise<void>((resolve) => (browser.process.exitCode !== null || browser.process.signalCode !== null ? resolve() : browser.process.once('exit', () => resolve())));
     void cdp.send('Browser.close').catch(() => {});
     const timer = setTimeout(() => browser.process.kill('SIGKILL'), 5_000);
@@ -48,7 +52,7 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
         setTimeout(() => reject(new PortscopeCliError(`Chromium did not start within 30 s: ${lastLine(browser.stderr())}`)), 30_000).unref();
       }),
     ]);
-    const targets = new ProtocolTargets(cdp, { runtime: readFileSync(opts.runtimeBundle, 'utf8'), captureStacks: opts.config?.captureStacks ?? false, onBatch: (json) => opts.onBatch(json) });
+    targets = new ProtocolTargets(cdp, { runtime: readFileSync(opts.runtimeBundle, 'utf8'), captureStacks: opts.config?.captureStacks ?? false, onBatch: (json) => opts.onBatch(json) });
     await targets.start();
     // The tab opens on about:blank before any navigation; that empty document was created
     // before the runtime was registered, so it does not show up as a context.
@@ -78,6 +82,7 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
       browserVersion: `Chromium ${String(version.product ?? '').split('/')[1] ?? ''}`.trim(),
       crashed,
       workers: targets.account,
+      pageCommand: (method, params = {}) => cdp.send(method, params, top),
       async evaluate(expression) {
         const result = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, top);
         const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;

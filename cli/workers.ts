@@ -59,6 +59,11 @@ export class ProtocolTargets {
   private readonly waiters = new Set<() => void>();
   /** Workers attached and not yet at their first statement. */
   private readonly beforeFirstLine = new Map<string, { info: TargetInfo; owner: string | undefined }>();
+  /** Every worker session, for a service worker that starts again in it. */
+  private readonly workerSessions = new Map<string, { info: TargetInfo; owner: string | undefined }>();
+  /** The context a worker session's runtime announced, and the last fact number it used. */
+  private readonly lives = new Map<string, { ctx: string; lastSeq: number }>();
+  private closing = false;
 
   constructor(
     private readonly cdp: CdpTransport,
@@ -67,7 +72,13 @@ export class ProtocolTargets {
     cdp.on('Target.attachedToTarget', (params, parentSession) => void this.attached(params, parentSession));
     cdp.on('Runtime.bindingCalled', (params, sessionId) => this.bindingCalled(params, sessionId));
     cdp.on('Debugger.paused', (params, sessionId) => void this.paused(params, sessionId));
-    cdp.on('Target.detachedFromTarget', (params) => this.beforeFirstLine.delete(params.sessionId as string));
+    cdp.on('Target.detachedFromTarget', (params) => {
+      this.beforeFirstLine.delete(params.sessionId as string);
+      this.workerSessions.delete(params.sessionId as string);
+      this.lives.delete(params.sessionId as string);
+    });
+    cdp.on('Inspector.targetCrashed', (_params, sessionId) => this.stopped(sessionId));
+    cdp.on('Inspector.targetReloadedAfterCrash', (_params, sessionId) => void this.restarted(sessionId));
   }
 
   /** Auto-attaches, paused, to every page, frame and worker of the browser from now on. */
@@ -106,17 +117,8 @@ export class ProtocolTargets {
           children(),
         ]);
       } else if (WORKER_TYPES.has(info.type)) {
-        // Paused on start, a worker has no script URL yet: reading `location` there crashes the
-        // renderer (measured in Chromium 156). The runtime goes in at the instrumentation
-        // breakpoint before the first script statement runs, when the worker is whole.
-        this.beforeFirstLine.set(sessionId, { info, owner: parentSession });
-        await Promise.all([
-          send('Runtime.enable'),
-          send('Runtime.addBinding', { name: BINDING }),
-          send('Debugger.enable'),
-          send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
-          children(),
-        ]);
+        this.workerSessions.set(sessionId, { info, owner: parentSession });
+        await Promise.all([this.armFirstLine(sessionId), children()]);
       }
     } catch (err) {
       this.account.failed++;
@@ -124,6 +126,59 @@ export class ProtocolTargets {
     }
     // Whatever happened above, the target runs: paused forever would change the page.
     await send('Runtime.runIfWaitingForDebugger').catch(() => {});
+  }
+
+  /**
+   * Paused on start, a worker has no script URL yet: reading `location` there crashes the
+   * renderer (measured in Chromium 156). The runtime goes in at the instrumentation breakpoint
+   * before the first script statement runs, when the worker is whole.
+   */
+  private async armFirstLine(sessionId: string): Promise<void> {
+    const worker = this.workerSessions.get(sessionId);
+    if (!worker) return;
+    const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
+    this.beforeFirstLine.set(sessionId, worker);
+    await Promise.all([
+      send('Runtime.enable'),
+      send('Runtime.addBinding', { name: BINDING }),
+      send('Debugger.enable'),
+      send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
+    ]);
+  }
+
+  /**
+   * A service worker the browser stopped (idle, or asked to) keeps its session: the session hears
+   * `Inspector.targetCrashed`. Every port it held is gone with it, so its context is destroyed
+   * (a fact the recorder writes for it, after the last one it sent); what is posted to those ports
+   * afterwards is then a diagnostic, not a silent loss.
+   */
+  private stopped(sessionId: string | undefined): void {
+    const life = sessionId === undefined ? undefined : this.lives.get(sessionId);
+    if (!life || this.closing) return;
+    this.lives.delete(sessionId!);
+    const fact = { kind: 'context-destroyed', ctx: life.ctx, reason: 'terminate', seq: life.lastSeq + 1, time: Date.now() };
+    this.options.onBatch(JSON.stringify({ type: 'batch', seq: 1, facts: [fact] }));
+  }
+
+  /**
+   * The stopped service worker started again (`Inspector.targetReloadedAfterCrash`): a new
+   * global, paused on start like the first, so it gets the runtime again, before its first line,
+   * and announces itself as a new context.
+   */
+  private async restarted(sessionId: string | undefined): Promise<void> {
+    if (sessionId === undefined || !this.workerSessions.has(sessionId)) return;
+    try {
+      await this.armFirstLine(sessionId);
+    } catch (err) {
+      this.account.failed++;
+      this.account.firstFailure ??= `restarted worker: ${(err as Error).message}`;
+    }
+    await this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => {});
+  }
+
+  /** The recorder closes the browser: workers going away now are not the page's doing. */
+  stop(): void {
+    this.closing = true;
   }
 
   /** A worker at its first statement: the runtime goes in, the debugger goes away, the worker runs. */
@@ -191,7 +246,18 @@ export class ProtocolTargets {
     if (params.name !== BINDING || typeof params.payload !== 'string') return;
     const payload = params.payload;
     if (sessionId !== undefined && payload.includes('"worker-created"')) this.noteNamedWorkers(sessionId, payload);
+    if (sessionId !== undefined && this.workerSessions.has(sessionId)) this.noteLife(sessionId, payload);
     this.options.onBatch(payload);
+  }
+
+  /** Which context a worker session speaks for, and its last fact number (read off the text: no second parse of every batch). */
+  private noteLife(sessionId: string, payload: string): void {
+    const announced = /"kind":"context","ctx":"([^"\\]+)"/.exec(payload)?.[1];
+    const seqAt = payload.lastIndexOf('"seq":');
+    const lastSeq = seqAt < 0 ? NaN : Number.parseInt(payload.slice(seqAt + 6), 10);
+    const life = this.lives.get(sessionId);
+    if (announced !== undefined && (!life || life.ctx !== announced)) this.lives.set(sessionId, { ctx: announced, lastSeq: Number.isFinite(lastSeq) ? lastSeq : 1 });
+    else if (life && Number.isFinite(lastSeq) && lastSeq > life.lastSeq) life.lastSeq = lastSeq;
   }
 
   private noteNamedWorkers(sessionId: string, payload: string): void {

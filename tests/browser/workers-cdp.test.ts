@@ -239,6 +239,75 @@ describe('portscope record on a page whose first inline script makes a dedicated
   });
 });
 
+/**
+ * A service worker the browser stops (as it does when idle) loses every port it held; the next
+ * event starts it again with a new global. Stopped here through the protocol
+ * (`ServiceWorker.stopAllWorkers`), natively and under the recorder alike.
+ */
+const RESTART = {
+  before: `
+    await navigator.serviceWorker.register('sw.js');
+    const registration = await navigator.serviceWorker.ready;
+    window.held = new MessageChannel();
+    registration.active.postMessage('port', [window.held.port2]);
+    return await new Promise((resolve) => { window.held.port1.onmessage = (e) => resolve(e.data); window.held.port1.postMessage('before'); setTimeout(() => resolve('no echo'), 5000); });`,
+  after: `
+    const registration = await navigator.serviceWorker.ready;
+    const lost = new Promise((resolve) => { window.held.port1.onmessage = (e) => resolve(e.data); window.held.port1.postMessage('after the stop'); setTimeout(() => resolve('no echo'), 1000); });
+    const fresh = new MessageChannel();
+    registration.active.postMessage('port', [fresh.port2]);
+    const again = await new Promise((resolve) => { fresh.port1.onmessage = (e) => resolve(e.data); fresh.port1.postMessage('again'); setTimeout(() => resolve('no echo'), 5000); });
+    return { lost: await lost, again };`,
+};
+
+describe('a service worker stopped and started again', () => {
+  const restartRecording = new Recording();
+  let nativeResult: unknown;
+  let instrumentedResult: unknown;
+
+  beforeAll(async () => {
+    const context = await plain.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/workers-cdp/restart/index.html`);
+      const cdp = await context.newCDPSession(page);
+      const before = await page.evaluate(script(RESTART.before));
+      await new Promise((r) => setTimeout(r, 300));
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      nativeResult = { before, ...((await page.evaluate(script(RESTART.after))) as object) };
+    } finally {
+      await context.close();
+    }
+    current = restartRecording;
+    await recorder.open(`${server.origin}/workers-cdp/restart/index.html`);
+    const before = await recorder.evaluate(script(RESTART.before));
+    // Stopped when idle, as browsers do: what the runtime buffered (one flush delay) has left.
+    await new Promise((r) => setTimeout(r, 300));
+    await recorder.pageCommand('ServiceWorker.enable');
+    await recorder.pageCommand('ServiceWorker.stopAllWorkers');
+    instrumentedResult = { before, ...((await recorder.evaluate(script(RESTART.after))) as object) };
+    await restartRecording.settle();
+  });
+
+  it('the page observes the same: the port it held is gone, a new one is answered', () => {
+    expect(nativeResult).toEqual({ before: 'echo:before', lost: 'no echo', again: 'echo:again' });
+    expect(instrumentedResult).toEqual(nativeResult);
+  });
+
+  it('each life is a context seen from inside from its first line; the first one is destroyed; the message to its port is a diagnostic', () => {
+    const all = restartRecording.model.factLog() as Fact[];
+    const lives = all.filter((f): f is ContextFact => f.kind === 'context' && f.contextKind === 'serviceworker');
+    expect(lives.map((c) => new URL(c.url).pathname)).toEqual(['/workers-cdp/restart/sw.js', '/workers-cdp/restart/sw.js']);
+    expect(lives[0].ctx).not.toBe(lives[1].ctx);
+    for (const life of lives) expect(all.some((f) => f.kind === 'channel-created' && f.ctx === life.ctx)).toBe(true);
+    const ids = new Set(lives.map((l) => l.ctx));
+    expect(all.filter((f) => f.kind === 'context-destroyed' && ids.has(f.ctx)).map((f) => f.ctx)).toEqual([lives[0].ctx]);
+    const codes = restartRecording.model.summary().diagnostics.map((d) => d.code);
+    expect(codes).toContain('message-to-destroyed-context');
+  });
+});
+
 describe('the recorder watches its page (last: it crashes the page)', () => {
   it('a renderer crash rejects `crashed` with a clear error', async () => {
     const outcome = recorder.crashed.catch((e: Error) => e);
