@@ -71,6 +71,14 @@ const SCENARIOS: Record<string, string> = {
     active.postMessage('port', [ch.port2]);
     const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
     return { received, echo };`,
+  'a service worker hands the page a port (Client#postMessage, the client message queue)': `
+    await navigator.serviceWorker.register('sw.js');
+    const registration = await navigator.serviceWorker.ready;
+    const gift = new Promise((resolve) => { navigator.serviceWorker.onmessage = (e) => resolve({ data: e.data, ports: e.ports.length, port: e.ports[0] }); setTimeout(() => resolve('no answer'), 5000); });
+    registration.active.postMessage('give');
+    const { data, ports, port } = await gift;
+    const echo = await new Promise((resolve) => { port.onmessage = (e) => resolve(e.data); port.postMessage('thanks'); setTimeout(() => resolve('no echo'), 5000); });
+    return { data, ports, echo };`,
 };
 
 const script = (body: string) => `(async () => {${body}\n})()`;
@@ -184,6 +192,17 @@ describe('every worker is seen from inside, from its first line', () => {
     expect(inside).toHaveLength(1);
     expect(inside[0].contextKind).toBe('serviceworker');
     expect(sawFirstLine(inside[0].ctx)).toBe(true);
+  });
+
+  it('a port a service worker hands to the page is followed out of it: one channel, both ends known', () => {
+    const summary = recording.model.summary();
+    const kinds = new Map(summary.contexts.map((c) => [c.id, c.kind]));
+    const edge = summary.transfers.find((t) => kinds.get(t.from) === 'serviceworker' && kinds.get(t.to) === 'window');
+    expect(edge).toBeDefined();
+    const port = summary.ports.find((p) => p.id === edge!.port)!;
+    const peer = summary.ports.find((p) => p.channel === port.channel && p.id !== port.id)!;
+    expect([kinds.get(port.context), port.posted, port.delivered, kinds.get(peer.context), peer.posted, peer.delivered]).toEqual(['window', 1, 1, 'serviceworker', 1, 1]);
+    expect(recording.model.ports.get(port.id)!.partiallyObserved).toBe(false);
   });
 
   it('no worker ran uninstrumented or unnamed', () => {
