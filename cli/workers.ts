@@ -58,7 +58,7 @@ export class ProtocolTargets {
   private readonly pending = new Map<string, NamedWorker[]>();
   private readonly waiters = new Set<() => void>();
   /** Workers attached and not yet at their first statement. */
-  private readonly beforeFirstLine = new Map<string, { info: TargetInfo; owner: string | undefined }>();
+  private readonly beforeFirstLine = new Map<string, { info: TargetInfo; owner: string | undefined; breakpointId?: string }>();
   /** Every worker session, for a service worker that starts again in it. */
   private readonly workerSessions = new Map<string, { info: TargetInfo; owner: string | undefined }>();
   /** The context a worker session's runtime announced, and the last fact number it used. */
@@ -131,19 +131,20 @@ export class ProtocolTargets {
   /**
    * Paused on start, a worker has no script URL yet: reading `location` there crashes the
    * renderer (measured in Chromium 156). The runtime goes in at the instrumentation breakpoint
-   * before the first script statement runs, when the worker is whole.
+   * before the first script statement, when the worker is whole; the binding is added only then.
+   * A blob: worker never stops there (measured): it is left alone, seen from outside, and its
+   * creator does not name it (injected/worker-protocol.ts). (`Debugger.pause` instead of the
+   * breakpoint left a page waiting for good now and then: not used.)
    */
   private async armFirstLine(sessionId: string): Promise<void> {
     const worker = this.workerSessions.get(sessionId);
     if (!worker) return;
+    if (worker.info.url.startsWith('blob:')) return;
     const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
-    this.beforeFirstLine.set(sessionId, worker);
-    await Promise.all([
-      send('Runtime.enable'),
-      send('Runtime.addBinding', { name: BINDING }),
-      send('Debugger.enable'),
-      send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
-    ]);
+    const armed = { ...worker, breakpointId: undefined as string | undefined };
+    this.beforeFirstLine.set(sessionId, armed);
+    const [, , breakpoint] = await Promise.all([send('Runtime.enable'), send('Debugger.enable'), send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' })]);
+    armed.breakpointId = breakpoint.breakpointId as string | undefined;
   }
 
   /**
@@ -187,7 +188,7 @@ export class ProtocolTargets {
     const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
     const waiting = this.beforeFirstLine.get(sessionId);
     if (!waiting || params.reason !== 'instrumentation') {
-      // Not ours (a `debugger` statement while our debugger was on): the page never asked to stop there.
+      // Not ours (a `debugger` statement before our debugger was off): the page never asked to stop there.
       await send('Debugger.resume').catch(() => {});
       return;
     }
@@ -195,6 +196,7 @@ export class ProtocolTargets {
     const { info, owner } = waiting;
     try {
       const identity = info.type === 'worker' ? await this.ownerNamed(owner, info.url) : {};
+      await send('Runtime.addBinding', { name: BINDING });
       const result = await send('Runtime.evaluate', { expression: this.workerScript(identity), silent: true });
       if (result.exceptionDetails) throw new Error('the runtime threw');
       this.account.instrumented[info.type] = (this.account.instrumented[info.type] ?? 0) + 1;
@@ -202,7 +204,7 @@ export class ProtocolTargets {
       this.account.failed++;
       this.account.firstFailure ??= `${info.type} ${info.url}: ${(err as Error).message}`;
     }
-    await send('Debugger.removeInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }).catch(() => {});
+    if (waiting.breakpointId !== undefined) await send('Debugger.removeBreakpoint', { breakpointId: waiting.breakpointId }).catch(() => {});
     await send('Debugger.resume').catch(() => {});
     await send('Debugger.disable').catch(() => {});
   }

@@ -35,6 +35,16 @@ const SCENARIOS: Record<string, string> = {
     const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
     const report = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage('report'); setTimeout(() => resolve('no answer'), 5000); });
     return { echo, report };`,
+  'a cross-origin frame\'s worker, a blob: worker, a data: worker': `
+    const frame = document.createElement('iframe');
+    frame.src = CROSS_ORIGIN + '/workers-cdp/frame.html';
+    const fromFrame = new Promise((resolve) => { addEventListener('message', (e) => { if (e.data && e.data.frameWorkerEcho) resolve(e.data.frameWorkerEcho); }); setTimeout(() => resolve('no echo'), 8000); });
+    document.body.append(frame);
+    const once = (w) => new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.onerror = () => resolve('error'); setTimeout(() => resolve('no answer'), 5000); });
+    const blobUrl = URL.createObjectURL(new Blob(['const c = new MessageChannel(); c.port1.postMessage(1); const lines = String(new Error("x").stack).split("\\n").length; setTimeout(() => postMessage(self.location.href.slice(0, 5) + lines + Object.getOwnPropertyNames(self).sort().join()), 300)'], { type: 'text/javascript' }));
+    const blob = await once(new Worker(blobUrl));
+    const data = await once(new Worker('data:text/javascript,postMessage(self.origin + " " + self.location.href.slice(0, 5))'));
+    return { frame: await fromFrame, blob, data };`,
   'worker scripts that fail to load, classic and module': `
     const errorOf = (w) => new Promise((resolve) => {
       w.onerror = (e) => resolve({ type: e.type, ctor: e.constructor.name, message: e.message ?? null, filename: e.filename ?? null, lineno: e.lineno ?? null });
@@ -81,7 +91,8 @@ const SCENARIOS: Record<string, string> = {
     return { data, ports, echo };`,
 };
 
-const script = (body: string) => `(async () => {${body}\n})()`;
+let CROSS_ORIGIN = '';
+const script = (body: string) => `(async () => { const CROSS_ORIGIN = ${JSON.stringify(CROSS_ORIGIN)};${body}\n})()`;
 
 let server: FixtureServer;
 let plain: Browser;
@@ -108,6 +119,7 @@ async function runNative(name: string): Promise<unknown> {
 
 beforeAll(async () => {
   server = await serveFixtures();
+  CROSS_ORIGIN = server.crossOrigin;
   plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   recorder = await driveChromiumOverPipe({ runtimeBundle: INJECTED_BUNDLE, headed: false, loadTimeoutMs: 30_000, onBatch: (m) => current.receive(m) });
   await recorder.open(`${server.origin}/workers-cdp/first/index.html`);
@@ -205,11 +217,26 @@ describe('every worker is seen from inside, from its first line', () => {
     expect(recording.model.ports.get(port.id)!.partiallyObserved).toBe(false);
   });
 
+  it('a cross-origin frame\'s dedicated worker and a data: worker are named by their creator; a blob: worker, which cannot be paused before its first line, is seen from outside', () => {
+    const frameDoc = contexts().find((c) => c.url === `${server.crossOrigin}/workers-cdp/frame.html`);
+    expect(frameDoc?.contextKind).toBe('iframe');
+    const frameWorker = contexts().find((c) => c.contextKind === 'worker' && c.url === `${server.crossOrigin}/workers-cdp/w/classic.js`);
+    expect(frameWorker?.parent).toBe(frameDoc!.ctx);
+    expect(frameWorker?.inside).toBe('protocol');
+    const inside = contexts().find((c) => c.contextKind === 'worker' && c.url.startsWith('data:'));
+    expect(inside).toBeDefined();
+    expect(facts().find((f): f is WorkerCreated => f.kind === 'worker-created' && f.childCtx === inside!.ctx)?.url.startsWith('data:')).toBe(true);
+    expect(contexts().some((c) => c.url.startsWith('blob:'))).toBe(false);
+    const blob = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.url.startsWith('blob:'));
+    expect(blob.map((f) => f.childCtx)).toEqual([undefined]);
+    expect([...recording.model.contexts.values()].find((c) => c.url.startsWith('blob:'))?.seen).toBe('outside');
+  });
+
   it('no worker ran uninstrumented or unnamed', () => {
     expect(recorder.workers.failed).toBe(0);
     expect(recorder.workers.unmatched).toBe(0);
-    // first/: one of each; the scenarios: classic, nested and module dedicated workers, one shared, one service worker.
-    expect(recorder.workers.instrumented).toEqual({ worker: 4, shared_worker: 2, service_worker: 2 });
+    // first/: one of each; the scenarios: classic, nested, module, a frame's and a data: dedicated worker (not the blob: one), one shared, one service worker.
+    expect(recorder.workers.instrumented).toEqual({ worker: 6, shared_worker: 2, service_worker: 2 });
     expect(recording.refused).toEqual({});
   });
 });

@@ -12,6 +12,7 @@ class ScriptedTransport implements CdpTransport {
   private readonly listeners = new Map<string, CdpListener[]>();
   async send(method: string, params: CdpParams = {}, sessionId?: string): Promise<CdpParams> {
     this.sent.push({ method, params, sessionId });
+    if (method === 'Debugger.setInstrumentationBreakpoint') return { breakpointId: 'bp1' };
     return method === 'Runtime.evaluate' ? { result: { type: 'undefined' } } : {};
   }
   on(method: string, listener: CdpListener): void {
@@ -58,7 +59,7 @@ describe('dedicated workers get the ctx their creator named', () => {
     created('C1', URL_A);
     await vi.advanceTimersByTimeAsync(100);
     expect(cdp.evaluated()).toEqual([{ session: 'w1', worker: { ctx: 'C1', parent: 'P' } }]);
-    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).slice(-3)).toEqual(['Debugger.removeInstrumentationBreakpoint', 'Debugger.resume', 'Debugger.disable']);
+    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).slice(-5)).toEqual(['Runtime.addBinding', 'Runtime.evaluate', 'Debugger.removeBreakpoint', 'Debugger.resume', 'Debugger.disable']);
     expect(batches).toHaveLength(1);
     expect(targets.account).toEqual({ instrumented: { worker: 1 }, unmatched: 0, failed: 0 });
   });
@@ -103,6 +104,13 @@ describe('dedicated workers get the ctx their creator named', () => {
     expect(cdp.evaluated()).toEqual([{ session: 'w1', worker: { ctx: 'C1', parent: 'P' } }]);
   });
 
+  it('a blob: worker is left alone: no breakpoint, no binding, it just runs', async () => {
+    const { cdp, attach } = setup();
+    attach('w1', 'blob:https://app.test/1234');
+    await flush();
+    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).sort()).toEqual(['Runtime.runIfWaitingForDebugger', 'Target.setAutoAttach']);
+  });
+
   it('a creator that never speaks: the worker runs after 2 s with an id of its own, counted', async () => {
     const { cdp, targets, attach, atFirstLine } = setup();
     attach('w1', URL_A);
@@ -114,13 +122,18 @@ describe('dedicated workers get the ctx their creator named', () => {
     expect(cdp.sent.some((c) => c.method === 'Debugger.resume' && c.sessionId === 'w1')).toBe(true);
   });
 
-  it('a pause that is not ours is resumed at once, nothing evaluated', async () => {
-    const { cdp, attach } = setup();
+  it('no binding before the first-statement pause (a worker that never pauses finds no stray global); a later pause is not ours', async () => {
+    const { cdp, attach, atFirstLine, created } = setup();
     attach('w1', URL_A);
     await flush();
+    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).sort()).toEqual(['Debugger.enable', 'Debugger.setInstrumentationBreakpoint', 'Runtime.enable', 'Runtime.runIfWaitingForDebugger', 'Target.setAutoAttach']);
+    created('C1', URL_A);
+    atFirstLine('w1');
+    await vi.advanceTimersByTimeAsync(10);
+    const sent = cdp.sent.length;
     cdp.fire('Debugger.paused', { reason: 'other' }, 'w1');
     await flush();
-    expect(cdp.evaluated()).toEqual([]);
-    expect(cdp.sent.filter((c) => c.sessionId === 'w1').at(-1)!.method).toBe('Debugger.resume');
+    expect(cdp.evaluated()).toHaveLength(1);
+    expect(cdp.sent.slice(sent).map((c) => c.method)).toEqual(['Debugger.resume']);
   });
 });
