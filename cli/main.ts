@@ -19,7 +19,11 @@ export const USAGE = `usage: portscope <command>
   summary <trace.json> [--json] [--fail-on any|<code>,<code>...]   (exit 1 when a diagnostic matches)
   convert <trace.json> --perfetto <out.json>
   view <trace.json> [--port <n>]
-  --version, --help`;
+  --version, --help
+
+  Chromium: every worker (dedicated, nested, shared, service) is seen from inside from its
+  first line, through the DevTools protocol. --workers applies to Firefox only: it builds
+  workers from a bootstrap so they are seen from inside (docs/in-worker.md).`;
 
 export interface Io {
   out(text: string): void;
@@ -75,6 +79,8 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
         });
         io.out(result.line);
         if (result.recording.firstError) io.err(`note: some runtime output was refused: ${result.recording.firstError}`);
+        if (result.workersNote) io.err(`note: ${result.workersNote}`);
+        if (values.workers && browser === 'chromium') io.err('note: --workers applies to Firefox only: Chromium sees every worker from inside without it');
         return 0;
       }
       case 'summary': {

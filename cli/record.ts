@@ -7,6 +7,7 @@ import type { BrowserName } from './browsers.ts';
 import { PortscopeCliError } from './errors.ts';
 import { plural } from './plural.ts';
 import { Recording } from './recording.ts';
+import type { WorkerAccount } from './workers.ts';
 
 export interface RecordOptions {
   url: string;
@@ -23,6 +24,8 @@ export interface RecordResult {
   trace: Trace;
   recording: Recording;
   line: string;
+  /** Workers that could not be seen from inside, when there were any (Chromium), for a note. */
+  workersNote?: string;
 }
 
 export async function record(opts: RecordOptions): Promise<RecordResult> {
@@ -30,10 +33,12 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const recording = new Recording();
   const bundle = runtimeBundle();
   // Loaded on demand: `summary` and `convert` should not pay for loading browser drivers.
+  // Chromium instruments every worker from its first line through the DevTools protocol
+  // (cli/workers.ts); `--workers` (the blob bootstrap) applies to Firefox only.
   const drive = await driverFor(opts.browser);
   const driver = await drive({
     runtimeBundle: bundle,
-    config: opts.workers ? { captureStacks: false, inWorker: true } : undefined,
+    config: opts.workers && opts.browser === 'firefox' ? { captureStacks: false, inWorker: true } : undefined,
     headed: opts.headed,
     loadTimeoutMs: 30_000,
     onBatch: (m) => recording.receive(m),
@@ -52,7 +57,16 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   }
   const trace = recording.toTrace({ browser: driver.browserVersion, url: opts.url });
   await writeTrace(trace, opts.out);
-  return { trace, recording, line: recordedLine(recording, opts.out) };
+  const workers = 'workers' in driver ? (driver as { workers: WorkerAccount }).workers : undefined;
+  return { trace, recording, line: recordedLine(recording, opts.out), workersNote: workers && workersNote(workers) };
+}
+
+/** Said when a worker ran without the runtime, or with an id its creator did not give: nothing is left out silently. */
+export function workersNote(account: WorkerAccount): string | undefined {
+  const parts: string[] = [];
+  if (account.failed) parts.push(`${account.failed} worker(s) ran without the runtime (first: ${account.firstFailure})`);
+  if (account.unmatched) parts.push(`${account.unmatched} dedicated worker(s) were seen from inside but could not be tied to the context that created them`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /**
@@ -62,7 +76,7 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
 async function driverFor(browser: BrowserName) {
   const library = browser === 'firefox' ? 'puppeteer-core' : 'playwright-core';
   try {
-    return browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium.ts')).driveChromium;
+    return browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium-pipe.ts')).driveChromiumOverPipe;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${library}'`)) {
       throw new PortscopeCliError(`record --browser ${browser} needs ${library} in your project: npm install -D ${library}`);

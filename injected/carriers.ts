@@ -38,6 +38,7 @@ import { postArguments, toSequence } from './transfer.ts';
 import { OwnArrayPrototype, bridgeOf, offerBridge } from './realm.ts';
 import { apiBaseOverride } from './worker-api-base.ts';
 import { replaceWorkerConstructor } from './worker-spawn.ts';
+import { observeServiceWorkerContainer, observeServiceWorkerMessages } from './service-worker-carriers.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -185,6 +186,8 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     if (holder) replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, 'worker', () => 'parent'));
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
   }
+  if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
+  else observeServiceWorkerContainer(rt, g);
   if (contextKind === 'sharedworker') {
     // Inside a shared worker (in-worker instrumentation): each connecting client's port is first seen in `connect`.
     apply(nativeAddEventListener, g, [

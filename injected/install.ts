@@ -41,6 +41,8 @@ export interface WorkerIdentity {
   ctx?: string;
   /** The owner's ctx. */
   parent?: string;
+  /** How this runtime got inside the worker (the context fact says so). */
+  inside?: 'protocol' | 'bootstrap';
 }
 
 export class AlreadyInstalledError extends Error {
@@ -81,6 +83,7 @@ export function install(global: any, sink: BatchSink | FactSink, config: Runtime
     observed: true,
     userAgent: String(global.navigator?.userAgent ?? ''),
     ...(identity.parent !== undefined ? { parent: identity.parent } : {}),
+    ...(identity.inside !== undefined ? { inside: identity.inside } : {}),
   });
   if (isWindow && isPlaceholderUrl(url) && contextFact) {
     pending.fact = contextFact;

@@ -8,6 +8,7 @@ import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
 import { G, apply, getPrototypeOf, jsonStringify } from './natives.ts';
+import { nameWorkersForProtocol, protocolIdentity, type ProtocolWorkerConfig } from './worker-protocol.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
 
 declare const __PORTSCOPE_WORKER_RUNTIME__: string;
@@ -31,7 +32,11 @@ function take(name: string): unknown {
 }
 
 const emit = take('__portscopeEmit');
-const rawConfig = take('__portscopeConfig') as Partial<RuntimeConfig> | undefined;
+/**
+ * `workerContexts` and `worker`: the recorder instruments workers through the DevTools protocol
+ * (injected/worker-protocol.ts); `worker` is what it tells a worker about itself.
+ */
+const rawConfig = take('__portscopeConfig') as (Partial<RuntimeConfig> & { workerContexts?: boolean; worker?: ProtocolWorkerConfig }) | undefined;
 const config: RuntimeConfig = {
   captureStacks: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.captureStacks : DEFAULT_RUNTIME_CONFIG.captureStacks,
   inWorker: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
@@ -42,7 +47,9 @@ let seq = 1;
 try {
   // `portscope record --workers` turns in-worker instrumentation on: its bootstraps need this text.
   if (config.inWorker && typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string') setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
-  install(
+  const byProtocol = typeof rawConfig === 'object' && rawConfig !== null && rawConfig.workerContexts === true;
+  if (byProtocol) nameWorkersForProtocol();
+  const installed = install(
     g,
     {
       deliver(facts: Fact[]) {
@@ -53,7 +60,11 @@ try {
       },
     },
     config,
+    {},
+    byProtocol && rawConfig!.worker !== undefined ? protocolIdentity(rawConfig!.worker) : {},
   );
+  // A worker's context fact leaves at once: one terminated within the flush delay would otherwise never be announced.
+  if (byProtocol && rawConfig!.worker !== undefined) installed.flush();
 } catch {
   // An exception escaping this script would reach the page's window.onerror: the page runs uninstrumented instead.
 }

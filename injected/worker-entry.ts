@@ -46,7 +46,7 @@ try {
     },
     { captureStacks: !!params.captureStacks, inWorker: true },
     {},
-    { ctx: params.ctx, parent: params.parent },
+    { ctx: params.ctx, parent: params.parent, inside: 'bootstrap' },
   );
   // The context fact leaves at once: a worker terminated from outside within the emitter's
   // flush delay would otherwise never be announced (what it buffers after is lost with it).

@@ -22,6 +22,7 @@ import { inboxName, revokeWhenStarted } from './worker-inbox.ts';
 import { canMakeBlobWorkers, globalOrigin, revokeObjectURL, urlOrigin, urlProtocol } from './worker-natives.ts';
 import { workerRuntimeSource } from './worker-source.ts';
 import { guarded } from './guard.ts';
+import { protocolChildCtx } from './worker-protocol.ts';
 
 type NativeFn = (...a: unknown[]) => unknown;
 export type AfterWorker = (instance: object, args: unknown[], childCtx: string | undefined) => void;
@@ -166,7 +167,11 @@ function construction(rt: Runtime, Native: NativeFn, kind: 'Worker' | 'SharedWor
       }
     }
     const instance = construct(Native as never, nativeArgs(args), newTarget as never) as object;
-    after(instance, args, undefined);
+    // Through the DevTools protocol the recorder holds the new worker paused until it has read
+    // this worker-created (its childCtx is what the worker will announce): it leaves at once.
+    const childCtx = guarded(rt, 'protocol-child-ctx', () => protocolChildCtx(rt.global, kind, args));
+    after(instance, args, childCtx);
+    if (childCtx !== undefined) guarded(rt, 'protocol-child-flush', () => rt.emitter.flush());
     return instance;
   };
 }

@@ -93,6 +93,11 @@ export type Fact =
       /** Whether the runtime runs inside this context (false for a worker seen from outside). */
       observed: boolean;
       userAgent: string;
+      /**
+       * How the runtime got inside a worker: evaluated before its first line through the DevTools
+       * protocol, or built into it by the in-worker bootstrap (a blob: script). Absent for documents.
+       */
+      inside?: 'protocol' | 'bootstrap';
     })
   /** The context is going away (pagehide without persistence, iframe removed, worker closed/terminated). */
   | (FactBase & { kind: 'context-destroyed'; ctx: string; reason: 'unload' | 'terminate' | 'close' | 'removed' })

@@ -292,6 +292,7 @@ const KIND_FIELDS: Record<Fact['kind'], (o: Out, path: string, out: Out) => void
     optional(o, 'parent', path, id, out);
     out.observed = bool(o.observed, `${path}.observed`);
     out.userAgent = str(o.userAgent, `${path}.userAgent`, 4_096);
+    if (o.inside !== undefined) out.inside = oneOf(o.inside, `${path}.inside`, ['protocol', 'bootstrap'] as const);
   },
   'context-destroyed'(o, path, out) {
     out.reason = oneOf(o.reason, `${path}.reason`, ['unload', 'terminate', 'close', 'removed'] as const);

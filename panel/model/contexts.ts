@@ -28,7 +28,7 @@ export function referenceContext(
 ): ContextState {
   const existing = state.contexts.get(id);
   if (existing) return existing;
-  const node: ContextNode = { id, ...init, observed: false, createdAt: time };
+  const node: ContextNode = { id, ...init, observed: false, seen: 'outside', createdAt: time };
   if (init.parent === undefined) delete node.parent;
   const ctx: ContextState = {
     node,
@@ -65,6 +65,7 @@ export function announce(state: ModelState, fact: ContextFact): void {
   node.framePath = fact.framePath;
   if (fact.parent !== undefined) node.parent = fact.parent;
   node.observed = fact.observed;
+  node.seen = !fact.observed ? 'outside' : fact.inside === 'protocol' ? 'inside-protocol' : fact.inside === 'bootstrap' ? 'inside-bootstrap' : 'inside';
   node.createdAt = Math.min(node.createdAt, fact.time);
   if (fact.observed) ctx.expectFacts = true;
   if (fact.framePath) {

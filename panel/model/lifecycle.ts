@@ -11,6 +11,7 @@ import { libraryOf } from './libraries.ts';
 import { dropQueuesOf } from './messages.ts';
 import { announce, isPlaceholderUrl, referenceContext } from './contexts.ts';
 import { UNOBSERVED_CONTEXT } from './entangle.ts';
+import { awaitConnect, seenFromInside, takeConnect } from './shared-worker-ends.ts';
 
 type F<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
 
@@ -27,12 +28,17 @@ export function channelCreated(state: ModelState, ctx: ContextState, fact: F<'ch
 /** A port this context did not create (SharedWorker.port, or one first seen when used): its other end is not observed. */
 export function portSeen(state: ModelState, ctx: ContextState, fact: F<'port-seen'>): void {
   if (lookup(state, ctx.node.id, fact.port)) return;
+  if (fact.how === 'sharedworker' && ctx.node.kind === 'sharedworker' && takeConnect(state, ctx, fact.port, fact.time)) return;
   const otherEnd =
     (fact.how === 'sharedworker' ? ctx.lastSharedWorker : null) ??
     referenceContext(state, UNOBSERVED_CONTEXT, { kind: 'unknown', url: '', origin: '', framePath: '' }, false, fact.time).node.id;
   if (fact.how === 'sharedworker') ctx.lastSharedWorker = null;
   const [here, there] = newChannel(state, null, otherEnd, fact.time);
   bind(state, ctx, fact.port, here, fact.time);
+  if (fact.how === 'sharedworker' && seenFromInside(state, otherEnd)) {
+    awaitConnect(state, otherEnd, there, fact.time);
+    return;
+  }
   here.node.partiallyObserved = there.node.partiallyObserved = true;
   if (fact.how === 'late') {
     // Used before it was seen: it was received here by a path the runtime missed, its past unknown.
@@ -40,8 +46,7 @@ export function portSeen(state: ModelState, ctx: ContextState, fact: F<'port-see
     here.node.shipped = true;
   }
   there.node.holders.push({ context: otherEnd, localId: 0, since: fact.time });
-  // An in-worker runtime will report the other end itself only through its own facts; we cannot
-  // tie them to this port, so the other end stays unobserved.
+  // Not seen from inside (or not a shared worker): nothing will tie the other end to this port.
   there.unobservedHolder = true;
 }
 

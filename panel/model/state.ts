@@ -154,6 +154,11 @@ export interface ModelState {
   byFramePath: Map<string, string>;
   /** `${ownerCtx}#${worker}` → the worker's context id. */
   workers: Map<string, string>;
+  /**
+   * Per shared worker seen from inside: the far ends of `SharedWorker.port`s its documents made,
+   * waiting for the `connect` port that is each of them (shared-worker-ends.ts).
+   */
+  sharedWorkerEnds: Map<string, PortState[]>;
   messages: MessageRecord[];
   messageById: Map<string, MessageRecord>;
   /** Messages whose body (preview, site) is still kept, oldest first. */
@@ -220,6 +225,7 @@ export function createState(settings: Settings): ModelState {
     bindings: new Map(),
     byFramePath: new Map(),
     workers: new Map(),
+    sharedWorkerEnds: new Map(),
     messages: [],
     messageById: new Map(),
     bodies: new Fifo(),

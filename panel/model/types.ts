@@ -49,6 +49,8 @@ export interface ModelOptions {
   channelCap?: number;
 }
 
+export type ContextSeen = 'inside' | 'inside-protocol' | 'inside-bootstrap' | 'outside';
+
 export interface ContextNode {
   id: string;
   /** `unknown` when the context was referenced but never announced and nothing says what it is. */
@@ -59,6 +61,12 @@ export interface ContextNode {
   parent?: string;
   /** False when the context was only seen from outside (e.g. a worker without in-worker instrumentation). */
   observed: boolean;
+  /**
+   * How it is seen: `inside` (a document's own runtime), `inside-protocol` (a worker whose runtime
+   * went in through the DevTools protocol before its first line), `inside-bootstrap` (a worker
+   * built from the in-worker bootstrap), `outside` (drawn from what its peers saw).
+   */
+  seen?: ContextSeen;
   createdAt: number;
   destroyed?: { time: number; reason: string };
 }

@@ -3,7 +3,7 @@
  * shows its spec state and queue depth; selecting one shows its history in PortDetail.
  */
 import { useMemo, type KeyboardEvent } from 'react';
-import type { PortNode } from '../model/types.ts';
+import type { ContextNode, PortNode } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, timeOrigin } from './labels.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
 import { PortDetail } from './PortDetail.tsx';
@@ -83,13 +83,21 @@ function Ports({ ports, level }: { ports: PortNode[]; level: number }) {
   );
 }
 
+/** How a context is seen: from outside (not observed), or a worker from inside, and how. */
+export function SeenBadge({ context }: { context: ContextNode }) {
+  if (!context.observed) return <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>;
+  if (context.seen === 'inside-protocol') return <span className="badge" title="Portscope's runtime was evaluated in this worker before its first line, through the DevTools protocol: everything it did is seen">seen from inside (DevTools protocol)</span>;
+  if (context.seen === 'inside-bootstrap') return <span className="badge" title="This worker was built from Portscope's in-worker bootstrap: its runtime ran before the worker's own script">seen from inside (bootstrap)</span>;
+  return null;
+}
+
 function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
   const c = branch.context;
   return (
     <li role="treeitem" aria-level={level} aria-expanded={true} className="tree-context">
       <div className="tree-context-label" data-tree-item="" tabIndex={-1}>
         <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span title={c.url}>{contextLabel(c, c.id).slice(c.kind.length + 1)}</span>
-        {c.observed ? null : <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>}
+        <SeenBadge context={c} />
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
       </div>
       <ul role="group">

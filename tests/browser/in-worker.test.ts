@@ -147,6 +147,7 @@ describe('in-worker instrumentation: native, outside and inside observation agre
       for (const want of scenario.inside) {
         const ctx = contexts(facts).find((c) => c.contextKind === want.contextKind && c.url === server.origin + want.url)!;
         expect(ctx.observed).toBe(true);
+        expect(ctx.inside).toBe('bootstrap');
         // The page announced this very ctx when it created the worker, and is its parent.
         const announcing = created.find((f) => f.childCtx === ctx.ctx);
         expect(announcing, `worker-created announcing ${want.url}`).toBeDefined();
