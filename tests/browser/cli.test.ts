@@ -84,7 +84,7 @@ const EXPECTED_DEMO_INSIDE_WORKER = {
   ...EXPECTED_DEMO,
   contexts: ['iframe /demo/child.html observed=true', 'window /demo/ observed=true', 'worker /demo/worker.js observed=true'],
   ports: [...EXPECTED_DEMO.ports.slice(0, -1), 'worker enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0'],
-  messages: { posted: 9, delivered: 6, queued: 3, dropped: 0 },
+  messages: { posted: 9, delivered: 6, queued: 3, dropped: 0, unobserved: 0 },
 };
 
 beforeAll(async () => {
