@@ -3,24 +3,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../../cli/main.ts';
+import type { Io } from '../../../cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { SAMPLE_PATH, sample } from '../trace/samples.ts';
 import { chromeTraceProblems } from './chrome-trace-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscope-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('portscope summary', () => {
   it('prints the stable Summary shape with --json', async () => {
-    const r = await run('summary', SAMPLE_PATH, '--json');
+    const r = await runCli('summary', SAMPLE_PATH, '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
     expect(Object.keys(s).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'format', 'messages', 'ports', 'transfers', 'version']);
@@ -40,7 +34,7 @@ describe('portscope summary', () => {
     t.contexts[0].url = t.facts[0].url;
     const path = join(dir, 'evil.json');
     writeFileSync(path, JSON.stringify(t));
-    const r = await run('summary', path);
+    const r = await runCli('summary', path);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^2 contexts, 2 channels, 4 ports/);
     expect(r.out).toContain('http://evil.test/\\u001b[2J\\u0007');
@@ -52,7 +46,7 @@ describe('portscope summary', () => {
     t.facts[8].port = 'x';
     const path = join(dir, 'broken.json');
     writeFileSync(path, JSON.stringify(t));
-    const r = await run('summary', path);
+    const r = await runCli('summary', path);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`portscope: ${path} is not a valid Portscope trace: facts[8].port: expected a positive integer, got "x"`);
   });
@@ -60,12 +54,12 @@ describe('portscope summary', () => {
   it('says a truncated file looks truncated', async () => {
     const path = join(dir, 'cut.json');
     writeFileSync(path, readFileSync(SAMPLE_PATH, 'utf8').slice(0, 777));
-    const r = await run('summary', path);
+    const r = await runCli('summary', path);
     expect(r.err).toBe(`portscope: ${path} is not a valid Portscope trace: the file looks truncated: the JSON ends at byte 777 before the document is complete`);
   });
 
   it('says a missing file is missing', async () => {
-    const r = await run('summary', join(dir, 'nope.json'));
+    const r = await runCli('summary', join(dir, 'nope.json'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot read .*nope\.json: no such file/);
   });
@@ -74,7 +68,7 @@ describe('portscope summary', () => {
 describe('portscope convert', () => {
   it('writes a structurally sound Chrome trace-event file', async () => {
     const out = join(dir, 'perfetto.json');
-    const r = await run('convert', SAMPLE_PATH, '--perfetto', out);
+    const r = await runCli('convert', SAMPLE_PATH, '--perfetto', out);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^wrote \d+ trace events/);
     const chrome = JSON.parse(readFileSync(out, 'utf8'));
@@ -96,14 +90,14 @@ describe('arguments', () => {
     [['record', 'not a url', '--out', 'x.json'], /not a URL: "not a url"/],
     [['record', 'ftp://x.test/', '--out', 'x.json'], /cannot record a ftp: URL/],
   ])('%j → %s', async (argv, message) => {
-    const r = await run(...(argv as string[]));
+    const r = await runCli(...(argv as string[]));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err.startsWith('portscope: ')).toBe(true);
   });
 
   it('prints usage for --help and the version for --version', async () => {
-    expect((await run('--help')).out).toMatch(/^usage: portscope <command>/);
-    expect((await run('--version')).out).toBe('0.0.0-test');
+    expect((await runCli('--help')).out).toMatch(/^usage: portscope <command>/);
+    expect((await runCli('--version')).out).toBe('0.0.0-test');
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../../cli/main.ts';
+import type { Io } from '../../../cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { createTrace } from '../../../protocol/trace.ts';
 import type { Fact } from '../../../protocol/facts.ts';
 import { SAMPLE_PATH } from '../trace/samples.ts';
@@ -15,13 +16,6 @@ import { Stream } from '../model/facts.ts';
 const dir = mkdtempSync(join(tmpdir(), 'portscope-ci-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function traceFile(name: string, facts: readonly Fact[]): string {
   const path = join(dir, name);
@@ -59,7 +53,7 @@ function workerTrace(): string {
 
 describe('summary --fail-on', () => {
   it('exits 1 with a one-line reason when any diagnostic is present', async () => {
-    const r = await run('summary', SAMPLE_PATH, '--fail-on', 'any');
+    const r = await runCli('summary', SAMPLE_PATH, '--fail-on', 'any');
     expect(r.code).toBe(1);
     expect(r.out).toContain('port-never-started');
     expect(r.err.split('\n')).toHaveLength(1);
@@ -67,42 +61,42 @@ describe('summary --fail-on', () => {
   });
 
   it('exits 0 on a clean trace', async () => {
-    const r = await run('summary', cleanTrace(), '--fail-on', 'any');
+    const r = await runCli('summary', cleanTrace(), '--fail-on', 'any');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('no diagnostics');
   });
 
   it('fails only on the codes named', async () => {
-    expect((await run('summary', SAMPLE_PATH, '--fail-on', 'post-after-close,handler-threw')).code).toBe(0);
-    const r = await run('summary', SAMPLE_PATH, '--json', '--fail-on', 'handler-threw, port-never-started');
+    expect((await runCli('summary', SAMPLE_PATH, '--fail-on', 'post-after-close,handler-threw')).code).toBe(0);
+    const r = await runCli('summary', SAMPLE_PATH, '--json', '--fail-on', 'handler-threw, port-never-started');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^portscope: failing: --fail-on handler-threw,port-never-started: 1 diagnostic \(port-never-started\)$/);
     expect(JSON.parse(r.out).format).toBe('portscope-summary');
   });
 
   it('refuses an unknown code, naming the known ones', async () => {
-    const r = await run('summary', SAMPLE_PATH, '--fail-on', 'port-never-startd');
+    const r = await runCli('summary', SAMPLE_PATH, '--fail-on', 'port-never-startd');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^portscope: --fail-on: unknown diagnostic code "port-never-startd" \(known: any, port-never-started, /);
     expect(r.out).toBe('');
   });
 
   it('without --fail-on, diagnostics do not change the exit code', async () => {
-    expect((await run('summary', SAMPLE_PATH)).code).toBe(0);
+    expect((await runCli('summary', SAMPLE_PATH)).code).toBe(0);
   });
 });
 
 describe('summary totals and names', () => {
   it('accounts for every posted message, receivers not observed included', async () => {
-    const r = await run('summary', workerTrace());
+    const r = await runCli('summary', workerTrace());
     expect(r.out).toContain('messages: 2 posted = 0 delivered + 0 queued + 0 dropped + 2 to a receiver not observed');
-    const json = JSON.parse((await run('summary', workerTrace(), '--json')).out);
+    const json = JSON.parse((await runCli('summary', workerTrace(), '--json')).out);
     expect(json.messages).toEqual({ posted: 2, delivered: 0, queued: 0, dropped: 0, unobserved: 2 });
   });
 
   it('the totals line adds up on the sample', async () => {
-    const r = await run('summary', SAMPLE_PATH);
+    const r = await runCli('summary', SAMPLE_PATH);
     const m = /messages: (\d+) posted = (\d+) delivered \+ (\d+) queued \+ (\d+) dropped \+ (\d+) to a receiver not observed$/m.exec(r.out);
     expect(m).not.toBeNull();
     const [posted, ...parts] = m!.slice(1).map(Number);
@@ -115,7 +109,7 @@ describe('summary totals and names', () => {
     s.context('f1', 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[0]' });
     s.context('f2', 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[1]' });
     top.channel();
-    const r = await run('summary', traceFile('names.json', s.all));
+    const r = await runCli('summary', traceFile('names.json', s.all));
     const rows = r.out.split('\n');
     expect(rows.some((row) => /^https:\/\/app\.test\/\s+window\s+yes$/.test(row))).toBe(true);
     expect(rows.some((row) => row.startsWith('https://app.test/child.html #1 '))).toBe(true);
@@ -135,19 +129,19 @@ describe('summary totals and names', () => {
       void b;
       return traceFile(`run-${ids[0]}.json`, s.all);
     };
-    const first = await run('summary', recordRun(['w-1a2b', 'f-3c4d', 'f-5e6f']), '--json');
-    const second = await run('summary', recordRun(['w-9f8e', 'f-7d6c', 'f-5b4a']), '--json');
+    const first = await runCli('summary', recordRun(['w-1a2b', 'f-3c4d', 'f-5e6f']), '--json');
+    const second = await runCli('summary', recordRun(['w-9f8e', 'f-7d6c', 'f-5b4a']), '--json');
     expect(second.out).toBe(first.out);
     expect(JSON.parse(first.out).contexts.map((c: { id: string }) => c.id)).toEqual(['https://app.test/', 'https://app.test/child.html #1', 'https://app.test/child.html #2']);
   });
 
   it('uses singular and plural forms', async () => {
-    const r = await run('summary', workerTrace());
+    const r = await runCli('summary', workerTrace());
     expect(r.out.split('\n')[0]).toBe('2 contexts, 1 channel, 2 ports, 1 carrier message, 1 port transfer');
   });
 
   it('--json is a versioned envelope around the stable Summary', async () => {
-    const s = JSON.parse((await run('summary', SAMPLE_PATH, '--json')).out);
+    const s = JSON.parse((await runCli('summary', SAMPLE_PATH, '--json')).out);
     expect(Object.keys(s)).toEqual(['format', 'version', 'contexts', 'channels', 'ports', 'messages', 'carriers', 'transfers', 'diagnostics']);
     expect([s.format, s.version]).toEqual(['portscope-summary', 1]);
   });

@@ -1,12 +1,13 @@
 /**
- * Issue 14, items 10 and 11: CLI output never carries raw control or bidi characters from a
+ * CLI output never carries raw control or bidi characters from a
  * trace (errors included), and no table or total spreads unbounded data into a call.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../../cli/main.ts';
+import type { Io } from '../../../cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { summaryTable } from '../../../cli/summary-table.ts';
 import type { Summary } from '../../../protocol/summary.ts';
 import { SAMPLE_PATH, sample } from '../trace/samples.ts';
@@ -14,13 +15,6 @@ import { SAMPLE_PATH, sample } from '../trace/samples.ts';
 const dir = mkdtempSync(join(tmpdir(), 'portscope-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 // ESC (colour, title, clear screen), BEL, C1 CSI, and the bidi override U+202E.
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -32,7 +26,7 @@ describe('terminal escapes from trace content', () => {
     t.meta.dropped[EVIL] = -1;
     const path = join(dir, 'key.json');
     writeFileSync(path, JSON.stringify(t));
-    const r = await run('summary', path);
+    const r = await runCli('summary', path);
     expect(r.code).toBe(2);
     expect(r.err).toContain('meta.dropped');
     expect(r.err).not.toMatch(RAW);
@@ -43,7 +37,7 @@ describe('terminal escapes from trace content', () => {
     const path = join(dir, 'syntax.json');
     // V8 quotes the text around an unexpected token verbatim.
     writeFileSync(path, `{"format": ${EVIL}}`);
-    const r = await run('summary', path);
+    const r = await runCli('summary', path);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/not valid JSON/);
     expect(r.err).not.toMatch(RAW);
@@ -55,10 +49,10 @@ describe('terminal escapes from trace content', () => {
     t.contexts[0].url = t.facts[0].url;
     const path = join(dir, 'bidi.json');
     writeFileSync(path, JSON.stringify(t));
-    const table = await run('summary', path);
+    const table = await runCli('summary', path);
     expect(table.out).not.toMatch(RAW);
     expect(table.out).toContain('\\u202etxt.exe');
-    const json = await run('summary', path, '--json');
+    const json = await runCli('summary', path, '--json');
     expect(json.out).not.toMatch(RAW);
     expect(JSON.parse(json.out).contexts[0].url).toBe(t.facts[0].url);
   });
