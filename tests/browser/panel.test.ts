@@ -95,6 +95,12 @@ afterAll(async () => {
   rmSync(downloads, { recursive: true, force: true });
 });
 
+/**
+ * The demo's messages (tests/fixtures/demo/demo.js): 2 pings, 2 pongs, the echo to the worker and
+ * back, 3 on the never-started port. Matching counts alone can happen before the last one is in.
+ */
+const DEMO_MESSAGES = 9;
+
 describe('Portscope panel in real DevTools', () => {
   it('is registered as "Portscope" and follows the DevTools theme', async () => {
     expect(panel.url()).toBe(`chrome-extension://${session.extensionId}/panel/index.html`);
@@ -112,7 +118,7 @@ describe('Portscope panel in real DevTools', () => {
       truth = await backgroundModel();
       expected = expectedCounts(truth);
       return countsText();
-    }, (t) => t === expected, 'the panel to match the model of the background\'s facts');
+    }, (t) => t === expected && truth.messages.length === DEMO_MESSAGES, 'the panel to match the model of the background\'s facts, all the demo\'s messages in');
     expect(counts).toMatch(/^\d+ channels · \d+ ports · \d+ messages · \d+ queued · \d+ carriers?$/);
     await clickTab('channels');
     const tree = await panel.$eval('[role=tree]', (el) => el.textContent ?? '');
