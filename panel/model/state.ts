@@ -196,6 +196,8 @@ export interface ModelState {
   queueWaiters: Map<PortState, Set<ContextState>>;
   /** Contexts waiting for a sender's facts. */
   senderWaiters: Set<ContextState>;
+  /** Every context with a `waiting` (backlog.ts), so that a batch walks these, not every context. */
+  waitingContexts: Set<ContextState>;
   /** Channels that may have finished, oldest first (retention.ts). */
   finishedChannels: Set<string>;
   /** Per context, the highest local port id of an evicted channel (retention.ts). */
@@ -254,6 +256,7 @@ export function createState(settings: Settings): ModelState {
     owing: new Set(),
     queueWaiters: new Map(),
     senderWaiters: new Set(),
+    waitingContexts: new Set(),
     diagnostics: new Map(),
     finishedChannels: new Set(),
     evictedLocals: new Map(),
