@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describe as describeValue } from '../../../injected/preview.ts';
 import { validatePreview } from '../../../protocol/validate.ts';
 import { PREVIEW_BOUNDS, type Preview } from '../../../protocol/facts.ts';
+import { previewText } from '../../../panel/previewText.ts';
 
 const K = PREVIEW_BOUNDS.keys;
 const S = PREVIEW_BOUNDS.stringLength;
@@ -98,6 +99,16 @@ describe('the preview stays within the validator for any value', () => {
     expect(p(Object(10n ** 5000n))).toEqual({ t: 'boxed', inner: { t: 'bigint', v: digits.slice(0, S), len: digits.length, truncated: true } });
     expect(p(new LongTag())).toEqual({ t: 'host', tag: cut, tagLen: huge.length });
     expect(p({ [huge]: 1 })).toEqual({ t: 'object', keys: 1, entries: [[cut, { t: 'number', v: 1 }, huge.length]] });
+  });
+
+  it('the panel\'s one-line text says where a text was cut and how long it was', () => {
+    const text = (v: unknown) => previewText(describeValue(v).preview, 10_000);
+    const cut = huge.slice(0, S);
+    expect(text(new TypeError(huge))).toBe(`TypeError: ${cut}…(10000 chars)`);
+    expect(text({ [huge]: 1 })).toBe(`{${cut}…(10000 chars): 1}`);
+    expect(text(new RegExp(huge, 'u'))).toBe(`/${cut}…(10000 chars)/u`);
+    expect(text(new LongTag())).toBe(`${cut}…(10000 chars)`);
+    expect(text(10n ** 200n)).toBe(`1${'0'.repeat(S - 1)}…n(201 digits)`);
   });
 
   it('leaves short texts as they were', () => {
