@@ -2,7 +2,7 @@
 // background's tab log, the panel's store and `portscope summary`, in time and memory. Each case
 // runs in a child process of its own, so its peak resident memory (maxRSS) is its own.
 //   node bench/bounds.mjs                      every case at 1,000,000
-//   node bench/bounds.mjs --case model-queued  one case (model-queued, model-channels, tab-log,
+//   node bench/bounds.mjs --case model-queued  one case (model-queued, model-channels, model-contexts, tab-log,
 //                                              panel-queued, panel-channels, cli-summary)
 //   node bench/bounds.mjs --n 100000           another size
 //   node bench/bounds.mjs --heap-mb 4096       another V8 old-space limit per case (default 1024;
@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, '.tmp/bench-bounds');
-const CASES = ['model-queued', 'model-channels', 'tab-log', 'panel-queued', 'panel-channels', 'cli-summary'];
+const CASES = ['model-queued', 'model-channels', 'model-contexts', 'tab-log', 'panel-queued', 'panel-channels', 'cli-summary'];
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -116,6 +116,31 @@ function* channelBatches() {
   }
 }
 
+/** n / 10 short-lived iframes: each announced, one channel used and finished, then destroyed (8 facts each). */
+function* contextBatches() {
+  const frames = Math.max(1, Math.floor(n / 10));
+  const perBatch = 50;
+  for (let f = 1; f <= frames; f += perBatch) {
+    const facts = [];
+    for (let j = 0; j < perBatch && f + j <= frames; j++) {
+      const ctx = `frame${f + j}`;
+      let own = 0;
+      const at = (kind, body) => ({ kind, ctx, seq: ++own, time: (clock += 0.01), ...body });
+      facts.push(
+        at('context', { contextKind: 'iframe', url: 'https://a.test/frame', origin: 'https://a.test', framePath: `top.frames[${f + j}]`, parent: 'top', observed: true, userAgent: 'bench' }),
+        at('channel-created', { channel: 1, port1: 1, port2: 2 }),
+        at('port-enabled', { port: 2, how: 'start' }),
+        at('port-posted', { port: 1, msg: 1, preview: preview('m'), bytes: 1, fingerprint: 'f', transfer: [], outcome: 'sent' }),
+        at('message-dispatched', { port: 2, fingerprint: 'f', preview: preview('m'), ports: [], handlers: 1, duration: 0.01 }),
+        at('port-closed', { port: 1 }),
+        at('port-collected', { port: 2 }),
+        at('context-destroyed', { reason: 'removed' }),
+      );
+    }
+    yield facts;
+  }
+}
+
 /** Feeds batches to `apply`, timing it alone; reports time per tenth, to show the cost stays flat. */
 function feed(batches, apply, total) {
   let ms = 0;
@@ -165,6 +190,15 @@ switch (only) {
     const r = feed(channelBatches(), (b) => model.apply(b), 6 * n);
     const s = model.summary();
     line(`model, ${k(n)} short-lived channels`, r, `channels kept ${k(model.channels.size)} of ${k(s.channels)}, evicted ${k(model.stats.evictedChannels)}, messages ${k(s.messages.posted)} posted / ${k(s.messages.delivered)} delivered, heap +${mb(heap() - base)}, maxRSS ${mb(maxRss())}`);
+    break;
+  }
+  case 'model-contexts': {
+    const { createModel } = await load('model');
+    const model = createModel();
+    const frames = Math.max(1, Math.floor(n / 10));
+    const r = feed(contextBatches(), (b) => model.apply(b), 8 * frames);
+    const s = model.summary();
+    line(`model, ${k(frames)} short-lived iframes`, r, `contexts kept ${k(model.contexts.size)}, evicted ${k(model.stats.evictedContexts ?? 0)}, channels kept ${k(model.channels.size)} of ${k(s.channels)}, heap +${mb(heap() - base)}, maxRSS ${mb(maxRss())}`);
     break;
   }
   case 'tab-log': {

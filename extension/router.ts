@@ -55,6 +55,9 @@ export interface RouterHooks {
 declare const __PORTSCOPE_WORKER_RUNTIME__: string | undefined;
 const BUILT_WORKER_RUNTIME = typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string' ? __PORTSCOPE_WORKER_RUNTIME__ : undefined;
 
+/** The drop kind of facts from an earlier document of the tab, arriving after the new top frame said hello. */
+export const STALE_SESSION = 'stale-session';
+
 interface RelayState {
   relay: string;
   session: string;
@@ -180,12 +183,16 @@ export class Router {
       }
       relay.lastSeq = m.seq;
       this.toContent(port, { type: 'ack', seq: m.seq });
-      if (relay.session !== tab.session) return;
       addCounts(tab.dropped, m.dropped);
       if (m.rejected) this.reject(tab, m.rejected, m.error);
       if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
-      // Facts that came as objects (not the runtime's JSON) are measured here, once.
-      if (m.facts.length) this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars: m.chars ?? JSON.stringify(m.facts).length });
+      if (relay.session !== tab.session) {
+        // An earlier document of this tab (a late iframe of the previous page): its facts are not kept, but counted.
+        if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
+      } else if (m.facts.length) {
+        // Facts that came as objects (not the runtime's JSON) are measured here, once.
+        this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars: m.chars ?? JSON.stringify(m.facts).length });
+      }
       this.scheduleStatus(tab);
     });
     port.onDisconnect.addListener(() => {

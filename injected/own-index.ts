@@ -13,3 +13,8 @@ export function putIndex<T>(array: T[], index: number, value: T): void {
 export function append<T>(array: T[], value: T): void {
   putIndex(array, array.length, value);
 }
+
+/** The same for a property of the runtime's own objects (a page setter on `Object.prototype` never sees it). */
+export function putKey(object: object, key: string, value: unknown): void {
+  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}

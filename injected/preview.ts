@@ -42,7 +42,7 @@ import {
 } from './natives.ts';
 import { errorFields } from './errors.ts';
 import { slotsOf } from './slots.ts';
-import { append } from './own-index.ts';
+import { append, putKey } from './own-index.ts';
 
 /** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
 function probe<T>(read: ((x: unknown) => T) | undefined, x: unknown): T | undefined {
@@ -73,9 +73,26 @@ function numberPreview(v: number): Preview {
   return { t: 'number', v };
 }
 
+const MAX = PREVIEW_BOUNDS.stringLength;
+
+/** `s` cut to the preview's string bound (the validator rejects a longer one). */
+function cut(s: string): string {
+  return s.length > MAX ? stringSlice(s, 0, MAX) : s;
+}
+
 function stringPreview(s: string): Preview {
-  const max = PREVIEW_BOUNDS.stringLength;
-  return s.length > max ? { t: 'string', v: stringSlice(s, 0, max), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
+  return s.length > MAX ? { t: 'string', v: stringSlice(s, 0, MAX), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
+}
+
+function bigintPreview(v: bigint): Preview {
+  const digits = bigintToString ? bigintToString(v) : '';
+  return digits.length > MAX ? { t: 'bigint', v: stringSlice(digits, 0, MAX), len: digits.length, truncated: true } : { t: 'bigint', v: digits };
+}
+
+/** Puts `s` cut at `field` of the runtime's own `out`, and its original length at `field + 'Len'` when it was cut. */
+function putText(out: object, field: string, s: string): void {
+  putKey(out, field, cut(s));
+  if (s.length > MAX) putKey(out, field + 'Len', s.length);
 }
 
 /**
@@ -114,6 +131,20 @@ class Walker {
     private readonly deserialized: boolean,
   ) {}
 
+  /**
+   * Whether another child may be listed: every node emitted is counted, so a container open when
+   * the bound is reached lists no more (and says it was cut) instead of overshooting it.
+   */
+  private room(): boolean {
+    return this.nodes < PREVIEW_BOUNDS.nodes;
+  }
+
+  /** A node that holds no value: an array hole or an accessor. */
+  private leaf(t: 'undefined' | 'getter'): Preview {
+    this.nodes++;
+    return { t };
+  }
+
   /** `up`, `step` and `named` say where `v` sits (see Place); only objects make a Place. */
   value(v: unknown, depth: number, up: Place | null, step: string | number, named: boolean): Preview {
     this.nodes++;
@@ -129,7 +160,7 @@ class Walker {
         return numberPreview(v);
       case 'bigint':
         this.bytes += 8;
-        return { t: 'bigint', v: bigintToString ? bigintToString(v) : '' };
+        return bigintPreview(v);
       case 'string':
         this.bytes += v.length;
         return stringPreview(v);
@@ -179,24 +210,33 @@ class Walker {
         let flags = '';
         for (let i = 0; i < regexpFlagGetters.length; i++) if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
         this.bytes += source.length;
-        return { t: 'regexp', source, flags };
+        const p = { t: 'regexp' };
+        putText(p, 'source', source);
+        putKey(p, 'flags', flags);
+        return p as Preview;
       }
       case 'blob': {
         const size = blobSize!(o) as number;
         this.bytes += size;
-        const p: Preview = { t: 'blob', size, type: blobType!(o) };
+        const p = { t: 'blob', size };
+        putText(p, 'type', blobType!(o) as string);
         const name = probe(fileName, o);
-        if (name !== undefined) p.name = name;
-        return p;
+        if (name !== undefined) putText(p, 'name', name as string);
+        return p as Preview;
       }
+      // The inner value is a node of its own.
       case 'number':
+        this.nodes++;
         return { t: 'boxed', inner: numberPreview(numberValueOf(o)) };
       case 'string':
+        this.nodes++;
         return { t: 'boxed', inner: stringPreview(stringValueOf(o)) };
       case 'boolean':
+        this.nodes++;
         return { t: 'boxed', inner: { t: 'boolean', v: booleanValueOf(o) } };
       case 'bigint':
-        return { t: 'boxed', inner: { t: 'bigint', v: bigintToString ? bigintToString(bigintValueOf!(o)) : '' } };
+        this.nodes++;
+        return { t: 'boxed', inner: bigintPreview(bigintValueOf!(o)) };
     }
     if (slots === 'ordinary') {
       const port = this.portId(o);
@@ -213,11 +253,20 @@ class Walker {
         return this.set(o, setSize(o), depth, place);
       case 'array':
         return this.array(o as unknown[], depth, place);
-      case 'error':
-        return { t: 'error', ...errorFields(o) };
+      case 'error': {
+        const { name, message } = errorFields(o);
+        const p = { t: 'error' };
+        putText(p, 'name', name);
+        putText(p, 'message', message);
+        return p as Preview;
+      }
     }
     const tag = safeTag(o);
-    if (tag !== 'Object') return { t: 'host', tag };
+    if (tag !== 'Object') {
+      const p = { t: 'host' };
+      putText(p, 'tag', tag);
+      return p as Preview;
+    }
     return this.plain(o, depth, place);
   }
 
@@ -225,14 +274,15 @@ class Walker {
     const len = a.length;
     const items: Preview[] = [];
     const max = len < PREVIEW_BOUNDS.keys ? len : PREVIEW_BOUNDS.keys;
-    for (let i = 0; i < max; i++) {
+    let i = 0;
+    for (; i < max && this.room(); i++) {
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
-      append<Preview>(items, !d ? { t: 'undefined' } : 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : { t: 'getter' });
+      append<Preview>(items, d && 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : this.leaf(d ? 'getter' : 'undefined'));
     }
     const p: Preview = { t: 'array', len, items };
-    if (max < len) {
-      p.truncated = true;
+    if (i < len) {
+      putKey(p, 'truncated', true);
       this.truncated = true;
     }
     return p;
@@ -240,7 +290,7 @@ class Walker {
 
   private plain(o: object, depth: number, place: Place): Preview {
     const keys = ownKeys(o);
-    const entries: [string, Preview][] = [];
+    const entries: [string, Preview, number?][] = [];
     let count = 0;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
@@ -248,13 +298,16 @@ class Walker {
       const d = getOwnPropertyDescriptor(o, key);
       if (!d || !d.enumerable) continue;
       count++;
-      if (entries.length >= PREVIEW_BOUNDS.keys) continue;
+      if (entries.length >= PREVIEW_BOUNDS.keys || !this.room()) continue;
       this.bytes += key.length;
-      append<[string, Preview]>(entries, [key, 'value' in d ? this.value(d.value, depth + 1, place, key, NAMED) : { t: 'getter' }]);
+      // A ref's path names this place by the cut key, so paths stay within the bound too.
+      const shown = cut(key);
+      const v = 'value' in d ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
+      append<[string, Preview, number?]>(entries, shown.length < key.length ? [shown, v, key.length] : [shown, v]);
     }
     const p: Preview = { t: 'object', entries, keys: count };
     if (entries.length < count) {
-      p.truncated = true;
+      putKey(p, 'truncated', true);
       this.truncated = true;
     }
     return p;
@@ -263,20 +316,26 @@ class Walker {
   private map(m: object, size: number, depth: number, place: Place): Preview {
     const entries: [Preview, Preview][] = [];
     mapForEach(m, (v, k) => {
-      if (entries.length < PREVIEW_BOUNDS.keys) append<[Preview, Preview]>(entries, [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)]);
+      if (entries.length < PREVIEW_BOUNDS.keys && this.room()) append<[Preview, Preview]>(entries, [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)]);
     });
     const p: Preview = { t: 'map', size, entries };
-    if (entries.length < size) p.truncated = true;
+    if (entries.length < size) {
+      putKey(p, 'truncated', true);
+      this.truncated = true;
+    }
     return p;
   }
 
   private set(s: object, size: number, depth: number, place: Place): Preview {
     const items: Preview[] = [];
     setForEach(s, (v) => {
-      if (items.length < PREVIEW_BOUNDS.keys) append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
+      if (items.length < PREVIEW_BOUNDS.keys && this.room()) append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
     });
     const p: Preview = { t: 'set', size, items };
-    if (items.length < size) p.truncated = true;
+    if (items.length < size) {
+      putKey(p, 'truncated', true);
+      this.truncated = true;
+    }
     return p;
   }
 }

@@ -24,6 +24,9 @@ export function previewText(p: Preview | undefined, budget = LINE_BUDGET): strin
 
 type Put = (s: string) => void;
 
+/** A text the runtime cut at the preview bound, with the length it had (`len` is set only when cut). */
+const cut = (s: string, len: number | undefined) => (len === undefined ? s : `${s}…(${len} chars)`);
+
 function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
   switch (p.t) {
     case 'undefined':
@@ -34,7 +37,7 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
     case 'number':
       return put(String(p.v));
     case 'bigint':
-      return put(`${p.v}n`);
+      return put(p.truncated ? `${p.v}…n(${p.len} digits)` : `${p.v}n`);
     case 'string':
       return put(p.truncated ? `${JSON.stringify(p.v)}…(${p.len} chars)` : JSON.stringify(p.v));
     case 'array': {
@@ -49,8 +52,9 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
     }
     case 'object': {
       put('{');
-      p.entries.forEach(([k, v], i) => {
+      p.entries.forEach(([key, v, keyLen], i) => {
         if (full()) return;
+        const k = cut(key, keyLen);
         put(i ? `, ${k}: ` : `${k}: `);
         write(v, put, full, depth + 1);
       });
@@ -82,17 +86,19 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
     case 'date':
       return put(Number.isFinite(p.v) ? `Date(${new Date(p.v).toISOString()})` : 'Date(Invalid)');
     case 'regexp':
-      return put(`/${p.source}/${p.flags}`);
+      return put(`/${cut(p.source, p.sourceLen)}/${p.flags}`);
     case 'arraybuffer':
       return put(`${p.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'}(${p.byteLength})`);
     case 'typedarray':
       return put(`${p.ctor}(${p.length})`);
     case 'dataview':
       return put(`DataView(${p.byteLength})`);
-    case 'blob':
-      return put(p.name !== undefined ? `File(${JSON.stringify(p.name)}, ${p.size} B${p.type ? `, ${p.type}` : ''})` : `Blob(${p.size} B${p.type ? `, ${p.type}` : ''})`);
+    case 'blob': {
+      const type = p.type ? `, ${cut(p.type, p.typeLen)}` : '';
+      return put(p.name !== undefined ? `File(${cut(JSON.stringify(p.name), p.nameLen)}, ${p.size} B${type})` : `Blob(${p.size} B${type})`);
+    }
     case 'error':
-      return put(`${p.name}: ${p.message}`);
+      return put(`${cut(p.name, p.nameLen)}: ${cut(p.message, p.messageLen)}`);
     case 'boxed':
       put('Boxed(');
       write(p.inner, put, full, depth + 1);
@@ -102,7 +108,7 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
     case 'getter':
       return put('(getter)');
     case 'host':
-      return put(p.tag);
+      return put(cut(p.tag, p.tagLen));
     case 'more':
       return put('…');
     case 'ref':

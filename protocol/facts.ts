@@ -24,26 +24,31 @@ export type Preview =
   | { t: 'null' }
   | { t: 'boolean'; v: boolean }
   | { t: 'number'; v: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
-  | { t: 'bigint'; v: string }
+  /** `len` and `truncated` only when the digits were cut at the preview bound. */
+  | { t: 'bigint'; v: string; len?: number; truncated?: true }
   /** `len` is the full length; `v` holds at most the preview bound; `truncated` when cut. */
   | { t: 'string'; v: string; len: number; truncated?: true }
   | { t: 'array'; len: number; items: Preview[]; truncated?: true }
-  /** A plain object; `entries` in own-key order. An accessor property shows as `{t:'getter'}`. */
-  | { t: 'object'; entries: [string, Preview][]; keys: number; truncated?: true }
+  /**
+   * A plain object; `entries` in own-key order. An accessor property shows as `{t:'getter'}`.
+   * A key longer than the preview's string bound is cut; its entry's third item is its length.
+   */
+  | { t: 'object'; entries: [string, Preview, number?][]; keys: number; truncated?: true }
   | { t: 'map'; size: number; entries: [Preview, Preview][]; truncated?: true }
   | { t: 'set'; size: number; items: Preview[]; truncated?: true }
   | { t: 'date'; v: number }
-  | { t: 'regexp'; source: string; flags: string }
+  // A `…Len` field is present only when that text was cut at the preview's string bound.
+  | { t: 'regexp'; source: string; flags: string; sourceLen?: number }
   | { t: 'arraybuffer'; byteLength: number; shared?: true }
   | { t: 'typedarray'; ctor: string; length: number; byteLength: number }
   | { t: 'dataview'; byteLength: number }
-  | { t: 'blob'; size: number; type: string; name?: string }
-  | { t: 'error'; name: string; message: string }
+  | { t: 'blob'; size: number; type: string; name?: string; typeLen?: number; nameLen?: number }
+  | { t: 'error'; name: string; message: string; nameLen?: number; messageLen?: number }
   | { t: 'boxed'; inner: Preview }
   | { t: 'messageport'; port: number }
   | { t: 'getter' }
   /** A host object we do not describe further (ImageBitmap, CryptoKey, ...). */
-  | { t: 'host'; tag: string }
+  | { t: 'host'; tag: string; tagLen?: number }
   /** Cut off by the depth or node bound. */
   | { t: 'more' }
   /** A reference to an object already shown earlier in this preview (cycle or shared). */

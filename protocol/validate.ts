@@ -40,7 +40,10 @@ export const LIMITS = {
   previewDepth: PREVIEW_BOUNDS.depth + 3,
   /** A string value in a preview: the runtime cuts them at PREVIEW_BOUNDS.stringLength. */
   previewString: PREVIEW_BOUNDS.stringLength + 8,
-  /** Any other string in a preview (a key, a RegExp source, an error message, a BigInt's digits). */
+  /**
+   * Any other string in a preview (a key, a RegExp source, an error message, a BigInt's digits):
+   * the runtime cuts them at PREVIEW_BOUNDS.stringLength too; traces written before it did may hold longer ones.
+   */
   previewText: 4_096,
   /** Characters of all strings in one preview together. */
   previewChars: 262_144,
@@ -187,6 +190,11 @@ function preview(x: unknown, path: string, depth: number, budget: Budget): Previ
   const p = (key: string) => `${path}.${key}`;
   const txt = (v: unknown, at: string, max?: number) => text(v, at, budget, max);
   const child = (v: unknown, at: string) => preview(v, at, depth + 1, budget);
+  /** The original lengths of texts the runtime cut (see Preview). */
+  const lengths = (out: Record<string, unknown>, fields: string[]) => {
+    for (const f of fields) optional(o, f, path, count, out);
+    return out as Preview;
+  };
   const truncated = (out: Record<string, unknown>) => {
     if (o.truncated !== undefined) {
       if (o.truncated !== true) fail(p('truncated'), 'true', o.truncated);
@@ -208,8 +216,11 @@ function preview(x: unknown, path: string, depth: number, budget: Budget): Previ
       const v = typeof o.v === 'string' ? oneOf(o.v, p('v'), NUMBER_WORDS) : finite(o.v, p('v'));
       return { t, v };
     }
-    case 'bigint':
-      return { t, v: txt(o.v, p('v')) };
+    case 'bigint': {
+      const out = truncated({ t, v: txt(o.v, p('v')) });
+      optional(o, 'len', path, count, out);
+      return out as Preview;
+    }
     case 'string':
       return truncated({ t, v: txt(o.v, p('v'), LIMITS.previewString), len: count(o.len, p('len')) }) as Preview;
     case 'array':
@@ -217,9 +228,11 @@ function preview(x: unknown, path: string, depth: number, budget: Budget): Previ
     case 'object': {
       const entries = list(o.entries, p('entries')).map((e, i) => {
         const at = `${path}.entries[${i}]`;
-        const pair = list(e, at, 2);
-        if (pair.length !== 2) fail(at, 'a [key, preview] pair', e);
-        return [txt(pair[0], `${at}[0]`), child(pair[1], `${at}[1]`)] as [string, Preview];
+        const pair = list(e, at, 3);
+        if (pair.length < 2) fail(at, 'a [key, preview, key length?] entry', e);
+        const entry: [string, Preview, number?] = [txt(pair[0], `${at}[0]`), child(pair[1], `${at}[1]`)];
+        if (pair.length === 3) entry[2] = count(pair[2], `${at}[2]`);
+        return entry;
       });
       return truncated({ t, entries, keys: count(o.keys, p('keys')) }) as Preview;
     }
@@ -238,7 +251,7 @@ function preview(x: unknown, path: string, depth: number, budget: Budget): Previ
       // An invalid Date is NaN, which JSON (extension messaging) turns into null.
       return { t, v: o.v === null || (typeof o.v === 'number' && Number.isNaN(o.v)) ? NaN : finite(o.v, p('v')) };
     case 'regexp':
-      return { t, source: txt(o.source, p('source')), flags: txt(o.flags, p('flags'), 16) };
+      return lengths({ t, source: txt(o.source, p('source')), flags: txt(o.flags, p('flags'), 16) }, ['sourceLen']);
     case 'arraybuffer': {
       const out: Record<string, unknown> = { t, byteLength: count(o.byteLength, p('byteLength')) };
       if (o.shared !== undefined) {
@@ -254,16 +267,16 @@ function preview(x: unknown, path: string, depth: number, budget: Budget): Previ
     case 'blob': {
       const out: Record<string, unknown> = { t, size: count(o.size, p('size')), type: txt(o.type, p('type')) };
       optional(o, 'name', path, (v, at) => txt(v, at), out);
-      return out as Preview;
+      return lengths(out, ['typeLen', 'nameLen']);
     }
     case 'error':
-      return { t, name: txt(o.name, p('name')), message: txt(o.message, p('message')) };
+      return lengths({ t, name: txt(o.name, p('name')), message: txt(o.message, p('message')) }, ['nameLen', 'messageLen']);
     case 'boxed':
       return { t, inner: child(o.inner, p('inner')) };
     case 'messageport':
       return { t, port: positive(o.port, p('port')) };
     case 'host':
-      return { t, tag: txt(o.tag, p('tag'), LIMITS.id) };
+      return lengths({ t, tag: txt(o.tag, p('tag'), LIMITS.id) }, ['tagLen']);
     case 'ref':
       return { t, path: txt(o.path, p('path'), 4_096) };
     default:

@@ -29,6 +29,7 @@ export function ingest(state: ModelState, ctx: ContextState, fact: Fact, apply: 
 
 function hold(state: ModelState, ctx: ContextState, wait: Wait): void {
   ctx.waiting = wait;
+  state.waitingContexts.add(ctx);
   if (wait.on === 'queue') {
     let waiters = state.queueWaiters.get(wait.port);
     if (!waiters) state.queueWaiters.set(wait.port, (waiters = new Set()));
@@ -40,6 +41,7 @@ function release(state: ModelState, ctx: ContextState): void {
   const wait = ctx.waiting;
   if (!wait) return;
   ctx.waiting = null;
+  state.waitingContexts.delete(ctx);
   if (wait.on === 'queue') {
     const waiters = state.queueWaiters.get(wait.port);
     waiters?.delete(ctx);
@@ -80,7 +82,10 @@ export function afterBatch(state: ModelState, apply: Apply): void {
     resume(state, ctx, apply, false);
     drainReady(state, apply);
   }
-  for (const ctx of state.contexts.values()) {
+  // Only the contexts that wait (a batch must not cost the number of contexts), the longest wait first.
+  const expired = [...state.waitingContexts].filter((ctx) => state.clock - ctx.waiting!.since > state.settings.correlationGraceMs);
+  expired.sort((a, b) => a.waiting!.since - b.waiting!.since);
+  for (const ctx of expired) {
     if (ctx.waiting && state.clock - ctx.waiting.since > state.settings.correlationGraceMs) {
       resume(state, ctx, apply, true);
       drainReady(state, apply);
@@ -94,7 +99,7 @@ export function settleAll(state: ModelState, apply: Apply): void {
     drainReady(state, apply);
     for (const ctx of [...state.senderWaiters]) resume(state, ctx, apply, false);
     drainReady(state, apply);
-    const waiting = [...state.contexts.values()].filter((ctx) => ctx.waiting);
+    const waiting = [...state.waitingContexts];
     if (waiting.length === 0) return;
     // The longest wait first: by causality it cannot depend on a later one.
     waiting.sort((a, b) => a.waiting!.since - b.waiting!.since);

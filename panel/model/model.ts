@@ -16,7 +16,7 @@ import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listen
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
 import { loggedFacts, logFact } from './factlog.ts';
-import { aboutEvicted, afterFact, skipEvicted } from './retention.ts';
+import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
 const KNOWN_KINDS = new Set<string>(FACT_KINDS);
 
@@ -47,6 +47,10 @@ export function createModel(options?: ModelOptions): ChannelModel {
         state.stats.facts++;
         if (!wellFormed(fact)) {
           count(state.stats.unmatched, 'malformed');
+          continue;
+        }
+        if (fromEvictedContext(state, fact.ctx)) {
+          skipEvictedContext(state);
           continue;
         }
         const ctx = fact.kind === 'context' ? contextAnnounced(state, fact) : sourceContext(state, fact.ctx, fact.time);

@@ -63,6 +63,7 @@ export function afterFact(state: ModelState, ctx: ContextState, fact: Fact): voi
     }
   }
   retain(state);
+  retainContexts(state);
 }
 
 /** Evicts the oldest finished channels while more than channelCap channels are kept. */
@@ -138,4 +139,82 @@ export function aboutEvicted(state: ModelState, ctx: ContextState, fact: Fact): 
 
 export function skipEvicted(state: ModelState): void {
   count(state.stats.unmatched, 'evicted-port');
+}
+
+/**
+ * Contexts, like channels, come without end (an iframe or a worker per task), and each keeps a
+ * node, a backlog and maps. Past channelCap contexts, a destroyed context is evicted once nothing
+ * kept refers to it: no kept port was or is held there, no kept channel was made there, no kept
+ * context has it as parent, no carrier message waits on it, and it neither waits nor holds facts
+ * back. Facts can no longer come from it (it ended), so eviction loses its details, never
+ * knowledge needed to read later facts; a late one (a replay, a forged id) is counted as
+ * `evicted-context` and skipped instead of drawing the context again. Evictions are counted.
+ */
+export function retainContexts(state: ModelState): void {
+  const cap = state.settings.channelCap;
+  const size = state.contexts.size;
+  // Each pass walks everything kept, so it runs only after the contexts grew by a chunk since the last.
+  if (size <= cap + chunk(cap) || size < state.contextsScannedAt + chunk(cap)) return;
+  const kept = referencedContexts(state);
+  const gone = new Set<string>();
+  for (const [id, ctx] of state.contexts) {
+    if (state.contexts.size <= cap) break;
+    if (kept.has(id) || !evictable(state, ctx)) continue;
+    state.contexts.delete(id);
+    state.contextNodes.delete(id);
+    state.evictedLocals.delete(id);
+    state.sharedWorkerEnds.delete(id);
+    gone.add(id);
+    forget(state, id);
+    state.stats.evictedContexts++;
+  }
+  if (gone.size) {
+    for (const [path, id] of state.byFramePath) if (gone.has(id)) state.byFramePath.delete(path);
+    for (const [key, id] of state.workers) if (gone.has(id) || gone.has(key.slice(0, key.lastIndexOf('#')))) state.workers.delete(key);
+  }
+  state.contextsScannedAt = state.contexts.size;
+}
+
+/** Remembers an evicted id (bounded: past 4 × channelCap the oldest is forgotten; a fact from it then counts as `unannounced-context`). */
+function forget(state: ModelState, id: string): void {
+  state.evictedContexts.add(id);
+  if (state.evictedContexts.size > 4 * state.settings.channelCap) {
+    for (const oldest of state.evictedContexts) {
+      state.evictedContexts.delete(oldest);
+      break;
+    }
+  }
+}
+
+function evictable(state: ModelState, ctx: ContextState): boolean {
+  return ctx.node.destroyed !== undefined && ctx.held.size === 0 && ctx.backlog.size === 0 && ctx.waiting === null && !state.ready.has(ctx) && !state.senderWaiters.has(ctx);
+}
+
+/** Every context id something kept refers to. */
+function referencedContexts(state: ModelState): Set<string> {
+  const kept = new Set<string>();
+  for (const port of state.ports.values()) {
+    kept.add(port.node.context);
+    for (const holder of port.node.holders) kept.add(holder.context);
+    if (port.binding) kept.add(port.binding.ctx);
+  }
+  for (const channel of state.channels.values()) if (channel.createdIn !== undefined) kept.add(channel.createdIn);
+  for (const ctx of state.contexts.values()) if (ctx.node.parent !== undefined) kept.add(ctx.node.parent);
+  for (const entries of state.unreceived.values()) {
+    for (const entry of entries) {
+      kept.add(entry.from);
+      kept.add(entry.ctx);
+      if (entry.to !== null) kept.add(entry.to);
+    }
+  }
+  return kept;
+}
+
+/** Whether a fact comes from an evicted context (then it is counted and skipped). */
+export function fromEvictedContext(state: ModelState, ctx: string): boolean {
+  return state.evictedContexts.size > 0 && state.evictedContexts.has(ctx);
+}
+
+export function skipEvictedContext(state: ModelState): void {
+  count(state.stats.unmatched, 'evicted-context');
 }

@@ -196,10 +196,16 @@ export interface ModelState {
   queueWaiters: Map<PortState, Set<ContextState>>;
   /** Contexts waiting for a sender's facts. */
   senderWaiters: Set<ContextState>;
+  /** Every context with a `waiting` (backlog.ts), so that a batch walks these, not every context. */
+  waitingContexts: Set<ContextState>;
   /** Channels that may have finished, oldest first (retention.ts). */
   finishedChannels: Set<string>;
   /** Per context, the highest local port id of an evicted channel (retention.ts). */
   evictedLocals: Map<string, number>;
+  /** Ids of evicted contexts, oldest first, at most 4 × channelCap (retention.ts). */
+  evictedContexts: Set<string>;
+  /** `contexts.size` when eviction last looked at every context (retention.ts). */
+  contextsScannedAt: number;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -239,7 +245,7 @@ export function createState(settings: Settings): ModelState {
     carrierByLocal: new Map(),
     transfers: [],
     // Counts keyed by wire-supplied names (facts-dropped kinds) have no prototype (see emptyCounts).
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, evictedChannels: 0, evictedPorts: 0, evictedPortsPosted: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
+    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, evictedChannels: 0, evictedContexts: 0, evictedPorts: 0, evictedPortsPosted: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
@@ -250,9 +256,12 @@ export function createState(settings: Settings): ModelState {
     owing: new Set(),
     queueWaiters: new Map(),
     senderWaiters: new Set(),
+    waitingContexts: new Set(),
     diagnostics: new Map(),
     finishedChannels: new Set(),
     evictedLocals: new Map(),
+    evictedContexts: new Set(),
+    contextsScannedAt: 0,
   };
 }
 

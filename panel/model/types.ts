@@ -267,6 +267,11 @@ export interface ModelStats {
   evictedRecords: number;
   /** Finished channels evicted by channelCap, and their ports (see retention.ts). */
   evictedChannels: number;
+  /**
+   * Destroyed contexts evicted past channelCap contexts, once no kept port, channel or context
+   * refers to them (see retention.ts); a later fact from one is counted as `evicted-context`.
+   */
+  evictedContexts: number;
   evictedPorts: number;
   /** Messages posted on evicted ports (so that totals read from ports stay exact). */
   evictedPortsPosted: number;

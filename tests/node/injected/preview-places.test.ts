@@ -103,14 +103,15 @@ describe('preview places and bounds', () => {
     expect(p(set)).toEqual({ t: 'set', size: 25, items: long.slice(0, 20).map(n), truncated: true });
   });
 
-  it('cuts objects once 200 nodes were counted', () => {
+  it('lists nothing more once 200 nodes were counted', () => {
     // Node 1 is the outer array; inner array k (from 1) is node 21k-19 and holds 20 numbers:
-    // arrays 1..10 are entered below 200 nodes, from the 11th on each is cut.
+    // arrays 1..9 are whole, the 10th (node 191) lists nodes 192..200 and is cut, and so is the outer one.
     const grid = Array.from({ length: 20 }, () => Array.from({ length: 20 }, (_, j) => j));
     const full: Preview = { t: 'array', len: 20, items: Array.from({ length: 20 }, (_, j) => n(j)) };
     const items: Preview[] = [];
-    for (let k = 1; k <= 20; k++) items.push(k <= 10 ? full : { t: 'more' });
-    expect(p(grid)).toEqual({ t: 'array', len: 20, items });
+    for (let k = 1; k <= 9; k++) items.push(full);
+    items.push({ t: 'array', len: 20, items: Array.from({ length: 9 }, (_, j) => n(j)), truncated: true });
+    expect(p(grid)).toEqual({ t: 'array', len: 20, items, truncated: true });
   });
 
   it('holes and accessors in arrays, accessors in objects', () => {

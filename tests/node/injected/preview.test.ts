@@ -33,7 +33,7 @@ describe('preview', () => {
   it('never runs a getter, and shows accessors as getters', () => {
     let runs = 0;
     const v = { get g() { runs++; return 1; }, plain: 2 };
-    const p = describeValue(v).preview as { entries: [string, unknown][] };
+    const p = describeValue(v).preview as { entries: [string, unknown, number?][] };
     expect(p.entries).toEqual([['g', { t: 'getter' }], ['plain', { t: 'number', v: 2 }]]);
     expect(runs).toBe(0);
   });

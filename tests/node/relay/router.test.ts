@@ -78,6 +78,19 @@ describe('Router', () => {
     expect(persisted.get(1)?.session).toBe('r2');
   });
 
+  it('counts the facts of an old document that arrive after the new session began (once, replays not again)', () => {
+    const { relay, panel } = setup();
+    const sub = relay(1, 'child', 5, 'r1');
+    relay(1, 'r1');
+    sub.receive({ type: 'batch', seq: 1, facts: [fact()] });
+    relay(1, 'r2');
+    sub.receive({ type: 'batch', seq: 2, facts: [fact(), fact(), fact()], dropped: { 'port-posted': 2 } });
+    sub.receive({ type: 'batch', seq: 2, facts: [fact(), fact(), fact()] });
+    const late = panel(1);
+    expect(factsOf(late)).toHaveLength(0);
+    expect(late.of('status').at(-1)).toMatchObject({ dropped: { 'stale-session': 3, 'port-posted': 2 }, buffered: 0 });
+  });
+
   it('bounds the tab buffer and reports evictions, relay drops and rejections in status', () => {
     const { relay, panel } = setup(3);
     const a = relay(1, 'ra');
