@@ -186,9 +186,12 @@ export function expectEveryNumberedFact(facts: Fact[]): void {
 
 /**
  * The penpal graph through an extension: the frame's initial about:blank is a context of its
- * own (it got penpal's first message) in most runs; in about one run of ten under load it is
- * missing from the background's facts altogether: that short-lived document's only batch did
- * not make it through the relay (a gap in the extension's path; nothing else is lost).
+ * own (it got penpal's first message). It was once missing from the background's facts
+ * altogether under load (that short-lived document's only batch did not arrive); not seen again
+ * in 82 runs since (same- and cross-origin child, under load), cause not found. The background
+ * now counts facts whose numbers never arrived (extension/fact-gaps.ts), but a context whose
+ * every batch is lost leaves no number behind, so such a loss cannot be required to be counted:
+ * the absence stays tolerated, and nothing else may be missing.
  */
 export function expectPenpalThroughExtension(s: Summary): void {
   const expected = PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html');
