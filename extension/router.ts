@@ -9,6 +9,7 @@ import { addCounts, advanceCursor, emptyCounts, type BackgroundToContent, type B
 import type { Fact } from '../protocol/facts.ts';
 import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
+import { FactGaps } from './fact-gaps.ts';
 
 export interface PortLike {
   name: string;
@@ -89,6 +90,7 @@ interface TabState extends PersistedTab {
 
 export class Router {
   private readonly tabs = new Map<number, TabState>();
+  private readonly gaps = new FactGaps();
   private arrival = 0;
   /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
   private readonly forms = { json: 0, objects: 0, objectKinds: emptyCounts() };
@@ -140,6 +142,7 @@ export class Router {
     if (!tab) return;
     clearTimeout(tab.statusTimer);
     this.tabs.delete(tabId);
+    this.gaps.forget(tabId);
     this.hooks.persist(tabId, null);
   }
 
@@ -184,6 +187,8 @@ export class Router {
       relay.lastSeq = m.seq;
       this.toContent(port, { type: 'ack', seq: m.seq });
       addCounts(tab.dropped, m.dropped);
+      const missing = this.gaps.note(tab.tabId, relay.session, m);
+      if (missing) addCounts(tab.dropped, { missing });
       if (m.rejected) this.reject(tab, m.rejected, m.error);
       if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
       if (relay.session !== tab.session) {
@@ -202,8 +207,11 @@ export class Router {
 
   private hello(tab: TabState, port: PortLike, frameId: number, m: Extract<ReturnType<typeof validateContentToBackground>, { type: 'hello' }>): RelayState {
     if (frameId === 0 && m.top) {
-      if (tab.session !== m.relay) this.startSession(tab, m.relay, m.url);
-      else if (tab.url !== m.url) {
+      if (tab.session !== m.relay) {
+        this.startSession(tab, m.relay, m.url);
+        // A document never welcomed before: all its contexts' facts are to come here.
+        if (m.session === null) this.gaps.start(tab.tabId, m.relay);
+      } else if (tab.url !== m.url) {
         tab.url = m.url;
         this.persist(tab);
       }

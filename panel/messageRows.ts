@@ -39,6 +39,12 @@ function compile(model: ChannelModel, index: SearchIndex, t: Term): Test {
       return (m) => m.from.port === v || m.to.port === v || m.transferredPorts.includes(v);
     case 'channel':
       return (m) => model.ports.get(m.from.port)?.channel === v;
+    case 'library': {
+      // Channels named after a library whose name holds the value ("react" → React scheduler).
+      const named = new Set<string>();
+      for (const c of model.channels.values()) if (c.library?.toLowerCase().includes(v)) named.add(c.id);
+      return (m) => named.has(model.ports.get(m.from.port)?.channel ?? '');
+    }
     case 'context': {
       const named = contextsNamed(model, v);
       return (m) => named.has(m.from.context) || (m.to.context !== null && named.has(m.to.context));

@@ -2,9 +2,9 @@
  * The Messages filter language: free words match the message text; `key:value` terms
  * narrow by structure; a leading `-` negates a term. All terms must hold.
  *   port:p3  channel:c1  context:<id or url part>  state:queued|delivered|dropped|unobserved
- *   has:transfer|error|stack|ports  reason:<drop reason>
+ *   has:transfer|error|stack|ports  reason:<drop reason>  library:<part of a library's name, e.g. react>
  */
-export type TermKey = 'text' | 'port' | 'channel' | 'context' | 'state' | 'has' | 'reason' | 'id';
+export type TermKey = 'text' | 'port' | 'channel' | 'context' | 'state' | 'has' | 'reason' | 'id' | 'library';
 
 export interface Term {
   key: TermKey;
@@ -12,7 +12,7 @@ export interface Term {
   negate: boolean;
 }
 
-export const TERM_KEYS: readonly TermKey[] = ['port', 'channel', 'context', 'state', 'has', 'reason', 'id'];
+export const TERM_KEYS: readonly TermKey[] = ['port', 'channel', 'context', 'state', 'has', 'reason', 'id', 'library'];
 const STATES = ['queued', 'delivered', 'dropped', 'unobserved'];
 const HAS = ['transfer', 'error', 'stack', 'ports'];
 

@@ -212,6 +212,7 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
       for (const [kind, n] of Object.entries(fact.counts)) if (typeof n === 'number') count(state.stats.droppedFacts, kind, n);
       return null;
     case 'runtime-note':
+      if (fact.code === 'no-runtime') ctx.node.noRuntime = true;
       return null;
   }
 }

@@ -141,7 +141,9 @@ export function portShipped(state: ModelState, ctx: ContextState, fact: Extract<
 }
 
 export function carrierPosted(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'carrier-posted' }>): void {
-  const target = carrierTarget(state, fact.carrier, ctx, fact.target, fact.time);
+  const workers = fact.carrier === 'serviceworker' && !isWorker(ctx.node.kind) ? observedServiceWorkers(state, ctx.node.origin) : [];
+  // Service workers of the origin seen from inside: one of them receives it, and says so.
+  const target = workers.length === 1 ? workers[0].node.id : workers.length > 1 ? null : carrierTarget(state, fact.carrier, ctx, fact.target, fact.time);
   // A frame nobody announced yet may still announce itself, and a frame that has shown several
   // documents may be named after a later one: then the receiver at that frame path claims it.
   const unsure = target !== null && (state.contexts.get(target)!.standIn || (fact.carrier === 'window' && documentsAtPath(state, fact.target) > 1));
@@ -161,7 +163,11 @@ export function carrierPosted(state: ModelState, ctx: ContextState, fact: Extrac
   const shipped = shipTransferList(state, ctx, fact.transfer, record.id, fact.carrier, to, fact.time);
   record.transferredPorts = shipped.map((s) => s.port.node.id);
   if (to !== null && !expectsFacts(state, to)) {
-    for (const s of shipped) if (!s.alreadyReceived) holdUnobserved(state, s.port, to, fact.time);
+    for (const s of shipped) {
+      if (s.alreadyReceived) continue;
+      holdUnobserved(state, s.port, to, fact.time);
+      if (fact.carrier === 'serviceworker') s.port.toServiceWorker = fact.fingerprint;
+    }
     return;
   }
   const ports = shipped.map((s) => (s.alreadyReceived ? null : s.port));
@@ -266,6 +272,20 @@ export function portReceived(state: ModelState, ctx: ContextState, fact: Receive
       count(state.stats.unmatched, 'transfer-index');
       unobservedOrigin(state, ctx, fact.port, entry.from, fact.time);
     }
+    return true;
+  }
+  const fromClient = fact.carrier === 'serviceworker' && ctx.node.kind === 'serviceworker' ? shippedToServiceWorkers(state, ctx, fact) : null;
+  if (fromClient) {
+    fromClient.node.holders.pop(); // the stand-in never held it: this worker does
+    receivePort(state, ctx, fact.port, fromClient, fact.time, null);
+    fromClient.unobservedHolder = false;
+    delete fromClient.toServiceWorker;
+    if (fromClient.lastEdge) {
+      fromClient.lastEdge.to = ctx.node.id;
+      const record = state.carrierById.get(fromClient.lastEdge.via);
+      if (record) record.to = ctx.node.id;
+    }
+    forgetEmptyStandIn(state, `serviceworker:${ctx.node.origin}`);
     return true;
   }
   const sourceCtx = source === null ? undefined : state.contexts.get(source);
@@ -425,4 +445,46 @@ function latestIdleArrival(source: ContextState, time: number): PortState | null
     return port;
   }
   return null;
+}
+
+/** Service worker contexts of `origin` the runtime runs in (the recorder instruments them from inside), not ended. */
+function observedServiceWorkers(state: ModelState, origin: string): ContextState[] {
+  if (!origin) return [];
+  const found: ContextState[] = [];
+  for (const context of state.contexts.values()) {
+    const node = context.node;
+    if (node.kind === 'serviceworker' && node.observed && node.origin === origin && !node.destroyed) found.push(context);
+  }
+  return found;
+}
+
+/**
+ * A document posted to its service worker before that worker announced itself, so the port went
+ * to the origin's stand-in (contexts.ts). When a service worker of that origin, seen from inside,
+ * receives a port from a client in a message with the same fingerprint, it is the oldest such
+ * port still untouched there (a port is delivered once, in order); it moves from the stand-in to
+ * the worker that says it has it.
+ */
+function shippedToServiceWorkers(state: ModelState, ctx: ContextState, fact: Received): PortState | null {
+  const standIn = state.contexts.get(`serviceworker:${ctx.node.origin}`);
+  if (!standIn) return null;
+  for (const port of standIn.held) {
+    if (port.toServiceWorker !== fact.fingerprint || port.binding !== null || !port.unobservedHolder) continue;
+    if (port.node.posted !== port.postedWhenHidden || port.node.closed || port.node.collected) continue;
+    return port;
+  }
+  return null;
+}
+
+/**
+ * The stand-in for an origin's service workers, once everything shipped to it was received by a
+ * worker seen from inside, held nothing: it was never a context of its own (no phantom).
+ */
+function forgetEmptyStandIn(state: ModelState, id: string): void {
+  const standIn = state.contexts.get(id);
+  if (!standIn || standIn.held.size > 0) return;
+  if (state.transfers.some((t) => t.from === id || t.to === id) || state.carriers.some((c) => c.from === id || c.to === id)) return;
+  for (const port of state.ports.values()) if (port.node.context === id) return;
+  state.contexts.delete(id);
+  state.contextNodes.delete(id);
 }

@@ -69,6 +69,8 @@ export interface ContextNode {
   seen?: ContextSeen;
   createdAt: number;
   destroyed?: { time: number; reason: string };
+  /** No runtime can run in this document (its relay said so: scripts do not run there, `no-runtime`). */
+  noRuntime?: true;
 }
 
 export interface ChannelNode {

@@ -3,7 +3,7 @@
  * shows its spec state and queue depth; selecting one shows its history in PortDetail.
  */
 import { useMemo, type KeyboardEvent } from 'react';
-import type { ContextNode, PortNode } from '../model/types.ts';
+import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, timeOrigin } from './labels.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
 import { PortDetail } from './PortDetail.tsx';
@@ -28,14 +28,30 @@ export function PortBadges({ port }: { port: PortNode }) {
       {port.shipped ? <span className="badge shipped">shipped</span> : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
+      {port.seenLate ? (
+        <span className="badge partial" title="First seen when page code used it: it arrived by a path Portscope does not observe (a service worker's client.postMessage, say). Recorded from then on; where it came from and its other end are unknown.">
+          seen late
+        </span>
+      ) : null}
       {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q.toLocaleString('en-US')} messages waiting in the port message queue`}>{`${q.toLocaleString('en-US')} queued`}</span> : null}
     </>
+  );
+}
+
+/** The well-known library that made a port's channel (model/libraries.ts), when its creation site says so. */
+export function LibraryBadge({ library }: { library: string | undefined }) {
+  if (!library) return null;
+  return (
+    <span className="badge library" title={`Made by ${library}: the channel's creation site is in its code. Filter its messages with library:${library.split(' ')[0]!.toLowerCase()}`}>
+      {library}
+    </span>
   );
 }
 
 function PortItem({ port, level }: { port: PortNode; level: number }) {
   const store = usePanelStore();
   const selected = usePanel((s) => s.selectedPort) === port.id;
+  const library = usePanel((s) => s.model.channels.get(port.channel)?.library);
   return (
     <li role="treeitem" aria-level={level} aria-selected={selected} className={`tree-port${selected ? ' selected' : ''}`}>
       <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
@@ -44,6 +60,7 @@ function PortItem({ port, level }: { port: PortNode; level: number }) {
           <span className="muted">{port.entangled ? ` ⇄ ${port.entangled}` : ' (disentangled)'}</span>
           <span className="muted">{` · ${port.channel}`}</span>
         </span>
+        <LibraryBadge library={library} />
         <PortBadges port={port} />
       </button>
     </li>
@@ -85,6 +102,13 @@ function Ports({ ports, level }: { ports: PortNode[]; level: number }) {
 
 /** How a context is seen: from outside (not observed), or a worker from inside, and how. */
 export function SeenBadge({ context }: { context: ContextNode }) {
+  if (context.noRuntime) {
+    return (
+      <span className="badge partial" title="Scripts do not run in this document (sandboxed without allow-scripts?), so no Portscope runtime runs here: its channels and messages cannot be seen. Silence here does not mean none.">
+        not observable (no scripts)
+      </span>
+    );
+  }
   if (!context.observed) return <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>;
   if (context.seen === 'inside-protocol') return <span className="badge" title="Portscope's runtime was evaluated in this worker before its first line, through the DevTools protocol: everything it did is seen">seen from inside (DevTools protocol)</span>;
   if (context.seen === 'inside-bootstrap') return <span className="badge" title="This worker was built from Portscope's in-worker bootstrap: its runtime ran before the worker's own script">seen from inside (bootstrap)</span>;
@@ -123,6 +147,16 @@ function moveFocus(e: KeyboardEvent<HTMLElement>) {
   }
 }
 
+/** A transfer inferred while another port fitted as well (docs/model-inference.md, rules 1 and 3). */
+export function AmbiguousBadge({ edge }: { edge: TransferEdge }) {
+  if (!edge.ambiguous) return null;
+  return (
+    <span className="badge warn" title="Which port moved is not proven: another port of the sending context fitted as well. No diagnostic rests on this transfer.">
+      unknown — two readings fit
+    </span>
+  );
+}
+
 function Transfers() {
   const model = usePanel((s) => s.model);
   usePanel((s) => s.revision);
@@ -139,6 +173,7 @@ function Transfers() {
             <span className="id">{t.port}</span>
             {` moved ${contextName(model, t.from)} → ${t.to ? contextName(model, t.to) : 'unknown context'} via ${t.carrier} at ${formatTime(t.time, origin)}`}
             {t.inferred ? <span className="badge partial" title="The sending side was not observed; matched by the receiving side">inferred</span> : null}
+            <AmbiguousBadge edge={t} />
           </li>
         ))}
       </ul>

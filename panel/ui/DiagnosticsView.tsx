@@ -13,8 +13,18 @@ export function DiagnosticsView() {
   const model = usePanel((s) => s.model);
   usePanel((s) => s.revision);
   const list = [...model.diagnostics()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.time - b.time);
-  if (list.length === 0) return <p className="empty">No problems found in the channels recorded so far.</p>;
+  const withheld = <WithheldNotice count={model.stats.inferred['withheld-diagnostic'] ?? 0} />;
+  if (list.length === 0) {
+    return (
+      <>
+        <p className="empty">No problems found in the channels recorded so far.</p>
+        {withheld}
+      </>
+    );
+  }
   return (
+    <>
+    {withheld}
     <ul className="diagnostics" aria-label="Diagnostics">
       {list.map((d) => (
         <li key={d.id} className={`diag sev-${d.severity}`}>
@@ -35,5 +45,17 @@ export function DiagnosticsView() {
         </li>
       ))}
     </ul>
+    </>
+  );
+}
+
+/** Diagnostics the model did not raise because they would rest on a transfer two readings fit (docs/model-inference.md, rule 6). */
+export function WithheldNotice({ count }: { count: number }) {
+  if (count === 0) return null;
+  const what = count === 1 ? '1 possible problem was' : `${count.toLocaleString('en-US')} possible problems were`;
+  return (
+    <p className="diag-withheld muted" role="note">
+      {`${what} not reported: each rests on a port transfer that is unknown — two readings fit (see Transfers in Channels).`}
+    </p>
   );
 }

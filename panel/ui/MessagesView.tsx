@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SortKey } from '../messageRows.ts';
-import type { MessageRecord } from '../model/types.ts';
+import type { ChannelModel, MessageRecord } from '../model/types.ts';
 import { previewText } from '../previewText.ts';
 import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
@@ -13,6 +13,18 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRows } from './useRows.ts';
 
 export const ROW_HEIGHT = 22;
+
+/** The well-known library that made the channel the message went through (model/libraries.ts). */
+export function libraryOfMessage(model: ChannelModel, m: MessageRecord): string | undefined {
+  const channel = model.ports.get(m.from.port)?.channel;
+  return channel === undefined ? undefined : model.channels.get(channel)?.library;
+}
+
+function fromTitle(model: ChannelModel, m: MessageRecord): string {
+  const channel = model.ports.get(m.from.port)?.channel;
+  const library = libraryOfMessage(model, m);
+  return `${contextName(model, m.from.context)}${channel ? ` · channel ${channel}` : ''}${library ? ` (made by ${library})` : ''}`;
+}
 const OVERSCAN = 8;
 
 const COLUMNS: { key: SortKey; label: string; className: string }[] = [
@@ -115,8 +127,9 @@ export function MessagesView() {
                     onClick={() => store.getState().selectMessage(m.id)}
                   >
                     <div role="gridcell" className="c-time">{formatTime(m.postedAt, origin)}</div>
-                    <div role="gridcell" className="c-from" title={contextName(model, m.from.context)}>
+                    <div role="gridcell" className="c-from" title={fromTitle(model, m)}>
                       <span className="id">{m.from.port}</span> {contextName(model, m.from.context)}
+                      {libraryOfMessage(model, m) ? <span className="muted">{` · ${libraryOfMessage(model, m)}`}</span> : null}
                     </div>
                     <div role="gridcell" className="c-to" title={contextName(model, receiverContext(model, m))}>
                       <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}

@@ -66,7 +66,7 @@ export function Toolbar() {
           aria-label="Filter messages"
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? 'filter-error' : undefined}
-          placeholder="Filter  (port:p3 channel:c1 context:child state:queued has:transfer -word)"
+          placeholder="Filter  (port:p3 channel:c1 library:react context:child state:queued has:transfer -word)"
           value={filterText}
           spellCheck={false}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}

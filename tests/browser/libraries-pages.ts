@@ -5,7 +5,8 @@
  * committed). A page marks itself done, says what the library returned (`libraryResult`) and
  * how many MessagePort posts it made in its top document (`portPosts`, counted natively on top
  * of Portscope). The expected graphs are what each library really does, seen from the page
- * (workers and service workers are observed from outside).
+ * (workers and service workers observed from outside) or, through `portscope record`'s own
+ * Chromium driver, from inside them too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import type { Summary } from '../../protocol/summary.ts';
 import type { Trace } from '../../protocol/trace.ts';
 import type { BrowserName } from '../../cli/browsers.ts';
 import type { Driver } from '../../cli/driver.ts';
+import type { PipeDriver } from '../../cli/drive-chromium-pipe.ts';
+import type { WorkerAccount } from '../../cli/workers.ts';
 import { Recording } from '../../cli/recording.ts';
 import { createModel } from '../../panel/model/model.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
@@ -60,16 +63,44 @@ export class LibraryRecorder {
   private readonly earlier = new Set<string>();
   private readonly announced = new Set<string>();
   private driver!: Driver;
+  private pipe = false;
 
   private constructor(readonly browser: BrowserName) {}
 
-  static async launch(browser: BrowserName): Promise<LibraryRecorder> {
+  /**
+   * A new browser, as each `portscope record` run gets: a service worker registered by an earlier
+   * page keeps running (one context across pages) in the same profile, and its facts then belong
+   * to the earlier page's recording.
+   */
+  async restart(): Promise<void> {
+    await this.driver.close();
+    this.earlier.clear();
+    this.announced.clear();
+    await this.start();
+  }
+
+  /**
+   * `pipe`: Chromium driven over its own DevTools pipe, workers and service workers instrumented
+   * from inside (what `portscope record` runs); otherwise the Playwright driver the fixture uses
+   * (workers seen from outside).
+   */
+  static async launch(browser: BrowserName, opts: { pipe?: boolean } = {}): Promise<LibraryRecorder> {
     process.env.PORTSCOPE_DIST = DIST;
     const recorder = new LibraryRecorder(browser);
-    const { runtimeBundle } = await import('../../cli/artefacts.ts');
-    const drive = browser === 'firefox' ? (await import('../../cli/drive-firefox.ts')).driveFirefox : (await import('../../cli/drive-chromium.ts')).driveChromium;
-    recorder.driver = await drive({ runtimeBundle: runtimeBundle(), headed: false, loadTimeoutMs: 30_000, onBatch: (m) => recorder.route(m) });
+    recorder.pipe = opts.pipe === true;
+    await recorder.start();
     return recorder;
+  }
+
+  private async start(): Promise<void> {
+    const { runtimeBundle } = await import('../../cli/artefacts.ts');
+    const drive =
+      this.browser === 'firefox'
+        ? (await import('../../cli/drive-firefox.ts')).driveFirefox
+        : this.pipe
+          ? (await import('../../cli/drive-chromium-pipe.ts')).driveChromiumOverPipe
+          : (await import('../../cli/drive-chromium.ts')).driveChromium;
+    this.driver = await drive({ runtimeBundle: runtimeBundle(), headed: false, loadTimeoutMs: 30_000, onBatch: (m) => this.route(m) });
   }
 
   private route(message: unknown): void {
@@ -93,7 +124,8 @@ export class LibraryRecorder {
     // The runtime flushes on a short timer in every context: wait until nothing more arrives.
     await recording.settle(400, 5000);
     const trace = recording.toTrace({ browser: this.browser, url });
-    return { summary: recording.model.summary(), trace, page, factCount: recording.factCount() };
+    const workers = 'workers' in this.driver ? structuredClone((this.driver as PipeDriver).workers) : undefined;
+    return { summary: recording.model.summary(), trace, page, factCount: recording.factCount(), ...(workers ? { workers } : {}) };
   }
 
   close(): Promise<void> {
@@ -111,6 +143,8 @@ export interface Recorded {
   trace: Trace;
   page: PageReport;
   factCount: number;
+  /** The pipe driver's account of the workers it instrumented from inside (so far, in this browser). */
+  workers?: WorkerAccount;
 }
 
 /**
@@ -152,9 +186,12 @@ export function expectEveryNumberedFact(facts: Fact[]): void {
 
 /**
  * The penpal graph through an extension: the frame's initial about:blank is a context of its
- * own (it got penpal's first message) in most runs; in about one run of ten under load it is
- * missing from the background's facts altogether: that short-lived document's only batch did
- * not make it through the relay (a gap in the extension's path; nothing else is lost).
+ * own (it got penpal's first message). It was once missing from the background's facts
+ * altogether under load (that short-lived document's only batch did not arrive); not seen again
+ * in 82 runs since (same- and cross-origin child, under load), cause not found. The background
+ * now counts facts whose numbers never arrived (extension/fact-gaps.ts), but a context whose
+ * every batch is lost leaves no number behind, so such a loss cannot be required to be counted:
+ * the absence stays tolerated, and nothing else may be missing.
  */
 export function expectPenpalThroughExtension(s: Summary): void {
   const expected = PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html');
@@ -233,6 +270,26 @@ export const PAGES = {
     },
   },
   /**
+   * The same page recorded by `portscope record` in Chromium: the worker is instrumented from
+   * inside, so every port is known: the three channels end to end, all 18 messages delivered,
+   * and the two channels made in the worker closed there by comlink's release.
+   */
+  comlinkInside: {
+    contexts: ['window /tests/fixtures/libraries/comlink.html observed=true', 'worker /tests/fixtures/libraries/comlink-worker.mjs observed=true'],
+    channels: 3,
+    ports: [
+      'window enabled=true shipped=false closed=true queued=0 posted=3 delivered=3 dropped=0 library=comlink',
+      'window enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0 library=comlink',
+      'window enabled=true shipped=true closed=false queued=0 posted=4 delivered=4 dropped=0 library=comlink',
+      'worker enabled=true shipped=false closed=true queued=0 posted=2 delivered=2 dropped=0 library=comlink',
+      'worker enabled=true shipped=false closed=true queued=0 posted=4 delivered=4 dropped=0 library=comlink',
+      'worker enabled=true shipped=true closed=false queued=0 posted=3 delivered=3 dropped=0 library=comlink',
+    ],
+    messages: { posted: 18, delivered: 18, queued: 0, dropped: 0 },
+    transfers: ['window→worker', 'worker→window', 'worker→window'],
+    diagnostics: [],
+  },
+  /**
    * penpal 7.0.6, parent and iframe, calls both ways (the child calls the parent while
    * answering): one channel, made by whichever side wins the handshake, its port2 shipped to
    * the other with the options form of window.postMessage; 5 posts each way, all delivered.
@@ -276,6 +333,25 @@ export const PAGES = {
       transfers: Array(4).fill('window→serviceworker'),
       diagnostics: [],
     },
+  },
+  /**
+   * The same page recorded by `portscope record` in Chromium: the service worker is instrumented
+   * from inside. Each messageSW() port arrives there (the page's post names no worker; the one
+   * service worker of its origin seen from inside says it received it), and the handed port is a
+   * channel the service worker made and shipped: nothing is seen late, no end is unknown.
+   */
+  workboxInside: {
+    contexts: ['serviceworker /tests/fixtures/libraries/workbox-sw.js observed=true', 'window /tests/fixtures/libraries/workbox.html observed=true'],
+    channels: 5,
+    ports: [
+      ...Array(4).fill('serviceworker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0 library=workbox-window'),
+      'serviceworker enabled=true shipped=false closed=false queued=0 posted=1 delivered=1 dropped=0',
+      ...Array(4).fill('window enabled=true shipped=false closed=false queued=0 posted=0 delivered=1 dropped=0 library=workbox-window'),
+      'window enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0',
+    ],
+    messages: { posted: 6, delivered: 6, queued: 0, dropped: 0 },
+    transfers: ['serviceworker→window', ...Array(4).fill('window→serviceworker')],
+    diagnostics: [],
   },
   /**
    * Not a library: the frame events libraries live with. One frame rewrites itself with

@@ -3,21 +3,25 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserName } from '../../cli/browsers.ts';
 import { PAGES, expectEveryFact, shape, topDocumentPosts, type LibraryRecorder, type LibrarySite, type Recorded } from './libraries-pages.ts';
 
-export function describeLibraries(browser: BrowserName, get: () => { site: LibrarySite; recorder: LibraryRecorder }): void {
+/** `inside`: workers and the service worker are instrumented from inside (the pipe recorder). */
+export function describeLibraries(browser: BrowserName, get: () => { site: LibrarySite; recorder: LibraryRecorder }, opts: { inside?: boolean } = {}): void {
+  const inside = opts.inside === true;
   /** Records `url` twice: each must be right on its own, and the two the same. */
-  async function twice(url: string, check: (r: Recorded) => void, opts: { creatorVaries?: boolean } = {}): Promise<void> {
+  async function twice(url: string, check: (r: Recorded) => void, opts: { creatorVaries?: boolean; freshBrowser?: boolean } = {}): Promise<void> {
     const first = await get().recorder.record(url);
     check(first);
+    if (opts.freshBrowser) await get().recorder.restart();
     const second = await get().recorder.record(url);
     check(second);
     expect(shape(second.summary, opts)).toEqual(shape(first.summary, opts));
   }
 
-  describe(`real libraries in ${browser}`, () => {
-    it('comlink: a worker seen from outside, ports coming back out of it are new channels', async () => {
+  describe(`real libraries in ${browser}${inside ? ', workers seen from inside' : ''}`, () => {
+    const comlinkTitle = inside ? 'comlink: a worker seen from inside, every port known end to end' : 'comlink: a worker seen from outside, ports coming back out of it are new channels';
+    it(comlinkTitle, async () => {
       await twice(get().site.origin + PAGES.comlink.path, (r) => {
         expect(r.page.result).toEqual(PAGES.comlink.result);
-        expect(shape(r.summary)).toEqual(PAGES.comlink.shape);
+        expect(shape(r.summary)).toEqual(inside ? PAGES.comlinkInside : PAGES.comlink.shape);
         expect(topDocumentPosts(r.summary)).toBe(r.page.portPosts);
         expectEveryFact(r);
       });
@@ -41,14 +45,17 @@ export function describeLibraries(browser: BrowserName, get: () => { site: Libra
       });
     }
 
-    it('workbox-window: messageSW to a service worker, and a port it hands back (seen late)', async () => {
+    const workboxTitle = inside ? 'workbox-window: messageSW to a service worker seen from inside, and a port it makes and hands back' : 'workbox-window: messageSW to a service worker, and a port it hands back (seen late)';
+    it(workboxTitle, async () => {
       // A service worker needs a secure context: localhost.
       await twice(get().site.crossOrigin + PAGES.workbox.path, (r) => {
         expect([...(r.page.result as unknown[])].sort()).toEqual([...PAGES.workbox.result].sort());
-        expect(shape(r.summary)).toEqual(PAGES.workbox.shape);
+        // Every worker the pipe driver attached to ran the runtime from its first line.
+        if (inside) expect(r.workers).toMatchObject({ failed: 0, unmatched: 0 });
+        expect(shape(r.summary)).toEqual(inside ? PAGES.workboxInside : PAGES.workbox.shape);
         expect(topDocumentPosts(r.summary)).toBe(r.page.portPosts);
         expectEveryFact(r);
-      });
+      }, { freshBrowser: inside });
     });
 
     it('frames: document.open keeps the context, a frame navigated in place is a new one', async () => {

@@ -79,3 +79,37 @@ describe('ServiceWorker#postMessage from a document', () => {
     expect(summary.diagnostics).toEqual([]);
   });
 });
+
+describe('ServiceWorker#postMessage to a service worker seen from inside (portscope record in Chromium)', () => {
+  /** workbox-window's messageSW: a channel, port2 shipped to the service worker, the reply on it. */
+  function messageSW(order: 'worker first' | 'page first') {
+    const s = new Stream();
+    const sw = s.context('sw', 'serviceworker', { url: 'https://app.test/sw.js' });
+    const top = s.context('top');
+    const [reply, shipped] = top.channel();
+    top.onmessage(reply);
+    top.carrierPost('serviceworker', 'ServiceWorker', 'GET_VERSION', [shipped]);
+    const [arrived] = sw.carrierReceive('serviceworker', 'client', 'GET_VERSION', 1);
+    sw.post(arrived, '1.0.0');
+    top.dispatch(reply, '1.0.0');
+    // The recorder gets each context's batches on its own session: either may come first (page
+    // first: its post is applied before the worker announced itself, so it goes to the stand-in).
+    const facts = order === 'worker first' ? [...sw.facts, ...top.facts] : [...top.facts.slice(0, 6), ...sw.facts, ...top.facts.slice(6)];
+    const model = createModel();
+    model.apply(facts);
+    model.settle();
+    return model.summary();
+  }
+
+  for (const order of ['worker first', 'page first'] as const) {
+    it(`the port arrives in that worker, whichever context's facts come first (${order})`, () => {
+      const summary = messageSW(order);
+      expect(summary.contexts.map((c) => `${c.id} ${c.kind} observed=${c.observed}`).sort()).toEqual(['sw serviceworker observed=true', 'top window observed=true']);
+      expect(summary.channels).toBe(1);
+      expect(summary.transfers).toEqual([{ port: 'p2', from: 'top', to: 'sw' }]);
+      expect(summary.ports.map((p) => `${p.context} posted=${p.posted} delivered=${p.delivered}`).sort()).toEqual(['sw posted=1 delivered=0', 'top posted=0 delivered=1']);
+      expect(summary.messages).toEqual({ posted: 1, delivered: 1, queued: 0, dropped: 0 });
+      expect(summary.diagnostics).toEqual([]);
+    });
+  }
+});

@@ -62,7 +62,7 @@ describe('panel store', () => {
     store.getState().setFilter('state:queued');
     expect(store.getState().terms).toHaveLength(1);
     store.getState().setFilter('state:queued colour:');
-    expect(store.getState().filterError).toBe('term 2: unknown filter "colour:" (known: port, channel, context, state, has, reason, id)');
+    expect(store.getState().filterError).toBe('term 2: unknown filter "colour:" (known: port, channel, context, state, has, reason, id, library)');
     expect(store.getState().terms).toEqual([{ key: 'state', value: 'queued', negate: false }]);
   });
 
