@@ -209,21 +209,11 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
 
 /**
  * `ServiceWorker#postMessage` from a document goes to a service worker of its origin. Which one
- * (its script, its scope) the fact does not say. When exactly one service worker of that origin
- * is seen from inside and alive, it is that one; otherwise one context per origin stands for
- * them, never observed, so what is shipped there is held by it and nothing more is guessed.
+ * (its script, its scope) the fact does not say: when none is seen from inside (shipping.ts asks
+ * first), one context per origin stands for them, never observed, so what is shipped there is
+ * held by it and nothing more is guessed.
  */
 function serviceWorkerOf(state: ModelState, origin: string, time: number): ContextState {
-  let inside: ContextState | undefined;
-  let count = 0;
-  for (const c of state.contexts.values()) {
-    const n = c.node;
-    if (n.kind !== 'serviceworker' || !n.observed || n.origin !== origin || n.createdAt > time) continue;
-    if (n.destroyed && n.destroyed.time <= time) continue;
-    inside = c;
-    if (++count > 1) break;
-  }
-  if (count === 1 && inside) return inside;
   return referenceContext(state, `serviceworker:${origin}`, { kind: 'serviceworker', url: '', origin, framePath: '' }, false, time);
 }
 
