@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { evaluateInServiceWorker, launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { until } from '../support/until.ts';
 import { DIST_CHROME } from '../support/browsers.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
@@ -20,21 +21,8 @@ let nonce = '';
 
 type Debug = { tabs(): { tabId: number; url: string }[] };
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last value ${JSON.stringify(v).slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
-async function evalSW<T>(fn: () => T): Promise<T> {
-  const worker = browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-  return worker.evaluate(fn);
-}
+const evalSW = <T>(fn: () => T): Promise<T> => evaluateInServiceWorker(browser, fn);
 
 async function open(path: string): Promise<{ page: Page; tabId: number; probe: Page }> {
   const page = await browser.context.newPage();

@@ -9,8 +9,9 @@ import type { Page } from 'puppeteer-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
-import { PAGES, bornOn, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
+import { PAGES, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 let firefox: LaunchedFirefox;
 let server: FixtureServer;
@@ -38,15 +39,7 @@ async function record(url: string): Promise<Fact[]> {
   await background("globalThis.portscopeDebug.clear(); 'ok'");
   await page.goto(url);
   await page.waitForFunction(() => document.documentElement.dataset.done === '1', { timeout: 15_000 });
-  let last = -1;
-  let facts: Fact[] = [];
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setTimeout(r, 200));
-    facts = await backgroundFacts();
-    stable = facts.length === last ? stable + 1 : 0;
-    last = facts.length;
-  }
-  return bornOn(facts);
+  return settledFactsBornOnPage(backgroundFacts, 200);
 }
 
 describe('real libraries through the Firefox add-on', () => {

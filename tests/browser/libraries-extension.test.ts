@@ -9,8 +9,9 @@ import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
-import { PAGES, bornOn, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
+import { PAGES, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
@@ -38,15 +39,7 @@ async function record(url: string): Promise<Fact[]> {
   await background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.clear());
   await page.goto(url);
   await page.waitForFunction(() => document.documentElement.dataset.done === '1', undefined, { timeout: 15_000 });
-  let last = -1;
-  let facts: Fact[] = [];
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setTimeout(r, 150));
-    facts = await backgroundFacts();
-    stable = facts.length === last ? stable + 1 : 0;
-    last = facts.length;
-  }
-  return bornOn(facts);
+  return settledFactsBornOnPage(backgroundFacts, 150);
 }
 
 describe('real libraries through the Chrome extension', () => {

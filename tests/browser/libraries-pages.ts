@@ -159,12 +159,6 @@ export function expectEveryFact(recorded: Recorded): void {
   expect(recorded.factCount).toBe(numbered);
 }
 
-/** The extension path: the facts the background holds, of the contexts born on the page (not the previous page's pagehide). */
-export function bornOn(facts: Fact[]): Fact[] {
-  const born = new Set(facts.filter((f) => f.kind === 'context').map((f) => f.ctx));
-  return facts.filter((f) => born.has(f.ctx));
-}
-
 /** The model's summary of facts, as the panel builds it. */
 export function summaryOfFacts(facts: Fact[]): Summary {
   const model = createModel();

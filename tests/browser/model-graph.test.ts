@@ -15,6 +15,7 @@ import type { ChannelModel } from '../../panel/model/types.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
@@ -48,16 +49,7 @@ async function record(path: string, origin = server.origin): Promise<Fact[]> {
   await background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.clear());
   await page.goto(`${origin}/graph/${path}`);
   await page.waitForFunction(() => document.documentElement.dataset.done === '1', undefined, { timeout: 10_000 });
-  let last = -1;
-  let facts: Fact[] = [];
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setTimeout(r, 150));
-    facts = await backgroundFacts();
-    stable = facts.length === last ? stable + 1 : 0;
-    last = facts.length;
-  }
-  const born = new Set(facts.filter((f) => f.kind === 'context').map((f) => f.ctx));
-  return facts.filter((f) => born.has(f.ctx));
+  return settledFactsBornOnPage(backgroundFacts, 150);
 }
 
 function modelOf(facts: Fact[]): ChannelModel {

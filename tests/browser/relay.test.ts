@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { evaluateInServiceWorker, launchChromium, type LaunchedChromium } from '../support/chromium.ts';
+import { until } from '../support/until.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { openProbe, probeSummary } from '../fixtures/relay/panel-probe.ts';
@@ -19,22 +20,8 @@ let swVersion = '';
 type Debug = { facts(tab?: number): Fact[]; tabs(): { tabId: number; session: string | null; url: string }[]; clear(): void; status(tab: number): unknown; forms(): { json: number; objects: number; objectKinds: Record<string, number> } };
 const sw = () => browser.serviceWorker!;
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 20_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last value ${JSON.stringify(v).slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
-/** The service worker can restart, so always ask the context for the current one. */
-async function evalSW<T>(fn: () => T): Promise<T> {
-  const worker = browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-  return worker.evaluate(fn);
-}
+const evalSW = <T>(fn: () => T): Promise<T> => evaluateInServiceWorker(browser, fn);
 
 async function tabIdOf(url: string): Promise<number> {
   const tabs = await until('the tab to reach the background', () => evalSW(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.tabs()), (t) => t.some((x) => x.url === url));

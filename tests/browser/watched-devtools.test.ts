@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page, WebWorker } from 'puppeteer-core';
 import { launchWithDevTools, showPanel, type DevToolsSession } from '../support/devtools-panel.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { exchangeOf, type Exchange, type TabWatch, until } from '../fixtures/watched/exchange.ts';
+import { exchangeOf, type Exchange, type TabWatch } from '../fixtures/watched/exchange.ts';
+import { until } from '../support/until.ts';
 import type { Fact } from '../../protocol/facts.ts';
 
 let session: DevToolsSession;

@@ -11,7 +11,8 @@ import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { openProbe } from '../fixtures/relay/panel-probe.ts';
-import { exchangeOf, type Exchange, type TabWatch, until } from '../fixtures/watched/exchange.ts';
+import { exchangeOf, type Exchange, type TabWatch } from '../fixtures/watched/exchange.ts';
+import { until } from '../support/until.ts';
 import type { Fact } from '../../protocol/facts.ts';
 
 let browser: LaunchedChromium;

@@ -41,3 +41,9 @@ export async function launchChromium(opts: { extension: boolean; args?: string[]
     },
   };
 }
+
+/** Evaluates in the extension's service worker; it can restart, so the context is asked for the current one. */
+export async function evaluateInServiceWorker<T>(launched: LaunchedChromium, fn: () => T): Promise<T> {
+  const worker = launched.context.serviceWorkers()[0] ?? (await launched.context.waitForEvent('serviceworker'));
+  return worker.evaluate(fn);
+}
