@@ -3,8 +3,11 @@
  * window title, clear screen) and bidi controls (U+202E reorders what the reader sees) are
  * shown as `\uXXXX` escapes. Every CLI line goes through here (cli/main.ts).
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+import { HIDDEN } from '../panel/pageText.ts';
+
+// The characters the panel shows escaped (panel/pageText.ts), so both say the same of a string.
+const UNSAFE = HIDDEN;
+const UNSAFE_BUT_NEWLINE = new RegExp(`(?!\\n)${HIDDEN.source}`, 'g');
 
 const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
