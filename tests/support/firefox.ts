@@ -119,6 +119,13 @@ export class Rdp {
     throw new RdpError(`expected a string result, got ${JSON.stringify(r.result).slice(0, 200)}`);
   }
 
+  /** The targets announced so far by the watchers this client asked (`target-available-form`). */
+  targetForms(): Record<string, unknown>[] {
+    return this.events
+      .filter((p) => p.type === 'target-available-form')
+      .map((p) => p.target as Record<string, unknown>);
+  }
+
   close(): void {
     this.socket.destroy();
   }
