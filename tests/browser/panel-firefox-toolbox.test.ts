@@ -62,7 +62,7 @@ describe("Firefox ESR's DevTools toolbox", () => {
     expect(await firefox.inPanel('location.pathname')).toBe('/panel/index.html');
 
     const widget = `${server.crossOrigin}/busy/widget.html`;
-    await firefox.page.goto(`${server.origin}/busy/app.html?widget=${encodeURIComponent(widget)}`);
+    await firefox.page.goto(`${server.origin}/busy/app.html#widget=${encodeURIComponent(widget)}`);
     const done = () => firefox.page.evaluate(() => document.documentElement.dataset.done ?? '');
     await until('the busy page to finish', done, (d) => d === '1', 30_000);
     const counted = await pageCounts();
