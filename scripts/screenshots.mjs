@@ -14,7 +14,9 @@ import { parseArgs } from 'node:util';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
-if (opts.only && !['chromium', 'firefox'].includes(opts.only)) throw new Error(`--only chromium|firefox, not ${opts.only}`);
+if (opts.only && !['chromium', 'firefox'].includes(opts.only)) {
+  throw new Error(`--only chromium|firefox, not ${opts.only}`);
+}
 const shots = resolve(process.cwd(), opts.out ?? resolve(root, 'docs/screenshots'));
 mkdirSync(shots, { recursive: true });
 const load = async (path) => (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'warn' })).module;
@@ -56,7 +58,8 @@ const SELECT = {
 const showView = (view) => `(document.getElementById('tab-${view}')?.click(), 'ok')`;
 
 const server = await serveFixtures(resolve(root, 'tests/fixtures'));
-const busyUrl = `${server.origin}/busy/app.html#widget=${encodeURIComponent(`${server.crossOrigin}/busy/widget.html`)}`;
+const widgetUrl = `${server.crossOrigin}/busy/widget.html`;
+const busyUrl = `${server.origin}/busy/app.html#widget=${encodeURIComponent(widgetUrl)}`;
 try {
   if (opts.only !== 'firefox') await chromium();
   if (opts.only !== 'chromium') for (const theme of ['light', 'dark']) await firefox(theme);
@@ -78,7 +81,8 @@ async function chromium() {
       })()`)
       .catch((e) => console.warn(`could not undock DevTools: ${e.message}`));
     await session.page.goto(busyUrl);
-    await until(() => session.page.evaluate(() => document.documentElement.dataset.done), (d) => d === '1', 'the busy page');
+    const done = () => session.page.evaluate(() => document.documentElement.dataset.done);
+    await until(done, (d) => d === '1', 'the busy page');
     const counted = await session.page.evaluate(() => window.busyCounts);
     const counts = () => panel.$eval('[data-testid=counts]', (el) => el.textContent);
     await until(counts, (t) => t?.startsWith(countsLine(counted)), "the page's counts in the panel");
@@ -91,7 +95,8 @@ async function chromium() {
     for (const theme of ['light', 'dark']) {
       await session.devtools.evaluate(`(async () => {
         const Common = await import('./core/common/common.js');
-        Common.Settings.Settings.instance().moduleSetting('ui-theme').set(${JSON.stringify(theme === 'dark' ? 'dark' : 'default')});
+        const setting = Common.Settings.Settings.instance().moduleSetting('ui-theme');
+        setting.set(${JSON.stringify(theme === 'dark' ? 'dark' : 'default')});
       })()`);
       const panelTheme = () => panel.evaluate(() => document.documentElement.dataset.theme);
       await until(panelTheme, (t) => t === theme, `the ${theme} theme in the panel`, 5000).catch(async () => {

@@ -112,6 +112,8 @@ export async function launchFirefoxToolbox(opts: ToolboxOptions = {}): Promise<F
         'devtools.toolbox.host': 'bottom',
         'devtools.toolbox.footer.height': opts.toolboxHeight ?? 420,
         'devtools.theme': opts.theme ?? 'light',
+        // The toolbox's own chrome (its tab strip) follows the system's colour scheme, not only devtools.theme.
+        'ui.systemUsesDarkTheme': opts.theme === 'dark' ? 1 : 0,
       },
     });
     const addonId = await browser.installExtension(DIST_FIREFOX);
