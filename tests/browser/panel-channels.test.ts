@@ -106,11 +106,16 @@ describe('the Channels view on a busy page', () => {
     await panel.$$eval('.group-by [role=radio]', (els) =>
       (els.find((el) => el.textContent === 'creation site') as HTMLElement).click(),
     );
-    const group = await until('the tick site as one group', text('.site-group'), (t) => t.length > 0);
-    expect(group).toBeTruthy();
-    await panel.$$eval('.site-group', (els) => {
-      const tick = els.find((el) => el.textContent?.includes('channels-tick.js:3'));
-      (tick?.querySelector('.mute') as HTMLElement).click();
+    // The five channels of the timer are one group, named by their creation site.
+    const groups = () =>
+      panel.$$eval('.site-group > .tree-context-label', (els) => els.map((el) => el.textContent ?? ''));
+    const tick = await until('the tick site as one group', groups, (g) =>
+      g.some((t) => t.includes('channels-tick.js:3')),
+    );
+    expect(tick.find((t) => t.includes('channels-tick.js:3'))).toMatch(/channels-tick\.js:3 · tick×55 messagesmute$/);
+    await panel.$$eval('.site-group > .tree-context-label', (els) => {
+      const label = els.find((el) => el.textContent?.includes('channels-tick.js:3'));
+      label?.querySelector<HTMLElement>('.mute')?.click();
     });
     await until('5 channels muted', text('[data-testid=muted-line]'), (t) => t.includes('5 channels muted — show'));
     expect(await text('[data-testid=graph-notes]')()).toContain('46 channels');
