@@ -4,10 +4,12 @@
  * site. Each port shows its spec state and queue depth; selecting one shows its history in
  * PortDetail. Muted channels (panel/mutes.ts) are hidden here and counted.
  */
-import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { creationSite } from '../creationSite.ts';
 import { muteOf } from '../mutes.ts';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, pageOrigin, timeOrigin } from './labels.ts';
+import { channelName } from './channelName.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
 import { GraphView } from './GraphView.tsx';
 import { useMutes } from './mutesStore.ts';
@@ -116,16 +118,75 @@ interface TreeProps {
   muted(channel: string): boolean;
 }
 
+/** Quiet ports of one context whose channels were made at one site fold into one row from this many. */
+export const SITE_FOLD_FROM = 6;
+
+/** Ports that something waits on, or the selected one, never fold away. */
+function foldable(port: PortNode, observed: boolean, selected: string | null): boolean {
+  return port.id !== selected && port.queued === 0 && !neverStartedProblem(port, portQueueState(port, observed));
+}
+
 function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree: TreeProps }) {
   const selected = usePanel((s) => s.selectedPort);
-  const { shown, hidden } = shownPorts(ports.filter((p) => !tree.hide(p.channel)), selected);
+  const model = usePanel((s) => s.model);
+  const { shown, hidden } = shownPorts(
+    ports.filter((p) => !tree.hide(p.channel)),
+    selected,
+  );
+  // Fifty channels made by one call site are one row, not a hundred.
+  const bySite = new Map<string, PortNode[]>();
+  for (const p of shown) {
+    if (!foldable(p, model.contexts.get(p.context)?.observed ?? true, selected)) continue;
+    const key = creationSite(model.channels.get(p.channel)?.site)?.key;
+    if (key === undefined) continue;
+    const list = bySite.get(key) ?? [];
+    bySite.set(key, list);
+    list.push(p);
+  }
+  const rows: ReactNode[] = [];
+  const drawn = new Set<string>();
+  for (const p of shown) {
+    const key = creationSite(model.channels.get(p.channel)?.site)?.key;
+    const fold = key === undefined ? undefined : bySite.get(key);
+    if (key !== undefined && fold && fold.length >= SITE_FOLD_FROM && fold.includes(p)) {
+      if (!drawn.has(key)) rows.push(<SiteFold key={`site:${key}`} ports={fold} level={level} tree={tree} />);
+      drawn.add(key);
+    } else rows.push(<PortItem key={p.id} port={p} level={level} muted={tree.muted(p.channel)} />);
+  }
   return (
     <>
-      {shown.map((p) => (
-        <PortItem key={p.id} port={p} level={level} muted={tree.muted(p.channel)} />
-      ))}
+      {rows}
       {hidden ? <li role="none" className="muted tree-empty" data-testid="ports-hidden">{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li> : null}
     </>
+  );
+}
+
+/** One row for the quiet ports of one context made at one creation site, opened on demand. */
+function SiteFold({ ports, level, tree }: { ports: PortNode[]; level: number; tree: TreeProps }) {
+  const [open, setOpen] = useState(false);
+  const channel = usePanel((s) => s.model.channels.get(ports[0]!.channel));
+  const name = channelName(channel);
+  const enabled = ports.filter((p) => p.enabled).length;
+  const muted = ports.every((p) => tree.muted(p.channel));
+  return (
+    <li role="treeitem" tabIndex={-1} aria-level={level} aria-expanded={open} className={`tree-context site-fold${muted ? ' muted-item' : ''}`}>
+      <div className="tree-context-label">
+        <button type="button" className="tree-toggle" data-tree-item="" aria-label={`${open ? 'Collapse' : 'Expand'} ${name}`} onClick={() => setOpen(!open)}>
+          {open ? '▾' : '▸'}
+        </button>
+        <span className="page-text" title="The ports' channels were made here (the creation site's first frame)">{name}</span>
+        <span className="badge">{`${ports.length.toLocaleString('en-US')} ports`}</span>
+        {muted ? <span className="badge closed">muted</span> : null}
+        <span className="muted">{`${enabled.toLocaleString('en-US')} enabled · ${(ports.length - enabled).toLocaleString('en-US')} not started or closed, nothing waiting`}</span>
+      </div>
+      {open ? (
+        <ul role="group">
+          {ports.map((p) => (
+            <PortItem key={p.id} port={p} level={level + 1} muted={tree.muted(p.channel)} />
+          ))}
+        </ul>
+      ) : null}
+    </li>
   );
 }
 

@@ -31,9 +31,11 @@ const STATE_TEXT = {
 function edgePath(e: GraphEdge): string {
   const { from: a, to: b } = e;
   if (e.loop) {
-    // Two chips of one box: an arc above them.
-    const lift = Math.max(14, Math.abs(b.x - a.x) / 3);
-    return `M${a.x},${a.y} C${a.x},${a.y - lift} ${b.x},${b.y - lift} ${b.x},${b.y}`;
+    // Two chips of one box: a shallow arc through the gap under their row (an arc above would
+    // cross the box's label), or a straight line between rows.
+    if (a.y !== b.y) return `M${a.x},${a.y} L${b.x},${b.y}`;
+    const sag = CHIP_H / 2 + 5;
+    return `M${a.x},${a.y} C${a.x},${a.y + sag} ${b.x},${b.y + sag} ${b.x},${b.y}`;
   }
   const dy = Math.max(24, Math.abs(b.y - a.y) / 2);
   const down = b.y >= a.y ? dy : -dy;

@@ -45,9 +45,11 @@ function groupsOf(channels: Iterable<ChannelNode>): Group[] {
   return [...groups.values()].sort((a, b) => b.channels.length - a.channels.length);
 }
 
+const messagesText = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'message' : 'messages'}`;
+
 export function figuresLine(f: ChannelFigures | undefined): string {
   if (!f) return '';
-  const parts = [`${f.messages.toLocaleString('en-US')} messages`, formatBytes(f.bytes)];
+  const parts = [messagesText(f.messages), formatBytes(f.bytes)];
   if (f.rate !== null) parts.push(`${f.rate < 10 ? f.rate.toFixed(1) : Math.round(f.rate).toLocaleString('en-US')}/s`);
   if (f.meanWait !== null && f.maxWait !== null)
     parts.push(`wait ${f.meanWait.toFixed(1)} ms mean, ${f.maxWait.toFixed(1)} ms max`);
@@ -108,7 +110,7 @@ function GroupItem({
           {group.name}
         </span>
         <span className="badge">{`×${shown.length.toLocaleString('en-US')}`}</span>
-        <span className="muted">{`${messages.toLocaleString('en-US')} messages`}</span>
+        <span className="muted">{messagesText(messages)}</span>
         {key ? (
           <button
             type="button"

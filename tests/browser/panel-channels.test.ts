@@ -26,13 +26,24 @@ const text = (selector: string) => read(() => panel.$eval(selector, (el) => el.t
 const click = (selector: string) =>
   panel.$eval(selector, (el) => el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })));
 
+/** Ports the tree accounts for: a row each, or counted in a folded row of one creation site. */
+const drawnPorts = read(
+  () =>
+    panel.evaluate(() => {
+      const rows = document.querySelectorAll('[role=tree] .tree-port').length;
+      const folds = [...document.querySelectorAll('[role=tree] .site-fold[aria-expanded=false] > .tree-context-label')];
+      return rows + folds.reduce((n, el) => n + Number.parseInt(el.querySelector('.badge')?.textContent ?? '', 10), 0);
+    }),
+  -1,
+);
+
 async function open(ports = 102) {
   const widget = `${server.crossOrigin}/busy/channels-widget.html`;
   await session.page.goto(`${server.origin}/busy/channels-busy.html?widget=${encodeURIComponent(widget)}`);
   await session.page.waitForFunction(() => document.documentElement.dataset.done === '1', { timeout: 15_000 });
   await click('#tab-channels');
   // 51 channels: 102 ports, every one drawn in the tree (less the muted ones).
-  await until(`${ports} ports in the tree`, count('[role=tree] .tree-port'), (n) => n === ports);
+  await until(`${ports} ports in the tree`, drawnPorts, (n) => n === ports);
 }
 
 beforeAll(async () => {
@@ -49,6 +60,11 @@ afterAll(async () => {
 
 describe('the Channels view on a busy page', () => {
   it('wears the orange "not started" badge only on the two ports that are problems', async () => {
+    // Every port in a row of its own: open the rows that fold a creation site's quiet ports.
+    await panel.$$eval('[role=tree] .site-fold[aria-expanded=false] > .tree-context-label .tree-toggle', (els) => {
+      for (const el of els) (el as HTMLElement).click();
+    });
+    await until('every port in a row', count('[role=tree] .tree-port'), (n) => n === 102);
     const warned = await until('two warned ports', count('[role=tree] .tree-port .badge.disabled'), (n) => n === 2);
     expect(warned).toBe(2);
     // The ports that only send are not started either, and say so without a warning.
@@ -63,6 +79,9 @@ describe('the Channels view on a busy page', () => {
     const codes = await panel.$$eval('.diag', (els) => els.map((el) => el.textContent ?? ''));
     expect(codes.filter((t) => t.includes('port-never-started'))).toHaveLength(2);
     await click('#tab-channels');
+    await panel.$$eval('[role=tree] .site-fold[aria-expanded=true] > .tree-context-label .tree-toggle', (els) => {
+      for (const el of els) (el as HTMLElement).click();
+    });
   });
 
   it("names the cross-origin widget by its origin, and the page's own contexts by their path", async () => {
@@ -75,13 +94,36 @@ describe('the Channels view on a busy page', () => {
   it('collapses a context and says how many ports it holds, then opens it again', async () => {
     const toggle = '[role=tree] > [data-context-row] > .tree-context-label .tree-toggle';
     await click(toggle);
-    await until('the top window folded', count('[role=tree] .tree-port'), (n) => n === 0);
+    await until('the top window folded', drawnPorts, (n) => n === 0);
     expect(await text('[role=tree] > [data-context-row] > .tree-context-label')()).toMatch(/102 ports/);
     expect(await panel.$eval('[role=tree] > [data-context-row]', (el) => el.getAttribute('aria-expanded'))).toBe(
       'false',
     );
     await click(toggle);
-    await until('the top window open again', count('[role=tree] .tree-port'), (n) => n === 102);
+    await until('the top window open again', drawnPorts, (n) => n === 102);
+  });
+
+  it('folds the quiet ports of forty channels made at one site into one row, opened on demand', async () => {
+    const label = '[role=tree] .site-fold > .tree-context-label';
+    const rows = () => panel.$$eval(label, (els) => els.map((el) => el.textContent ?? ''));
+    const folds = await until('two folded sites', read(rows, []), (r) => r.length === 2);
+    expect(folds.find((t) => t.includes('channels-rpc.js:3 · makeCall'))).toMatch(
+      /80 ports40 enabled · 40 not started/,
+    );
+    expect(folds.find((t) => t.includes('channels-tick.js:3 · tick'))).toMatch(/10 ports/);
+    // The two problems and the ports in transit are never folded away.
+    expect(await count('[role=tree] .tree-port .badge.disabled')()).toBe(2);
+    const before = await count('[role=tree] .tree-port')();
+    await panel.$$eval(label, (els) => {
+      const rpc = els.find((el) => el.textContent?.includes('channels-rpc.js:3'));
+      rpc?.querySelector<HTMLElement>('.tree-toggle')?.click();
+    });
+    await until('the forty channels open', count('[role=tree] .tree-port'), (n) => n === before + 80);
+    await panel.$$eval(label, (els) => {
+      const rpc = els.find((el) => el.textContent?.includes('channels-rpc.js:3'));
+      rpc?.querySelector<HTMLElement>('.tree-toggle')?.click();
+    });
+    await until('folded again', count('[role=tree] .tree-port'), (n) => n === before);
   });
 
   it('draws the contexts as boxes with their ports, and a click on a port selects it everywhere', async () => {
@@ -120,7 +162,7 @@ describe('the Channels view on a busy page', () => {
     await until('5 channels muted', text('[data-testid=muted-line]'), (t) => t.includes('5 channels muted — show'));
     expect(await text('[data-testid=graph-notes]')()).toContain('46 channels');
     await click('.group-by [role=radio]');
-    await until('92 ports left in the tree', count('[role=tree] .tree-port'), (n) => n === 92);
+    await until('92 ports left in the tree', drawnPorts, (n) => n === 92);
     // A reload: every id is new; the site is the same.
     await open(92);
     await until('still 5 channels muted', text('[data-testid=muted-line]'), (t) =>
@@ -134,11 +176,13 @@ describe('the Channels view on a busy page', () => {
     await until('5 channels muted in the new panel', text('[data-testid=muted-line]'), (t) =>
       t.includes('5 channels muted'),
     );
-    await until('92 ports in the new panel', count('[role=tree] .tree-port'), (n) => n === 92);
+    await until('92 ports in the new panel', drawnPorts, (n) => n === 92);
     await panel.$$eval('[data-testid=muted-line] button', (els) => (els[0] as HTMLElement).click());
-    await until('muted ports shown greyed', count('[role=tree] .tree-port.muted-item'), (n) => n === 10);
+    await until('muted ports shown greyed', text('[role=tree] .site-fold.muted-item > .tree-context-label'), (t) =>
+      t.includes('10 ports'),
+    );
     // Unmuting is remembered too.
     await panel.$$eval('.mute-entry button', (els) => (els[0] as HTMLElement).click());
-    await until('nothing muted', count('[role=tree] .tree-port.muted-item'), (n) => n === 0);
+    await until('nothing muted', count('[role=tree] .muted-item'), (n) => n === 0);
   });
 });
