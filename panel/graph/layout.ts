@@ -24,6 +24,8 @@ export const HEADER = 22;
 export const CHIP_W = 46;
 export const CHIP_H = 18;
 export const GAP = 8;
+/** Between boxes: room for the edges that leave them. */
+export const BOX_GAP = 20;
 export const MIN_BOX_W = 150;
 /** An estimate of a character's width in the graph's 11 px font, for fitting labels. */
 export const CHAR_W = 6.6;
@@ -61,6 +63,8 @@ export interface GraphChip {
   problem: boolean;
   /** Ports this chip stands for when it is the fold chip. */
   folded: number;
+  /** Channels with both ports folded into this chip (drawn as no edge: it would start and end here). */
+  within: number;
 }
 
 export interface GraphEdge {
@@ -131,7 +135,7 @@ function fit(text: string, width: number): string {
 }
 
 /** Flows sizes into rows no wider than `width`; returns each one's offset and the total size. */
-function flow(sizes: { w: number; h: number }[], width: number): { at: Point[]; w: number; h: number } {
+function flow(sizes: { w: number; h: number }[], width: number, gap = BOX_GAP): { at: Point[]; w: number; h: number } {
   const at: Point[] = [];
   let x = 0;
   let y = 0;
@@ -139,13 +143,13 @@ function flow(sizes: { w: number; h: number }[], width: number): { at: Point[]; 
   let w = 0;
   for (const s of sizes) {
     if (x > 0 && x + s.w > width) {
-      y += rowH + GAP;
+      y += rowH + gap;
       x = 0;
       rowH = 0;
     }
     at.push({ x, y });
-    x += s.w + GAP;
-    w = Math.max(w, x - GAP);
+    x += s.w + gap;
+    w = Math.max(w, x - gap);
     rowH = Math.max(rowH, s.h);
   }
   return { at, w, h: sizes.length ? y + rowH : 0 };
@@ -202,7 +206,8 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
       Math.max(width, MIN_BOX_W + 2 * PAD),
       Math.max(MIN_BOX_W, chipsW, kids.w, title.length * CHAR_W) + 2 * PAD,
     );
-    const h = HEADER + rows * (CHIP_H + GAP) + kids.h + PAD;
+    // Room between the chips and the boxes below them, for the edges between the two.
+    const h = HEADER + rows * (CHIP_H + GAP) + (rows && kids.h ? BOX_GAP - GAP : 0) + kids.h + PAD;
     return {
       branch,
       id: ctx?.id ?? '?',
@@ -260,6 +265,7 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
         state: c.port ? portQueueState(c.port, observed(c.port)) : null,
         problem: c.port ? isProblem(c.port) : false,
         folded: c.folded,
+        within: 0,
       };
       chips.push(chip);
       if (c.port) chipOf.set(c.port.id, chip);
@@ -272,6 +278,7 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
       for (const p of s.ports) if (!shown.has(p)) chipOf.set(p.id, fold);
     }
     if (s.chips.length) cy += Math.ceil(s.chips.length / s.perRow) * (CHIP_H + GAP);
+    if (s.chips.length && s.children.length) cy += BOX_GAP - GAP;
     const kids = flow(s.children, s.w - 2 * PAD);
     s.children.forEach((child, i) => {
       place(child, x + PAD + kids.at[i]!.x, cy + kids.at[i]!.y, depth + 1);
@@ -323,6 +330,10 @@ function channelEdges(
   notes.bundled = ends.length > EDGE_CAP;
   const merged = new Map<string, GraphEdge>();
   for (const [a, b, channel] of ends) {
+    if (a === b && !notes.bundled) {
+      a.within++;
+      continue;
+    }
     let key: string;
     let from: Point;
     let to: Point;

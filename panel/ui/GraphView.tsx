@@ -45,6 +45,9 @@ function edgePath(e: GraphEdge): string {
 /** A few channel ids, for a title. */
 const listed = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
 
+const foldTitle = (ports: number, within: number) =>
+  `${ports} more ports here, folded${within ? ` (${within} channels between them)` : ''}: select one from a message or a diagnostic`;
+
 const pathOf = (points: Point[]) => points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
 
 function activate(e: KeyboardEvent, run: () => void) {
@@ -192,7 +195,7 @@ export function GraphView({
             if (port === null) {
               return (
                 <g key={`fold-${c.box}`} className="graph-chip state-fold">
-                  <title>{`${c.folded} more ports here, folded (select one from a message or a diagnostic)`}</title>
+                  <title>{foldTitle(c.folded, c.within)}</title>
                   {shape}
                 </g>
               );

@@ -144,10 +144,12 @@ describe('the graph of contexts and ports', () => {
     expect(fold.label).toBe(`+${60 - (CHIPS_PER_BOX - 1)}`);
     expect(layout.notes.foldedPorts).toBe(60 - (CHIPS_PER_BOX - 1));
     expect(layout.chips.some((c) => c.port === 'p1')).toBe(true);
-    // Channels whose ports are folded end on the fold chip, one edge for all of them.
-    const toFold = layout.edges.filter((e) => e.channels.length > 1);
-    expect(toFold).toHaveLength(1);
-    expect(layout.edges.reduce((n, e) => n + e.channels.length, 0)).toBe(30);
+    // A channel with one port folded ends on the fold chip; one with both folded is no edge,
+    // counted on the chip (p2…p38 are folded: c1 ends on it, c2…c19 are within it).
+    expect(fold.within).toBe(18);
+    expect(layout.edges.every((e) => e.from.x !== e.to.x || e.from.y !== e.to.y)).toBe(true);
+    expect(layout.edges.reduce((n, e) => n + e.channels.length, 0)).toBe(30 - 18);
+    expect(layout.notes.channels).toBe(30);
   });
 
   it(`bundles edges per pair of contexts past ${EDGE_CAP} channels, and says so`, () => {
