@@ -6,9 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { Fact } from '../../../protocol/facts.ts';
 import { createModel } from '../../../panel/model/model.ts';
+import type { MessageRecord } from '../../../panel/model/types.ts';
 import { NO_MUTES } from '../../../panel/mutes.ts';
 import { createPanelStore } from '../../../panel/store.ts';
-import { ChannelsView, JARGON, PortBadges } from '../../../panel/ui/ChannelsView.tsx';
+import { ChannelsView, JARGON, PortBadges, PortItem } from '../../../panel/ui/ChannelsView.tsx';
+import { channelFigures } from '../../../panel/ui/channelFigures.ts';
+import { figuresLine, SiteGroups } from '../../../panel/ui/SiteGroups.tsx';
 import { contextName } from '../../../panel/ui/labels.ts';
 import { mutesStore } from '../../../panel/ui/mutesStore.ts';
 import { StoreContext } from '../../../panel/ui/storeContext.ts';
@@ -146,6 +149,67 @@ describe('the Channels view', () => {
     // Shown again, greyed: the six ports of one site fold into one row.
     expect(shown.match(/class="tree-port/g)).toHaveLength(2);
     expect(shown).toContain('class="tree-context site-fold muted-item"');
-    expect(shown).toMatch(/noisy\.js:10 · tick<\/span><span class="badge">6 ports<\/span><span class="badge closed">muted/);
+    expect(shown).toMatch(
+      /noisy\.js:10 · tick<\/span><span class="badge">6 ports<\/span><span class="badge closed">muted/,
+    );
+  });
+});
+
+describe('channels grouped by creation site', () => {
+  function sites() {
+    const s = new Stream();
+    const top = s.context('top');
+    const made = (channel: number, line: string) => {
+      const [port1, port2] = [top.newPortId(), top.newPortId()];
+      top.emit('channel-created', { channel, port1, port2, site: { stack: [line] } });
+      return [port1, port2] as const;
+    };
+    for (let i = 1; i <= 4; i++) {
+      const [a, b] = made(i, '    at makeCall (http://app.test/rpc.js:12:19)');
+      top.onmessage(b);
+      top.post(a, 'call');
+      top.dispatch(b, 'call');
+    }
+    made(9, '    at http://app.test/assets/react-dom-x1.js:148:17');
+    return s.all;
+  }
+  const render = (facts: Fact[]) =>
+    renderToStaticMarkup(
+      <StoreContext.Provider value={storeOf(facts)}>
+        <SiteGroups hide={() => false} muted={() => false} Port={PortItem} />
+      </StoreContext.Provider>,
+    );
+  const plain = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+
+  it('gives each site one row with its channels, their messages, and a mute by site or by library', () => {
+    const html = plain(render(sites()));
+    expect(html).toContain('rpc.js:12 · makeCall ×4 4 messages mute');
+    expect(html).toContain('React scheduler · react-dom-x1.js:148 ×1 0 messages mute React scheduler');
+    // A group of four starts folded; one of one starts open, with its figures.
+    expect(html).not.toContain('c1 ');
+    expect(html).toContain('c5 0 messages · 0 B · 0 queued now');
+  });
+
+  it('shows per-channel figures: messages, bytes, rate, mean and max wait', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const [a, b] = top.channel();
+    top.onmessage(b);
+    top.post(a, 'abcd');
+    s.tick(9);
+    top.dispatch(b, 'abcd');
+    top.post(a, 'ef');
+    s.tick(1);
+    top.dispatch(b, 'ef');
+    const model = storeOf(s.all).getState().model;
+    const f = channelFigures(model).get('c1')!;
+    expect(f).toMatchObject({ messages: 2, bytes: 6, peakQueue: null, queued: 0 });
+    const [m1, m2] = model.messages as [MessageRecord, MessageRecord];
+    const waits = [m1.dispatchedAt! - m1.postedAt, m2.dispatchedAt! - m2.postedAt];
+    expect(waits[0]).toBeGreaterThan(waits[1]!);
+    expect(f.rate).toBeCloseTo(2 / ((m2.postedAt - m1.postedAt) / 1000));
+    expect(f.meanWait).toBeCloseTo((waits[0]! + waits[1]!) / 2);
+    expect(f.maxWait).toBe(waits[0]);
+    expect(figuresLine(f)).toMatch(/^2 messages · 6 B · \d+\/s · wait \d+\.\d ms mean, \d+\.0 ms max · 0 queued now$/);
   });
 });
