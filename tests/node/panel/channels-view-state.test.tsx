@@ -210,6 +210,7 @@ describe('channels grouped by creation site', () => {
     expect(f.rate).toBeCloseTo(2 / ((m2.postedAt - m1.postedAt) / 1000));
     expect(f.meanWait).toBeCloseTo((waits[0]! + waits[1]!) / 2);
     expect(f.maxWait).toBe(waits[0]);
-    expect(figuresLine(f)).toMatch(/^2 messages · 6 B · \d+\/s · wait \d+\.\d ms mean, \d+\.0 ms max · 0 queued now$/);
+    const line = /^2 messages · 6 B · \d+\/s · wait \d+\.\d ms mean, \d+\.0 ms max · 0 queued now$/;
+    expect(figuresLine(f)).toMatch(line);
   });
 });
