@@ -5,25 +5,26 @@
  * PortDetail. Muted channels (panel/mutes.ts) are hidden here and counted.
  */
 import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { creationSite } from '../creationSite.ts';
 import { muteOf } from '../mutes.ts';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, pageOrigin, timeOrigin } from './labels.ts';
-import { channelName } from './channelName.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
 import { GraphView } from './GraphView.tsx';
+import { JARGON } from './jargon.ts';
 import { useMutes } from './mutesStore.ts';
 import { PortDetail } from './PortDetail.tsx';
 import { neverStartedProblem, portQueueState } from './portState.ts';
+import { MutedLine } from './MutedLine.tsx';
+import { SiteFold, foldBySite } from './SiteFold.tsx';
 import { SiteGroups } from './SiteGroups.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
-/** The words the view uses where the spec's word helps, explained where they are shown. */
-export const JARGON = {
-  shipped: 'Transferred to another context at least once (the spec: the port “has been shipped”). This object is detached; the port lives on where it was sent.',
-  disentangled: 'No longer entangled with a peer: it or its peer was closed or collected, so what is posted on it goes nowhere.',
-  carrier: 'The carrier: the postMessage call (on a window, worker or port) whose transfer list moved the port.',
-} as const;
+const UNKNOWN_TITLE = 'Held by a context Portscope does not run in: whether it was started is not known';
+const PROBLEM_TITLE =
+  "A 'message' listener was added with addEventListener, or messages wait, but the port was never started: " +
+  'nothing is delivered until start() (or onmessage)';
+const SENDS_ONLY_TITLE =
+  'Never started, and nothing listens or waits on it: a port that only sends never needs start()';
 
 export function PortBadges({ port }: { port: PortNode }) {
   const q = port.queued;
@@ -36,13 +37,17 @@ export function PortBadges({ port }: { port: PortNode }) {
     ) : queueState === 'enabled' ? (
       <span className="badge enabled">enabled</span>
     ) : queueState === 'unknown' ? (
-      <span className="badge partial" title="Held by a context Portscope does not run in: whether it was started is not known">state unknown</span>
+      <span className="badge partial" title={UNKNOWN_TITLE}>
+        state unknown
+      </span>
     ) : neverStartedProblem(port, queueState) ? (
-      <span className="badge disabled" title="A 'message' listener was added with addEventListener, or messages wait, but the port was never started: nothing is delivered until start() (or onmessage)">
+      <span className="badge disabled" title={PROBLEM_TITLE}>
         not started
       </span>
     ) : (
-      <span className="badge idle" title="Never started, and nothing listens or waits on it: a port that only sends never needs start()">not started</span>
+      <span className="badge idle" title={SENDS_ONLY_TITLE}>
+        not started
+      </span>
     );
   return (
     <>
@@ -75,11 +80,22 @@ export function PortItem({ port, level, muted = false }: { port: PortNode; level
   const selected = usePanel((s) => s.selectedPort) === port.id;
   const library = usePanel((s) => s.model.channels.get(port.channel)?.library);
   return (
-    <li role="treeitem" aria-level={level} aria-selected={selected} className={`tree-port${selected ? ' selected' : ''}${muted ? ' muted-item' : ''}`}>
+    <li
+      role="treeitem"
+      aria-level={level}
+      aria-selected={selected}
+      className={`tree-port${selected ? ' selected' : ''}${muted ? ' muted-item' : ''}`}
+    >
       <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
         <span className="port-name">
           <span className="id">{port.id}</span>
-          {port.entangled ? <span className="muted">{` ⇄ ${port.entangled}`}</span> : <span className="muted" title={JARGON.disentangled}> (disentangled)</span>}
+          {port.entangled ? (
+            <span className="muted">{` ⇄ ${port.entangled}`}</span>
+          ) : (
+            <span className="muted" title={JARGON.disentangled}>
+              {' (disentangled)'}
+            </span>
+          )}
           <span className="muted">{` · ${port.channel}`}</span>
         </span>
         <LibraryBadge library={library} />
@@ -118,14 +134,6 @@ interface TreeProps {
   muted(channel: string): boolean;
 }
 
-/** Quiet ports of one context whose channels were made at one site fold into one row from this many. */
-export const SITE_FOLD_FROM = 6;
-
-/** Ports that something waits on, or the selected one, never fold away. */
-function foldable(port: PortNode, observed: boolean, selected: string | null): boolean {
-  return port.id !== selected && port.queued === 0 && !neverStartedProblem(port, portQueueState(port, observed));
-}
-
 function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree: TreeProps }) {
   const selected = usePanel((s) => s.selectedPort);
   const model = usePanel((s) => s.model);
@@ -133,60 +141,20 @@ function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree:
     ports.filter((p) => !tree.hide(p.channel)),
     selected,
   );
-  // Fifty channels made by one call site are one row, not a hundred.
-  const bySite = new Map<string, PortNode[]>();
-  for (const p of shown) {
-    if (!foldable(p, model.contexts.get(p.context)?.observed ?? true, selected)) continue;
-    const key = creationSite(model.channels.get(p.channel)?.site)?.key;
-    if (key === undefined) continue;
-    const list = bySite.get(key) ?? [];
-    bySite.set(key, list);
-    list.push(p);
-  }
   const rows: ReactNode[] = [];
-  const drawn = new Set<string>();
-  for (const p of shown) {
-    const key = creationSite(model.channels.get(p.channel)?.site)?.key;
-    const fold = key === undefined ? undefined : bySite.get(key);
-    if (key !== undefined && fold && fold.length >= SITE_FOLD_FROM && fold.includes(p)) {
-      if (!drawn.has(key)) rows.push(<SiteFold key={`site:${key}`} ports={fold} level={level} tree={tree} />);
-      drawn.add(key);
-    } else rows.push(<PortItem key={p.id} port={p} level={level} muted={tree.muted(p.channel)} />);
+  for (const row of foldBySite(model, shown, selected)) {
+    if ('port' in row) {
+      rows.push(<PortItem key={row.port.id} port={row.port} level={level} muted={tree.muted(row.port.channel)} />);
+    } else {
+      const key = `site:${row.site}`;
+      rows.push(<SiteFold key={key} ports={row.ports} level={level} muted={tree.muted} Port={PortItem} />);
+    }
   }
   return (
     <>
       {rows}
       {hidden ? <li role="none" className="muted tree-empty" data-testid="ports-hidden">{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li> : null}
     </>
-  );
-}
-
-/** One row for the quiet ports of one context made at one creation site, opened on demand. */
-function SiteFold({ ports, level, tree }: { ports: PortNode[]; level: number; tree: TreeProps }) {
-  const [open, setOpen] = useState(false);
-  const channel = usePanel((s) => s.model.channels.get(ports[0]!.channel));
-  const name = channelName(channel);
-  const enabled = ports.filter((p) => p.enabled).length;
-  const muted = ports.every((p) => tree.muted(p.channel));
-  return (
-    <li role="treeitem" tabIndex={-1} aria-level={level} aria-expanded={open} className={`tree-context site-fold${muted ? ' muted-item' : ''}`}>
-      <div className="tree-context-label">
-        <button type="button" className="tree-toggle" data-tree-item="" aria-label={`${open ? 'Collapse' : 'Expand'} ${name}`} onClick={() => setOpen(!open)}>
-          {open ? '▾' : '▸'}
-        </button>
-        <span className="page-text" title="The ports' channels were made here (the creation site's first frame)">{name}</span>
-        <span className="badge">{`${ports.length.toLocaleString('en-US')} ports`}</span>
-        {muted ? <span className="badge closed">muted</span> : null}
-        <span className="muted">{`${enabled.toLocaleString('en-US')} enabled · ${(ports.length - enabled).toLocaleString('en-US')} not started or closed, nothing waiting`}</span>
-      </div>
-      {open ? (
-        <ul role="group">
-          {ports.map((p) => (
-            <PortItem key={p.id} port={p} level={level + 1} muted={tree.muted(p.channel)} />
-          ))}
-        </ul>
-      ) : null}
-    </li>
   );
 }
 
@@ -233,12 +201,18 @@ function Branch({ branch, level, tree }: { branch: ContextBranch; level: number;
         <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span className="page-text" title={c.url}>{label}</span>
         <SeenBadge context={c} />
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
-        {open ? null : <span className="muted">{`${portsUnder(branch, tree.hide).toLocaleString('en-US')} ports`}</span>}
+        {open ? null : (
+          <span className="muted">{`${portsUnder(branch, tree.hide).toLocaleString('en-US')} ports`}</span>
+        )}
       </div>
       {open ? (
         <ul role="group">
           <Ports ports={branch.ports} level={level + 1} tree={tree} />
-          {branch.ports.length === 0 && branch.children.length === 0 ? <li role="none" className="muted tree-empty">no ports</li> : null}
+          {branch.ports.length === 0 && branch.children.length === 0 ? (
+            <li role="none" className="muted tree-empty">
+              no ports
+            </li>
+          ) : null}
           {branch.children.map((b) => (
             <Branch key={b.context.id} branch={b} level={level + 1} tree={tree} />
           ))}
@@ -296,36 +270,6 @@ function Transfers() {
   );
 }
 
-/** "3 channels muted — show": what is hidden is counted, and can be shown or unmuted. */
-function MutedLine({ count }: { count: number }) {
-  const showMuted = useMutes((s) => s.showMuted);
-  const mutes = useMutes((s) => s.mutes);
-  const error = useMutes((s) => s.error);
-  const m = useMutes((s) => s);
-  if (count === 0 && !error && mutes.sites.length + mutes.libraries.length === 0) return null;
-  return (
-    <div className="muted-line" data-testid="muted-line">
-      {error ? <span className="filter-error">{error}</span> : null}
-      {count ? (
-        <span>
-          {`${count.toLocaleString('en-US')} ${count === 1 ? 'channel' : 'channels'} muted — `}
-          <button type="button" className="link" onClick={() => m.setShowMuted(!showMuted)}>{showMuted ? 'hide' : 'show'}</button>
-        </span>
-      ) : (
-        <span className="muted">no channel here is muted</span>
-      )}
-      {showMuted || count === 0
-        ? [...mutes.libraries.map((k) => ['library', k] as const), ...mutes.sites.map((k) => ['site', k] as const)].map(([by, key]) => (
-            <span key={`${by}:${key}`} className="mute-entry">
-              <span className="page-text" title={key}>{by === 'library' ? key : key.replace(/^[^@]*@/, '').split('/').pop()}</span>{' '}
-              <button type="button" className="link" onClick={() => m.unmute(by, key)}>unmute</button>
-            </span>
-          ))
-        : null}
-    </div>
-  );
-}
-
 type Grouping = 'context' | 'site';
 
 export function ChannelsView() {
@@ -356,11 +300,13 @@ export function ChannelsView() {
       setGrouping('context');
       setCollapsed((prev) => {
         const next = new Set(prev);
-        for (let c = model.contexts.get(id); c; c = c.parent ? model.contexts.get(c.parent) : undefined) next.delete(c.id);
+        let c = model.contexts.get(id);
+        for (; c; c = c.parent ? model.contexts.get(c.parent) : undefined) next.delete(c.id);
         return next;
       });
       requestAnimationFrame(() => {
-        const row = [...document.querySelectorAll<HTMLElement>('[data-context-row]')].find((el) => el.dataset.contextRow === id);
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-context-row]')];
+        const row = rows.find((el) => el.dataset.contextRow === id);
         row?.scrollIntoView({ block: 'nearest' });
         row?.querySelector<HTMLElement>('.tree-toggle')?.focus();
       });
@@ -379,7 +325,14 @@ export function ChannelsView() {
         <div className="group-by" role="radiogroup" aria-label="Group ports by">
           <span className="muted">Group by</span>
           {(['context', 'site'] as const).map((g) => (
-            <button key={g} type="button" role="radio" aria-checked={grouping === g} className="tool" onClick={() => setGrouping(g)}>
+            <button
+              key={g}
+              type="button"
+              role="radio"
+              aria-checked={grouping === g}
+              className="tool"
+              onClick={() => setGrouping(g)}
+            >
               {g === 'context' ? 'context' : 'creation site'}
             </button>
           ))}

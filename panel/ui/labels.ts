@@ -6,7 +6,11 @@ import { visibleText } from '../pageText.ts';
  * `kind path`, with the origin in front of the path when it differs from the top page's
  * (`pageOrigin`): a cross-origin widget must not read as one of the page's own frames.
  */
-export function contextLabel(ctx: ContextNode | undefined, id: string | null, pageOrigin: string | null = null): string {
+export function contextLabel(
+  ctx: ContextNode | undefined,
+  id: string | null,
+  pageOrigin: string | null = null,
+): string {
   if (!id) return '—';
   if (!ctx) return `context ${id.slice(0, 6)}`;
   let where = ctx.url;
@@ -33,7 +37,8 @@ export function pageOrigin(model: ChannelModel): string | null {
   let top: ContextNode | undefined;
   for (const c of model.contexts.values()) {
     if (c.kind !== 'window') continue;
-    if (!top || (top.destroyed && !c.destroyed) || (!!top.destroyed === !!c.destroyed && c.createdAt >= top.createdAt)) top = c;
+    const live = !c.destroyed;
+    if (!top || (!!top.destroyed && live) || (!top.destroyed === live && c.createdAt >= top.createdAt)) top = c;
   }
   const origin = top?.origin || null;
   pageOrigins.set(model, { revision: model.revision, origin });
