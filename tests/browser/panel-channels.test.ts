@@ -144,6 +144,29 @@ describe('the Channels view on a busy page', () => {
     expect(await count('.graph .graph-edge.selected')()).toBe(1);
   });
 
+  it("a click on a channel's edge selects its port; on a box, shows that context in the tree, opened", async () => {
+    await click('[role=tree] > [data-context-row] > .tree-context-label .tree-toggle');
+    await until('the top window folded', drawnPorts, (n) => n === 0);
+    const widgetBox = '.graph .graph-box.kind-iframe .graph-box-head';
+    await click(widgetBox);
+    await until('the top window opened again for the widget', drawnPorts, (n) => n === 102);
+    const focused = () =>
+      panel.evaluate(() => document.activeElement?.closest('[data-context-row]')?.textContent ?? '');
+    await until('the widget row focused', read(focused, ''), (t) => t.includes('channels-widget.html'));
+    // The edge of the widget's channel: both its ports are drawn in the widget's box.
+    const edge = await panel.$$eval('.graph .graph-edge', (els) =>
+      els.findIndex((el) => el.getAttribute('aria-label')?.includes('channels-widget.html')),
+    );
+    expect(edge).toBeGreaterThanOrEqual(0);
+    await panel.$$eval(
+      '.graph .graph-edge',
+      (els, i) => els[i]?.dispatchEvent(new MouseEvent('click', { bubbles: true })),
+      edge,
+    );
+    await until('a port of that channel selected', text('.detail h2'), (t) => /^Port p\d+/.test(t));
+    expect(await count('.graph .graph-edge.selected')()).toBe(1);
+  });
+
   it('mutes a creation site, counts what it hides, and keeps it muted after a reload', async () => {
     await panel.$$eval('.group-by [role=radio]', (els) =>
       (els.find((el) => el.textContent === 'creation site') as HTMLElement).click(),

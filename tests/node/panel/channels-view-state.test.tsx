@@ -11,6 +11,7 @@ import { NO_MUTES } from '../../../panel/mutes.ts';
 import { createPanelStore } from '../../../panel/store.ts';
 import { ChannelsView, PortBadges, PortItem } from '../../../panel/ui/ChannelsView.tsx';
 import { JARGON } from '../../../panel/ui/jargon.ts';
+import { foldBySite, SITE_FOLD_FROM } from '../../../panel/ui/SiteFold.tsx';
 import { channelFigures } from '../../../panel/ui/channelFigures.ts';
 import { figuresLine, SiteGroups } from '../../../panel/ui/SiteGroups.tsx';
 import { contextName } from '../../../panel/ui/labels.ts';
@@ -213,5 +214,42 @@ describe('channels grouped by creation site', () => {
     expect(f.maxWait).toBe(waits[0]);
     const line = /^2 messages · 6 B · \d+\/s · wait \d+\.\d ms mean, \d+\.0 ms max · 0 queued now$/;
     expect(figuresLine(f)).toMatch(line);
+  });
+});
+
+describe('folding one creation site’s quiet ports', () => {
+  function manyFromOneSite(n: number) {
+    const s = new Stream();
+    const top = s.context('top');
+    for (let i = 1; i <= n; i++) {
+      const [port1, port2] = [top.newPortId(), top.newPortId()];
+      top.emit('channel-created', {
+        channel: i,
+        port1,
+        port2,
+        site: { stack: ['    at call (http://app.test/rpc.js:1:1)'] },
+      });
+    }
+    top.addListener(1); // p1: a problem
+    top.post(4, 'waits'); // p3 has a message waiting
+    return storeOf(s.all).getState().model;
+  }
+  const ports = (model: ReturnType<typeof manyFromOneSite>) => [...model.ports.values()];
+
+  it(`folds from ${SITE_FOLD_FROM} quiet ports of one site, never a problem, a waiting or the selected port`, () => {
+    const model = manyFromOneSite(5);
+    const rows = foldBySite(model, ports(model), 'p7');
+    const single = rows.filter((r) => 'port' in r).map((r) => ('port' in r ? r.port.id : ''));
+    expect(single).toEqual(['p1', 'p3', 'p7']);
+    const folds = rows.filter((r) => 'site' in r);
+    expect(folds).toHaveLength(1);
+    expect('ports' in folds[0]! ? folds[0].ports.length : 0).toBe(7);
+    // The fold stands where its first port was.
+    expect(rows.findIndex((r) => 'site' in r)).toBe(1);
+  });
+
+  it('leaves fewer than that as they are', () => {
+    const model = manyFromOneSite(3); // 6 ports, 2 of them never fold: 4 quiet ones
+    expect(foldBySite(model, ports(model), null).every((r) => 'port' in r)).toBe(true);
   });
 });
