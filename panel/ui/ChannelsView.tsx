@@ -287,6 +287,7 @@ export function ChannelsView() {
   const isMuted = useCallback((channel: string) => muted.has(channel), [muted]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [grouping, setGrouping] = useState<Grouping>('context');
+  const [graphOpen, setGraphOpen] = useState(true);
   const toggle = useCallback((id: string) => {
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -317,9 +318,10 @@ export function ChannelsView() {
   return (
     <div className="split">
       <div className="tree-wrap">
-        <details open className="graph-section">
+        {/* A closed graph is not laid out: on a page with thousands of channels that costs tens of ms. */}
+        <details open={graphOpen} className="graph-section" onToggle={(e) => setGraphOpen(e.currentTarget.open)}>
           <summary>Graph</summary>
-          <GraphView hidden={hide} onContext={showContext} />
+          {graphOpen ? <GraphView hidden={hide} onContext={showContext} /> : null}
         </details>
         <MutedLine count={muted.size} />
         <div className="group-by" role="radiogroup" aria-label="Group ports by">
