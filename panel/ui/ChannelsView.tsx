@@ -4,7 +4,7 @@
  * site. Each port shows its spec state and queue depth; selecting one shows its history in
  * PortDetail. Muted channels (panel/mutes.ts) are hidden here and counted.
  */
-import { useCallback, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useMemo, type KeyboardEvent, type ReactNode } from 'react';
 import { muteOf } from '../mutes.ts';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, pageOrigin, timeOrigin } from './labels.ts';
@@ -17,6 +17,7 @@ import { neverStartedProblem, portQueueState } from './portState.ts';
 import { MutedLine } from './MutedLine.tsx';
 import { SiteFold, foldBySite } from './SiteFold.tsx';
 import { SiteGroups } from './SiteGroups.tsx';
+import { channelsViewState, useChannelsView } from './channelsViewState.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
 const UNKNOWN_TITLE = 'Held by a context Portscope does not run in: whether it was started is not known';
@@ -270,7 +271,15 @@ function Transfers() {
   );
 }
 
-type Grouping = 'context' | 'site';
+/** The ids of the branches from a root down to `id` (empty when it is not in the tree). */
+function branchPath(branches: readonly ContextBranch[], id: string): string[] {
+  for (const b of branches) {
+    if (b.context.id === id) return [id];
+    const below = branchPath(b.children, id);
+    if (below.length) return [b.context.id, ...below];
+  }
+  return [];
+}
 
 export function ChannelsView() {
   const model = usePanel((s) => s.model);
@@ -285,26 +294,15 @@ export function ChannelsView() {
   }, [model, revision, mutes]);
   const hide = useCallback((channel: string) => !showMuted && muted.has(channel), [muted, showMuted]);
   const isMuted = useCallback((channel: string) => muted.has(channel), [muted]);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
-  const [grouping, setGrouping] = useState<Grouping>('context');
-  const [graphOpen, setGraphOpen] = useState(true);
-  const toggle = useCallback((id: string) => {
-    setCollapsed((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
-  }, []);
+  const collapsed = useChannelsView((s) => s.collapsed);
+  const grouping = useChannelsView((s) => s.grouping);
+  const graphOpen = useChannelsView((s) => s.graphOpen);
+  const { toggle, setGrouping, setGraphOpen } = channelsViewState.getState();
   // A box clicked in the graph: open it (and whatever holds it) in the tree, and bring it into view.
   const showContext = useCallback(
     (id: string) => {
       setGrouping('context');
-      setCollapsed((prev) => {
-        const next = new Set(prev);
-        let c = model.contexts.get(id);
-        for (; c; c = c.parent ? model.contexts.get(c.parent) : undefined) next.delete(c.id);
-        return next;
-      });
+      channelsViewState.getState().expand(branchPath(tree.roots, id));
       requestAnimationFrame(() => {
         const rows = [...document.querySelectorAll<HTMLElement>('[data-context-row]')];
         const row = rows.find((el) => el.dataset.contextRow === id);
@@ -312,7 +310,7 @@ export function ChannelsView() {
         row?.querySelector<HTMLElement>('.tree-toggle')?.focus();
       });
     },
-    [model],
+    [tree, setGrouping],
   );
   const treeProps: TreeProps = { collapsed, toggle, hide, muted: isMuted };
   return (

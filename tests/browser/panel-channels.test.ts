@@ -99,6 +99,11 @@ describe('the Channels view on a busy page', () => {
     expect(await panel.$eval('[role=tree] > [data-context-row]', (el) => el.getAttribute('aria-expanded'))).toBe(
       'false',
     );
+    // A look at another view and back does not undo it.
+    await click('#tab-messages');
+    await click('#tab-channels');
+    const folded = count('[role=tree] > [data-context-row][aria-expanded=false]');
+    await until('still folded after Messages', folded, (n) => n === 1);
     await click(toggle);
     await until('the top window open again', drawnPorts, (n) => n === 102);
   });
