@@ -3,7 +3,7 @@
  * Channel ids change on every reload, so a channel is muted by its creation site (every
  * channel made there), and a library by its name. What is muted is counted where it is hidden.
  */
-import type { ChannelNode } from './model/types.ts';
+import type { ChannelModel, ChannelNode } from './model/types.ts';
 import { creationSite, SITE_KEY_MAX } from './creationSite.ts';
 
 export interface Mutes {
@@ -33,6 +33,14 @@ export function muteOf(mutes: Mutes, channel: ChannelNode): MuteReason | null {
   if (mutes.sites.length === 0) return null;
   const site = creationSite(channel.site);
   return site && mutes.sites.includes(site.key) ? { by: 'site', key: site.key } : null;
+}
+
+/** The ids of the model's muted channels: what the Channels view hides (and any other view may). */
+export function mutedChannels(model: ChannelModel, mutes: Mutes): Set<string> {
+  const ids = new Set<string>();
+  if (mutes.sites.length + mutes.libraries.length === 0) return ids;
+  for (const c of model.channels.values()) if (muteOf(mutes, c)) ids.add(c.id);
+  return ids;
 }
 
 export function withMute(mutes: Mutes, by: MuteReason['by'], key: string): Mutes {

@@ -5,7 +5,7 @@
  * PortDetail. Muted channels (panel/mutes.ts) are hidden here and counted.
  */
 import { useCallback, useMemo, type KeyboardEvent, type ReactNode } from 'react';
-import { muteOf } from '../mutes.ts';
+import { mutedChannels } from '../mutes.ts';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, pageOrigin, timeOrigin } from './labels.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
@@ -287,11 +287,7 @@ export function ChannelsView() {
   const mutes = useMutes((s) => s.mutes);
   const showMuted = useMutes((s) => s.showMuted);
   const tree = useMemo(() => contextTree(model), [model, revision]);
-  const muted = useMemo(() => {
-    const ids = new Set<string>();
-    for (const c of model.channels.values()) if (muteOf(mutes, c)) ids.add(c.id);
-    return ids;
-  }, [model, revision, mutes]);
+  const muted = useMemo(() => mutedChannels(model, mutes), [model, revision, mutes]);
   const hide = useCallback((channel: string) => !showMuted && muted.has(channel), [muted, showMuted]);
   const isMuted = useCallback((channel: string) => muted.has(channel), [muted]);
   const collapsed = useChannelsView((s) => s.collapsed);

@@ -18,7 +18,8 @@ export function contextLabel(
   try {
     const u = new URL(ctx.url);
     const path = `${u.pathname}${u.search}`;
-    where = foreign && u.origin !== 'null' ? `${u.origin}${path}` : path || u.host;
+    // The URL's origin is the one worth naming, unless it is the page's (an opaque origin is said below).
+    where = foreign && u.origin !== 'null' && u.origin !== pageOrigin ? `${u.origin}${path}` : path || u.host;
   } catch {
     // about:blank, blob: and the like stay as they are.
   }

@@ -107,6 +107,21 @@ describe('the Channels view', () => {
     expect(view(store)).toContain('http://localhost:8102/widget.html');
   });
 
+  it('says a sandboxed document’s origin is opaque, even where its URL looks like the page’s', () => {
+    const s = new Stream();
+    s.context('top');
+    const boxed = s.silentContext('boxed');
+    boxed.emit('context', {
+      contextKind: 'iframe',
+      url: 'https://app.test/boxed.html',
+      origin: 'null',
+      framePath: 'top.frames[0]',
+      observed: true,
+      userAgent: 'test',
+    });
+    expect(contextName(storeOf(s.all).getState().model, 'boxed')).toBe('iframe /boxed.html (opaque origin)');
+  });
+
   it('explains shipped, disentangled and carrier where it shows them', () => {
     const s = new Stream();
     const top = s.context('top');
