@@ -147,6 +147,12 @@ describe('the Channels view on a busy page', () => {
     expect(await count(`.graph .graph-chip.selected[data-port="${port}"]`)()).toBe(1);
     expect(await count('[role=tree] .tree-port.selected')()).toBe(1);
     expect(await count('.graph .graph-edge.selected')()).toBe(1);
+    // From the keyboard: a chip is a tab stop, Enter selects its port.
+    const other = await panel.$eval('.graph .graph-chip.state-enabled', (el) => el.getAttribute('data-port') ?? '');
+    await panel.$eval(`.graph .graph-chip[data-port="${other}"]`, (el) => (el as SVGElement).focus());
+    expect(await panel.evaluate(() => document.activeElement?.getAttribute('data-port'))).toBe(other);
+    await session.devtools.keyboard.press('Enter');
+    await until('the port chosen from the keyboard', text('.detail h2'), (t) => t.startsWith(`Port ${other}`));
   });
 
   it("a click on a channel's edge selects its port; on a box, shows that context in the tree, opened", async () => {
