@@ -46,7 +46,8 @@ function edgePath(e: GraphEdge): string {
 const listed = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
 
 const foldTitle = (ports: number, within: number) =>
-  `${ports} more ports here, folded${within ? ` (${within} channels between them)` : ''}: select one from a message or a diagnostic`;
+  `${ports} more ports here, folded${within ? ` (${within} channels between them)` : ''}: ` +
+  'select one from a message or a diagnostic';
 
 const pathOf = (points: Point[]) => points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
 
