@@ -1,31 +1,59 @@
 /**
- * Channels grouped by the context holding each port (frame tree and workers). Each port
- * shows its spec state and queue depth; selecting one shows its history in PortDetail.
+ * The page's channels: the graph of contexts and ports on top, then the channels grouped by
+ * the context holding each port (frame tree and workers, each collapsible) or by creation
+ * site. Each port shows its spec state and queue depth; selecting one shows its history in
+ * PortDetail. Muted channels (panel/mutes.ts) are hidden here and counted.
  */
-import { useMemo, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import { mutedChannels } from '../mutes.ts';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
-import { contextLabel, contextName, formatTime, timeOrigin } from './labels.ts';
+import { contextLabel, contextName, formatTime, pageOrigin, timeOrigin } from './labels.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
+import { GraphView } from './GraphView.tsx';
+import { JARGON } from './jargon.ts';
+import { useMutes } from './mutesStore.ts';
 import { PortDetail } from './PortDetail.tsx';
+import { neverStartedProblem, portQueueState } from './portState.ts';
+import { MutedLine } from './MutedLine.tsx';
+import { SiteFold, foldBySite } from './SiteFold.tsx';
+import { SiteGroups } from './SiteGroups.tsx';
+import { channelsViewState, useChannelsView } from './channelsViewState.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
+
+const UNKNOWN_TITLE = 'Held by a context Portscope does not run in: whether it was started is not known';
+const PROBLEM_TITLE =
+  "A 'message' listener was added with addEventListener, or messages wait, but the port was never started: " +
+  'nothing is delivered until start() (or onmessage)';
+const SENDS_ONLY_TITLE =
+  'Never started, and nothing listens or waits on it: a port that only sends never needs start()';
 
 export function PortBadges({ port }: { port: PortNode }) {
   const q = port.queued;
   // A context Portscope does not run in cannot report start() or close(): say so, not "not started".
   const holderObserved = usePanel((s) => s.model.contexts.get(port.context)?.observed ?? true);
-  const state = port.closed ? (
-    <span className="badge closed">closed</span>
-  ) : port.enabled ? (
-    <span className="badge enabled">enabled</span>
-  ) : holderObserved ? (
-    <span className="badge disabled">not started</span>
-  ) : (
-    <span className="badge partial" title="Held by a context Portscope does not run in: whether it was started is not known">state unknown</span>
-  );
+  const queueState = portQueueState(port, holderObserved);
+  const state =
+    queueState === 'closed' ? (
+      <span className="badge closed">closed</span>
+    ) : queueState === 'enabled' ? (
+      <span className="badge enabled">enabled</span>
+    ) : queueState === 'unknown' ? (
+      <span className="badge partial" title={UNKNOWN_TITLE}>
+        state unknown
+      </span>
+    ) : neverStartedProblem(port, queueState) ? (
+      <span className="badge disabled" title={PROBLEM_TITLE}>
+        not started
+      </span>
+    ) : (
+      <span className="badge idle" title={SENDS_ONLY_TITLE}>
+        not started
+      </span>
+    );
   return (
     <>
       {state}
-      {port.shipped ? <span className="badge shipped">shipped</span> : null}
+      {port.shipped ? <span className="badge shipped" title={JARGON.shipped}>shipped</span> : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
       {port.seenLate ? (
@@ -48,20 +76,32 @@ export function LibraryBadge({ library }: { library: string | undefined }) {
   );
 }
 
-function PortItem({ port, level }: { port: PortNode; level: number }) {
+export function PortItem({ port, level, muted = false }: { port: PortNode; level: number; muted?: boolean }) {
   const store = usePanelStore();
   const selected = usePanel((s) => s.selectedPort) === port.id;
   const library = usePanel((s) => s.model.channels.get(port.channel)?.library);
   return (
-    <li role="treeitem" aria-level={level} aria-selected={selected} className={`tree-port${selected ? ' selected' : ''}`}>
+    <li
+      role="treeitem"
+      aria-level={level}
+      aria-selected={selected}
+      className={`tree-port${selected ? ' selected' : ''}${muted ? ' muted-item' : ''}`}
+    >
       <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
         <span className="port-name">
           <span className="id">{port.id}</span>
-          <span className="muted">{port.entangled ? ` ⇄ ${port.entangled}` : ' (disentangled)'}</span>
+          {port.entangled ? (
+            <span className="muted">{` ⇄ ${port.entangled}`}</span>
+          ) : (
+            <span className="muted" title={JARGON.disentangled}>
+              {' (disentangled)'}
+            </span>
+          )}
           <span className="muted">{` · ${port.channel}`}</span>
         </span>
         <LibraryBadge library={library} />
         <PortBadges port={port} />
+        {muted ? <span className="badge closed">muted</span> : null}
       </button>
     </li>
   );
@@ -87,14 +127,33 @@ export function shownPorts(ports: PortNode[], selected: string | null): { shown:
   return { shown, hidden: ports.length - shown.length };
 }
 
-function Ports({ ports, level }: { ports: PortNode[]; level: number }) {
+interface TreeProps {
+  collapsed: ReadonlySet<string>;
+  toggle(id: string): void;
+  /** Channels muted and hidden; `muted` ones shown anyway (after "show") are greyed. */
+  hide(channel: string): boolean;
+  muted(channel: string): boolean;
+}
+
+function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree: TreeProps }) {
   const selected = usePanel((s) => s.selectedPort);
-  const { shown, hidden } = shownPorts(ports, selected);
+  const model = usePanel((s) => s.model);
+  const { shown, hidden } = shownPorts(
+    ports.filter((p) => !tree.hide(p.channel)),
+    selected,
+  );
+  const rows: ReactNode[] = [];
+  for (const row of foldBySite(model, shown, selected)) {
+    if ('port' in row) {
+      rows.push(<PortItem key={row.port.id} port={row.port} level={level} muted={tree.muted(row.port.channel)} />);
+    } else {
+      const key = `site:${row.site}`;
+      rows.push(<SiteFold key={key} ports={row.ports} level={level} muted={tree.muted} Port={PortItem} />);
+    }
+  }
   return (
     <>
-      {shown.map((p) => (
-        <PortItem key={p.id} port={p} level={level} />
-      ))}
+      {rows}
       {hidden ? <li role="none" className="muted tree-empty" data-testid="ports-hidden">{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li> : null}
     </>
   );
@@ -115,22 +174,51 @@ export function SeenBadge({ context }: { context: ContextNode }) {
   return null;
 }
 
-function Branch({ branch, level }: { branch: ContextBranch; level: number }) {
+/** Ports in a branch and all its descendants, muted ones left out: what a collapsed context says it holds. */
+function portsUnder(branch: ContextBranch, hide: (channel: string) => boolean): number {
+  let n = 0;
+  for (const p of branch.ports) if (!hide(p.channel)) n++;
+  for (const b of branch.children) n += portsUnder(b, hide);
+  return n;
+}
+
+function Branch({ branch, level, tree }: { branch: ContextBranch; level: number; tree: TreeProps }) {
   const c = branch.context;
+  const origin = usePanel((s) => pageOrigin(s.model));
+  const open = !tree.collapsed.has(c.id);
+  const label = contextLabel(c, c.id, origin).slice(c.kind.length + 1);
   return (
-    <li role="treeitem" aria-level={level} aria-expanded={true} className="tree-context">
-      <div className="tree-context-label" data-tree-item="" tabIndex={-1}>
-        <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span title={c.url}>{contextLabel(c, c.id).slice(c.kind.length + 1)}</span>
+    <li role="treeitem" aria-level={level} aria-expanded={open} className="tree-context" data-context-row={c.id}>
+      <div className="tree-context-label">
+        <button
+          type="button"
+          className="tree-toggle"
+          data-tree-item=""
+          aria-label={`${open ? 'Collapse' : 'Expand'} ${c.kind} ${label}`}
+          onClick={() => tree.toggle(c.id)}
+        >
+          {open ? '▾' : '▸'}
+        </button>
+        <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span className="page-text" title={c.url}>{label}</span>
         <SeenBadge context={c} />
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
+        {open ? null : (
+          <span className="muted">{`${portsUnder(branch, tree.hide).toLocaleString('en-US')} ports`}</span>
+        )}
       </div>
-      <ul role="group">
-        <Ports ports={branch.ports} level={level + 1} />
-        {branch.ports.length === 0 && branch.children.length === 0 ? <li role="none" className="muted tree-empty">no ports</li> : null}
-        {branch.children.map((b) => (
-          <Branch key={b.context.id} branch={b} level={level + 1} />
-        ))}
-      </ul>
+      {open ? (
+        <ul role="group">
+          <Ports ports={branch.ports} level={level + 1} tree={tree} />
+          {branch.ports.length === 0 && branch.children.length === 0 ? (
+            <li role="none" className="muted tree-empty">
+              no ports
+            </li>
+          ) : null}
+          {branch.children.map((b) => (
+            <Branch key={b.context.id} branch={b} level={level + 1} tree={tree} />
+          ))}
+        </ul>
+      ) : null}
     </li>
   );
 }
@@ -171,7 +259,9 @@ function Transfers() {
         {shown.map((t) => (
           <li key={t.id} className="transfer">
             <span className="id">{t.port}</span>
-            {` moved ${contextName(model, t.from)} → ${t.to ? contextName(model, t.to) : 'unknown context'} via ${t.carrier} at ${formatTime(t.time, origin)}`}
+            {` moved ${contextName(model, t.from)} → ${t.to ? contextName(model, t.to) : 'unknown context'} `}
+            <span title={JARGON.carrier}>{`via ${t.carrier} postMessage`}</span>
+            {` at ${formatTime(t.time, origin)}`}
             {t.inferred ? <span className="badge partial" title="The sending side was not observed; matched by the receiving side">inferred</span> : null}
             <AmbiguousBadge edge={t} />
           </li>
@@ -181,26 +271,85 @@ function Transfers() {
   );
 }
 
+/** The ids of the branches from a root down to `id` (empty when it is not in the tree). */
+function branchPath(branches: readonly ContextBranch[], id: string): string[] {
+  for (const b of branches) {
+    if (b.context.id === id) return [id];
+    const below = branchPath(b.children, id);
+    if (below.length) return [b.context.id, ...below];
+  }
+  return [];
+}
+
 export function ChannelsView() {
   const model = usePanel((s) => s.model);
   const revision = usePanel((s) => s.revision);
+  const mutes = useMutes((s) => s.mutes);
+  const showMuted = useMutes((s) => s.showMuted);
   const tree = useMemo(() => contextTree(model), [model, revision]);
+  const muted = useMemo(() => mutedChannels(model, mutes), [model, revision, mutes]);
+  const hide = useCallback((channel: string) => !showMuted && muted.has(channel), [muted, showMuted]);
+  const isMuted = useCallback((channel: string) => muted.has(channel), [muted]);
+  const collapsed = useChannelsView((s) => s.collapsed);
+  const grouping = useChannelsView((s) => s.grouping);
+  const graphOpen = useChannelsView((s) => s.graphOpen);
+  const { toggle, setGrouping, setGraphOpen } = channelsViewState.getState();
+  // A box clicked in the graph: open it (and whatever holds it) in the tree, and bring it into view.
+  const showContext = useCallback(
+    (id: string) => {
+      setGrouping('context');
+      channelsViewState.getState().expand(branchPath(tree.roots, id));
+      requestAnimationFrame(() => {
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-context-row]')];
+        const row = rows.find((el) => el.dataset.contextRow === id);
+        row?.scrollIntoView({ block: 'nearest' });
+        row?.querySelector<HTMLElement>('.tree-toggle')?.focus();
+      });
+    },
+    [tree, setGrouping],
+  );
+  const treeProps: TreeProps = { collapsed, toggle, hide, muted: isMuted };
   return (
     <div className="split">
       <div className="tree-wrap">
-        <ul role="tree" aria-label="Contexts and their ports" className="tree" onKeyDown={moveFocus}>
-          {tree.roots.map((b) => (
-            <Branch key={b.context.id} branch={b} level={1} />
+        {/* A closed graph is not laid out: on a page with thousands of channels that costs tens of ms. */}
+        <details open={graphOpen} className="graph-section" onToggle={(e) => setGraphOpen(e.currentTarget.open)}>
+          <summary>Graph</summary>
+          {graphOpen ? <GraphView hidden={hide} onContext={showContext} /> : null}
+        </details>
+        <MutedLine count={muted.size} />
+        <div className="group-by" role="radiogroup" aria-label="Group ports by">
+          <span className="muted">Group by</span>
+          {(['context', 'site'] as const).map((g) => (
+            <button
+              key={g}
+              type="button"
+              role="radio"
+              aria-checked={grouping === g}
+              className="tool"
+              onClick={() => setGrouping(g)}
+            >
+              {g === 'context' ? 'context' : 'creation site'}
+            </button>
           ))}
-          {tree.orphanPorts.length ? (
-            <li role="treeitem" aria-level={1} aria-expanded={true} className="tree-context">
-              <div className="tree-context-label">unknown context</div>
-              <ul role="group">
-                <Ports ports={tree.orphanPorts} level={2} />
-              </ul>
-            </li>
-          ) : null}
-        </ul>
+        </div>
+        {grouping === 'site' ? (
+          <SiteGroups hide={hide} muted={isMuted} Port={PortItem} />
+        ) : (
+          <ul role="tree" aria-label="Contexts and their ports" className="tree" onKeyDown={moveFocus}>
+            {tree.roots.map((b) => (
+              <Branch key={b.context.id} branch={b} level={1} tree={treeProps} />
+            ))}
+            {tree.orphanPorts.length ? (
+              <li role="treeitem" aria-level={1} aria-expanded={true} className="tree-context">
+                <div className="tree-context-label">unknown context</div>
+                <ul role="group">
+                  <Ports ports={tree.orphanPorts} level={2} tree={treeProps} />
+                </ul>
+              </li>
+            ) : null}
+          </ul>
+        )}
         <Transfers />
       </div>
       <div className="detail" role="region" aria-label="Port details">

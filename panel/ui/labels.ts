@@ -2,22 +2,52 @@
 import type { ChannelModel, ContextNode, MessageRecord } from '../model/types.ts';
 import { visibleText } from '../pageText.ts';
 
-export function contextLabel(ctx: ContextNode | undefined, id: string | null): string {
+/**
+ * `kind path`, with the origin in front of the path when it differs from the top page's
+ * (`pageOrigin`): a cross-origin widget must not read as one of the page's own frames.
+ */
+export function contextLabel(
+  ctx: ContextNode | undefined,
+  id: string | null,
+  pageOrigin: string | null = null,
+): string {
   if (!id) return '—';
   if (!ctx) return `context ${id.slice(0, 6)}`;
   let where = ctx.url;
+  const foreign = pageOrigin !== null && ctx.origin !== '' && ctx.origin !== pageOrigin;
   try {
     const u = new URL(ctx.url);
-    where = `${u.pathname}${u.search}` || u.host;
+    const path = `${u.pathname}${u.search}`;
+    // The URL's origin is the one worth naming, unless it is the page's (an opaque origin is said below).
+    where = foreign && u.origin !== 'null' && u.origin !== pageOrigin ? `${u.origin}${path}` : path || u.host;
   } catch {
     // about:blank, blob: and the like stay as they are.
   }
+  // A sandboxed document's origin is opaque even where its URL looks like the page's.
+  if (foreign && ctx.origin === 'null') where += ' (opaque origin)';
   // A URL the parser took is percent-encoded; anything else (or an imported trace's) may hold controls.
   return visibleText(`${ctx.kind} ${where}`);
 }
 
+const pageOrigins = new WeakMap<ChannelModel, { revision: number; origin: string | null }>();
+
+/** The top page's origin: the live top-level window's (the newest one when several). */
+export function pageOrigin(model: ChannelModel): string | null {
+  const cached = pageOrigins.get(model);
+  if (cached && cached.revision === model.revision) return cached.origin;
+  let top: ContextNode | undefined;
+  for (const c of model.contexts.values()) {
+    if (c.kind !== 'window') continue;
+    const live = !c.destroyed;
+    if (!top || (!!top.destroyed && live) || (!top.destroyed === live && c.createdAt >= top.createdAt)) top = c;
+  }
+  const origin = top?.origin || null;
+  pageOrigins.set(model, { revision: model.revision, origin });
+  return origin;
+}
+
 export function contextName(model: ChannelModel, id: string | null): string {
-  return contextLabel(id ? model.contexts.get(id) : undefined, id);
+  return contextLabel(id ? model.contexts.get(id) : undefined, id, pageOrigin(model));
 }
 
 export function formatBytes(n: number): string {
