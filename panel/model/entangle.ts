@@ -29,7 +29,7 @@ export function newChannel(state: ModelState, createdIn: string | null, holder: 
 }
 
 function newPort(state: ModelState, channel: string, holder: string, createdIn: string | null, time: number, site?: CallSite): PortState {
-  const queue = new PortMessageQueue();
+  const queue = new PortMessageQueue(state.settings.queueSeriesCap);
   const node = {
     id: nextId(state, 'p'),
     channel,

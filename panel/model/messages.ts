@@ -98,7 +98,7 @@ function enqueue(state: ModelState, target: PortState, message: MessageRecord, t
     toDestroyedContext(state, target, holder.node.id, holder.node.destroyed.reason, time);
     return;
   }
-  target.queue.push(message);
+  target.queue.push(message, time);
   queueDepth(state, target, time);
   wake(state, target);
 }
@@ -122,7 +122,7 @@ export function senderReports(state: ModelState, port: PortState): boolean {
 export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched, force: boolean): boolean {
   const binding = portFor(state, ctx, fact.port, fact.time);
   const port = binding.port;
-  const head = port.queue.shift();
+  const head = port.queue.shift(fact.time);
   let message: MessageRecord;
   if (head) message = isRun(head) ? recordCounted(state, port, head, fact) : head;
   else if (!force && senderReports(state, port)) return false;
@@ -196,7 +196,7 @@ function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, 
 /** The context went away: what waited in its ports' queues will never be dispatched. */
 export function dropQueuesOf(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   for (const port of ctx.held) {
-    const lost = port.queue.drain();
+    const lost = port.queue.drain(time);
     for (const message of lost.records) {
       drop(state, message, port.channelPeer, 'context-destroyed');
       toDestroyedContext(state, port, ctx.node.id, reason, time);

@@ -4,7 +4,7 @@
  */
 import type { Fact } from '../../protocol/facts.ts';
 import { FACT_KINDS } from '../../protocol/facts.ts';
-import type { ChannelModel, Diagnostic, ModelOptions, Summary } from './types.ts';
+import type { ChannelModel, Diagnostic, ModelOptions, ModelTotals, Summary } from './types.ts';
 import type { ContextState, ModelState, Wait } from './state.ts';
 import { count, createState, settingsFrom } from './state.ts';
 import { referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
@@ -15,6 +15,8 @@ import { carrierPosted, carrierReceived, portReceived, portShipped } from './shi
 import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
+import { queueStateOf } from './queueState.ts';
+import { totalsOf } from './totals.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -25,6 +27,7 @@ export function createModel(options?: ModelOptions): ChannelModel {
   let state: ModelState = createState(settings);
   let revision = 0;
   let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
+  let cachedTotals: { revision: number; totals: ModelTotals } | null = null;
 
   const apply = (ctx: ContextState, fact: Fact, force: boolean): Wait | null => {
     if (aboutEvicted(state, ctx, fact)) {
@@ -118,6 +121,20 @@ export function createModel(options?: ModelOptions): ChannelModel {
     summary(): Summary {
       model.settle();
       return summarize(state, model.diagnostics());
+    },
+    queueState(id) {
+      const node = state.portNodes.get(id);
+      return node && queueStateOf(node, state.contextNodes.get(node.context));
+    },
+    queueDepth(id) {
+      const port = state.ports.get(id);
+      if (!port) return undefined;
+      const series = port.queue.depthSeries;
+      return { changes: series?.toArray() ?? [], cut: series?.cut ?? 0, late: series?.late ?? 0 };
+    },
+    totals() {
+      if (cachedTotals?.revision !== revision) cachedTotals = { revision, totals: totalsOf(state) };
+      return cachedTotals.totals;
     },
   };
   return model;

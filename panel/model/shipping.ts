@@ -82,7 +82,7 @@ export function holdUnobserved(state: ModelState, port: PortState, context: stri
   port.node.holders.push({ context, localId: 0, since: time });
   if (port.inTransit) port.inTransit.to = context;
   port.inTransit = null;
-  const lost = port.queue.drain();
+  const lost = port.queue.drain(time);
   for (const message of lost.records) {
     message.state = 'unobserved';
     state.totals.unobserved++;

@@ -20,6 +20,7 @@ export interface Settings {
   channelCap: number;
   correlationGraceMs: number;
   backlogCap: number;
+  queueSeriesCap: number;
 }
 
 export function settingsFrom(options: ModelOptions = {}): Settings {
@@ -35,6 +36,7 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
     channelCap: positive(options.channelCap, 10_000, 'channelCap'),
     correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
     backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
+    queueSeriesCap: positive(options.queueSeriesCap, 10_000, 'queueSeriesCap'),
   };
 }
 

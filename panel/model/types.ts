@@ -47,6 +47,8 @@ export interface ModelOptions {
    * with their context; nothing queued or in transit) are evicted, counted in stats. Default 10,000.
    */
   channelCap?: number;
+  /** Changes of depth kept per port message queue (queueDepth), oldest cut first and counted. Default 10,000. */
+  queueSeriesCap?: number;
 }
 
 export type ContextSeen = 'inside' | 'inside-protocol' | 'inside-bootstrap' | 'outside';
@@ -285,6 +287,40 @@ export interface ModelStats {
   counted: { posted: number; delivered: number };
 }
 
+/** A port's queue state, decided by the model only (queueState.ts says how each arises). */
+export type QueueState = 'enabled' | 'not-started' | 'unknown' | 'closed';
+
+/** One change of a port message queue's size: the time of the fact that changed it, and the depth after. */
+export interface QueueDepthChange {
+  time: number;
+  depth: number;
+}
+
+/** A port message queue's depth over time (queueDepthSeries.ts), bounded by `queueSeriesCap`. */
+export interface QueueDepth {
+  changes: readonly QueueDepthChange[];
+  /** Oldest changes cut to stay within the bound. */
+  cut: number;
+  /** Changes reported with a time earlier than the one before (another clock, a late flush): placed at that one. */
+  late: number;
+}
+
+/** What the model counted in all, evicted channels and ports included. */
+export interface ModelTotals {
+  /** Every channel seen (kept and evicted). */
+  channels: number;
+  /** Every port seen (kept and evicted). */
+  ports: number;
+  /** `posted` = delivered + queued + dropped + unobserved (once every message is placed). */
+  messages: { posted: number; delivered: number; queued: number; dropped: number; unobserved: number };
+  /** Carrier messages (window, worker, service worker postMessage) with ports, kept or not. */
+  carriers: number;
+  /** Messages counted rather than recorded (nobody watched the tab). */
+  counted: { posted: number; delivered: number; queued: number };
+  /** Queue depth changes cut from the per-port series (queueSeriesCap). */
+  cutQueueChanges: number;
+}
+
 export interface ChannelModel {
   /** Applies a batch of facts. Facts of one context arrive in `seq` order; contexts interleave arbitrarily. */
   apply(facts: readonly Fact[]): void;
@@ -313,6 +349,12 @@ export interface ChannelModel {
   settle(): void;
   /** The stable `portscope summary --json` view (settles first). */
   summary(): Summary;
+  /** A port's queue state; undefined for a port the model does not keep. */
+  queueState(port: string): QueueState | undefined;
+  /** A port's queue depth over time; undefined for a port the model does not keep. */
+  queueDepth(port: string): QueueDepth | undefined;
+  /** Totals over everything seen (the status bar's numbers). */
+  totals(): ModelTotals;
 }
 
 /** Implemented in ./model.ts: `export function createModel(options?: ModelOptions): ChannelModel`. */

@@ -6,37 +6,9 @@ import { useMemo, type KeyboardEvent } from 'react';
 import type { ContextNode, PortNode, TransferEdge } from '../model/types.ts';
 import { contextLabel, contextName, formatTime, timeOrigin } from './labels.ts';
 import { contextTree, type ContextBranch } from './contextTree.ts';
+import { PortBadges } from './PortBadges.tsx';
 import { PortDetail } from './PortDetail.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
-
-export function PortBadges({ port }: { port: PortNode }) {
-  const q = port.queued;
-  // A context Portscope does not run in cannot report start() or close(): say so, not "not started".
-  const holderObserved = usePanel((s) => s.model.contexts.get(port.context)?.observed ?? true);
-  const state = port.closed ? (
-    <span className="badge closed">closed</span>
-  ) : port.enabled ? (
-    <span className="badge enabled">enabled</span>
-  ) : holderObserved ? (
-    <span className="badge disabled">not started</span>
-  ) : (
-    <span className="badge partial" title="Held by a context Portscope does not run in: whether it was started is not known">state unknown</span>
-  );
-  return (
-    <>
-      {state}
-      {port.shipped ? <span className="badge shipped">shipped</span> : null}
-      {port.collected ? <span className="badge closed">collected</span> : null}
-      {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
-      {port.seenLate ? (
-        <span className="badge partial" title="First seen when page code used it: it arrived by a path Portscope does not observe (a service worker's client.postMessage, say). Recorded from then on; where it came from and its other end are unknown.">
-          seen late
-        </span>
-      ) : null}
-      {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q.toLocaleString('en-US')} messages waiting in the port message queue`}>{`${q.toLocaleString('en-US')} queued`}</span> : null}
-    </>
-  );
-}
 
 /** The well-known library that made a port's channel (model/libraries.ts), when its creation site says so. */
 export function LibraryBadge({ library }: { library: string | undefined }) {
