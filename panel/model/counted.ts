@@ -11,7 +11,8 @@ import type { Binding, ContextState, ModelState, PortState } from './state.ts';
 import { count } from './state.ts';
 import { portFor } from './entangle.ts';
 import { postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
-import { dropCounts, inFlightAtClose, senderReports, wake } from './messages.ts';
+import { dropCounts, inFlightAtClose } from './messages.ts';
+import { senderReports, wake } from './queueWaiters.ts';
 
 type Counted = Extract<Fact, { kind: 'messages-counted' }>;
 

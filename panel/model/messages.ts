@@ -13,8 +13,8 @@ import { count, nextId } from './state.ts';
 import { keepMessage } from './eviction.ts';
 import { portFor, lookup, unobservedOrigin } from './entangle.ts';
 import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
-import { expectsFacts } from './contexts.ts';
-import { holdLost, holdUnobserved, receivePort, shipTransferList } from './shipping.ts';
+import { holdLost, holdUnobserved, receivePort, shipTransferList } from './transfers.ts';
+import { senderReports, wake } from './queueWaiters.ts';
 
 type Posted = Extract<Fact, { kind: 'port-posted' }>;
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }> | Extract<Fact, { kind: 'messageerror' }>;
@@ -101,21 +101,6 @@ function enqueue(state: ModelState, target: PortState, message: MessageRecord, t
   target.queue.push(message, time);
   queueDepth(state, target, time);
   wake(state, target);
-}
-
-/** Contexts waiting for a message in this port's queue (or for its sender to go silent) resume. */
-export function wake(state: ModelState, port: PortState): void {
-  const waiters = state.queueWaiters.get(port);
-  if (!waiters) return;
-  state.queueWaiters.delete(port);
-  for (const ctx of waiters) state.ready.add(ctx);
-}
-
-/** Whether the sender of messages to `port` is somewhere whose facts will come. */
-export function senderReports(state: ModelState, port: PortState): boolean {
-  const sender = port.channelPeer;
-  if (sender.unobservedHolder) return false;
-  return expectsFacts(state, sender.node.context) || sender.inTransit !== null;
 }
 
 /** Returns false when the dispatch must wait for its post. */

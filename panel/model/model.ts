@@ -11,7 +11,9 @@ import { referenceContext, sourceContext, workerContext, workerCreated } from '.
 import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.ts';
 import { dispatch, post } from './messages.ts';
 import { countedMessages, inferCountedPosts } from './counted.ts';
-import { carrierPosted, carrierReceived, portReceived, portShipped } from './shipping.ts';
+import { carrierPosted, carrierReceived } from './carriers.ts';
+import { portReceived } from './portReceipt.ts';
+import { portShipped } from './transfers.ts';
 import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
@@ -24,6 +26,7 @@ const KNOWN_KINDS = new Set<string>(FACT_KINDS);
 
 export function createModel(options?: ModelOptions): ChannelModel {
   const settings = settingsFrom(options);
+  const onFactError = options?.onFactError;
   let state: ModelState = createState(settings);
   let revision = 0;
   let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
@@ -35,7 +38,7 @@ export function createModel(options?: ModelOptions): ChannelModel {
       ctx.clock = Math.max(ctx.clock, fact.time);
       return null;
     }
-    const wait = applyFact(state, ctx, fact, force);
+    const wait = applyFact(state, ctx, fact, force, onFactError);
     if (!wait) {
       ctx.clock = Math.max(ctx.clock, fact.time);
       afterFact(state, ctx, fact);
@@ -147,13 +150,13 @@ function wellFormed(fact: unknown): fact is Fact {
   return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
 }
 
-function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean): Wait | null {
+function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean, onError: ModelOptions['onFactError']): Wait | null {
   try {
     return applyKnown(state, ctx, fact, force);
   } catch (error) {
     // A fact inconsistent in a way we did not foresee must not take the panel down: count it.
     count(state.stats.unmatched, `error:${fact.kind}`);
-    if (typeof process !== 'undefined' && process.env?.PORTSCOPE_MODEL_THROW) throw error;
+    onError?.(error, fact);
     return null;
   }
 }

@@ -49,6 +49,12 @@ export interface ModelOptions {
   channelCap?: number;
   /** Changes of depth kept per port message queue (queueDepth), oldest cut first and counted. Default 10,000. */
   queueSeriesCap?: number;
+  /**
+   * Told of each fact the model could not apply because applying it threw (it is counted in
+   * `stats.unmatched` as `error:<kind>` either way). For tests and debugging: the model itself
+   * never rethrows, so a bad fact cannot take the panel down.
+   */
+  onFactError?: (error: unknown, fact: Fact) => void;
 }
 
 export type ContextSeen = 'inside' | 'inside-protocol' | 'inside-bootstrap' | 'outside';

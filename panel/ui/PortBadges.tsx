@@ -22,19 +22,23 @@ export function PortBadges({ port }: { port: PortNode }) {
   const badge = STATE_BADGE[usePanel((s) => s.model.queueState(port.id)) ?? 'not-started'];
   return (
     <>
-      <span className={badge.className} title={badge.title}>{badge.text}</span>
+      <span className={badge.className} title={badge.title}>
+        {badge.text}
+      </span>
       {port.shipped ? <span className="badge shipped">shipped</span> : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? (
-        <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span>
+        <span className="badge partial" title="Part of this port's story was inferred, not observed">
+          partially observed
+        </span>
       ) : null}
       {port.seenLate ? (
         <span
           className="badge partial"
           title={
             'First seen when page code used it: it arrived by a path Portscope does not observe ' +
-            "(a service worker's client.postMessage, say). Recorded from then on; where it came from and its other end " +
-            'are unknown.'
+            "(a service worker's client.postMessage, say). Recorded from then on; " +
+            'where it came from and its other end are unknown.'
           }
         >
           seen late

@@ -26,7 +26,13 @@ describe('queue state', () => {
     const model = createModel();
     model.apply(s.all);
     const state = (local: number) => model.queueState(idOf(model, 'top', local));
-    expect([state(a), state(b), state(c), state(d), state(e)]).toEqual(['enabled', 'not-started', 'enabled', 'unknown', 'closed']);
+    expect([state(a), state(b), state(c), state(d), state(e)]).toEqual([
+      'enabled',
+      'not-started',
+      'enabled',
+      'unknown',
+      'closed',
+    ]);
     expect(model.queueState('p999')).toBeUndefined();
   });
 
@@ -67,14 +73,20 @@ describe('queue depth over time', () => {
     model.apply(s.all);
     const pb = idOf(model, 'top', b);
     expect(model.queueDepth(pb)).toEqual({
-      changes: [{ time: t1, depth: 1 }, { time: t2, depth: 2 }, { time: t3, depth: 1 }, { time: t4, depth: 4 }, { time: t5, depth: 0 }],
+      changes: [
+        { time: t1, depth: 1 },
+        { time: t2, depth: 2 },
+        { time: t3, depth: 1 },
+        { time: t4, depth: 4 },
+        { time: t5, depth: 0 },
+      ],
       cut: 0,
       late: 0,
     });
     expect(model.queueDepth(idOf(model, 'top', a))).toEqual({ changes: [], cut: 0, late: 0 });
   });
 
-  it('never runs back in time: a change reported with an earlier clock is placed at the latest time, and counted', () => {
+  it('never runs back in time: a change with an earlier clock goes at the latest time, and is counted', () => {
     const s = new Stream();
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
@@ -90,7 +102,11 @@ describe('queue depth over time', () => {
     const model = createModel();
     model.apply(s.all);
     // The dispatch (applied after both posts) is placed at the second post's time: one step, 1 → 2 → 1 is 1.
-    expect(model.queueDepth(idOf(model, 'child', cb))).toEqual({ changes: [{ time: first, depth: 1 }], cut: 0, late: 1 });
+    expect(model.queueDepth(idOf(model, 'child', cb))).toEqual({
+      changes: [{ time: first, depth: 1 }],
+      cut: 0,
+      late: 1,
+    });
   });
 
   it('is bounded per port: the oldest changes are cut, and counted in the series and the totals', () => {
