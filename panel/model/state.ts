@@ -89,7 +89,7 @@ export interface PortState {
   createdIn: string | null;
   /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
   postedWhenHidden?: number;
-  /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (shipping.ts). */
+  /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (serviceWorkerPorts.ts). */
   toServiceWorker?: string;
 }
 
