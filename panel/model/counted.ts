@@ -10,7 +10,7 @@ import type { Fact } from '../../protocol/facts.ts';
 import type { Binding, ContextState, ModelState, PortState } from './state.ts';
 import { count } from './state.ts';
 import { portFor } from './entangle.ts';
-import { postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
+import { postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
 import { dropCounts, inFlightAtClose } from './messages.ts';
 import { senderReports, wake } from './queueWaiters.ts';
 
@@ -68,7 +68,6 @@ function enqueueCounted(state: ModelState, target: PortState, n: number, from: s
     return;
   }
   target.queue.pushCounted(n, time, from);
-  queueDepth(state, target, time);
   wake(state, target);
 }
 

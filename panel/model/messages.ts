@@ -12,7 +12,7 @@ import { isRun } from './portMessageQueue.ts';
 import { count, nextId } from './state.ts';
 import { keepMessage } from './eviction.ts';
 import { portFor, lookup, unobservedOrigin } from './entangle.ts';
-import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
+import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
 import { holdLost, holdUnobserved, receivePort, shipTransferList } from './transfers.ts';
 import { senderReports, wake } from './queueWaiters.ts';
 
@@ -99,7 +99,6 @@ function enqueue(state: ModelState, target: PortState, message: MessageRecord, t
     return;
   }
   target.queue.push(message, time);
-  queueDepth(state, target, time);
   wake(state, target);
 }
 

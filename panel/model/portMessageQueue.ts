@@ -29,6 +29,8 @@ export class PortMessageQueue {
   private total = 0;
   private countedTotal = 0;
   private evictedTotal = 0;
+  /** The deepest this queue has been. */
+  peak = 0;
   /** Made at the first change: most ports never queue anything. */
   private series: QueueDepthSeries | null = null;
 
@@ -40,6 +42,7 @@ export class PortMessageQueue {
   }
 
   private noteDepth(time: number): void {
+    if (this.total > this.peak) this.peak = this.total;
     if (!this.series) {
       if (this.total === 0) return;
       this.series = new QueueDepthSeries(this.seriesCap);

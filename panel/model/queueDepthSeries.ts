@@ -44,6 +44,19 @@ export class QueueDepthSeries {
     }
   }
 
+  /** The depth at `time`: after the last change at or before it (the oldest kept one if it was cut). */
+  depthAt(time: number): number {
+    let lo = 0;
+    let hi = this.changes.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.changes.at(mid)?.time ?? 0) <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) return this.changes.at(lo - 1)?.depth ?? 0;
+    return this.cut > 0 ? (this.changes.peek()?.depth ?? 0) : 0;
+  }
+
   get size(): number {
     return this.changes.size;
   }

@@ -14,6 +14,7 @@ export interface Settings {
   bodyCharsCap: number;
   recordCap: number;
   queueGrowingThreshold: number;
+  queueGrowingMs: number;
   portLeakThreshold: number;
   factLogCap: number;
   factLogCharsCap: number;
@@ -30,6 +31,7 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
     bodyCharsCap: positive(options.bodyCharsCap, 32 * 1024 * 1024, 'bodyCharsCap'),
     recordCap: positive(options.recordCap, messageCap * 2, 'recordCap'),
     queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
+    queueGrowingMs: positive(options.queueGrowingMs, 1000, 'queueGrowingMs'),
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
     factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
     factLogCharsCap: positive(options.factLogCharsCap, 64 * 1024 * 1024, 'factLogCharsCap'),

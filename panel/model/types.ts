@@ -20,8 +20,14 @@ export interface ModelOptions {
    * older bodies are evicted first, counted with messageCap's. Default 32 Mi (about 64 MB).
    */
   bodyCharsCap?: number;
-  /** A port message queue deeper than this raises `queue-growing`. Default 100. */
+  /**
+   * A port message queue deeper than this raises `queue-growing`, while it keeps growing: a
+   * queue not enabled (it cannot drain), or one whose oldest message has waited
+   * `queueGrowingMs` and that is deeper than it was `queueGrowingMs` before. Default 100.
+   */
   queueGrowingThreshold?: number;
+  /** How long (fact time, ms) a started queue must stay behind to be called growing. Default 1000. */
+  queueGrowingMs?: number;
   /** Ports created and never used nor closed beyond this count raise `port-leak`. Default 50. */
   portLeakThreshold?: number;
   /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
