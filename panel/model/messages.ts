@@ -15,6 +15,7 @@ import { portFor, lookup, unobservedOrigin } from './entangle.ts';
 import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
 import { holdLost, holdUnobserved, receivePort, shipTransferList } from './transfers.ts';
 import { senderReports, wake } from './queueWaiters.ts';
+import { noteDelivery } from './clocks.ts';
 
 type Posted = Extract<Fact, { kind: 'port-posted' }>;
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }> | Extract<Fact, { kind: 'messageerror' }>;
@@ -115,6 +116,7 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
   message.state = 'delivered';
   message.dispatchedAt = fact.time;
   message.to = { port: port.node.id, context: ctx.node.id };
+  noteDelivery(state, message);
   port.node.delivered++;
   state.totals.delivered++;
   if (fact.kind === 'messageerror') {

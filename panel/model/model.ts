@@ -19,6 +19,7 @@ import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
 import { queueStateOf } from './queueState.ts';
 import { totalsOf } from './totals.ts';
+import { waitOf } from './clocks.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -134,6 +135,9 @@ export function createModel(options?: ModelOptions): ChannelModel {
       if (!port) return undefined;
       const series = port.queue.depthSeries;
       return { changes: series?.toArray() ?? [], cut: series?.cut ?? 0, late: series?.late ?? 0 };
+    },
+    wait(message) {
+      return waitOf(state, message);
     },
     totals() {
       if (cachedTotals?.revision !== revision) cachedTotals = { revision, totals: totalsOf(state) };

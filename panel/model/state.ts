@@ -212,6 +212,8 @@ export interface ModelState {
   evictedContexts: Set<string>;
   /** `contexts.size` when eviction last looked at every context (retention.ts). */
   contextsScannedAt: number;
+  /** Per pair of contexts (`from\0to`), the smallest dispatch − post measured between them (clocks.ts). */
+  leastMeasures: Map<string, number>;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -264,6 +266,7 @@ export function createState(settings: Settings): ModelState {
     senderWaiters: new Set(),
     waitingContexts: new Set(),
     diagnostics: new Map(),
+    leastMeasures: new Map(),
     finishedChannels: new Set(),
     evictedLocals: new Map(),
     evictedContexts: new Set(),

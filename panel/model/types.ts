@@ -299,6 +299,16 @@ export interface ModelStats {
   counted: { posted: number; delivered: number };
 }
 
+/**
+ * How long a delivered message waited in the port message queue (clocks.ts). `approximate` when
+ * post and dispatch were stamped by two contexts' clocks (aligned by causal order, never
+ * negative), or when one of the times is a report's time (counted messages).
+ */
+export interface MessageWait {
+  ms: number;
+  approximate: boolean;
+}
+
 /** A port's queue state, decided by the model only (queueState.ts says how each arises). */
 export type QueueState = 'enabled' | 'not-started' | 'unknown' | 'closed';
 
@@ -367,6 +377,8 @@ export interface ChannelModel {
   queueDepth(port: string): QueueDepth | undefined;
   /** Totals over everything seen (the status bar's numbers). */
   totals(): ModelTotals;
+  /** How long a delivered message waited (clocks aligned across contexts); undefined when not known. */
+  wait(message: MessageRecord): MessageWait | undefined;
 }
 
 /** Implemented in ./model.ts: `export function createModel(options?: ModelOptions): ChannelModel`. */
