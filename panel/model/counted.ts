@@ -13,6 +13,7 @@ import { portFor } from './entangle.ts';
 import { postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
 import { dropCounts, inFlightAtClose } from './messages.ts';
 import { senderReports, wake } from './queueWaiters.ts';
+import { notePosts } from './channelStats.ts';
 
 type Counted = Extract<Fact, { kind: 'messages-counted' }>;
 
@@ -38,6 +39,7 @@ function postCounted(state: ModelState, ctx: ContextState, binding: Binding, n: 
   const port = binding.port;
   port.used = true;
   addCountedPosts(state, port, n);
+  notePosts(port, time, 0);
   // The runtime counts only posts it sent; a report comes at a flush, after the posts, so a
   // peer closed in between is judged by the report's time (the messages are lost either way).
   if (!binding.live) {

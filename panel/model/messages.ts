@@ -16,6 +16,7 @@ import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, toDestr
 import { holdLost, holdUnobserved, receivePort, shipTransferList } from './transfers.ts';
 import { senderReports, wake } from './queueWaiters.ts';
 import { noteDelivery } from './clocks.ts';
+import { notePosts, noteWait } from './channelStats.ts';
 
 type Posted = Extract<Fact, { kind: 'port-posted' }>;
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }> | Extract<Fact, { kind: 'messageerror' }>;
@@ -41,6 +42,7 @@ export function post(state: ModelState, ctx: ContextState, fact: Posted): void {
   if (fact.site) message.site = fact.site;
   port.node.posted++;
   state.totals.posted++;
+  notePosts(port, fact.time, fact.bytes);
   keepMessage(state, message);
 
   let reason: DropReason | null = fact.outcome === 'sent' ? null : fact.outcome;
@@ -117,6 +119,7 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
   message.dispatchedAt = fact.time;
   message.to = { port: port.node.id, context: ctx.node.id };
   noteDelivery(state, message);
+  noteWait(state, port.channelPeer, message);
   port.node.delivered++;
   state.totals.delivered++;
   if (fact.kind === 'messageerror') {

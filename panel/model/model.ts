@@ -4,7 +4,7 @@
  */
 import type { Fact } from '../../protocol/facts.ts';
 import { FACT_KINDS } from '../../protocol/facts.ts';
-import type { ChannelModel, Diagnostic, ModelOptions, ModelTotals, Summary } from './types.ts';
+import type { ChannelModel, ChannelStats, Diagnostic, ModelOptions, ModelTotals, Summary } from './types.ts';
 import type { ContextState, ModelState, Wait } from './state.ts';
 import { count, createState, settingsFrom } from './state.ts';
 import { referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
@@ -20,6 +20,7 @@ import { summarize } from './summary.ts';
 import { queueStateOf } from './queueState.ts';
 import { totalsOf } from './totals.ts';
 import { waitOf } from './clocks.ts';
+import { channelStatsOf } from './channelStats.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -32,6 +33,7 @@ export function createModel(options?: ModelOptions): ChannelModel {
   let revision = 0;
   let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
   let cachedTotals: { revision: number; totals: ModelTotals } | null = null;
+  let cachedStats: { revision: number; stats: ReadonlyMap<string, ChannelStats> } | null = null;
 
   const apply = (ctx: ContextState, fact: Fact, force: boolean): Wait | null => {
     if (aboutEvicted(state, ctx, fact)) {
@@ -135,6 +137,10 @@ export function createModel(options?: ModelOptions): ChannelModel {
       if (!port) return undefined;
       const series = port.queue.depthSeries;
       return { changes: series?.toArray() ?? [], cut: series?.cut ?? 0, late: series?.late ?? 0 };
+    },
+    channelStats() {
+      if (cachedStats?.revision !== revision) cachedStats = { revision, stats: channelStatsOf(state) };
+      return cachedStats.stats;
     },
     wait(message) {
       return waitOf(state, message);

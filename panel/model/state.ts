@@ -91,8 +91,21 @@ export interface PortState {
   createdIn: string | null;
   /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
   postedWhenHidden?: number;
+  /** What was posted on this port and how long it waited (channelStats.ts). */
+  traffic: Traffic;
   /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (serviceWorkerPorts.ts). */
   toServiceWorker?: string;
+}
+
+/** What was posted on a port and how long it waited, tallied as messages go (channelStats.ts). */
+export interface Traffic {
+  bytes: number;
+  firstPostAt: number | null;
+  lastPostAt: number | null;
+  waits: number;
+  waitSum: number;
+  waitMax: number;
+  waitApproximate: boolean;
 }
 
 export interface ContextState {

@@ -309,6 +309,21 @@ export interface MessageWait {
   approximate: boolean;
 }
 
+/** One channel's traffic (channelStats.ts), for the noise control of the Channels view. */
+export interface ChannelStats {
+  channel: string;
+  /** Messages posted on either port, every outcome, counted ones included. */
+  messages: number;
+  /** Messages per second between the channel's first and last post; null with fewer than two, or no time between. */
+  rate: number | null;
+  /** Bytes of the recorded messages (as the sender's preview measured them; counted messages have no size). */
+  bytes: number;
+  /** Waits of the recorded messages delivered (MessageWait); approximate when any crossed two clocks. */
+  wait: { mean: number; max: number; samples: number; approximate: boolean } | null;
+  /** The deepest either port's message queue has been. */
+  peakQueue: number;
+}
+
 /** A port's queue state, decided by the model only (queueState.ts says how each arises). */
 export type QueueState = 'enabled' | 'not-started' | 'unknown' | 'closed';
 
@@ -377,6 +392,8 @@ export interface ChannelModel {
   queueDepth(port: string): QueueDepth | undefined;
   /** Totals over everything seen (the status bar's numbers). */
   totals(): ModelTotals;
+  /** Each kept channel's traffic, by channel id. */
+  channelStats(): ReadonlyMap<string, ChannelStats>;
   /** How long a delivered message waited (clocks aligned across contexts); undefined when not known. */
   wait(message: MessageRecord): MessageWait | undefined;
 }
