@@ -13,7 +13,7 @@ import { count, nextId } from './state.ts';
 import { keepMessage } from './eviction.ts';
 import { portFor, lookup, unobservedOrigin } from './entangle.ts';
 import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
-import { holdLost, holdUnobserved, receivePort, shipTransferList } from './transfers.ts';
+import { holdLost, holdUnobserved, proveByDelivery, receivePort, shipTransferList } from './transfers.ts';
 import { senderReports, wake } from './queueWaiters.ts';
 import { noteDelivery } from './clocks.ts';
 import { notePosts, noteWait } from './channelStats.ts';
@@ -127,7 +127,12 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     return true;
   }
   // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
-  if (message.postObserved && !message.counted && !message.postEvicted && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  const recordedPost = message.postObserved && !message.counted && !message.postEvicted;
+  if (recordedPost && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  else if (recordedPost && head !== undefined) {
+    proveByDelivery(state, port, ctx.node.id, message);
+    proveByDelivery(state, port.channelPeer, message.from.context, message);
+  }
   message.handlers = fact.handlers;
   message.duration = fact.duration;
   if (fact.threw) {

@@ -91,6 +91,8 @@ export interface PortState {
   createdIn: string | null;
   /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
   postedWhenHidden?: number;
+  /** Partially observed only because its last arrival was inferred (transfers.ts can prove it later). */
+  partialByInference?: boolean;
   /** What was posted on this port and how long it waited (channelStats.ts). */
   traffic: Traffic;
   /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (serviceWorkerPorts.ts). */

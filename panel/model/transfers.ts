@@ -7,7 +7,7 @@
  * portReceipt.ts's business.
  */
 import type { CarrierKind, Fact, TransferItem } from '../../protocol/facts.ts';
-import type { TransferEdge } from './types.ts';
+import type { MessageRecord, TransferEdge } from './types.ts';
 import type { ContextState, ModelState, PortState } from './state.ts';
 import { count, nextId } from './state.ts';
 import { bind, detach, lookup, orphan } from './entangle.ts';
@@ -82,6 +82,7 @@ export function holdUnobserved(state: ModelState, port: PortState, context: stri
   state.contexts.get(context)?.held.add(port);
   port.postedWhenHidden = port.node.posted;
   port.unobservedHolder = true;
+  port.partialByInference = false;
   port.node.context = context;
   port.node.partiallyObserved = true;
   port.node.holders.push({ context, localId: 0, since: time });
@@ -139,9 +140,33 @@ export function receivePort(
     const edge = newEdge(state, 'port', inferredFrom, ctx.node.id, time, carrier, '', true);
     edge.port = node.id;
     port.lastEdge = edge;
+    if (!node.partiallyObserved) port.partialByInference = true;
     node.partiallyObserved = true;
     count(state.stats.inferred, 'transfer');
   }
+}
+
+/**
+ * A message recorded where it was posted was dispatched, with the same fingerprint, where it was
+ * received: only entangled ports carry a message from one to the other, so a port whose arrival
+ * in `holder` (one end's context) was inferred (no sender fact) is, proven, the port the model
+ * took it for. When the context it came from is seen from inside, the transfer is then proven,
+ * not inferred (`provenBy` names the message), and the port is no longer partially observed on
+ * that account. A transfer one of several ports fitted (ambiguous) stays as it is: the pairing
+ * itself rested on the guess.
+ */
+export function proveByDelivery(state: ModelState, port: PortState, holder: string, message: MessageRecord): void {
+  const edge = port.lastEdge;
+  if (!edge?.inferred || edge.ambiguous || edge.to !== holder) return;
+  const source = state.contexts.get(edge.from);
+  if (!source?.node.observed || source.standIn || !state.contexts.get(holder)?.node.observed) return;
+  edge.inferred = false;
+  edge.provenBy = message.id;
+  const inferred = state.stats.inferred;
+  if (inferred.transfer > 1) inferred.transfer--;
+  else delete inferred.transfer;
+  if (port.partialByInference) port.node.partiallyObserved = false;
+  port.partialByInference = false;
 }
 
 export function portShipped(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'port-shipped' }>): void {

@@ -241,6 +241,11 @@ export interface TransferEdge {
   via: string;
   inferred: boolean;
   /**
+   * Inferred at first (no sender fact), then proven: this message, posted on the port's peer, was
+   * dispatched by the port where it arrived (transfers.ts, proveByDelivery).
+   */
+  provenBy?: string;
+  /**
    * Inferred while other ports of the source context fitted as well: which port moved is the
    * most likely reading, not a proven one (docs/model-inference.md); no diagnostic rests on it.
    */
