@@ -19,7 +19,8 @@ const STATE_BADGE: Record<QueueState, { className: string; text: string; title?:
 
 export function PortBadges({ port }: { port: PortNode }) {
   const q = port.queued;
-  const badge = STATE_BADGE[usePanel((s) => s.model.queueState(port.id)) ?? 'not-started'];
+  const state = usePanel((s) => s.model.queueState(port.id)) ?? 'not-started';
+  const badge = STATE_BADGE[state];
   return (
     <>
       <span className={badge.className} title={badge.title}>
@@ -46,7 +47,7 @@ export function PortBadges({ port }: { port: PortNode }) {
       ) : null}
       {q ? (
         <span
-          className={`badge queue${port.enabled ? '' : ' warn'}`}
+          className={`badge queue${state === 'enabled' ? '' : ' warn'}`}
           title={`${q.toLocaleString('en-US')} messages waiting in the port message queue`}
         >{`${q.toLocaleString('en-US')} queued`}</span>
       ) : null}
