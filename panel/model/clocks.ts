@@ -17,7 +17,9 @@ import type { ModelState } from './state.ts';
 /** Pairs of contexts whose smallest measure is kept; past it, waits are only bounded at 0. */
 const PAIRS_KEPT = 100_000;
 
-const pair = (from: string, to: string) => `${from}\u0000${to}`;
+function least(state: ModelState, from: string, to: string): number | undefined {
+  return state.leastMeasures.get(from)?.get(to);
+}
 
 /** Whether both times of a delivered message are the moments themselves (not report times or stand-ins). */
 function timed(message: MessageRecord): boolean {
@@ -29,18 +31,26 @@ export function noteDelivery(state: ModelState, message: MessageRecord): void {
   const to = message.to.context;
   const from = message.from.context;
   if (message.dispatchedAt === undefined || to === null || to === from || !timed(message)) return;
-  const key = pair(from, to);
   const measure = message.dispatchedAt - message.postedAt;
-  const least = state.leastMeasures.get(key);
-  if (least !== undefined) {
-    if (measure < least) state.leastMeasures.set(key, measure);
-  } else if (state.leastMeasures.size < PAIRS_KEPT) state.leastMeasures.set(key, measure);
+  let row = state.leastMeasures.get(from);
+  const known = row?.get(to);
+  if (known !== undefined) {
+    if (measure < known) row?.set(to, measure);
+    return;
+  }
+  if (state.measuredPairs >= PAIRS_KEPT) return;
+  if (!row) {
+    row = new Map();
+    state.leastMeasures.set(from, row);
+  }
+  row.set(to, measure);
+  state.measuredPairs++;
 }
 
 /** The estimate of `c_to − c_from`: within what causal order allows, closest to 0. */
 function clockDifference(state: ModelState, from: string, to: string): number {
-  const high = state.leastMeasures.get(pair(from, to)) ?? Infinity;
-  const reverse = state.leastMeasures.get(pair(to, from));
+  const high = least(state, from, to) ?? Infinity;
+  const reverse = least(state, to, from);
   const low = reverse === undefined ? -Infinity : -reverse;
   // Jitter can make the bounds cross: then the middle of the two.
   if (low > high) return (low + high) / 2;

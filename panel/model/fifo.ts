@@ -41,11 +41,6 @@ export class Fifo<T> {
     this.shift();
   }
 
-  /** Removes the newest item. */
-  pop(): T | undefined {
-    return this.head < this.items.length ? this.items.pop() : undefined;
-  }
-
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];

@@ -10,58 +10,90 @@
  * is placed at the latest time the series already has, and the series says it was (`late`).
  * Several changes at one time are one step.
  */
-import { Fifo } from './fifo.ts';
 import type { QueueDepthChange } from './types.ts';
 
+/** A ring of (time, depth) pairs in typed arrays: a change costs no allocation. */
 export class QueueDepthSeries {
-  private changes = new Fifo<QueueDepthChange>();
+  private times: Float64Array;
+  private depths: Float64Array;
+  /** Index of the oldest kept change. */
+  private start = 0;
+  private count = 0;
   /** Oldest changes cut to stay within the bound. */
   cut = 0;
   /** Changes whose own time was earlier than the series' last one (placed at that time). */
   late = 0;
 
-  constructor(private readonly cap: number) {}
+  constructor(private readonly cap: number) {
+    this.times = new Float64Array(Math.min(8, cap));
+    this.depths = new Float64Array(Math.min(8, cap));
+  }
+
+  private slot(i: number): number {
+    return (this.start + i) % this.times.length;
+  }
 
   note(time: number, depth: number): void {
-    const last = this.changes.last();
-    if ((last?.depth ?? 0) === depth) return;
+    const n = this.count;
+    const last = n > 0 ? this.slot(n - 1) : -1;
+    if ((last < 0 ? 0 : this.depths[last]) === depth) return;
     let at = time;
-    if (last && time < last.time) {
-      at = last.time;
+    if (last >= 0 && time < this.times[last]) {
+      at = this.times[last];
       this.late++;
     }
     // Changes at one time are one step: a counter shows where it ended, not a zero-length spike.
-    if (last && last.time === at) {
-      last.depth = depth;
-      const before = this.changes.size > 1 ? this.changes.at(this.changes.size - 2) : undefined;
-      if ((before?.depth ?? 0) === depth) this.changes.pop();
+    if (last >= 0 && this.times[last] === at) {
+      const before = n > 1 ? this.depths[this.slot(n - 2)] : 0;
+      if (before === depth) this.count--;
+      else this.depths[last] = depth;
       return;
     }
-    this.changes.push({ time: at, depth });
-    if (this.changes.size > this.cap) {
-      this.changes.shift();
-      this.cut++;
+    if (n === this.times.length) {
+      if (n < this.cap) this.grow(Math.min(this.cap, n * 2));
+      else {
+        this.start = (this.start + 1) % n;
+        this.count--;
+        this.cut++;
+      }
     }
+    const i = this.slot(this.count++);
+    this.times[i] = at;
+    this.depths[i] = depth;
+  }
+
+  private grow(size: number): void {
+    const times = new Float64Array(size);
+    const depths = new Float64Array(size);
+    for (let i = 0; i < this.count; i++) {
+      times[i] = this.times[this.slot(i)];
+      depths[i] = this.depths[this.slot(i)];
+    }
+    this.times = times;
+    this.depths = depths;
+    this.start = 0;
   }
 
   /** The depth at `time`: after the last change at or before it (the oldest kept one if it was cut). */
   depthAt(time: number): number {
     let lo = 0;
-    let hi = this.changes.size;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.changes.at(mid)?.time ?? 0) <= time) lo = mid + 1;
+      if (this.times[this.slot(mid)] <= time) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) return this.changes.at(lo - 1)?.depth ?? 0;
-    return this.cut > 0 ? (this.changes.peek()?.depth ?? 0) : 0;
+    if (lo > 0) return this.depths[this.slot(lo - 1)];
+    return this.cut > 0 && this.count > 0 ? this.depths[this.start] : 0;
   }
 
   get size(): number {
-    return this.changes.size;
+    return this.count;
   }
 
   toArray(): QueueDepthChange[] {
-    return this.changes.toArray();
+    const out: QueueDepthChange[] = [];
+    for (let i = 0; i < this.count; i++) out.push({ time: this.times[this.slot(i)], depth: this.depths[this.slot(i)] });
+    return out;
   }
 }

@@ -227,8 +227,10 @@ export interface ModelState {
   evictedContexts: Set<string>;
   /** `contexts.size` when eviction last looked at every context (retention.ts). */
   contextsScannedAt: number;
-  /** Per pair of contexts (`from\0to`), the smallest dispatch − post measured between them (clocks.ts). */
-  leastMeasures: Map<string, number>;
+  /** Per sending context, per receiving context, the smallest dispatch − post measured (clocks.ts). */
+  leastMeasures: Map<string, Map<string, number>>;
+  /** Pairs in `leastMeasures` (bounded). */
+  measuredPairs: number;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -282,6 +284,7 @@ export function createState(settings: Settings): ModelState {
     waitingContexts: new Set(),
     diagnostics: new Map(),
     leastMeasures: new Map(),
+    measuredPairs: 0,
     finishedChannels: new Set(),
     evictedLocals: new Map(),
     evictedContexts: new Set(),
