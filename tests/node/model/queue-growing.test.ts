@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createModel } from '../../../panel/model/index.ts';
 import { Stream } from './facts.ts';
 
-const growing = (model: ReturnType<typeof createModel>) => model.diagnostics().filter((d) => d.code === 'queue-growing');
+const growing = (model: ReturnType<typeof createModel>) =>
+  model.diagnostics().filter((d) => d.code === 'queue-growing');
 
 describe('queue-growing', () => {
   it('does not fire on bursts of 150 that a started consumer keeps up with', () => {
