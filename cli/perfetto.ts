@@ -118,7 +118,9 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
     const series = model.queueDepth(port.id);
     if (pid === undefined || !series) continue;
     cutQueueChanges += series.cut;
-    for (const c of series.changes) events.push({ ph: 'C', name: `queue ${port.id}`, pid, tid: 0, ts: us(c.time), args: { queued: c.depth } });
+    for (const c of series.changes) {
+      events.push({ ph: 'C', name: `queue ${port.id}`, pid, tid: 0, ts: us(c.time), args: { queued: c.depth } });
+    }
   }
 
   for (const f of facts) {

@@ -128,7 +128,8 @@ function keepsGrowing(state: ModelState, port: PortState): boolean {
 }
 
 function queueGrowing(state: ModelState, port: PortState): void {
-  const entry = raise(state, 'queue-growing', port.node.id, port.node.context, port.queue.oldestPostedAt() ?? state.clock, (e) => ({
+  const since = port.queue.oldestPostedAt() ?? state.clock;
+  const entry = raise(state, 'queue-growing', port.node.id, port.node.context, since, (e) => ({
     message: `port ${e.diagnostic.port} in ${where(state, e)} has ${state.ports.get(e.diagnostic.port!)?.queue.size ?? 0} messages waiting (peak ${e.detail.peak}, threshold ${state.settings.queueGrowingThreshold})`,
     hint: 'the receiving side is not started or not keeping up: check that it calls start() or sets onmessage, and that its handler is fast',
   }), { peak: port.queue.peak });
@@ -143,8 +144,9 @@ export function evaluateConditions(state: ModelState): void {
   }
   for (const port of state.ports.values()) {
     const node = port.node;
-    const neverStarted = port.queue.size > 0 && node.listeners.message > 0 && !node.enabled && !node.closed && port.binding?.live;
-    if (!neverStarted && port.queue.size > state.settings.queueGrowingThreshold && keepsGrowing(state, port)) queueGrowing(state, port);
+    const waiting = port.queue.size > 0;
+    const neverStarted = waiting && node.listeners.message > 0 && !node.enabled && !node.closed && port.binding?.live;
+    if (!neverStarted && waiting && keepsGrowing(state, port)) queueGrowing(state, port);
     if (neverStarted) {
       const entry = raise(state, 'port-never-started', node.id, node.context, port.queue.oldestPostedAt()!, (e) => ({
         message: `port ${e.diagnostic.port} in ${where(state, e)} has ${plural(state.ports.get(e.diagnostic.port!)?.queue.size ?? 0, 'message')} waiting: it has a 'message' listener but was never started`,

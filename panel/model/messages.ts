@@ -128,7 +128,9 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
   }
   // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
   const recordedPost = message.postObserved && !message.counted && !message.postEvicted;
-  if (recordedPost && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  if (recordedPost && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) {
+    count(state.stats.unmatched, 'fingerprint-mismatch');
+  }
   else if (recordedPost && head !== undefined) {
     proveByDelivery(state, port, ctx.node.id, message);
     proveByDelivery(state, port.channelPeer, message.from.context, message);

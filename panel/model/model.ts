@@ -160,7 +160,9 @@ function wellFormed(fact: unknown): fact is Fact {
   return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
 }
 
-function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean, onError: ModelOptions['onFactError']): Wait | null {
+type OnError = ModelOptions['onFactError'];
+
+function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean, onError: OnError): Wait | null {
   try {
     return applyKnown(state, ctx, fact, force);
   } catch (error) {

@@ -95,7 +95,10 @@ export interface PortState {
   partialByInference?: boolean;
   /** What was posted on this port and how long it waited (channelStats.ts). */
   traffic: Traffic;
-  /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (serviceWorkerPorts.ts). */
+  /**
+   * Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying
+   * message (serviceWorkerPorts.ts).
+   */
   toServiceWorker?: string;
 }
 

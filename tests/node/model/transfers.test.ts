@@ -157,7 +157,9 @@ describe('transfers', () => {
     model.apply(s.all.slice(-1));
     expect(port.delivered).toBe(1);
     expect(port.partiallyObserved).toBe(false);
-    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([{ port: 'p4', from: 'top', to: 'child', inferred: false, provenBy: 'm2' }]);
+    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([
+      { port: 'p4', from: 'top', to: 'child', inferred: false, provenBy: 'm2' },
+    ]);
     expect(model.stats.inferred).toEqual({});
     void b;
   });
