@@ -5,7 +5,7 @@
  */
 import type { ChannelStats, MessageRecord } from './types.ts';
 import type { ModelState, PortState, Traffic } from './state.ts';
-import { waitOf } from './clocks.ts';
+import { approximateWait, waitMs } from './clocks.ts';
 
 export function newTraffic(): Traffic {
   return { bytes: 0, firstPostAt: null, lastPostAt: null, waits: 0, waitSum: 0, waitMax: 0, waitApproximate: false };
@@ -21,13 +21,13 @@ export function notePosts(sender: PortState, time: number, bytes: number): void 
 
 /** A recorded message posted on `sender` was dispatched. */
 export function noteWait(state: ModelState, sender: PortState, message: MessageRecord): void {
-  const wait = waitOf(state, message);
-  if (!wait) return;
+  const ms = waitMs(state, message);
+  if (ms < 0) return;
   const t = sender.traffic;
   t.waits++;
-  t.waitSum += wait.ms;
-  if (wait.ms > t.waitMax) t.waitMax = wait.ms;
-  if (wait.approximate) t.waitApproximate = true;
+  t.waitSum += ms;
+  if (ms > t.waitMax) t.waitMax = ms;
+  if (!t.waitApproximate && approximateWait(message)) t.waitApproximate = true;
 }
 
 function statsOf(id: string, ports: PortState[]): ChannelStats {

@@ -57,14 +57,24 @@ function clockDifference(state: ModelState, from: string, to: string): number {
   return Math.min(Math.max(0, low), high);
 }
 
-/** How long a delivered message waited between its post and its dispatch, or undefined when unknown. */
-export function waitOf(state: ModelState, message: MessageRecord): MessageWait | undefined {
+/** How long a delivered message waited between its post and its dispatch (ms), or -1 when unknown. */
+export function waitMs(state: ModelState, message: MessageRecord): number {
   const { dispatchedAt, postedAt } = message;
   // A post inferred at its dispatch has no time of its own.
-  if (dispatchedAt === undefined || !message.postObserved) return undefined;
+  if (dispatchedAt === undefined || !message.postObserved) return -1;
   const measure = dispatchedAt - postedAt;
   const to = message.to.context;
-  if (!timed(message)) return { ms: Math.max(0, measure), approximate: true };
-  if (to === null || to === message.from.context) return { ms: Math.max(0, measure), approximate: false };
-  return { ms: Math.max(0, measure - clockDifference(state, message.from.context, to)), approximate: true };
+  if (!timed(message) || to === null || to === message.from.context) return Math.max(0, measure);
+  return Math.max(0, measure - clockDifference(state, message.from.context, to));
+}
+
+/** Whether a wait rests on two clocks, or on a report's time instead of the moment itself. */
+export function approximateWait(message: MessageRecord): boolean {
+  return !timed(message) || (message.to.context !== null && message.to.context !== message.from.context);
+}
+
+/** How long a delivered message waited, or undefined when unknown. */
+export function waitOf(state: ModelState, message: MessageRecord): MessageWait | undefined {
+  const ms = waitMs(state, message);
+  return ms < 0 ? undefined : { ms, approximate: approximateWait(message) };
 }

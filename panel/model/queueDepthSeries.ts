@@ -12,10 +12,10 @@
  */
 import type { QueueDepthChange } from './types.ts';
 
-/** A ring of (time, depth) pairs in typed arrays: a change costs no allocation. */
+/** A ring of (time, depth) pairs in two arrays of numbers: a change allocates nothing. */
 export class QueueDepthSeries {
-  private times: Float64Array;
-  private depths: Float64Array;
+  private times: number[];
+  private depths: number[];
   /** Index of the oldest kept change. */
   private start = 0;
   private count = 0;
@@ -25,8 +25,8 @@ export class QueueDepthSeries {
   late = 0;
 
   constructor(private readonly cap: number) {
-    this.times = new Float64Array(Math.min(8, cap));
-    this.depths = new Float64Array(Math.min(8, cap));
+    this.times = new Array<number>(Math.min(4, cap)).fill(0);
+    this.depths = new Array<number>(Math.min(4, cap)).fill(0);
   }
 
   private slot(i: number): number {
@@ -63,8 +63,8 @@ export class QueueDepthSeries {
   }
 
   private grow(size: number): void {
-    const times = new Float64Array(size);
-    const depths = new Float64Array(size);
+    const times = new Array<number>(size).fill(0);
+    const depths = new Array<number>(size).fill(0);
     for (let i = 0; i < this.count; i++) {
       times[i] = this.times[this.slot(i)];
       depths[i] = this.depths[this.slot(i)];
