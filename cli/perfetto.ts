@@ -2,17 +2,18 @@
  * Chrome trace-event JSON (what Perfetto and chrome://tracing open) from the model and the
  * raw facts. Each context is a process, each holding of a port by a context is a thread
  * (a port moved to another context continues on a new thread there), postMessage and
- * dispatch are slices joined by a flow arrow, each port message queue is a counter, and
- * create/start/close/ship/receive are instants. Messages counted rather than recorded
- * (`messages-counted`) have no slices but count in the queue counters. Pure: used by the CLI
- * and the panel.
+ * dispatch are slices joined by a flow arrow, each port message queue is a counter (the depth
+ * the model computed: ChannelModel.queueDepth), and create/start/close/ship/receive are
+ * instants. Messages counted rather than recorded (`messages-counted`) have no slices but count
+ * in the queue counters. It only draws what the model says: no queue rule of its own. Pure: used
+ * by the CLI and the panel.
  *
  * Format reference: the Trace Event Format document (ph X, s, f, C, i, M; ts in µs).
  */
 import type { Fact } from '../protocol/facts.ts';
 import type { ChannelModel, MessageRecord, PortNode } from '../panel/model/types.ts';
 
-export type PerfettoSource = Pick<ChannelModel, 'contexts' | 'ports' | 'messages'>;
+export type PerfettoSource = Pick<ChannelModel, 'contexts' | 'ports' | 'messages' | 'queueDepth'>;
 
 export interface TraceEvent {
   ph: 'X' | 's' | 'f' | 'C' | 'i' | 'M';
@@ -68,12 +69,8 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
   const tids = new Map<string, { pid: number; tid: number }>();
   // An unobserved holder has local id 0 for every port it holds: tell those apart by port.
   const holding = (context: string, localId: number, port = '') => `${context}\u0000${localId || port}`;
-  const heldAs = new Map<string, PortNode>();
-  const byChannel = new Map<string, PortNode[]>();
   for (const port of model.ports.values()) {
-    byChannel.set(port.channel, [...(byChannel.get(port.channel) ?? []), port]);
     for (const h of port.holders) {
-      if (h.localId) heldAs.set(holding(h.context, h.localId), port);
       const pid = pids.get(h.context);
       const key = holding(h.context, h.localId, port.id);
       if (pid === undefined || tids.has(key)) continue;
@@ -92,7 +89,6 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
 
   let flowId = 0;
   let skewedFlows = 0;
-  const depth = new Map<string, { at: number; delta: number }[]>();
   for (const m of model.messages) {
     // A counted post has no slice: the record was made at its dispatch.
     const from = m.counted ? undefined : threadOf(model.ports.get(m.from.port), m.from.context, m.postedAt);
@@ -113,56 +109,17 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
         events.push({ ph: 'f', bp: 'e', name: 'message', cat: 'message', id, pid: to.pid, tid: to.tid, ts });
       }
     }
-    if (m.to.port && (m.state === 'queued' || m.state === 'delivered')) {
-      const list = depth.get(m.to.port) ?? [];
-      // A counted post is in its messages-counted fact; a counted dispatch likewise.
-      if (!m.counted) list.push({ at: m.postedAt, delta: 1 });
-      if (m.dispatchedAt !== undefined && !m.dispatchCounted) list.push({ at: m.dispatchedAt, delta: -1 });
-      depth.set(m.to.port, list);
-    }
-  }
-  const countedAt = new Set<string>();
-  const change = (port: PortNode | undefined, at: number, delta: number) => {
-    if (!port || delta === 0) return;
-    countedAt.add(port.id);
-    const list = depth.get(port.id) ?? [];
-    list.push({ at, delta });
-    depth.set(port.id, list);
-  };
-  for (const f of facts) {
-    if (f.kind !== 'messages-counted') continue;
-    const port = heldAs.get(holding(f.ctx, f.port));
-    change(byChannel.get(port?.channel ?? '')?.find((p) => p !== port), f.time, f.posted);
-    change(port, f.time, -f.dispatched);
   }
 
-  for (const [portId, changes] of depth) {
-    const port = model.ports.get(portId);
-    const pid = port ? pids.get(port.context) : undefined;
-    if (pid === undefined) continue;
-    changes.sort((a, b) => a.at - b.at || b.delta - a.delta);
-    // A dispatch can carry an earlier time than its post: counts are reported at flushes, and
-    // contexts' clocks differ slightly. Such a dispatch took a message posted earlier than its
-    // time says, so the late post fills that gap instead of the queue (a queue is never negative).
-    let queued = 0;
-    let early = 0;
-    for (const c of changes) {
-      if (c.delta > 0) {
-        const settled = Math.min(early, c.delta);
-        early -= settled;
-        queued += c.delta - settled;
-      } else {
-        const taken = Math.min(queued, -c.delta);
-        queued -= taken;
-        early += -c.delta - taken;
-      }
-      events.push({ ph: 'C', name: `queue ${portId}`, pid, tid: 0, ts: us(c.at), args: { queued } });
-    }
-    // Counted messages the model dropped (posted to a closed port or a destroyed context) have
-    // no record to leave out: the counter ends where the model's queue does.
-    if (port && countedAt.has(portId) && queued !== port.queued) {
-      const end = model.contexts.get(port.context)?.destroyed?.time ?? changes[changes.length - 1].at;
-      events.push({ ph: 'C', name: `queue ${portId}`, pid, tid: 0, ts: us(end), args: { queued: port.queued } });
+  // Each port message queue's depth, as the model computed it (counted messages included).
+  let cutQueueChanges = 0;
+  for (const port of model.ports.values()) {
+    const pid = pids.get(port.context);
+    const series = model.queueDepth(port.id);
+    if (pid === undefined || !series) continue;
+    cutQueueChanges += series.cut;
+    for (const c of series.changes) {
+      events.push({ ph: 'C', name: `queue ${port.id}`, pid, tid: 0, ts: us(c.time), args: { queued: c.depth } });
     }
   }
 
@@ -182,7 +139,16 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
 
   events.sort((a, b) => a.ts - b.ts || RANK[a.ph] - RANK[b.ph]);
   nestSlices(events);
-  return { traceEvents: [...meta, ...events], displayTimeUnit: 'ms', otherData: { ...otherData, origin: new Date(t0).toISOString(), ...(skewedFlows ? { flowsLeftOutForClockSkew: String(skewedFlows) } : {}) } };
+  return {
+    traceEvents: [...meta, ...events],
+    displayTimeUnit: 'ms',
+    otherData: {
+      ...otherData,
+      origin: new Date(t0).toISOString(),
+      ...(skewedFlows ? { flowsLeftOutForClockSkew: String(skewedFlows) } : {}),
+      ...(cutQueueChanges ? { queueChangesCut: String(cutQueueChanges) } : {}),
+    },
+  };
 }
 
 function startTime(model: PerfettoSource, facts: readonly Fact[]): number {

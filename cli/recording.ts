@@ -9,8 +9,7 @@ import { addCounts } from '../protocol/messages.ts';
 import { FactSequence } from '../protocol/fact-sequence.ts';
 import { createTrace, type ContextFact, type Trace, type TraceMeta } from '../protocol/trace.ts';
 import { decodeFacts, partitionFacts, ProtocolError, validateRuntimeToRelay } from '../protocol/validate.ts';
-import { createModel } from '../panel/model/model.ts';
-import type { ChannelModel, ModelOptions } from '../panel/model/types.ts';
+import { createModel, type ChannelModel, type ModelOptions } from '../panel/model/index.ts';
 
 declare const __PORTSCOPE_VERSION__: string;
 export const PORTSCOPE_VERSION = typeof __PORTSCOPE_VERSION__ === 'string' ? __PORTSCOPE_VERSION__ : '0.0.0-dev';

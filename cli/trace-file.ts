@@ -1,8 +1,7 @@
 /** Reads a trace file for the CLI and replays it into a fresh model. */
 import { readFile } from 'node:fs/promises';
 import { parseTrace, traceFacts, TraceFormatError, type Trace } from '../protocol/trace.ts';
-import { createModel } from '../panel/model/model.ts';
-import type { ChannelModel } from '../panel/model/types.ts';
+import { createModel, type ChannelModel } from '../panel/model/index.ts';
 import { PortscopeCliError } from './errors.ts';
 
 export async function readTrace(path: string): Promise<Trace> {

@@ -20,6 +20,7 @@ import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
 import { probeBlobWorkers } from './worker-csp.ts';
 import { forwardWorkerFactsTo } from './worker-inbox.ts';
+import type { WorkerIdentity } from './worker-identity.ts';
 
 export interface Installed {
   ctx: string;
@@ -36,14 +37,7 @@ export interface Installed {
 const installed = new NativeWeakMap<object, true>();
 
 /** Given by the page-side runtime to a worker it instruments from inside (worker-entry.ts). */
-export interface WorkerIdentity {
-  /** The ctx announced as `worker-created.childCtx`. */
-  ctx?: string;
-  /** The owner's ctx. */
-  parent?: string;
-  /** How this runtime got inside the worker (the context fact says so). */
-  inside?: 'protocol' | 'bootstrap';
-}
+export type { WorkerIdentity };
 
 export class AlreadyInstalledError extends Error {
   constructor() {

@@ -10,7 +10,7 @@
  *    name, so its id is derived from those two: every document and the worker itself compute
  *    the same one without talking to each other.
  */
-import type { WorkerIdentity } from './install.ts';
+import type { WorkerIdentity } from './worker-identity.ts';
 import { G, construct, getOwnPropertyDescriptor, getPrototypeOf, apply, NativeURL, nodeBaseURI, stringSlice, urlHref, workerLocationHref } from './natives.ts';
 import { newContextId } from './context.ts';
 

@@ -5,7 +5,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createModel } from './model/model.ts';
+import { createModel } from './model/index.ts';
 import { extensionSource } from './source/extensionPort.ts';
 import { fetchTrace, TraceLoadError } from './source/traceFile.ts';
 import type { FactSource } from './source/types.ts';

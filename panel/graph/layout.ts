@@ -12,7 +12,7 @@
 import type { ChannelModel, ContextNode, PortNode } from '../model/types.ts';
 import { contextTree, type ContextBranch } from '../ui/contextTree.ts';
 import { contextLabel, pageOrigin } from '../ui/labels.ts';
-import { neverStartedProblem, portQueueState, type PortQueueState } from '../ui/portState.ts';
+import { neverStartedProblem, queueStateOf, type QueueState } from '../model/index.ts';
 
 export const CHIPS_PER_BOX = 24;
 export const EDGE_CAP = 80;
@@ -59,7 +59,7 @@ export interface GraphChip {
   x: number;
   y: number;
   label: string;
-  state: PortQueueState | null;
+  state: QueueState | null;
   problem: boolean;
   /** Ports this chip stands for when it is the fold chip. */
   folded: number;
@@ -170,7 +170,7 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
   for (const c of model.channels.values()) if (hidden(c.id)) notes.hiddenChannels++;
   const visible = (p: PortNode) => !hidden(p.channel);
   const observed = (p: PortNode) => model.contexts.get(p.context)?.observed ?? true;
-  const isProblem = (p: PortNode) => neverStartedProblem(p, portQueueState(p, observed(p)));
+  const isProblem = (p: PortNode) => neverStartedProblem(p, queueStateOf(p, observed(p)));
 
   const tree = contextTree(model);
   let boxesLeft = BOX_CAP;
@@ -262,7 +262,7 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
         x: x + PAD + (i % s.perRow) * (CHIP_W + GAP),
         y: cy + Math.floor(i / s.perRow) * (CHIP_H + GAP),
         label: c.port ? c.port.id : `+${c.folded}`,
-        state: c.port ? portQueueState(c.port, observed(c.port)) : null,
+        state: c.port ? queueStateOf(c.port, observed(c.port)) : null,
         problem: c.port ? isProblem(c.port) : false,
         folded: c.folded,
         within: 0,

@@ -209,7 +209,7 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
 
 /**
  * `ServiceWorker#postMessage` from a document goes to a service worker of its origin. Which one
- * (its script, its scope) the fact does not say: when none is seen from inside (shipping.ts asks
+ * (its script, its scope) the fact does not say: when none is seen from inside (carriers.ts asks
  * first), one context per origin stands for them, never observed, so what is shipped there is
  * held by it and nothing more is guessed.
  */

@@ -10,8 +10,10 @@ import type { Fact } from '../../protocol/facts.ts';
 import type { Binding, ContextState, ModelState, PortState } from './state.ts';
 import { count } from './state.ts';
 import { portFor } from './entangle.ts';
-import { postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
-import { dropCounts, inFlightAtClose, senderReports, wake } from './messages.ts';
+import { postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
+import { dropCounts, inFlightAtClose } from './messages.ts';
+import { senderReports, wake } from './queueWaiters.ts';
+import { notePosts } from './channelStats.ts';
 
 type Counted = Extract<Fact, { kind: 'messages-counted' }>;
 
@@ -37,6 +39,7 @@ function postCounted(state: ModelState, ctx: ContextState, binding: Binding, n: 
   const port = binding.port;
   port.used = true;
   addCountedPosts(state, port, n);
+  notePosts(port, time, 0);
   // The runtime counts only posts it sent; a report comes at a flush, after the posts, so a
   // peer closed in between is judged by the report's time (the messages are lost either way).
   if (!binding.live) {
@@ -67,13 +70,12 @@ function enqueueCounted(state: ModelState, target: PortState, n: number, from: s
     return;
   }
   target.queue.pushCounted(n, time, from);
-  queueDepth(state, target, time);
   wake(state, target);
 }
 
 /** Takes `n` messages from the front of the queue; returns how many must wait for their posts. */
 function dispatchCounted(state: ModelState, ctx: ContextState, port: PortState, n: number, time: number, force: boolean): number {
-  const taken = port.queue.take(n);
+  const taken = port.queue.take(n, time);
   for (const message of taken.records) {
     message.state = 'delivered';
     message.dispatchedAt = time;

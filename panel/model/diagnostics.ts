@@ -110,28 +110,44 @@ export function handlerThrew(state: ModelState, port: PortState, context: string
   }), { name, text });
 }
 
-/** Called after a message joins a port's queue; cheap unless the queue is past the threshold. */
-export function queueDepth(state: ModelState, port: PortState, time: number): void {
-  const depth = port.queue.size;
-  if (depth <= state.settings.queueGrowingThreshold) return;
-  const key = `queue-growing|${port.node.id}|${port.node.context}`;
-  const entry = state.diagnostics.get(key);
-  if (entry && depth <= (entry.detail.peak as number)) return;
-  raise(state, 'queue-growing', port.node.id, port.node.context, time, (e) => ({
+/**
+ * A queue that keeps growing: deeper than the threshold, and either not enabled (nothing can
+ * drain it) or behind for a while and deeper than it was a while ago. A burst that its consumer
+ * drains, or a backlog that shrinks, is not one. A port-never-started diagnostic about the same
+ * port already says why its queue grows: this one is not raised beside it.
+ */
+function keepsGrowing(state: ModelState, port: PortState): boolean {
+  const queue = port.queue;
+  const depth = queue.size;
+  if (depth <= state.settings.queueGrowingThreshold || port.node.closed) return false;
+  if (!port.node.enabled) return true;
+  const window = state.settings.queueGrowingMs;
+  const oldest = queue.oldestPostedAt();
+  if (oldest === null || state.clock - oldest < window) return false;
+  return depth > (queue.depthSeries?.depthAt(state.clock - window) ?? 0);
+}
+
+function queueGrowing(state: ModelState, port: PortState): void {
+  const since = port.queue.oldestPostedAt() ?? state.clock;
+  const entry = raise(state, 'queue-growing', port.node.id, port.node.context, since, (e) => ({
     message: `port ${e.diagnostic.port} in ${where(state, e)} has ${state.ports.get(e.diagnostic.port!)?.queue.size ?? 0} messages waiting (peak ${e.detail.peak}, threshold ${state.settings.queueGrowingThreshold})`,
     hint: 'the receiving side is not started or not keeping up: check that it calls start() or sets onmessage, and that its handler is fast',
-  }), { peak: depth });
+  }), { peak: port.queue.peak });
+  entry.diagnostic.count = 1;
 }
 
 /** Condition diagnostics (true or not right now) are re-evaluated when diagnostics are read. */
 export function evaluateConditions(state: ModelState): void {
   for (const entry of state.diagnostics.values()) {
     const code = entry.diagnostic.code;
-    if (code === 'port-never-started' || code === 'port-leak') entry.active = false;
+    if (code === 'port-never-started' || code === 'port-leak' || code === 'queue-growing') entry.active = false;
   }
   for (const port of state.ports.values()) {
     const node = port.node;
-    if (port.queue.size > 0 && node.listeners.message > 0 && !node.enabled && !node.closed && port.binding?.live) {
+    const waiting = port.queue.size > 0;
+    const neverStarted = waiting && node.listeners.message > 0 && !node.enabled && !node.closed && port.binding?.live;
+    if (!neverStarted && waiting && keepsGrowing(state, port)) queueGrowing(state, port);
+    if (neverStarted) {
       const entry = raise(state, 'port-never-started', node.id, node.context, port.queue.oldestPostedAt()!, (e) => ({
         message: `port ${e.diagnostic.port} in ${where(state, e)} has ${plural(state.ports.get(e.diagnostic.port!)?.queue.size ?? 0, 'message')} waiting: it has a 'message' listener but was never started`,
         hint: 'call port.start() after addEventListener, or assign port.onmessage (which starts the port)',

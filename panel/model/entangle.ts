@@ -8,6 +8,7 @@ import type { Binding, ContextState, ModelState, PortState } from './state.ts';
 import { bindingKey, count, nextId } from './state.ts';
 import { PortMessageQueue, isRun } from './portMessageQueue.ts';
 import { referenceContext } from './contexts.ts';
+import { newTraffic } from './channelStats.ts';
 
 /** The context that stands for "somewhere we could not see". */
 export const UNOBSERVED_CONTEXT = 'unobserved';
@@ -29,7 +30,7 @@ export function newChannel(state: ModelState, createdIn: string | null, holder: 
 }
 
 function newPort(state: ModelState, channel: string, holder: string, createdIn: string | null, time: number, site?: CallSite): PortState {
-  const queue = new PortMessageQueue();
+  const queue = new PortMessageQueue(state.settings.queueSeriesCap);
   const node = {
     id: nextId(state, 'p'),
     channel,
@@ -73,6 +74,7 @@ function newPort(state: ModelState, channel: string, holder: string, createdIn: 
     inTransit: null,
     lastEdge: null,
     createdIn,
+    traffic: newTraffic(),
   };
   state.ports.set(node.id, port);
   state.portNodes.set(node.id, node);

@@ -12,9 +12,11 @@ import { isRun } from './portMessageQueue.ts';
 import { count, nextId } from './state.ts';
 import { keepMessage } from './eviction.ts';
 import { portFor, lookup, unobservedOrigin } from './entangle.ts';
-import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, queueDepth, toDestroyedContext } from './diagnostics.ts';
-import { expectsFacts } from './contexts.ts';
-import { holdLost, holdUnobserved, receivePort, shipTransferList } from './shipping.ts';
+import { doomedMessage, handlerThrew, postAfterClose, postAfterTransfer, toDestroyedContext } from './diagnostics.ts';
+import { holdLost, holdUnobserved, proveByDelivery, receivePort, shipTransferList } from './transfers.ts';
+import { senderReports, wake } from './queueWaiters.ts';
+import { noteDelivery } from './clocks.ts';
+import { notePosts, noteWait } from './channelStats.ts';
 
 type Posted = Extract<Fact, { kind: 'port-posted' }>;
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }> | Extract<Fact, { kind: 'messageerror' }>;
@@ -40,6 +42,7 @@ export function post(state: ModelState, ctx: ContextState, fact: Posted): void {
   if (fact.site) message.site = fact.site;
   port.node.posted++;
   state.totals.posted++;
+  notePosts(port, fact.time, fact.bytes);
   keepMessage(state, message);
 
   let reason: DropReason | null = fact.outcome === 'sent' ? null : fact.outcome;
@@ -98,31 +101,15 @@ function enqueue(state: ModelState, target: PortState, message: MessageRecord, t
     toDestroyedContext(state, target, holder.node.id, holder.node.destroyed.reason, time);
     return;
   }
-  target.queue.push(message);
-  queueDepth(state, target, time);
+  target.queue.push(message, time);
   wake(state, target);
-}
-
-/** Contexts waiting for a message in this port's queue (or for its sender to go silent) resume. */
-export function wake(state: ModelState, port: PortState): void {
-  const waiters = state.queueWaiters.get(port);
-  if (!waiters) return;
-  state.queueWaiters.delete(port);
-  for (const ctx of waiters) state.ready.add(ctx);
-}
-
-/** Whether the sender of messages to `port` is somewhere whose facts will come. */
-export function senderReports(state: ModelState, port: PortState): boolean {
-  const sender = port.channelPeer;
-  if (sender.unobservedHolder) return false;
-  return expectsFacts(state, sender.node.context) || sender.inTransit !== null;
 }
 
 /** Returns false when the dispatch must wait for its post. */
 export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched, force: boolean): boolean {
   const binding = portFor(state, ctx, fact.port, fact.time);
   const port = binding.port;
-  const head = port.queue.shift();
+  const head = port.queue.shift(fact.time);
   let message: MessageRecord;
   if (head) message = isRun(head) ? recordCounted(state, port, head, fact) : head;
   else if (!force && senderReports(state, port)) return false;
@@ -131,6 +118,8 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
   message.state = 'delivered';
   message.dispatchedAt = fact.time;
   message.to = { port: port.node.id, context: ctx.node.id };
+  noteDelivery(state, message);
+  noteWait(state, port.channelPeer, message);
   port.node.delivered++;
   state.totals.delivered++;
   if (fact.kind === 'messageerror') {
@@ -138,7 +127,14 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     return true;
   }
   // No fingerprint: the receiving runtime saw the post itself, so there is nothing to check.
-  if (message.postObserved && !message.counted && !message.postEvicted && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) count(state.stats.unmatched, 'fingerprint-mismatch');
+  const recordedPost = message.postObserved && !message.counted && !message.postEvicted;
+  if (recordedPost && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) {
+    count(state.stats.unmatched, 'fingerprint-mismatch');
+  }
+  else if (recordedPost && head !== undefined) {
+    proveByDelivery(state, port, ctx.node.id, message);
+    proveByDelivery(state, port.channelPeer, message.from.context, message);
+  }
   message.handlers = fact.handlers;
   message.duration = fact.duration;
   if (fact.threw) {
@@ -196,7 +192,7 @@ function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, 
 /** The context went away: what waited in its ports' queues will never be dispatched. */
 export function dropQueuesOf(state: ModelState, ctx: ContextState, reason: string, time: number): void {
   for (const port of ctx.held) {
-    const lost = port.queue.drain();
+    const lost = port.queue.drain(time);
     for (const message of lost.records) {
       drop(state, message, port.channelPeer, 'context-destroyed');
       toDestroyedContext(state, port, ctx.node.id, reason, time);

@@ -4,17 +4,23 @@
  */
 import type { Fact } from '../../protocol/facts.ts';
 import { FACT_KINDS } from '../../protocol/facts.ts';
-import type { ChannelModel, Diagnostic, ModelOptions, Summary } from './types.ts';
+import type { ChannelModel, ChannelStats, Diagnostic, ModelOptions, ModelTotals, Summary } from './types.ts';
 import type { ContextState, ModelState, Wait } from './state.ts';
 import { count, createState, settingsFrom } from './state.ts';
 import { referenceContext, sourceContext, workerContext, workerCreated } from './contexts.ts';
 import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.ts';
 import { dispatch, post } from './messages.ts';
 import { countedMessages, inferCountedPosts } from './counted.ts';
-import { carrierPosted, carrierReceived, portReceived, portShipped } from './shipping.ts';
+import { carrierPosted, carrierReceived } from './carriers.ts';
+import { portReceived } from './portReceipt.ts';
+import { portShipped } from './transfers.ts';
 import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
+import { queueStateOf } from './queueState.ts';
+import { totalsOf } from './totals.ts';
+import { waitOf } from './clocks.ts';
+import { channelStatsOf } from './channelStats.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -22,9 +28,12 @@ const KNOWN_KINDS = new Set<string>(FACT_KINDS);
 
 export function createModel(options?: ModelOptions): ChannelModel {
   const settings = settingsFrom(options);
+  const onFactError = options?.onFactError;
   let state: ModelState = createState(settings);
   let revision = 0;
   let cachedDiagnostics: { revision: number; list: readonly Diagnostic[] } | null = null;
+  let cachedTotals: { revision: number; totals: ModelTotals } | null = null;
+  let cachedStats: { revision: number; stats: ReadonlyMap<string, ChannelStats> } | null = null;
 
   const apply = (ctx: ContextState, fact: Fact, force: boolean): Wait | null => {
     if (aboutEvicted(state, ctx, fact)) {
@@ -32,7 +41,7 @@ export function createModel(options?: ModelOptions): ChannelModel {
       ctx.clock = Math.max(ctx.clock, fact.time);
       return null;
     }
-    const wait = applyFact(state, ctx, fact, force);
+    const wait = applyFact(state, ctx, fact, force, onFactError);
     if (!wait) {
       ctx.clock = Math.max(ctx.clock, fact.time);
       afterFact(state, ctx, fact);
@@ -119,6 +128,27 @@ export function createModel(options?: ModelOptions): ChannelModel {
       model.settle();
       return summarize(state, model.diagnostics());
     },
+    queueState(id) {
+      const node = state.portNodes.get(id);
+      return node && queueStateOf(node, state.contextNodes.get(node.context)?.observed !== false);
+    },
+    queueDepth(id) {
+      const port = state.ports.get(id);
+      if (!port) return undefined;
+      const series = port.queue.depthSeries;
+      return { changes: series?.toArray() ?? [], cut: series?.cut ?? 0, late: series?.late ?? 0 };
+    },
+    channelStats() {
+      if (cachedStats?.revision !== revision) cachedStats = { revision, stats: channelStatsOf(state) };
+      return cachedStats.stats;
+    },
+    wait(message) {
+      return waitOf(state, message);
+    },
+    totals() {
+      if (cachedTotals?.revision !== revision) cachedTotals = { revision, totals: totalsOf(state) };
+      return cachedTotals.totals;
+    },
   };
   return model;
 }
@@ -130,13 +160,15 @@ function wellFormed(fact: unknown): fact is Fact {
   return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
 }
 
-function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean): Wait | null {
+type OnError = ModelOptions['onFactError'];
+
+function applyFact(state: ModelState, ctx: ContextState, fact: Fact, force: boolean, onError: OnError): Wait | null {
   try {
     return applyKnown(state, ctx, fact, force);
   } catch (error) {
     // A fact inconsistent in a way we did not foresee must not take the panel down: count it.
     count(state.stats.unmatched, `error:${fact.kind}`);
-    if (typeof process !== 'undefined' && process.env?.PORTSCOPE_MODEL_THROW) throw error;
+    onError?.(error, fact);
     return null;
   }
 }

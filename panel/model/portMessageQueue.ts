@@ -6,6 +6,7 @@
  */
 import type { CountedRun, MessageRecord } from './types.ts';
 import { Fifo } from './fifo.ts';
+import { QueueDepthSeries } from './queueDepthSeries.ts';
 
 export type { CountedRun };
 
@@ -28,6 +29,26 @@ export class PortMessageQueue {
   private total = 0;
   private countedTotal = 0;
   private evictedTotal = 0;
+  /** The deepest this queue has been. */
+  peak = 0;
+  /** Made at the first change: most ports never queue anything. */
+  private series: QueueDepthSeries | null = null;
+
+  constructor(private readonly seriesCap: number) {}
+
+  /** Every change of this queue's size over time (null while it never changed). */
+  get depthSeries(): QueueDepthSeries | null {
+    return this.series;
+  }
+
+  private noteDepth(time: number): void {
+    if (this.total > this.peak) this.peak = this.total;
+    if (!this.series) {
+      if (this.total === 0) return;
+      this.series = new QueueDepthSeries(this.seriesCap);
+    }
+    this.series.note(time, this.total);
+  }
 
   /** Messages waiting, counted ones included. */
   get size(): number {
@@ -44,9 +65,10 @@ export class PortMessageQueue {
     return this.evictedTotal;
   }
 
-  push(message: MessageRecord): void {
+  push(message: MessageRecord, time: number): void {
     this.entries.push(message);
     this.total++;
+    this.noteDepth(time);
   }
 
   pushCounted(n: number, time: number, from: string): void {
@@ -56,6 +78,7 @@ export class PortMessageQueue {
     else this.entries.push({ counted: n, postedAt: time, from });
     this.total += n;
     this.countedTotal += n;
+    this.noteDepth(time);
   }
 
   peek(): QueueEntry | undefined {
@@ -68,10 +91,11 @@ export class PortMessageQueue {
   }
 
   /** Removes the oldest message: its record, or the run it was counted in (still shared, with one fewer). */
-  shift(): QueueEntry | undefined {
+  shift(time: number): QueueEntry | undefined {
     const head = this.entries.peek();
     if (!head) return undefined;
     this.total--;
+    this.noteDepth(time);
     if (!isRun(head)) return this.entries.shift();
     this.untally(head, 1);
     if (--head.counted === 0) this.entries.shift();
@@ -108,7 +132,7 @@ export class PortMessageQueue {
   }
 
   /** Removes up to `n` messages from the front. */
-  take(n: number): Taken {
+  take(n: number, time: number): Taken {
     const taken: Taken = { records: [], counted: 0 };
     while (n > 0) {
       const head = this.entries.peek();
@@ -127,12 +151,13 @@ export class PortMessageQueue {
       taken.counted += k;
       n -= k;
     }
+    this.noteDepth(time);
     return taken;
   }
 
   /** Removes everything. */
-  drain(): Taken {
-    return this.take(this.total);
+  drain(time: number): Taken {
+    return this.take(this.total, time);
   }
 
   /** The waiting entries, oldest first (a run is one entry). */

@@ -10,7 +10,7 @@
 import type { ContextState, ModelState, PortState } from './state.ts';
 import { bind } from './entangle.ts';
 import { expectsFacts } from './contexts.ts';
-import { holdUnobserved } from './shipping.ts';
+import { holdUnobserved } from './transfers.ts';
 import { count } from './state.ts';
 
 /** Far ends waiting per shared worker; past it the oldest is given up as unobserved. */

@@ -14,12 +14,14 @@ export interface Settings {
   bodyCharsCap: number;
   recordCap: number;
   queueGrowingThreshold: number;
+  queueGrowingMs: number;
   portLeakThreshold: number;
   factLogCap: number;
   factLogCharsCap: number;
   channelCap: number;
   correlationGraceMs: number;
   backlogCap: number;
+  queueSeriesCap: number;
 }
 
 export function settingsFrom(options: ModelOptions = {}): Settings {
@@ -29,12 +31,14 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
     bodyCharsCap: positive(options.bodyCharsCap, 32 * 1024 * 1024, 'bodyCharsCap'),
     recordCap: positive(options.recordCap, messageCap * 2, 'recordCap'),
     queueGrowingThreshold: positive(options.queueGrowingThreshold, 100, 'queueGrowingThreshold'),
+    queueGrowingMs: positive(options.queueGrowingMs, 1000, 'queueGrowingMs'),
     portLeakThreshold: positive(options.portLeakThreshold, 50, 'portLeakThreshold'),
     factLogCap: positive(options.factLogCap, 1_000_000, 'factLogCap'),
     factLogCharsCap: positive(options.factLogCharsCap, 64 * 1024 * 1024, 'factLogCharsCap'),
     channelCap: positive(options.channelCap, 10_000, 'channelCap'),
     correlationGraceMs: positive(options.correlationGraceMs, 3000, 'correlationGraceMs'),
     backlogCap: positive(options.backlogCap, 20_000, 'backlogCap'),
+    queueSeriesCap: positive(options.queueSeriesCap, 10_000, 'queueSeriesCap'),
   };
 }
 
@@ -87,8 +91,26 @@ export interface PortState {
   createdIn: string | null;
   /** Posts counted on it when it went into an unobserved context: more since, and it was used there. */
   postedWhenHidden?: number;
-  /** Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying message (shipping.ts). */
+  /** Partially observed only because its last arrival was inferred (transfers.ts can prove it later). */
+  partialByInference?: boolean;
+  /** What was posted on this port and how long it waited (channelStats.ts). */
+  traffic: Traffic;
+  /**
+   * Shipped to the stand-in for an origin's service workers: the fingerprint of the carrying
+   * message (serviceWorkerPorts.ts).
+   */
   toServiceWorker?: string;
+}
+
+/** What was posted on a port and how long it waited, tallied as messages go (channelStats.ts). */
+export interface Traffic {
+  bytes: number;
+  firstPostAt: number | null;
+  lastPostAt: number | null;
+  waits: number;
+  waitSum: number;
+  waitMax: number;
+  waitApproximate: boolean;
 }
 
 export interface ContextState {
@@ -208,6 +230,10 @@ export interface ModelState {
   evictedContexts: Set<string>;
   /** `contexts.size` when eviction last looked at every context (retention.ts). */
   contextsScannedAt: number;
+  /** Per sending context, per receiving context, the smallest dispatch − post measured (clocks.ts). */
+  leastMeasures: Map<string, Map<string, number>>;
+  /** Pairs in `leastMeasures` (bounded). */
+  measuredPairs: number;
   /** Deduplicated diagnostics by `${code}|${port}|${context}`. */
   diagnostics: Map<string, DiagnosticEntry>;
 }
@@ -260,6 +286,8 @@ export function createState(settings: Settings): ModelState {
     senderWaiters: new Set(),
     waitingContexts: new Set(),
     diagnostics: new Map(),
+    leastMeasures: new Map(),
+    measuredPairs: 0,
     finishedChannels: new Set(),
     evictedLocals: new Map(),
     evictedContexts: new Set(),

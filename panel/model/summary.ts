@@ -2,15 +2,13 @@
 import type { Summary } from '../../protocol/summary.ts';
 import type { Diagnostic } from './types.ts';
 import type { ModelState } from './state.ts';
+import { totalsOf } from './totals.ts';
 
 export function summarize(state: ModelState, diagnostics: readonly Diagnostic[]): Summary {
-  let queued = 0;
-  let countedQueued = 0;
+  const totals = totalsOf(state);
   const ports: Summary['ports'] = [];
   for (const port of state.ports.values()) {
     const node = port.node;
-    queued += port.queue.size;
-    countedQueued += port.queue.counted;
     const entry: Summary['ports'][number] = {
       id: node.id,
       channel: node.channel,
@@ -35,18 +33,19 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
   for (const edge of state.transfers) {
     if (edge.kind === 'port' && edge.port && edge.to !== null && edge.to !== edge.from) transfers.push({ port: edge.port, from: edge.from, to: edge.to });
   }
-  const { posted, delivered } = state.stats.counted;
+  const { posted, delivered, queued: countedQueued } = totals.counted;
+  const { queued, dropped, unobserved } = totals.messages;
   const summary: Summary = {
     contexts: [...state.contextNodes.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
     // Every channel seen, evicted ones included (their ports are no longer listed).
     channels: state.ids.c,
     ports,
-    messages: { posted: state.totals.posted, delivered: state.totals.delivered, queued, dropped: state.totals.dropped },
-    carriers: state.totals.carriers,
+    messages: { posted: totals.messages.posted, delivered: totals.messages.delivered, queued, dropped },
+    carriers: totals.carriers,
     transfers,
     diagnostics: diagnostics.map((d) => ({ code: d.code, port: d.port, context: d.context, message: d.message })),
   };
-  if (state.totals.unobserved) summary.unobserved = state.totals.unobserved;
+  if (unobserved) summary.unobserved = unobserved;
   if (posted || delivered || countedQueued) summary.counted = { posted, delivered, queued: countedQueued };
   return summary;
 }

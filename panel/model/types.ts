@@ -20,8 +20,14 @@ export interface ModelOptions {
    * older bodies are evicted first, counted with messageCap's. Default 32 Mi (about 64 MB).
    */
   bodyCharsCap?: number;
-  /** A port message queue deeper than this raises `queue-growing`. Default 100. */
+  /**
+   * A port message queue deeper than this raises `queue-growing`, while it keeps growing: a
+   * queue not enabled (it cannot drain), or one whose oldest message has waited
+   * `queueGrowingMs` and that is deeper than it was `queueGrowingMs` before. Default 100.
+   */
   queueGrowingThreshold?: number;
+  /** How long (fact time, ms) a started queue must stay behind to be called growing. Default 1000. */
+  queueGrowingMs?: number;
   /** Ports created and never used nor closed beyond this count raise `port-leak`. Default 50. */
   portLeakThreshold?: number;
   /** Raw facts kept for trace export. Default 1,000,000; overflow is counted in stats. */
@@ -47,6 +53,14 @@ export interface ModelOptions {
    * with their context; nothing queued or in transit) are evicted, counted in stats. Default 10,000.
    */
   channelCap?: number;
+  /** Changes of depth kept per port message queue (queueDepth), oldest cut first and counted. Default 10,000. */
+  queueSeriesCap?: number;
+  /**
+   * Told of each fact the model could not apply because applying it threw (it is counted in
+   * `stats.unmatched` as `error:<kind>` either way). For tests and debugging: the model itself
+   * never rethrows, so a bad fact cannot take the panel down.
+   */
+  onFactError?: (error: unknown, fact: Fact) => void;
 }
 
 export type ContextSeen = 'inside' | 'inside-protocol' | 'inside-bootstrap' | 'outside';
@@ -227,6 +241,11 @@ export interface TransferEdge {
   via: string;
   inferred: boolean;
   /**
+   * Inferred at first (no sender fact), then proven: this message, posted on the port's peer, was
+   * dispatched by the port where it arrived (transfers.ts, proveByDelivery).
+   */
+  provenBy?: string;
+  /**
    * Inferred while other ports of the source context fitted as well: which port moved is the
    * most likely reading, not a proven one (docs/model-inference.md); no diagnostic rests on it.
    */
@@ -285,6 +304,65 @@ export interface ModelStats {
   counted: { posted: number; delivered: number };
 }
 
+/**
+ * How long a delivered message waited in the port message queue (clocks.ts). `approximate` when
+ * post and dispatch were stamped by two contexts' clocks (aligned by causal order, never
+ * negative), or when one of the times is a report's time (counted messages).
+ */
+export interface MessageWait {
+  ms: number;
+  approximate: boolean;
+}
+
+/** One channel's traffic (channelStats.ts), for the noise control of the Channels view. */
+export interface ChannelStats {
+  channel: string;
+  /** Messages posted on either port, every outcome, counted ones included. */
+  messages: number;
+  /** Messages per second between the channel's first and last post; null with fewer than two, or no time between. */
+  rate: number | null;
+  /** Bytes of the recorded messages (as the sender's preview measured them; counted messages have no size). */
+  bytes: number;
+  /** Waits of the recorded messages delivered (MessageWait); approximate when any crossed two clocks. */
+  wait: { mean: number; max: number; samples: number; approximate: boolean } | null;
+  /** The deepest either port's message queue has been. */
+  peakQueue: number;
+}
+
+/** A port's queue state, decided by the model only (queueState.ts says how each arises). */
+export type QueueState = 'enabled' | 'not-started' | 'unknown' | 'closed';
+
+/** One change of a port message queue's size: the time of the fact that changed it, and the depth after. */
+export interface QueueDepthChange {
+  time: number;
+  depth: number;
+}
+
+/** A port message queue's depth over time (queueDepthSeries.ts), bounded by `queueSeriesCap`. */
+export interface QueueDepth {
+  changes: readonly QueueDepthChange[];
+  /** Oldest changes cut to stay within the bound. */
+  cut: number;
+  /** Changes reported with a time earlier than the one before (another clock, a late flush): placed at that one. */
+  late: number;
+}
+
+/** What the model counted in all, evicted channels and ports included. */
+export interface ModelTotals {
+  /** Every channel seen (kept and evicted). */
+  channels: number;
+  /** Every port seen (kept and evicted). */
+  ports: number;
+  /** `posted` = delivered + queued + dropped + unobserved (once every message is placed). */
+  messages: { posted: number; delivered: number; queued: number; dropped: number; unobserved: number };
+  /** Carrier messages (window, worker, service worker postMessage) with ports, kept or not. */
+  carriers: number;
+  /** Messages counted rather than recorded (nobody watched the tab). */
+  counted: { posted: number; delivered: number; queued: number };
+  /** Queue depth changes cut from the per-port series (queueSeriesCap). */
+  cutQueueChanges: number;
+}
+
 export interface ChannelModel {
   /** Applies a batch of facts. Facts of one context arrive in `seq` order; contexts interleave arbitrarily. */
   apply(facts: readonly Fact[]): void;
@@ -313,6 +391,16 @@ export interface ChannelModel {
   settle(): void;
   /** The stable `portscope summary --json` view (settles first). */
   summary(): Summary;
+  /** A port's queue state; undefined for a port the model does not keep. */
+  queueState(port: string): QueueState | undefined;
+  /** A port's queue depth over time; undefined for a port the model does not keep. */
+  queueDepth(port: string): QueueDepth | undefined;
+  /** Totals over everything seen (the status bar's numbers). */
+  totals(): ModelTotals;
+  /** Each kept channel's traffic, by channel id. */
+  channelStats(): ReadonlyMap<string, ChannelStats>;
+  /** How long a delivered message waited (clocks aligned across contexts); undefined when not known. */
+  wait(message: MessageRecord): MessageWait | undefined;
 }
 
 /** Implemented in ./model.ts: `export function createModel(options?: ModelOptions): ChannelModel`. */

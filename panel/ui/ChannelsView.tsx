@@ -12,59 +12,13 @@ import { contextTree, type ContextBranch } from './contextTree.ts';
 import { GraphView } from './GraphView.tsx';
 import { JARGON } from './jargon.ts';
 import { useMutes } from './mutesStore.ts';
+import { PortBadges } from './PortBadges.tsx';
 import { PortDetail } from './PortDetail.tsx';
-import { neverStartedProblem, portQueueState } from './portState.ts';
 import { MutedLine } from './MutedLine.tsx';
 import { SiteFold, foldBySite } from './SiteFold.tsx';
 import { SiteGroups } from './SiteGroups.tsx';
 import { channelsViewState, useChannelsView } from './channelsViewState.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
-
-const UNKNOWN_TITLE = 'Held by a context Portscope does not run in: whether it was started is not known';
-const PROBLEM_TITLE =
-  "A 'message' listener was added with addEventListener, or messages wait, but the port was never started: " +
-  'nothing is delivered until start() (or onmessage)';
-const SENDS_ONLY_TITLE =
-  'Never started, and nothing listens or waits on it: a port that only sends never needs start()';
-
-export function PortBadges({ port }: { port: PortNode }) {
-  const q = port.queued;
-  // A context Portscope does not run in cannot report start() or close(): say so, not "not started".
-  const holderObserved = usePanel((s) => s.model.contexts.get(port.context)?.observed ?? true);
-  const queueState = portQueueState(port, holderObserved);
-  const state =
-    queueState === 'closed' ? (
-      <span className="badge closed">closed</span>
-    ) : queueState === 'enabled' ? (
-      <span className="badge enabled">enabled</span>
-    ) : queueState === 'unknown' ? (
-      <span className="badge partial" title={UNKNOWN_TITLE}>
-        state unknown
-      </span>
-    ) : neverStartedProblem(port, queueState) ? (
-      <span className="badge disabled" title={PROBLEM_TITLE}>
-        not started
-      </span>
-    ) : (
-      <span className="badge idle" title={SENDS_ONLY_TITLE}>
-        not started
-      </span>
-    );
-  return (
-    <>
-      {state}
-      {port.shipped ? <span className="badge shipped" title={JARGON.shipped}>shipped</span> : null}
-      {port.collected ? <span className="badge closed">collected</span> : null}
-      {port.partiallyObserved ? <span className="badge partial" title="Part of this port's story was inferred, not observed">partially observed</span> : null}
-      {port.seenLate ? (
-        <span className="badge partial" title="First seen when page code used it: it arrived by a path Portscope does not observe (a service worker's client.postMessage, say). Recorded from then on; where it came from and its other end are unknown.">
-          seen late
-        </span>
-      ) : null}
-      {q ? <span className={`badge queue${port.enabled ? '' : ' warn'}`} title={`${q.toLocaleString('en-US')} messages waiting in the port message queue`}>{`${q.toLocaleString('en-US')} queued`}</span> : null}
-    </>
-  );
-}
 
 /** The well-known library that made a port's channel (model/libraries.ts), when its creation site says so. */
 export function LibraryBadge({ library }: { library: string | undefined }) {

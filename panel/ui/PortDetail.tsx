@@ -2,13 +2,31 @@
 import { previewText } from '../previewText.ts';
 import { CallSiteView } from './CallSiteView.tsx';
 import { countedRunLine, evictedRunLine } from './counted.ts';
-import { PortBadges } from './ChannelsView.tsx';
+import { neverStartedProblem, type PortNode, type QueueState } from '../model/index.ts';
+import { PortBadges } from './PortBadges.tsx';
 import { contextName, formatTime, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
 /** A queue is shown up to this many entries (a run of counted messages is one); the rest is counted. */
 const QUEUE_SHOWN = 200;
+
+/** The queue state the model decided (model/queueState.ts), in words. */
+function queueStateText(state: QueueState | undefined, port: PortNode): string {
+  const how = port.enabledHow;
+  switch (state) {
+    case 'enabled':
+      return `enabled by ${how === 'onmessage' ? 'setting onmessage' : 'start()'}`;
+    case 'closed':
+      return 'closed: close() was called, nothing more is dispatched';
+    case 'unknown':
+      return 'unknown: held by a context Portscope does not run in';
+    default:
+      return state && neverStartedProblem(port, state)
+        ? 'disabled: never started, and something waits on it (call start() or set onmessage)'
+        : 'never started: it only sends, which needs no start()';
+  }
+}
 
 export function PortDetail() {
   const store = usePanelStore();
@@ -17,6 +35,7 @@ export function PortDetail() {
   const live = usePanel((s) => s.connection !== 'standalone');
   const id = usePanel((s) => s.selectedPort);
   const port = id ? model.ports.get(id) : undefined;
+  const state = usePanel((s) => (id ? s.model.queueState(id) : undefined));
   if (!port) return <p className="muted pad">Select a port to see who held it, its queue and its call sites.</p>;
   const origin = timeOrigin(model);
   const last = model.messages.at(-1);
@@ -44,11 +63,7 @@ export function PortDetail() {
         <dd>{contextName(model, port.context)}</dd>
         <dt>Queue</dt>
         <dd>
-          {port.enabled
-            ? `enabled by ${port.enabledHow === 'onmessage' ? 'setting onmessage' : 'start()'}`
-            : model.contexts.get(port.context)?.observed === false
-              ? 'unknown: held by a context Portscope does not run in'
-              : 'disabled: never started (start() or onmessage)'}
+          {queueStateText(state, port)}
         </dd>
         <dt>Listeners</dt>
         <dd>{`message ${port.listeners.message}${port.listeners.onmessage ? ' (onmessage set)' : ''} · messageerror ${port.listeners.messageerror} · close ${port.listeners.close}`}</dd>

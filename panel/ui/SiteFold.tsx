@@ -7,7 +7,7 @@ import { useState, type ComponentType } from 'react';
 import { creationSite } from '../creationSite.ts';
 import type { ChannelModel, PortNode } from '../model/types.ts';
 import { channelName } from './channelName.ts';
-import { neverStartedProblem, portQueueState } from './portState.ts';
+import { neverStartedProblem, queueStateOf } from '../model/index.ts';
 import { usePanel } from './storeContext.ts';
 
 /** Quiet ports of one context made at one site fold into one row from this many. */
@@ -16,7 +16,7 @@ export const SITE_FOLD_FROM = 6;
 export type FoldRow = { port: PortNode } | { site: string; ports: PortNode[] };
 
 function foldable(port: PortNode, observed: boolean, selected: string | null): boolean {
-  return port.id !== selected && port.queued === 0 && !neverStartedProblem(port, portQueueState(port, observed));
+  return port.id !== selected && port.queued === 0 && !neverStartedProblem(port, queueStateOf(port, observed));
 }
 
 /** The rows for one context's ports, in their order: a fold where its first port was. */

@@ -51,13 +51,12 @@ export function figuresLine(f: ChannelFigures | undefined): string {
   if (!f) return '';
   const parts = [messagesText(f.messages), formatBytes(f.bytes)];
   if (f.rate !== null) parts.push(`${f.rate < 10 ? f.rate.toFixed(1) : Math.round(f.rate).toLocaleString('en-US')}/s`);
-  if (f.meanWait !== null && f.maxWait !== null)
-    parts.push(`wait ${f.meanWait.toFixed(1)} ms mean, ${f.maxWait.toFixed(1)} ms max`);
-  parts.push(
-    f.peakQueue === null
-      ? `${f.queued.toLocaleString('en-US')} queued now`
-      : `peak queue ${f.peakQueue.toLocaleString('en-US')}`,
-  );
+  if (f.meanWait !== null && f.maxWait !== null) {
+    const about = f.approximate ? '≈' : '';
+    parts.push(`wait ${about}${f.meanWait.toFixed(1)} ms mean, ${about}${f.maxWait.toFixed(1)} ms max`);
+  }
+  parts.push(`${f.queued.toLocaleString('en-US')} queued now`);
+  if (f.peakQueue > f.queued) parts.push(`peak queue ${f.peakQueue.toLocaleString('en-US')}`);
   return parts.join(' · ');
 }
 

@@ -1,5 +1,5 @@
 /** Always visible: what was recorded, and what was lost (dropped, evicted, not recorded). */
-import { anyCounted, countedParts, countedTotals } from './counted.ts';
+import { anyCounted, countedParts } from './counted.ts';
 import { usePanel } from './storeContext.ts';
 import { lossParts } from './losses.ts';
 
@@ -15,16 +15,15 @@ export function StatusBar() {
   const traceName = usePanel((s) => s.traceName);
   const settledEarly = usePanel((s) => s.settledEarly);
   const standalone = usePanel((s) => s.connection === 'standalone');
-  // Evicted (finished) channels still count: their ports and messages are gone from the lists, not from the totals.
-  let posted = model.stats.evictedPortsPosted;
-  let queued = 0;
-  for (const p of model.ports.values()) {
-    posted += p.posted;
-    queued += p.queued;
-  }
-  const counted = countedTotals(model);
-  const parts = [plural(model.channels.size + model.stats.evictedChannels, 'channel'), plural(model.ports.size + model.stats.evictedPorts, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
-  if (model.carriers.length) parts.push(plural(model.carriers.length, 'carrier'));
+  const totals = model.totals();
+  const counted = totals.counted;
+  const parts = [
+    plural(totals.channels, 'channel'),
+    plural(totals.ports, 'port'),
+    plural(totals.messages.posted, 'message'),
+    `${totals.messages.queued.toLocaleString('en-US')} queued`,
+  ];
+  if (totals.carriers) parts.push(plural(totals.carriers, 'carrier'));
   const losses = lossParts(model, relay, settledEarly);
   return (
     <footer className="statusbar" role="status" aria-live="polite">

@@ -2,7 +2,7 @@
  * Words for messages counted rather than recorded (`messages-counted`): while no DevTools
  * window watches a tab, Portscope keeps only how many messages went through its ports.
  */
-import type { ChannelModel } from '../model/types.ts';
+import type { ChannelModel, ModelTotals } from '../model/index.ts';
 
 const n = (count: number) => count.toLocaleString('en-US');
 
@@ -16,16 +16,11 @@ export function evictedRunLine(count: number): string {
   return `${n(count)} message${count === 1 ? '' : 's'} whose records were evicted (buffer size) while they waited`;
 }
 
-export interface CountedTotals {
-  posted: number;
-  delivered: number;
-  queued: number;
-}
+export type CountedTotals = ModelTotals['counted'];
 
+/** The model's totals of messages counted, not recorded. */
 export function countedTotals(model: ChannelModel): CountedTotals {
-  let queued = 0;
-  for (const p of model.ports.values()) queued += p.countedQueued;
-  return { posted: model.stats.counted.posted, delivered: model.stats.counted.delivered, queued };
+  return model.totals().counted;
 }
 
 export function anyCounted(t: CountedTotals): boolean {

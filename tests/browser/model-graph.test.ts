@@ -136,23 +136,25 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
     expect(posted.map((f) => [f.ctx === top, f.carrier, f.kind === 'carrier-posted' && f.target, f.kind === 'carrier-posted' && f.transfer])).toEqual([[true, 'window', 'top.frames[0]', [{ t: 'port', port: 2 }]]]);
   });
 
-  it('cross-origin iframe: only the receiving side is seen; the transfer is inferred and says so', async () => {
+  it('cross-origin iframe: only the receiving side sees the transfer; the messages its port carries prove it', async () => {
     const { g, model } = await graphOf(`iframe.html?cross=${encodeURIComponent(server.crossOrigin)}`);
     expect(g).toEqual({
       contexts: [`${F('pong.html')} top.frames[0] observed=true parent=${W('iframe.html')}`, `${W('iframe.html')} top observed=true`],
       channels: 1,
       ports: [
-        `${F('pong.html')} (channel of ${W('iframe.html')}) enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0 partial holders=window>iframe`,
+        `${F('pong.html')} (channel of ${W('iframe.html')}) enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window>iframe`,
         `${W('iframe.html')} (channel of ${W('iframe.html')}) enabled=true shipped=false closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window`,
       ],
       messages: { posted: 4, delivered: 4, queued: 0, dropped: 0 },
       states: [`${F('pong.html')}→${W('iframe.html')} delivered`, `${F('pong.html')}→${W('iframe.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`],
-      transfers: [`${W('iframe.html')}→${F('pong.html')} via window inferred`],
+      transfers: [`${W('iframe.html')}→${F('pong.html')} via window`],
       diagnostics: [],
       unmatched: {},
     });
     expect([...model.contexts.values()].map((c) => c.origin).sort()).toEqual([server.crossOrigin, server.origin].sort());
-    expect(model.stats.inferred).toEqual({ transfer: 1 });
+    // Inferred from the receipt, then proven by the messages (issue 17): no longer an inference.
+    expect(model.stats.inferred).toEqual({});
+    expect(model.transfers.filter((t) => t.kind === 'port').map((t) => t.provenBy !== undefined)).toEqual([true]);
   });
 
   it('nested iframes: top → middle → inner, each hop recorded by its sender', async () => {

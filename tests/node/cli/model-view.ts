@@ -29,8 +29,20 @@ function message(id: string, from: [string, string], to: [string, string], poste
 
 const ctx = (id: string, kind: ContextNode['kind'], url: string): ContextNode => ({ id, kind, url, origin: 'http://127.0.0.1:4000', framePath: '', observed: true, createdAt: T });
 
+/** Each port message queue's depth over time, as the model computes it from the messages above. */
+const DEPTHS: Record<string, [number, number][]> = {
+  p1: [[12, 1], [13, 0]],
+  p2: [[13.2, 1], [14, 0]],
+  p4: [[20.2, 1]],
+};
+
 export function twoFramesView(): PerfettoSource {
   return {
+    queueDepth: (id) => ({
+      changes: (DEPTHS[id] ?? []).map(([time, depth]) => ({ time: T + time, depth })),
+      cut: 0,
+      late: 0,
+    }),
     contexts: new Map([[W, ctx(W, 'window', 'http://127.0.0.1:4000/demo/')], [F, ctx(F, 'iframe', 'http://127.0.0.1:4000/demo/child.html')]]),
     ports: new Map([
       ['p1', port('p1', 'c1', [[W, 1, 1.5]])],

@@ -199,7 +199,8 @@ describe('messages-counted', () => {
     expect(model.messages).toHaveLength(0);
     const codes = model.diagnostics().map((d) => [d.code, d.port, d.message]);
     expect(codes).toContainEqual(['port-never-started', pb.id, expect.stringContaining('1000000 messages waiting')]);
-    expect(codes).toContainEqual(['queue-growing', pb.id, expect.stringContaining('1000000 messages waiting')]);
+    // port-never-started already says why this queue grows: queue-growing is not raised beside it.
+    expect(codes.map(([code]) => code)).not.toContain('queue-growing');
     expect(model.summary().messages).toEqual({ posted: 1_000_000, delivered: 0, queued: 1_000_000, dropped: 0 });
   });
 

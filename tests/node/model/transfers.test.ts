@@ -145,14 +145,22 @@ describe('transfers', () => {
     child.onmessage(cb);
     child.dispatch(cb, 'hi');
     const model = createModel();
-    model.apply(s.all);
+    model.apply(s.all.slice(0, -1));
+    model.settle();
     expect(model.stats.waiting).toBe(0);
     const port = held(model, 'child', cb);
     expect(port.id).toBe(model.ports.get('p4')!.id);
     expect(port.partiallyObserved).toBe(true);
-    expect(port.delivered).toBe(1);
     expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([{ port: 'p4', from: 'top', to: 'child', inferred: true }]);
     expect(model.stats.inferred).toEqual({ transfer: 1 });
+    // Then the child dispatches on it what top posted on its peer: the inference is proven (issue 17).
+    model.apply(s.all.slice(-1));
+    expect(port.delivered).toBe(1);
+    expect(port.partiallyObserved).toBe(false);
+    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([
+      { port: 'p4', from: 'top', to: 'child', inferred: false, provenBy: 'm2' },
+    ]);
+    expect(model.stats.inferred).toEqual({});
     void b;
   });
 

@@ -76,7 +76,8 @@ describe('export rebuilds what the panel shows', () => {
       }
     }
     expect(cases).toBeGreaterThan(500);
-  });
+    // Hundreds of stores built and replayed: seconds of work, more on a loaded machine.
+  }, 60_000);
 
   it('a pause freezes the picture and holds what arrives', () => {
     const store = createPanelStore({ createModel, flushEvery: 0, settleAfter: SETTLE_AFTER });
