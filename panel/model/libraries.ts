@@ -12,8 +12,13 @@ interface KnownLibrary {
 }
 
 const KNOWN: readonly KnownLibrary[] = [
-  // React's scheduler makes one channel at load to yield to the browser between work slices.
-  { name: 'React scheduler', line: /\/(scheduler|react-dom)([._-][^/]*)?\.(m?js|cjs)\b|[/_]react-dom_client\.js\b|\/node_modules\/(scheduler|react-dom)\// },
+  // React's scheduler makes one channel at load to yield to the browser between work slices. Its
+  // own files are `scheduler.development.js` / `scheduler.production(.min).js`; a page's own
+  // `scheduler.js` is not React's.
+  {
+    name: 'React scheduler',
+    line: /\/scheduler\.(development|production)[^/]*\.(m?js|cjs)\b|\/react-dom([._-][^/]*)?\.(m?js|cjs)\b|[/_]react-dom_client\.js\b|\/node_modules\/(scheduler|react-dom)\//,
+  },
   // comlink: a channel per proxied value (proxy(), createEndpoint, a returned proxy).
   { name: 'comlink', line: /\/comlink(\.min)?\.(m?js|cjs)\b|\/node_modules\/comlink\// },
   // penpal: the channel of a connection, made by the side that completes the handshake.

@@ -18,6 +18,9 @@ describe('libraryOf', () => {
     ['workbox-window', ['messageSW@http://app.test/node_modules/workbox-window/build/workbox-window.prod.mjs:1:2914'], 'workbox-window'],
     // The innermost frame decides: a page function that calls into nothing known is the page's.
     ['page code called from a library callback', ['    at makeChannel (http://app.test/app.js:3:9)', '    at http://app.test/node_modules/comlink/dist/esm/comlink.mjs:99:1'], undefined],
+    ['scheduler package, production build', ['    at http://cdn.test/scheduler.production.min.js:10:4'], 'React scheduler'],
+    // A page's own scheduler built on MessageChannel is not React's (tests/fixtures/busy/scheduler.js).
+    ["the page's own scheduler.js", ['    at schedule (http://app.test/busy/scheduler.js:12:20)'], undefined],
     ['a one-file bundle names nothing', ['    at http://app.test/assets/index-abc.js:1:2'], undefined],
     ['no stack', [], undefined],
   ];
