@@ -106,7 +106,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
   const manifest = browser === 'firefox' ? firefoxManifest() : baseManifest;
   return {
-    define: withWorkerRuntime,
+    define: { ...withWorkerRuntime, __PORTSCOPE_BROWSER__: JSON.stringify(browser) },
     publicDir: false,
     plugins: [react(), crx({ manifest: manifest as never, browser }), strictScripts()],
     build: {

@@ -13,6 +13,9 @@ import { BackgroundLink } from './link.ts';
 import { notObservable } from './not-observable.ts';
 import { Outbox } from './outbox.ts';
 
+/** The build's browser (vite.config.ts): 'chrome' or 'firefox'. */
+declare const __PORTSCOPE_BROWSER__: string;
+
 /** Facts arriving within this window travel in one batch. */
 const FLUSH_DELAY_MS = 25;
 
@@ -86,6 +89,7 @@ function receive(raw: unknown) {
 acceptRuntimePort(
   document,
   window,
+  __PORTSCOPE_BROWSER__ === 'chrome',
   (port) => {
     runtimePort = port;
     port.onmessage = (event) => receive(event.data);
