@@ -1,5 +1,5 @@
 /**
- * The isolated-world side of the private handshake (protocol/handshake.ts, BROWSERS.md): take
+ * The isolated-world side of the private handshake (protocol/handshake.ts): take
  * the port the MAIN-world runtime offers on `document`, once.
  *
  * The relay is listed first, so it runs first; the runtime runs next, before any page script
@@ -35,8 +35,8 @@ export function sandboxedWithoutScripts(win: Window): boolean {
 }
 
 /**
- * `sameTask`: the browser runs the runtime in the same task as the relay, right after it (Chromium,
- * every document; BROWSERS.md): an offer that has not come when that task ends never will, so the
+ * `sameTask`: the browser runs the runtime in the same task as the relay, right after it (Chromium
+ * 156, every document): an offer that has not come when that task ends never will, so the
  * handshake closes then and the document is reported as having no runtime. This is what tells a
  * document sandboxed by its own CSP header (`sandbox` without `allow-scripts`), which the relay
  * cannot see: Chromium runs no MAIN-world script there. (Firefox does run the runtime in such a
