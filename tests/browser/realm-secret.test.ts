@@ -52,4 +52,13 @@ describe('the realm bridge key (Chromium)', () => {
     expect(posted.map((f) => f.ctx)).toEqual([parent?.ctx]);
     await page.close();
   });
+
+  it('a same-origin popup finds its opener\'s runtime too', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/realm/parent.html`);
+    await page.evaluate(() => (window as unknown as { loaded: Promise<unknown> }).loaded);
+    const seen = await page.evaluate(() => (window as unknown as { throughPopup(): Promise<unknown> }).throughPopup());
+    expect(seen).toEqual({ sourceIsOpener: true });
+    await page.close();
+  });
 });
