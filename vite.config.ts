@@ -10,13 +10,21 @@ import baseManifest from './manifest.json' with { type: 'json' };
  *  --mode chrome    → dist/chrome   (MV3, service worker)
  *  --mode firefox   → dist/firefox  (MV3, background.scripts, gecko settings)
  *  --mode injected  → dist/portscope-injected.js (the runtime alone, for the recorder and tests)
+ * With PORTSCOPE_DEBUG_HOOK=1 the chrome and firefox modes write the test build instead,
+ * dist/test/chrome and dist/test/firefox: the same extension plus the background's debug hook
+ * (extension/debug-hook.ts), which the extension people install does not carry.
  *
  * The handshake nonce is fresh per build: a page cannot know the private event names.
  */
 /** PORTSCOPE_DIST lets parallel builds (tests, benchmarks) write to their own folder. */
 const dist = process.env.PORTSCOPE_DIST ?? 'dist';
 const nonce = process.env.PORTSCOPE_NONCE ?? randomBytes(12).toString('hex');
-const define = { __PORTSCOPE_NONCE__: JSON.stringify(nonce), __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version) };
+const debugHook = process.env.PORTSCOPE_DEBUG_HOOK === '1';
+const define = {
+  __PORTSCOPE_NONCE__: JSON.stringify(nonce),
+  __PORTSCOPE_VERSION__: JSON.stringify(baseManifest.version),
+  __PORTSCOPE_DEBUG_HOOK__: JSON.stringify(debugHook),
+};
 
 /**
  * Every script that runs beside page code is strict code: a sloppy function on the stack hands
@@ -98,11 +106,11 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const browser = mode === 'firefox' ? 'firefox' : 'chrome';
   const manifest = browser === 'firefox' ? firefoxManifest() : baseManifest;
   return {
-    define: withWorkerRuntime,
+    define: { ...withWorkerRuntime, __PORTSCOPE_BROWSER__: JSON.stringify(browser) },
     publicDir: false,
     plugins: [react(), crx({ manifest: manifest as never, browser }), strictScripts()],
     build: {
-      outDir: `${dist}/${browser}`,
+      outDir: debugHook ? `${dist}/test/${browser}` : `${dist}/${browser}`,
       emptyOutDir: true,
       // Chrome: minified, because the MAIN-world script is parsed and compiled in every frame
       // before any page script (crxjs builds the *.iife.ts content scripts with this setting).

@@ -20,7 +20,7 @@ class RelayBenchError extends Error {
   }
 }
 
-const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'chrome');
+const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'test/chrome'); // the test build: it has the debug hook
 if (!existsSync(join(dist, 'manifest.json'))) throw new RelayBenchError(`${dist}/manifest.json is missing: build first (PORTSCOPE_DIST=... npm run build)`);
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 4;

@@ -209,10 +209,10 @@ async function main() {
     const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
     if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
-  addPanelConnectionPage(resolve(dist, 'chrome'));
+  addPanelConnectionPage(resolve(dist, 'test/chrome'));
 
   const server = await serveBench({ dist });
-  const bench = await launchBenchChromium(resolve(dist, 'chrome'));
+  const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
   const hardStop = setTimeout(() => {
     console.error(`bench: over the ${HARD_LIMIT_MS / 60_000}-minute limit, stopping`);
     bench.close().finally(() => process.exit(2));
@@ -252,7 +252,7 @@ async function main() {
       bench,
       pages,
       origin: server.origin,
-      distChrome: resolve(dist, 'chrome'),
+      distChrome: resolve(dist, 'test/chrome'),
       rounds: opts.rounds,
       size: (n) => (opts.quick ? Math.max(1, Math.round(n / 5)) : n),
       quick: opts.quick,

@@ -1,22 +1,21 @@
 /**
- * The isolated-world side of the private handshake (protocol/handshake.ts, BROWSERS.md): take
+ * The isolated-world side of the private handshake (protocol/handshake.ts): take
  * the port the MAIN-world runtime offers on `document`, once.
  *
  * The relay is listed first, so it runs first; the runtime runs next, before any page script
  * of its document, and offers at once: the first offer is the runtime's. Where no runtime runs
- * (a frame sandboxed without `allow-scripts`), any offer is page code's (a same-origin parent
- * dispatching into the frame): there the relay takes none and says the document is not
- * observable. (No time limit closes the handshake: Firefox sometimes runs the runtime of an
- * iframe's initial about:blank document a task later than its relay.) The offer never
- * propagates further, so no page listener sees it.
+ * (scripting is disabled: a document sandboxed without `allow-scripts`, by its frame's attribute
+ * or by its own CSP header), any offer is page code's (a same-origin parent dispatching into the
+ * frame): there the relay takes none and says the document is not observable. In Chromium the
+ * handshake closes when the relay's task ends (acceptRuntimePort); in Firefox no time limit
+ * closes it. The offer never propagates further, so no page listener sees it.
  */
 import { HANDSHAKE_OFFER } from '../protocol/handshake.ts';
 
 /**
  * Whether a `sandbox` attribute without `allow-scripts` applies to this frame or one of its
  * ancestors, as far as they are same-origin (a cross-origin embedder cannot reach the document
- * to forge an offer anyway). A sandbox set by a CSP header is not visible here (README,
- * "Permissions and security").
+ * to forge an offer anyway).
  */
 export function sandboxedWithoutScripts(win: Window): boolean {
   let w: Window | null = win;
@@ -35,14 +34,29 @@ export function sandboxedWithoutScripts(win: Window): boolean {
   return false;
 }
 
-export function acceptRuntimePort(doc: Document, win: Window, onPort: (port: MessagePort) => void, onNoRuntime: () => void): void {
-  const open = !sandboxedWithoutScripts(win);
+/**
+ * `sameTask`: the browser runs the runtime in the same task as the relay, right after it (Chromium
+ * 156, every document): an offer that has not come when that task ends never will, so the
+ * handshake closes then and the document is reported as having no runtime. This is what tells a
+ * document sandboxed by its own CSP header (`sandbox` without `allow-scripts`), which the relay
+ * cannot see: Chromium runs no MAIN-world script there. (Firefox does run the runtime in such a
+ * document, measured in ESR 153, and sometimes runs an about:blank document's runtime a task
+ * later than its relay, so there the handshake stays open.)
+ */
+export function acceptRuntimePort(
+  doc: Document,
+  win: Window,
+  sameTask: boolean,
+  onPort: (port: MessagePort) => void,
+  onNoRuntime: () => void,
+): void {
   let taken = false;
+  let closed = false;
   doc.addEventListener(
     HANDSHAKE_OFFER,
     (event) => {
       event.stopImmediatePropagation();
-      if (!open || taken) return;
+      if (taken || closed) return;
       const port = (event as MessageEvent).ports?.[0];
       if (!port) return;
       taken = true;
@@ -50,5 +64,11 @@ export function acceptRuntimePort(doc: Document, win: Window, onPort: (port: Mes
     },
     true,
   );
-  if (!open) onNoRuntime();
+  const close = () => {
+    if (taken || closed) return;
+    closed = true;
+    onNoRuntime();
+  };
+  if (sandboxedWithoutScripts(win)) close();
+  else if (sameTask) setTimeout(close, 0);
 }

@@ -4,14 +4,15 @@
  *
  * Reconnection is lazy: after a disconnect (Chrome stopped the service worker, the page went
  * into the back/forward cache) the relay connects again only when it has something to send or
- * the background asks for a resync, with exponential backoff — so an idle tab never wakes the
- * background and many frames never storm it.
+ * the background asks for a resync, with the shared backoff (extension/reconnecting-port.ts) —
+ * so an idle tab never wakes the background and many frames never storm it.
  */
 import type { Runtime } from 'webextension-polyfill';
 import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { CONTENT_PORT_NAME, type BackgroundToContent, type ContentToBackground } from '../protocol/messages.ts';
 import { ProtocolError, validateBackgroundToContent } from '../protocol/validate.ts';
 import type { Outbox } from './outbox.ts';
+import { ReconnectingPort } from '../extension/reconnecting-port.ts';
 
 export interface Identity {
   /** Changes when the document is restored from the back/forward cache (a new session). */
@@ -31,8 +32,6 @@ export interface LinkHooks {
   onOrphaned(): void;
 }
 
-const BACKOFF_FIRST_MS = 100;
-const BACKOFF_MAX_MS = 10_000;
 /**
  * An open extension port keeps the page out of Chromium's back/forward cache
  * (EmbedderExtensionMessaging) and keeps the service worker awake: once everything is
@@ -41,14 +40,11 @@ const BACKOFF_MAX_MS = 10_000;
 const IDLE_DISCONNECT_MS = 2_000;
 
 export class BackgroundLink {
-  private port: Runtime.Port | null = null;
+  private readonly background: ReconnectingPort<Runtime.Port>;
   private welcomed = false;
   private session: string | null = null;
-  private failures = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** While prerendering or in the back/forward cache, the relay stays quiet. */
   private paused = false;
-  private orphaned = false;
   /** The document unloads: batches go out without waiting for the welcome (there is no later task). */
   private unloading = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -58,16 +54,28 @@ export class BackgroundLink {
   constructor(
     private readonly outbox: Outbox,
     private readonly identity: Identity,
-    private readonly hooks: LinkHooks,
-  ) {}
+    hooks: LinkHooks,
+  ) {
+    this.background = new ReconnectingPort<Runtime.Port>({
+      connect: () => hooks.connect(CONTENT_PORT_NAME),
+      opened: () => this.hello(),
+      message: (m) => this.receive(m, hooks),
+      // Lazy: an idle tab never wakes the background; what is unacknowledged brings it back.
+      lost: () => {
+        this.welcomed = false;
+        return this.outbox.hasUnacked && !this.paused;
+      },
+      orphaned: () => hooks.onOrphaned(),
+    });
+  }
 
   /** Something new may be ready: send it, connecting first when needed. */
   pump(): void {
-    if (this.orphaned || this.paused) return;
-    if (!this.port) {
-      if (this.retryTimer !== undefined) return;
-      this.connect();
-      if (!this.port || !this.unloading) return;
+    if (this.background.orphaned || this.paused) return;
+    if (!this.background.connected) {
+      if (this.background.waiting) return;
+      this.background.open();
+      if (!this.background.connected || !this.unloading) return;
       // No welcome will come in time to say what the background lacks: everything not acknowledged.
       this.outbox.resume(this.outbox.lastAcked);
     }
@@ -78,7 +86,7 @@ export class BackgroundLink {
 
   /** The background asked every relay of the tab to say hello (it restarted and is rebuilding). */
   resync(): void {
-    if (!this.port) this.pump();
+    if (!this.background.connected) this.pump();
   }
 
   /**
@@ -88,14 +96,12 @@ export class BackgroundLink {
    */
   unload(): void {
     this.unloading = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.background.cancelRetry();
   }
 
   pause(): void {
     this.paused = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+    this.background.cancelRetry();
     this.drop();
   }
 
@@ -109,29 +115,12 @@ export class BackgroundLink {
 
   resume(): void {
     this.paused = false;
-    this.failures = 0;
+    this.background.reset();
     this.pump();
   }
 
-  private connect(): void {
-    let port: Runtime.Port;
-    try {
-      port = this.hooks.connect(CONTENT_PORT_NAME);
-    } catch {
-      // runtime.connect throws once the extension context is invalidated.
-      this.orphaned = true;
-      this.hooks.onOrphaned();
-      return;
-    }
-    this.port = port;
+  private hello(): void {
     this.welcomed = false;
-    port.onMessage.addListener((m: unknown) => this.receive(port, m));
-    port.onDisconnect.addListener(() => {
-      if (this.port !== port) return;
-      this.drop();
-      this.failures++;
-      if (this.outbox.hasUnacked) this.retryLater();
-    });
     const o = this.outbox;
     const hello: ContentToBackground = {
       type: 'hello',
@@ -149,51 +138,31 @@ export class BackgroundLink {
   private idleLater(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.port && this.welcomed && !this.outbox.hasUnacked) this.drop();
+      if (this.background.connected && this.welcomed && !this.outbox.hasUnacked) this.drop();
     }, IDLE_DISCONNECT_MS);
   }
 
   private drop(): void {
-    const port = this.port;
-    this.port = null;
     this.welcomed = false;
-    try {
-      port?.disconnect();
-    } catch {
-      // Already gone.
-    }
-  }
-
-  private retryLater(): void {
-    if (this.retryTimer !== undefined || this.paused) return;
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.failures, 10));
-    // Jitter spreads the frames of many tabs apart after the background comes back.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.pump();
-    }, delay);
+    this.background.drop();
   }
 
   private send(message: ContentToBackground): void {
-    try {
-      this.port?.postMessage(message);
-    } catch {
-      // The port died under us, or the browser will not carry this message (too large). A
-      // batch that fails on a second connection too is given up, counted, so it cannot wedge
-      // the relay; onDisconnect (or the next pump) reconnects.
-      if (message.type === 'batch' || message.type === 'json-batch') {
-        this.failing = this.failing.seq === message.seq ? { seq: message.seq, times: this.failing.times + 1 } : { seq: message.seq, times: 1 };
-        if (this.failing.times >= 2) this.outbox.refuse(message.seq);
-      }
-      this.drop();
-      this.outbox.resume(this.outbox.lastAcked);
-      this.retryLater();
+    if (this.background.send(message)) return;
+    if (!this.background.connected) return;
+    // The port died under us, or the browser will not carry this message (too large). A
+    // batch that fails on a second connection too is given up, counted, so it cannot wedge
+    // the relay; the next connection re-sends what is unacknowledged.
+    if (message.type === 'batch' || message.type === 'json-batch') {
+      this.failing = this.failing.seq === message.seq ? { seq: message.seq, times: this.failing.times + 1 } : { seq: message.seq, times: 1 };
+      if (this.failing.times >= 2) this.outbox.refuse(message.seq);
     }
+    this.welcomed = false;
+    this.outbox.resume(this.outbox.lastAcked);
+    if (!this.paused) this.background.fail();
   }
 
-  private receive(port: Runtime.Port, raw: unknown): void {
-    if (port !== this.port) return;
+  private receive(raw: unknown, hooks: LinkHooks): void {
     let m: BackgroundToContent;
     try {
       m = validateBackgroundToContent(raw);
@@ -204,10 +173,9 @@ export class BackgroundLink {
     switch (m.type) {
       case 'welcome':
         this.welcomed = true;
-        this.failures = 0;
         this.session = m.session;
         this.outbox.resume(m.resumeAfter);
-        this.hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
+        hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
         this.pump();
         this.idleLater();
         return;
@@ -216,7 +184,7 @@ export class BackgroundLink {
         this.idleLater();
         return;
       case 'config':
-        this.hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
+        hooks.onConfig(m.config, m.workerRuntime, m.recordMessages);
         return;
       case 'forget':
         this.outbox.forget(m.seq);

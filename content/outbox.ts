@@ -68,10 +68,6 @@ interface Held {
   kinds: DropCounts | null;
 }
 
-function bump(counts: DropCounts, kind: string, by = 1) {
-  counts[kind] = (counts[kind] ?? 0) + by;
-}
-
 export class Outbox {
   /** Batches not yet forgotten, oldest first: acknowledged (retained) ones, then unacknowledged ones. */
   private readonly held: Held[] = [];
@@ -98,7 +94,7 @@ export class Outbox {
       const size = jsonLength(fact);
       // A fact longer than a batch may be could never be sent.
       if (this.unackedFacts >= this.bounds.unacked || this.unackedChars + size > this.bounds.unackedChars || size > this.bounds.batchChars) {
-        bump(this.dropsSinceBatch, fact.kind);
+        addCounts(this.dropsSinceBatch, { [fact.kind]: 1 });
         continue;
       }
       const last = this.waiting[this.waiting.length - 1];
@@ -237,7 +233,7 @@ export class Outbox {
     if (!h || h.batch.seq <= this.acked) return;
     const dropped: DropCounts = { ...h.batch.dropped };
     if (h.kinds) addCounts(dropped, h.kinds);
-    else if (h.batch.type === 'batch') for (const f of h.batch.facts) bump(dropped, f.kind);
+    else if (h.batch.type === 'batch') for (const f of h.batch.facts) addCounts(dropped, { [f.kind]: 1 });
     const { rejected, error } = h.batch;
     h.batch = { type: 'batch', seq, facts: [], dropped, ...(rejected ? { rejected } : {}), ...(error ? { error } : {}) };
     this.unackedFacts -= h.count;
@@ -262,7 +258,7 @@ export class Outbox {
       this.ackedFacts -= h.count;
       this.ackedChars -= h.chars;
       if (h.kinds) addCounts(this.evicted, h.kinds);
-      else if (h.batch.type === 'batch') for (const f of h.batch.facts) bump(this.evicted, f.kind);
+      else if (h.batch.type === 'batch') for (const f of h.batch.facts) addCounts(this.evicted, { [f.kind]: 1 });
     }
   }
 

@@ -6,12 +6,21 @@
  * crxjs so): the handshake listener has to be in place before the MAIN-world script runs.
  */
 import browser from 'webextension-polyfill';
-import { RUNTIME_BATCH_EVENT, type RelayToRuntime, type RuntimeConfig } from '../protocol/handshake.ts';
+import {
+  HANDSHAKE_SECRET,
+  RUNTIME_BATCH_EVENT,
+  type RelayToRuntime,
+  type RuntimeConfig,
+} from '../protocol/handshake.ts';
 import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
 import { acceptRuntimePort } from './handshake.ts';
 import { BackgroundLink } from './link.ts';
 import { notObservable } from './not-observable.ts';
 import { Outbox } from './outbox.ts';
+import { realmSecret } from './realm-secret.ts';
+
+/** The build's browser (vite.config.ts): 'chrome' or 'firefox'. */
+declare const __PORTSCOPE_BROWSER__: string;
 
 /** Facts arriving within this window travel in one batch. */
 const FLUSH_DELAY_MS = 25;
@@ -83,10 +92,20 @@ function receive(raw: unknown) {
   else flushTimer ??= setTimeout(flush, FLUSH_DELAY_MS);
 }
 
+// Made (or found) before the runtime offers, so that it can be handed over with the offer. Only
+// in Chromium: Firefox gives each frame's content scripts their own view of every window, so the
+// relays of two same-origin frames cannot share it, and their runtimes would no longer find each
+// other (conformance, "event.source and origin across same-origin realms"); there the runtime
+// keeps the build's key (README, "What a page can still do").
+const secret = __PORTSCOPE_BROWSER__ === 'chrome' ? realmSecret(window) : undefined;
+
 acceptRuntimePort(
   document,
   window,
+  __PORTSCOPE_BROWSER__ === 'chrome',
   (port) => {
+    // Synchronous, inside the runtime's offer: the runtime keys its realm bridge before any page script runs.
+    if (secret !== undefined) port.dispatchEvent(new MessageEvent(HANDSHAKE_SECRET, { data: secret }));
     runtimePort = port;
     port.onmessage = (event) => receive(event.data);
     port.addEventListener(RUNTIME_BATCH_EVENT, (event) => receive((event as MessageEvent).data));

@@ -8,10 +8,13 @@
  */
 import browser from 'webextension-polyfill';
 import { CONTENT_PORT_NAME, DEVTOOLS_PORT_NAME, PANEL_PORT_NAME, type ResyncRequest } from '../protocol/messages.ts';
-import type { Fact } from '../protocol/facts.ts';
-import { Router, type PersistedTab, type PortLike } from './router.ts';
+import { Router, type PersistedTab, type PortLike, type RouterHooks } from './router.ts';
+import { DebugRouter, exposeDebugHook } from './debug-hook.ts';
 import { loadPersistedTabs, persistTab } from './persisted.ts';
 import { loadRecordWhileClosed, recordWhileClosedChange } from './preference.ts';
+
+/** Set when the test build includes the debug hook (extension/debug-hook.ts). */
+declare const __PORTSCOPE_DEBUG_HOOK__: boolean;
 
 /** Set once `ready` resolves; only the debug hook reads it directly. */
 let router: Router | null = null;
@@ -41,7 +44,7 @@ const ready: Promise<Router> = Promise.all([
 });
 
 function makeRouter(recordWhileClosed: boolean): Router {
-  return new Router({
+  const hooks: RouterHooks = {
     recordWhileClosed,
     extensionOrigin: browser.runtime.getURL(''),
     resync(tabId) {
@@ -58,7 +61,8 @@ function makeRouter(recordWhileClosed: boolean): Router {
       );
     },
     persist: persistTab,
-  });
+  };
+  return __PORTSCOPE_DEBUG_HOOK__ ? new DebugRouter(hooks) : new Router(hooks);
 }
 
 browser.runtime.onConnect.addListener((port) => {
@@ -105,13 +109,5 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then((router) => router.forgetTab(tabId));
 });
 
-/** For tests, in the background's global: what reached the background, per tab or all, in arrival order. */
-(globalThis as typeof globalThis & { portscopeDebug: unknown }).portscopeDebug = {
-  facts: (tabId?: number): Fact[] => router?.debugFacts(tabId) ?? [],
-  clear: (): void => void router?.debugClear(),
-  status: (tabId: number) => router?.debugStatus(tabId) ?? null,
-  tabs: () => router?.debugTabs() ?? [],
-  forms: () => router?.debugForms() ?? { json: 0, objects: 0, objectKinds: {} },
-  /** The "Record while DevTools is closed" preference as applied (null before the background is ready). */
-  recordWhileClosed: (): boolean | null => router?.recordingWhileClosed ?? null,
-};
+// Only the test build has the debug hook (vite.config.ts): the installed extension exposes nothing.
+if (__PORTSCOPE_DEBUG_HOOK__) exposeDebugHook(() => router as DebugRouter | null);

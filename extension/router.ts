@@ -5,9 +5,22 @@
  * the routing is unit-tested in Node; extension/background.ts wires it to the browser.
  */
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
-import { addCounts, advanceCursor, emptyCounts, type BackgroundToContent, type BackgroundToPanel, type Cursor, type DropCounts } from '../protocol/messages.ts';
+import {
+  addCounts,
+  advanceCursor,
+  emptyCounts,
+  type BackgroundToContent,
+  type BackgroundToPanel,
+  type Cursor,
+  type DropCounts,
+} from '../protocol/messages.ts';
 import type { Fact } from '../protocol/facts.ts';
-import { ProtocolError, validateContentToBackground, validateDevtoolsToBackground, validatePanelToBackground } from '../protocol/validate.ts';
+import {
+  ProtocolError,
+  validateContentToBackground,
+  validateDevtoolsToBackground,
+  validatePanelToBackground,
+} from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
 import { FactGaps } from './fact-gaps.ts';
 
@@ -50,6 +63,8 @@ export interface RouterHooks {
    * background reads it before any relay is answered, so no welcome carries a stale value.
    */
   recordWhileClosed?: boolean;
+  /** A relay batch was taken, in the form it travelled in (only the test build listens: extension/debug-hook.ts). */
+  accepted?(form: 'json' | 'objects', facts: readonly Fact[]): void;
 }
 
 /** The in-worker runtime's text, embedded here rather than in the MAIN-world script of every frame. */
@@ -72,7 +87,9 @@ interface PanelConn {
   cursor: Cursor;
 }
 
-interface TabState extends PersistedTab {
+type ContentMessage = ReturnType<typeof validateContentToBackground>;
+
+export interface TabState extends PersistedTab {
   tabId: number;
   relays: Map<string, RelayState>;
   log: TabLog;
@@ -89,13 +106,10 @@ interface TabState extends PersistedTab {
 }
 
 export class Router {
-  private readonly tabs = new Map<number, TabState>();
+  protected readonly tabs = new Map<number, TabState>();
   private readonly gaps = new FactGaps();
   private arrival = 0;
-  /** Relay batches accepted per form they travelled in, and the kinds of facts that came as objects (the debug hook: tests check which path ran). */
-  private readonly forms = { json: 0, objects: 0, objectKinds: emptyCounts() };
-
-  private recordWhileClosed: boolean;
+  protected recordWhileClosed: boolean;
 
   constructor(private readonly hooks: RouterHooks) {
     this.recordWhileClosed = hooks.recordWhileClosed ?? false;
@@ -156,16 +170,8 @@ export class Router {
     }
     const frameId = port.sender?.frameId ?? 0;
     let relay: RelayState | null = null;
-    port.onMessage.addListener((raw) => {
+    this.listen(port, validateContentToBackground, () => this.tab(tabId), (m, raw) => {
       const tab = this.tab(tabId);
-      let m: ReturnType<typeof validateContentToBackground>;
-      try {
-        m = validateContentToBackground(raw);
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        this.reject(tab, 1, e.message);
-        return;
-      }
       if (m.type === 'hello') {
         relay = this.hello(tab, port, frameId, m);
         return;
@@ -174,38 +180,64 @@ export class Router {
         this.reject(tab, 1, 'message: batch before hello');
         return;
       }
-      if ((raw as { type: unknown }).type === 'json-batch') this.forms.json++;
-      else if (m.facts.length) {
-        this.forms.objects++;
-        for (const f of m.facts) addCounts(this.forms.objectKinds, { [f.kind]: 1 });
-      }
-      if (m.seq <= relay.lastSeq) {
-        // A replay of something already held: acknowledge again, keep nothing.
-        this.toContent(port, { type: 'ack', seq: m.seq });
-        return;
-      }
-      relay.lastSeq = m.seq;
-      this.toContent(port, { type: 'ack', seq: m.seq });
-      addCounts(tab.dropped, m.dropped);
-      const missing = this.gaps.note(tab.tabId, relay.session, m);
-      if (missing) addCounts(tab.dropped, { missing });
-      if (m.rejected) this.reject(tab, m.rejected, m.error);
-      if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
-      if (relay.session !== tab.session) {
-        // An earlier document of this tab (a late iframe of the previous page): its facts are not kept, but counted.
-        if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
-      } else if (m.facts.length) {
-        // Facts that came as objects (not the runtime's JSON) are measured here, once.
-        this.deliver(tab, { arrival: ++this.arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars: m.chars ?? JSON.stringify(m.facts).length });
-      }
-      this.scheduleStatus(tab);
+      this.hooks.accepted?.((raw as { type: unknown }).type === 'json-batch' ? 'json' : 'objects', m.facts);
+      this.batch(tab, relay, port, m);
     });
     port.onDisconnect.addListener(() => {
       if (relay && relay.port === port) relay.port = null;
     });
   }
 
-  private hello(tab: TabState, port: PortLike, frameId: number, m: Extract<ReturnType<typeof validateContentToBackground>, { type: 'hello' }>): RelayState {
+  private batch(tab: TabState, relay: RelayState, port: PortLike, m: Exclude<ContentMessage, { type: 'hello' }>): void {
+    if (m.seq <= relay.lastSeq) {
+      // A replay of something already held: acknowledge again, keep nothing.
+      this.toContent(port, { type: 'ack', seq: m.seq });
+      return;
+    }
+    relay.lastSeq = m.seq;
+    this.toContent(port, { type: 'ack', seq: m.seq });
+    addCounts(tab.dropped, m.dropped);
+    const missing = this.gaps.note(tab.tabId, relay.session, m);
+    if (missing) addCounts(tab.dropped, { missing });
+    if (m.rejected) this.reject(tab, m.rejected, m.error);
+    if (m.rejectedFacts) this.reject(tab, m.rejectedFacts, m.factError);
+    if (relay.session !== tab.session) {
+      // An earlier document of this tab (a late iframe of the previous page): its facts are not kept, but counted.
+      if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
+    } else if (m.facts.length) {
+      // Facts that came as objects (not the runtime's JSON) are measured here, once.
+      const chars = m.chars ?? JSON.stringify(m.facts).length;
+      const arrival = ++this.arrival;
+      this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
+    }
+    this.scheduleStatus(tab);
+  }
+
+  /**
+   * The one way in for every connection: each message is validated first; a malformed one is
+   * counted against the tab it concerns (when known) and goes no further.
+   */
+  private listen<T>(
+    port: PortLike,
+    validate: (raw: unknown) => T,
+    blame: () => TabState | null,
+    handle: (m: T, raw: unknown) => void,
+  ): void {
+    port.onMessage.addListener((raw) => {
+      let m: T;
+      try {
+        m = validate(raw);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        const tab = blame();
+        if (tab) this.reject(tab, 1, e.message);
+        return;
+      }
+      handle(m, raw);
+    });
+  }
+
+  private hello(tab: TabState, port: PortLike, frameId: number, m: Extract<ContentMessage, { type: 'hello' }>): RelayState {
     if (frameId === 0 && m.top) {
       if (tab.session !== m.relay) {
         this.startSession(tab, m.relay, m.url);
@@ -283,15 +315,8 @@ export class Router {
       return;
     }
     const conn: PanelConn = { port, tabId: null, cursor: {} };
-    port.onMessage.addListener((raw) => {
-      let m: ReturnType<typeof validatePanelToBackground>;
-      try {
-        m = validatePanelToBackground(raw);
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        if (conn.tabId !== null) this.reject(this.tab(conn.tabId), 1, e.message);
-        return;
-      }
+    const blame = () => (conn.tabId === null ? null : this.tab(conn.tabId));
+    this.listen(port, validatePanelToBackground, blame, (m) => {
       switch (m.type) {
         case 'subscribe':
           return this.subscribe(conn, m.tabId, m.cursor ?? {});
@@ -337,7 +362,7 @@ export class Router {
     this.toPanel(conn, { type: 'presence', tabId, relays, contentScript });
   }
 
-  private clearTab(tab: TabState) {
+  protected clearTab(tab: TabState) {
     for (const relay of tab.relays.values()) {
       tab.cleared[relay.relay] = relay.lastSeq;
       if (relay.port) this.toContent(relay.port, { type: 'forget', seq: relay.lastSeq });
@@ -371,15 +396,7 @@ export class Router {
       return;
     }
     let inspected: TabState | null = null;
-    port.onMessage.addListener((raw) => {
-      let m: ReturnType<typeof validateDevtoolsToBackground>;
-      try {
-        m = validateDevtoolsToBackground(raw);
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        if (inspected) this.reject(inspected, 1, e.message);
-        return;
-      }
+    this.listen(port, validateDevtoolsToBackground, () => inspected, (m) => {
       if (inspected?.tabId === m.tabId) return;
       if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
       inspected = this.tab(m.tabId);
@@ -395,11 +412,6 @@ export class Router {
   setRecordWhileClosed(on: boolean): void {
     this.recordWhileClosed = on;
     for (const tab of this.tabs.values()) this.watchersChanged(tab);
-  }
-
-  /** The preference as the router last applied it (the debug hook: tests wait for it). */
-  get recordingWhileClosed(): boolean {
-    return this.recordWhileClosed;
   }
 
   /** Whether the tab's runtimes record every message (true) or count plain traffic. */
@@ -427,7 +439,7 @@ export class Router {
     return config.inWorker && text !== undefined ? { workerRuntime: text } : {};
   }
 
-  private status(tab: TabState): BackgroundToPanel {
+  protected status(tab: TabState): BackgroundToPanel {
     const m: BackgroundToPanel = {
       type: 'status',
       tabId: tab.tabId,
@@ -458,31 +470,5 @@ export class Router {
     } catch {
       this.unsubscribe(panel);
     }
-  }
-
-  // ── the debug hook (tests read it in the service worker) ──────────────────
-
-  debugFacts(tabId?: number): Fact[] {
-    const tabs = tabId === undefined ? [...this.tabs.values()] : [this.tabs.get(tabId)].filter((t): t is TabState => !!t);
-    const chunks = tabs.flatMap((t) => [...t.log]).sort((a, b) => a.arrival - b.arrival);
-    return chunks.flatMap((c) => c.facts);
-  }
-
-  debugClear(): void {
-    for (const tab of this.tabs.values()) this.clearTab(tab);
-  }
-
-  debugTabs(): { tabId: number; session: string | null; url: string; recordMessages: boolean; panels: number; inspectors: number }[] {
-    return [...this.tabs.values()].map((t) => ({ tabId: t.tabId, session: t.session, url: t.url, recordMessages: t.recording, panels: t.panels.size, inspectors: t.inspectors.size }));
-  }
-
-  debugForms(): { json: number; objects: number; objectKinds: DropCounts } {
-    return { ...this.forms, objectKinds: { ...this.forms.objectKinds } };
-  }
-
-  /** For status in tests and the debug hook. */
-  debugStatus(tabId: number): BackgroundToPanel | null {
-    const tab = this.tabs.get(tabId);
-    return tab ? this.status(tab) : null;
   }
 }

@@ -1,13 +1,21 @@
 /**
  * MAIN-world entry (document_start, every frame): the private handshake with the isolated
- * content script (BROWSERS.md), then install. The private channel is made with the captured
- * native constructor before anything is patched, so it has no id and emits no facts; it is
- * offered on `document` in a synchronous MessageEvent the content script stops at once, exactly
- * once: the content script runs first (BROWSERS.md), and a second offer could only be taken by
- * the page.
+ * content script (protocol/handshake.ts), then install. The private channel is made with the
+ * captured native constructor before anything is patched, so it has no id and emits no facts; it
+ * is offered on `document` in a synchronous MessageEvent the content script stops at once,
+ * exactly once: the content script runs first (it is listed first in the manifest), and a second
+ * offer could only be taken by the page.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { DEFAULT_RUNTIME_CONFIG, HANDSHAKE_OFFER, RUNTIME_BATCH_EVENT, type RuntimeConfig, type RuntimeToRelay } from '../protocol/handshake.ts';
+import {
+  DEFAULT_RUNTIME_CONFIG,
+  HANDSHAKE_OFFER,
+  HANDSHAKE_SECRET,
+  RUNTIME_BATCH_EVENT,
+  type RuntimeConfig,
+  type RuntimeToRelay,
+} from '../protocol/handshake.ts';
+import { keyBridge } from './realm.ts';
 import { install } from './install.ts';
 import { encodeBatches } from './batch-json.ts';
 import { RUNTIME_JSON_MAX_CHARS } from '../protocol/messages.ts';
@@ -73,5 +81,13 @@ function connect(doc: Document): void {
   ]);
   apply(nativePortStart, port1, []);
   apply(nativePortPostMessage, port1, [{ type: 'hello', ctx: runtime.ctx }]);
+  // The relay answers the offer, synchronously, with the realm bridge's secret (realm.ts).
+  apply(nativeAddEventListener, port2, [
+    HANDSHAKE_SECRET,
+    (event: Event) => {
+      const secret = messageEventData(event);
+      if (typeof secret === 'string') keyBridge(secret);
+    },
+  ]);
   apply(nativeDispatchEvent, doc, [construct(NativeMessageEvent as never, [HANDSHAKE_OFFER, { ports: [port2] }])]);
 }

@@ -1,15 +1,27 @@
 /**
  * The common path of every postMessage the runtime watches (ports and carriers): describe the
- * transfer list before the call (a transferred ArrayBuffer is detached after it), call the
+ * transfer list before the call (a transferred ArrayBuffer is detached after it, so its size and
+ * that of a view posted with it are taken then), call the
  * native with stand-in arguments, report a thrown error as `clone-error` and rethrow the same
  * object, and after success preview the message and mark transferred ports as shipped.
  */
 import type { CallSite, CarrierKind, Preview, TransferItem } from '../protocol/facts.ts';
 import { describeThrown } from './errors.ts';
 import { portRecord, type PortRecord } from './ids.ts';
-import { apply, isMessagePort, probeByteLength } from './natives.ts';
+import {
+  NativeMap,
+  apply,
+  dataViewByteLength,
+  isMessagePort,
+  mapSet,
+  probeByteLength,
+  typedArrayByteLength,
+  typedArrayLength,
+  typedArrayTag,
+} from './natives.ts';
 import { portIdOf, seePort } from './observe.ts';
-import { describe, fingerprint, safeTag } from './preview.ts';
+import { describe, fingerprint, safeTag, type SizesBeforePost } from './preview.ts';
+import { arrayBufferIsView } from './slots.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
@@ -39,6 +51,7 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     putIndex(records, i, portRecord(item));
     putIndex(byteLengths, i, records[i] === undefined ? probeByteLength(item) : undefined);
   }
+  const before = sizesBeforePost(items, byteLengths, args[0]);
   const site = rt.config.captureStacks ? callSite() : undefined;
   try {
     apply(native, self, args);
@@ -47,10 +60,44 @@ export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, se
     throw e;
   }
   try {
-    return sent(rt, items, records, byteLengths, args[0], site);
+    return sent(rt, items, records, byteLengths, args[0], site, before);
   } catch (e) {
     noteFailure(rt, 'posted', e);
     return { transfer: [], ports: [], preview: { t: 'more' }, bytes: 0, fingerprint: '' };
+  }
+}
+
+/**
+ * Sizes the post is about to detach (undefined when it transfers no ArrayBuffer). Before the
+ * clone the message may still be a Proxy, so only what no trap sees runs on it: `ArrayBuffer.isView`
+ * and the views' internal-slot getters (never its prototype or its properties).
+ */
+function sizesBeforePost(
+  items: unknown[],
+  byteLengths: (number | undefined)[],
+  data: unknown,
+): SizesBeforePost | undefined {
+  let buffers: Map<object, number> | undefined;
+  for (let i = 0; i < items.length; i++) {
+    if (byteLengths[i] === undefined) continue;
+    buffers ??= new NativeMap<object, number>();
+    mapSet(buffers, items[i] as object, byteLengths[i]!);
+  }
+  if (!buffers) return undefined;
+  // Literals only: an assignment could run a setter the page put on Object.prototype.
+  return arrayBufferIsView(data) ? { buffers, view: viewSize(data as object) } : { buffers };
+}
+
+function viewSize(view: object): SizesBeforePost['view'] {
+  try {
+    if (typedArrayTag(view) !== undefined) {
+      return { of: view, length: typedArrayLength(view), byteLength: typedArrayByteLength(view) };
+    }
+    const byteLength = dataViewByteLength(view) as number;
+    return { of: view, length: byteLength, byteLength };
+  } catch {
+    // Already detached: the native throws a DataCloneError, and nothing is described.
+    return undefined;
   }
 }
 
@@ -93,7 +140,15 @@ export function countedPost(rt: Runtime, native: (...a: unknown[]) => unknown, s
 }
 
 /** What was sent, described after the native accepted it. */
-function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[], byteLengths: (number | undefined)[], data: unknown, site: CallSite | undefined): Posted {
+function sent(
+  rt: Runtime,
+  items: unknown[],
+  records: (PortRecord | undefined)[],
+  byteLengths: (number | undefined)[],
+  data: unknown,
+  site: CallSite | undefined,
+  before: SizesBeforePost | undefined,
+): Posted {
   const n = items.length;
   const transfer: TransferItem[] = [];
   const ports: PortRecord[] = [];
@@ -109,7 +164,7 @@ function sent(rt: Runtime, items: unknown[], records: (PortRecord | undefined)[]
   }
   // The post's fact names each transferred port: what was counted on them goes first.
   for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);
-  const { preview, bytes } = describe(data, portIdOf(rt));
+  const { preview, bytes } = describe(data, portIdOf(rt), false, before);
   const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
   if (site) posted.site = site;
   return posted;

@@ -4,6 +4,8 @@
  * a freshly deserialized value), so the graph holds no Proxy; even so it reads only own
  * data properties through descriptors and host internals through brand-checked natives:
  * no page getter, toString or valueOf ever runs. Large binary data is described, never scanned.
+ * A transferred ArrayBuffer is detached by then: its size is taken before the post
+ * (`SizesBeforePost`, injected/post.ts) and used here.
  */
 import type { Preview } from '../protocol/facts.ts';
 import { PREVIEW_BOUNDS } from '../protocol/facts.ts';
@@ -43,6 +45,18 @@ import {
 import { errorFields } from './errors.ts';
 import { slotsOf } from './slots.ts';
 import { append, putKey } from './own-index.ts';
+
+/**
+ * What a post's transfer detaches, measured before the native call: each transferred
+ * ArrayBuffer's byteLength, and the message itself when it is a view (a typed array or a
+ * DataView) whose lengths read 0 once its buffer is detached. A view nested deeper cannot be
+ * measured beforehand without reading the page's objects before the clone does, so it is
+ * described as it reads afterwards.
+ */
+export interface SizesBeforePost {
+  buffers: Map<object, number>;
+  view?: { of: object; length: number; byteLength: number };
+}
 
 /** Runs a brand-checked native; undefined when `x` lacks the internal slot. */
 function probe<T>(read: ((x: unknown) => T) | undefined, x: unknown): T | undefined {
@@ -129,6 +143,7 @@ class Walker {
   constructor(
     private readonly portId: (x: object) => number | undefined,
     private readonly deserialized: boolean,
+    private readonly before: SizesBeforePost | undefined,
   ) {}
 
   /**
@@ -186,19 +201,23 @@ class Walker {
     const slots = slotsOf(o, this.deserialized);
     switch (slots) {
       case 'arraybuffer': {
-        const ab = arrayBufferByteLength(o) as number;
+        const ab = (this.before && mapGet(this.before.buffers, o)) ?? (arrayBufferByteLength(o) as number);
         this.bytes += ab;
         return { t: 'arraybuffer', byteLength: ab };
       }
       case 'sharedarraybuffer':
         return { t: 'arraybuffer', byteLength: sharedArrayBufferByteLength!(o) as number, shared: true };
       case 'typedarray': {
-        const byteLength = typedArrayByteLength(o);
+        const view = this.before?.view?.of === o ? this.before.view : undefined;
+        const byteLength = view ? view.byteLength : typedArrayByteLength(o);
         this.bytes += byteLength;
-        return { t: 'typedarray', ctor: typedArrayTag(o), length: typedArrayLength(o), byteLength };
+        const length = view ? view.length : typedArrayLength(o);
+        return { t: 'typedarray', ctor: typedArrayTag(o), length, byteLength };
       }
       case 'dataview': {
-        const dv = dataViewByteLength(o) as number;
+        // The getter throws on a DataView whose buffer was detached (transferred by this post).
+        const view = this.before?.view?.of === o ? this.before.view : undefined;
+        const dv = view ? view.byteLength : (probe(dataViewByteLength, o) ?? 0);
         this.bytes += dv;
         return { t: 'dataview', byteLength: dv };
       }
@@ -349,8 +368,13 @@ export interface Described {
  * Preview and byte estimate (a lower bound when the preview was cut). `deserialized`: the value
  * is event.data of a trusted message event in this realm (see slots.ts); false for a page's own value.
  */
-export function describe(value: unknown, portId: (x: object) => number | undefined = () => undefined, deserialized = false): Described {
-  const w = new Walker(portId, deserialized);
+export function describe(
+  value: unknown,
+  portId: (x: object) => number | undefined = () => undefined,
+  deserialized = false,
+  before?: SizesBeforePost,
+): Described {
+  const w = new Walker(portId, deserialized, before);
   const preview = w.value(value, 0, null, '$', LITERAL);
   return { preview, bytes: w.bytes };
 }

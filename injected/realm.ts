@@ -6,8 +6,11 @@
  * script, so the incumbent realm (event.source, targetOrigin "/") stays the caller's.
  *
  * No global is needed to reach the other runtime: every runtime disguises its realm's
- * Function.prototype.toString (disguise.ts); called with `this` === the build's secret key,
- * that wrapper answers the runtime's bridge function. Any other receiver reaches the native
+ * Function.prototype.toString (disguise.ts); called with `this` === the bridge key, that
+ * wrapper answers the runtime's bridge function. The key is made of a secret the relay hands
+ * over with the handshake (content/realm-secret.ts: random, shared by the relays of same-origin
+ * documents, never in page-readable text); until then, and where no relay runs (the recorder's
+ * standalone runtime), it is made of the build's nonce. Any other receiver reaches the native
  * exactly as before. The caller's realm is told by the arguments array itself: a Proxy's
  * [[Call]] creates it in the caller's current realm (measured in Chromium 156 and Firefox 153).
  */
@@ -15,8 +18,15 @@ import { NativeWeakMap, apply, functionToString, getOwnPropertyDescriptor, getPr
 
 declare const __PORTSCOPE_NONCE__: string;
 
-/** Only this build's runtimes know it. */
-export const BRIDGE_KEY = 'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev');
+let bridgeKey = 'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev');
+
+/** The relay's secret replaces the build's nonce (once: only the relay's first word counts). */
+let keyed = false;
+export function keyBridge(secret: string): void {
+  if (keyed) return;
+  keyed = true;
+  bridgeKey = 'portscope-realm-' + secret;
+}
 
 /** What one realm's runtime does for another realm of the same agent. */
 export interface Bridge {
@@ -32,7 +42,7 @@ export function offerBridge(part: Partial<Bridge>): void {
 
 /** What the disguised toString answers to the secret receiver (undefined: not a bridge call). */
 export function bridgeAnswer(self: unknown): Bridge | undefined {
-  return self === BRIDGE_KEY ? answer : undefined;
+  return self === bridgeKey ? answer : undefined;
 }
 
 export const OwnArrayPrototype: object = Array.prototype;
@@ -58,7 +68,7 @@ export function bridgeOf(arrayPrototype: object | null): Bridge | undefined {
     const toString = dataValue(getPrototypeOf(ctor) as object, 'toString');
     if (typeof toString !== 'function') return undefined;
     if (stringIndexOf(apply(functionToString, toString, []) as string, '[native code]') < 0) return undefined;
-    const bridge = apply(toString as () => unknown, BRIDGE_KEY, []) as Bridge | undefined;
+    const bridge = apply(toString as () => unknown, bridgeKey, []) as Bridge | undefined;
     if (typeof bridge !== 'object' || bridge === null || typeof bridge.post !== 'function') return undefined;
     weakMapSet(known, arrayPrototype, bridge);
     return bridge as Bridge;

@@ -71,7 +71,7 @@ export type Slots =
   /** None of the above: an ordinary object, or a platform object the preview shows by its tag. */
   | 'ordinary';
 
-const arrayBufferIsView: (x: unknown) => boolean = ArrayBuffer.isView;
+export const arrayBufferIsView: (x: unknown) => boolean = ArrayBuffer.isView;
 const objectToString = Object.prototype.toString;
 const ObjectPrototype = getPrototypeOf({}) as object;
 

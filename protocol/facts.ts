@@ -14,8 +14,6 @@
  *  - `channel` a local channel id, unique within the context that created the channel.
  */
 
-export const FACTS_VERSION = 1;
-
 export type ContextKind = 'window' | 'iframe' | 'worker' | 'sharedworker' | 'serviceworker';
 
 /** A bounded, JSON-safe picture of a structured-clone value. Never the value itself. */

@@ -1,7 +1,7 @@
 /**
  * The private handshake between the MAIN-world runtime and the isolated content script
- * (see ../shared/BROWSERS.md). The offer is dispatched once, before any page script runs, and
- * the content script accepts it only then (content/handshake.ts): its event name is no secret
+ * (measured in Chromium 156 and Firefox ESR 153). The offer is dispatched once, before any page
+ * script runs, and the content script accepts it only then (content/handshake.ts): its event name is no secret
  * (the build's nonce is the same in every copy of a release) and need not be.
  */
 declare const __PORTSCOPE_NONCE__: string;
@@ -10,6 +10,12 @@ const nonce = typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'd
 
 /** Dispatched by the MAIN world on `document` with `ports: [port]`. */
 export const HANDSHAKE_OFFER = `portscope-offer-${nonce}`;
+
+/**
+ * Dispatched by the content script on its end of the private channel as it takes the offer,
+ * with the realm bridge's secret (a string no page script can read) as `data`.
+ */
+export const HANDSHAKE_SECRET = `portscope-secret-${nonce}`;
 
 /**
  * Dispatched by the MAIN world, synchronously, on the content script's end of the private

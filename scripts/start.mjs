@@ -64,7 +64,8 @@ if (headless) {
  */
 async function openWatched(demo, check) {
   const { default: puppeteer } = await import('puppeteer-core');
-  const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'chrome');
+  // The test build: its background's debug hook says when DevTools watches the tab.
+  const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'test/chrome');
   const browser = await puppeteer.launch({
     executablePath: process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium',
     headless: check,

@@ -173,6 +173,8 @@ export function contextAtPath(state: ModelState, framePath: string, time: number
 export function workerCreated(state: ModelState, fact: Extract<Fact, { kind: 'worker-created' }>): void {
   const owner = state.contexts.get(fact.ctx)!;
   const id = fact.childCtx ?? `${fact.ctx}/worker${fact.worker}`;
+  // A context evicted once ended for good: naming it again (a replay, a forged id) draws nothing.
+  if (state.evictedContexts.has(id)) return void count(state.stats.unmatched, 'evicted-context');
   state.workers.set(`${fact.ctx}#${fact.worker}`, id);
   const worker = referenceContext(
     state,

@@ -209,7 +209,7 @@ export interface ModelState {
   /** Facts held back in all backlogs. */
   waitingFacts: number;
   /** The fact log for trace export: the most recent facts, plus context announcements pinned. */
-  factLog: { recent: Fifo<Fact>; sizes: Fifo<number>; chars: number; pinned: Fact[] };
+  factLog: { recent: Fifo<Fact>; sizes: Fifo<number>; chars: number; pinned: Fact[]; pinnedAfterPrune: number };
   /** Contexts that can resume now. */
   ready: Set<ContextState>;
   /** What a waiting `messages-counted` fact still has to dispatch (the fact itself stays as logged). */
@@ -278,7 +278,7 @@ export function createState(settings: Settings): ModelState {
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,
     waitingFacts: 0,
-    factLog: { recent: new Fifo(), sizes: new Fifo(), chars: 0, pinned: [] },
+    factLog: { recent: new Fifo(), sizes: new Fifo(), chars: 0, pinned: [], pinnedAfterPrune: 0 },
     ready: new Set(),
     countedLeft: new WeakMap(),
     owing: new Set(),

@@ -2,34 +2,27 @@
  * Facts for the inspected tab, from the extension's background over a runtime port
  * (protocol/messages.ts). Everything received is validated again here. The background (a
  * Chrome service worker) may stop at any time: the port then disconnects and we reconnect
- * with backoff, sending our cursor so batches already applied are not replayed.
+ * (extension/reconnecting-port.ts), sending our cursor so batches already applied are not replayed.
  */
 import { advanceCursor, PANEL_PORT_NAME, type Cursor, type PanelToBackground } from '../../protocol/messages.ts';
 import { ProtocolError, validateBackgroundToPanel } from '../../protocol/validate.ts';
+import { ReconnectingPort } from '../../extension/reconnecting-port.ts';
 import type { FactSource, SourceCommand, SourceEvents } from './types.ts';
 
-const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 /** With no fact after this long (after connecting or a navigation), ask whether Portscope is in the page at all. */
 const PROBE_AFTER_MS = 1500;
 
 export function extensionSource(tabId: number): FactSource {
   const cursor: Cursor = {};
-  let port: chrome.runtime.Port | null = null;
   let events: SourceEvents | null = null;
   let session: string | null = null;
-  let attempt = 0;
   let stopped = false;
   let heard = false;
-  let retry: ReturnType<typeof setTimeout> | undefined;
   let probeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const post = (msg: PanelToBackground) => {
-    try {
-      port?.postMessage(msg);
-    } catch {
-      // The port died between the check and the call; onDisconnect reconnects.
-    }
-  };
+  // A message lost because the port died under us is not retried: the next connection
+  // subscribes again with the cursor, and the user repeats a clear or a setting if need be.
+  const post = (msg: PanelToBackground) => void background.send(msg);
 
   const onMessage = (raw: unknown) => {
     if (!events) return;
@@ -42,7 +35,6 @@ export function extensionSource(tabId: number): FactSource {
       return;
     }
     if (msg.tabId !== tabId) return;
-    attempt = 0;
     switch (msg.type) {
       case 'facts':
         heard = true;
@@ -87,47 +79,35 @@ export function extensionSource(tabId: number): FactSource {
     probeLater();
   };
 
-  const connect = () => {
-    if (stopped) return;
-    events?.connection(attempt ? 'reconnecting' : 'connecting', attempt);
-    try {
-      port = chrome.runtime.connect({ name: PANEL_PORT_NAME });
-    } catch {
-      scheduleReconnect();
-      return;
-    }
-    port.onMessage.addListener(onMessage);
-    port.onDisconnect.addListener(() => {
-      port = null;
-      if (!stopped) scheduleReconnect();
-    });
-    post({ type: 'subscribe', tabId, cursor });
-    events?.connection('connected', 0);
-    probeLater();
-  };
-
-  const scheduleReconnect = () => {
-    events?.connection('reconnecting', attempt + 1);
-    retry = setTimeout(connect, BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
-    attempt++;
-  };
+  // Always back after a disconnect, for as long as the panel is open.
+  const background = new ReconnectingPort({
+    connect: () => chrome.runtime.connect({ name: PANEL_PORT_NAME }),
+    opened() {
+      post({ type: 'subscribe', tabId, cursor });
+      events?.connection('connected', 0);
+      probeLater();
+    },
+    message: onMessage,
+    lost: () => !stopped,
+    orphaned: () => events?.connection('disconnected', 0),
+    retrying: (attempt) => events?.connection('reconnecting', attempt),
+  });
 
   return {
     start(handlers) {
       events = handlers;
       chrome.devtools?.network?.onNavigated?.addListener(onNavigated);
-      connect();
+      events.connection('connecting', 0);
+      background.open();
     },
     send(command: SourceCommand) {
       post(command.type === 'clear' ? { type: 'clear', tabId } : command);
     },
     stop() {
       stopped = true;
-      clearTimeout(retry);
       clearTimeout(probeTimer);
       chrome.devtools?.network?.onNavigated?.removeListener(onNavigated);
-      port?.disconnect();
-      port = null;
+      background.close();
     },
   };
 }

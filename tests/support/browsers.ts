@@ -11,6 +11,7 @@ export const firefoxPath = () => browserPath('firefox');
 
 /** The build under test; PORTSCOPE_DIST points at another build folder (parallel work). */
 export const DIST = resolve(process.env.PORTSCOPE_DIST ?? 'dist');
-export const DIST_CHROME = resolve(DIST, 'chrome');
-export const DIST_FIREFOX = resolve(DIST, 'firefox');
+/** The test build: the extension plus the background's debug hook (`portscopeDebug`, extension/debug-hook.ts). */
+export const DIST_CHROME = resolve(DIST, 'test/chrome');
+export const DIST_FIREFOX = resolve(DIST, 'test/firefox');
 export const INJECTED_BUNDLE = resolve(DIST, 'portscope-injected.js');

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import type { BackgroundToPanel } from '../../../protocol/messages.ts';
-import { Router, type PersistedTab } from '../../../extension/router.ts';
+import type { PersistedTab } from '../../../extension/router.ts';
+import { DebugRouter } from '../../../extension/debug-hook.ts';
 import { StandInPort } from './stand-in-port.ts';
 
 
@@ -13,7 +14,7 @@ const fact = (ctx = 'c'): Fact => ({ kind: 'port-closed', seq: ++n, time: 0, ctx
 function setup(cap = 1_000, capChars?: number) {
   const persisted = new Map<number, PersistedTab | null>();
   const resyncs: number[] = [];
-  const router = new Router({ extensionOrigin: ORIGIN, cap, capChars, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
+  const router = new DebugRouter({ extensionOrigin: ORIGIN, cap, capChars, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null, lastSeq = 0, firstRetained = lastSeq + 1) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
@@ -124,7 +125,7 @@ describe('Router', () => {
     expect(kept.at(-1)!.seq).toBe(80);
     const status = late.of('status').at(-1);
     expect(status).toMatchObject({ evicted: { 'port-posted': 80 - kept.length }, buffered: kept.length });
-    expect(router.debugFacts(1)).toHaveLength(kept.length);
+    expect(router.facts(1)).toHaveLength(kept.length);
   });
 
   it('asks the relays of a tab to resync when a panel subscribes to a tab this background has not heard from', () => {
@@ -184,10 +185,10 @@ describe('Router', () => {
     a.receive({ type: 'batch', seq: 1, facts: [fact('a1')] });
     b.receive({ type: 'batch', seq: 1, facts: [fact('b1')] });
     a.receive({ type: 'batch', seq: 2, facts: [fact('a2')] });
-    expect(router.debugFacts().map((f) => f.ctx)).toEqual(['a1', 'b1', 'a2']);
-    expect(router.debugFacts(2).map((f) => f.ctx)).toEqual(['b1']);
-    router.debugClear();
-    expect(router.debugFacts()).toEqual([]);
+    expect(router.facts().map((f) => f.ctx)).toEqual(['a1', 'b1', 'a2']);
+    expect(router.facts(2).map((f) => f.ctx)).toEqual(['b1']);
+    router.clear();
+    expect(router.facts()).toEqual([]);
   });
   it('parses json-batches: good texts deliver in order, a forged or garbage text is counted with a precise error, nothing held is lost', () => {
     const { relay, panel, router } = setup();
@@ -206,21 +207,21 @@ describe('Router', () => {
     ];
     let seq = 3;
     for (const [part, rejected, error] of cases) {
-      const before = (router.debugStatus(1) as { rejected: number }).rejected;
+      const before = (router.tabStatus(1) as { rejected: number }).rejected;
       a.receive({ type: 'json-batch', seq: seq++, json: [part] });
-      const status = router.debugStatus(1) as { rejected: number; lastError?: string };
+      const status = router.tabStatus(1) as { rejected: number; lastError?: string };
       expect(status.rejected - before).toBe(rejected);
       expect(status.lastError).toBe(error);
     }
     // Acknowledged (a garbage text is not re-sent forever), and what was recorded is still there.
     expect(a.of('ack').map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(router.debugFacts(1).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3', 'ok']);
+    expect(router.facts(1).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3', 'ok']);
     // A malformed envelope is rejected whole, named precisely, and not acknowledged.
     a.receive({ type: 'json-batch', seq: 7, json: [{ json: 5, count: 1 }] });
-    expect((router.debugStatus(1) as { lastError?: string }).lastError).toBe('message.json[0].json: expected a string, got 5');
+    expect((router.tabStatus(1) as { lastError?: string }).lastError).toBe('message.json[0].json: expected a string, got 5');
     a.receive({ type: 'json-batch', seq: 7, json: 'x' });
-    expect((router.debugStatus(1) as { lastError?: string }).lastError).toBe('message.json: expected an array, got "x"');
+    expect((router.tabStatus(1) as { lastError?: string }).lastError).toBe('message.json: expected an array, got "x"');
     expect(a.of('ack').at(-1)).toEqual({ type: 'ack', seq: 6 });
-    expect(router.debugFacts(1)).toHaveLength(5);
+    expect(router.facts(1)).toHaveLength(5);
   });
 });

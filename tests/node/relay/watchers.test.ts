@@ -5,7 +5,7 @@
  * browser path is tested for real in tests/browser/watched.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { Router } from '../../../extension/router.ts';
+import { DebugRouter } from '../../../extension/debug-hook.ts';
 import { StandInPort } from './stand-in-port.ts';
 import { ProtocolError, validateBackgroundToContent, validateDevtoolsToBackground } from '../../../protocol/validate.ts';
 
@@ -14,7 +14,7 @@ const ORIGIN = 'chrome-extension://abc/';
 
 function setup(recordWhileClosed?: boolean) {
   const resyncs: number[] = [];
-  const router = new Router({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: () => {}, recordWhileClosed });
+  const router = new DebugRouter({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: () => {}, recordWhileClosed });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
@@ -133,7 +133,7 @@ describe('who watches a tab', () => {
     const d = devtools(1);
     d.receive({ type: 'inspect', tabId: -1 });
     expect(router.recordMessages(1)).toBe(true);
-    expect(router.debugStatus(1)).toMatchObject({ rejected: 1, lastError: expect.stringMatching(/^message\.tabId: /) });
+    expect(router.tabStatus(1)).toMatchObject({ rejected: 1, lastError: expect.stringMatching(/^message\.tabId: /) });
     expect(a.recordings()).toEqual([false, true]);
     expect(() => validateDevtoolsToBackground({ type: 'watch', tabId: 1 })).toThrow(/^message\.type: /);
     expect(() => validateDevtoolsToBackground({ type: 'inspect' })).toThrow(ProtocolError);
