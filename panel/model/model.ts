@@ -15,6 +15,7 @@ import { carrierPosted, carrierReceived, portReceived, portShipped } from './shi
 import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
+import { dropMessageRecords } from './clearing.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -70,6 +71,10 @@ export function createModel(options?: ModelOptions): ChannelModel {
     clear() {
       state = createState(settings);
       revision++;
+    },
+    dropMessageRecords() {
+      revision++;
+      return dropMessageRecords(state);
     },
     get revision() {
       return revision;
