@@ -11,12 +11,14 @@ export function StatusBar() {
   const relay = usePanel((s) => s.relay);
   const paused = usePanel((s) => s.paused);
   const held = usePanel((s) => s.held);
-  const ignored = usePanel((s) => s.ignored);
+  const liveWhileTrace = usePanel((s) => s.liveWhileTrace);
+  const cleared = usePanel((s) => s.cleared);
   const traceName = usePanel((s) => s.traceName);
   const settledEarly = usePanel((s) => s.settledEarly);
   const standalone = usePanel((s) => s.connection === 'standalone');
   // Evicted (finished) channels still count: their ports and messages are gone from the lists, not from the totals.
-  let posted = model.stats.evictedPortsPosted;
+  // What Clear dropped is not shown: the count beside it says so (the tab's badge counts the same rows).
+  let posted = model.stats.evictedPortsPosted - cleared;
   let queued = 0;
   for (const p of model.ports.values()) {
     posted += p.posted;
@@ -25,6 +27,7 @@ export function StatusBar() {
   const counted = countedTotals(model);
   const parts = [plural(model.channels.size + model.stats.evictedChannels, 'channel'), plural(model.ports.size + model.stats.evictedPorts, 'port'), plural(posted, 'message'), `${queued.toLocaleString('en-US')} queued`];
   if (model.carriers.length) parts.push(plural(model.carriers.length, 'carrier'));
+  if (cleared) parts.push(`${cleared.toLocaleString('en-US')} cleared`);
   const losses = lossParts(model, relay, settledEarly);
   return (
     <footer className="statusbar" role="status" aria-live="polite">
@@ -32,7 +35,7 @@ export function StatusBar() {
       {anyCounted(counted) ? <span className="counted" data-testid="counted" title="Counted while DevTools was closed on the tab: no data, call stack or timing">{`counted, not recorded: ${countedParts(counted)}`}</span> : null}
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
       {paused ? <span className="paused">{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
-      {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${ignored ? ` · ${plural(ignored, 'live fact')} not recorded` : ''}`}</span> : null}
+      {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${liveWhileTrace ? ` · ${plural(liveWhileTrace, 'live fact')} recorded behind it (Back to live)` : ''}`}</span> : null}
     </footer>
   );
 }
