@@ -56,7 +56,8 @@ export class Recording {
       for (const fact of facts) if (fact.time < first) first = fact.time;
       // A new object and a new array: the store publishes them as they are.
       const navigations = this.navigations.slice();
-      navigations[this.pending] = { ...navigations[this.pending]!, time: first };
+      const at = navigations[this.pending];
+      if (at) navigations[this.pending] = { ...at, time: first };
       this.navigations = navigations;
       this.pending = null;
     }
@@ -66,7 +67,7 @@ export class Recording {
   /** The user's Clear: returns how many message records went. */
   clearMessages(): number {
     const log = this.model.factLog();
-    this.cut = log.length > 0 ? log[log.length - 1]! : null;
+    this.cut = log.at(-1) ?? null;
     const dropped = this.model.dropMessageRecords();
     this.cleared += dropped;
     this.navigations = [];
