@@ -35,7 +35,7 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Portscope">
       {standalone ? null : traceName !== null ? (
-        <button type="button" className="tool record" title="Close the imported trace and show the inspected page from now on" onClick={() => store.getState().showLive()}>
+        <button type="button" className="tool record" title="Close the imported trace and show the live recording again (it went on while the trace was shown)" onClick={() => store.getState().showLive()}>
           <span aria-hidden="true" className="dot" />
           <span className="label">Back to live</span>
         </button>
@@ -51,11 +51,16 @@ export function Toolbar() {
           <span className="label">{paused ? 'Paused' : 'Recording'}</span>
         </button>
       )}
-      <button type="button" className="tool" title="Clear" onClick={() => store.getState().clear()}>
+      <button
+        type="button"
+        className="tool"
+        title={traceName !== null ? 'Close the imported trace' : 'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)'}
+        onClick={() => store.getState().clear()}
+      >
         <span aria-hidden="true">⊘</span> <span className="label">Clear</span>
       </button>
       {standalone ? null : (
-        <label className="tool check" title="Keep the log when the page navigates">
+        <label className="tool check" title="Keep the log when the page reloads or navigates (a mark shows where)">
           <input type="checkbox" checked={preserveLog} onChange={(e) => store.getState().setPreserveLog(e.currentTarget.checked)} /> Preserve log
         </label>
       )}
@@ -66,7 +71,8 @@ export function Toolbar() {
           aria-label="Filter messages"
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? 'filter-error' : undefined}
-          placeholder="Filter  (port:p3 channel:c1 library:react context:child state:queued has:transfer -word)"
+          placeholder="Filter  (data.type:ping larger-than:1k /regex/ port:p3 channel:c1 context:worker state:queued -word)"
+          title="Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: larger-than: data.<path>:, /regex/ (ignoring case); - negates"
           value={filterText}
           spellCheck={false}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}

@@ -2,13 +2,18 @@
 import type { ChannelModel, ContextNode, MessageRecord } from '../model/types.ts';
 import { visibleText } from '../pageText.ts';
 
-export function contextLabel(ctx: ContextNode | undefined, id: string | null): string {
+/**
+ * `iframe /widget.html`; with `pageOrigin` given, a context of another origin shows it
+ * (`iframe http://localhost:8102/widget.html`): a cross-origin frame must not pass for the page's own.
+ */
+export function contextLabel(ctx: ContextNode | undefined, id: string | null, pageOrigin?: string): string {
   if (!id) return '—';
   if (!ctx) return `context ${id.slice(0, 6)}`;
   let where = ctx.url;
   try {
     const u = new URL(ctx.url);
-    where = `${u.pathname}${u.search}` || u.host;
+    const path = `${u.pathname}${u.search}`;
+    where = pageOrigin !== undefined && u.origin !== 'null' && u.origin !== pageOrigin ? `${u.origin}${path}` : path || u.host;
   } catch {
     // about:blank, blob: and the like stay as they are.
   }
@@ -16,8 +21,43 @@ export function contextLabel(ctx: ContextNode | undefined, id: string | null): s
   return visibleText(`${ctx.kind} ${where}`);
 }
 
+const pages = new WeakMap<ChannelModel, { size: number; origin: string | undefined; top: string | undefined }>();
+
+/** The inspected page's latest top-level document, and its origin. */
+function pageOf(model: ChannelModel): { origin: string | undefined; top: string | undefined } {
+  const hit = pages.get(model);
+  if (hit && hit.size === model.contexts.size) return hit;
+  let top: ContextNode | undefined;
+  for (const c of model.contexts.values()) {
+    if (c.kind === 'window' && c.parent === undefined && (!top || c.createdAt >= top.createdAt)) top = c;
+  }
+  let origin: string | undefined;
+  try {
+    origin = top ? new URL(top.url).origin : undefined;
+  } catch {
+    origin = undefined;
+  }
+  const page = { size: model.contexts.size, origin, top: top?.id };
+  pages.set(model, page);
+  return page;
+}
+
+/** The origin of the inspected page: its latest top-level document's. */
+export function pageOriginOf(model: ChannelModel): string | undefined {
+  return pageOf(model).origin;
+}
+
 export function contextName(model: ChannelModel, id: string | null): string {
-  return contextLabel(id ? model.contexts.get(id) : undefined, id);
+  return contextLabel(id ? model.contexts.get(id) : undefined, id, pageOriginOf(model));
+}
+
+/**
+ * A table cell's name for a context: `page` for the inspected page's (latest) top document (the
+ * From and To columns need not repeat it on every row), else the full label.
+ */
+export function shortContextName(model: ChannelModel, id: string | null): string {
+  if (id !== null && id === pageOf(model).top) return 'page';
+  return contextName(model, id);
 }
 
 export function formatBytes(n: number): string {
