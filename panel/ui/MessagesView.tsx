@@ -13,7 +13,7 @@ import type { Navigation } from '../recording.ts';
 import { FirstFrame } from './CallSiteView.tsx';
 import { contextName, formatBytes, formatTime, receiverContext, shortContextName, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
-import { Splitter } from './Splitter.tsx';
+import { capture, Splitter } from './Splitter.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { COLUMNS, clampWidth, type ColumnDef, type ColumnKey, DEFAULT_LAYOUT, type TableLayout, useTableLayout, widthOf } from './tableLayout.ts';
 import { useRows } from './useRows.ts';
@@ -176,7 +176,7 @@ function ResizeHandle({ column, layout, onChange }: { column: ColumnDef; layout:
       onPointerDown={(e) => {
         e.preventDefault();
         e.stopPropagation();
-        e.currentTarget.setPointerCapture(e.pointerId);
+        capture(e);
         drag.current = { x: e.clientX, w: width };
       }}
       onPointerMove={(e) => drag.current && set(drag.current.w + e.clientX - drag.current.x, false)}

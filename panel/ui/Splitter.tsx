@@ -17,6 +17,15 @@ export interface SplitterProps {
 }
 
 const MIN = 120;
+
+/** Keeps the drag's moves coming to the handle when the pointer leaves it (a pointer no longer down cannot be captured). */
+export function capture(e: PointerEvent<HTMLElement>): void {
+  try {
+    e.currentTarget.setPointerCapture(e.pointerId);
+  } catch {
+    // The drag still works while the pointer stays over the handle.
+  }
+}
 const STEP = 24;
 
 export function Splitter({ place, size, max, onResize, label }: SplitterProps) {
@@ -27,7 +36,7 @@ export function Splitter({ place, size, max, onResize, label }: SplitterProps) {
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;
     e.preventDefault();
-    e.currentTarget.setPointerCapture(e.pointerId);
+    capture(e);
     drag.current = { start: at(e), size };
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
