@@ -123,7 +123,8 @@ function cellTitle(column: ColumnKey, m: MessageRecord, model: ChannelModel): st
   return undefined;
 }
 
-const cellClass = (c: ColumnDef) => `c-${c.key}${c.align === 'right' ? ' num' : ''}${c.key === 'data' ? ' page-text' : ''}`;
+// The data column keeps its former class name too (c-preview), which other tests and styles know.
+const cellClass = (c: ColumnDef) => `c-${c.key}${c.align === 'right' ? ' num' : ''}${c.key === 'data' ? ' c-preview page-text' : ''}`;
 /** Columns give room back in proportion to their width when the pane is narrower than the table, down to a floor. */
 const floorOf = (c: ColumnDef, layout: TableLayout) => Math.min(widthOf(layout, c), c.min);
 const cellStyle = (c: ColumnDef, layout: TableLayout) => ({
