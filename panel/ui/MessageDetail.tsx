@@ -9,6 +9,7 @@ import { contextName, formatBytes, formatTime, receiverContext, timeOrigin } fro
 import { PortButton } from './PortButton.tsx';
 import { PreviewTree } from './PreviewTree.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
+import { GLOSSARY } from './glossary.ts';
 
 /** Writes text to the clipboard; DevTools panels may refuse the async API, so a selection copy is the fallback. */
 async function copyText(text: string): Promise<boolean> {
@@ -88,7 +89,7 @@ export function MessageDetail() {
           <PortButton id={m.from.port} /> in {contextName(model, m.from.context)}
         </dd>
         <dt>To</dt>
-        <dd>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
+        <dd title={m.to.port ? undefined : GLOSSARY.entangled}>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
         <dt>Posted</dt>
         <dd>
           {m.counted
@@ -106,7 +107,7 @@ export function MessageDetail() {
               ? `dropped: ${m.dropReason ?? 'reason unknown'}`
               : m.state === 'unobserved'
                 ? 'sent to a context Portscope does not run in: its dispatch cannot be seen'
-                : 'queued: waiting in the receiving port message queue'}
+                : <span title={GLOSSARY.portMessageQueue}>queued: waiting in the receiving port message queue</span>}
           {m.messageerror ? ' — fired messageerror (could not be deserialized)' : ''}
           {m.dispatchCounted ? ' — the dispatch was counted, not recorded (DevTools was closed): no handler details' : ''}
         </dd>

@@ -2,6 +2,7 @@
 import { anyCounted, countedParts, countedTotals } from './counted.ts';
 import { usePanel } from './storeContext.ts';
 import { lossParts } from './losses.ts';
+import { GLOSSARY } from './glossary.ts';
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -31,10 +32,10 @@ export function StatusBar() {
   const losses = lossParts(model, relay, settledEarly);
   return (
     <footer className="statusbar" role="status" aria-live="polite">
-      <span data-testid="counts">{parts.join(' · ')}</span>
+      <span data-testid="counts" title={[GLOSSARY.carrier, GLOSSARY.cleared].join('\n')}>{parts.join(' · ')}</span>
       {anyCounted(counted) ? <span className="counted" data-testid="counted" title="Counted while DevTools was closed on the tab: no data, call stack or timing">{`counted, not recorded: ${countedParts(counted)}`}</span> : null}
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
-      {paused ? <span className="paused">{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
+      {paused ? <span className="paused" title={GLOSSARY.fact}>{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
       {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${liveWhileTrace ? ` · ${plural(liveWhileTrace, 'live fact')} recorded behind it (Back to live)` : ''}`}</span> : null}
     </footer>
   );

@@ -82,6 +82,10 @@ describe('Clear in the real panel', () => {
     const ports = fresh.map((r) => [...r.matchAll(/\bp\d+\b/g)].map((m) => m[0]).sort().join(','));
     expect(ports[0]).toBe(ports[1]);
     expect(await countsText()).toBe(`${structure} · 5 messages · 3 queued · 2 carriers · 6 cleared`);
+    // The spec's words stay, explained where they are shown.
+    const explained = await panel.$eval('[data-testid=counts]', (el) => el.getAttribute('title') ?? '');
+    expect(explained).toMatch(/^Carrier: a message sent with window, worker or service worker postMessage/);
+    expect(explained).toContain('Cleared: message records dropped by Clear.');
     expect(await badge()).toBe('5');
 
     await clickTab('channels');
