@@ -127,10 +127,9 @@ function cellTitle(column: ColumnKey, m: MessageRecord, model: ChannelModel): st
 const cellClass = (c: ColumnDef) => `c-${c.key}${c.align === 'right' ? ' num' : ''}${c.key === 'data' ? ' c-preview page-text' : ''}`;
 /** Columns give room back in proportion to their width when the pane is narrower than the table, down to a floor. */
 const floorOf = (c: ColumnDef, layout: TableLayout) => Math.min(widthOf(layout, c), c.min);
-const cellStyle = (c: ColumnDef, layout: TableLayout) => ({
-  flex: `${c.key === 'data' ? 1 : 0} 1 ${widthOf(layout, c)}px`,
-  minWidth: c.key === 'data' ? c.min : floorOf(c, layout),
-});
+// Data grows into any room left and is the last to give it back: it is what people read.
+const cellStyle = (c: ColumnDef, layout: TableLayout) =>
+  c.key === 'data' ? { flex: `1 0 ${widthOf(layout, c)}px` } : { flex: `0 1 ${widthOf(layout, c)}px`, minWidth: floorOf(c, layout) };
 
 function ColumnMenu({ layout, onChange, onClose }: { layout: TableLayout; onChange(next: TableLayout): void; onClose(): void }) {
   const first = useRef<HTMLInputElement>(null);
@@ -251,7 +250,7 @@ export function MessagesView() {
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(lines.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = lines.slice(first, last);
-  const tableFloor = columns.reduce((sum, c) => sum + (c.key === 'data' ? c.min : floorOf(c, layout)), 0);
+  const tableFloor = columns.reduce((sum, c) => sum + (c.key === 'data' ? widthOf(layout, c) : floorOf(c, layout)), 0);
 
   const onKey = (e: KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;

@@ -23,13 +23,13 @@ export interface ColumnDef {
 
 /** In display order. Data takes the room left (its width is a minimum). */
 export const COLUMNS: readonly ColumnDef[] = [
-  { key: 'time', label: 'Time', title: 'When it was posted, from the first context\'s start', sort: 'time', width: 76, min: 62, align: 'right' },
+  { key: 'time', label: 'Time', title: 'When it was posted, from the first context\'s start', sort: 'time', width: 76, min: 70, align: 'right' },
   { key: 'from', label: 'From', title: 'The sending port and the context that posted', sort: 'from', width: 150, min: 80 },
   { key: 'to', label: 'To', title: 'The receiving port (the sender\'s entangled peer) and where it was dispatched', sort: 'to', width: 150, min: 80 },
   { key: 'channel', label: 'Channel', title: 'The channel the message went through', sort: 'channel', width: 64, min: 40 },
   { key: 'size', label: 'Size', title: 'Estimated serialized size of the data', sort: 'size', width: 60, min: 46, align: 'right' },
-  { key: 'wait', label: 'Wait', title: 'Time from post to dispatch (queueing and delivery)', sort: 'wait', width: 64, min: 56, align: 'right' },
-  { key: 'handler', label: 'Handler', title: 'Time the message listeners ran', sort: 'handler', width: 64, min: 56, align: 'right' },
+  { key: 'wait', label: 'Wait', title: 'Time from post to dispatch (queueing and delivery)', sort: 'wait', width: 64, min: 64, align: 'right' },
+  { key: 'handler', label: 'Handler', title: 'Time the message listeners ran', sort: 'handler', width: 64, min: 64, align: 'right' },
   { key: 'site', label: 'Posted at', title: 'The first page frame of the postMessage call (call-stack capture on)', width: 140, min: 60 },
   { key: 'data', label: 'Data', title: 'The data as recorded (a bounded preview)', sort: 'preview', width: 160, min: 80 },
   { key: 'delivery', label: 'Delivery', title: 'Delivered, queued in the receiving port message queue, dropped (and why), or sent where it cannot be seen', sort: 'state', width: 150, min: 72 },
