@@ -89,14 +89,18 @@ function receiverOf(model: ChannelModel, m: MessageRecord): string | null {
 const channelOf = (model: ChannelModel, m: MessageRecord) => model.ports.get(m.from.port)?.channel ?? '';
 /** Unknown waits and durations sort after every known one. */
 const orLast = (n: number | undefined) => (n === undefined ? Infinity : n);
+const knownSize = (m: MessageRecord) => (sizeKnown(m) ? m.bytes : undefined);
 const waitOf = (m: MessageRecord) => (m.dispatchedAt === undefined ? undefined : m.dispatchedAt - m.postedAt);
 
 const STATE_ORDER: Record<MessageRecord['state'], number> = { queued: 0, unobserved: 1, delivered: 2, dropped: 3 };
 
-function compare(model: ChannelModel, key: Exclude<SortKey, 'preview'>): (a: MessageRecord, b: MessageRecord) => number {
+type Compare = (a: MessageRecord, b: MessageRecord) => number;
+
+function compare(model: ChannelModel, key: Exclude<SortKey, 'preview'>): Compare {
   switch (key) {
     case 'channel':
-      return (a, b) => channelOf(model, a).localeCompare(channelOf(model, b), 'en', { numeric: true }) || a.postedAt - b.postedAt;
+      return (a, b) =>
+        channelOf(model, a).localeCompare(channelOf(model, b), 'en', { numeric: true }) || a.postedAt - b.postedAt;
     case 'wait':
       return (a, b) => orLast(waitOf(a)) - orLast(waitOf(b)) || a.postedAt - b.postedAt;
     case 'handler':
@@ -108,7 +112,7 @@ function compare(model: ChannelModel, key: Exclude<SortKey, 'preview'>): (a: Mes
     case 'to':
       return (a, b) => (a.to.context ?? '').localeCompare(b.to.context ?? '') || a.postedAt - b.postedAt;
     case 'size':
-      return (a, b) => orLast(sizeKnown(a) ? a.bytes : undefined) - orLast(sizeKnown(b) ? b.bytes : undefined) || a.postedAt - b.postedAt;
+      return (a, b) => orLast(knownSize(a)) - orLast(knownSize(b)) || a.postedAt - b.postedAt;
     case 'state':
       return (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.postedAt - b.postedAt;
   }

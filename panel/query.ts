@@ -6,7 +6,19 @@
  *   data.<path>:<value> (a value in the data, e.g. data.method:add)  larger-than:<bytes, 1k, 2m>
  *   /regular expression/ (matched against the message text, ignoring case)
  */
-export type TermKey = 'text' | 'regex' | 'data' | 'larger-than' | 'port' | 'channel' | 'context' | 'state' | 'has' | 'reason' | 'id' | 'library';
+export type TermKey =
+  | 'text'
+  | 'regex'
+  | 'data'
+  | 'larger-than'
+  | 'port'
+  | 'channel'
+  | 'context'
+  | 'state'
+  | 'has'
+  | 'reason'
+  | 'id'
+  | 'library';
 
 export interface Term {
   key: TermKey;
@@ -17,7 +29,17 @@ export interface Term {
   path?: string[];
 }
 
-export const TERM_KEYS: readonly TermKey[] = ['port', 'channel', 'context', 'state', 'has', 'reason', 'id', 'library', 'larger-than'];
+export const TERM_KEYS: readonly TermKey[] = [
+  'port',
+  'channel',
+  'context',
+  'state',
+  'has',
+  'reason',
+  'id',
+  'library',
+  'larger-than',
+];
 const STATES = ['queued', 'delivered', 'dropped', 'unobserved'];
 const HAS = ['transfer', 'error', 'stack', 'ports'];
 
@@ -54,7 +76,9 @@ export function parseQuery(text: string): Term[] {
     const value = raw.toLowerCase();
     if (!keyPart) {
       if (!value) throw new FilterSyntaxError(i, 'a lone "-" negates nothing');
-      if (raw.length > 2 && raw.startsWith('/') && raw.endsWith('/')) return { key: 'regex', value: regexSource(i, raw), negate };
+      if (raw.length > 2 && raw.startsWith('/') && raw.endsWith('/')) {
+        return { key: 'regex', value: regexSource(i, raw), negate };
+      }
       return { key: 'text', value, negate };
     }
     const name = keyPart.slice(0, -1);
@@ -97,6 +121,8 @@ const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 
 function byteCount(term: number, value: string): number {
   const m = /^(\d+(?:\.\d+)?)([a-z]*)$/.exec(value);
   const unit = m ? UNITS[m[2]!] : undefined;
-  if (!m || unit === undefined) throw new FilterSyntaxError(term, `larger-than needs a size such as 512, 1k or 2m, got "${value}"`);
+  if (!m || unit === undefined) {
+    throw new FilterSyntaxError(term, `larger-than needs a size such as 512, 1k or 2m, got "${value}"`);
+  }
   return Math.floor(Number(m[1]) * unit);
 }

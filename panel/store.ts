@@ -211,7 +211,8 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       live.reset();
       held.discard();
       settledWhileWaiting = false;
-      set({ ...liveView(), selectedMessage: null, selectedPort: null, held: 0, liveWhileTrace: 0, settledEarly: false });
+      set({ ...liveView(), selectedMessage: null, selectedPort: null, held: 0, liveWhileTrace: 0 });
+      set({ settledEarly: false });
       publish();
     };
 
@@ -291,7 +292,8 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       },
       showLive() {
         if (get().traceName === null) return;
-        set({ ...liveView(), traceName: null, liveWhileTrace: 0, selectedMessage: null, selectedPort: null, settledEarly: false });
+        set({ ...liveView(), traceName: null, liveWhileTrace: 0, settledEarly: false });
+        set({ selectedMessage: null, selectedPort: null });
         publish();
       },
       clear() {
@@ -371,7 +373,9 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         // What a pause held belongs to the live recording, which goes on behind the trace.
         if (held.size) live.apply(held.release());
         clearTimeout(idle);
-        set({ model, revision: model.revision, traceName: name, paused: false, held: 0, liveWhileTrace: 0, cleared: 0, navigations: [], settledEarly: false, selectedMessage: null, selectedPort: null, notice: null });
+        set({ model, revision: model.revision, traceName: name, paused: false, held: 0, liveWhileTrace: 0 });
+        set({ cleared: 0, navigations: [], settledEarly: false, notice: null });
+        set({ selectedMessage: null, selectedPort: null });
       },
       notify(notice) {
         set({ notice });

@@ -35,7 +35,9 @@ function CopyJson({ preview }: { preview: Preview | undefined }) {
   const onCopy = async () => {
     const { json, cut } = previewJson(preview);
     const ok = await copyText(json);
-    setSaid(!ok ? 'Could not copy (the clipboard refused).' : cut ? 'Copied — from the recorded preview, which was cut or holds values JSON cannot say: marked in brackets.' : 'Copied.');
+    const cutNote =
+      'Copied — from the recorded preview, which was cut or holds values JSON cannot say: marked in brackets.';
+    setSaid(!ok ? 'Could not copy (the clipboard refused).' : cut ? cutNote : 'Copied.');
   };
   return (
     <span className="copy-json">
@@ -89,7 +91,15 @@ export function MessageDetail() {
           <PortButton id={m.from.port} /> in {contextName(model, m.from.context)}
         </dd>
         <dt>To</dt>
-        <dd title={m.to.port ? undefined : GLOSSARY.entangled}>{m.to.port ? <><PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}</> : 'no entangled port'}</dd>
+        <dd title={m.to.port ? undefined : GLOSSARY.entangled}>
+          {m.to.port ? (
+            <>
+              <PortButton id={m.to.port} /> in {contextName(model, receiverContext(model, m))}
+            </>
+          ) : (
+            'no entangled port'
+          )}
+        </dd>
         <dt>Posted</dt>
         <dd>
           {m.counted

@@ -15,7 +15,16 @@ import { contextName, formatBytes, formatTime, receiverContext, shortContextName
 import { MessageDetail } from './MessageDetail.tsx';
 import { capture, Splitter } from './Splitter.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
-import { COLUMNS, clampWidth, type ColumnDef, type ColumnKey, DEFAULT_LAYOUT, type TableLayout, useTableLayout, widthOf } from './tableLayout.ts';
+import {
+  COLUMNS,
+  clampWidth,
+  type ColumnDef,
+  type ColumnKey,
+  DEFAULT_LAYOUT,
+  type TableLayout,
+  useTableLayout,
+  widthOf,
+} from './tableLayout.ts';
 import { useRows } from './useRows.ts';
 
 export const ROW_HEIGHT = 22;
@@ -42,7 +51,8 @@ export function stateText(m: MessageRecord): string {
   return m.state;
 }
 
-export const formatMs = (ms: number) => (Math.abs(ms) < 10 ? `${ms.toFixed(2)} ms` : ms < 10_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`);
+export const formatMs = (ms: number) =>
+  Math.abs(ms) < 10 ? `${ms.toFixed(2)} ms` : ms < 10_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 
 /** A row of the table: a message, or the mark of a reload kept by Preserve log. */
 type Line = { message: MessageRecord } | { navigation: Navigation };
@@ -70,7 +80,19 @@ function linesOf(rows: MessageRecord[], navigations: readonly Navigation[], time
   return lines;
 }
 
-function Cell({ column, m, model, origin, pairing }: { column: ColumnKey; m: MessageRecord; model: ChannelModel; origin: number; pairing: Pairing }) {
+function Cell({
+  column,
+  m,
+  model,
+  origin,
+  pairing,
+}: {
+  column: ColumnKey;
+  m: MessageRecord;
+  model: ChannelModel;
+  origin: number;
+  pairing: Pairing;
+}) {
   switch (column) {
     case 'time':
       return <>{formatTime(m.postedAt, origin)}</>;
@@ -104,9 +126,21 @@ function Cell({ column, m, model, origin, pairing }: { column: ColumnKey; m: Mes
       const reply = pairing.reply.get(m.id);
       return (
         <>
-          {m.transfer.length ? <span className="badge transfer" title="transfer list">{`⇢${m.transfer.length}`}</span> : null}
-          {request ? <span className="badge pair" title={`A reply to ${request.id} (same call number, same channel)`}>{`↩ ${request.id}`}</span> : null}
-          {reply ? <span className="badge pair" title={`Answered by ${reply.id}`}>{`↪ ${formatMs(reply.postedAt - m.postedAt)}`}</span> : null}
+          {m.transfer.length ? (
+            <span className="badge transfer" title="transfer list">{`⇢${m.transfer.length}`}</span>
+          ) : null}
+          {request ? (
+            <span
+              className="badge pair"
+              title={`A reply to ${request.id} (same call number, same channel)`}
+            >{`↩ ${request.id}`}</span>
+          ) : null}
+          {reply ? (
+            <span
+              className="badge pair"
+              title={`Answered by ${reply.id}`}
+            >{`↪ ${formatMs(reply.postedAt - m.postedAt)}`}</span>
+          ) : null}
           {previewText(m.preview)}
         </>
       );
@@ -124,18 +158,31 @@ function cellTitle(column: ColumnKey, m: MessageRecord, model: ChannelModel): st
 }
 
 // The data column keeps its former class name too (c-preview), which other tests and styles know.
-const cellClass = (c: ColumnDef) => `c-${c.key}${c.align === 'right' ? ' num' : ''}${c.key === 'data' ? ' c-preview page-text' : ''}`;
+const cellClass = (c: ColumnDef) =>
+  `c-${c.key}${c.align === 'right' ? ' num' : ''}${c.key === 'data' ? ' c-preview page-text' : ''}`;
 /** Columns give room back in proportion to their width when the pane is narrower than the table, down to a floor. */
 const floorOf = (c: ColumnDef, layout: TableLayout) => Math.min(widthOf(layout, c), c.min);
 // Data grows into any room left and is the last to give it back: it is what people read.
 const cellStyle = (c: ColumnDef, layout: TableLayout) =>
-  c.key === 'data' ? { flex: `1 0 ${widthOf(layout, c)}px` } : { flex: `0 1 ${widthOf(layout, c)}px`, minWidth: floorOf(c, layout) };
+  c.key === 'data'
+    ? { flex: `1 0 ${widthOf(layout, c)}px` }
+    : { flex: `0 1 ${widthOf(layout, c)}px`, minWidth: floorOf(c, layout) };
 
-function ColumnMenu({ layout, onChange, onClose }: { layout: TableLayout; onChange(next: TableLayout): void; onClose(): void }) {
+function ColumnMenu({
+  layout,
+  onChange,
+  onClose,
+}: {
+  layout: TableLayout;
+  onChange(next: TableLayout): void;
+  onClose(): void;
+}) {
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   const toggle = (key: ColumnKey, on: boolean) => {
-    const visible = on ? COLUMNS.map((c) => c.key).filter((k) => k === key || layout.visible.includes(k)) : layout.visible.filter((k) => k !== key);
+    const visible = on
+      ? COLUMNS.map((c) => c.key).filter((k) => k === key || layout.visible.includes(k))
+      : layout.visible.filter((k) => k !== key);
     if (visible.length) onChange({ ...layout, visible });
   };
   return (
@@ -153,17 +200,33 @@ function ColumnMenu({ layout, onChange, onClose }: { layout: TableLayout; onChan
         </label>
       ))}
       <div className="dialog-buttons">
-        <button type="button" onClick={() => onChange({ ...DEFAULT_LAYOUT, detail: layout.detail, detailBelow: layout.detailBelow })}>Reset</button>
-        <button type="button" onClick={onClose}>Close</button>
+        <button
+          type="button"
+          onClick={() => onChange({ ...DEFAULT_LAYOUT, detail: layout.detail, detailBelow: layout.detailBelow })}
+        >
+          Reset
+        </button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </div>
     </div>
   );
 }
 
-function ResizeHandle({ column, layout, onChange }: { column: ColumnDef; layout: TableLayout; onChange(next: TableLayout, done: boolean): void }) {
+function ResizeHandle({
+  column,
+  layout,
+  onChange,
+}: {
+  column: ColumnDef;
+  layout: TableLayout;
+  onChange(next: TableLayout, done: boolean): void;
+}) {
   const drag = useRef<{ x: number; w: number } | null>(null);
   const width = widthOf(layout, column);
-  const set = (w: number, done: boolean) => onChange({ ...layout, widths: { ...layout.widths, [column.key]: clampWidth(w) } }, done);
+  const set = (w: number, done: boolean) =>
+    onChange({ ...layout, widths: { ...layout.widths, [column.key]: clampWidth(w) } }, done);
   return (
     // biome-ignore lint/a11y/useSemanticElements: a focusable column resizer has no native element
     <div
@@ -218,7 +281,10 @@ export function MessagesView() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place; `revision` says when
   const pairing = useMemo(() => pairingOf(model), [model, revision]);
   const columns = COLUMNS.filter((c) => layout.visible.includes(c.key));
-  const lines = useMemo(() => linesOf(rows, navigations, sort.key === 'time' ? sort.dir : null), [rows, navigations, sort]);
+  const lines = useMemo(
+    () => linesOf(rows, navigations, sort.key === 'time' ? sort.dir : null),
+    [rows, navigations, sort],
+  );
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -244,7 +310,8 @@ export function MessagesView() {
     if (!el || selectedIndex < 0) return;
     const top = selectedIndex * ROW_HEIGHT;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight - ROW_HEIGHT) el.scrollTop = top + 2 * ROW_HEIGHT - el.clientHeight;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight - ROW_HEIGHT)
+      el.scrollTop = top + 2 * ROW_HEIGHT - el.clientHeight;
   }, [selectedIndex]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -255,7 +322,14 @@ export function MessagesView() {
   const onKey = (e: KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
     if (e.key in moves && rows.length) {
       e.preventDefault();
       const step = moves[e.key]!;
@@ -300,30 +374,56 @@ export function MessagesView() {
         >
           <div role="row" aria-rowindex={1} className="grid-head">
             {columns.map((c) => (
-              <div key={c.key} role="columnheader" className={cellClass(c)} style={cellStyle(c, layout)} aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+              <div
+                key={c.key}
+                role="columnheader"
+                className={cellClass(c)}
+                style={cellStyle(c, layout)}
+                aria-sort={c.sort && sort.key === c.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              >
                 {c.sort ? (
-                  <button type="button" className="sort" title={c.title} onClick={() => c.sort && store.getState().setSort(c.sort)}>
+                  <button
+                    type="button"
+                    className="sort"
+                    title={c.title}
+                    onClick={() => c.sort && store.getState().setSort(c.sort)}
+                  >
                     {c.label}
                     <span aria-hidden="true">{sort.key === c.sort ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
                   </button>
                 ) : (
-                  <span className="sort" title={c.title}>{c.label}</span>
+                  <span className="sort" title={c.title}>
+                    {c.label}
+                  </span>
                 )}
                 <ResizeHandle column={c} layout={layout} onChange={onLayout} />
               </div>
             ))}
             <div className="c-menu">
-              <button type="button" className="sort" title="Choose columns" aria-haspopup="dialog" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+              <button
+                type="button"
+                className="sort"
+                title="Choose columns"
+                aria-haspopup="dialog"
+                aria-expanded={menuOpen}
+                onClick={() => setMenuOpen(!menuOpen)}
+              >
                 <span aria-hidden="true">⋮</span>
                 <span className="sr-only">Columns</span>
               </button>
             </div>
           </div>
-          {menuOpen ? <ColumnMenu layout={layout} onChange={(next) => save(next)} onClose={() => setMenuOpen(false)} /> : null}
+          {menuOpen ? (
+            <ColumnMenu layout={layout} onChange={(next) => save(next)} onClose={() => setMenuOpen(false)} />
+          ) : null}
           <div className="grid-body" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
             {rows.length === 0 ? (
               <p className="empty-rows">
-                {filterError ? 'The filter is not valid (see the error beside it): no rows.' : model.messages.length ? 'No message matches the filter.' : 'No message posted on a MessagePort yet.'}
+                {filterError
+                  ? 'The filter is not valid (see the error beside it): no rows.'
+                  : model.messages.length
+                    ? 'No message matches the filter.'
+                    : 'No message posted on a MessagePort yet.'}
               </p>
             ) : null}
             <div style={{ height: lines.length * ROW_HEIGHT, position: 'relative' }}>
@@ -332,10 +432,16 @@ export function MessagesView() {
                 if (!('message' in line)) {
                   const nav = line.navigation;
                   return (
-                    <div key={`nav-${nav.time}-${index}`} role="row" className="grid-row nav-mark" style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}>
+                    <div
+                      key={`nav-${nav.time}-${index}`}
+                      role="row"
+                      className="grid-row nav-mark"
+                      style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
+                    >
                       <div role="gridcell" aria-colspan={columns.length}>
                         <span aria-hidden="true">↻ </span>
-                        {`Navigated${nav.url ? ` to ${nav.url}` : ''} at ${formatTime(nav.time, origin)} (Preserve log kept what came before)`}
+                        {`Navigated${nav.url ? ` to ${nav.url}` : ''} at ${formatTime(nav.time, origin)}`}
+                        {' (Preserve log kept what came before)'}
                       </div>
                     </div>
                   );
@@ -353,7 +459,13 @@ export function MessagesView() {
                     onClick={() => store.getState().selectMessage(m.id)}
                   >
                     {columns.map((c) => (
-                      <div key={c.key} role="gridcell" className={`${cellClass(c)}${c.key === 'delivery' ? ` s-${m.state}` : ''}`} style={cellStyle(c, layout)} title={cellTitle(c.key, m, model)}>
+                      <div
+                        key={c.key}
+                        role="gridcell"
+                        className={`${cellClass(c)}${c.key === 'delivery' ? ` s-${m.state}` : ''}`}
+                        style={cellStyle(c, layout)}
+                        title={cellTitle(c.key, m, model)}
+                      >
                         <Cell column={c.key} m={m} model={model} origin={origin} pairing={pairing} />
                       </div>
                     ))}
@@ -366,9 +478,30 @@ export function MessagesView() {
       </div>
       {selectedMessage ? (
         <>
-          <Splitter place={place} size={detailSize} max={maxDetail} label="Resize the message details" onResize={(size, done) => onLayout(place === 'beside' ? { ...layout, detail: size } : { ...layout, detailBelow: size }, done)} />
-          <div className="detail" ref={detail} tabIndex={-1} aria-label="Message details" role="region" style={place === 'beside' ? { width: detailSize } : { height: detailSize }}>
-            <button type="button" className="detail-close" title="Close the details (Esc)" aria-label="Close the details" onClick={() => store.getState().selectMessage(null)}>
+          <Splitter
+            place={place}
+            size={detailSize}
+            max={maxDetail}
+            label="Resize the message details"
+            onResize={(size, done) =>
+              onLayout(place === 'beside' ? { ...layout, detail: size } : { ...layout, detailBelow: size }, done)
+            }
+          />
+          <div
+            className="detail"
+            ref={detail}
+            tabIndex={-1}
+            aria-label="Message details"
+            role="region"
+            style={place === 'beside' ? { width: detailSize } : { height: detailSize }}
+          >
+            <button
+              type="button"
+              className="detail-close"
+              title="Close the details (Esc)"
+              aria-label="Close the details"
+              onClick={() => store.getState().selectMessage(null)}
+            >
               ×
             </button>
             <MessageDetail />

@@ -18,7 +18,10 @@ export interface SplitterProps {
 
 const MIN = 120;
 
-/** Keeps the drag's moves coming to the handle when the pointer leaves it (a pointer no longer down cannot be captured). */
+/**
+ * Keeps the drag's moves coming to the handle when the pointer leaves it (a pointer no longer
+ * down cannot be captured).
+ */
 export function capture(e: PointerEvent<HTMLElement>): void {
   try {
     e.currentTarget.setPointerCapture(e.pointerId);
@@ -50,7 +53,8 @@ export function Splitter({ place, size, max, onResize, label }: SplitterProps) {
     drag.current = null;
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    const grow: Record<string, number> = place === 'beside' ? { ArrowLeft: STEP, ArrowRight: -STEP } : { ArrowUp: STEP, ArrowDown: -STEP };
+    const grow: Record<string, number> =
+      place === 'beside' ? { ArrowLeft: STEP, ArrowRight: -STEP } : { ArrowUp: STEP, ArrowDown: -STEP };
     const by = grow[e.key];
     if (by === undefined) return;
     e.preventDefault();
@@ -58,7 +62,7 @@ export function Splitter({ place, size, max, onResize, label }: SplitterProps) {
   };
 
   return (
-    // biome-ignore lint/a11y/useSemanticElements: a focusable, draggable separator has no native element (ARIA window splitter pattern)
+    // biome-ignore lint/a11y/useSemanticElements: a draggable separator has no native element (ARIA window splitter)
     <div
       role="separator"
       aria-orientation={place === 'beside' ? 'vertical' : 'horizontal'}

@@ -30,13 +30,20 @@ export function StatusBar() {
   if (model.carriers.length) parts.push(plural(model.carriers.length, 'carrier'));
   if (cleared) parts.push(`${cleared.toLocaleString('en-US')} cleared`);
   const losses = lossParts(model, relay, settledEarly);
+  const behind = liveWhileTrace ? ` · ${plural(liveWhileTrace, 'live fact')} recorded behind it (Back to live)` : '';
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <span data-testid="counts" title={[GLOSSARY.carrier, GLOSSARY.cleared].join('\n')}>{parts.join(' · ')}</span>
       {anyCounted(counted) ? <span className="counted" data-testid="counted" title="Counted while DevTools was closed on the tab: no data, call stack or timing">{`counted, not recorded: ${countedParts(counted)}`}</span> : null}
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
-      {paused ? <span className="paused" title={GLOSSARY.fact}>{`paused · ${plural(held, 'fact')} held, shown on resume`}</span> : null}
-      {traceName !== null && !standalone ? <span className="paused">{`showing an imported trace${liveWhileTrace ? ` · ${plural(liveWhileTrace, 'live fact')} recorded behind it (Back to live)` : ''}`}</span> : null}
+      {paused ? (
+        <span className="paused" title={GLOSSARY.fact}>
+          {`paused · ${plural(held, 'fact')} held, shown on resume`}
+        </span>
+      ) : null}
+      {traceName !== null && !standalone ? (
+        <span className="paused">{`showing an imported trace${behind}`}</span>
+      ) : null}
     </footer>
   );
 }

@@ -4,6 +4,13 @@ import { download, readTraceText, traceBlob, traceFileName, TraceLoadError } fro
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
+const CLEAR_TITLE =
+  'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)';
+const FILTER_PLACEHOLDER = 'Filter  (data.type:ping larger-than:1k /regex/ port:p3 context:worker state:queued -word)';
+const FILTER_TITLE =
+  'Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: ' +
+  'larger-than: data.<path>:, /regex/ (ignoring case); - negates';
+
 export function Toolbar() {
   const store = usePanelStore();
   const paused = usePanel((s) => s.paused);
@@ -35,7 +42,12 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Portscope">
       {standalone ? null : traceName !== null ? (
-        <button type="button" className="tool record" title="Close the imported trace and show the live recording again (it went on while the trace was shown)" onClick={() => store.getState().showLive()}>
+        <button
+          type="button"
+          className="tool record"
+          title="Close the imported trace and show the live recording again (it went on while the trace was shown)"
+          onClick={() => store.getState().showLive()}
+        >
           <span aria-hidden="true" className="dot" />
           <span className="label">Back to live</span>
         </button>
@@ -54,7 +66,7 @@ export function Toolbar() {
       <button
         type="button"
         className="tool"
-        title={traceName !== null ? 'Close the imported trace' : 'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)'}
+        title={traceName !== null ? 'Close the imported trace' : CLEAR_TITLE}
         onClick={() => store.getState().clear()}
       >
         <span aria-hidden="true">⊘</span> <span className="label">Clear</span>
@@ -71,8 +83,8 @@ export function Toolbar() {
           aria-label="Filter messages"
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? 'filter-error' : undefined}
-          placeholder="Filter  (data.type:ping larger-than:1k /regex/ port:p3 channel:c1 context:worker state:queued -word)"
-          title="Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: larger-than: data.<path>:, /regex/ (ignoring case); - negates"
+          placeholder={FILTER_PLACEHOLDER}
+          title={FILTER_TITLE}
           value={filterText}
           spellCheck={false}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}

@@ -13,7 +13,8 @@ export function contextLabel(ctx: ContextNode | undefined, id: string | null, pa
   try {
     const u = new URL(ctx.url);
     const path = `${u.pathname}${u.search}`;
-    where = pageOrigin !== undefined && u.origin !== 'null' && u.origin !== pageOrigin ? `${u.origin}${path}` : path || u.host;
+    const foreign = pageOrigin !== undefined && u.origin !== 'null' && u.origin !== pageOrigin;
+    where = foreign ? `${u.origin}${path}` : path || u.host;
   } catch {
     // about:blank, blob: and the like stay as they are.
   }

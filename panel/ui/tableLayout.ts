@@ -23,16 +23,89 @@ export interface ColumnDef {
 
 /** In display order. Data takes the room left (its width is a minimum). */
 export const COLUMNS: readonly ColumnDef[] = [
-  { key: 'time', label: 'Time', title: 'When it was posted, from the first context\'s start', sort: 'time', width: 76, min: 70, align: 'right' },
-  { key: 'from', label: 'From', title: 'The sending port and the context that posted', sort: 'from', width: 150, min: 80 },
-  { key: 'to', label: 'To', title: 'The receiving port (the sender\'s entangled peer) and where it was dispatched', sort: 'to', width: 150, min: 80 },
-  { key: 'channel', label: 'Channel', title: 'The channel the message went through', sort: 'channel', width: 64, min: 40 },
-  { key: 'size', label: 'Size', title: 'Estimated serialized size of the data', sort: 'size', width: 60, min: 46, align: 'right' },
-  { key: 'wait', label: 'Wait', title: 'Time from post to dispatch (queueing and delivery)', sort: 'wait', width: 64, min: 64, align: 'right' },
-  { key: 'handler', label: 'Handler', title: 'Time the message listeners ran', sort: 'handler', width: 64, min: 64, align: 'right' },
-  { key: 'site', label: 'Posted at', title: 'The first page frame of the postMessage call (call-stack capture on)', width: 140, min: 60 },
-  { key: 'data', label: 'Data', title: 'The data as recorded (a bounded preview)', sort: 'preview', width: 160, min: 80 },
-  { key: 'delivery', label: 'Delivery', title: 'Delivered, queued in the receiving port message queue, dropped (and why), or sent where it cannot be seen', sort: 'state', width: 150, min: 72 },
+  {
+    key: 'time',
+    label: 'Time',
+    title: "When it was posted, from the first context's start",
+    sort: 'time',
+    width: 76,
+    min: 70,
+    align: 'right',
+  },
+  {
+    key: 'from',
+    label: 'From',
+    title: 'The sending port and the context that posted',
+    sort: 'from',
+    width: 150,
+    min: 80,
+  },
+  {
+    key: 'to',
+    label: 'To',
+    title: "The receiving port (the sender's entangled peer) and where it was dispatched",
+    sort: 'to',
+    width: 150,
+    min: 80,
+  },
+  {
+    key: 'channel',
+    label: 'Channel',
+    title: 'The channel the message went through',
+    sort: 'channel',
+    width: 64,
+    min: 40,
+  },
+  {
+    key: 'size',
+    label: 'Size',
+    title: 'Estimated serialized size of the data',
+    sort: 'size',
+    width: 60,
+    min: 46,
+    align: 'right',
+  },
+  {
+    key: 'wait',
+    label: 'Wait',
+    title: 'Time from post to dispatch (queueing and delivery)',
+    sort: 'wait',
+    width: 64,
+    min: 64,
+    align: 'right',
+  },
+  {
+    key: 'handler',
+    label: 'Handler',
+    title: 'Time the message listeners ran',
+    sort: 'handler',
+    width: 64,
+    min: 64,
+    align: 'right',
+  },
+  {
+    key: 'site',
+    label: 'Posted at',
+    title: 'The first page frame of the postMessage call (call-stack capture on)',
+    width: 140,
+    min: 60,
+  },
+  {
+    key: 'data',
+    label: 'Data',
+    title: 'The data as recorded (a bounded preview)',
+    sort: 'preview',
+    width: 160,
+    min: 80,
+  },
+  {
+    key: 'delivery',
+    label: 'Delivery',
+    title: 'Delivered, queued in the receiving port message queue, dropped (and why), or sent where it cannot be seen',
+    sort: 'state',
+    width: 150,
+    min: 72,
+  },
 ];
 
 export const DEFAULT_VISIBLE: readonly ColumnKey[] = ['time', 'from', 'to', 'size', 'wait', 'data', 'delivery'];
@@ -63,14 +136,17 @@ export function parseLayout(text: string | null): TableLayout {
   }
   if (typeof raw !== 'object' || raw === null) return DEFAULT_LAYOUT;
   const r = raw as Record<string, unknown>;
-  const visible = Array.isArray(r.visible) ? r.visible.filter((k): k is ColumnKey => typeof k === 'string' && KNOWN.has(k)) : [];
+  const visible = Array.isArray(r.visible)
+    ? r.visible.filter((k): k is ColumnKey => typeof k === 'string' && KNOWN.has(k))
+    : [];
   const widths: Partial<Record<ColumnKey, number>> = {};
   if (typeof r.widths === 'object' && r.widths !== null) {
     for (const [k, v] of Object.entries(r.widths)) {
       if (KNOWN.has(k) && typeof v === 'number' && Number.isFinite(v)) widths[k as ColumnKey] = clampWidth(v);
     }
   }
-  const size = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(2000, Math.max(120, v)) : fallback);
+  const size = (v: unknown, fallback: number) =>
+    typeof v === 'number' && Number.isFinite(v) ? Math.min(2000, Math.max(120, v)) : fallback;
   return {
     visible: visible.length ? [...new Set(visible)] : [...DEFAULT_VISIBLE],
     widths,

@@ -12,5 +12,8 @@ export function useRows(): MessageRecord[] {
   const filterError = usePanel((s) => s.filterError);
   // `revision` is the model's change counter: the model mutates in place.
   // A filter that does not parse selects nothing: showing every row would answer another question.
-  return useMemo(() => (filterError ? [] : messageRows(model, terms, sort)), [model, revision, terms, sort, filterError]);
+  return useMemo(
+    () => (filterError ? [] : messageRows(model, terms, sort)),
+    [model, revision, terms, sort, filterError],
+  );
 }

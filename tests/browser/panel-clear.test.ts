@@ -79,7 +79,12 @@ describe('Clear in the real panel', () => {
     expect(fresh[0]).toContain('"ping"');
     expect(fresh[1]).toContain('"pong"');
     // Both went through the channel the page made at load: the same two ports, nothing new.
-    const ports = fresh.map((r) => [...r.matchAll(/\bp\d+\b/g)].map((m) => m[0]).sort().join(','));
+    const ports = fresh.map((r) =>
+      [...r.matchAll(/\bp\d+\b/g)]
+        .map((m) => m[0])
+        .sort()
+        .join(','),
+    );
     expect(ports[0]).toBe(ports[1]);
     expect(await countsText()).toBe(`${structure} · 5 messages · 3 queued · 2 carriers · 6 cleared`);
     // The spec's words stay, explained where they are shown.
@@ -90,10 +95,12 @@ describe('Clear in the real panel', () => {
 
     await clickTab('channels');
     const tree = await panel.$eval('[role=tree]', (el) => el.textContent ?? '');
-    expect(tree.replace(/\d+ (posted|delivered|queued)/g, '')).toBe(treeBefore.replace(/\d+ (posted|delivered|queued)/g, ''));
+    expect(tree.replace(/\d+ (posted|delivered|queued)/g, '')).toBe(
+      treeBefore.replace(/\d+ (posted|delivered|queued)/g, ''),
+    );
   });
 
-  it('an invalid filter shows its error and no rows, not the previous filter\'s', async () => {
+  it("an invalid filter shows its error and no rows, not the previous filter's", async () => {
     await clickTab('messages');
     await typeFilter('state:queued');
     await until('the queued rows', rowCount, (n) => n === 3);

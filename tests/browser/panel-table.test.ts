@@ -23,7 +23,8 @@ const files = mkdtempSync(join(tmpdir(), 'portscope-table-'));
 
 const rowCount = () => panel.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1);
 const rows = () => panel.$$eval('[role=row].grid-row', (els) => els.map((r) => r.textContent ?? ''));
-const headers = () => panel.$$eval('[role=columnheader]', (els) => els.map((h) => h.textContent?.replace(/[▲▼]/g, '').trim() ?? ''));
+const headers = () =>
+  panel.$$eval('[role=columnheader]', (els) => els.map((h) => h.textContent?.replace(/[▲▼]/g, '').trim() ?? ''));
 const box = async (handle: ElementHandle | null) => {
   const b = await handle?.boundingBox();
   if (!b) throw new Error('element not laid out');
@@ -47,7 +48,17 @@ const drag = (handle: ElementHandle | null, dx: number, dy: number) => {
       const x = r.left + r.width / 2;
       const y = r.top + r.height / 2;
       const at = (type: string, f: number) =>
-        el.dispatchEvent(new PointerEvent(type, { bubbles: true, cancelable: true, button: 0, buttons: type === 'pointerup' ? 0 : 1, pointerId: 1, clientX: x + dx * f, clientY: y + dy * f }));
+        el.dispatchEvent(
+          new PointerEvent(type, {
+            bubbles: true,
+            cancelable: true,
+            button: 0,
+            buttons: type === 'pointerup' ? 0 : 1,
+            pointerId: 1,
+            clientX: x + dx * f,
+            clientY: y + dy * f,
+          }),
+        );
       at('pointerdown', 0);
       at('pointermove', 0.5);
       at('pointermove', 1);
@@ -73,7 +84,9 @@ beforeAll(async () => {
       UI.DockController.DockController.instance().setDockSide('undocked');
     })()`)
     .catch(() => {});
-  await session.page.goto(`${server.origin}/panel-data/index.html?widget=${encodeURIComponent(`${server.crossOrigin}/panel-data/widget.html`)}`);
+  await session.page.goto(
+    `${server.origin}/panel-data/index.html?widget=${encodeURIComponent(`${server.crossOrigin}/panel-data/widget.html`)}`,
+  );
 });
 
 afterAll(async () => {
@@ -111,7 +124,11 @@ describe('the Messages table in the real panel', () => {
     await typeFilter('/"add"|value/');
     await until('regex rows', rowCount, (n) => n === 4);
     await typeFilter('/(/');
-    const error = await until('the regex error', () => panel.$eval('#filter-error', (el) => el.textContent ?? '').catch(() => ''), (t) => t !== '');
+    const error = await until(
+      'the regex error',
+      () => panel.$eval('#filter-error', (el) => el.textContent ?? '').catch(() => ''),
+      (t) => t !== '',
+    );
     expect(error).toContain('invalid regular expression /(/');
     expect(await rowCount()).toBe(0);
     await typeFilter('');
@@ -132,7 +149,11 @@ describe('the Messages table in the real panel', () => {
     const after = await box(await panel.$('.detail'));
     expect(after.width).toBeGreaterThan(before.width + 80);
     await panel.$eval('.detail-close', (el) => (el as HTMLElement).click());
-    await until('the detail pane closed', () => panel.$('.detail'), (d) => d === null);
+    await until(
+      'the detail pane closed',
+      () => panel.$('.detail'),
+      (d) => d === null,
+    );
   });
 
   it('chooses and resizes columns, and keeps both when the panel is opened again', async () => {
@@ -140,7 +161,8 @@ describe('the Messages table in the real panel', () => {
     const toggle = (label: string) =>
       panel.$$eval(
         '.column-menu label',
-        (els, text) => (els.find((el) => el.textContent?.trim() === text)?.querySelector('input') as HTMLInputElement).click(),
+        (els, text) =>
+          (els.find((el) => el.textContent?.trim() === text)?.querySelector('input') as HTMLInputElement).click(),
         label,
       );
     await toggle('Size');
@@ -148,7 +170,9 @@ describe('the Messages table in the real panel', () => {
     await toggle('Handler');
     await until('the chosen columns', headers, (h) => h.includes('Channel') && !h.includes('Size'));
     expect(await headers()).toEqual(['Time', 'From', 'To', 'Channel', 'Wait', 'Handler', 'Data', 'Delivery']);
-    await panel.$$eval('.column-menu button', (els) => (els.find((el) => el.textContent === 'Close') as HTMLElement).click());
+    await panel.$$eval('.column-menu button', (els) =>
+      (els.find((el) => el.textContent === 'Close') as HTMLElement).click(),
+    );
     const from = () => panel.$('[role=columnheader].c-from');
     const width = (await box(await from())).width;
     await drag(await panel.$('[role=columnheader].c-from .col-resize'), 80, 0);
@@ -156,7 +180,11 @@ describe('the Messages table in the real panel', () => {
     expect(wider).toBeGreaterThan(width + 60);
 
     await panel.evaluate(() => location.reload());
-    await until('the panel reloaded', () => panel.$('[role=tablist]').catch(() => null), (t) => t !== null);
+    await until(
+      'the panel reloaded',
+      () => panel.$('[role=tablist]').catch(() => null),
+      (t) => t !== null,
+    );
     await openMessages();
     expect(await headers()).toEqual(['Time', 'From', 'To', 'Channel', 'Wait', 'Handler', 'Data', 'Delivery']);
     expect(Math.abs((await box(await from())).width - wider)).toBeLessThan(2);
@@ -164,7 +192,11 @@ describe('the Messages table in the real panel', () => {
 
   it('at 600 px wide keeps the toolbar to one row and gives the table most of the pane', async () => {
     await session.devtools.setViewport({ width: 600, height: 720 });
-    await until('the narrow panel', () => panel.evaluate(() => innerWidth), (w) => w <= 600);
+    await until(
+      'the narrow panel',
+      () => panel.evaluate(() => innerWidth),
+      (w) => w <= 600,
+    );
     const toolbar = await box(await panel.$('.toolbar'));
     expect(toolbar.height).toBeLessThan(34);
     const view = await box(await panel.$('.view'));
@@ -180,10 +212,10 @@ describe('the Messages table in the real panel', () => {
     await session.devtools.setViewport({ width: 1280, height: 720 });
   });
 
-  it('marks a reload kept by Preserve log between the two documents\' messages', async () => {
+  it("marks a reload kept by Preserve log between the two documents' messages", async () => {
     await panel.$eval('label.tool.check input', (el) => (el as HTMLInputElement).click());
     await session.page.reload();
-    await until('the new document\'s four messages too', rowCount, (n) => n === 8);
+    await until("the new document's four messages too", rowCount, (n) => n === 8);
     const lines = await rows();
     const mark = lines.findIndex((t) => t.includes('Navigated to'));
     expect(mark).toBe(4);
@@ -193,15 +225,28 @@ describe('the Messages table in the real panel', () => {
   it('shows an imported trace beside the live recording, which comes back whole', async () => {
     const facts = allSyntheticFacts({ messages: 6 });
     const file = join(files, 'imported.json');
-    const meta = { browser: 'test', url: 'http://127.0.0.1:8080/index.html', startedAt: '2026-01-01T00:00:00Z', portscopeVersion: 'test', dropped: {}, evicted: { messages: 0, facts: 0 } };
+    const meta = {
+      browser: 'test',
+      url: 'http://127.0.0.1:8080/index.html',
+      startedAt: '2026-01-01T00:00:00Z',
+      portscopeVersion: 'test',
+      dropped: {},
+      evicted: { messages: 0, facts: 0 },
+    };
     writeFileSync(file, serializeTrace(createTrace({ meta, facts })));
     const input = (await panel.$('input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(file);
     await until('the trace on screen', rowCount, (n) => n === 9);
     await session.page.click('#call');
-    await until('the live call recorded behind the trace', () => panel.$eval('.statusbar', (el) => el.textContent ?? ''), (t) => /live facts? recorded behind it/.test(t));
+    await until(
+      'the live call recorded behind the trace',
+      () => panel.$eval('.statusbar', (el) => el.textContent ?? ''),
+      (t) => /live facts? recorded behind it/.test(t),
+    );
     expect(await rowCount()).toBe(9);
-    await panel.$$eval('button', (els) => (els.find((el) => el.textContent?.includes('Back to live')) as HTMLElement).click());
+    await panel.$$eval('button', (els) =>
+      (els.find((el) => el.textContent?.includes('Back to live')) as HTMLElement).click(),
+    );
     // Both documents' eight messages, the navigation mark, and the call made while the trace was shown.
     await until('the live recording, whole', rowCount, (n) => n === 10);
     expect((await rows()).some((t) => t.includes('Navigated to'))).toBe(true);

@@ -35,7 +35,9 @@ describe('filter terms', () => {
     expect(rows('larger-than:47')).toHaveLength(40);
     expect(rows('larger-than:48')).toHaveLength(0);
     expect(rows('larger-than:9')).toHaveLength(43);
-    expect(() => parseQuery('larger-than:big')).toThrow('term 1: larger-than needs a size such as 512, 1k or 2m, got "big"');
+    expect(() => parseQuery('larger-than:big')).toThrow(
+      'term 1: larger-than needs a size such as 512, 1k or 2m, got "big"',
+    );
   });
 
   it('/regex/ matches the message text ignoring case; a bad one is a clear error', () => {
@@ -53,6 +55,8 @@ describe('filter terms', () => {
     const matched = messageRows(demo, parseQuery('context:worker.js'), { key: 'time', dir: 'asc' });
     // The page's echo to the worker (dispatched where no runtime reports it) is among them.
     expect(matched.some((m) => toWorker.includes(m))).toBe(true);
-    expect(matched.every((m) => m.from.context === worker?.id || demo.ports.get(m.to.port ?? '')?.context === worker?.id)).toBe(true);
+    expect(
+      matched.every((m) => m.from.context === worker?.id || demo.ports.get(m.to.port ?? '')?.context === worker?.id),
+    ).toBe(true);
   });
 });
