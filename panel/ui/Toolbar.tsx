@@ -6,6 +6,7 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 
 const CLEAR_TITLE =
   'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)';
+const EXPORT_TITLE = 'Export trace (JSON): the whole recording since the page loaded, messages cleared from view included';
 const FILTER_PLACEHOLDER = 'Filter  (data.type:ping larger-than:1k /regex/ port:p3 context:worker state:queued -word)';
 const FILTER_TITLE =
   'Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: ' +
@@ -92,7 +93,7 @@ export function Toolbar() {
         {filterError ? <span id="filter-error" className="filter-error" role="alert">{filterError}</span> : null}
       </div>
       <span className="sep" />
-      <button type="button" className="tool" title="Export trace (JSON)" onClick={onExport}>
+      <button type="button" className="tool" title={EXPORT_TITLE} onClick={onExport}>
         <span aria-hidden="true">↓</span> <span className="label">Export</span>
       </button>
       <button type="button" className="tool" title="Import trace" onClick={() => fileInput.current?.click()}>

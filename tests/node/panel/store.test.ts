@@ -61,6 +61,19 @@ describe('panel store', () => {
     expect([...after.contexts.values()].every((c) => c.kind !== 'unknown')).toBe(true);
   });
 
+  it('clear while paused applies what the pause held first: the cut is where the user clicked', () => {
+    const { store } = setup();
+    const facts = allSyntheticFacts({ messages: 4, stuck: 0 });
+    store.getState().setPaused(true);
+    store.getState().ingest(facts);
+    store.getState().clear();
+    expect(store.getState().held).toBe(0);
+    expect(store.getState().cleared).toBe(4);
+    expect(store.getState().model.messages).toHaveLength(0);
+    expect(store.getState().model.channels.size).toBe(2);
+    expect(store.getState().paused).toBe(true);
+  });
+
   it('a rebuild from the log (new bounds, or after an early settle) keeps the cut', () => {
     const { store } = setup();
     const facts = allSyntheticFacts({ messages: 6, stuck: 0 });
