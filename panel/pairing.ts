@@ -29,43 +29,66 @@ export function callNumber(m: MessageRecord): string | undefined {
   return undefined;
 }
 
-export function pairMessages(model: ChannelModel): Pairing {
-  const out: Pairing = { reply: new Map(), request: new Map() };
-  /** `${channel}|${sending port}|${number}` → the request still waiting for a reply. */
-  const open = new Map<string, MessageRecord | null>();
-  const ordered = model.messages.slice().sort((a, b) => a.postedAt - b.postedAt);
-  for (const m of ordered) {
-    const n = callNumber(m);
-    if (n === undefined) continue;
-    const port = model.ports.get(m.from.port);
-    if (!port) continue;
-    const channel = model.channels.get(port.channel);
-    if (!channel) continue;
-    const peer = channel.ports[0] === m.from.port ? channel.ports[1] : channel.ports[0];
-    const asked = `${port.channel}|${peer}|${n}`;
-    if (open.has(asked)) {
-      const request = open.get(asked);
-      open.delete(asked);
-      if (request) {
-        out.reply.set(request.id, m);
-        out.request.set(m.id, request);
+/** The pairing of a model's messages, kept level with them as they are appended. */
+class Pairer {
+  readonly pairing: Pairing = { reply: new Map(), request: new Map() };
+  /** `${channel}|${sending port}|${number}` → the request waiting for a reply (null: asked twice, ambiguous). */
+  private readonly open = new Map<string, MessageRecord | null>();
+  /** How many of `messages` were read. */
+  read = 0;
+
+  constructor(readonly messages: readonly MessageRecord[]) {}
+
+  /**
+   * Reads the messages appended since the last call. The model keeps records in the order it
+   * applied the posts, and a reply is posted only after its request was dispatched, which the
+   * model applies only after the request's post: a request is always read before its reply.
+   */
+  catchUp(model: ChannelModel): void {
+    const { messages, open, pairing } = this;
+    for (; this.read < messages.length; this.read++) {
+      const m = messages[this.read]!;
+      const n = callNumber(m);
+      if (n === undefined) continue;
+      const port = model.ports.get(m.from.port);
+      const channel = port ? model.channels.get(port.channel) : undefined;
+      if (!port || !channel) continue;
+      const peer = channel.ports[0] === m.from.port ? channel.ports[1] : channel.ports[0];
+      const asked = `${port.channel}|${peer}|${n}`;
+      if (open.has(asked)) {
+        const request = open.get(asked);
+        open.delete(asked);
+        if (request) {
+          pairing.reply.set(request.id, m);
+          pairing.request.set(m.id, request);
+        }
+        continue;
       }
-      continue;
+      const key = `${port.channel}|${m.from.port}|${n}`;
+      // The same number twice the same way before a reply: which one a reply answers cannot be told.
+      open.set(key, open.has(key) ? null : m);
     }
-    const key = `${port.channel}|${m.from.port}|${n}`;
-    // The same number twice the same way before a reply: which one a reply answers cannot be told.
-    open.set(key, open.has(key) ? null : m);
   }
-  return out;
 }
 
-const cache = new WeakMap<ChannelModel, { revision: number; pairing: Pairing }>();
+export function pairMessages(model: ChannelModel): Pairing {
+  const pairer = new Pairer(model.messages);
+  pairer.catchUp(model);
+  return pairer.pairing;
+}
 
-/** The pairing of the model's messages now (computed once per model revision). */
+const pairers = new WeakMap<ChannelModel, Pairer>();
+
+/**
+ * The pairing of the model's messages now. Appended messages are read once each; when the model
+ * replaced its list (records evicted, or cleared) the pairing is made again from the list.
+ */
 export function pairingOf(model: ChannelModel): Pairing {
-  const hit = cache.get(model);
-  if (hit && hit.revision === model.revision) return hit.pairing;
-  const pairing = pairMessages(model);
-  cache.set(model, { revision: model.revision, pairing });
-  return pairing;
+  let pairer = pairers.get(model);
+  if (!pairer || pairer.messages !== model.messages || pairer.read > model.messages.length) {
+    pairer = new Pairer(model.messages);
+    pairers.set(model, pairer);
+  }
+  pairer.catchUp(model);
+  return pairer.pairing;
 }

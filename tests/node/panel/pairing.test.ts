@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Preview } from '../../../protocol/facts.ts';
 import type { ChannelModel, ChannelNode, MessageRecord, PortNode } from '../../../panel/model/types.ts';
-import { callNumber, pairMessages } from '../../../panel/pairing.ts';
+import { callNumber, pairingOf, pairMessages } from '../../../panel/pairing.ts';
 import { previewJson } from '../../../panel/previewData.ts';
 
 const str = (v: string): Preview => ({ t: 'string', v, len: v.length });
@@ -153,6 +153,21 @@ describe('request/reply pairing', () => {
     const b = msg('p1', 'p2', 1, obj([['id', num(1)]]));
     const reply = msg('p2', 'p1', 2, obj([['id', num(1)]]));
     expect(pairMessages(modelOf([a, b, reply])).reply.size).toBe(0);
+  });
+});
+
+describe('pairingOf', () => {
+  it('reads appended messages once, and starts again when the model replaced its list', () => {
+    const request = msg('p1', 'p2', 0, obj([['id', num(1)]]));
+    const list = [request];
+    const model = modelOf(list);
+    expect(pairingOf(model).reply.size).toBe(0);
+    const reply = msg('p2', 'p1', 1, obj([['id', num(1)]]));
+    list.push(reply);
+    expect(pairingOf(model).reply.get(request.id)).toBe(reply);
+    // Clear or eviction gives the model a new list: what it no longer holds is not paired.
+    (model as unknown as { messages: MessageRecord[] }).messages = [reply];
+    expect(pairingOf(model).reply.size).toBe(0);
   });
 });
 
