@@ -93,10 +93,10 @@ export function Toolbar() {
         {filterError ? <span id="filter-error" className="filter-error" role="alert">{filterError}</span> : null}
       </div>
       <span className="sep" />
-      <button type="button" className="tool" title={EXPORT_TITLE} onClick={onExport}>
+      <button type="button" className="tool io" title={EXPORT_TITLE} onClick={onExport}>
         <span aria-hidden="true">↓</span> <span className="label">Export</span>
       </button>
-      <button type="button" className="tool" title="Import trace" onClick={() => fileInput.current?.click()}>
+      <button type="button" className="tool io" title="Import trace" onClick={() => fileInput.current?.click()}>
         <span aria-hidden="true">↑</span> <span className="label">Import</span>
       </button>
       <input ref={fileInput} type="file" accept=".json,application/json" className="hidden-file" aria-label="Trace file to import" tabIndex={-1} onChange={(e) => void onImport(e.currentTarget.files?.[0])} />
