@@ -8,8 +8,9 @@ import type { ChannelModel, MessageRecord } from './model/types.ts';
 import type { Term } from './query.ts';
 import { previewText } from './previewText.ts';
 import { searchIndexOf, type SearchIndex } from './searchText.ts';
+import { previewAt, scalarText } from './previewData.ts';
 
-export type SortKey = 'time' | 'from' | 'to' | 'size' | 'state' | 'preview';
+export type SortKey = 'time' | 'from' | 'to' | 'size' | 'state' | 'preview' | 'channel' | 'wait' | 'handler';
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -33,6 +34,19 @@ function compile(model: ChannelModel, index: SearchIndex, t: Term): Test {
   switch (t.key) {
     case 'text':
       return (m, i) => index.textAt(i, m).includes(v);
+    case 'regex': {
+      const re = new RegExp(t.value, 'i');
+      return (m, i) => re.test(index.textAt(i, m));
+    }
+    case 'data': {
+      const path = t.path ?? [];
+      return (m) => scalarText(previewAt(m.preview, path))?.toLowerCase() === v;
+    }
+    case 'larger-than': {
+      const bytes = Number(v);
+      // A size that is not known (post not recorded) is larger than nothing: no guess.
+      return (m) => sizeKnown(m) && m.bytes > bytes;
+    }
     case 'id':
       return (m) => m.id === v;
     case 'port':
@@ -47,7 +61,9 @@ function compile(model: ChannelModel, index: SearchIndex, t: Term): Test {
     }
     case 'context': {
       const named = contextsNamed(model, v);
-      return (m) => named.has(m.from.context) || (m.to.context !== null && named.has(m.to.context));
+      // The receiver is the dispatching context, else the holder of the receiving port (a worker
+      // seen from outside dispatches where no runtime reports it).
+      return (m) => named.has(m.from.context) || named.has(receiverOf(model, m) ?? '');
     }
     case 'state':
       return (m) => m.state === v;
@@ -61,10 +77,34 @@ function compile(model: ChannelModel, index: SearchIndex, t: Term): Test {
   }
 }
 
+/** The post was recorded, so its size is (an estimate, not a guess). */
+export function sizeKnown(m: MessageRecord): boolean {
+  return m.postObserved && !m.counted && !m.postEvicted;
+}
+
+function receiverOf(model: ChannelModel, m: MessageRecord): string | null {
+  return m.to.context ?? (m.to.port === null ? null : (model.ports.get(m.to.port)?.context ?? null));
+}
+
+const channelOf = (model: ChannelModel, m: MessageRecord) => model.ports.get(m.from.port)?.channel ?? '';
+/** Unknown waits and durations sort after every known one. */
+const orLast = (n: number | undefined) => (n === undefined ? Infinity : n);
+const knownSize = (m: MessageRecord) => (sizeKnown(m) ? m.bytes : undefined);
+const waitOf = (m: MessageRecord) => (m.dispatchedAt === undefined ? undefined : m.dispatchedAt - m.postedAt);
+
 const STATE_ORDER: Record<MessageRecord['state'], number> = { queued: 0, unobserved: 1, delivered: 2, dropped: 3 };
 
-function compare(key: Exclude<SortKey, 'preview'>): (a: MessageRecord, b: MessageRecord) => number {
+type Compare = (a: MessageRecord, b: MessageRecord) => number;
+
+function compare(model: ChannelModel, key: Exclude<SortKey, 'preview'>): Compare {
   switch (key) {
+    case 'channel':
+      return (a, b) =>
+        channelOf(model, a).localeCompare(channelOf(model, b), 'en', { numeric: true }) || a.postedAt - b.postedAt;
+    case 'wait':
+      return (a, b) => orLast(waitOf(a)) - orLast(waitOf(b)) || a.postedAt - b.postedAt;
+    case 'handler':
+      return (a, b) => orLast(a.duration) - orLast(b.duration) || a.postedAt - b.postedAt;
     case 'time':
       return (a, b) => a.postedAt - b.postedAt;
     case 'from':
@@ -72,7 +112,7 @@ function compare(key: Exclude<SortKey, 'preview'>): (a: MessageRecord, b: Messag
     case 'to':
       return (a, b) => (a.to.context ?? '').localeCompare(b.to.context ?? '') || a.postedAt - b.postedAt;
     case 'size':
-      return (a, b) => a.bytes - b.bytes;
+      return (a, b) => orLast(knownSize(a)) - orLast(knownSize(b)) || a.postedAt - b.postedAt;
     case 'state':
       return (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.postedAt - b.postedAt;
   }
@@ -114,7 +154,7 @@ export function messageRows(model: ChannelModel, terms: readonly Term[], sort: S
   }
   // Messages arrive in post order per context but contexts interleave: sort only when needed.
   if (sort.key === 'preview') byPreview(rows);
-  else if (sort.key !== 'time' || !inTimeOrder(rows)) rows.sort(compare(sort.key));
+  else if (sort.key !== 'time' || !inTimeOrder(rows)) rows.sort(compare(model, sort.key));
   if (sort.dir === 'desc') rows.reverse();
   return rows;
 }

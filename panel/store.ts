@@ -9,6 +9,10 @@
  * pausing (facts are held, never dropped: see heldFacts.ts) and settling on a quiet spell while
  * facts are still on their way (the model then inferred what a later fact contradicts; the
  * next facts are applied to a model rebuilt from the log instead).
+ *
+ * The live recording (recording.ts) owns Clear's cut and every rebuild from the log. An
+ * imported trace is shown beside it, never instead of it: live facts keep going to the live
+ * recording while the trace is on screen, and "Back to live" shows it again, nothing lost.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Fact } from '../protocol/facts.ts';
@@ -17,6 +21,7 @@ import type { ChannelModel, CreateModel } from './model/types.ts';
 import { FilterSyntaxError, parseQuery, type Term } from './query.ts';
 import type { Sort, SortKey } from './messageRows.ts';
 import { HeldFacts } from './heldFacts.ts';
+import { type Navigation, Recording, rebuild } from './recording.ts';
 import { searchIndexOf } from './searchText.ts';
 import { EMPTY_RELAY_STATUS, type Connection, type RelayStatus, type SourceCommand } from './source/types.ts';
 
@@ -53,8 +58,12 @@ export interface PanelState {
   paused: boolean;
   /** Facts held by the current pause. */
   held: number;
-  /** Live facts ignored because an imported trace is shown (the two must not mix). */
-  ignored: number;
+  /** Live facts recorded (in the live recording, not shown) while an imported trace is shown. */
+  liveWhileTrace: number;
+  /** Message records the user's Clear dropped from what is shown (structure stays; recording.ts). */
+  cleared: number;
+  /** Reloads and navigations of the inspected page kept by Preserve log, oldest first. */
+  navigations: readonly Navigation[];
   /**
    * The model settled on a quiet spell and a fact came later, in a log too long to rebuild from
    * (REBUILD_LIMIT): what it inferred may differ from what a replay of the export infers.
@@ -83,7 +92,7 @@ export interface PanelState {
   newSession(url: string | null): void;
   setPageUrl(url: string): void;
   setPaused(on: boolean): void;
-  /** Leaves an imported trace and shows the live page again (from now on). */
+  /** Leaves an imported trace and shows the live recording again (kept while the trace was shown). */
   showLive(): void;
   clear(): void;
   setPreserveLog(on: boolean): void;
@@ -96,7 +105,7 @@ export interface PanelState {
   setRelayStatus(status: RelayStatus): void;
   setInstrumented(on: boolean): void;
   setSettings(next: Partial<PanelSettings>): void;
-  /** Replaces everything with the facts of a trace. */
+  /** Shows the facts of a trace; the live recording goes on behind it. */
   loadTrace(facts: readonly Fact[], name: string): void;
   notify(notice: Notice | null): void;
   /** Publishes pending model changes now (tests, benchmarks). */
@@ -151,6 +160,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
   const held = new HeldFacts(options.hold?.facts, options.hold?.chars);
   /** The live model settled while contexts still waited for facts that may yet come. */
   let settledWhileWaiting = false;
+  const live = new Recording(() => modelFor(initial));
 
   return createStore<PanelState>()((set, get) => {
     const publish = () => {
@@ -170,44 +180,50 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       }
     };
     const settleQuiet = () => {
-      const { model } = get();
+      if (get().traceName !== null) return;
+      const { model } = live;
       if (model.stats.waiting > 0) {
         model.settle();
         settledWhileWaiting = true;
       }
       publish();
     };
+    /** What the live recording shows, for the store's state. */
+    const liveView = () => ({ model: live.model, cleared: live.cleared, navigations: live.navigations });
     /** Applies live facts; after an early settle, to a model rebuilt from the log (see top). */
     const applyLive = (facts: readonly Fact[]) => {
-      let { model } = get();
       if (settledWhileWaiting) {
         settledWhileWaiting = false;
-        const log = model.factLog();
-        if (model.stats.evictedFacts === 0 && log.length <= REBUILD_LIMIT) {
-          model = modelFor(get().settings);
-          model.apply(log);
+        const { model } = live;
+        if (model.stats.evictedFacts === 0 && model.factLog().length <= REBUILD_LIMIT) {
+          live.rebuild();
           const { selectedMessage } = get();
-          set({ model, selectedMessage: selectedMessage && model.message(selectedMessage) ? selectedMessage : null });
+          const keep = selectedMessage && live.model.message(selectedMessage) ? selectedMessage : null;
+          set({ model: live.model, selectedMessage: keep });
         } else set({ settledEarly: true });
       }
-      model.apply(facts);
+      live.apply(facts);
+      if (get().navigations !== live.navigations) set({ navigations: live.navigations });
       if (get().instrumented !== true) set({ instrumented: true });
       schedule();
     };
-    const resetModel = () => {
-      get().model.clear();
+    const resetLive = () => {
+      live.reset();
       held.discard();
       settledWhileWaiting = false;
+      set({ ...liveView(), selectedMessage: null, selectedPort: null, held: 0, liveWhileTrace: 0 });
+      set({ settledEarly: false });
       publish();
-      set({ selectedMessage: null, selectedPort: null, held: 0, ignored: 0, settledEarly: false });
     };
 
     return {
-      model: modelFor(initial),
+      model: live.model,
       revision: 0,
       paused: false,
       held: 0,
-      ignored: 0,
+      liveWhileTrace: 0,
+      cleared: 0,
+      navigations: [],
       settledEarly: false,
       preserveLog: false,
       filterText: '',
@@ -230,7 +246,9 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       ingest(facts) {
         if (facts.length === 0) return;
         if (get().traceName !== null) {
-          set({ ignored: get().ignored + facts.length });
+          // Recorded, not shown: the trace on screen must not mix with the live page.
+          live.apply(facts);
+          set({ liveWhileTrace: get().liveWhileTrace + facts.length });
           return;
         }
         if (get().paused) {
@@ -245,8 +263,16 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       },
       newSession(url) {
         set({ pageUrl: url ?? get().pageUrl, sessions: get().sessions + 1 });
-        // An imported trace stays on screen whatever the inspected page does.
-        if (!get().preserveLog && get().traceName === null) resetModel();
+        const onScreen = get().traceName === null;
+        if (get().preserveLog) {
+          live.navigated(url, Date.now());
+          if (onScreen) set({ navigations: live.navigations });
+        } else if (onScreen) resetLive();
+        else {
+          // An imported trace stays on screen whatever the inspected page does.
+          live.reset();
+          settledWhileWaiting = false;
+        }
       },
       setPageUrl(url) {
         set({ pageUrl: url });
@@ -266,12 +292,21 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       },
       showLive() {
         if (get().traceName === null) return;
-        set({ traceName: null });
-        resetModel();
+        set({ ...liveView(), traceName: null, liveWhileTrace: 0, settledEarly: false });
+        set({ selectedMessage: null, selectedPort: null });
+        publish();
       },
       clear() {
-        set({ traceName: null });
-        resetModel();
+        if (get().traceName !== null) {
+          // Clearing an imported trace closes it; the live recording is not touched.
+          get().showLive();
+          return;
+        }
+        // Held facts came before the click: they are applied first, so the cut is where the user clicked.
+        if (held.size) applyLive(held.release());
+        live.clearMessages();
+        set({ ...liveView(), selectedMessage: null, held: 0 });
+        publish();
         send({ type: 'clear' });
       },
       setPreserveLog(on) {
@@ -285,8 +320,8 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
             set({ terms: parseQuery(text), filterError: null });
           } catch (e) {
             if (!(e instanceof FilterSyntaxError)) throw e;
-            // Keep the last valid terms so the table does not flash empty while typing.
-            set({ filterError: e.message });
+            // No rows rather than the previous filter's: they would answer a question not asked.
+            set({ terms: [], filterError: e.message });
           }
         };
         if (filterDelay === 0) run();
@@ -321,26 +356,26 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         set({ settings });
         if (settings.messageCap !== prev.messageCap || settings.factLogCap !== prev.factLogCap) {
           // New bounds need a new model; rebuild it from the facts kept so far.
-          const log = get().model.factLog();
-          const model = modelFor(settings);
-          model.apply(log);
+          live.create = () => modelFor(settings);
+          live.rebuild();
           settledWhileWaiting = false;
-          set({ model, revision: model.revision });
+          if (get().traceName === null) set({ ...liveView(), revision: live.model.revision });
         }
         if (settings.captureStacks !== prev.captureStacks || settings.inWorker !== prev.inWorker) {
           send({ type: 'config', config: { captureStacks: settings.captureStacks, inWorker: settings.inWorker } });
         }
       },
       loadTrace(facts, name) {
-        const model = modelFor(get().settings);
-        model.apply(facts);
+        const settings = get().settings;
+        const model = rebuild(() => modelFor(settings), facts, null);
         // A trace is complete: nothing more will arrive to wait for.
         model.settle();
-        // An imported trace is looked at, not added to: live facts would mix with it.
-        held.discard();
-        settledWhileWaiting = false;
+        // What a pause held belongs to the live recording, which goes on behind the trace.
+        if (held.size) live.apply(held.release());
         clearTimeout(idle);
-        set({ model, revision: model.revision, traceName: name, paused: false, held: 0, ignored: 0, settledEarly: false, selectedMessage: null, selectedPort: null, notice: null });
+        set({ model, revision: model.revision, traceName: name, paused: false, held: 0, liveWhileTrace: 0 });
+        set({ cleared: 0, navigations: [], settledEarly: false, notice: null });
+        set({ selectedMessage: null, selectedPort: null });
       },
       notify(notice) {
         set({ notice });

@@ -21,6 +21,7 @@ import { queueStateOf } from './queueState.ts';
 import { totalsOf } from './totals.ts';
 import { waitOf } from './clocks.ts';
 import { channelStatsOf } from './channelStats.ts';
+import { dropMessageRecords } from './clearing.ts';
 import { loggedFacts, logFact } from './factlog.ts';
 import { aboutEvicted, afterFact, fromEvictedContext, skipEvicted, skipEvictedContext } from './retention.ts';
 
@@ -79,6 +80,10 @@ export function createModel(options?: ModelOptions): ChannelModel {
     clear() {
       state = createState(settings);
       revision++;
+    },
+    dropMessageRecords() {
+      revision++;
+      return dropMessageRecords(state);
     },
     get revision() {
       return revision;

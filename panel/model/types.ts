@@ -368,6 +368,11 @@ export interface ChannelModel {
   apply(facts: readonly Fact[]): void;
   /** Forgets everything (a new session). */
   clear(): void;
+  /**
+   * The user's Clear: drops the records of messages no longer queued, keeping every context,
+   * channel, port and port message queue (clearing.ts). Returns how many records went.
+   */
+  dropMessageRecords(): number;
   /** Increments on every apply/clear, so a UI can tell cheaply whether anything changed. */
   readonly revision: number;
   readonly contexts: ReadonlyMap<string, ContextNode>;

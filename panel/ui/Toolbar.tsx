@@ -4,6 +4,14 @@ import { download, readTraceText, traceBlob, traceFileName, TraceLoadError } fro
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
+const CLEAR_TITLE =
+  'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)';
+const EXPORT_TITLE = 'Export trace (JSON): the whole recording since the page loaded, messages cleared from view included';
+const FILTER_PLACEHOLDER = 'Filter  (data.type:ping larger-than:1k /regex/ port:p3 context:worker state:queued -word)';
+const FILTER_TITLE =
+  'Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: ' +
+  'larger-than: data.<path>:, /regex/ (ignoring case); - negates';
+
 export function Toolbar() {
   const store = usePanelStore();
   const paused = usePanel((s) => s.paused);
@@ -35,7 +43,12 @@ export function Toolbar() {
   return (
     <div className="toolbar" role="toolbar" aria-label="Portscope">
       {standalone ? null : traceName !== null ? (
-        <button type="button" className="tool record" title="Close the imported trace and show the inspected page from now on" onClick={() => store.getState().showLive()}>
+        <button
+          type="button"
+          className="tool record"
+          title="Close the imported trace and show the live recording again (it went on while the trace was shown)"
+          onClick={() => store.getState().showLive()}
+        >
           <span aria-hidden="true" className="dot" />
           <span className="label">Back to live</span>
         </button>
@@ -51,11 +64,16 @@ export function Toolbar() {
           <span className="label">{paused ? 'Paused' : 'Recording'}</span>
         </button>
       )}
-      <button type="button" className="tool" title="Clear" onClick={() => store.getState().clear()}>
+      <button
+        type="button"
+        className="tool"
+        title={traceName !== null ? 'Close the imported trace' : CLEAR_TITLE}
+        onClick={() => store.getState().clear()}
+      >
         <span aria-hidden="true">⊘</span> <span className="label">Clear</span>
       </button>
       {standalone ? null : (
-        <label className="tool check" title="Keep the log when the page navigates">
+        <label className="tool check" title="Keep the log when the page reloads or navigates (a mark shows where)">
           <input type="checkbox" checked={preserveLog} onChange={(e) => store.getState().setPreserveLog(e.currentTarget.checked)} /> Preserve log
         </label>
       )}
@@ -66,7 +84,8 @@ export function Toolbar() {
           aria-label="Filter messages"
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? 'filter-error' : undefined}
-          placeholder="Filter  (port:p3 channel:c1 library:react context:child state:queued has:transfer -word)"
+          placeholder={FILTER_PLACEHOLDER}
+          title={FILTER_TITLE}
           value={filterText}
           spellCheck={false}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}
@@ -74,10 +93,10 @@ export function Toolbar() {
         {filterError ? <span id="filter-error" className="filter-error" role="alert">{filterError}</span> : null}
       </div>
       <span className="sep" />
-      <button type="button" className="tool" title="Export trace (JSON)" onClick={onExport}>
+      <button type="button" className="tool io" title={EXPORT_TITLE} onClick={onExport}>
         <span aria-hidden="true">↓</span> <span className="label">Export</span>
       </button>
-      <button type="button" className="tool" title="Import trace" onClick={() => fileInput.current?.click()}>
+      <button type="button" className="tool io" title="Import trace" onClick={() => fileInput.current?.click()}>
         <span aria-hidden="true">↑</span> <span className="label">Import</span>
       </button>
       <input ref={fileInput} type="file" accept=".json,application/json" className="hidden-file" aria-label="Trace file to import" tabIndex={-1} onChange={(e) => void onImport(e.currentTarget.files?.[0])} />

@@ -14,9 +14,11 @@ export function contextLabel(
   if (!id) return '—';
   if (!ctx) return `context ${id.slice(0, 6)}`;
   let where = ctx.url;
-  const foreign = pageOrigin !== null && ctx.origin !== '' && ctx.origin !== pageOrigin;
+  // A context's own origin when it told one, else its URL's (an imported trace may not carry it).
+  let foreign = pageOrigin !== null && ctx.origin !== '' && ctx.origin !== pageOrigin;
   try {
     const u = new URL(ctx.url);
+    if (ctx.origin === '') foreign = pageOrigin !== null && u.origin !== pageOrigin;
     const path = `${u.pathname}${u.search}`;
     // The URL's origin is the one worth naming, unless it is the page's (an opaque origin is said below).
     where = foreign && u.origin !== 'null' && u.origin !== pageOrigin ? `${u.origin}${path}` : path || u.host;
@@ -29,25 +31,39 @@ export function contextLabel(
   return visibleText(`${ctx.kind} ${where}`);
 }
 
-const pageOrigins = new WeakMap<ChannelModel, { revision: number; origin: string | null }>();
+const pages = new WeakMap<ChannelModel, { revision: number; origin: string | null; top: string | undefined }>();
 
-/** The top page's origin: the live top-level window's (the newest one when several). */
-export function pageOrigin(model: ChannelModel): string | null {
-  const cached = pageOrigins.get(model);
-  if (cached && cached.revision === model.revision) return cached.origin;
+/** The top page: the live top-level window (the newest one when several), its id and origin. */
+function pageOf(model: ChannelModel): { origin: string | null; top: string | undefined } {
+  const cached = pages.get(model);
+  if (cached && cached.revision === model.revision) return cached;
   let top: ContextNode | undefined;
   for (const c of model.contexts.values()) {
-    if (c.kind !== 'window') continue;
+    if (c.kind !== 'window' || c.parent !== undefined) continue;
     const live = !c.destroyed;
     if (!top || (!!top.destroyed && live) || (!top.destroyed === live && c.createdAt >= top.createdAt)) top = c;
   }
-  const origin = top?.origin || null;
-  pageOrigins.set(model, { revision: model.revision, origin });
-  return origin;
+  const page = { revision: model.revision, origin: top?.origin || null, top: top?.id };
+  pages.set(model, page);
+  return page;
+}
+
+/** The top page's origin. */
+export function pageOrigin(model: ChannelModel): string | null {
+  return pageOf(model).origin;
 }
 
 export function contextName(model: ChannelModel, id: string | null): string {
   return contextLabel(id ? model.contexts.get(id) : undefined, id, pageOrigin(model));
+}
+
+/**
+ * A table cell's name for a context: `page` for the top page's document (the From and To
+ * columns need not repeat it on every row), else the full label.
+ */
+export function shortContextName(model: ChannelModel, id: string | null): string {
+  if (id !== null && id === pageOf(model).top) return 'page';
+  return contextName(model, id);
 }
 
 export function formatBytes(n: number): string {

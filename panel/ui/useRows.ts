@@ -9,6 +9,11 @@ export function useRows(): MessageRecord[] {
   const revision = usePanel((s) => s.revision);
   const terms = usePanel((s) => s.terms);
   const sort = usePanel((s) => s.sort);
+  const filterError = usePanel((s) => s.filterError);
   // `revision` is the model's change counter: the model mutates in place.
-  return useMemo(() => messageRows(model, terms, sort), [model, revision, terms, sort]);
+  // A filter that does not parse selects nothing: showing every row would answer another question.
+  return useMemo(
+    () => (filterError ? [] : messageRows(model, terms, sort)),
+    [model, revision, terms, sort, filterError],
+  );
 }

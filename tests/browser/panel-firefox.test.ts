@@ -76,7 +76,8 @@ async function openPanelTab(query: string): Promise<Page> {
 const countsText = (page: Page) => page.$eval('[data-testid=counts]', (el) => el.textContent ?? '');
 const showMessages = (page: Page) => page.$eval('#tab-messages', (el) => (el as HTMLElement).click());
 const rowCount = (page: Page) => page.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1);
-const firstRowText = (page: Page) => page.$eval('[role=row][aria-rowindex="2"]', (el) => el.textContent ?? '');
+/** The first row's cells, each on its own (a cell's text may end in a word character). */
+const firstRowText = (page: Page) => page.$eval('[role=row][aria-rowindex="2"]', (el) => Array.from(el.children, (c) => c.textContent ?? '').join(' | '));
 
 beforeAll(async () => {
   fixtures = await serveFixtures();

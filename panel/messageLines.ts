@@ -1,0 +1,36 @@
+/**
+ * The lines of the Messages table: its rows, with the marks of the reloads Preserve log kept
+ * put between them by time (only while the table is in time order: elsewhere they have no place).
+ */
+import type { MessageRecord } from './model/types.ts';
+import type { Navigation } from './recording.ts';
+
+/** A row of the table: a message, or the mark of a reload kept by Preserve log. */
+export type Line = { message: MessageRecord } | { navigation: Navigation };
+
+/** Navigation marks go between the messages by time, only while the table is in time order. */
+export function linesOf(
+  rows: MessageRecord[],
+  navigations: readonly Navigation[],
+  timeSort: 'asc' | 'desc' | null,
+): Line[] {
+  if (timeSort === null || navigations.length === 0) return rows.map((message) => ({ message }));
+  const marks = [...navigations].sort((a, b) => a.time - b.time);
+  const lines: Line[] = [];
+  if (timeSort === 'asc') {
+    let k = 0;
+    for (const message of rows) {
+      while (k < marks.length && marks[k]!.time <= message.postedAt) lines.push({ navigation: marks[k++]! });
+      lines.push({ message });
+    }
+    while (k < marks.length) lines.push({ navigation: marks[k++]! });
+  } else {
+    let k = marks.length - 1;
+    for (const message of rows) {
+      while (k >= 0 && marks[k]!.time > message.postedAt) lines.push({ navigation: marks[k--]! });
+      lines.push({ message });
+    }
+    while (k >= 0) lines.push({ navigation: marks[k--]! });
+  }
+  return lines;
+}
