@@ -186,7 +186,7 @@ function build(shape: Shape, child: Check | undefined): Check {
       return unionCheck(shape, child);
     case 'variant': {
       const union = compile(shape.union, child);
-      const { tag } = shape.union;
+      const { tag } = shape.union.s === 'named' ? shape.union.inner : shape.union;
       const value = shape.value;
       return (x, budget) => {
         const out = union(x, budget) as Record<string, unknown>;

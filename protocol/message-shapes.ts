@@ -126,7 +126,7 @@ export const backgroundToPanel = union(
   },
 );
 
-/** The types of messages.ts and handshake.ts and these shapes describe the same messages (checked when type-checking). */
+/** messages.ts, handshake.ts and these shapes describe the same messages (checked when type-checking). */
 export type MessagesAgree = Holds<
   | Agree<RuntimeToRelay, Infer<typeof runtimeToRelay> | Infer<typeof runtimeJsonToRelay>, 'type'>
   | Agree<ContentToBackground, Infer<typeof contentToBackground>, 'type'>

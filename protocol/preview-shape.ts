@@ -7,7 +7,16 @@
 import type { Preview } from './facts.ts';
 import { LIMITS } from './limits.ts';
 import { count, flag, positive } from './primitives.ts';
-import { type Agree, type Holds, type Infer, type PreviewShape, type StringShape, list, optional, union } from './shape.ts';
+import {
+  type Agree,
+  type Holds,
+  type Infer,
+  type PreviewShape,
+  type StringShape,
+  list,
+  optional,
+  union,
+} from './shape.ts';
 
 /** A text of the preview, charged to its budget; the runtime cuts them at PREVIEW_BOUNDS.stringLength. */
 const text = (max: number = LIMITS.previewText): StringShape => ({ s: 'string', max, charged: true });

@@ -117,7 +117,7 @@ export type Shape =
   | ObjectShape
   | UnionShape
   /** The variant `value` of `union`, and no other. */
-  | { s: 'variant'; union: UnionShape; value: string }
+  | { s: 'variant'; union: UnionShape | { s: 'named'; name: string; inner: UnionShape }; value: string }
   | CountsShape
   | PreviewShape
   /** A node one level deeper in the enclosing preview tree. */
@@ -154,7 +154,9 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 type InferFields<F> = Simplify<
   { -readonly [K in keyof F as F[K] extends { s: 'optional' } ? never : K]: Infer<F[K]> } & {
-    -readonly [K in keyof F as F[K] extends { s: 'optional' } ? K : never]?: F[K] extends { inner: infer I } ? Infer<I> : never;
+    -readonly [K in keyof F as F[K] extends { s: 'optional' } ? K : never]?: F[K] extends { inner: infer I }
+      ? Infer<I>
+      : never;
   }
 >;
 
@@ -169,6 +171,8 @@ type InferTuple<I, Min> = I extends readonly [infer A, infer B, infer C]
 type InferUnion<T extends string, C, V> = {
   [K in keyof V & string]: Simplify<{ [P in T]: K } & InferFields<C> & InferFields<V[K]>>;
 }[keyof V & string];
+
+type TagOf<U> = U extends { tag: infer T extends string } ? T : U extends { inner: infer I } ? TagOf<I> : never;
 
 /** The TypeScript type of the values a shape accepts (what its validator returns). */
 export type Infer<S> = S extends { s: 'string' | 'instant' }
@@ -198,7 +202,7 @@ export type Infer<S> = S extends { s: 'string' | 'instant' }
                       : S extends { s: 'union'; tag: infer T extends string; common: infer C; variants: infer V }
                         ? InferUnion<T, C, V>
                         : S extends { s: 'variant'; union: infer U; value: infer V }
-                          ? Extract<Infer<U>, { [K in U extends { tag: infer T extends string } ? T : never]: V }>
+                          ? Extract<Infer<U>, { [K in TagOf<U>]: V }>
                           : S extends { s: 'counts' }
                             ? Record<string, number>
                             : S extends { s: 'preview' | 'child' }

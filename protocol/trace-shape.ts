@@ -27,7 +27,7 @@ export const meta = named(
 );
 
 /** A `context` fact, the only kind a trace's `contexts` list holds. */
-export const contextFact = { s: 'variant', union: fact.inner, value: 'context' } as const;
+export const contextFact = { s: 'variant', union: fact, value: 'context' } as const;
 
 export const trace = object({
   format: { s: 'const', value: TRACE_FORMAT },

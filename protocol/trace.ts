@@ -180,22 +180,29 @@ function fail(path: string, expected: string, got: unknown): never {
 }
 
 function checkTrace(value: unknown): Trace {
-  // Checked in place first: its format and version decide whether to read on.
-  const checked = inFile(checkObject, value, 'trace') && (value as Record<string, unknown>);
+  inFile(checkObject, value, 'trace');
+  // Read in place first: its format and version decide whether to read on.
+  const checked = value as Record<string, unknown>;
   if (checked.format !== TRACE_FORMAT) {
-    throw new TraceFormatError(`format: expected "${TRACE_FORMAT}", got ${show(checked.format)} (this is not a Portscope trace)`, 'format');
+    const problem = `expected "${TRACE_FORMAT}", got ${show(checked.format)} (this is not a Portscope trace)`;
+    throw new TraceFormatError(`format: ${problem}`, 'format');
   }
   const version = checked.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) fail('version', 'a positive integer', version);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    fail('version', 'a positive integer', version);
+  }
   if (version > TRACE_VERSION) {
-    throw new TraceFormatError(`version ${version} is newer than this Portscope understands (${TRACE_VERSION}); update Portscope to open it`, 'version');
+    const problem = `version ${version} is newer than this Portscope understands (${TRACE_VERSION})`;
+    throw new TraceFormatError(`${problem}; update Portscope to open it`, 'version');
   }
   const meta = inFile(checkMeta, checked.meta, 'meta');
   const seen = new Set<string>();
   const contexts = inFile(checkList, checked.contexts, 'contexts').map((c, i) => {
     const path = `contexts[${i}]`;
     const fact = inFile(checkContext, c, path);
-    if (seen.has(fact.ctx)) throw new TraceFormatError(`${path}.ctx: context ${show(fact.ctx)} is listed twice`, `${path}.ctx`);
+    if (seen.has(fact.ctx)) {
+      throw new TraceFormatError(`${path}.ctx: context ${show(fact.ctx)} is listed twice`, `${path}.ctx`);
+    }
     seen.add(fact.ctx);
     return fact;
   });
