@@ -79,48 +79,15 @@ function compile(shape: Shape, child?: Check): Check {
 
 function build(shape: Shape, child: Check | undefined): Check {
   switch (shape.s) {
-    case 'string': {
-      const max = shape.max ?? Number.POSITIVE_INFINITY;
-      const nonEmpty = shape.id === true;
-      const charged = shape.charged === true;
-      return (x, budget) => {
-        if (typeof x !== 'string') throw expected('a string', x);
-        if (x.length > max) throw new Fault(`expected a string of at most ${max} characters, got ${x.length}`);
-        if (nonEmpty && x.length === 0) throw expected('a non-empty id', x);
-        if (charged) {
-          budget.chars -= x.length;
-          if (budget.chars < 0) throw new Fault(`preview holds more than ${budget.charLimit} characters`);
-        }
-        return x;
-      };
-    }
-    case 'int': {
-      const { min, max, unit } = shape;
-      const what = min === 1 ? 'a positive integer' : 'a non-negative integer';
-      return (x) => {
-        if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) throw expected(what, x);
-        if (max !== undefined && x > max) throw new Fault(`expected at most ${max} ${unit}, got ${x}`);
-        return x;
-      };
-    }
-    case 'number': {
-      const nonNegative = shape.min === 0;
-      const what = nonNegative ? 'a non-negative number' : 'a finite number';
-      return (x) => {
-        if (typeof x !== 'number' || !Number.isFinite(x) || (nonNegative && x < 0)) throw expected(what, x);
-        return x;
-      };
-    }
+    case 'string':
+    case 'int':
+    case 'number':
     case 'boolean':
-      return (x) => {
-        if (typeof x !== 'boolean') throw expected('a boolean', x);
-        return x;
-      };
     case 'true':
-      return (x) => {
-        if (x !== true) throw expected('true', x);
-        return x;
-      };
+    case 'enum': {
+      const rule = primitive(shape);
+      return (x, budget) => checkPrimitive(rule, x, budget);
+    }
     case 'const': {
       const value = shape.value;
       return (x) => {
@@ -128,8 +95,6 @@ function build(shape: Shape, child: Check | undefined): Check {
         return x;
       };
     }
-    case 'enum':
-      return oneOf(shape.values);
     case 'optional':
     case 'named':
       return compile(shape.inner, child);
@@ -138,13 +103,14 @@ function build(shape: Shape, child: Check | undefined): Check {
       return (x, budget) => (x === null ? null : inner(x, budget));
     }
     case 'numberValue': {
-      const word = oneOf(shape.words);
-      const number = build({ s: 'number' }, undefined);
-      return (x, budget) => (typeof x === 'string' ? word(x, budget) : number(x, budget));
+      const word = primitive({ s: 'enum', values: shape.words });
+      const number = primitive({ s: 'number' });
+      return (x, budget) => checkPrimitive(typeof x === 'string' ? word : number, x, budget);
     }
     case 'dateValue': {
-      const number = build({ s: 'number' }, undefined);
-      return (x, budget) => (x === null || (typeof x === 'number' && Number.isNaN(x)) ? Number.NaN : number(x, budget));
+      const number = primitive({ s: 'number' });
+      return (x, budget) =>
+        x === null || (typeof x === 'number' && Number.isNaN(x)) ? Number.NaN : checkPrimitive(number, x, budget);
     }
     case 'instant':
       return (x) => {
@@ -199,7 +165,7 @@ function build(shape: Shape, child: Check | undefined): Check {
       const max = shape.maxKeys ?? Number.POSITIVE_INFINITY;
       const noun = shape.noun ?? 'keys';
       const quoted = shape.quoted === true;
-      const count = build({ s: 'int', min: 0 }, undefined);
+      const count = primitive({ s: 'int', min: 0 });
       return (x, budget) => {
         if (!isRecord(x)) throw expected('an object', x);
         const out = emptyCounts();
@@ -212,7 +178,7 @@ function build(shape: Shape, child: Check | undefined): Check {
             throw via(e, ' key');
           }
           try {
-            out[k] = count(x[k], budget) as number;
+            out[k] = checkPrimitive(count, x[k], budget) as number;
           } catch (e) {
             throw via(e, keyStep(k, quoted));
           }
@@ -230,13 +196,93 @@ function build(shape: Shape, child: Check | undefined): Check {
   }
 }
 
-function oneOf(values: readonly string[]): Check {
-  const allowed = new Set(values);
-  const what = `one of ${values.join('|')}`;
-  return (x) => {
-    if (typeof x !== 'string' || !allowed.has(x)) throw expected(what, x);
-    return x;
+/**
+ * A single value's rule, checked by one function the field loop calls directly: most fields are
+ * primitives, and a direct call is cheaper than a closure per field (the background checks
+ * every fact while streaming).
+ */
+interface Primitive {
+  type: 'string' | 'int' | 'number' | 'boolean' | 'true' | 'enum';
+  min: number;
+  max: number;
+  /** The integer bound's unit, or whether a string must be non-empty and is charged to its preview. */
+  unit: string;
+  nonEmpty: boolean;
+  charged: boolean;
+  allowed: ReadonlySet<string> | undefined;
+  what: string;
+}
+
+function primitive(shape: Extract<Shape, { s: Primitive['type'] }>): Primitive {
+  const rule: Primitive = {
+    type: shape.s,
+    min: Number.NEGATIVE_INFINITY,
+    max: Number.POSITIVE_INFINITY,
+    unit: '',
+    nonEmpty: false,
+    charged: false,
+    allowed: undefined,
+    what: '',
   };
+  switch (shape.s) {
+    case 'string':
+      rule.max = shape.max ?? rule.max;
+      rule.nonEmpty = shape.id === true;
+      rule.charged = shape.charged === true;
+      rule.what = 'a string';
+      break;
+    case 'int':
+      rule.min = shape.min;
+      rule.max = shape.max ?? rule.max;
+      rule.unit = shape.unit ?? '';
+      rule.what = shape.min === 1 ? 'a positive integer' : 'a non-negative integer';
+      break;
+    case 'number':
+      rule.min = shape.min ?? rule.min;
+      rule.what = shape.min === 0 ? 'a non-negative number' : 'a finite number';
+      break;
+    case 'boolean':
+      rule.what = 'a boolean';
+      break;
+    case 'true':
+      rule.what = 'true';
+      break;
+    case 'enum':
+      rule.allowed = new Set(shape.values);
+      rule.what = `one of ${shape.values.join('|')}`;
+      break;
+  }
+  return rule;
+}
+
+function checkPrimitive(rule: Primitive, x: unknown, budget: Budget): unknown {
+  switch (rule.type) {
+    case 'string':
+      if (typeof x !== 'string') throw expected(rule.what, x);
+      if (x.length > rule.max) throw new Fault(`expected a string of at most ${rule.max} characters, got ${x.length}`);
+      if (rule.nonEmpty && x.length === 0) throw expected('a non-empty id', x);
+      if (rule.charged) {
+        budget.chars -= x.length;
+        if (budget.chars < 0) throw new Fault(`preview holds more than ${budget.charLimit} characters`);
+      }
+      return x;
+    case 'int':
+      if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < rule.min) throw expected(rule.what, x);
+      if (x > rule.max) throw new Fault(`expected at most ${rule.max} ${rule.unit}, got ${x}`);
+      return x;
+    case 'number':
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < rule.min) throw expected(rule.what, x);
+      return x;
+    case 'boolean':
+      if (typeof x !== 'boolean') throw expected(rule.what, x);
+      return x;
+    case 'true':
+      if (x !== true) throw expected(rule.what, x);
+      return x;
+    case 'enum':
+      if (typeof x !== 'string' || !rule.allowed?.has(x)) throw expected(rule.what, x);
+      return x;
+  }
 }
 
 function listCheck(item: Check | undefined, max: number = Number.POSITIVE_INFINITY): Check {
@@ -257,6 +303,8 @@ function listCheck(item: Check | undefined, max: number = Number.POSITIVE_INFINI
 
 interface FieldCheck {
   key: string;
+  /** A primitive field's rule (checked inline), else its check. */
+  rule: Primitive | undefined;
   check: Check;
   optional: boolean;
   /** The field before this one that its counts add up to. */
@@ -266,10 +314,19 @@ interface FieldCheck {
 function fieldChecks(fields: Fields, child: Check | undefined): FieldCheck[] {
   return Object.entries(fields).map(([key, shape]) => ({
     key,
+    rule: primitiveOf(shape),
     check: compile(shape, child),
     optional: shape.s === 'optional',
     sumsTo: shape.s === 'counts' ? shape.sumsTo : undefined,
   }));
+}
+
+const PRIMITIVES = new Set(['string', 'int', 'number', 'boolean', 'true', 'enum']);
+
+function primitiveOf(shape: Shape): Primitive | undefined {
+  const inner = shape.s === 'optional' || shape.s === 'named' ? shape.inner : shape;
+  if (inner.s === 'named') return primitiveOf(inner);
+  return PRIMITIVES.has(inner.s) ? primitive(inner as Extract<Shape, { s: Primitive['type'] }>) : undefined;
 }
 
 /** Copies each field through its check into `out`, in order; an absent optional field stays absent. */
@@ -280,7 +337,7 @@ function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Reco
       const f = fields[i];
       const v = x[f.key];
       if (f.optional && v === undefined) continue;
-      out[f.key] = f.check(v, budget);
+      out[f.key] = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
       if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
     }
   } catch (e) {
@@ -296,17 +353,18 @@ function sumCheck(counts: Record<string, number>, total: number) {
 
 function unionCheck(shape: UnionShape, child: Check | undefined): Check {
   const { tag } = shape;
-  const common = fieldChecks(shape.common, child);
   const variants = new Map<string, FieldCheck[]>();
-  for (const [name, fields] of Object.entries(shape.variants)) variants.set(name, fieldChecks(fields, child));
+  for (const [name, fields] of Object.entries(shape.variants)) {
+    variants.set(name, fieldChecks({ ...shape.common, ...fields }, child));
+  }
   const what = shape.expected ?? `one of ${[...variants.keys()].join('|')}`;
   return (x, budget) => {
     if (!isRecord(x)) throw expected('an object', x);
     const name = x[tag];
     const fields = typeof name === 'string' ? variants.get(name) : undefined;
     if (!fields) throw via(expected(what, name), `.${tag}`);
-    const out: Record<string, unknown> = { [tag]: name };
-    writeFields(x, common, out, budget);
+    const out: Record<string, unknown> = {};
+    out[tag] = name;
     writeFields(x, fields, out, budget);
     return out;
   };
@@ -315,7 +373,7 @@ function unionCheck(shape: UnionShape, child: Check | undefined): Check {
 function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
   const { nodes, chars, depth } = shape;
   let tree: Check = () => undefined;
-  const node: Check = (x, budget) => {
+  const node = (x: unknown, budget: Budget) => {
     if (--budget.nodes < 0) throw new Fault(`preview has more than ${nodes} nodes`);
     if (budget.depth > depth) throw new Fault(`preview deeper than ${depth}`);
     return tree(x, budget);
@@ -323,24 +381,27 @@ function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
   const child: Check = (x, budget) => {
     // A fault ends the whole check, so the depth need not be restored on the way out.
     budget.depth++;
-    const out = node(x, budget);
+    if (--budget.nodes < 0) throw new Fault(`preview has more than ${nodes} nodes`);
+    if (budget.depth > depth) throw new Fault(`preview deeper than ${depth}`);
+    const out = tree(x, budget);
     budget.depth--;
     return out;
   };
   tree = build(shape.tree, child);
-  return (x) => {
-    return node(x, { nodes, chars, depth: 0, charLimit: chars });
-  };
+  return (x) => node(x, { nodes, chars, depth: 0, charLimit: chars });
 }
 
-/** A shape's check for a value found at `where`: the validated copy, or a ProtocolError naming the path. */
-export function checker<T>(shape: Shape): (x: unknown, where: string) => T {
+/**
+ * A shape's check for a value found at `where` (at `where[index]` when an index is given): the
+ * validated copy, or a ProtocolError naming the path.
+ */
+export function checker<T>(shape: Shape): (x: unknown, where: string, index?: number) => T {
   const check = compile(shape);
-  return (x, where) => {
+  return (x, where, index) => {
     try {
       return check(x, undefined as unknown as Budget) as T;
     } catch (e) {
-      throw located(e, where);
+      throw located(e, index === undefined ? where : `${where}[${index}]`);
     }
   };
 }

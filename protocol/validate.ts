@@ -94,7 +94,7 @@ export function partitionFacts(
   let firstError: ProtocolError | undefined;
   for (let i = 0; i < items.length; i++) {
     try {
-      facts.push(checkFact(items[i], `${where}[${i}]`));
+      facts.push(checkFact(items[i], where, i));
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       rejected++;
