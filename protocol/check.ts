@@ -30,13 +30,21 @@ export function show(x: unknown): string {
   return String(x);
 }
 
-/** A problem found inside a value; the steps to it (innermost first) are added while unwinding. */
+/**
+ * A problem found inside a value; the steps to it (innermost first) are added while unwinding.
+ * `expected ${what}, got <the value>` when `what` is set (the value is shown only at the top,
+ * by the receiver's way of showing one), else `problem` as it is.
+ */
 class Fault {
   readonly steps: string[] = [];
-  constructor(readonly problem: string) {}
+  constructor(
+    readonly problem: string,
+    readonly what?: string,
+    readonly got?: unknown,
+  ) {}
 }
 
-const expected = (what: string, got: unknown) => new Fault(`expected ${what}, got ${show(got)}`);
+const expected = (what: string, got: unknown) => new Fault('', what, got);
 
 /** Adds the step `step` to a Fault on its way out; other errors pass untouched. */
 function via(e: unknown, step: string): unknown {
@@ -393,23 +401,23 @@ function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
 
 /**
  * A shape's check for a value found at `where` (at `where[index]` when an index is given): the
- * validated copy, or a ProtocolError naming the path.
+ * validated copy, or a ProtocolError naming the path. `shown` pictures a bad value in the error.
  */
-export function checker<T>(shape: Shape): (x: unknown, where: string, index?: number) => T {
+export function checker<T>(shape: Shape, shown: (x: unknown) => string = show) {
   const check = compile(shape);
-  return (x, where, index) => {
+  return (x: unknown, where: string, index?: number): T => {
     try {
       return check(x, undefined as unknown as Budget) as T;
     } catch (e) {
-      throw located(e, index === undefined ? where : `${where}[${index}]`);
+      throw located(e, index === undefined ? where : `${where}[${index}]`, shown);
     }
   };
 }
 
 /** The ProtocolError a Fault becomes once it reached the top, at `where` plus its steps. */
-function located(e: unknown, where: string): unknown {
+function located(e: unknown, where: string, shown: (x: unknown) => string): unknown {
   if (!(e instanceof Fault)) return e;
   let path = where;
   for (let i = e.steps.length - 1; i >= 0; i--) path += e.steps[i];
-  return new ProtocolError(path, e.problem);
+  return new ProtocolError(path, e.what === undefined ? e.problem : `expected ${e.what}, got ${shown(e.got)}`);
 }

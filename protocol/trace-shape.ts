@@ -21,8 +21,8 @@ export const meta = named(
     portscopeVersion: string(),
     // A file is bounded by its size: its counts need no bound of their own.
     dropped: { s: 'counts', quoted: true },
-    endedAt: optional(instant),
     evicted: object({ messages: count, facts: count }),
+    endedAt: optional(instant),
   }),
 );
 

@@ -153,9 +153,15 @@ function charPosition(text: string, reason: string): number | undefined {
 
 // ---- validation ------------------------------------------------------------------------
 
-const checkObject = checker<Record<string, unknown>>({ s: 'object', fields: {} });
-const checkMeta = checker<TraceMeta>(meta);
-const checkList = checker<unknown[]>(list({ s: 'unchecked' }));
+/** A short, escaped picture of a bad value for an error message: never the whole (hostile) value. */
+function shown(v: unknown): string {
+  if (typeof v === 'string' && v.length > 40) return `${JSON.stringify(v.slice(0, 40))}… (${v.length} chars)`;
+  return show(v);
+}
+
+const checkObject = checker<Record<string, unknown>>({ s: 'object', fields: {} }, shown);
+const checkMeta = checker<TraceMeta>(meta, shown);
+const checkList = checker<unknown[]>(list({ s: 'unchecked' }), shown);
 const checkContext = checker<ContextFact>(contextFact);
 /**
  * Each fact goes through the fact contract's check (the same one the relay uses), which
@@ -176,7 +182,7 @@ function inFile<T>(check: (x: unknown, where: string) => T, x: unknown, where: s
 }
 
 function fail(path: string, expected: string, got: unknown): never {
-  throw new TraceFormatError(`${path}: expected ${expected}, got ${show(got)}`, path);
+  throw new TraceFormatError(`${path}: expected ${expected}, got ${shown(got)}`, path);
 }
 
 function checkTrace(value: unknown): Trace {
@@ -184,7 +190,7 @@ function checkTrace(value: unknown): Trace {
   // Read in place first: its format and version decide whether to read on.
   const checked = value as Record<string, unknown>;
   if (checked.format !== TRACE_FORMAT) {
-    const problem = `expected "${TRACE_FORMAT}", got ${show(checked.format)} (this is not a Portscope trace)`;
+    const problem = `expected "${TRACE_FORMAT}", got ${shown(checked.format)} (this is not a Portscope trace)`;
     throw new TraceFormatError(`format: ${problem}`, 'format');
   }
   const version = checked.version;
@@ -201,11 +207,13 @@ function checkTrace(value: unknown): Trace {
     const path = `contexts[${i}]`;
     const fact = inFile(checkContext, c, path);
     if (seen.has(fact.ctx)) {
-      throw new TraceFormatError(`${path}.ctx: context ${show(fact.ctx)} is listed twice`, `${path}.ctx`);
+      throw new TraceFormatError(`${path}.ctx: context ${shown(fact.ctx)} is listed twice`, `${path}.ctx`);
     }
     seen.add(fact.ctx);
     return fact;
   });
+  // The list as the file's envelope (its own way of showing a bad value), then each fact as the relay checks it.
+  inFile(checkList, checked.facts, 'facts');
   const facts = inFile(checkFacts, checked.facts, 'facts');
   return { format: TRACE_FORMAT, version: TRACE_VERSION, meta, contexts, facts };
 }
