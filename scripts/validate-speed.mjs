@@ -13,7 +13,7 @@ const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(
 const load = async (path) => (await runnerImport(path, { configFile: false, logLevel: 'warn' })).module;
 const validators = [];
 for (const dir of dirs) validators.push((await load(resolve(dir, 'validate.ts'))).partitionFacts);
-const { describe } = await load(resolve(root, 'injected/preview.ts'));
+const { describe: previewOf } = await load(resolve(root, 'injected/preview.ts'));
 
 const sample = JSON.parse(readFileSync(resolve(root, 'tests/fixtures/trace/two-frames.json'), 'utf8')).facts;
 const message = {
@@ -22,7 +22,7 @@ const message = {
   payload: { items: [1, 2, 3, { a: 'x', b: null }], name: 'hello world', when: new Date(0), ok: true },
   tags: new Set(['a', 'b']),
 };
-const { preview } = describe(message);
+const { preview } = previewOf(message);
 const posted = { kind: 'port-posted', ctx: 'w-7f3a', port: 1, preview, bytes: 180, fingerprint: 'o4', transfer: [], outcome: 'sent' };
 const dispatched = { kind: 'message-dispatched', ctx: 'f-91c2', port: 1, ports: [], handlers: 1, duration: 0.05 };
 
