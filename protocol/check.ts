@@ -2,63 +2,12 @@
  * Turns a shape (shape.ts) into the check the receiving side runs on untrusted input: built once
  * per shape, from closures specialised to it (no `eval`: the extension's CSP and the house rule
  * forbid it). A check returns a fresh copy holding only the fields the shape names, so nothing a
- * sender smuggled in travels further, and throws a ProtocolError naming the exact path:
- * `facts[12].transfer[0].port: expected a positive integer, got "x"`.
- *
- * The path is only built on failure: each container adds its step to the error while it
- * unwinds, so a valid fact costs no string work.
+ * sender smuggled in travels further, and throws a ProtocolError naming the exact path (fault.ts).
  */
+import { Fault, expected, located, show, via } from './fault.ts';
 import { emptyCounts } from './messages.ts';
+import { type Budget, type Primitive, checkPrimitive, primitive, primitiveOf } from './primitive-check.ts';
 import type { Fields, Shape, UnionShape } from './shape.ts';
-
-export class ProtocolError extends Error {
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
-    super(`${path}: ${problem}`);
-    this.name = 'ProtocolError';
-  }
-}
-
-/** A short, escaped picture of a bad value for an error message: never the whole (hostile) value. */
-export function show(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return 'an object';
-  return String(x);
-}
-
-/**
- * A problem found inside a value; the steps to it (innermost first) are added while unwinding.
- * `expected ${what}, got <the value>` when `what` is set (the value is shown only at the top,
- * by the receiver's way of showing one), else `problem` as it is.
- */
-class Fault {
-  readonly steps: string[] = [];
-  constructor(
-    readonly problem: string,
-    readonly what?: string,
-    readonly got?: unknown,
-  ) {}
-}
-
-const expected = (what: string, got: unknown) => new Fault('', what, got);
-
-/** Adds the step `step` to a Fault on its way out; other errors pass untouched. */
-function via(e: unknown, step: string): unknown {
-  if (e instanceof Fault) e.steps.push(step);
-  return e;
-}
-
-/** The running totals of one preview tree; `charLimit` is its character bound, for the error. */
-interface Budget {
-  nodes: number;
-  chars: number;
-  depth: number;
-  charLimit: number;
-}
 
 /** A compiled check; `budget` is the enclosing preview tree's, when inside one. */
 type Check = (x: unknown, budget: Budget) => unknown;
@@ -204,95 +153,6 @@ function build(shape: Shape, child: Check | undefined): Check {
   }
 }
 
-/**
- * A single value's rule, checked by one function the field loop calls directly: most fields are
- * primitives, and a direct call is cheaper than a closure per field (the background checks
- * every fact while streaming).
- */
-interface Primitive {
-  type: 'string' | 'int' | 'number' | 'boolean' | 'true' | 'enum';
-  min: number;
-  max: number;
-  /** The integer bound's unit, or whether a string must be non-empty and is charged to its preview. */
-  unit: string;
-  nonEmpty: boolean;
-  charged: boolean;
-  allowed: ReadonlySet<string> | undefined;
-  what: string;
-}
-
-function primitive(shape: Extract<Shape, { s: Primitive['type'] }>): Primitive {
-  const rule: Primitive = {
-    type: shape.s,
-    min: Number.NEGATIVE_INFINITY,
-    max: Number.POSITIVE_INFINITY,
-    unit: '',
-    nonEmpty: false,
-    charged: false,
-    allowed: undefined,
-    what: '',
-  };
-  switch (shape.s) {
-    case 'string':
-      rule.max = shape.max ?? rule.max;
-      rule.nonEmpty = shape.id === true;
-      rule.charged = shape.charged === true;
-      rule.what = 'a string';
-      break;
-    case 'int':
-      rule.min = shape.min;
-      rule.max = shape.max ?? rule.max;
-      rule.unit = shape.unit ?? '';
-      rule.what = shape.min === 1 ? 'a positive integer' : 'a non-negative integer';
-      break;
-    case 'number':
-      rule.min = shape.min ?? rule.min;
-      rule.what = shape.min === 0 ? 'a non-negative number' : 'a finite number';
-      break;
-    case 'boolean':
-      rule.what = 'a boolean';
-      break;
-    case 'true':
-      rule.what = 'true';
-      break;
-    case 'enum':
-      rule.allowed = new Set(shape.values);
-      rule.what = `one of ${shape.values.join('|')}`;
-      break;
-  }
-  return rule;
-}
-
-function checkPrimitive(rule: Primitive, x: unknown, budget: Budget): unknown {
-  switch (rule.type) {
-    case 'string':
-      if (typeof x !== 'string') throw expected(rule.what, x);
-      if (x.length > rule.max) throw new Fault(`expected a string of at most ${rule.max} characters, got ${x.length}`);
-      if (rule.nonEmpty && x.length === 0) throw expected('a non-empty id', x);
-      if (rule.charged) {
-        budget.chars -= x.length;
-        if (budget.chars < 0) throw new Fault(`preview holds more than ${budget.charLimit} characters`);
-      }
-      return x;
-    case 'int':
-      if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < rule.min) throw expected(rule.what, x);
-      if (x > rule.max) throw new Fault(`expected at most ${rule.max} ${rule.unit}, got ${x}`);
-      return x;
-    case 'number':
-      if (typeof x !== 'number' || !Number.isFinite(x) || x < rule.min) throw expected(rule.what, x);
-      return x;
-    case 'boolean':
-      if (typeof x !== 'boolean') throw expected(rule.what, x);
-      return x;
-    case 'true':
-      if (x !== true) throw expected(rule.what, x);
-      return x;
-    case 'enum':
-      if (typeof x !== 'string' || !rule.allowed?.has(x)) throw expected(rule.what, x);
-      return x;
-  }
-}
-
 function listCheck(item: Check | undefined, max: number = Number.POSITIVE_INFINITY): Check {
   return (x, budget) => {
     if (!Array.isArray(x)) throw expected('an array', x);
@@ -327,14 +187,6 @@ function fieldChecks(fields: Fields, child: Check | undefined): FieldCheck[] {
     optional: shape.s === 'optional',
     sumsTo: shape.s === 'counts' ? shape.sumsTo : undefined,
   }));
-}
-
-const PRIMITIVES = new Set(['string', 'int', 'number', 'boolean', 'true', 'enum']);
-
-function primitiveOf(shape: Shape): Primitive | undefined {
-  const inner = shape.s === 'optional' || shape.s === 'named' ? shape.inner : shape;
-  if (inner.s === 'named') return primitiveOf(inner);
-  return PRIMITIVES.has(inner.s) ? primitive(inner as Extract<Shape, { s: Primitive['type'] }>) : undefined;
 }
 
 /** Copies each field through its check into `out`, in order; an absent optional field stays absent. */
@@ -412,12 +264,4 @@ export function checker<T>(shape: Shape, shown: (x: unknown) => string = show) {
       throw located(e, index === undefined ? where : `${where}[${index}]`, shown);
     }
   };
-}
-
-/** The ProtocolError a Fault becomes once it reached the top, at `where` plus its steps. */
-function located(e: unknown, where: string, shown: (x: unknown) => string): unknown {
-  if (!(e instanceof Fault)) return e;
-  let path = where;
-  for (let i = e.steps.length - 1; i >= 0; i--) path += e.steps[i];
-  return new ProtocolError(path, e.what === undefined ? e.problem : `expected ${e.what}, got ${shown(e.got)}`);
 }

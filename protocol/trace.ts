@@ -9,7 +9,8 @@
  *
  * Its shape is trace-shape.ts; protocol/trace.schema.json is generated from it for other tools.
  */
-import { ProtocolError, checker, show } from './check.ts';
+import { checker } from './check.ts';
+import { ProtocolError, show } from './fault.ts';
 import { fact } from './fact-shapes.ts';
 import type { Fact } from './facts.ts';
 import { type Holds, type Infer, type Same, list } from './shape.ts';

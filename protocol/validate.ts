@@ -6,7 +6,8 @@
  * from the shapes of fact-shapes.ts and message-shapes.ts (check.ts); what is here is what a
  * shape cannot say: JSON texts, and one bad fact costing only itself.
  */
-import { ProtocolError, checker, show } from './check.ts';
+import { checker } from './check.ts';
+import { ProtocolError, show } from './fault.ts';
 import { fact } from './fact-shapes.ts';
 import type { Fact, Preview } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
@@ -35,7 +36,7 @@ import * as primitive from './primitives.ts';
 import { type Shape, enumOf, int, list as listOf, string } from './shape.ts';
 
 export { LIMITS } from './limits.ts';
-export { ProtocolError } from './check.ts';
+export { ProtocolError } from './fault.ts';
 
 // ── single values, for receivers that check a record of their own (extension/persisted.ts) ──
 
