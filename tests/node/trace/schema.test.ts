@@ -116,6 +116,9 @@ describe('trace.schema.json', () => {
   });
 });
 
+/** A guard against a hang on a loaded machine, not a measure of speed (a run takes seconds). */
+const FUZZ_TIMEOUT = 120_000;
+
 describe('parseTrace and the schema agree on generated traces', () => {
   const shapes = new ShapeArbitraries();
   const traces = shapes.of(traceShape).map((t) => {
@@ -149,7 +152,7 @@ describe('parseTrace and the schema agree on generated traces', () => {
     // Not vacuous: most generated traces are valid; some go past the preview depth bound.
     expect(tally.accepted).toBeGreaterThan(150);
     expect(tally.rejected).toBeGreaterThan(0);
-  });
+   }, FUZZ_TIMEOUT);
 
   it('mutated traces: a field dropped, a wrong type, out of range, too long, an unknown kind, an extra key', () => {
     const tally = { accepted: 0, rejected: 0, unstatable: 0 };
@@ -162,5 +165,5 @@ describe('parseTrace and the schema agree on generated traces', () => {
     );
     expect(tally.rejected).toBeGreaterThan(500);
     expect(tally.accepted).toBeGreaterThan(100);
-  });
+   }, FUZZ_TIMEOUT);
 });
