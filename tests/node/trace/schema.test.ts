@@ -152,7 +152,7 @@ describe('parseTrace and the schema agree on generated traces', () => {
     // Not vacuous: most generated traces are valid; some go past the preview depth bound.
     expect(tally.accepted).toBeGreaterThan(150);
     expect(tally.rejected).toBeGreaterThan(0);
-   }, FUZZ_TIMEOUT);
+  }, FUZZ_TIMEOUT);
 
   it('mutated traces: a field dropped, a wrong type, out of range, too long, an unknown kind, an extra key', () => {
     const tally = { accepted: 0, rejected: 0, unstatable: 0 };
@@ -165,5 +165,5 @@ describe('parseTrace and the schema agree on generated traces', () => {
     );
     expect(tally.rejected).toBeGreaterThan(500);
     expect(tally.accepted).toBeGreaterThan(100);
-   }, FUZZ_TIMEOUT);
+  }, FUZZ_TIMEOUT);
 });
