@@ -213,7 +213,7 @@ function checkTrace(value: unknown): Trace {
     seen.add(fact.ctx);
     return fact;
   });
-  // The list as the file's envelope (its own way of showing a bad value), then each fact as the relay checks it.
+  // The list as the file's envelope (its way of showing a bad value), then each fact as the relay checks it.
   inFile(checkList, checked.facts, 'facts');
   const facts = inFile(checkFacts, checked.facts, 'facts');
   return { format: TRACE_FORMAT, version: TRACE_VERSION, meta, contexts, facts };

@@ -33,7 +33,7 @@ import type {
 } from './messages.ts';
 import { preview } from './preview-shape.ts';
 import * as primitive from './primitives.ts';
-import { type Shape, enumOf, int, list as listOf, string } from './shape.ts';
+import { type Shape, enumOf, list as listOf, string } from './shape.ts';
 
 export { LIMITS } from './limits.ts';
 export { ProtocolError } from './fault.ts';
@@ -50,10 +50,11 @@ export function record(x: unknown, path: string): Record<string, unknown> {
 }
 export const list = (x: unknown, path: string, max: number = LIMITS.list): unknown[] =>
   run<unknown[]>(listOf({ s: 'unchecked' }, max), x, path);
-export const str = (x: unknown, path: string, max: number = LIMITS.string): string => run(string(max), x, path);
+export const str = (x: unknown, path: string, max: number = LIMITS.string): string =>
+  run(max === LIMITS.string ? primitive.text : string(max), x, path);
 export const id = (x: unknown, path: string): string => run(primitive.id, x, path);
-export const positive = (x: unknown, path: string): number => run(int(1), x, path);
-export const count = (x: unknown, path: string): number => run(int(0), x, path);
+export const positive = (x: unknown, path: string): number => run(primitive.positive, x, path);
+export const count = (x: unknown, path: string): number => run(primitive.count, x, path);
 export const finite = (x: unknown, path: string): number => run(primitive.finite, x, path);
 export const bool = (x: unknown, path: string): boolean => run(primitive.boolean, x, path);
 export const oneOf = <T extends string>(x: unknown, path: string, allowed: readonly T[]): T =>

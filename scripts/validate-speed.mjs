@@ -23,7 +23,16 @@ const message = {
   tags: new Set(['a', 'b']),
 };
 const { preview } = previewOf(message);
-const posted = { kind: 'port-posted', ctx: 'w-7f3a', port: 1, preview, bytes: 180, fingerprint: 'o4', transfer: [], outcome: 'sent' };
+const posted = {
+  kind: 'port-posted',
+  ctx: 'w-7f3a',
+  port: 1,
+  preview,
+  bytes: 180,
+  fingerprint: 'o4',
+  transfer: [],
+  outcome: 'sent',
+};
 const dispatched = { kind: 'message-dispatched', ctx: 'f-91c2', port: 1, ports: [], handlers: 1, duration: 0.05 };
 
 const facts = [];
@@ -58,5 +67,6 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 for (let v = 0; v < dirs.length; v++) {
   const t = times[v].sort((a, b) => a - b);
   const median = t[rounds / 2];
-  console.log(`${dirs[v]}: 50,000 facts, ${rounds} rounds, CPU time: median ${ms(median)}, min ${ms(t[0])}, max ${ms(t[rounds - 1])}`);
+  const spread = `median ${ms(median)}, min ${ms(t[0])}, max ${ms(t[rounds - 1])}`;
+  console.log(`${dirs[v]}: 50,000 facts, ${rounds} rounds, CPU time: ${spread}`);
 }
