@@ -3,7 +3,9 @@
  * in the HTML Standard's terms, with *local* ids. The runtime knows nothing of other
  * contexts; the model (panel/model) correlates local ids of many contexts into global
  * channels and ports. Every boundary (injected → content → background → panel, trace
- * files) carries these shapes and validates them on receipt (protocol/validate.ts).
+ * files) carries these facts and validates them on receipt (protocol/validate.ts) with the
+ * checks derived from their shapes (protocol/fact-shapes.ts, bounds included); these types are
+ * checked against those shapes when type-checking.
  *
  * Ids:
  *  - `ctx`  a context id: random, unique per global (per document or worker instance).

@@ -1,8 +1,8 @@
 /**
- * The private handshake between the MAIN-world runtime and the isolated content script
- * (measured in Chromium 156 and Firefox ESR 153). The offer is dispatched once, before any page
- * script runs, and the content script accepts it only then (content/handshake.ts): its event name is no secret
- * (the build's nonce is the same in every copy of a release) and need not be.
+ * The private handshake between the MAIN-world runtime and the isolated content script: a
+ * MessagePort handed over without the page seeing it. The offer is dispatched once, before any
+ * page script runs, and the content script accepts it only then (content/handshake.ts): its
+ * event name is no secret (the build's nonce is the same in every copy of a release) and need not be.
  */
 declare const __PORTSCOPE_NONCE__: string;
 

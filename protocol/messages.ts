@@ -1,5 +1,6 @@
 /**
- * Messages between the extension's parts (validated on receipt: protocol/validate.ts).
+ * Messages between the extension's parts (validated on receipt: protocol/validate.ts, from the
+ * shapes of protocol/message-shapes.ts, against which these types are checked).
  *
  *   content relay ──(runtime port "portscope-content")──► background ◄──(runtime port "portscope-panel")── panel
  *

@@ -1,5 +1,5 @@
 /**
- * The stable `portscope summary --json` shape (issue 6), produced by the model
+ * The stable `portscope summary --json` shape, produced by the model
  * (panel/model) for the CLI, the Playwright fixture and tests. Changing a field is a
  * breaking change of a public interface.
  */

@@ -7,13 +7,16 @@
  * on and names the exact place that is wrong. Fields it does not know are kept and ignored,
  * so a later minor addition still opens here; a higher `version` does not.
  *
- * protocol/trace.schema.json describes the same shape for other tools.
+ * Its shape is trace-shape.ts; protocol/trace.schema.json is generated from it for other tools.
  */
+import { checker } from './check.ts';
+import { ProtocolError, show } from './fault.ts';
+import { fact } from './fact-shapes.ts';
 import type { Fact } from './facts.ts';
-import { ProtocolError, validateFact } from './validate.ts';
+import { type Holds, type Infer, type Same, list } from './shape.ts';
+import { contextFact, meta, TRACE_FORMAT, TRACE_VERSION, type trace } from './trace-shape.ts';
 
-export const TRACE_FORMAT = 'portscope-trace';
-export const TRACE_VERSION = 1;
+export { TRACE_FORMAT, TRACE_VERSION } from './trace-shape.ts';
 
 export interface TraceMeta {
   /** Browser name and version as the recorder saw it, e.g. "Chromium 156.0.7635.2". */
@@ -45,6 +48,9 @@ export interface Trace {
   /** Every recorded fact in arrival order (contexts interleave, `seq` rises within one context). */
   facts: Fact[];
 }
+
+/** `Trace` and trace-shape.ts describe the same document (checked when type-checking). */
+export type TraceAgrees = Holds<Same<Trace, Infer<typeof trace>>>;
 
 export class TraceFormatError extends Error {
   /** Where in the document, e.g. `facts[12].port`; empty for whole-file problems. */
@@ -148,108 +154,67 @@ function charPosition(text: string, reason: string): number | undefined {
 
 // ---- validation ------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-
 /** A short, escaped picture of a bad value for an error message: never the whole (hostile) value. */
 function shown(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array`;
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return v.length > 40 ? `${JSON.stringify(v.slice(0, 40))}… (${v.length} chars)` : JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'string' && v.length > 40) return `${JSON.stringify(v.slice(0, 40))}… (${v.length} chars)`;
+  return show(v);
 }
 
-function key(path: string, name: string): string {
-  const plain = /^[A-Za-z_$][\w$]*$/.test(name);
-  const shownName = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-  return plain ? `${path}.${name}` : `${path}[${JSON.stringify(shownName)}]`;
+const checkObject = checker<Record<string, unknown>>({ s: 'object', fields: {} }, shown);
+const checkMeta = checker<TraceMeta>(meta, shown);
+const checkList = checker<unknown[]>(list({ s: 'unchecked' }), shown);
+const checkContext = checker<ContextFact>(contextFact);
+/**
+ * Each fact goes through the fact contract's check (the same one the relay uses), which
+ * returns a fresh copy holding only known fields. Ordering between facts is not checked: a
+ * context's `seq` is local to the runtime that emitted it, and an owner may speak for an
+ * unobserved worker, so order is the model's business (it counts what it cannot apply).
+ */
+const checkFacts = checker<Fact[]>(list(fact));
+
+/** Runs a contract check, naming a problem as a place in the file. */
+function inFile<T>(check: (x: unknown, where: string) => T, x: unknown, where: string): T {
+  try {
+    return check(x, where);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new TraceFormatError(err.message, err.path);
+    throw err;
+  }
 }
 
 function fail(path: string, expected: string, got: unknown): never {
   throw new TraceFormatError(`${path}: expected ${expected}, got ${shown(got)}`, path);
 }
 
-function object(v: unknown, path: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
-  return v as Obj;
-}
-
-function array(v: unknown, path: string): unknown[] {
-  if (!Array.isArray(v)) fail(path, 'an array', v);
-  return v;
-}
-
-function string(o: Obj, name: string, path: string, nonEmpty = false): string {
-  const v = o[name];
-  if (typeof v !== 'string' || (nonEmpty && v === '')) fail(key(path, name), nonEmpty ? 'a non-empty string' : 'a string', v);
-  return v;
-}
-
-function count(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(path, 'a non-negative integer', v);
-  return v;
-}
-
-function instant(o: Obj, name: string, path: string): string {
-  const v = o[name];
-  if (typeof v !== 'string' || !/^\d{4}-\d\d-\d\dT/.test(v) || Number.isNaN(Date.parse(v))) fail(key(path, name), 'an ISO 8601 date-time string', v);
-  return v;
-}
-
 function checkTrace(value: unknown): Trace {
-  const t = object(value, 'trace');
-  if (t.format !== TRACE_FORMAT) {
-    throw new TraceFormatError(`format: expected "${TRACE_FORMAT}", got ${shown(t.format)} (this is not a Portscope trace)`, 'format');
+  inFile(checkObject, value, 'trace');
+  // Read in place first: its format and version decide whether to read on.
+  const checked = value as Record<string, unknown>;
+  if (checked.format !== TRACE_FORMAT) {
+    const problem = `expected "${TRACE_FORMAT}", got ${shown(checked.format)} (this is not a Portscope trace)`;
+    throw new TraceFormatError(`format: ${problem}`, 'format');
   }
-  if (typeof t.version !== 'number' || !Number.isInteger(t.version) || t.version < 1) fail('version', 'a positive integer', t.version);
-  if (t.version > TRACE_VERSION) {
-    throw new TraceFormatError(`version ${t.version} is newer than this Portscope understands (${TRACE_VERSION}); update Portscope to open it`, 'version');
+  const version = checked.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    fail('version', 'a positive integer', version);
   }
-  const meta = checkMeta(t.meta);
+  if (version > TRACE_VERSION) {
+    const problem = `version ${version} is newer than this Portscope understands (${TRACE_VERSION})`;
+    throw new TraceFormatError(`${problem}; update Portscope to open it`, 'version');
+  }
+  const meta = inFile(checkMeta, checked.meta, 'meta');
   const seen = new Set<string>();
-  const contexts = array(t.contexts, 'contexts').map((c, i) => {
+  const contexts = inFile(checkList, checked.contexts, 'contexts').map((c, i) => {
     const path = `contexts[${i}]`;
-    const fact = checkFact(c, path);
-    if (fact.kind !== 'context') fail(`${path}.kind`, '"context"', fact.kind);
-    if (seen.has(fact.ctx)) throw new TraceFormatError(`${path}.ctx: context ${shown(fact.ctx)} is listed twice`, `${path}.ctx`);
+    const fact = inFile(checkContext, c, path);
+    if (seen.has(fact.ctx)) {
+      throw new TraceFormatError(`${path}.ctx: context ${shown(fact.ctx)} is listed twice`, `${path}.ctx`);
+    }
     seen.add(fact.ctx);
     return fact;
   });
-  const raw = array(t.facts, 'facts');
-  const facts = new Array<Fact>(raw.length);
-  for (let i = 0; i < raw.length; i++) facts[i] = checkFact(raw[i], `facts[${i}]`);
+  // The list as the file's envelope (its way of showing a bad value), then each fact as the relay checks it.
+  inFile(checkList, checked.facts, 'facts');
+  const facts = inFile(checkFacts, checked.facts, 'facts');
   return { format: TRACE_FORMAT, version: TRACE_VERSION, meta, contexts, facts };
-}
-
-/** A fresh meta holding the known fields only. */
-function checkMeta(v: unknown): TraceMeta {
-  const m = object(v, 'meta');
-  const meta: TraceMeta = {
-    browser: string(m, 'browser', 'meta'),
-    url: string(m, 'url', 'meta'),
-    startedAt: instant(m, 'startedAt', 'meta'),
-    portscopeVersion: string(m, 'portscopeVersion', 'meta'),
-    // fromEntries defines own properties, so a "__proto__" key stays a plain key.
-    dropped: Object.fromEntries(Object.entries(object(m.dropped, 'meta.dropped')).map(([k, n]) => [k, count(n, key('meta.dropped', k))])),
-    evicted: { messages: 0, facts: 0 },
-  };
-  if (m.endedAt !== undefined) meta.endedAt = instant(m, 'endedAt', 'meta');
-  const evicted = object(m.evicted, 'meta.evicted');
-  meta.evicted = { messages: count(evicted.messages, 'meta.evicted.messages'), facts: count(evicted.facts, 'meta.evicted.facts') };
-  return meta;
-}
-
-/**
- * Each fact goes through the fact contract's validator (the same one the relay uses), which
- * returns a fresh copy holding only known fields. Ordering between facts is not checked: a
- * context's `seq` is local to the runtime that emitted it, and an owner may speak for an
- * unobserved worker, so order is the model's business (it counts what it cannot apply).
- */
-function checkFact(v: unknown, path: string): Fact {
-  try {
-    return validateFact(v, path);
-  } catch (err) {
-    if (err instanceof ProtocolError) throw new TraceFormatError(err.message, err.path);
-    throw err;
-  }
 }

@@ -1,0 +1,267 @@
+/**
+ * Turns a shape (shape.ts) into the check the receiving side runs on untrusted input: built once
+ * per shape, from closures specialised to it (no `eval`: the extension's CSP and the house rule
+ * forbid it). A check returns a fresh copy holding only the fields the shape names, so nothing a
+ * sender smuggled in travels further, and throws a ProtocolError naming the exact path (fault.ts).
+ */
+import { Fault, expected, located, show, via } from './fault.ts';
+import { emptyCounts } from './messages.ts';
+import { type Budget, type Primitive, checkPrimitive, primitive, primitiveOf } from './primitive-check.ts';
+import type { Fields, Shape, UnionShape } from './shape.ts';
+
+/** A compiled check; `budget` is the enclosing preview tree's, when inside one. */
+type Check = (x: unknown, budget: Budget) => unknown;
+
+/** A property name as a path step: `.port`, or `["port-posted"]` for `quoted` counts. */
+function keyStep(key: string, quoted: boolean): string {
+  if (!quoted || /^[A-Za-z_$][\w$]*$/.test(key)) return `.${key}`;
+  return `[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const compiled = new WeakMap<object, Check>();
+
+/** `child` is the check of a node one level deeper in the preview tree being compiled. */
+function compile(shape: Shape, child?: Check): Check {
+  const known = compiled.get(shape);
+  if (known) return known;
+  const check = build(shape, child);
+  // A preview tree's nodes depend on their tree; everything else is the same wherever it appears.
+  if (!child) compiled.set(shape, check);
+  return check;
+}
+
+function build(shape: Shape, child: Check | undefined): Check {
+  switch (shape.s) {
+    case 'string':
+    case 'int':
+    case 'number':
+    case 'boolean':
+    case 'true':
+    case 'enum': {
+      const rule = primitive(shape);
+      return (x, budget) => checkPrimitive(rule, x, budget);
+    }
+    case 'const': {
+      const value = shape.value;
+      return (x) => {
+        if (x !== value) throw expected(JSON.stringify(value), x);
+        return x;
+      };
+    }
+    case 'optional':
+    case 'named':
+      return compile(shape.inner, child);
+    case 'nullable': {
+      const inner = compile(shape.inner, child);
+      return (x, budget) => (x === null ? null : inner(x, budget));
+    }
+    case 'numberValue': {
+      const word = primitive({ s: 'enum', values: shape.words });
+      const number = primitive({ s: 'number' });
+      return (x, budget) => checkPrimitive(typeof x === 'string' ? word : number, x, budget);
+    }
+    case 'dateValue': {
+      const number = primitive({ s: 'number' });
+      return (x, budget) =>
+        x === null || (typeof x === 'number' && Number.isNaN(x)) ? Number.NaN : checkPrimitive(number, x, budget);
+    }
+    case 'instant':
+      return (x) => {
+        if (typeof x !== 'string' || !/^\d{4}-\d\d-\d\dT/.test(x) || Number.isNaN(Date.parse(x))) {
+          throw expected('an ISO 8601 date-time string', x);
+        }
+        return x;
+      };
+    case 'list':
+      return listCheck(shape.item.s === 'unchecked' ? undefined : compile(shape.item, child), shape.max);
+    case 'tuple': {
+      const items = shape.items.map((item) => compile(item, child));
+      const { min, expected: what } = shape;
+      const max = items.length;
+      return (x, budget) => {
+        if (!Array.isArray(x)) throw expected('an array', x);
+        if (x.length > max) throw new Fault(`expected at most ${max} entries, got ${x.length}`);
+        if (x.length < min) throw expected(what, x);
+        const out = new Array(x.length);
+        let i = 0;
+        try {
+          for (; i < x.length; i++) out[i] = items[i](x[i], budget);
+        } catch (e) {
+          throw via(e, `[${i}]`);
+        }
+        return out;
+      };
+    }
+    case 'object': {
+      const fields = fieldChecks(shape.fields, child);
+      return (x, budget) => {
+        if (!isRecord(x)) throw expected('an object', x);
+        const out: Record<string, unknown> = {};
+        writeFields(x, fields, out, budget);
+        return out;
+      };
+    }
+    case 'union':
+      return unionCheck(shape, child);
+    case 'variant': {
+      const union = compile(shape.union, child);
+      const { tag } = shape.union.s === 'named' ? shape.union.inner : shape.union;
+      const value = shape.value;
+      return (x, budget) => {
+        const out = union(x, budget) as Record<string, unknown>;
+        if (out[tag] !== value) throw via(expected(JSON.stringify(value), out[tag]), `.${tag}`);
+        return out;
+      };
+    }
+    case 'counts': {
+      const key = shape.key ? compile(shape.key) : undefined;
+      const max = shape.maxKeys ?? Number.POSITIVE_INFINITY;
+      const noun = shape.noun ?? 'keys';
+      const quoted = shape.quoted === true;
+      const count = primitive({ s: 'int', min: 0 });
+      return (x, budget) => {
+        if (!isRecord(x)) throw expected('an object', x);
+        const out = emptyCounts();
+        const keys = Object.keys(x);
+        if (keys.length > max) throw new Fault(`expected at most ${max} ${noun}, got ${keys.length}`);
+        for (const k of keys) {
+          try {
+            key?.(k, budget);
+          } catch (e) {
+            throw via(e, ' key');
+          }
+          try {
+            out[k] = checkPrimitive(count, x[k], budget) as number;
+          } catch (e) {
+            throw via(e, keyStep(k, quoted));
+          }
+        }
+        return out;
+      };
+    }
+    case 'preview':
+      return previewCheck(shape);
+    case 'child':
+      if (!child) throw new Error('a preview child outside a preview tree');
+      return child;
+    case 'unchecked':
+      return (x) => x;
+  }
+}
+
+function listCheck(item: Check | undefined, max: number = Number.POSITIVE_INFINITY): Check {
+  return (x, budget) => {
+    if (!Array.isArray(x)) throw expected('an array', x);
+    if (x.length > max) throw new Fault(`expected at most ${max} entries, got ${x.length}`);
+    if (!item) return x;
+    const out = new Array(x.length);
+    let i = 0;
+    try {
+      for (; i < x.length; i++) out[i] = item(x[i], budget);
+    } catch (e) {
+      throw via(e, `[${i}]`);
+    }
+    return out;
+  };
+}
+
+interface FieldCheck {
+  key: string;
+  /** A primitive field's rule (checked inline), else its check. */
+  rule: Primitive | undefined;
+  check: Check;
+  optional: boolean;
+  /** The field before this one that its counts add up to. */
+  sumsTo: string | undefined;
+}
+
+function fieldChecks(fields: Fields, child: Check | undefined): FieldCheck[] {
+  return Object.entries(fields).map(([key, shape]) => ({
+    key,
+    rule: primitiveOf(shape),
+    check: compile(shape, child),
+    optional: shape.s === 'optional',
+    sumsTo: shape.s === 'counts' ? shape.sumsTo : undefined,
+  }));
+}
+
+/** Copies each field through its check into `out`, in order; an absent optional field stays absent. */
+function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Record<string, unknown>, budget: Budget) {
+  let i = 0;
+  try {
+    for (; i < fields.length; i++) {
+      const f = fields[i];
+      const v = x[f.key];
+      if (f.optional && v === undefined) continue;
+      out[f.key] = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
+      if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
+    }
+  } catch (e) {
+    throw via(e, `.${fields[i].key}`);
+  }
+}
+
+function sumCheck(counts: Record<string, number>, total: number) {
+  let sum = 0;
+  for (const k in counts) sum += counts[k];
+  if (sum !== total) throw new Fault(`expected counts summing to ${total}, got ${sum}`);
+}
+
+function unionCheck(shape: UnionShape, child: Check | undefined): Check {
+  const { tag } = shape;
+  const variants = new Map<string, FieldCheck[]>();
+  for (const [name, fields] of Object.entries(shape.variants)) {
+    variants.set(name, fieldChecks({ ...shape.common, ...fields }, child));
+  }
+  const what = shape.expected ?? `one of ${[...variants.keys()].join('|')}`;
+  return (x, budget) => {
+    if (!isRecord(x)) throw expected('an object', x);
+    const name = x[tag];
+    const fields = typeof name === 'string' ? variants.get(name) : undefined;
+    if (!fields) throw via(expected(what, name), `.${tag}`);
+    const out: Record<string, unknown> = {};
+    out[tag] = name;
+    writeFields(x, fields, out, budget);
+    return out;
+  };
+}
+
+function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
+  const { nodes, chars, depth } = shape;
+  let tree: Check = () => undefined;
+  const node = (x: unknown, budget: Budget) => {
+    if (--budget.nodes < 0) throw new Fault(`preview has more than ${nodes} nodes`);
+    if (budget.depth > depth) throw new Fault(`preview deeper than ${depth}`);
+    return tree(x, budget);
+  };
+  const child: Check = (x, budget) => {
+    // A fault ends the whole check, so the depth need not be restored on the way out.
+    budget.depth++;
+    if (--budget.nodes < 0) throw new Fault(`preview has more than ${nodes} nodes`);
+    if (budget.depth > depth) throw new Fault(`preview deeper than ${depth}`);
+    const out = tree(x, budget);
+    budget.depth--;
+    return out;
+  };
+  tree = build(shape.tree, child);
+  return (x) => node(x, { nodes, chars, depth: 0, charLimit: chars });
+}
+
+/**
+ * A shape's check for a value found at `where` (at `where[index]` when an index is given): the
+ * validated copy, or a ProtocolError naming the path. `shown` pictures a bad value in the error.
+ */
+export function checker<T>(shape: Shape, shown: (x: unknown) => string = show) {
+  const check = compile(shape);
+  return (x: unknown, where: string, index?: number): T => {
+    try {
+      return check(x, undefined as unknown as Budget) as T;
+    } catch (e) {
+      throw located(e, index === undefined ? where : `${where}[${index}]`, shown);
+    }
+  };
+}
