@@ -22,6 +22,7 @@ import { contextName, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { fitCanvas } from './timeline/canvasSize.ts';
+import { capture } from './timeline/capture.ts';
 import { HoverCard } from './timeline/HoverCard.tsx';
 import { Overview } from './timeline/Overview.tsx';
 import { paintPlot, paintRuler, type TransferMark } from './timeline/paint.ts';
@@ -212,7 +213,7 @@ export function TimelineView() {
   };
   const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
     if (e.button !== 0) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
+    capture(e.currentTarget, e.pointerId);
     drag.current = { x: e.clientX, range, moved: false };
   };
   const onMove = (e: PointerEvent<HTMLCanvasElement>) => {

@@ -7,6 +7,7 @@ import { densityBins } from '../../timeline/drawPlan.ts';
 import type { NavigationMarker } from '../../timeline/markers.ts';
 import { clampRange, rangeBetween, type TimeRange } from '../../timeline/range.ts';
 import type { TimelineData } from '../../timeline/timelineData.ts';
+import { capture } from './capture.ts';
 import { fitCanvas } from './canvasSize.ts';
 import { paintOverview } from './paint.ts';
 import type { Palette } from './palette.ts';
@@ -49,7 +50,7 @@ export function Overview(props: {
   };
   const onDown = (e: PointerEvent<HTMLCanvasElement>) => {
     if (e.button !== 0) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
+    capture(e.currentTarget, e.pointerId);
     press.current = { t: timeAt(e.clientX), x: e.clientX, moved: false };
   };
   const onMove = (e: PointerEvent<HTMLCanvasElement>) => {
