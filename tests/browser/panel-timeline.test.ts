@@ -30,7 +30,7 @@ interface PlotState {
 }
 
 const plotState = (): Promise<PlotState> =>
-  panel.$eval('canvas.tl-plot', (el) => {
+  panel.$eval('.tl-plot', (el) => {
     const d = (el as HTMLElement).dataset;
     return { start: Number(d.start), end: Number(d.end), messages: Number(d.messages), inRange: Number(d.inRange), selected: d.selected ?? '' };
   });
