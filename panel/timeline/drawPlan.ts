@@ -54,7 +54,7 @@ export interface DrawPlan {
 /** The colour class (index in WAIT_LEGEND) of message `i`. */
 export function classOf(data: TimelineData, i: number): number {
   const s = data.state[i];
-  if (s === DELIVERED) return CLASS_OF_WAIT[indexOfWait(data.end[i]! - data.post[i]!)]!;
+  if (s === DELIVERED) return data.postSeen[i] ? CLASS_OF_WAIT[indexOfWait(data.end[i]! - data.post[i]!)]! : CLASS_UNOBSERVED;
   if (s === QUEUED) return CLASS_QUEUED;
   if (s === DROPPED) return CLASS_DROPPED;
   return CLASS_UNOBSERVED;

@@ -29,6 +29,8 @@ export interface TimelineData {
   /** Dispatch time; NaN when there is none (queued, dropped, receiver not observed). */
   end: Float64Array;
   state: Uint8Array;
+  /** 1 when the post time is an observation; 0 when it was inferred or is only a bound (sender not observed, counted, evicted). */
+  postSeen: Uint8Array;
   fromSlot: Int32Array;
   /** The receiver's slot; the sender's for a dropped message (it went nowhere). */
   toSlot: Int32Array;
@@ -61,6 +63,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
   const post = new Float64Array(n);
   const end = new Float64Array(n);
   const state = new Uint8Array(n);
+  const postSeen = new Uint8Array(n);
   const fromSlot = new Int32Array(n);
   const toSlot = new Int32Array(n);
   const slots: Slot[] = [];
@@ -85,6 +88,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
     post[i] = m.postedAt;
     const code = STATE_CODE[m.state];
     state[i] = code;
+    postSeen[i] = m.postObserved && !m.counted && !m.postEvicted ? 1 : 0;
     const dispatched = m.dispatchedAt ?? Number.NaN;
     end[i] = dispatched;
     if (dispatched - m.postedAt > maxWait) maxWait = dispatched - m.postedAt;
@@ -103,6 +107,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
     post,
     end,
     state,
+    postSeen,
     fromSlot,
     toSlot,
     slots,

@@ -1,7 +1,8 @@
 /**
  * Colour by wait: how long a message sat in the port message queue (post → dispatch), in
- * classes a person can read off a legend. Messages with no dispatch have a class of their own
- * (still queued, dropped, receiver not observed), never a guessed wait.
+ * classes a person can read off a legend. A message whose wait is not known has a class of its
+ * own (still queued, dropped, or one end not observed: a receiver whose dispatch cannot be seen,
+ * a post inferred or only bounded), never a guessed wait.
  */
 export type WaitClass = 'w0' | 'w1' | 'w2' | 'w3' | 'w4' | 'queued' | 'dropped' | 'unobserved';
 
@@ -16,7 +17,7 @@ export const WAIT_LEGEND: { cls: WaitClass; label: string }[] = [
   { cls: 'w4', label: '≥ 1 s' },
   { cls: 'queued', label: 'still queued' },
   { cls: 'dropped', label: 'dropped' },
-  { cls: 'unobserved', label: 'receiver not observed' },
+  { cls: 'unobserved', label: 'wait unknown' },
 ];
 
 /** The class of a wait in ms (a negative wait, clocks of two processes, reads as the shortest). */

@@ -339,7 +339,7 @@ export function TimelineView() {
           </span>
           <ul className="tl-legend" aria-label="Colour: wait in the port message queue">
             {WAIT_LEGEND.map((l) => (
-              <li key={l.cls}>
+              <li key={l.cls} title={l.cls === 'unobserved' ? 'one end not observed: a receiver whose dispatch cannot be seen, or a post inferred, counted or evicted' : undefined}>
                 <span className={`tl-swatch tl-${l.cls}`} aria-hidden="true" />
                 {l.label}
               </li>

@@ -7,12 +7,15 @@ const CARD_WIDTH = 280;
 
 function waitText(m: MessageRecord, now: number): string {
   if (m.state === 'delivered' && m.dispatchedAt !== undefined) {
+    if (m.counted) return 'delivered; wait unknown (the post was counted, not recorded)';
+    if (m.postEvicted) return "delivered; wait unknown (the post's record was evicted)";
+    if (!m.postObserved) return 'delivered; wait unknown (the sender is not observed: its post is inferred)';
     const wait = m.dispatchedAt - m.postedAt;
     return wait < 0 ? `delivered; waited ${wait.toFixed(2)} ms (the two clocks differ)` : `delivered after ${wait.toFixed(2)} ms in the queue`;
   }
   if (m.state === 'queued') return `still queued (${((now - m.postedAt) / 1000).toFixed(1)} s so far)`;
   if (m.state === 'dropped') return `dropped (${m.dropReason ?? 'reason unknown'})`;
-  return 'sent; the receiver is not observed, its dispatch cannot be seen';
+  return 'sent; wait unknown (the receiver is not observed: its dispatch cannot be seen)';
 }
 
 export function HoverCard(props: {
@@ -42,7 +45,7 @@ export function HoverCard(props: {
         → <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
       </div>
       <div className={`s-${m.state}`}>{waitText(m, props.now)}</div>
-      {props.aggregated ? <div className="muted">drawn in a density bar at this zoom: zoom in to see it alone</div> : null}
+      {props.aggregated ? <div className="muted tl-card-note">drawn in a density bar at this zoom: zoom in to see it alone</div> : null}
     </div>
   );
 }

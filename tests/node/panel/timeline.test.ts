@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../../panel/model/model.ts';
 import type { ChannelModel, ContextNode, MessageRecord, PortNode } from '../../../panel/model/types.ts';
-import { MAX_ARROWS, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
+import { MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
 import { HIT_PX, hitTest, nearestInRow, stepInRow } from '../../../panel/timeline/hit.ts';
 import { CONTEXT_LANE, MAX_STRETCH, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
 import { navigationMarkers } from '../../../panel/timeline/markers.ts';
 import { MIN_SPAN, clampRange, panBy, rangeBetween, wholeRange, zoomAt } from '../../../panel/timeline/range.ts';
 import { formatTick, tickStep, tickTimes } from '../../../panel/timeline/ticks.ts';
 import { timelineData } from '../../../panel/timeline/timelineData.ts';
-import { waitClass } from '../../../panel/timeline/waitClass.ts';
+import { WAIT_LEGEND, waitClass } from '../../../panel/timeline/waitClass.ts';
 import { messageRows } from '../../../panel/messageRows.ts';
 import { FRAME, TOP, allSyntheticFacts } from './syntheticFacts.ts';
 
@@ -259,6 +259,15 @@ describe('hit testing and keyboard neighbours', () => {
 });
 
 describe('colour by wait and markers', () => {
+  it('gives no wait colour to a message whose post was not observed', () => {
+    const data = timelineData(modelOf(['A', 'B']), [
+      msg('seen', ['A', 'p1'], ['B', 'p2'], T0, { dispatchedAt: T0 + 0.2 }),
+      msg('inferred', ['A', 'p1'], ['B', 'p2'], T0 + 1, { dispatchedAt: T0 + 1, postObserved: false }),
+      msg('counted', ['A', 'p1'], ['B', 'p2'], T0 + 2, { dispatchedAt: T0 + 2, counted: true }),
+    ]);
+    expect([0, 1, 2].map((i) => WAIT_LEGEND[classOf(data, i)]!.cls)).toEqual(['w0', 'unobserved', 'unobserved']);
+  });
+
   it('classes waits by readable bounds', () => {
     expect([0.2, -1.4, 3, 40, 400, 4000].map(waitClass)).toEqual(['w0', 'w0', 'w1', 'w2', 'w3', 'w4']);
   });
