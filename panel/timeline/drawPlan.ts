@@ -10,8 +10,10 @@ import { waitClass, waitClassIndex } from './waitClass.ts';
 
 /** Arrows drawn one by one at most; beyond, messages are aggregated (and counted). */
 export const MAX_ARROWS = 4000;
-/** A message is drawn alone only when no other post of its lane is within this many pixels. */
+/** A message is drawn alone only when no other post of its lane is within this many pixels... */
 export const NEIGHBOUR_PX = 2;
+/** ...unless the range holds so few that every one can be drawn and still be read (they overlap, not blur). */
+export const FEW = 250;
 
 const CLASS_QUEUED = waitClassIndex('queued');
 const CLASS_DROPPED = waitClassIndex('dropped');
@@ -108,7 +110,7 @@ export function drawPlan(input: PlanInput): DrawPlan {
     const row = layout.senderRow[i]!;
     const p = data.post[i]!;
     let alone = true;
-    if (p >= start && row >= 0) {
+    if (visible.length > FEW && p >= start && row >= 0) {
       const col = colOf(p);
       let near = 0;
       for (let c = Math.max(0, col - NEIGHBOUR_PX); c <= Math.min(width - 1, col + NEIGHBOUR_PX); c++) near += postCount[row * width + c]!;

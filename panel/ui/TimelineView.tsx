@@ -240,7 +240,11 @@ export function TimelineView() {
     }
   };
 
-  const zoom = (factor: number) => setUserRange(zoomAt(range, factor, (range.start + range.end) / 2, whole));
+  /** Zooms about the keyboard cursor or the selection when either is in view, else about the middle. */
+  const zoom = (factor: number) => {
+    const focus = [cursor, selected].map((i) => (i >= 0 ? (data.post[i] ?? Number.NaN) : Number.NaN)).find((t) => t >= range.start && t <= range.end);
+    setUserRange(zoomAt(range, factor, focus ?? (range.start + range.end) / 2, whole));
+  };
   const pan = (fraction: number) => setUserRange(panBy(range, (range.end - range.start) * fraction, whole));
   const moveCursorTo = (i: number) => {
     if (i < 0) return;
@@ -334,7 +338,9 @@ export function TimelineView() {
           <span className="tl-counts muted" data-testid="timeline-counts">
             {followFilter && data.records.length !== total ? `${n(data.records.length)} of ${n(total)} messages (filtered)` : `${n(data.records.length)} messages`}
             {plan.aggregated ? (
-              <span className="tl-aggregated">{` · ${n(plan.aggregated)} aggregated at this zoom (zoom in to see each)`}</span>
+              <span className="tl-aggregated" title="Too close together to draw one by one: drawn as density bars. Zoom in to see each.">
+                {` · ${n(plan.aggregated)} messages aggregated at this zoom`}
+              </span>
             ) : null}
           </span>
           <ul className="tl-legend" aria-label="Colour: wait in the port message queue">

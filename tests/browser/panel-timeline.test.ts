@@ -120,7 +120,7 @@ describe('the Timeline in the real panel', () => {
     expect(shown.end).toBeGreaterThanOrEqual(last);
     expect(shown.inRange).toBe(FLOOD_MESSAGES);
     const counts = await panel.$eval('[data-testid=timeline-counts]', (el) => el.textContent ?? '');
-    expect(counts).toMatch(/^20,000 messages · [\d,]+ aggregated at this zoom/);
+    expect(counts).toMatch(/^20,000 messages · [\d,]+ messages aggregated at this zoom$/);
 
     for (const [column, times] of [['size', 2], ['from', 1], ['time', 2]] as const) {
       await clickTab('messages');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../../panel/model/model.ts';
 import type { ChannelModel, ContextNode, MessageRecord, PortNode } from '../../../panel/model/types.ts';
-import { MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
+import { FEW, MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
 import { HIT_PX, hitTest, nearestInRow, stepInRow } from '../../../panel/timeline/hit.ts';
 import { CONTEXT_LANE, MAX_STRETCH, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
 import { navigationMarkers } from '../../../panel/timeline/markers.ts';
@@ -145,6 +145,17 @@ describe('draw plan', () => {
     const plan = drawPlan({ data, layout, start: T0 + 449.9, end: T0 + 451.1, width: 1000, now: T0 + 2000 });
     expect(plan.aggregated).toBe(0);
     expect(plan.arrows).toHaveLength(50);
+  });
+
+  it('draws every message one by one when the range holds only a few, even on the same pixel', () => {
+    const data = timelineData(model, recording(FEW - 10, T0 + 450));
+    const layout = layoutLanes(data, new Set(), 200);
+    const plan = drawPlan({ data, layout, start: T0 - 10, end: T0 + 1000, width: 1000, now: T0 + 2000 });
+    expect(plan.visible).toHaveLength(FEW);
+    expect(plan.aggregated).toBe(0);
+    const more = timelineData(model, recording(FEW, T0 + 450));
+    const crowded = drawPlan({ data: more, layout: layoutLanes(more, new Set(), 200), start: T0 - 10, end: T0 + 1000, width: 1000, now: T0 + 2000 });
+    expect(crowded.aggregated).toBe(FEW);
   });
 
   it('never draws more than MAX_ARROWS one by one', () => {
