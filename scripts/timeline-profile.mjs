@@ -87,7 +87,10 @@ try {
   console.log(`frames ${frames.length}: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms, over 50 ms: ${frames.filter((f) => f > 50).length}`);
 
   const hits = new Map();
-  profile.samples.forEach((id, i) => hits.set(id, (hits.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    hits.set(id, (hits.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
   const byFn = new Map();
   for (const node of profile.nodes) {
     const us = hits.get(node.id) ?? 0;
