@@ -7,6 +7,8 @@ import type { TimelineData } from './timelineData.ts';
 
 export const CONTEXT_LANE = 34;
 export const PORT_LANE = 24;
+/** An opened context's own row is only a header above its ports: it keeps this height. */
+export const OPEN_HEADER = 22;
 /** Lanes stretch to fill the pane, but no further than this many times their base height. */
 export const MAX_STRETCH = 6;
 
@@ -50,7 +52,7 @@ export function layoutLanes(data: TimelineData, expanded: ReadonlySet<string>, a
     const slots = (portsOf.get(context) ?? []).filter((s) => data.slots[s]!.port !== null);
     const isOpen = expanded.has(ctxKey) && slots.length > 0;
     const contextRow = rows.length;
-    rows.push({ key: `c:${ctxKey}`, context, port: null, top: 0, height: CONTEXT_LANE, expandable: slots.length > 0, expanded: isOpen });
+    rows.push({ key: `c:${ctxKey}`, context, port: null, top: 0, height: isOpen ? OPEN_HEADER : CONTEXT_LANE, expandable: slots.length > 0, expanded: isOpen });
     for (const s of portsOf.get(context) ?? []) rowOfSlot[s] = contextRow;
     if (!isOpen) continue;
     // Ports in the order of their ids' numbers (p2 before p10).
@@ -60,11 +62,12 @@ export function layoutLanes(data: TimelineData, expanded: ReadonlySet<string>, a
       rows.push({ key: `p:${ctxKey}:${data.slots[s]!.port}`, context, port: data.slots[s]!.port, top: 0, height: PORT_LANE, expandable: false, expanded: false });
     }
   }
-  const base = rows.reduce((sum, r) => sum + r.height, 0);
-  const stretch = base > 0 && available > base ? Math.min(MAX_STRETCH, available / base) : 1;
+  const fixed = rows.reduce((sum, r) => sum + (r.expanded ? r.height : 0), 0);
+  const base = rows.reduce((sum, r) => sum + (r.expanded ? 0 : r.height), 0);
+  const stretch = base > 0 && available - fixed > base ? Math.min(MAX_STRETCH, (available - fixed) / base) : 1;
   let top = 0;
   for (const r of rows) {
-    r.height = Math.floor(r.height * stretch);
+    if (!r.expanded) r.height = Math.floor(r.height * stretch);
     r.top = top;
     top += r.height;
   }

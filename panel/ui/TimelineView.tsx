@@ -307,10 +307,13 @@ export function TimelineView() {
 
   const toggle = (context: string | null) => {
     const key = context ?? '';
-    const next = new Set(expanded);
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
-    setExpanded(next);
+    // From the latest set, not this render's: two quick clicks must both count.
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
   };
 
   const card = hover ?? (cursor >= 0 && cursorCard(cursor));

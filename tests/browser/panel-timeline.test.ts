@@ -150,7 +150,11 @@ describe('the Timeline in the real panel', () => {
     expect(await until('the row selected in the table', selectedRow, (id) => id !== '')).toBe(`row-${picked.selected}`);
 
     // And back: the table's selection is the timeline's.
-    await panel.$eval('[role=row][aria-rowindex="2"]', (el) => (el as HTMLElement).click());
+    await panel.$$eval(
+      '[role=row][aria-rowindex]:not([aria-rowindex="1"])',
+      (els, id) => (els.find((el) => el.id !== `row-${id}`) as HTMLElement).click(),
+      picked.selected,
+    );
     const rowId = (await selectedRow()).replace(/^row-/, '');
     expect(rowId).not.toBe(picked.selected);
     await clickTab('timeline');
@@ -176,7 +180,7 @@ describe('the Timeline in the real panel', () => {
     const before = picked.selected;
     const beforeMessage = truth.message(before);
     await panel.focus('canvas.tl-plot');
-    // The selection is the recording's last message (the table's first row sorted by time, newest first).
+    // The selection is one of the recording's last messages (the table is sorted by time, newest first).
     expect(beforeMessage).toBeDefined();
     await session.devtools.keyboard.press('ArrowLeft');
     await session.devtools.keyboard.press('Enter');
@@ -191,5 +195,18 @@ describe('the Timeline in the real panel', () => {
     await session.devtools.keyboard.press('0');
     const fitted = await until('the whole recording again', plotState, (s) => s.end - s.start === whole.end - whole.start);
     expect(fitted.start).toBe(whole.start);
+  });
+
+  it('opens contexts into lanes per port, and closes them; two quick clicks both count', async () => {
+    await clickTab('timeline');
+    await panel.$$eval('button.tl-toggle', (els) => els.slice(0, 2).forEach((el) => (el as HTMLElement).click()));
+    const open = await until('two contexts open', () => panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.length), (k) => k === 2);
+    expect(open).toBe(2);
+    const portRows = await panel.$$eval('[data-row^="p:"]', (els) => els.map((el) => el.textContent ?? ''));
+    // The flood's window posts on four ports (two local channels, the iframe's, the worker's) and dispatches on three.
+    expect(portRows.length).toBeGreaterThanOrEqual(4);
+    for (const text of portRows) expect(text).toMatch(/^port p\d+ · c\d+/);
+    await panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.forEach((el) => (el as HTMLElement).click()));
+    await until('all closed', () => panel.$$eval('[data-row^="p:"]', (els) => els.length), (k) => k === 0);
   });
 });

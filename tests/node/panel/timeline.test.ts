@@ -4,7 +4,7 @@ import { createModel } from '../../../panel/model/model.ts';
 import type { ChannelModel, ContextNode, MessageRecord, PortNode } from '../../../panel/model/types.ts';
 import { FEW, MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
 import { HIT_PX, hitTest, nearestInRow, stepInRow } from '../../../panel/timeline/hit.ts';
-import { CONTEXT_LANE, MAX_STRETCH, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
+import { CONTEXT_LANE, MAX_STRETCH, OPEN_HEADER, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
 import { navigationMarkers } from '../../../panel/timeline/markers.ts';
 import { MIN_SPAN, clampRange, panBy, rangeBetween, wholeRange, zoomAt } from '../../../panel/timeline/range.ts';
 import { formatTick, tickStep, tickTimes } from '../../../panel/timeline/ticks.ts';
@@ -99,6 +99,13 @@ describe('lanes', () => {
     expect(open.rows.map((r) => r.key)).toEqual(['c:A', 'p:A:p1', 'p:A:p3', 'c:B']);
     expect(open.rows[1]!.height).toBe(PORT_LANE);
     expect(open.rows[0]!.expanded).toBe(true);
+    expect(open.rows[0]!.height).toBe(OPEN_HEADER);
+    // Stretched to fill, an opened context's header keeps its height.
+    const tall = layoutLanes(data, new Set(['A']), 400);
+    expect(tall.rows[0]!.height).toBe(OPEN_HEADER);
+    expect(tall.rows[1]!.height).toBeGreaterThan(PORT_LANE);
+    expect(tall.height).toBeLessThanOrEqual(400);
+    expect(tall.height).toBeGreaterThan(400 - 4);
     expect([...open.senderRow]).toEqual([1, 2, 3]);
     expect([...open.receiverRow]).toEqual([3, 3, 1]);
   });
@@ -106,8 +113,8 @@ describe('lanes', () => {
   it('finds the row under a y offset', () => {
     const layout = layoutLanes(data, new Set(['A']), 0);
     expect(rowAt(layout, 0)).toBe(0);
-    expect(rowAt(layout, CONTEXT_LANE)).toBe(1);
-    expect(rowAt(layout, CONTEXT_LANE + 2 * PORT_LANE + 1)).toBe(3);
+    expect(rowAt(layout, OPEN_HEADER)).toBe(1);
+    expect(rowAt(layout, OPEN_HEADER + 2 * PORT_LANE + 1)).toBe(3);
     expect(rowAt(layout, layout.height + 1)).toBe(-1);
   });
 });
