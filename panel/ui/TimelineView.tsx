@@ -76,10 +76,11 @@ export function TimelineView() {
   const terms = usePanel((s) => s.terms);
   const selectedId = usePanel((s) => s.selectedMessage);
   const live = usePanel((s) => s.connection !== 'standalone');
-  // Navigation markers, where the store keeps them (read defensively: markers.ts).
+  // Navigation markers, where the store or the model keeps them (read defensively: markers.ts).
   const markerSource = usePanel((s) => {
-    const loose = s as unknown as Record<string, unknown>;
-    return loose.navigations ?? loose.markers;
+    const state = s as unknown as Record<string, unknown>;
+    const kept = s.model as unknown as Record<string, unknown>;
+    return state.navigations ?? state.markers ?? kept.navigations ?? kept.markers;
   });
   const [followFilter, setFollowFilter] = useState(remembered.followFilter);
   const [expanded, setExpanded] = useState(remembered.expanded);
@@ -413,7 +414,17 @@ export function TimelineView() {
             </div>
           </div>
           {card && cardIndex >= 0 ? (
-            <HoverCard model={model} message={data.records[cardIndex]!} x={card.x} y={card.y + scrollTop} width={width} origin={origin} now={now} aggregated={aggregatedHere} />
+            <HoverCard
+              model={model}
+              message={data.records[cardIndex]!}
+              x={card.x}
+              y={card.y + scrollTop}
+              above={card.y > viewHeight / 2}
+              width={width}
+              origin={origin}
+              now={now}
+              aggregated={aggregatedHere}
+            />
           ) : null}
         </div>
         <p className="sr-only" aria-live="polite">

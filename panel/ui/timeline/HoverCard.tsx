@@ -23,16 +23,23 @@ export function HoverCard(props: {
   message: MessageRecord;
   x: number;
   y: number;
+  /** In the lower half of the pane: the card goes above the point, so it is not cut off. */
+  above: boolean;
   width: number;
   origin: number;
   now: number;
   aggregated: boolean;
 }) {
   const { model, message: m, origin } = props;
-  // Beside the point, flipped to its left near the right edge; below the point, clear of the pointer.
+  // Beside the point, flipped to its left near the right edge; below it, or above it low in the pane.
   const left = props.x + 14 + CARD_WIDTH > props.width ? Math.max(0, props.x - CARD_WIDTH - 10) : props.x + 14;
   return (
-    <div className="tl-card" role="tooltip" style={{ left: `calc(var(--tl-gutter) + ${left}px)`, top: props.y + 12, width: CARD_WIDTH }}>
+    <div className="tl-card" role="tooltip" style={{
+        left: `calc(var(--tl-gutter) + ${left}px)`,
+        top: props.above ? props.y - 12 : props.y + 12,
+        transform: props.above ? 'translateY(-100%)' : undefined,
+        width: CARD_WIDTH,
+      }}>
       <div className="tl-card-head">
         <span className="id">{m.id}</span> <span className="muted">{formatTime(m.postedAt, origin)}</span>
         {m.postObserved && !m.counted && !m.postEvicted ? <span className="muted">{` · ${formatBytes(m.bytes)}`}</span> : null}
