@@ -341,6 +341,9 @@ export function TimelineView() {
           </label>
           <span className="tl-counts muted" data-testid="timeline-counts">
             {followFilter && data.records.length !== total ? `${n(data.records.length)} of ${n(total)} messages (filtered)` : `${n(data.records.length)} messages`}
+            {data.records.length > 0 && plan.visible.length === 0 ? (
+              <span className="tl-aggregated"> · none in this range (press 0 to see all)</span>
+            ) : null}
             {plan.aggregated ? (
               <span className="tl-aggregated" title="Too close together to draw one by one: drawn as density bars. Zoom in to see each.">
                 {` · ${n(plan.aggregated)} messages aggregated at this zoom`}
@@ -354,6 +357,9 @@ export function TimelineView() {
                 {l.label}
               </li>
             ))}
+            <li title="Where messages are too close to draw one by one: how many were posted (above the lane's line) and dispatched (below it) in each pixel column">
+              bars: ▲ posted ▼ dispatched
+            </li>
           </ul>
         </div>
         <div className="tl-row">

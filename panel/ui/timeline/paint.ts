@@ -62,6 +62,12 @@ export function paintPlot(ctx: CanvasRenderingContext2D, p: PlotPaint): void {
     ctx.fillRect(0, top, width, r.height);
     ctx.fillStyle = palette.lane;
     ctx.fillRect(0, top + r.height - 1, width, 1);
+    // The lane's line: posts rise above it, dispatches hang below it.
+    if (!r.expanded) {
+      ctx.globalAlpha = 0.6;
+      ctx.fillRect(0, Math.round(top + r.height / 2), width, 1);
+      ctx.globalAlpha = 1;
+    }
   }
 
   // Grid at the ruler's ticks.
