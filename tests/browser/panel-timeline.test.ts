@@ -209,4 +209,19 @@ describe('the Timeline in the real panel', () => {
     await panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.forEach((el) => (el as HTMLElement).click()));
     await until('all closed', () => panel.$$eval('[data-row^="p:"]', (els) => els.length), (k) => k === 0);
   });
+
+  it('is independent of the Messages filter until Follow filter is on', async () => {
+    const filter = 'channel:c1';
+    await panel.$eval('input[type=search]', (el) => (el as HTMLInputElement).focus());
+    await session.devtools.keyboard.type(filter);
+    await clickTab('messages');
+    const rows = await until('the filter applied', () => panel.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1), (k) => k > 0 && k < FLOOD_MESSAGES);
+    await clickTab('timeline');
+    expect((await plotState()).messages).toBe(FLOOD_MESSAGES);
+    await panel.$eval('.tl-follow input', (el) => (el as HTMLElement).click());
+    expect((await until('the timeline to follow the filter', plotState, (s) => s.messages !== FLOOD_MESSAGES)).messages).toBe(rows);
+    expect(await panel.$eval('[data-testid=timeline-counts]', (el) => el.textContent ?? '')).toContain(`${rows.toLocaleString('en-US')} of 20,000 messages (filtered)`);
+    await panel.$eval('.tl-follow input', (el) => (el as HTMLElement).click());
+    expect((await until('all messages again', plotState, (s) => s.messages === FLOOD_MESSAGES)).messages).toBe(FLOOD_MESSAGES);
+  });
 });
