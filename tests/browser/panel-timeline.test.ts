@@ -199,14 +199,18 @@ describe('the Timeline in the real panel', () => {
 
   it('opens contexts into lanes per port, and closes them; two quick clicks both count', async () => {
     await clickTab('timeline');
-    await panel.$$eval('button.tl-toggle', (els) => els.slice(0, 2).forEach((el) => (el as HTMLElement).click()));
+    await panel.$$eval('button.tl-toggle', (els) => {
+      for (const el of els.slice(0, 2)) (el as HTMLElement).click();
+    });
     const open = await until('two contexts open', () => panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.length), (k) => k === 2);
     expect(open).toBe(2);
     const portRows = await panel.$$eval('[data-row^="p:"]', (els) => els.map((el) => el.textContent ?? ''));
     // The flood's window posts on four ports (two local channels, the iframe's, the worker's) and dispatches on three.
     expect(portRows.length).toBeGreaterThanOrEqual(4);
     for (const text of portRows) expect(text).toMatch(/^port p\d+ · c\d+/);
-    await panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.forEach((el) => (el as HTMLElement).click()));
+    await panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => {
+      for (const el of els) (el as HTMLElement).click();
+    });
     await until('all closed', () => panel.$$eval('[data-row^="p:"]', (els) => els.length), (k) => k === 0);
   });
 
