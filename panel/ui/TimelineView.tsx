@@ -9,7 +9,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { messageRows } from '../messageRows.ts';
 import type { ChannelModel } from '../model/types.ts';
-import { drawPlan } from '../timeline/drawPlan.ts';
+import { classOf, drawPlan, type DrawPlan } from '../timeline/drawPlan.ts';
 import { hitTest, indexOfMessage, nearestInRow, stepInRow } from '../timeline/hit.ts';
 import { layoutLanes, rowAt } from '../timeline/lanes.ts';
 import { navigationMarkers } from '../timeline/markers.ts';
@@ -326,6 +326,7 @@ export function TimelineView() {
   }
   const cardIndex = card ? card.index : -1;
   const aggregatedHere = cardIndex >= 0 && !sortedHas(plan.arrows, cardIndex);
+  const binHere = aggregatedHere ? postBinOf(plan, data.post[cardIndex] ?? 0, layout.senderRow[cardIndex] ?? -1) : 0;
   const total = model.messages.length;
 
   return (
@@ -429,7 +430,8 @@ export function TimelineView() {
               width={width}
               origin={origin}
               now={now}
-              aggregated={aggregatedHere}
+              aggregated={aggregatedHere ? Math.max(1, binHere) : 0}
+              waitClass={WAIT_LEGEND[classOf(data, cardIndex)]?.cls ?? 'unobserved'}
             />
           ) : null}
         </div>
@@ -450,6 +452,13 @@ function portLabel(model: ChannelModel, port: string): string {
   const channel = model.ports.get(port)?.channel;
   const library = channel ? model.channels.get(channel)?.library : undefined;
   return `port ${port}${channel ? ` · ${channel}` : ''}${library ? ` · ${library}` : ''}`;
+}
+
+/** How many posts the density bin holding a post time in a row counts (0 when none). */
+function postBinOf(plan: DrawPlan, time: number, row: number): number {
+  if (row < 0 || time < plan.start || time > plan.end) return 0;
+  const col = Math.min(plan.width - 1, Math.floor(((time - plan.start) * plan.width) / Math.max(plan.end - plan.start, 1e-9)));
+  return plan.postBins[row * plan.width + col] ?? 0;
 }
 
 function sortedHas(list: Int32Array, value: number): boolean {

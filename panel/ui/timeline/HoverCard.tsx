@@ -28,7 +28,10 @@ export function HoverCard(props: {
   width: number;
   origin: number;
   now: number;
-  aggregated: boolean;
+  /** Its colour class (WAIT_LEGEND), shown as the legend's swatch. */
+  waitClass: string;
+  /** Messages in the density bar this one is drawn in (0: drawn alone). */
+  aggregated: number;
 }) {
   const { model, message: m, origin } = props;
   // Beside the point, flipped to its left near the right edge; below it, or above it low in the pane.
@@ -51,8 +54,16 @@ export function HoverCard(props: {
       <div>
         → <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
       </div>
-      <div className={`s-${m.state}`}>{waitText(m, props.now)}</div>
-      {props.aggregated ? <div className="muted tl-card-note">drawn in a density bar at this zoom: zoom in to see it alone</div> : null}
+      <div className={`s-${m.state}`}>
+        <span className={`tl-swatch tl-${props.waitClass}`} aria-hidden="true" /> {waitText(m, props.now)}
+      </div>
+      {props.aggregated ? (
+        <div className="muted tl-card-note">
+          {props.aggregated > 1
+            ? `one of ${props.aggregated.toLocaleString('en-US')} posted in this pixel column: zoom in to see it alone`
+            : 'drawn in a density bar at this zoom: zoom in to see it alone'}
+        </div>
+      ) : null}
     </div>
   );
 }
