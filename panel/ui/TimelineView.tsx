@@ -29,6 +29,8 @@ import { paintPlot, paintRuler, type TransferMark } from './timeline/paint.ts';
 import { readPalette, type Palette } from './timeline/palette.ts';
 
 const RULER = 22;
+/** Port transfers marked at once; past it the toolbar says how many more the range holds. */
+const MAX_TRANSFER_MARKS = 500;
 const TIME_ORDER = { key: 'time', dir: 'asc' } as const;
 
 type Command = 'zoom-in' | 'zoom-out' | 'pan-left' | 'pan-right' | 'fit' | 'next' | 'previous' | 'lane-below' | 'lane-above' | 'first' | 'last' | 'select' | 'leave';
@@ -146,15 +148,17 @@ export function TimelineView() {
   }, [layout]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place, `revision` says when to read it again
   const transfers = useMemo(() => {
-    const out: TransferMark[] = [];
+    const marks: TransferMark[] = [];
+    let inRange = 0;
     for (const t of model.transfers) {
       if (t.kind !== 'port' || t.to === null || t.time < range.start || t.time > range.end) continue;
       const fromRow = contextRow.get(t.from);
       const toRow = contextRow.get(t.to);
-      if (fromRow !== undefined && toRow !== undefined) out.push({ time: t.time, fromRow, toRow });
-      if (out.length >= 500) break;
+      if (fromRow === undefined || toRow === undefined) continue;
+      inRange++;
+      if (marks.length < MAX_TRANSFER_MARKS) marks.push({ time: t.time, fromRow, toRow });
     }
-    return out;
+    return { marks, inRange };
   }, [model, revision, contextRow, range.start, range.end]);
 
   // A selection made elsewhere (the Messages table) is brought into view, once per new selection.
@@ -174,7 +178,7 @@ export function TimelineView() {
     const height = Math.min(viewHeight, layout.height);
     const ctx = fitCanvas(canvas, width, height);
     if (!ctx) return;
-    paintPlot(ctx, { data, layout, plan, palette, width, height, scrollTop, now, step, origin, selected, cursor, hover: hover?.index ?? -1, markers, transfers });
+    paintPlot(ctx, { data, layout, plan, palette, width, height, scrollTop, now, step, origin, selected, cursor, hover: hover?.index ?? -1, markers, transfers: transfers.marks });
   });
   useLayoutEffect(() => {
     const canvas = rulerCanvas.current;
@@ -344,6 +348,9 @@ export function TimelineView() {
             {followFilter && data.records.length !== total ? `${n(data.records.length)} of ${n(total)} messages (filtered)` : `${n(data.records.length)} messages`}
             {data.records.length > 0 && plan.visible.length === 0 ? (
               <span className="tl-aggregated"> · none in this range (press 0 to see all)</span>
+            ) : null}
+            {transfers.inRange > transfers.marks.length ? (
+              <span className="tl-aggregated">{` · ${n(transfers.marks.length)} of ${n(transfers.inRange)} port transfers marked (zoom in)`}</span>
             ) : null}
             {plan.aggregated ? (
               <span className="tl-aggregated" title="Too close together to draw one by one: drawn as density bars. Zoom in to see each.">
