@@ -16,6 +16,7 @@ import { navigationMarkers } from '../timeline/markers.ts';
 import { clampRange, panBy, showsAll, wholeRange, zoomAt, type TimeRange } from '../timeline/range.ts';
 import { tickStep } from '../timeline/ticks.ts';
 import { timelineData } from '../timeline/timelineData.ts';
+import { transferMarks } from '../timeline/transferMarks.ts';
 import { timelineViewState } from '../timeline/viewState.ts';
 import { WAIT_LEGEND } from '../timeline/waitClass.ts';
 import { contextName, timeOrigin } from './labels.ts';
@@ -25,7 +26,7 @@ import { fitCanvas } from './timeline/canvasSize.ts';
 import { capture } from './timeline/capture.ts';
 import { HoverCard } from './timeline/HoverCard.tsx';
 import { Overview } from './timeline/Overview.tsx';
-import { paintPlot, paintRuler, type TransferMark } from './timeline/paint.ts';
+import { paintPlot, paintRuler } from './timeline/paint.ts';
 import { readPalette, type Palette } from './timeline/palette.ts';
 
 const RULER = 22;
@@ -147,19 +148,10 @@ export function TimelineView() {
     return map;
   }, [layout]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place, `revision` says when to read it again
-  const transfers = useMemo(() => {
-    const marks: TransferMark[] = [];
-    let inRange = 0;
-    for (const t of model.transfers) {
-      if (t.kind !== 'port' || t.to === null || t.time < range.start || t.time > range.end) continue;
-      const fromRow = contextRow.get(t.from);
-      const toRow = contextRow.get(t.to);
-      if (fromRow === undefined || toRow === undefined) continue;
-      inRange++;
-      if (marks.length < MAX_TRANSFER_MARKS) marks.push({ time: t.time, fromRow, toRow });
-    }
-    return { marks, inRange };
-  }, [model, revision, contextRow, range.start, range.end]);
+  const transfers = useMemo(
+    () => transferMarks(model.transfers, contextRow, range.start, range.end, MAX_TRANSFER_MARKS),
+    [model, revision, contextRow, range.start, range.end],
+  );
 
   // A selection made elsewhere (the Messages table) is brought into view, once per new selection.
   // biome-ignore lint/correctness/useExhaustiveDependencies: it runs when the selection changes, not on every pan

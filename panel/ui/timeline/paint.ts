@@ -9,17 +9,12 @@ import type { LaneLayout } from '../../timeline/lanes.ts';
 import type { NavigationMarker } from '../../timeline/markers.ts';
 import { DROPPED, UNOBSERVED, type TimelineData } from '../../timeline/timelineData.ts';
 import { formatTick, tickTimes } from '../../timeline/ticks.ts';
+import type { TransferMark } from '../../timeline/transferMarks.ts';
 import type { TimeRange } from '../../timeline/range.ts';
 import { WAIT_LEGEND } from '../../timeline/waitClass.ts';
 import type { Palette } from './palette.ts';
 
 const FONT = '11px system-ui, "Segoe UI", Roboto, Ubuntu, sans-serif';
-
-export interface TransferMark {
-  time: number;
-  fromRow: number;
-  toRow: number;
-}
 
 export interface PlotPaint {
   data: TimelineData;

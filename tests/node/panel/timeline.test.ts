@@ -1,7 +1,7 @@
 // The timeline's pure computations: its own time order, lanes, binning, ticks, ranges and hit testing.
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../../panel/model/model.ts';
-import type { ChannelModel, ContextNode, MessageRecord, PortNode } from '../../../panel/model/types.ts';
+import type { ChannelModel, ContextNode, MessageRecord, PortNode, TransferEdge } from '../../../panel/model/types.ts';
 import { FEW, MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
 import { HIT_PX, hitTest, nearestInRow, stepInRow } from '../../../panel/timeline/hit.ts';
 import { CONTEXT_LANE, MAX_STRETCH, OPEN_HEADER, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
@@ -9,6 +9,7 @@ import { navigationMarkers } from '../../../panel/timeline/markers.ts';
 import { MIN_SPAN, clampRange, panBy, rangeBetween, wholeRange, zoomAt } from '../../../panel/timeline/range.ts';
 import { formatTick, tickStep, tickTimes } from '../../../panel/timeline/ticks.ts';
 import { timelineData } from '../../../panel/timeline/timelineData.ts';
+import { transferMarks } from '../../../panel/timeline/transferMarks.ts';
 import { WAIT_LEGEND, waitClass } from '../../../panel/timeline/waitClass.ts';
 import { messageRows } from '../../../panel/messageRows.ts';
 import { FRAME, TOP, allSyntheticFacts } from './syntheticFacts.ts';
@@ -273,6 +274,16 @@ describe('hit testing and keyboard neighbours', () => {
     expect(stepInRow(data, layout, 2, 0, -1)).toBe(1);
     expect(nearestInRow(data, layout, 1, T0 + 290)).toBe(2);
     expect(nearestInRow(data, layout, 1, T0)).toBe(0);
+  });
+});
+
+describe('transfer marks', () => {
+  it('marks port transfers in range between known lanes, at most max, and counts the rest', () => {
+    const edge = (id: string, time: number, extra: Partial<TransferEdge> = {}): TransferEdge => ({ id, kind: 'port', port: 'p2', from: 'A', to: 'B', time, carrier: 'window', via: 'k1', inferred: false, ...extra });
+    const rows = new Map([['A', 0], ['B', 1]]);
+    const list = [edge('t1', 5), edge('t2', 10), edge('t3', 20), edge('t4', 30), edge('t5', 12, { to: null }), edge('t6', 13, { kind: 'arraybuffer' }), edge('t7', 14, { to: 'C' })];
+    expect(transferMarks(list, rows, 10, 30, 2)).toEqual({ marks: [{ time: 10, fromRow: 0, toRow: 1 }, { time: 20, fromRow: 0, toRow: 1 }], inRange: 3 });
+    expect(transferMarks(list, rows, 0, 100, 500).inRange).toBe(4);
   });
 });
 
