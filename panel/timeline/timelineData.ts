@@ -58,7 +58,8 @@ function inPostOrder(list: readonly MessageRecord[]): boolean {
 
 export function timelineData(model: ChannelModel, messages: readonly MessageRecord[]): TimelineData {
   // Contexts interleave; messages are nearly always in post order already, so sort only when not.
-  const records = inPostOrder(messages) ? messages : [...messages].sort((a, b) => a.postedAt - b.postedAt);
+  // A copy either way: the model's own array grows and is evicted from in place.
+  const records = inPostOrder(messages) ? messages.slice() : [...messages].sort((a, b) => a.postedAt - b.postedAt);
   const n = records.length;
   const post = new Float64Array(n);
   const end = new Float64Array(n);

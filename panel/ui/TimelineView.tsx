@@ -121,7 +121,7 @@ export function TimelineView() {
   const filterTerms = followFilter ? terms : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place, `revision` says when to read it again
   const data = useMemo(
-    () => timelineData(model, filterTerms ? messageRows(model, filterTerms, TIME_ORDER) : model.messages.slice()),
+    () => timelineData(model, filterTerms ? messageRows(model, filterTerms, TIME_ORDER) : model.messages),
     [model, revision, filterTerms],
   );
   const layout = useMemo(() => layoutLanes(data, expanded, viewHeight), [data, expanded, viewHeight]);
