@@ -15,6 +15,8 @@ const { allSyntheticFacts } = await load('tests/node/panel/syntheticFacts.ts');
 const { createTrace, serializeTrace } = await load('protocol/trace.ts');
 const { chromiumPath, CHROMIUM_ARGS, DIST } = await load('tests/support/browsers.ts');
 const messages = Number(process.argv[2] ?? 100_000);
+// The element drawn on; PORTSCOPE_TIMELINE_PLOT=svg.timeline profiles the SVG timeline before the canvas one.
+const PLOT = process.env.PORTSCOPE_TIMELINE_PLOT ?? 'canvas.tl-plot';
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'portscope-timeline-profile-'));
@@ -39,16 +41,16 @@ try {
   await page.goto(url);
   await page.waitForFunction((n) => document.querySelector('[data-testid=counts]')?.textContent?.includes(`${n.toLocaleString('en-US')} messages`), { timeout: 120_000 }, messages + 3);
   await page.click('#tab-timeline');
-  await page.waitForSelector('canvas.tl-plot');
-  const box = await page.$eval('canvas.tl-plot', (el) => {
+  await page.waitForSelector(PLOT);
+  const box = await page.$eval(PLOT, (el) => {
     const r = el.getBoundingClientRect();
     return { x: r.left, y: r.top, width: r.width, height: r.height };
   });
-  await page.focus('canvas.tl-plot');
+  await page.$eval(PLOT, (el) => el.focus());
   // Zoom to about a fifth of the recording, so there is room to pan.
-  for (let i = 0; i < 7; i++) await page.keyboard.press('w');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('+');
   await sleep(500);
-  const before = await page.$eval('canvas.tl-plot', (el) => ({ ...el.dataset }));
+  const before = await page.$eval(PLOT, (el) => ({ ...el.dataset }));
 
   const cdp = await page.createCDPSession();
   await cdp.send('Profiler.enable');
@@ -79,7 +81,7 @@ try {
     window.__stop = true;
     return window.__frames.slice(1);
   });
-  const after = await page.$eval('canvas.tl-plot', (el) => ({ ...el.dataset }));
+  const after = await page.$eval(PLOT, (el) => ({ ...el.dataset }));
 
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
