@@ -373,6 +373,11 @@ export function TimelineView() {
           </div>
         </div>
         <div className="tl-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+          {data.records.length === 0 ? (
+            <p className="empty-rows">
+              {followFilter && model.messages.length ? 'No message matches the filter.' : 'No message posted on a MessagePort yet.'}
+            </p>
+          ) : null}
           <div className="tl-body" style={{ height: layout.height }}>
             <div className="tl-labels">
               {layout.rows.map((r) => (
