@@ -18,13 +18,31 @@ const messages = Number(process.argv[2] ?? 100_000);
 // The element drawn on; PORTSCOPE_TIMELINE_PLOT=svg.timeline profiles the SVG timeline before the canvas one.
 const PLOT = process.env.PORTSCOPE_TIMELINE_PLOT ?? 'canvas.tl-plot';
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const shortUrl = (u) => u.replace(/^https?:\/\/[^/]+\//, '/');
 
 const dir = mkdtempSync(join(tmpdir(), 'portscope-timeline-profile-'));
 const file = join(dir, `synthetic-${messages}.json`);
 const facts = allSyntheticFacts({ messages, stuck: 3 });
-writeFileSync(file, serializeTrace(createTrace({ meta: { browser: 'synthetic', url: 'http://127.0.0.1:8080/index.html', startedAt: new Date(0).toISOString(), portscopeVersion: '0.0.0', dropped: {}, evicted: { messages: 0, facts: 0 } }, facts })));
+writeFileSync(
+  file,
+  serializeTrace(
+    createTrace({
+      meta: {
+        browser: 'synthetic',
+        url: 'http://127.0.0.1:8080/index.html',
+        startedAt: new Date(0).toISOString(),
+        portscopeVersion: '0.0.0',
+        dropped: {},
+        evicted: { messages: 0, facts: 0 },
+      },
+      facts,
+    }),
+  ),
+);
 
-const viewer = spawn(process.execPath, [resolve(root, 'cli/bin.mjs'), 'view', file], { env: { ...process.env, PORTSCOPE_DIST: DIST } });
+const viewer = spawn(process.execPath, [resolve(root, 'cli/bin.mjs'), 'view', file], {
+  env: { ...process.env, PORTSCOPE_DIST: DIST },
+});
 const url = await new Promise((ok, fail) => {
   let out = '';
   viewer.stdout.on('data', (d) => {
@@ -34,12 +52,22 @@ const url = await new Promise((ok, fail) => {
   });
   viewer.once('exit', (code) => fail(new Error(`portscope view exited with ${code}`)));
 });
-const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, pipe: true, args: CHROMIUM_ARGS });
+const browser = await puppeteer.launch({
+  executablePath: chromiumPath(),
+  headless: true,
+  pipe: true,
+  args: CHROMIUM_ARGS,
+});
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 760 });
   await page.goto(url);
-  await page.waitForFunction((n) => document.querySelector('[data-testid=counts]')?.textContent?.includes(`${n.toLocaleString('en-US')} messages`), { timeout: 120_000 }, messages + 3);
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('[data-testid=counts]')?.textContent?.includes(`${n.toLocaleString('en-US')} messages`),
+    { timeout: 120_000 },
+    messages + 3,
+  );
   await page.click('#tab-timeline');
   await page.waitForSelector(PLOT);
   const box = await page.$eval(PLOT, (el) => {
@@ -85,8 +113,14 @@ try {
 
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  console.log(`messages ${messages}; in range while panning: ${before.inRange} → ${after.inRange}, drawn one by one ${after.drawn}, aggregated ${after.aggregated}`);
-  console.log(`frames ${frames.length}: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms, over 50 ms: ${frames.filter((f) => f > 50).length}`);
+  console.log(
+    `messages ${messages}; in range while panning: ${before.inRange} → ${after.inRange}, ` +
+      `drawn one by one ${after.drawn}, aggregated ${after.aggregated}`,
+  );
+  console.log(
+    `frames ${frames.length}: median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, ` +
+      `max ${sorted.at(-1).toFixed(1)} ms, over 50 ms: ${frames.filter((f) => f > 50).length}`,
+  );
 
   const hits = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
@@ -98,7 +132,8 @@ try {
     const us = hits.get(node.id) ?? 0;
     if (!us) continue;
     const { functionName, url: u, lineNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'} ${u ? `${u.replace(/^https?:\/\/[^/]+\//, '/')}:${lineNumber + 1}` : ''}`.trim();
+    const key =
+      `${functionName || '(anonymous)'} ${u ? `${shortUrl(u)}:${lineNumber + 1}` : ''}`.trim();
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
   // The longest stretch of samples not idle: the longest the page could not answer input.
@@ -123,12 +158,27 @@ try {
     const fn = nodeById.get(profile.samples[i]).callFrame.functionName || '(anonymous)';
     inLongest.set(fn, (inLongest.get(fn) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
-  console.log(`in the longest busy stretch: ${[...inLongest.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, us]) => `${f} ${(us / 1000).toFixed(0)} ms`).join(', ')}`);
-  console.log(`longest busy stretch: ${(longest / 1000).toFixed(1)} ms; frames over 50 ms at: ${frames.map((f, i) => (f > 50 ? `#${i} ${f.toFixed(0)} ms` : '')).filter(Boolean).join(', ')}`);
+  console.log(
+    `in the longest busy stretch: ${[...inLongest.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([f, us]) => `${f} ${(us / 1000).toFixed(0)} ms`)
+      .join(', ')}`,
+  );
+  console.log(
+    `longest busy stretch: ${(longest / 1000).toFixed(1)} ms; frames over 50 ms at: ${frames
+      .map((f, i) => (f > 50 ? `#${i} ${f.toFixed(0)} ms` : ''))
+      .filter(Boolean)
+      .join(', ')}`,
+  );
   const total = [...byFn.values()].reduce((a, b) => a + b, 0);
   const idle = byFn.get('(idle)') ?? 0;
-  console.log(`profile: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle, busy ${((total - idle) / 1000).toFixed(0)} ms`);
-  for (const [fn, us] of [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${fn}`);
+  console.log(
+    `profile: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle, ` +
+      `busy ${((total - idle) / 1000).toFixed(0)} ms`,
+  );
+  for (const [fn, us] of [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${fn}`);
 } finally {
   await browser.close();
   viewer.kill('SIGTERM');

@@ -18,9 +18,24 @@ export const FEW = 250;
 const CLASS_QUEUED = waitClassIndex('queued');
 const CLASS_DROPPED = waitClassIndex('dropped');
 const CLASS_UNOBSERVED = waitClassIndex('unobserved');
-const CLASS_OF_WAIT = [waitClassIndex('w0'), waitClassIndex('w1'), waitClassIndex('w2'), waitClassIndex('w3'), waitClassIndex('w4')];
+const CLASS_OF_WAIT = [
+  waitClassIndex('w0'),
+  waitClassIndex('w1'),
+  waitClassIndex('w2'),
+  waitClassIndex('w3'),
+  waitClassIndex('w4'),
+];
 /** Which class a bin shows when its messages differ: the worst (unobserved is not a fault). */
-const RANK: Record<number, number> = { [CLASS_UNOBSERVED]: 0, [CLASS_OF_WAIT[0]!]: 1, [CLASS_OF_WAIT[1]!]: 2, [CLASS_OF_WAIT[2]!]: 3, [CLASS_OF_WAIT[3]!]: 4, [CLASS_OF_WAIT[4]!]: 5, [CLASS_QUEUED]: 6, [CLASS_DROPPED]: 7 };
+const RANK: Record<number, number> = {
+  [CLASS_UNOBSERVED]: 0,
+  [CLASS_OF_WAIT[0]!]: 1,
+  [CLASS_OF_WAIT[1]!]: 2,
+  [CLASS_OF_WAIT[2]!]: 3,
+  [CLASS_OF_WAIT[3]!]: 4,
+  [CLASS_OF_WAIT[4]!]: 5,
+  [CLASS_QUEUED]: 6,
+  [CLASS_DROPPED]: 7,
+};
 
 export interface PlanInput {
   data: TimelineData;
@@ -56,7 +71,8 @@ export interface DrawPlan {
 /** The colour class (index in WAIT_LEGEND) of message `i`. */
 export function classOf(data: TimelineData, i: number): number {
   const s = data.state[i];
-  if (s === DELIVERED) return data.postSeen[i] ? CLASS_OF_WAIT[indexOfWait(data.end[i]! - data.post[i]!)]! : CLASS_UNOBSERVED;
+  if (s === DELIVERED)
+    return data.postSeen[i] ? CLASS_OF_WAIT[indexOfWait(data.end[i]! - data.post[i]!)]! : CLASS_UNOBSERVED;
   if (s === QUEUED) return CLASS_QUEUED;
   if (s === DROPPED) return CLASS_DROPPED;
   return CLASS_UNOBSERVED;
@@ -113,7 +129,8 @@ export function drawPlan(input: PlanInput): DrawPlan {
     if (visible.length > FEW && p >= start && row >= 0) {
       const col = colOf(p);
       let near = 0;
-      for (let c = Math.max(0, col - NEIGHBOUR_PX); c <= Math.min(width - 1, col + NEIGHBOUR_PX); c++) near += postCount[row * width + c]!;
+      for (let c = Math.max(0, col - NEIGHBOUR_PX); c <= Math.min(width - 1, col + NEIGHBOUR_PX); c++)
+        near += postCount[row * width + c]!;
       alone = near <= 1;
     }
     if (alone && arrows.length < MAX_ARROWS) {
@@ -125,7 +142,8 @@ export function drawPlan(input: PlanInput): DrawPlan {
     if (p >= start && row >= 0) mark(postBins, postClass, row * width + colOf(p), cls);
     const e = data.end[i]!;
     const to = layout.receiverRow[i]!;
-    if (!Number.isNaN(e) && e >= start && e <= end && to >= 0) mark(dispatchBins, dispatchClass, to * width + colOf(e), cls);
+    if (!Number.isNaN(e) && e >= start && e <= end && to >= 0)
+      mark(dispatchBins, dispatchClass, to * width + colOf(e), cls);
   }
   return {
     start,
@@ -144,7 +162,12 @@ export function drawPlan(input: PlanInput): DrawPlan {
 }
 
 /** Posts per pixel column over a range (the overview strip's density), and the fullest column. */
-export function densityBins(data: TimelineData, start: number, end: number, width: number): { bins: Uint32Array; max: number } {
+export function densityBins(
+  data: TimelineData,
+  start: number,
+  end: number,
+  width: number,
+): { bins: Uint32Array; max: number } {
   const w = Math.max(1, Math.floor(width));
   const bins = new Uint32Array(w);
   const scale = w / Math.max(end - start, 1e-9);

@@ -52,14 +52,30 @@ export function layoutLanes(data: TimelineData, expanded: ReadonlySet<string>, a
     const slots = (portsOf.get(context) ?? []).filter((s) => data.slots[s]!.port !== null);
     const isOpen = expanded.has(ctxKey) && slots.length > 0;
     const contextRow = rows.length;
-    rows.push({ key: `c:${ctxKey}`, context, port: null, top: 0, height: isOpen ? OPEN_HEADER : CONTEXT_LANE, expandable: slots.length > 0, expanded: isOpen });
+    rows.push({
+      key: `c:${ctxKey}`,
+      context,
+      port: null,
+      top: 0,
+      height: isOpen ? OPEN_HEADER : CONTEXT_LANE,
+      expandable: slots.length > 0,
+      expanded: isOpen,
+    });
     for (const s of portsOf.get(context) ?? []) rowOfSlot[s] = contextRow;
     if (!isOpen) continue;
     // Ports in the order of their ids' numbers (p2 before p10).
     slots.sort((a, b) => portNumber(data.slots[a]!.port) - portNumber(data.slots[b]!.port));
     for (const s of slots) {
       rowOfSlot[s] = rows.length;
-      rows.push({ key: `p:${ctxKey}:${data.slots[s]!.port}`, context, port: data.slots[s]!.port, top: 0, height: PORT_LANE, expandable: false, expanded: false });
+      rows.push({
+        key: `p:${ctxKey}:${data.slots[s]!.port}`,
+        context,
+        port: data.slots[s]!.port,
+        top: 0,
+        height: PORT_LANE,
+        expandable: false,
+        expanded: false,
+      });
     }
   }
   const fixed = rows.reduce((sum, r) => sum + (r.expanded ? r.height : 0), 0);

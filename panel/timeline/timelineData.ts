@@ -14,7 +14,12 @@ export const QUEUED = 1;
 export const DROPPED = 2;
 export const UNOBSERVED = 3;
 
-const STATE_CODE: Record<MessageRecord['state'], number> = { delivered: DELIVERED, queued: QUEUED, dropped: DROPPED, unobserved: UNOBSERVED };
+const STATE_CODE: Record<MessageRecord['state'], number> = {
+  delivered: DELIVERED,
+  queued: QUEUED,
+  dropped: DROPPED,
+  unobserved: UNOBSERVED,
+};
 
 /** A context and one of its ports; `context` null is the receiver nobody knows. */
 export interface Slot {
@@ -29,7 +34,10 @@ export interface TimelineData {
   /** Dispatch time; NaN when there is none (queued, dropped, receiver not observed). */
   end: Float64Array;
   state: Uint8Array;
-  /** 1 when the post time is an observation; 0 when it was inferred or is only a bound (sender not observed, counted, evicted). */
+  /**
+   * 1 when the post time is an observation; 0 when it was inferred or is only a bound (sender
+   * not observed, counted, evicted).
+   */
   postSeen: Uint8Array;
   fromSlot: Int32Array;
   /** The receiver's slot; the sender's for a dropped message (it went nowhere). */
@@ -101,7 +109,8 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
   const contexts: (string | null)[] = [];
   for (const id of model.contexts.keys()) if (used.has(id)) contexts.push(id);
   // Contexts evicted from the model but still named by a message keep a lane too.
-  for (const s of slots) if (s.context !== null && !contexts.includes(s.context) && !model.contexts.has(s.context)) contexts.push(s.context);
+  for (const s of slots)
+    if (s.context !== null && !contexts.includes(s.context) && !model.contexts.has(s.context)) contexts.push(s.context);
   if (used.has(null)) contexts.push(null);
   return {
     records,

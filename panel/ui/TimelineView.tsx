@@ -33,8 +33,27 @@ const RULER = 22;
 /** Port transfers marked at once; past it the toolbar says how many more the range holds. */
 const MAX_TRANSFER_MARKS = 500;
 const TIME_ORDER = { key: 'time', dir: 'asc' } as const;
+const BARS_TITLE =
+  'Where messages are too close to draw one by one: how many were posted (above the lane\'s line) ' +
+  'and dispatched (below it) in each pixel column';
+const PLOT_LABEL =
+  'Messages over time: arrows from post to dispatch. ' +
+  'Arrow keys move between messages, Enter selects, W/S zoom, A/D pan, 0 fits.';
 
-type Command = 'zoom-in' | 'zoom-out' | 'pan-left' | 'pan-right' | 'fit' | 'next' | 'previous' | 'lane-below' | 'lane-above' | 'first' | 'last' | 'select' | 'leave';
+type Command =
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'pan-left'
+  | 'pan-right'
+  | 'fit'
+  | 'next'
+  | 'previous'
+  | 'lane-below'
+  | 'lane-above'
+  | 'first'
+  | 'last'
+  | 'select'
+  | 'leave';
 /** Keys as the Performance panel has them (W/S zoom, A/D pan), arrows between messages. */
 const KEYS: Record<string, Command | undefined> = {
   '+': 'zoom-in',
@@ -119,7 +138,8 @@ export function TimelineView() {
   }, []);
 
   const filterTerms = followFilter ? terms : null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place, `revision` says when to read it again
+  // The model mutates in place: `revision` says when to read it again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision stands for the model's contents
   const data = useMemo(
     () => timelineData(model, filterTerms ? messageRows(model, filterTerms, TIME_ORDER) : model.messages),
     [model, revision, filterTerms],
@@ -127,9 +147,11 @@ export function TimelineView() {
   const layout = useMemo(() => layoutLanes(data, expanded, viewHeight), [data, expanded, viewHeight]);
   const origin = timeOrigin(model);
   const whole = useMemo(() => wholeRange(data, origin), [data, origin]);
-  const range = userRange && userRange.end > whole.start && userRange.start < whole.end ? clampRange(userRange, whole) : whole;
+  const range =
+    userRange && userRange.end > whole.start && userRange.start < whole.end ? clampRange(userRange, whole) : whole;
   const now = live ? Date.now() : whole.end;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `now` moves every render; only a new revision needs queued arrows redrawn to it
+  // `now` moves every render; only a new revision needs queued arrows redrawn to it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: now is read, revision decides
   const plan = useMemo(
     () => drawPlan({ data, layout, start: range.start, end: range.end, width, now }),
     [data, layout, range.start, range.end, width, live ? revision : 0],
@@ -147,7 +169,8 @@ export function TimelineView() {
     });
     return map;
   }, [layout]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the model mutates in place, `revision` says when to read it again
+  // The model mutates in place: `revision` says when to read it again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision stands for the model's contents
   const transfers = useMemo(
     () => transferMarks(model.transfers, contextRow, range.start, range.end, MAX_TRANSFER_MARKS),
     [model, revision, contextRow, range.start, range.end],
@@ -158,10 +181,14 @@ export function TimelineView() {
   useEffect(() => {
     if (selected < 0) return;
     const t = data.post[selected]!;
-    if (t < range.start || t > range.end) setUserRange(clampRange({ start: t - (range.end - range.start) / 2, end: t + (range.end - range.start) / 2 }, whole));
+    if (t < range.start || t > range.end)
+      setUserRange(
+        clampRange({ start: t - (range.end - range.start) / 2, end: t + (range.end - range.start) / 2 }, whole),
+      );
     const row = layout.rows[layout.senderRow[selected]!];
     const el = scroller.current;
-    if (row && el && (row.top < el.scrollTop || row.top + row.height > el.scrollTop + el.clientHeight)) el.scrollTop = row.top;
+    if (row && el && (row.top < el.scrollTop || row.top + row.height > el.scrollTop + el.clientHeight))
+      el.scrollTop = row.top;
   }, [selectedId]);
 
   useLayoutEffect(() => {
@@ -170,7 +197,23 @@ export function TimelineView() {
     const height = Math.min(viewHeight, layout.height);
     const ctx = fitCanvas(canvas, width, height);
     if (!ctx) return;
-    paintPlot(ctx, { data, layout, plan, palette, width, height, scrollTop, now, step, origin, selected, cursor, hover: hover?.index ?? -1, markers, transfers: transfers.marks });
+    paintPlot(ctx, {
+      data,
+      layout,
+      plan,
+      palette,
+      width,
+      height,
+      scrollTop,
+      now,
+      step,
+      origin,
+      selected,
+      cursor,
+      hover: hover?.index ?? -1,
+      markers,
+      transfers: transfers.marks,
+    });
   });
   useLayoutEffect(() => {
     const canvas = rulerCanvas.current;
@@ -239,7 +282,9 @@ export function TimelineView() {
 
   /** Zooms about the keyboard cursor or the selection when either is in view, else about the middle. */
   const zoom = (factor: number) => {
-    const focus = [cursor, selected].map((i) => (i >= 0 ? (data.post[i] ?? Number.NaN) : Number.NaN)).find((t) => t >= range.start && t <= range.end);
+    const focus = [cursor, selected]
+      .map((i) => (i >= 0 ? (data.post[i] ?? Number.NaN) : Number.NaN))
+      .find((t) => t >= range.start && t <= range.end);
     setUserRange(zoomAt(range, factor, focus ?? (range.start + range.end) / 2, whole));
   };
   const pan = (fraction: number) => setUserRange(panBy(range, (range.end - range.start) * fraction, whole));
@@ -251,10 +296,12 @@ export function TimelineView() {
     if (t < range.start || t > range.end) setUserRange(clampRange({ start: t - span / 2, end: t + span / 2 }, whole));
     const row = layout.rows[layout.senderRow[i]!];
     const el = scroller.current;
-    if (row && el && (row.top < el.scrollTop || row.top + row.height > el.scrollTop + el.clientHeight)) el.scrollTop = row.top;
+    if (row && el && (row.top < el.scrollTop || row.top + row.height > el.scrollTop + el.clientHeight))
+      el.scrollTop = row.top;
   };
   const onKey = (e: KeyboardEvent) => {
-    const command = e.ctrlKey || e.metaKey || e.altKey ? undefined : KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+    const command =
+      e.ctrlKey || e.metaKey || e.altKey ? undefined : KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (!command) return;
     e.preventDefault();
     const from = cursor >= 0 ? cursor : selected;
@@ -329,35 +376,61 @@ export function TimelineView() {
     <div className="split">
       <div className="tl">
         <div className="timeline-tools" role="toolbar" aria-label="Timeline">
-          <button type="button" onClick={() => zoom(0.8)} aria-label="Zoom in" title="Zoom in (W, +, wheel)">+</button>
-          <button type="button" onClick={() => zoom(1.25)} aria-label="Zoom out" title="Zoom out (S, −, wheel)">−</button>
-          <button type="button" onClick={() => setUserRange(null)} disabled={showsAll(range, whole)} title="Show the whole recording (0)">Fit</button>
+          <button type="button" onClick={() => zoom(0.8)} aria-label="Zoom in" title="Zoom in (W, +, wheel)">
+            +
+          </button>
+          <button type="button" onClick={() => zoom(1.25)} aria-label="Zoom out" title="Zoom out (S, −, wheel)">
+            −
+          </button>
+          <button
+            type="button"
+            onClick={() => setUserRange(null)}
+            disabled={showsAll(range, whole)}
+            title="Show the whole recording (0)"
+          >
+            Fit
+          </button>
           <label className="tl-follow" title="Draw only the messages the Messages filter keeps">
             <input type="checkbox" checked={followFilter} onChange={(e) => setFollowFilter(e.target.checked)} />
             Follow filter
           </label>
           <span className="tl-counts muted" data-testid="timeline-counts">
-            {followFilter && data.records.length !== total ? `${n(data.records.length)} of ${n(total)} messages (filtered)` : `${n(data.records.length)} messages`}
+            {followFilter && data.records.length !== total
+              ? `${n(data.records.length)} of ${n(total)} messages (filtered)`
+              : `${n(data.records.length)} messages`}
             {data.records.length > 0 && plan.visible.length === 0 ? (
               <span className="tl-aggregated"> · none in this range (press 0 to see all)</span>
             ) : null}
             {transfers.inRange > transfers.marks.length ? (
-              <span className="tl-aggregated">{` · ${n(transfers.marks.length)} of ${n(transfers.inRange)} port transfers marked (zoom in)`}</span>
+              <span className="tl-aggregated">
+                {` · ${n(transfers.marks.length)} of ${n(transfers.inRange)} port transfers marked (zoom in)`}
+              </span>
             ) : null}
             {plan.aggregated ? (
-              <span className="tl-aggregated" title="Too close together to draw one by one: drawn as density bars. Zoom in to see each.">
+              <span
+                className="tl-aggregated"
+                title="Too close together to draw one by one: drawn as density bars. Zoom in to see each."
+              >
                 {` · ${n(plan.aggregated)} messages aggregated at this zoom`}
               </span>
             ) : null}
           </span>
           <ul className="tl-legend" aria-label="Colour: wait in the port message queue">
             {WAIT_LEGEND.map((l) => (
-              <li key={l.cls} title={l.cls === 'unobserved' ? 'one end not observed: a receiver whose dispatch cannot be seen, or a post inferred, counted or evicted' : undefined}>
+              <li
+                key={l.cls}
+                title={
+                  l.cls === 'unobserved'
+                    ? 'one end not observed: a receiver whose dispatch cannot be seen, ' +
+                      'or a post inferred, counted or evicted'
+                    : undefined
+                }
+              >
                 <span className={`tl-swatch tl-${l.cls}`} aria-hidden="true" />
                 {l.label}
               </li>
             ))}
-            <li title="Where messages are too close to draw one by one: how many were posted (above the lane's line) and dispatched (below it) in each pixel column">
+            <li title={BARS_TITLE}>
               bars: ▲ posted ▼ dispatched
             </li>
           </ul>
@@ -375,7 +448,9 @@ export function TimelineView() {
         <div className="tl-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
           {data.records.length === 0 ? (
             <p className="empty-rows">
-              {followFilter && model.messages.length ? 'No message matches the filter.' : 'No message posted on a MessagePort yet.'}
+              {followFilter && model.messages.length
+                ? 'No message matches the filter.'
+                : 'No message posted on a MessagePort yet.'}
             </p>
           ) : null}
           <div className="tl-body" style={{ height: layout.height }}>
@@ -388,14 +463,29 @@ export function TimelineView() {
                   data-row={r.key}
                 >
                   {r.port === null && r.expandable ? (
-                    <button type="button" className="tl-toggle" aria-expanded={r.expanded} onClick={() => toggle(r.context)} title={r.expanded ? 'Show as one lane' : 'Show its ports'}>
+                    <button
+                      type="button"
+                      className="tl-toggle"
+                      aria-expanded={r.expanded}
+                      onClick={() => toggle(r.context)}
+                      title={r.expanded ? 'Show as one lane' : 'Show its ports'}
+                    >
                       {r.expanded ? '▾' : '▸'}
                     </button>
                   ) : (
                     <span className="tl-toggle" aria-hidden="true" />
                   )}
-                  <span className="tl-name page-text" title={r.context === null ? 'receiving port held by a context not known' : contextName(model, r.context)}>
-                    {r.port !== null ? portLabel(model, r.port) : r.context === null ? 'receiver unknown' : contextName(model, r.context)}
+                  <span
+                    className="tl-name page-text"
+                    title={
+                      r.context === null ? 'receiving port held by a context not known' : contextName(model, r.context)
+                    }
+                  >
+                    {r.port !== null
+                      ? portLabel(model, r.port)
+                      : r.context === null
+                        ? 'receiver unknown'
+                        : contextName(model, r.context)}
                   </span>
                 </div>
               ))}
@@ -405,7 +495,7 @@ export function TimelineView() {
                 ref={plotCanvas}
                 className="tl-plot"
                 tabIndex={0}
-                aria-label="Messages over time: arrows from post to dispatch. Arrow keys move between messages, Enter selects, W/S zoom, A/D pan, 0 fits."
+                aria-label={PLOT_LABEL}
                 data-start={range.start}
                 data-end={range.end}
                 data-whole-start={whole.start}
@@ -440,7 +530,9 @@ export function TimelineView() {
           ) : null}
         </div>
         <p className="sr-only" aria-live="polite">
-          {cursor >= 0 ? `message ${data.records[cursor]!.id}${cursor === selected ? ', selected' : ', Enter selects'}` : ''}
+          {cursor >= 0
+            ? `message ${data.records[cursor]!.id}${cursor === selected ? ', selected' : ', Enter selects'}`
+            : ''}
         </p>
       </div>
       {selectedId ? (
@@ -461,7 +553,10 @@ function portLabel(model: ChannelModel, port: string): string {
 /** How many posts the density bin holding a post time in a row counts (0 when none). */
 function postBinOf(plan: DrawPlan, time: number, row: number): number {
   if (row < 0 || time < plan.start || time > plan.end) return 0;
-  const col = Math.min(plan.width - 1, Math.floor(((time - plan.start) * plan.width) / Math.max(plan.end - plan.start, 1e-9)));
+  const col = Math.min(
+    plan.width - 1,
+    Math.floor(((time - plan.start) * plan.width) / Math.max(plan.end - plan.start, 1e-9)),
+  );
   return plan.postBins[row * plan.width + col] ?? 0;
 }
 

@@ -32,7 +32,13 @@ interface PlotState {
 const plotState = (): Promise<PlotState> =>
   panel.$eval('.tl-plot', (el) => {
     const d = (el as HTMLElement).dataset;
-    return { start: Number(d.start), end: Number(d.end), messages: Number(d.messages), inRange: Number(d.inRange), selected: d.selected ?? '' };
+    return {
+      start: Number(d.start),
+      end: Number(d.end),
+      messages: Number(d.messages),
+      inRange: Number(d.inRange),
+      selected: d.selected ?? '',
+    };
   });
 const clickTab = (name: string) => panel.$eval(`#tab-${name}`, (el) => (el as HTMLElement).click());
 const sortBy = (column: string) => panel.$eval(`.c-${column} .sort`, (el) => (el as HTMLElement).click());
@@ -57,7 +63,16 @@ function press(selector: string, presses: Press[]): Promise<void> {
     (el, list) => {
       const r = el.getBoundingClientRect();
       for (const p of list as Press[]) {
-        const init = { bubbles: true, cancelable: true, clientX: r.left + p.x, clientY: r.top + p.y, pointerId: 1, isPrimary: true, button: 0, pointerType: 'mouse' };
+        const init = {
+          bubbles: true,
+          cancelable: true,
+          clientX: r.left + p.x,
+          clientY: r.top + p.y,
+          pointerId: 1,
+          isPrimary: true,
+          button: 0,
+          pointerType: 'mouse',
+        };
         el.dispatchEvent(new PointerEvent(p.type, init));
       }
     },
@@ -81,9 +96,13 @@ async function pointOf(time: number, context: string): Promise<{ x: number; y: n
 }
 
 async function backgroundFacts(): Promise<Fact[]> {
-  const sw = session.browser.targets().find((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
+  const sw = session.browser
+    .targets()
+    .find((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
   const worker = await sw!.worker();
-  return (await worker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { facts(): unknown[] } }).portscopeDebug.facts())) as Fact[];
+  return (await worker!.evaluate(() =>
+    (globalThis as unknown as { portscopeDebug: { facts(): unknown[] } }).portscopeDebug.facts(),
+  )) as Fact[];
 }
 
 beforeAll(async () => {
@@ -92,12 +111,22 @@ beforeAll(async () => {
   await session.devtools.setViewport({ width: 1280, height: 760 });
   panel = await showPanel(session.devtools, session.extensionId);
   await session.page.goto(`${server.origin}/busy/flood.html`);
-  await until('the flood to finish', () => session.page.title(), (t) => t === 'flood done', 30_000);
+  await until(
+    'the flood to finish',
+    () => session.page.title(),
+    (t) => t === 'flood done',
+    30_000,
+  );
   const facts = await settledFactsBornOnPage(backgroundFacts, 300);
   truth = createModel();
   truth.apply(facts);
   truth.settle();
-  await until('every message in the panel', () => panel.$eval('[data-testid=counts]', (el) => el.textContent ?? ''), (t) => t.includes(`${FLOOD_MESSAGES.toLocaleString('en-US')} messages`), 30_000);
+  await until(
+    'every message in the panel',
+    () => panel.$eval('[data-testid=counts]', (el) => el.textContent ?? ''),
+    (t) => t.includes(`${FLOOD_MESSAGES.toLocaleString('en-US')} messages`),
+    30_000,
+  );
 });
 
 afterAll(async () => {
@@ -122,21 +151,34 @@ describe('the Timeline in the real panel', () => {
     const counts = await panel.$eval('[data-testid=timeline-counts]', (el) => el.textContent ?? '');
     expect(counts).toMatch(/^20,000 messages · [\d,]+ messages aggregated at this zoom$/);
 
-    for (const [column, times] of [['size', 2], ['from', 1], ['time', 2]] as const) {
+    for (const [column, times] of [
+      ['size', 2],
+      ['from', 1],
+      ['time', 2],
+    ] as const) {
       await clickTab('messages');
       for (let i = 0; i < times; i++) await sortBy(column);
       await clickTab('timeline');
       const again = await plotState();
-      expect({ start: again.start, end: again.end, messages: again.messages }).toEqual({ start: shown.start, end: shown.end, messages: shown.messages });
+      expect({ start: again.start, end: again.end, messages: again.messages }).toEqual({
+        start: shown.start,
+        end: shown.end,
+        messages: shown.messages,
+      });
     }
   });
 
   it('a click on a message selects it in the Messages table, and a row picked there is selected here', async () => {
     await clickTab('timeline');
     // The last message the worker's echoes brought back: its dispatch closes the recording.
-    const target = truth.messages.filter((m) => m.to.context !== null && truth.contexts.get(m.to.context)?.kind === 'window').at(-1)!;
+    const target = truth.messages
+      .filter((m) => m.to.context !== null && truth.contexts.get(m.to.context)?.kind === 'window')
+      .at(-1)!;
     const { x, y } = await pointOf(target.postedAt, target.from.context);
-    await press('canvas.tl-plot', [{ type: 'pointerdown', x, y }, { type: 'pointerup', x, y }]);
+    await press('canvas.tl-plot', [
+      { type: 'pointerdown', x, y },
+      { type: 'pointerup', x, y },
+    ]);
     const picked = await until('a selection', plotState, (s) => s.selected !== '');
     // The nearest message to the click in that lane: within the hit radius (6 px) of the point.
     const m = truth.message(picked.selected)!;
@@ -164,7 +206,10 @@ describe('the Timeline in the real panel', () => {
   it('the overview picks the range; the keyboard moves between messages and Enter selects', async () => {
     await clickTab('timeline');
     const whole = await plotState();
-    const overview = await panel.$eval('canvas.tl-overview', (el) => ({ width: el.getBoundingClientRect().width, height: el.getBoundingClientRect().height }));
+    const overview = await panel.$eval('canvas.tl-overview', (el) => ({
+      width: el.getBoundingClientRect().width,
+      height: el.getBoundingClientRect().height,
+    }));
     const y = overview.height / 2;
     await press('canvas.tl-overview', [
       { type: 'pointerdown', x: overview.width * 0.25, y },
@@ -172,7 +217,11 @@ describe('the Timeline in the real panel', () => {
       { type: 'pointermove', x: overview.width * 0.4, y },
       { type: 'pointerup', x: overview.width * 0.4, y },
     ]);
-    const picked = await until('the range picked in the overview', plotState, (s) => s.end - s.start < (whole.end - whole.start) / 2);
+    const picked = await until(
+      'the range picked in the overview',
+      plotState,
+      (s) => s.end - s.start < (whole.end - whole.start) / 2,
+    );
     const span = whole.end - whole.start;
     expect((picked.start - whole.start) / span).toBeCloseTo(0.25, 1);
     expect((picked.end - whole.start) / span).toBeCloseTo(0.4, 1);
@@ -193,7 +242,11 @@ describe('the Timeline in the real panel', () => {
     expect(lanes(previous).some((c) => c !== null && lanes(beforeMessage!).includes(c))).toBe(true);
 
     await session.devtools.keyboard.press('0');
-    const fitted = await until('the whole recording again', plotState, (s) => s.end - s.start === whole.end - whole.start);
+    const fitted = await until(
+      'the whole recording again',
+      plotState,
+      (s) => s.end - s.start === whole.end - whole.start,
+    );
     expect(fitted.start).toBe(whole.start);
   });
 
@@ -202,7 +255,11 @@ describe('the Timeline in the real panel', () => {
     await panel.$$eval('button.tl-toggle', (els) => {
       for (const el of els.slice(0, 2)) (el as HTMLElement).click();
     });
-    const open = await until('two contexts open', () => panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.length), (k) => k === 2);
+    const open = await until(
+      'two contexts open',
+      () => panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => els.length),
+      (k) => k === 2,
+    );
     expect(open).toBe(2);
     const portRows = await panel.$$eval('[data-row^="p:"]', (els) => els.map((el) => el.textContent ?? ''));
     // The flood's window posts on four ports (two local channels, the iframe's, the worker's) and dispatches on three.
@@ -211,7 +268,11 @@ describe('the Timeline in the real panel', () => {
     await panel.$$eval('button.tl-toggle[aria-expanded=true]', (els) => {
       for (const el of els) (el as HTMLElement).click();
     });
-    await until('all closed', () => panel.$$eval('[data-row^="p:"]', (els) => els.length), (k) => k === 0);
+    await until(
+      'all closed',
+      () => panel.$$eval('[data-row^="p:"]', (els) => els.length),
+      (k) => k === 0,
+    );
   });
 
   it('is independent of the Messages filter until Follow filter is on', async () => {
@@ -219,13 +280,23 @@ describe('the Timeline in the real panel', () => {
     await panel.$eval('input[type=search]', (el) => (el as HTMLInputElement).focus());
     await session.devtools.keyboard.type(filter);
     await clickTab('messages');
-    const rows = await until('the filter applied', () => panel.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1), (k) => k > 0 && k < FLOOD_MESSAGES);
+    const rows = await until(
+      'the filter applied',
+      () => panel.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1),
+      (k) => k > 0 && k < FLOOD_MESSAGES,
+    );
     await clickTab('timeline');
     expect((await plotState()).messages).toBe(FLOOD_MESSAGES);
     await panel.$eval('.tl-follow input', (el) => (el as HTMLElement).click());
-    expect((await until('the timeline to follow the filter', plotState, (s) => s.messages !== FLOOD_MESSAGES)).messages).toBe(rows);
-    expect(await panel.$eval('[data-testid=timeline-counts]', (el) => el.textContent ?? '')).toContain(`${rows.toLocaleString('en-US')} of 20,000 messages (filtered)`);
+    expect(
+      (await until('the timeline to follow the filter', plotState, (s) => s.messages !== FLOOD_MESSAGES)).messages,
+    ).toBe(rows);
+    expect(await panel.$eval('[data-testid=timeline-counts]', (el) => el.textContent ?? '')).toContain(
+      `${rows.toLocaleString('en-US')} of 20,000 messages (filtered)`,
+    );
     await panel.$eval('.tl-follow input', (el) => (el as HTMLElement).click());
-    expect((await until('all messages again', plotState, (s) => s.messages === FLOOD_MESSAGES)).messages).toBe(FLOOD_MESSAGES);
+    expect((await until('all messages again', plotState, (s) => s.messages === FLOOD_MESSAGES)).messages).toBe(
+      FLOOD_MESSAGES,
+    );
   });
 });

@@ -11,7 +11,9 @@ function waitText(m: MessageRecord, now: number): string {
     if (m.postEvicted) return "delivered; wait unknown (the post's record was evicted)";
     if (!m.postObserved) return 'delivered; wait unknown (the sender is not observed: its post is inferred)';
     const wait = m.dispatchedAt - m.postedAt;
-    return wait < 0 ? `delivered; waited ${wait.toFixed(2)} ms (the two clocks differ)` : `delivered after ${wait.toFixed(2)} ms in the queue`;
+    return wait < 0
+      ? `delivered; waited ${wait.toFixed(2)} ms (the two clocks differ)`
+      : `delivered after ${wait.toFixed(2)} ms in the queue`;
   }
   if (m.state === 'queued') return `still queued (${((now - m.postedAt) / 1000).toFixed(1)} s so far)`;
   if (m.state === 'dropped') return `dropped (${m.dropReason ?? 'reason unknown'})`;
@@ -37,15 +39,21 @@ export function HoverCard(props: {
   // Beside the point, flipped to its left near the right edge; below it, or above it low in the pane.
   const left = props.x + 14 + CARD_WIDTH > props.width ? Math.max(0, props.x - CARD_WIDTH - 10) : props.x + 14;
   return (
-    <div className="tl-card" role="tooltip" style={{
+    <div
+      className="tl-card"
+      role="tooltip"
+      style={{
         left: `calc(var(--tl-gutter) + ${left}px)`,
         top: props.above ? props.y - 12 : props.y + 12,
         transform: props.above ? 'translateY(-100%)' : undefined,
         width: CARD_WIDTH,
-      }}>
+      }}
+    >
       <div className="tl-card-head">
         <span className="id">{m.id}</span> <span className="muted">{formatTime(m.postedAt, origin)}</span>
-        {m.postObserved && !m.counted && !m.postEvicted ? <span className="muted">{` · ${formatBytes(m.bytes)}`}</span> : null}
+        {m.postObserved && !m.counted && !m.postEvicted ? (
+          <span className="muted">{` · ${formatBytes(m.bytes)}`}</span>
+        ) : null}
       </div>
       <div className="tl-card-data page-text">{previewText(m.preview, 80)}</div>
       <div>

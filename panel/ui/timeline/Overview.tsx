@@ -36,12 +36,25 @@ export function Overview(props: {
     return () => observer.disconnect();
   }, []);
 
-  const density = useMemo(() => densityBins(data, whole.start, whole.end, width), [data, whole.start, whole.end, width]);
+  const density = useMemo(
+    () => densityBins(data, whole.start, whole.end, width),
+    [data, whole.start, whole.end, width],
+  );
 
   useLayoutEffect(() => {
     if (!canvas.current || !palette || width <= 0) return;
     const ctx = fitCanvas(canvas.current, width, HEIGHT);
-    if (ctx) paintOverview(ctx, { bins: density.bins, max: density.max, whole, view, width, height: HEIGHT, palette, markers: props.markers });
+    if (ctx)
+      paintOverview(ctx, {
+        bins: density.bins,
+        max: density.max,
+        whole,
+        view,
+        width,
+        height: HEIGHT,
+        palette,
+        markers: props.markers,
+      });
   });
 
   const timeAt = (clientX: number) => {
@@ -74,7 +87,10 @@ export function Overview(props: {
         ref={canvas}
         className="tl-overview"
         role="img"
-        aria-label={`Message density over the whole recording (${data.records.length.toLocaleString('en-US')} messages); drag to choose the range shown below`}
+        aria-label={
+          `Message density over the whole recording (${data.records.length.toLocaleString('en-US')} messages); ` +
+          'drag to choose the range shown below'
+        }
         onPointerDown={onDown}
         onPointerMove={onMove}
         onPointerUp={onUp}

@@ -46,7 +46,10 @@ export function paintPlot(ctx: CanvasRenderingContext2D, p: PlotPaint): void {
   ctx.clearRect(0, 0, width, height);
 
   // Lanes: context rows plain, port rows shaded, a line under each.
-  const firstRow = Math.max(0, layout.rows.findIndex((r) => r.top + r.height > scrollTop));
+  const firstRow = Math.max(
+    0,
+    layout.rows.findIndex((r) => r.top + r.height > scrollTop),
+  );
   let lastRow = firstRow;
   for (let i = firstRow; i < layout.rows.length; i++) {
     const r = layout.rows[i]!;
@@ -160,11 +163,15 @@ export function paintPlot(ctx: CanvasRenderingContext2D, p: PlotPaint): void {
   // Navigation markers across every lane.
   if (p.markers.length) {
     ctx.fillStyle = palette.accent;
-    for (const m of p.markers) if (m.time >= plan.start && m.time <= plan.end) ctx.fillRect(Math.round(xOf(m.time)), 0, 2, height);
+    for (const m of p.markers)
+      if (m.time >= plan.start && m.time <= plan.end) ctx.fillRect(Math.round(xOf(m.time)), 0, 2, height);
   }
 
   // Hover and keyboard cursor: a ring; the selection: a halo, a thick line, a guide.
-  for (const [i, dashed] of [[p.hover, false], [p.cursor, true]] as const) {
+  for (const [i, dashed] of [
+    [p.hover, false],
+    [p.cursor, true],
+  ] as const) {
     if (i < 0 || i === p.selected || layout.senderRow[i]! < 0) continue;
     ctx.strokeStyle = palette.text;
     ctx.lineWidth = 1.5;
@@ -222,7 +229,16 @@ function diamond(ctx: CanvasRenderingContext2D, x: number, y: number, r: number)
   ctx.fill();
 }
 
-export function paintRuler(ctx: CanvasRenderingContext2D, range: TimeRange, width: number, height: number, step: number, origin: number, palette: Palette, markers: readonly NavigationMarker[]): void {
+export function paintRuler(
+  ctx: CanvasRenderingContext2D,
+  range: TimeRange,
+  width: number,
+  height: number,
+  step: number,
+  origin: number,
+  palette: Palette,
+  markers: readonly NavigationMarker[],
+): void {
   ctx.clearRect(0, 0, width, height);
   const scale = width / Math.max(range.end - range.start, 1e-9);
   ctx.font = FONT;

@@ -4,7 +4,14 @@ import { createModel } from '../../../panel/model/model.ts';
 import type { ChannelModel, ContextNode, MessageRecord, PortNode, TransferEdge } from '../../../panel/model/types.ts';
 import { FEW, MAX_ARROWS, classOf, densityBins, drawPlan } from '../../../panel/timeline/drawPlan.ts';
 import { HIT_PX, hitTest, nearestInRow, stepInRow } from '../../../panel/timeline/hit.ts';
-import { CONTEXT_LANE, MAX_STRETCH, OPEN_HEADER, PORT_LANE, layoutLanes, rowAt } from '../../../panel/timeline/lanes.ts';
+import {
+  CONTEXT_LANE,
+  MAX_STRETCH,
+  OPEN_HEADER,
+  PORT_LANE,
+  layoutLanes,
+  rowAt,
+} from '../../../panel/timeline/lanes.ts';
 import { navigationMarkers } from '../../../panel/timeline/markers.ts';
 import { MIN_SPAN, clampRange, panBy, rangeBetween, wholeRange, zoomAt } from '../../../panel/timeline/range.ts';
 import { formatTick, tickStep, tickTimes } from '../../../panel/timeline/ticks.ts';
@@ -17,7 +24,13 @@ import { FRAME, TOP, allSyntheticFacts } from './syntheticFacts.ts';
 const T0 = 1_700_000_000_000;
 
 /** A message record as the model makes them; only what the timeline reads matters. */
-function msg(id: string, from: [string, string], to: [string | null, string | null], postedAt: number, extra: Partial<MessageRecord> = {}): MessageRecord {
+function msg(
+  id: string,
+  from: [string, string],
+  to: [string | null, string | null],
+  postedAt: number,
+  extra: Partial<MessageRecord> = {},
+): MessageRecord {
   return {
     id,
     from: { context: from[0], port: from[1] },
@@ -65,12 +78,16 @@ describe('timeline data', () => {
     const model = modelOf(['A', 'B'], { p2: 'B' });
     const known = timelineData(model, [msg('m1', ['A', 'p1'], [null, 'p2'], T0)]);
     expect(known.contexts).toEqual(['A', 'B']);
-    const unknown = timelineData(model, [msg('m1', ['A', 'p1'], [null, 'p9'], T0, { state: 'unobserved', dispatchedAt: undefined })]);
+    const unknown = timelineData(model, [
+      msg('m1', ['A', 'p1'], [null, 'p9'], T0, { state: 'unobserved', dispatchedAt: undefined }),
+    ]);
     expect(unknown.contexts).toEqual(['A', null]);
   });
 
   it('keeps a dropped message in its sender lane and gives it no dispatch', () => {
-    const data = timelineData(modelOf(['A', 'B']), [msg('m1', ['A', 'p1'], ['B', 'p2'], T0, { state: 'dropped', dispatchedAt: undefined })]);
+    const data = timelineData(modelOf(['A', 'B']), [
+      msg('m1', ['A', 'p1'], ['B', 'p2'], T0, { state: 'dropped', dispatchedAt: undefined }),
+    ]);
     expect(data.toSlot[0]).toBe(data.fromSlot[0]);
     expect(Number.isNaN(data.end[0]!)).toBe(true);
     expect(data.contexts).toEqual(['A']);
@@ -79,7 +96,11 @@ describe('timeline data', () => {
 
 describe('lanes', () => {
   const model = modelOf(['A', 'B']);
-  const data = timelineData(model, [msg('m1', ['A', 'p1'], ['B', 'p2'], T0), msg('m2', ['A', 'p3'], ['B', 'p4'], T0 + 5), msg('m3', ['B', 'p2'], ['A', 'p1'], T0 + 9)]);
+  const data = timelineData(model, [
+    msg('m1', ['A', 'p1'], ['B', 'p2'], T0),
+    msg('m2', ['A', 'p3'], ['B', 'p4'], T0 + 5),
+    msg('m3', ['B', 'p2'], ['A', 'p1'], T0 + 9),
+  ]);
 
   it('uses the pane height, up to a limit, and keeps base heights when the pane is small', () => {
     const small = layoutLanes(data, new Set(), 10);
@@ -126,7 +147,8 @@ describe('draw plan', () => {
   function recording(n: number, at: number): MessageRecord[] {
     const out: MessageRecord[] = [];
     for (let k = 0; k < 10; k++) out.push(msg(`lone${k}`, ['A', 'p1'], ['B', 'p2'], T0 + k * 100));
-    for (let i = 0; i < n; i++) out.push(msg(`b${i}`, ['A', 'p1'], ['B', 'p2'], at + i / n, { dispatchedAt: at + 2 + i / n }));
+    for (let i = 0; i < n; i++)
+      out.push(msg(`b${i}`, ['A', 'p1'], ['B', 'p2'], at + i / n, { dispatchedAt: at + 2 + i / n }));
     return out;
   }
 
@@ -162,7 +184,14 @@ describe('draw plan', () => {
     expect(plan.visible).toHaveLength(FEW);
     expect(plan.aggregated).toBe(0);
     const more = timelineData(model, recording(FEW, T0 + 450));
-    const crowded = drawPlan({ data: more, layout: layoutLanes(more, new Set(), 200), start: T0 - 10, end: T0 + 1000, width: 1000, now: T0 + 2000 });
+    const crowded = drawPlan({
+      data: more,
+      layout: layoutLanes(more, new Set(), 200),
+      start: T0 - 10,
+      end: T0 + 1000,
+      width: 1000,
+      now: T0 + 2000,
+    });
     expect(crowded.aggregated).toBe(FEW);
   });
 
@@ -200,7 +229,13 @@ describe('draw plan', () => {
 
 describe('ticks', () => {
   it('steps are 1, 2 or 5 × 10^n and keep ticks apart', () => {
-    for (const [span, width] of [[4800, 1000], [0.3, 900], [73_000, 600], [12, 1200], [1, 100]] as const) {
+    for (const [span, width] of [
+      [4800, 1000],
+      [0.3, 900],
+      [73_000, 600],
+      [12, 1200],
+      [1, 100],
+    ] as const) {
       const step = tickStep(span, width);
       const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
       expect([1, 2, 5]).toContain(Math.round(mantissa * 1e6) / 1e6);
@@ -232,7 +267,9 @@ describe('ranges', () => {
     const r = zoomAt({ start: 0, end: 1000 }, 0.5, 250, whole);
     expect(r).toEqual({ start: 125, end: 625 });
     expect(zoomAt(r, 10, 900, whole)).toEqual(whole);
-    expect(zoomAt({ start: 10, end: 11 }, 1e-9, 10.5, whole).end - zoomAt({ start: 10, end: 11 }, 1e-9, 10.5, whole).start).toBeCloseTo(MIN_SPAN);
+    expect(
+      zoomAt({ start: 10, end: 11 }, 1e-9, 10.5, whole).end - zoomAt({ start: 10, end: 11 }, 1e-9, 10.5, whole).start,
+    ).toBeCloseTo(MIN_SPAN);
   });
   it('pan stops at the edges; a drag picks a range either way', () => {
     expect(panBy({ start: 100, end: 300 }, -500, whole)).toEqual({ start: 0, end: 200 });
@@ -241,7 +278,10 @@ describe('ranges', () => {
     expect(clampRange({ start: -50, end: 5000 }, whole)).toEqual(whole);
   });
   it('the whole recording spans the first post to the last dispatch, not the clock', () => {
-    const data = timelineData(modelOf(['A', 'B']), [msg('m1', ['A', 'p1'], ['B', 'p2'], T0, { dispatchedAt: T0 + 400 }), msg('q', ['A', 'p1'], ['B', 'p2'], T0 + 100, { state: 'queued', dispatchedAt: undefined })]);
+    const data = timelineData(modelOf(['A', 'B']), [
+      msg('m1', ['A', 'p1'], ['B', 'p2'], T0, { dispatchedAt: T0 + 400 }),
+      msg('q', ['A', 'p1'], ['B', 'p2'], T0 + 100, { state: 'queued', dispatchedAt: undefined }),
+    ]);
     const r = wholeRange(data, 0);
     expect(r.start).toBeLessThan(T0);
     expect(r.end).toBeGreaterThan(T0 + 400);
@@ -279,10 +319,38 @@ describe('hit testing and keyboard neighbours', () => {
 
 describe('transfer marks', () => {
   it('marks port transfers in range between known lanes, at most max, and counts the rest', () => {
-    const edge = (id: string, time: number, extra: Partial<TransferEdge> = {}): TransferEdge => ({ id, kind: 'port', port: 'p2', from: 'A', to: 'B', time, carrier: 'window', via: 'k1', inferred: false, ...extra });
-    const rows = new Map([['A', 0], ['B', 1]]);
-    const list = [edge('t1', 5), edge('t2', 10), edge('t3', 20), edge('t4', 30), edge('t5', 12, { to: null }), edge('t6', 13, { kind: 'arraybuffer' }), edge('t7', 14, { to: 'C' })];
-    expect(transferMarks(list, rows, 10, 30, 2)).toEqual({ marks: [{ time: 10, fromRow: 0, toRow: 1 }, { time: 20, fromRow: 0, toRow: 1 }], inRange: 3 });
+    const edge = (id: string, time: number, extra: Partial<TransferEdge> = {}): TransferEdge => ({
+      id,
+      kind: 'port',
+      port: 'p2',
+      from: 'A',
+      to: 'B',
+      time,
+      carrier: 'window',
+      via: 'k1',
+      inferred: false,
+      ...extra,
+    });
+    const rows = new Map([
+      ['A', 0],
+      ['B', 1],
+    ]);
+    const list = [
+      edge('t1', 5),
+      edge('t2', 10),
+      edge('t3', 20),
+      edge('t4', 30),
+      edge('t5', 12, { to: null }),
+      edge('t6', 13, { kind: 'arraybuffer' }),
+      edge('t7', 14, { to: 'C' }),
+    ];
+    expect(transferMarks(list, rows, 10, 30, 2)).toEqual({
+      marks: [
+        { time: 10, fromRow: 0, toRow: 1 },
+        { time: 20, fromRow: 0, toRow: 1 },
+      ],
+      inRange: 3,
+    });
     expect(transferMarks(list, rows, 0, 100, 500).inRange).toBe(4);
   });
 });
@@ -303,7 +371,9 @@ describe('colour by wait and markers', () => {
   it('reads navigation markers defensively', () => {
     expect(navigationMarkers(undefined)).toEqual([]);
     expect(navigationMarkers({ navigations: 'no' })).toEqual([]);
-    expect(navigationMarkers({ navigations: [{ time: 5, url: 'http://x/' }, { time: 'x' }, null] })).toEqual([{ time: 5, label: 'http://x/' }]);
+    expect(navigationMarkers({ navigations: [{ time: 5, url: 'http://x/' }, { time: 'x' }, null] })).toEqual([
+      { time: 5, label: 'http://x/' },
+    ]);
     expect(navigationMarkers({ markers: [{ time: 7 }] })).toEqual([{ time: 7, label: 'navigation' }]);
   });
 });
