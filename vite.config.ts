@@ -60,7 +60,16 @@ async function workerRuntimeText(): Promise<string> {
     logLevel: 'warn',
     define,
     publicDir: false,
-    build: { write: false, minify: true, emptyOutDir: false, lib: { entry: resolve(import.meta.dirname, 'injected/worker-entry.ts'), formats: ['iife'], name: 'portscopeWorkerEntry' } },
+    build: {
+      write: false,
+      minify: true,
+      emptyOutDir: false,
+      lib: {
+        entry: resolve(import.meta.dirname, 'injected/worker-entry.ts'),
+        formats: ['iife'],
+        name: 'portscopeWorkerEntry',
+      },
+    },
   });
   const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
   const chunk = outputs[0].output.find((o) => o.type === 'chunk');
@@ -99,7 +108,12 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
         outDir: dist,
         emptyOutDir: false,
         minify: true,
-        lib: { entry: resolve(import.meta.dirname, 'injected/standalone.ts'), formats: ['iife'], name: 'portscopeRuntime', fileName: () => 'portscope-injected.js' },
+        lib: {
+          entry: resolve(import.meta.dirname, 'injected/standalone.ts'),
+          formats: ['iife'],
+          name: 'portscopeRuntime',
+          fileName: () => 'portscope-injected.js',
+        },
       },
     };
   }

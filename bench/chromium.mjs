@@ -17,10 +17,17 @@ export class BenchSetupError extends Error {
   }
 }
 
-const { module: browsers } = await runnerImport(resolve(import.meta.dirname, '../cli/browsers.ts'), { configFile: false, logLevel: 'warn' });
+const { module: browsers } = await runnerImport(resolve(import.meta.dirname, '../cli/browsers.ts'), {
+  configFile: false,
+  logLevel: 'warn',
+});
 
 /** Hidden or occluded windows would have their timers throttled and skew the burst case. */
-export const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+export const UNTHROTTLED = [
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
 
 export const ARGS = [...browsers.CHROMIUM_ARGS, ...UNTHROTTLED];
 
@@ -45,7 +52,8 @@ export function makeEmptyExtension(distChrome, into) {
   rmSync(into, { recursive: true, force: true });
   cpSync(distChrome, into, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(into, 'manifest.json'), 'utf8'));
-  for (const script of manifest.content_scripts ?? []) for (const file of script.js ?? []) writeFileSync(join(into, file), '(function () {})();\n');
+  for (const script of manifest.content_scripts ?? [])
+    for (const file of script.js ?? []) writeFileSync(join(into, file), '(function () {})();\n');
   return into;
 }
 
@@ -67,14 +75,16 @@ export async function launchEmptyExtensionChromium(emptyDist) {
 }
 
 export async function launchBenchChromium(distChrome) {
-  if (!existsSync(join(distChrome, 'manifest.json'))) throw new BenchSetupError(`${distChrome}/manifest.json is missing: the build failed`);
+  if (!existsSync(join(distChrome, 'manifest.json')))
+    throw new BenchSetupError(`${distChrome}/manifest.json is missing: the build failed`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'portscope-bench-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
     args: [...ARGS, `--disable-extensions-except=${distChrome}`, `--load-extension=${distChrome}`],
   });
-  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const serviceWorker =
+    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(serviceWorker.url()).host;
   const browser = context.browser();
   const native = await browser.newContext();
@@ -117,8 +127,12 @@ export async function serviceWorkerSession(browser) {
   const send = (method, params = {}) =>
     new Promise((ok, fail) => {
       const id = ++next;
-      pending.set(id, (reply) => (reply.error ? fail(new Error(`${method}: ${reply.error.message}`)) : ok(reply.result)));
-      root.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(fail);
+      pending.set(id, (reply) =>
+        reply.error ? fail(new Error(`${method}: ${reply.error.message}`)) : ok(reply.result),
+      );
+      root
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+        .catch(fail);
     });
   return { send, detach: () => root.detach().catch(() => {}) };
 }

@@ -72,7 +72,10 @@ export async function openModePages(bench, origin) {
       return seen;
     });
     const extension = worlds.some((o) => o === `chrome-extension://${bench.extensionId}`);
-    if (extension !== (mode !== 'native')) throw new BenchSetupError(`the ${mode} page ${extension ? 'runs' : 'does not run'} the extension's content scripts`);
+    if (extension !== (mode !== 'native'))
+      throw new BenchSetupError(
+        `the ${mode} page ${extension ? 'runs' : 'does not run'} the extension's content scripts`,
+      );
   }
   return pages;
 }

@@ -30,7 +30,8 @@ function parseArgs(argv) {
   const opts = { rate: 20_000, seconds: 5, channels: 4, profile: false, trace: true };
   const positive = (name, text) => {
     const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0) throw new BenchArgumentError(`${name}: expected a positive number, got ${JSON.stringify(text)}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new BenchArgumentError(`${name}: expected a positive number, got ${JSON.stringify(text)}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -40,7 +41,10 @@ function parseArgs(argv) {
     else if (a === '--channels') opts.channels = Math.round(positive(a, argv[++i]));
     else if (a === '--profile') opts.profile = true;
     else if (a === '--no-trace') opts.trace = false;
-    else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rate N, --seconds S, --channels C, --profile, --no-trace)`);
+    else
+      throw new BenchArgumentError(
+        `unknown argument ${JSON.stringify(a)} (known: --rate N, --seconds S, --channels C, --profile, --no-trace)`,
+      );
   }
   return opts;
 }
@@ -48,7 +52,10 @@ function parseArgs(argv) {
 const dist = resolve(process.env.PORTSCOPE_DIST ?? '.tmp/dist-stream');
 // The support module reads PORTSCOPE_DIST when it is loaded.
 process.env.PORTSCOPE_DIST = dist;
-const { module: devtoolsPanel } = await runnerImport(resolve(import.meta.dirname, '../tests/support/devtools-panel.ts'), { configFile: false, logLevel: 'warn' });
+const { module: devtoolsPanel } = await runnerImport(
+  resolve(import.meta.dirname, '../tests/support/devtools-panel.ts'),
+  { configFile: false, logLevel: 'warn' },
+);
 const { DevToolsPanelError, launchWithDevTools, showPanel } = devtoolsPanel;
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
@@ -98,7 +105,11 @@ async function panelCaughtUp(panel, quietMs = 1_500, maxMs = 60_000) {
 async function startTrace(cdp) {
   await cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
-    traceConfig: { recordMode: 'recordAsMuchAsPossible', includedCategories: ['toplevel', '__metadata'], excludedCategories: ['*'] },
+    traceConfig: {
+      recordMode: 'recordAsMuchAsPossible',
+      includedCategories: ['toplevel', '__metadata'],
+      excludedCategories: ['*'],
+    },
   });
 }
 
@@ -124,11 +135,25 @@ async function stopTrace(cdp) {
  * background service worker has its own thread and is not counted.
  */
 function panelTasks(events) {
-  const pids = new Set(events.filter((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Extension Renderer').map((e) => e.pid));
+  const pids = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Extension Renderer')
+      .map((e) => e.pid),
+  );
   if (pids.size !== 1) return null;
-  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid)).map((e) => `${e.pid}:${e.tid}`));
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pids.has(e.pid))
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
   return events
-    .filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && mains.has(`${e.pid}:${e.tid}`) && typeof e.dur === 'number')
+    .filter(
+      (e) =>
+        e.ph === 'X' &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        mains.has(`${e.pid}:${e.tid}`) &&
+        typeof e.dur === 'number',
+    )
     .map((e) => e.dur / 1000);
 }
 
@@ -149,7 +174,10 @@ function hotSpots(profile, top = 15) {
     self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ fn, ms: Math.round(ms), share: total ? `${((100 * ms) / total).toFixed(1)}%` : '' }));
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, ms]) => ({ fn, ms: Math.round(ms), share: total ? `${((100 * ms) / total).toFixed(1)}%` : '' }));
 }
 
 async function clickTab(panel, name) {
@@ -168,10 +196,16 @@ async function streamOnce({ page, panel, cdp, opts, extensionId, trace }) {
   const panelStart = await panel.evaluate(() => performance.now());
   if (trace) await startTrace(cdp);
   const wall = Date.now();
-  const sent = await page.evaluate((o) => globalThis.portscopeStream.run(o), { rate: opts.rate, seconds: opts.seconds, channels: opts.channels });
+  const sent = await page.evaluate((o) => globalThis.portscopeStream.run(o), {
+    rate: opts.rate,
+    seconds: opts.seconds,
+    channels: opts.channels,
+  });
   const shown = await panelCaughtUp(panel);
   const events = trace ? await stopTrace(cdp) : null;
-  const longTasks = (await panel.evaluate(() => globalThis.portscopeBenchLongTasks)).filter((t) => t.start >= panelStart);
+  const longTasks = (await panel.evaluate(() => globalThis.portscopeBenchLongTasks)).filter(
+    (t) => t.start >= panelStart,
+  );
   const tasks = events ? panelTasks(events) : null;
   const sorted = tasks ? [...tasks].sort((a, b) => a - b) : null;
   return {
@@ -218,8 +252,14 @@ function print(label, r, opts) {
     `  losses shown: ${r.shown.losses || 'none'} · messages in the status bar vs posted: ${messagesIn(r.shown.counts).toLocaleString('en-US')} / ${r.sent.posted.toLocaleString('en-US')}`,
     `  long tasks (PerformanceObserver in the panel frame): ${r.longTasks.count}, over 100 ms: ${r.longTasks.over100}, longest ${ms(r.longTasks.longestMs)}, total ${ms(r.longTasks.totalMs)}`,
   ];
-  if (r.tasks) lines.push(`  extension renderer main-thread tasks (trace; the panel and the idle devtools page): ${r.tasks.count.toLocaleString('en-US')}, p50 ${ms(r.tasks.p50Ms)}, p95 ${ms(r.tasks.p95Ms)}, p99 ${ms(r.tasks.p99Ms)}, max ${ms(r.tasks.maxMs)}, busy ${ms(r.tasks.busyMs)}`);
-  else if (r.traceFoundPanel === false) lines.push('  panel main-thread tasks: the trace did not show exactly one "Extension Renderer" process (no p50/p95)');
+  if (r.tasks)
+    lines.push(
+      `  extension renderer main-thread tasks (trace; the panel and the idle devtools page): ${r.tasks.count.toLocaleString('en-US')}, p50 ${ms(r.tasks.p50Ms)}, p95 ${ms(r.tasks.p95Ms)}, p99 ${ms(r.tasks.p99Ms)}, max ${ms(r.tasks.maxMs)}, busy ${ms(r.tasks.busyMs)}`,
+    );
+  else if (r.traceFoundPanel === false)
+    lines.push(
+      '  panel main-thread tasks: the trace did not show exactly one "Extension Renderer" process (no p50/p95)',
+    );
   console.log(lines.join('\n'));
 }
 
@@ -227,7 +267,10 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(resolve(dist, 'chrome/manifest.json'))) {
     console.log(`building into ${dist}`);
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], {
+      stdio: 'inherit',
+      env: { ...process.env, PORTSCOPE_DIST: dist },
+    });
     if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
   const server = await serveBench({ dist });
@@ -239,7 +282,9 @@ async function main() {
     await clickTab(panel, 'messages');
     const cdp = await browser.target().createCDPSession();
     const ctx = { browser, page, panel, cdp, opts, extensionId };
-    console.log(`panel-stream: Chromium ${await browser.version()}, ${opts.rate.toLocaleString('en-US')} messages/s for ${opts.seconds} s on ${opts.channels} channels, panel on its Messages view`);
+    console.log(
+      `panel-stream: Chromium ${await browser.version()}, ${opts.rate.toLocaleString('en-US')} messages/s for ${opts.seconds} s on ${opts.channels} channels, panel on its Messages view`,
+    );
     const first = await streamOnce({ ...ctx, trace: opts.trace });
     print('stream', first, opts);
     if (opts.profile || first.longTasks.over100 > 0) {

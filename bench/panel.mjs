@@ -67,10 +67,20 @@ for (const n of sizes) {
   gc();
   const heap = process.memoryUsage().heapUsed - heapBefore;
   const model = store.getState().model;
-  console.log(`${n.toLocaleString('en-US')} messages: ingest ${ingestMs.toFixed(0)} ms (${Math.round(facts / (ingestMs / 1000)).toLocaleString('en-US')} facts/s), ` +
-    `records kept ${model.messages.length.toLocaleString('en-US')}, bodies evicted ${model.stats.evictedMessages.toLocaleString('en-US')}, records evicted ${model.stats.evictedRecords.toLocaleString('en-US')}, heap +${mb(heap)}`);
+  console.log(
+    `${n.toLocaleString('en-US')} messages: ingest ${ingestMs.toFixed(0)} ms (${Math.round(facts / (ingestMs / 1000)).toLocaleString('en-US')} facts/s), ` +
+      `records kept ${model.messages.length.toLocaleString('en-US')}, bodies evicted ${model.stats.evictedMessages.toLocaleString('en-US')}, records evicted ${model.stats.evictedRecords.toLocaleString('en-US')}, heap +${mb(heap)}`,
+  );
   const sort = { key: 'time', dir: 'asc' };
-  for (const q of ['', 'milestone', 'state:queued', 'port:p1', '-pong', 'context:child has:transfer', 'milestone -state:delivered']) {
+  for (const q of [
+    '',
+    'milestone',
+    'state:queued',
+    'port:p1',
+    '-pong',
+    'context:child has:transfer',
+    'milestone -state:delivered',
+  ]) {
     const terms = parseQuery(q);
     const times = [];
     let rows = 0;
@@ -79,7 +89,9 @@ for (const n of sizes) {
       rows = messageRows(model, terms, sort).length;
       times.push(performance.now() - t);
     }
-    console.log(`  filter ${JSON.stringify(q).padEnd(30)} over ${model.messages.length.toLocaleString('en-US')} records → ${rows.toLocaleString('en-US')} rows: first ${times[0].toFixed(1)} ms, min ${Math.min(...times.slice(1)).toFixed(1)} ms, median ${median(times.slice(1)).toFixed(1)} ms`);
+    console.log(
+      `  filter ${JSON.stringify(q).padEnd(30)} over ${model.messages.length.toLocaleString('en-US')} records → ${rows.toLocaleString('en-US')} rows: first ${times[0].toFixed(1)} ms, min ${Math.min(...times.slice(1)).toFixed(1)} ms, median ${median(times.slice(1)).toFixed(1)} ms`,
+    );
   }
   const t = performance.now();
   messageRows(model, [], { key: 'size', dir: 'desc' });

@@ -21,17 +21,24 @@ class RelayBenchError extends Error {
 }
 
 const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'test/chrome'); // the test build: it has the debug hook
-if (!existsSync(join(dist, 'manifest.json'))) throw new RelayBenchError(`${dist}/manifest.json is missing: build first (PORTSCOPE_DIST=... npm run build)`);
+if (!existsSync(join(dist, 'manifest.json')))
+  throw new RelayBenchError(`${dist}/manifest.json is missing: build first (PORTSCOPE_DIST=... npm run build)`);
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 4;
-if (!(SECONDS > 0)) throw new RelayBenchError(`--seconds: expected a positive number, got ${process.argv[secondsArg + 1]}`);
-const executablePath = [process.env.PORTSCOPE_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
-if (!executablePath) throw new RelayBenchError('Chromium not found: apt-get install -y chromium or set PORTSCOPE_CHROMIUM');
+if (!(SECONDS > 0))
+  throw new RelayBenchError(`--seconds: expected a positive number, got ${process.argv[secondsArg + 1]}`);
+const executablePath = [process.env.PORTSCOPE_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(
+  (p) => p && existsSync(p),
+);
+if (!executablePath)
+  throw new RelayBenchError('Chromium not found: apt-get install -y chromium or set PORTSCOPE_CHROMIUM');
 
 const root = resolve('tests/fixtures/relay');
 const server = createServer(async (req, res) => {
   try {
-    const body = await readFile(join(root, new URL(req.url, 'http://x').pathname.replace(/^\/+/, '').replace(/\.\./g, '')));
+    const body = await readFile(
+      join(root, new URL(req.url, 'http://x').pathname.replace(/^\/+/, '').replace(/\.\./g, '')),
+    );
     res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(body);
   } catch {
     res.writeHead(404).end();
@@ -44,9 +51,19 @@ const userDataDir = mkdtempSync(join(tmpdir(), 'portscope-relay-bench-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
-    `--disable-extensions-except=${dist}`, `--load-extension=${dist}`],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+    `--disable-extensions-except=${dist}`,
+    `--load-extension=${dist}`,
+  ],
 });
 const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 const extensionId = new URL(sw.url()).host;
@@ -65,16 +82,29 @@ async function run(label, rate, seconds) {
   const page = await context.newPage();
   const url = `${origin}/plain.html?${label}`;
   await page.goto(url);
-  const tabs = await until(() => sw.evaluate(() => globalThis.portscopeDebug.tabs()), (t) => t.some((x) => x.url === url));
+  const tabs = await until(
+    () => sw.evaluate(() => globalThis.portscopeDebug.tabs()),
+    (t) => t.some((x) => x.url === url),
+  );
   const tabId = tabs.find((x) => x.url === url).tabId;
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/extension/devtools.html`);
   await panel.evaluate((tab) => {
     const cursor = {};
-    const r = (window.bench = { posted: 0, lags: [], first: 0, last: 0, dropped: {}, runtimeDropped: 0, rejected: 0, lastError: '' });
+    const r = (window.bench = {
+      posted: 0,
+      lags: [],
+      first: 0,
+      last: 0,
+      dropped: {},
+      runtimeDropped: 0,
+      rejected: 0,
+      lastError: '',
+    });
     const port = chrome.runtime.connect({ name: 'portscope-panel' });
     port.onMessage.addListener((m) => {
-      if (m.type === 'status') Object.assign(r, { dropped: m.dropped, rejected: m.rejected, lastError: m.lastError ?? '' });
+      if (m.type === 'status')
+        Object.assign(r, { dropped: m.dropped, rejected: m.rejected, lastError: m.lastError ?? '' });
       if (m.type !== 'facts' || (cursor[m.source] ?? 0) >= m.seq) return;
       cursor[m.source] = m.seq;
       const now = performance.timeOrigin + performance.now();
@@ -91,33 +121,65 @@ async function run(label, rate, seconds) {
   }, tabId);
   const total = rate === Infinity ? 100_000 : Math.round(rate * seconds);
   const started = Date.now();
-  const emitted = await page.evaluate(({ total, rate }) => new Promise((done) => {
-    const c = new MessageChannel();
-    let sent = 0;
-    if (rate === null) { for (; sent < total; sent++) c.port1.postMessage(sent); done(sent); return; }
-    const t0 = performance.now();
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      for (; sent < due; sent++) c.port1.postMessage(sent);
-      if (sent < total) setTimeout(tick, 5); else done(sent);
-    };
-    tick();
-  }), { total, rate: rate === Infinity ? null : rate });
+  const emitted = await page.evaluate(
+    ({ total, rate }) =>
+      new Promise((done) => {
+        const c = new MessageChannel();
+        let sent = 0;
+        if (rate === null) {
+          for (; sent < total; sent++) c.port1.postMessage(sent);
+          done(sent);
+          return;
+        }
+        const t0 = performance.now();
+        const tick = () => {
+          const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+          for (; sent < due; sent++) c.port1.postMessage(sent);
+          if (sent < total) setTimeout(tick, 5);
+          else done(sent);
+        };
+        tick();
+      }),
+    { total, rate: rate === Infinity ? null : rate },
+  );
   const r = await until(
-    () => panel.evaluate(() => ({ posted: window.bench.posted, dropped: window.bench.dropped['port-posted'] ?? 0, runtimeDropped: window.bench.runtimeDropped })),
+    () =>
+      panel.evaluate(() => ({
+        posted: window.bench.posted,
+        dropped: window.bench.dropped['port-posted'] ?? 0,
+        runtimeDropped: window.bench.runtimeDropped,
+      })),
     (x) => x.posted + x.dropped + x.runtimeDropped >= emitted,
     120_000,
   );
   const stats = await panel.evaluate(() => {
     const s = window.bench.lags.sort((a, b) => a - b);
     const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
-    return { p50: q(0.5), p95: q(0.95), spanMs: window.bench.last - window.bench.first, rejected: window.bench.rejected, lastError: window.bench.lastError };
+    return {
+      p50: q(0.5),
+      p95: q(0.95),
+      spanMs: window.bench.last - window.bench.first,
+      rejected: window.bench.rejected,
+      lastError: window.bench.lastError,
+    };
   });
   const wall = Date.now() - started;
   await panel.close();
   await page.close();
-  return { label, offeredPerSec: rate === Infinity ? 'burst' : rate, emitted, delivered: r.posted, relayDropped: r.dropped, runtimeDropped: r.runtimeDropped,
-    deliveredPerSec: Math.round(r.posted / (Math.max(stats.spanMs, 1) / 1000)), lagP50Ms: +stats.p50.toFixed(1), lagP95Ms: +stats.p95.toFixed(1), rejected: stats.rejected, wallMs: wall, ...(stats.lastError ? { lastError: stats.lastError } : {}) };
+  return {
+    label,
+    offeredPerSec: rate === Infinity ? 'burst' : rate,
+    emitted,
+    delivered: r.posted,
+    relayDropped: r.dropped,
+    runtimeDropped: r.runtimeDropped,
+    deliveredPerSec: Math.round(r.posted / (Math.max(stats.spanMs, 1) / 1000)),
+    lagP50Ms: +stats.p50.toFixed(1),
+    lagP95Ms: +stats.p95.toFixed(1),
+    rejected: stats.rejected,
+    wallMs: wall,
+    ...(stats.lastError ? { lastError: stats.lastError } : {}),
+  };
 }
 
 const results = [];

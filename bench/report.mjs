@@ -57,7 +57,8 @@ const cell = (s) => (s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '�
 
 function verdictText(summary) {
   const parts = [];
-  for (const [mode, v] of Object.entries(summary.verdicts)) parts.push(`${mode} ${v.target}: ${v.met ? 'met' : '**missed**'}`);
+  for (const [mode, v] of Object.entries(summary.verdicts))
+    parts.push(`${mode} ${v.target}: ${v.met ? 'met' : '**missed**'}`);
   return parts.join('; ') || '–';
 }
 
@@ -68,7 +69,9 @@ export function table(summaries) {
   ];
   for (const s of summaries) {
     const ratio = (m) => (s.ratios[m] == null ? '–' : `${s.ratios[m].toFixed(2)}×`);
-    lines.push(`| ${s.case} | ${s.metric} | ${s.unit} | ${cell(s.stats.native)} | ${cell(s.stats.idle)} | ${cell(s.stats.recording)} | ${ratio('idle')} | ${ratio('recording')} | ${verdictText(s)} |`);
+    lines.push(
+      `| ${s.case} | ${s.metric} | ${s.unit} | ${cell(s.stats.native)} | ${cell(s.stats.idle)} | ${cell(s.stats.recording)} | ${ratio('idle')} | ${ratio('recording')} | ${verdictText(s)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -78,9 +81,13 @@ export function profileText(profile) {
   const out = [];
   const trace = profile.evaluationTrace;
   if (trace) {
-    out.push(`Evaluation of the extension's MAIN-world script traced (Chromium trace events, ${trace.loads} cold loads of eval.html in the native page; in-page evaluation times ${trace.evalMs.map((v) => fmt(v)).join(', ')} ms):`, '');
+    out.push(
+      `Evaluation of the extension's MAIN-world script traced (Chromium trace events, ${trace.loads} cold loads of eval.html in the native page; in-page evaluation times ${trace.evalMs.map((v) => fmt(v)).join(', ')} ms):`,
+      '',
+    );
     out.push('| V8 phase | ms per load | events per load | What it is |', '|---|---|---|---|');
-    for (const [name, p] of Object.entries(trace.phases)) out.push(`| \`${name}\` | ${fmt(p.msPerLoad)} | ${fmt(p.eventsPerLoad)} | ${p.meaning} |`);
+    for (const [name, p] of Object.entries(trace.phases))
+      out.push(`| \`${name}\` | ${fmt(p.msPerLoad)} | ${fmt(p.eventsPerLoad)} | ${p.meaning} |`);
     out.push('');
   }
   const what = {
@@ -89,10 +96,13 @@ export function profileText(profile) {
     echo: 'the recording page, 500 worker echo round trips',
     'idle-tiny': 'the idle page (counting), tiny-message throughput workload',
     'idle-1kb': 'the idle page (counting), 1 KB-object throughput workload',
-    evaluation: 'the evaluation of the extension\'s MAIN-world script (eval.html?bundle=extension, native page, whole navigations, summed over several cold loads)',
+    evaluation:
+      "the evaluation of the extension's MAIN-world script (eval.html?bundle=extension, native page, whole navigations, summed over several cold loads)",
   };
   for (const [kind, p] of Object.entries(profile.profiles)) {
-    out.push(`CPU profile of ${what[kind] ?? kind}: ${fmt(p.totalMs)} ms sampled, ${fmt(p.portscopeMs)} ms (${p.portscopePercent}%) self time in Portscope's code. Top Portscope functions by self time:`);
+    out.push(
+      `CPU profile of ${what[kind] ?? kind}: ${fmt(p.totalMs)} ms sampled, ${fmt(p.portscopeMs)} ms (${p.portscopePercent}%) self time in Portscope's code. Top Portscope functions by self time:`,
+    );
     out.push('');
     out.push('| Self time | % | Function (script:line:column) |', '|---|---|---|');
     for (const f of p.topPortscope.slice(0, 10)) out.push(`| ${fmt(f.ms)} ms | ${f.percent}% | \`${f.fn}\` |`);
@@ -128,7 +138,8 @@ export function generatedSection(results) {
     table(results.summaries),
     '',
   ];
-  if (results.skipped.length) lines.push(`Not run: ${results.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.`, '');
+  if (results.skipped.length)
+    lines.push(`Not run: ${results.skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}.`, '');
   if (results.errors.length) lines.push('Errors:', '', ...results.errors.map((e) => `- ${e.id}: ${e.message}`), '');
   lines.push(profileText(results.profile));
   lines.push(othersText(results.others ?? []));

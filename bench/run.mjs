@@ -48,12 +48,19 @@ function parseArgs(argv) {
     else if (a === '--no-write') opts.write = false;
     else if (a === '--rounds') {
       opts.rounds = Number(argv[++i]);
-      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new BenchArgumentError(`--rounds: expected a positive integer, got ${JSON.stringify(argv[i])}`);
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1)
+        throw new BenchArgumentError(`--rounds: expected a positive integer, got ${JSON.stringify(argv[i])}`);
     } else if (a === '--only') {
       opts.only = (argv[++i] ?? '').split(',').filter(Boolean);
       const unknown = opts.only.filter((id) => !CASES.some((c) => c.id === id) && id !== 'profile');
-      if (unknown.length) throw new BenchArgumentError(`--only: unknown case ${unknown.join(', ')} (known: ${[...CASES.map((c) => c.id), 'profile'].join(', ')})`);
-    } else throw new BenchArgumentError(`unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others, --no-write)`);
+      if (unknown.length)
+        throw new BenchArgumentError(
+          `--only: unknown case ${unknown.join(', ')} (known: ${[...CASES.map((c) => c.id), 'profile'].join(', ')})`,
+        );
+    } else
+      throw new BenchArgumentError(
+        `unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others, --no-write)`,
+      );
   }
   if (opts.quick && !argv.includes('--rounds')) opts.rounds = 2;
   return opts;
@@ -141,10 +148,20 @@ function runOthers(dist, started) {
     }
     const t0 = Date.now();
     process.stdout.write(`${file} … `);
-    const r = spawnSync(process.execPath, [...nodeArgs, file, ...args], { encoding: 'utf8', timeout, env: { ...process.env, PORTSCOPE_DIST: dist }, maxBuffer: 16 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [...nodeArgs, file, ...args], {
+      encoding: 'utf8',
+      timeout,
+      env: { ...process.env, PORTSCOPE_DIST: dist },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const seconds = (Date.now() - t0) / 1000;
     console.log(`${seconds.toFixed(1)} s`);
-    const tail = (text) => (text ?? '').split('\n').filter(Boolean).slice(-40).map((l) => (l.length > 400 ? `${l.slice(0, 400)} …` : l));
+    const tail = (text) =>
+      (text ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .slice(-40)
+        .map((l) => (l.length > 400 ? `${l.slice(0, 400)} …` : l));
     out.push({
       file,
       command: `node ${[...nodeArgs, file, ...args].join(' ')}`,
@@ -157,7 +174,8 @@ function runOthers(dist, started) {
   return out;
 }
 
-const field = (runs, key) => Object.fromEntries(Object.entries(runs).map(([mode, list]) => [mode, list.map((r) => r?.[key])]));
+const field = (runs, key) =>
+  Object.fromEntries(Object.entries(runs).map(([mode, list]) => [mode, list.map((r) => r?.[key])]));
 
 /**
  * Is the runtime really observing, and does the relay deliver? And does each mode measure what
@@ -172,7 +190,9 @@ async function probeInstrumentation(bench, pages) {
   await new Promise((ok) => setTimeout(ok, 1_500));
   const report = await pages.panel.report();
   await pages.panel.reset();
-  const hook = await bench.serviceWorker.evaluate(() => (typeof globalThis.portscopeDebug === 'object' ? globalThis.portscopeDebug.facts().length : null)).catch(() => null);
+  const hook = await bench.serviceWorker
+    .evaluate(() => (typeof globalThis.portscopeDebug === 'object' ? globalThis.portscopeDebug.facts().length : null))
+    .catch(() => null);
   const recording = report.facts > 0 && (report.kinds['port-posted'] ?? 0) >= 100 && !report.kinds['messages-counted'];
   // A new document starts a new session, so the background then holds only this probe's facts for the tab.
   const idlePage = await pages.goto('idle', '/index.html');
@@ -189,9 +209,18 @@ async function probeInstrumentation(bench, pages) {
   const counting = idleKinds !== null && (idleKinds['messages-counted'] ?? 0) > 0 && !idleKinds['port-posted'];
   const live = recording && counting;
   const problems = [];
-  if (report.facts === 0) problems.push(`a probe of 100 messages in the recording page delivered no facts to the panel connection${hook == null ? ' and the background has no debug hook' : ` (background debug hook holds ${hook} facts)`}: the runtime or the relay is not active in this build (stubs?), so "idle" and "recording" measure an installed extension that does nothing`);
-  else if (!recording) problems.push(`the recording page did not record every message (${JSON.stringify(report.kinds)}): it is not watched, or its runtime counts anyway`);
-  if (!counting) problems.push(`the idle page did not count its messages (background holds ${JSON.stringify(idleKinds)} for it): it is watched, or its runtime records anyway`);
+  if (report.facts === 0)
+    problems.push(
+      `a probe of 100 messages in the recording page delivered no facts to the panel connection${hook == null ? ' and the background has no debug hook' : ` (background debug hook holds ${hook} facts)`}: the runtime or the relay is not active in this build (stubs?), so "idle" and "recording" measure an installed extension that does nothing`,
+    );
+  else if (!recording)
+    problems.push(
+      `the recording page did not record every message (${JSON.stringify(report.kinds)}): it is not watched, or its runtime counts anyway`,
+    );
+  if (!counting)
+    problems.push(
+      `the idle page did not count its messages (background holds ${JSON.stringify(idleKinds)} for it): it is watched, or its runtime records anyway`,
+    );
   const explanation = live
     ? `a probe of 100 messages delivered ${report.facts} facts to the panel connection of the recording page (${JSON.stringify(report.kinds)}); the same probe in the idle page was counted (${JSON.stringify(idleKinds)}).`
     : `${problems.join('; ')}.`;
@@ -206,17 +235,23 @@ async function main() {
   const dist = resolve(process.env.PORTSCOPE_BENCH_DIST ?? '.tmp/dist-bench');
   if (opts.build) {
     console.log(`building into ${dist}`);
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, PORTSCOPE_DIST: dist } });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], {
+      stdio: 'inherit',
+      env: { ...process.env, PORTSCOPE_DIST: dist },
+    });
     if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
   addPanelConnectionPage(resolve(dist, 'test/chrome'));
 
   const server = await serveBench({ dist });
   const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
-  const hardStop = setTimeout(() => {
-    console.error(`bench: over the ${HARD_LIMIT_MS / 60_000}-minute limit, stopping`);
-    bench.close().finally(() => process.exit(2));
-  }, HARD_LIMIT_MS - (Date.now() - started));
+  const hardStop = setTimeout(
+    () => {
+      console.error(`bench: over the ${HARD_LIMIT_MS / 60_000}-minute limit, stopping`);
+      bench.close().finally(() => process.exit(2));
+    },
+    HARD_LIMIT_MS - (Date.now() - started),
+  );
   hardStop.unref();
 
   const results = {
@@ -247,7 +282,9 @@ async function main() {
   try {
     const pages = await openModePages(bench, server.origin);
     results.instrumentation = await probeInstrumentation(bench, pages);
-    console.log(`instrumentation live: ${results.instrumentation.live ? 'yes' : 'NO'} — ${results.instrumentation.explanation}`);
+    console.log(
+      `instrumentation live: ${results.instrumentation.live ? 'yes' : 'NO'} — ${results.instrumentation.explanation}`,
+    );
     const h = {
       bench,
       pages,

@@ -22,8 +22,14 @@ const ISOLATED = {
 
 /** Roots are resolved from the repository root (the cwd of `npm run bench`). */
 export async function serveBench({ dist }) {
-  const bundles = { standalone: join(dist, 'portscope-injected.js'), extension: join(dist, 'chrome/injected/main.iife.js') };
-  const roots = [['/demo/', resolve('tests/fixtures/demo')], ['/', resolve('bench/fixtures')]];
+  const bundles = {
+    standalone: join(dist, 'portscope-injected.js'),
+    extension: join(dist, 'chrome/injected/main.iife.js'),
+  };
+  const roots = [
+    ['/demo/', resolve('tests/fixtures/demo')],
+    ['/', resolve('bench/fixtures')],
+  ];
   let evalLoads = 0;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://bench');
@@ -31,7 +37,12 @@ export async function serveBench({ dist }) {
       // A unique comment per load defeats V8's in-memory compilation cache: every load is a cold
       // compile, as on a first visit.
       const which = url.searchParams.get('bundle') ?? 'standalone';
-      if (!Object.hasOwn(bundles, which)) { res.writeHead(400, { 'content-type': 'text/plain' }).end(`bundle: expected standalone or extension, got ${which}`); return; }
+      if (!Object.hasOwn(bundles, which)) {
+        res
+          .writeHead(400, { 'content-type': 'text/plain' })
+          .end(`bundle: expected standalone or extension, got ${which}`);
+        return;
+      }
       const source = await readFile(bundles[which], 'utf8');
       // `run=0` parses and compiles the bundle without running it: the install cost is the difference.
       const bundle = url.searchParams.get('run') === '0' ? `if (globalThis.__never) {\n${source}\n}` : source;
@@ -42,7 +53,10 @@ export async function serveBench({ dist }) {
     const [prefix, base] = roots.find(([p]) => url.pathname.startsWith(p));
     const rel = normalize(decodeURIComponent(url.pathname.slice(prefix.length - 1))).replace(/^(\.\.[/\\])+/, '');
     const file = join(base, rel.endsWith('/') ? `${rel}index.html` : rel);
-    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATED }).end(body);
@@ -53,7 +67,11 @@ export async function serveBench({ dist }) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 

@@ -17,5 +17,12 @@ export function quantile(values, q) {
 export function describe(values) {
   const s = sorted(values);
   if (!s.length) return null;
-  return { n: s.length, median: quantile(s, 0.5), min: s[0], max: s[s.length - 1], q1: quantile(s, 0.25), q3: quantile(s, 0.75) };
+  return {
+    n: s.length,
+    median: quantile(s, 0.5),
+    min: s[0],
+    max: s[s.length - 1],
+    q1: quantile(s, 0.25),
+    q3: quantile(s, 0.75),
+  };
 }

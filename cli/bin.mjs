@@ -18,8 +18,19 @@ let progressShown = false;
 const io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${progressShown ? '\n' : ''}${text}\n`),
-  progress: tty ? (line) => { progressShown = true; process.stderr.write(`\r\x1b[2K${line}`); } : undefined,
+  progress: tty
+    ? (line) => {
+        progressShown = true;
+        process.stderr.write(`\r\x1b[2K${line}`);
+      }
+    : undefined,
 };
 const out = io.out;
-io.out = (text) => { if (progressShown) { process.stderr.write('\r\x1b[2K'); progressShown = false; } out(text); };
+io.out = (text) => {
+  if (progressShown) {
+    process.stderr.write('\r\x1b[2K');
+    progressShown = false;
+  }
+  out(text);
+};
 process.exitCode = await main(process.argv.slice(2), io);

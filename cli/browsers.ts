@@ -12,26 +12,39 @@ export type BrowserName = 'chromium' | 'firefox';
 
 const CANDIDATES: Record<BrowserName, string[]> = {
   chromium: [
-    '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/usr/lib/chromium/chromium',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
   ],
   firefox: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
 };
 
 export function browserPath(which: BrowserName): string {
   const env = process.env[`PORTSCOPE_${which.toUpperCase()}`];
-  const tried = env ? [env] : which === 'chromium' ? [...CANDIDATES.chromium, ...playwrightChromiums()] : CANDIDATES[which];
+  const tried = env
+    ? [env]
+    : which === 'chromium'
+      ? [...CANDIDATES.chromium, ...playwrightChromiums()]
+      : CANDIDATES[which];
   const hit = tried.find((p) => existsSync(p));
   if (!hit) {
     const how = which === 'chromium' ? 'apt-get install -y chromium' : 'apt-get install -y firefox-esr';
-    throw new PortscopeCliError(`${which} not found (tried ${tried.join(', ')}): install it (${how}) or set PORTSCOPE_${which.toUpperCase()} to its executable`);
+    throw new PortscopeCliError(
+      `${which} not found (tried ${tried.join(', ')}): install it (${how}) or set PORTSCOPE_${which.toUpperCase()} to its executable`,
+    );
   }
   return hit;
 }
 
 /** Chromium builds in Playwright's browser cache, newest revision first. */
 function playwrightChromiums(): string[] {
-  const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || join(homedir(), process.platform === 'darwin' ? 'Library/Caches/ms-playwright' : '.cache/ms-playwright');
+  const cache =
+    process.env.PLAYWRIGHT_BROWSERS_PATH ||
+    join(homedir(), process.platform === 'darwin' ? 'Library/Caches/ms-playwright' : '.cache/ms-playwright');
   let entries: string[];
   try {
     entries = readdirSync(cache).filter((d) => /^chromium-\d+$/.test(d));
@@ -39,7 +52,12 @@ function playwrightChromiums(): string[] {
     return [];
   }
   entries.sort((a, b) => Number(b.slice(9)) - Number(a.slice(9)));
-  const inside = ['chrome-linux64/chrome', 'chrome-linux/chrome', 'chrome-mac/Chromium.app/Contents/MacOS/Chromium', 'chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'];
+  const inside = [
+    'chrome-linux64/chrome',
+    'chrome-linux/chrome',
+    'chrome-mac/Chromium.app/Contents/MacOS/Chromium',
+    'chrome-mac-arm64/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
+  ];
   return entries.flatMap((d) => inside.map((p) => join(cache, d, p)));
 }
 

@@ -70,7 +70,14 @@ export class CdpConnection implements CdpTransport {
   }
 
   private dispatch(text: string): void {
-    let message: { id?: number; method?: string; params?: CdpParams; result?: CdpParams; error?: { message: string }; sessionId?: string };
+    let message: {
+      id?: number;
+      method?: string;
+      params?: CdpParams;
+      result?: CdpParams;
+      error?: { message: string };
+      sessionId?: string;
+    };
     try {
       message = JSON.parse(text);
     } catch {
@@ -105,7 +112,9 @@ export interface LaunchedBrowser {
 }
 
 export function launchOverPipe(executable: string, args: string[]): LaunchedBrowser {
-  const child = spawn(executable, [...args, '--remote-debugging-pipe'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(executable, [...args, '--remote-debugging-pipe'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {

@@ -32,7 +32,11 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
     if (closed) return;
     closed = true;
     targets?.stop();
-    const exited = new Promise<void>((resolve) => (browser.process.exitCode !== null || browser.process.signalCode !== null ? resolve() : browser.process.once('exit', () => resolve())));
+    const exited = new Promise<void>((resolve) =>
+      browser.process.exitCode !== null || browser.process.signalCode !== null
+        ? resolve()
+        : browser.process.once('exit', () => resolve()),
+    );
     void cdp.send('Browser.close').catch(() => {});
     const timer = setTimeout(() => browser.process.kill('SIGKILL'), 5_000);
     await exited;
@@ -48,11 +52,20 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
       cdp.send('Browser.getVersion'),
       new Promise<never>((_, reject) => {
         browser.process.once('error', (err) => reject(new PortscopeCliError(`Chromium did not start: ${err.message}`)));
-        browser.process.once('exit', () => reject(new PortscopeCliError(`Chromium did not start: ${lastLine(browser.stderr())}`)));
-        setTimeout(() => reject(new PortscopeCliError(`Chromium did not start within 30 s: ${lastLine(browser.stderr())}`)), 30_000).unref();
+        browser.process.once('exit', () =>
+          reject(new PortscopeCliError(`Chromium did not start: ${lastLine(browser.stderr())}`)),
+        );
+        setTimeout(
+          () => reject(new PortscopeCliError(`Chromium did not start within 30 s: ${lastLine(browser.stderr())}`)),
+          30_000,
+        ).unref();
       }),
     ]);
-    targets = new ProtocolTargets(cdp, { runtime: readFileSync(opts.runtimeBundle, 'utf8'), captureStacks: opts.config?.captureStacks ?? false, onBatch: (json) => opts.onBatch(json) });
+    targets = new ProtocolTargets(cdp, {
+      runtime: readFileSync(opts.runtimeBundle, 'utf8'),
+      captureStacks: opts.config?.captureStacks ?? false,
+      onBatch: (json) => opts.onBatch(json),
+    });
     await targets.start();
     // The tab opens on about:blank before any navigation; that empty document was created
     // before the runtime was registered, so it does not show up as a context.
@@ -86,7 +99,10 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
       async evaluate(expression) {
         const result = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, top);
         const thrown = result.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
-        if (thrown) throw new PortscopeCliError(`evaluation threw: ${thrown.exception?.description ?? thrown.text ?? 'an exception'}`);
+        if (thrown)
+          throw new PortscopeCliError(
+            `evaluation threw: ${thrown.exception?.description ?? thrown.text ?? 'an exception'}`,
+          );
         return (result.result as { value?: unknown }).value;
       },
       async open(url) {
@@ -109,7 +125,11 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
           await Promise.race([
             loaded,
             new Promise<never>((_, reject) => {
-              timer = setTimeout(() => reject(new PortscopeCliError(`cannot load ${url}: no load event within ${opts.loadTimeoutMs} ms`)), opts.loadTimeoutMs);
+              timer = setTimeout(
+                () =>
+                  reject(new PortscopeCliError(`cannot load ${url}: no load event within ${opts.loadTimeoutMs} ms`)),
+                opts.loadTimeoutMs,
+              );
             }),
           ]).finally(() => clearTimeout(timer));
         } finally {

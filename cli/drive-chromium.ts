@@ -9,9 +9,11 @@ import { PortscopeCliError } from './errors.ts';
 import type { Driver, DriverOptions } from './driver.ts';
 
 export async function driveChromium(opts: DriverOptions): Promise<Driver> {
-  const browser = await chromium.launch({ executablePath: browserPath('chromium'), headless: !opts.headed, args: CHROMIUM_ARGS }).catch((err: Error) => {
-    throw new PortscopeCliError(`Chromium did not start: ${firstLine(err.message)}`);
-  });
+  const browser = await chromium
+    .launch({ executablePath: browserPath('chromium'), headless: !opts.headed, args: CHROMIUM_ARGS })
+    .catch((err: Error) => {
+      throw new PortscopeCliError(`Chromium did not start: ${firstLine(err.message)}`);
+    });
   try {
     const context = await browser.newContext();
     // The tab opens on about:blank before any navigation: create it before instrumenting, so
@@ -19,7 +21,8 @@ export async function driveChromium(opts: DriverOptions): Promise<Driver> {
     const page = await context.newPage();
     await context.exposeBinding('__portscopeEmit', (_source, json: unknown) => opts.onBatch(json));
     await bindEmit(context, page, opts.onBatch);
-    if (opts.config) await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};` });
+    if (opts.config)
+      await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};` });
     await context.addInitScript({ path: opts.runtimeBundle });
     const crashed = watchCrash(page);
     return {
@@ -48,7 +51,11 @@ const CDP_EMIT = '__portscopeEmitCdp';
  * announcement) that way. Out-of-process frames are other targets, out of this binding's reach:
  * there Playwright's binding stays. Both names are taken away before any page script runs.
  */
-export async function bindEmit(context: BrowserContext, page: Page, onBatch: (message: unknown) => void): Promise<void> {
+export async function bindEmit(
+  context: BrowserContext,
+  page: Page,
+  onBatch: (message: unknown) => void,
+): Promise<void> {
   const session = await context.newCDPSession(page);
   session.on('Runtime.bindingCalled', (event) => {
     if (event.name === CDP_EMIT) onBatch(event.payload);

@@ -12,8 +12,14 @@ import type { Driver, DriverOptions } from './driver.ts';
 
 /** The part of Puppeteer's WebDriver BiDi connection used here (public on its BidiBrowser). */
 interface BidiConnection {
-  send(method: 'script.addPreloadScript', params: { functionDeclaration: string; arguments: { type: 'channel'; value: { channel: string } }[] }): Promise<unknown>;
-  on(event: 'script.message', handler: (params: { channel: string; data: { type: string; value?: unknown } }) => void): unknown;
+  send(
+    method: 'script.addPreloadScript',
+    params: { functionDeclaration: string; arguments: { type: 'channel'; value: { channel: string } }[] },
+  ): Promise<unknown>;
+  on(
+    event: 'script.message',
+    handler: (params: { channel: string; data: { type: string; value?: unknown } }) => void,
+  ): unknown;
 }
 
 const CHANNEL = 'portscope-emit';
@@ -40,18 +46,26 @@ async function exposeEmit(browser: Browser, onBatch: (message: unknown) => void)
 export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
   const browser = await puppeteer
     .launch({ browser: 'firefox', executablePath: browserPath('firefox'), headless: !opts.headed })
-    .catch((err: Error) => { throw new PortscopeCliError(`Firefox did not start: ${firstLine(err.message)}`); });
+    .catch((err: Error) => {
+      throw new PortscopeCliError(`Firefox did not start: ${firstLine(err.message)}`);
+    });
   try {
     const page = await browser.newPage();
     await exposeEmit(browser, opts.onBatch);
     const config = opts.config ? `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};\n` : '';
     // A preload script's frames carry the document's URL in Firefox: named, the runtime's own
     // frames are told from the page's inline scripts (call sites keep the page's frames only).
-    await page.evaluateOnNewDocument(`${config}${readFileSync(opts.runtimeBundle, 'utf8')}\n//# sourceURL=portscope-runtime.js\n`);
+    await page.evaluateOnNewDocument(
+      `${config}${readFileSync(opts.runtimeBundle, 'utf8')}\n//# sourceURL=portscope-runtime.js\n`,
+    );
     let crash: (err: Error) => void = () => {};
-    const crashed = new Promise<never>((_, reject) => { crash = reject; });
+    const crashed = new Promise<never>((_, reject) => {
+      crash = reject;
+    });
     crashed.catch(() => {});
-    page.on('error', (err) => crash(new PortscopeCliError(`the page crashed while recording: ${firstLine(err.message)}`)));
+    page.on('error', (err) =>
+      crash(new PortscopeCliError(`the page crashed while recording: ${firstLine(err.message)}`)),
+    );
     return {
       browserVersion: (await browser.version()).replace(/^firefox\//i, 'Firefox '),
       crashed,

@@ -21,11 +21,19 @@ export type FailOn = 'any' | ReadonlySet<DiagnosticCode>;
 
 export function parseFailOn(value: string): FailOn {
   if (value === 'any') return 'any';
-  const codes = value.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  if (!codes.length) throw new PortscopeCliError(`--fail-on: expected "any" or diagnostic codes separated by commas, got ${JSON.stringify(value)}`);
+  const codes = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (!codes.length)
+    throw new PortscopeCliError(
+      `--fail-on: expected "any" or diagnostic codes separated by commas, got ${JSON.stringify(value)}`,
+    );
   for (const code of codes) {
     if (!Object.hasOwn(KNOWN, code)) {
-      throw new PortscopeCliError(`--fail-on: unknown diagnostic code ${JSON.stringify(code)} (known: any, ${DIAGNOSTIC_CODES.join(', ')})`);
+      throw new PortscopeCliError(
+        `--fail-on: unknown diagnostic code ${JSON.stringify(code)} (known: any, ${DIAGNOSTIC_CODES.join(', ')})`,
+      );
     }
   }
   return new Set(codes as DiagnosticCode[]);

@@ -66,7 +66,10 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
     // Playwright's Firefox and WebKit have no CDP session: there its binding stays the only way.
     // The casts: the context and page are a Playwright copy's (PortscopeContext says why); a
     // context without CDP rejects, and the catch keeps its own binding.
-    if (page) await bindEmit(context as unknown as BrowserContext, page as unknown as Page, (json) => recording.receive(json)).catch(() => {});
+    if (page)
+      await bindEmit(context as unknown as BrowserContext, page as unknown as Page, (json) =>
+        recording.receive(json),
+      ).catch(() => {});
     if (captureStacks !== undefined || inWorker !== undefined) {
       const config: RuntimeConfig = { captureStacks: Boolean(captureStacks), inWorker: Boolean(inWorker) };
       await context.addInitScript({ content: `globalThis.__portscopeConfig = ${JSON.stringify(config)};` });
@@ -76,9 +79,14 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
   return {
     recording,
     async attach(page) {
-      if (page && page.context() !== context) throw new PortscopeCliError('attach(page): the page belongs to another browser context than createPortscope(context)');
+      if (page && page.context() !== context)
+        throw new PortscopeCliError(
+          'attach(page): the page belongs to another browser context than createPortscope(context)',
+        );
       if (page && page.url() !== 'about:blank') {
-        throw new PortscopeCliError(`attach(page): ${page.url()} was loaded before Portscope was attached; attach first, then navigate (or reload)`);
+        throw new PortscopeCliError(
+          `attach(page): ${page.url()} was loaded before Portscope was attached; attach first, then navigate (or reload)`,
+        );
       }
       await (installed ??= install(page));
     },
@@ -87,7 +95,8 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
       await installed;
       await recording.settle();
       const page = context.pages()[0];
-      const snapshot = (): Trace => recording.toTrace({ browser: `Chromium ${context.browser()?.version() ?? ''}`.trim(), url: page?.url() ?? '' });
+      const snapshot = (): Trace =>
+        recording.toTrace({ browser: `Chromium ${context.browser()?.version() ?? ''}`.trim(), url: page?.url() ?? '' });
       return {
         ...recording.model.summary(),
         stats: recording.model.stats,

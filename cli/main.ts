@@ -40,14 +40,17 @@ function args(argv: string[], options: NonNullable<ParseArgsConfig['options']>, 
     throw new PortscopeCliError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}\n${USAGE}`);
   }
   if (parsed.positionals.length !== positionals.length) {
-    throw new PortscopeCliError(`expected ${positionals.map((p) => `<${p}>`).join(' ')}, got ${parsed.positionals.length} argument(s)\n${USAGE}`);
+    throw new PortscopeCliError(
+      `expected ${positionals.map((p) => `<${p}>`).join(' ')}, got ${parsed.positionals.length} argument(s)\n${USAGE}`,
+    );
   }
   return parsed;
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new PortscopeCliError(`--${name}: expected a whole number, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new PortscopeCliError(`--${name}: expected a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -66,25 +69,42 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
   try {
     switch (command) {
       case 'record': {
-        const { values, positionals } = args(rest, {
-          out: { type: 'string' }, duration: { type: 'string' }, browser: { type: 'string' },
-          workers: { type: 'boolean' }, headed: { type: 'boolean' },
-        }, ['url']);
+        const { values, positionals } = args(
+          rest,
+          {
+            out: { type: 'string' },
+            duration: { type: 'string' },
+            browser: { type: 'string' },
+            workers: { type: 'boolean' },
+            headed: { type: 'boolean' },
+          },
+          ['url'],
+        );
         if (!values.out) throw new PortscopeCliError('record: --out <trace.json> is required');
         const browser = (values.browser ?? 'chromium') as string;
-        if (browser !== 'chromium' && browser !== 'firefox') throw new PortscopeCliError(`--browser: expected chromium or firefox, got ${JSON.stringify(browser)}`);
+        if (browser !== 'chromium' && browser !== 'firefox')
+          throw new PortscopeCliError(`--browser: expected chromium or firefox, got ${JSON.stringify(browser)}`);
         const result = await record({
-          url: positionals[0], out: values.out as string, durationMs: integer(values.duration as string | undefined, 'duration', 5000),
-          browser: browser as BrowserName, workers: Boolean(values.workers), headed: Boolean(values.headed), progress: io.progress,
+          url: positionals[0],
+          out: values.out as string,
+          durationMs: integer(values.duration as string | undefined, 'duration', 5000),
+          browser: browser as BrowserName,
+          workers: Boolean(values.workers),
+          headed: Boolean(values.headed),
+          progress: io.progress,
         });
         io.out(result.line);
-        if (result.recording.firstError) io.err(`note: some runtime output was refused: ${result.recording.firstError}`);
+        if (result.recording.firstError)
+          io.err(`note: some runtime output was refused: ${result.recording.firstError}`);
         if (result.workersNote) io.err(`note: ${result.workersNote}`);
-        if (values.workers && browser === 'chromium') io.err('note: --workers applies to Firefox only: Chromium sees every worker from inside without it');
+        if (values.workers && browser === 'chromium')
+          io.err('note: --workers applies to Firefox only: Chromium sees every worker from inside without it');
         return 0;
       }
       case 'summary': {
-        const { values, positionals } = args(rest, { json: { type: 'boolean' }, 'fail-on': { type: 'string' } }, ['trace.json']);
+        const { values, positionals } = args(rest, { json: { type: 'boolean' }, 'fail-on': { type: 'string' } }, [
+          'trace.json',
+        ]);
         const failOn = values['fail-on'] === undefined ? undefined : parseFailOn(values['fail-on'] as string);
         const model = replay(await readTrace(positionals[0]));
         const summary = model.summary();
@@ -102,11 +122,17 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
         if (!values.perfetto) throw new PortscopeCliError('convert: --perfetto <out.json> is required');
         const trace = await readTrace(positionals[0]);
         const model = replay(trace);
-        const chrome = toChromeTrace(model, model.factLog(), { source: positionals[0], url: trace.meta.url, browser: trace.meta.browser });
+        const chrome = toChromeTrace(model, model.factLog(), {
+          source: positionals[0],
+          url: trace.meta.url,
+          browser: trace.meta.browser,
+        });
         await writeFile(values.perfetto as string, JSON.stringify(chrome)).catch((err: Error) => {
           throw new PortscopeCliError(`cannot write ${values.perfetto}: ${err.message}`);
         });
-        io.out(`wrote ${chrome.traceEvents.length} trace events → ${values.perfetto} (open it at https://ui.perfetto.dev)`);
+        io.out(
+          `wrote ${chrome.traceEvents.length} trace events → ${values.perfetto} (open it at https://ui.perfetto.dev)`,
+        );
         return 0;
       }
       case 'view': {
@@ -115,8 +141,12 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
         io.out(`serving the Portscope viewer at ${viewer.url} (Ctrl-C to stop)`);
         await new Promise<void>((resolve) => {
           viewer.server.once('close', () => resolve());
-          process.once('SIGINT', () => { void viewer.close(); });
-          process.once('SIGTERM', () => { void viewer.close(); });
+          process.once('SIGINT', () => {
+            void viewer.close();
+          });
+          process.once('SIGTERM', () => {
+            void viewer.close();
+          });
         });
         return 0;
       }

@@ -58,7 +58,13 @@ function siteLines(label: string, site: CallSite | undefined): string[] {
 }
 
 function portLine(model: ChannelModel, port: PortNode): string {
-  const state = port.closed ? 'closed' : port.shipped && !port.enabled ? 'shipped' : port.enabled ? `started (${port.enabledHow ?? 'start'})` : 'never started';
+  const state = port.closed
+    ? 'closed'
+    : port.shipped && !port.enabled
+      ? 'shipped'
+      : port.enabled
+        ? `started (${port.enabledHow ?? 'start'})`
+        : 'never started';
   return `port ${port.id} (channel ${port.channel}) in ${contextName(model, port.context)}, ${state}`;
 }
 
@@ -66,12 +72,17 @@ function portLine(model: ChannelModel, port: PortNode): string {
 function portSites(model: ChannelModel, port: PortNode): string[] {
   const channel = model.channels.get(port.channel);
   const waiting = port.portMessageQueue.length ? model.message(port.portMessageQueue[0]) : undefined;
-  const lines = [...siteLines('channel created', port.site ?? channel?.site), ...siteLines('oldest waiting message posted', waiting?.site)];
+  const lines = [
+    ...siteLines('channel created', port.site ?? channel?.site),
+    ...siteLines('oldest waiting message posted', waiting?.site),
+  ];
   return lines.length ? lines : ['      (no call site: record with captureStacks: true)'];
 }
 
 export function noDiagnostics(model: ChannelModel, options: NoDiagnosticsOptions = {}): Verdict {
-  const found = model.diagnostics().filter((d) => (!options.codes || options.codes.includes(d.code)) && !options.ignore?.includes(d.code));
+  const found = model
+    .diagnostics()
+    .filter((d) => (!options.codes || options.codes.includes(d.code)) && !options.ignore?.includes(d.code));
   return verdict(found.length === 0, (isNot) => {
     if (isNot) return 'expected Portscope diagnostics, found none';
     const lines = [`expected no Portscope diagnostics, found ${plural(found.length, 'diagnostic')}:`];
@@ -88,7 +99,9 @@ export function noDiagnostics(model: ChannelModel, options: NoDiagnosticsOptions
 }
 
 export function delivered(model: ChannelModel, options: DeliveredOptions = {}): Verdict {
-  const matches = (url: string) => options.context === undefined || (typeof options.context === 'string' ? url.includes(options.context) : options.context.test(url));
+  const matches = (url: string) =>
+    options.context === undefined ||
+    (typeof options.context === 'string' ? url.includes(options.context) : options.context.test(url));
   const ports: PortNode[] = [];
   for (const port of model.ports.values()) {
     if (options.channel !== undefined && port.channel !== options.channel) continue;
@@ -100,11 +113,22 @@ export function delivered(model: ChannelModel, options: DeliveredOptions = {}): 
   for (const p of ports) total += p.delivered;
   const wanted = options.count === undefined ? 'at least 1 message' : plural(options.count, 'message');
   const pass = options.count === undefined ? total > 0 : total === options.count;
-  const scope = [options.channel && `channel ${options.channel}`, options.port && `port ${options.port}`, options.context !== undefined && `a context whose URL ${typeof options.context === 'string' ? `contains ${JSON.stringify(options.context)}` : `matches ${options.context}`}`]
-    .filter(Boolean).join(', ') || 'any port';
+  const scope =
+    [
+      options.channel && `channel ${options.channel}`,
+      options.port && `port ${options.port}`,
+      options.context !== undefined &&
+        `a context whose URL ${typeof options.context === 'string' ? `contains ${JSON.stringify(options.context)}` : `matches ${options.context}`}`,
+    ]
+      .filter(Boolean)
+      .join(', ') || 'any port';
   return verdict(pass, (isNot) => {
     const lines = [`expected ${isNot ? 'not ' : ''}${wanted} delivered on ${scope}, found ${total}`];
-    if (!ports.length) lines.push('  no port matches', `  ports seen: ${[...model.ports.values()].map((p) => `${p.id} (${p.channel})`).join(', ') || 'none'}`);
+    if (!ports.length)
+      lines.push(
+        '  no port matches',
+        `  ports seen: ${[...model.ports.values()].map((p) => `${p.id} (${p.channel})`).join(', ') || 'none'}`,
+      );
     for (const p of ports) {
       lines.push(`  ${portLine(model, p)}: ${p.delivered} delivered, ${p.queued} queued, ${p.dropped} dropped`);
       if (!pass && !isNot && p.queued) lines.push(...portSites(model, p));
@@ -119,7 +143,9 @@ export function nothingQueued(model: ChannelModel): Verdict {
   for (const p of waiting) total += p.queued;
   return verdict(waiting.length === 0, (isNot) => {
     if (isNot) return 'expected some message waiting in a port message queue, found none';
-    const lines = [`expected no message waiting in a port message queue, found ${total} on ${plural(waiting.length, 'port')}:`];
+    const lines = [
+      `expected no message waiting in a port message queue, found ${total} on ${plural(waiting.length, 'port')}:`,
+    ];
     for (const p of waiting) {
       lines.push(`  ${portLine(model, p)}: ${plural(p.queued, 'message')} waiting`);
       lines.push(...portSites(model, p));

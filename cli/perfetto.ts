@@ -50,7 +50,11 @@ const INSTANTS: Partial<Record<Fact['kind'], (f: Fact) => string>> = {
 /** Rank at equal timestamps: a slice opens before the flow point and instants bound to it. */
 const RANK: Record<TraceEvent['ph'], number> = { M: 0, X: 1, s: 2, f: 2, i: 3, C: 4 };
 
-export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], otherData: Record<string, string> = {}): ChromeTrace {
+export function toChromeTrace(
+  model: PerfettoSource,
+  facts: readonly Fact[],
+  otherData: Record<string, string> = {},
+): ChromeTrace {
   const t0 = startTime(model, facts);
   // Whole µs: epoch-ms doubles carry only ~0.2 µs of precision anyway.
   const us = (ms: number) => Math.round((ms - t0) * 1000);
@@ -61,7 +65,14 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
   for (const c of model.contexts.values()) {
     const pid = pids.size + 1;
     pids.set(c.id, pid);
-    meta.push({ ph: 'M', name: 'process_name', pid, tid: 0, ts: 0, args: { name: `${c.kind} ${c.url}${c.observed ? '' : ' (not observed)'}` } });
+    meta.push({
+      ph: 'M',
+      name: 'process_name',
+      pid,
+      tid: 0,
+      ts: 0,
+      args: { name: `${c.kind} ${c.url}${c.observed ? '' : ' (not observed)'}` },
+    });
     meta.push({ ph: 'M', name: 'process_sort_index', pid, tid: 0, ts: 0, args: { sort_index: pid } });
   }
 
@@ -77,7 +88,14 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
       const tid = tids.size + 1;
       tids.set(key, { pid, tid });
       const where = h.localId ? `local #${h.localId}` : 'not observed';
-      meta.push({ ph: 'M', name: 'thread_name', pid, tid, ts: 0, args: { name: `${port.id} (${port.channel}, ${where})` } });
+      meta.push({
+        ph: 'M',
+        name: 'thread_name',
+        pid,
+        tid,
+        ts: 0,
+        args: { name: `${port.id} (${port.channel}, ${where})` },
+      });
     }
   }
   const threadOf = (port: PortNode | undefined, context: string | null, at: number) => {
@@ -94,11 +112,29 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
     const from = m.counted ? undefined : threadOf(model.ports.get(m.from.port), m.from.context, m.postedAt);
     const to = m.to.port ? threadOf(model.ports.get(m.to.port), m.to.context, m.dispatchedAt ?? m.postedAt) : undefined;
     if (from) {
-      events.push({ ph: 'X', name: 'postMessage', cat: 'message', pid: from.pid, tid: from.tid, ts: us(m.postedAt), dur: 1, args: messageArgs(m) });
+      events.push({
+        ph: 'X',
+        name: 'postMessage',
+        cat: 'message',
+        pid: from.pid,
+        tid: from.tid,
+        ts: us(m.postedAt),
+        dur: 1,
+        args: messageArgs(m),
+      });
     }
     if (to && m.dispatchedAt !== undefined) {
       const ts = us(m.dispatchedAt);
-      events.push({ ph: 'X', name: 'message event', cat: 'message', pid: to.pid, tid: to.tid, ts, dur: Math.max(1, Math.round((m.duration ?? 0) * 1000)), args: messageArgs(m) });
+      events.push({
+        ph: 'X',
+        name: 'message event',
+        cat: 'message',
+        pid: to.pid,
+        tid: to.tid,
+        ts,
+        dur: Math.max(1, Math.round((m.duration ?? 0) * 1000)),
+        args: messageArgs(m),
+      });
       // Two contexts' clocks agree only to their timers' resolution (100 µs without cross-origin
       // isolation), so a quick dispatch elsewhere can carry an earlier time than its post. An
       // arrow cannot point back in time: it is left out and counted in otherData.
@@ -127,7 +163,16 @@ export function toChromeTrace(model: PerfettoSource, facts: readonly Fact[], oth
     if (f.kind === 'channel-created') {
       for (const local of [f.port1, f.port2]) {
         const t = tids.get(holding(f.ctx, local));
-        if (t) events.push({ ph: 'i', s: 't', name: 'new MessageChannel', cat: 'port', pid: t.pid, tid: t.tid, ts: us(f.time) });
+        if (t)
+          events.push({
+            ph: 'i',
+            s: 't',
+            name: 'new MessageChannel',
+            cat: 'port',
+            pid: t.pid,
+            tid: t.tid,
+            ts: us(f.time),
+          });
       }
       continue;
     }
@@ -159,7 +204,13 @@ function startTime(model: PerfettoSource, facts: readonly Fact[]): number {
 }
 
 function messageArgs(m: MessageRecord): Record<string, unknown> {
-  const args: Record<string, unknown> = { message: m.id, from: m.from.port, to: m.to.port, state: m.state, bytes: m.bytes };
+  const args: Record<string, unknown> = {
+    message: m.id,
+    from: m.from.port,
+    to: m.to.port,
+    state: m.state,
+    bytes: m.bytes,
+  };
   if (m.dropReason) args.dropReason = m.dropReason;
   if (m.transferredPorts.length) args.transferred = m.transferredPorts;
   if (m.threw) args.threw = `${m.threw.name}: ${m.threw.message}`;

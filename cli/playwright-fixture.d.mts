@@ -1,8 +1,14 @@
 // Types of `portscope/playwright` (cli/playwright-fixture.mjs → cli/playwright-test.ts). Kept in
 // step with the sources by tests/node/cli/published-types.check.ts (`npm run typecheck`).
 import type {
-  Expect, ExpectMatcherState, MatcherReturnType, PlaywrightTestArgs, PlaywrightTestOptions,
-  PlaywrightWorkerArgs, PlaywrightWorkerOptions, TestType,
+  Expect,
+  ExpectMatcherState,
+  MatcherReturnType,
+  PlaywrightTestArgs,
+  PlaywrightTestOptions,
+  PlaywrightWorkerArgs,
+  PlaywrightWorkerOptions,
+  TestType,
 } from '@playwright/test';
 import type { DiagnosticCode, Portscope, PortscopeOptions } from './portscope.mjs';
 
@@ -33,10 +39,17 @@ export interface PortscopeFixtures {
 }
 
 export interface PortscopeMatchers {
-  toHaveNoDiagnostics(this: ExpectMatcherState, received: unknown, options?: NoDiagnosticsOptions): Promise<MatcherReturnType>;
+  toHaveNoDiagnostics(
+    this: ExpectMatcherState,
+    received: unknown,
+    options?: NoDiagnosticsOptions,
+  ): Promise<MatcherReturnType>;
   toHaveDelivered(this: ExpectMatcherState, received: unknown, options?: DeliveredOptions): Promise<MatcherReturnType>;
   toHaveNothingQueued(this: ExpectMatcherState, received: unknown): Promise<MatcherReturnType>;
 }
 
-export const test: TestType<PlaywrightTestArgs & PlaywrightTestOptions & PortscopeFixtures, PlaywrightWorkerArgs & PlaywrightWorkerOptions>;
+export const test: TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & PortscopeFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions
+>;
 export const expect: Expect<PortscopeMatchers>;

@@ -14,7 +14,14 @@
  */
 import { expect as baseExpect, test as base, type TestInfo } from '@playwright/test';
 import { createPortscope, type Portscope, type PortscopeOptions } from './fixture.ts';
-import { delivered, noDiagnostics, nothingQueued, type DeliveredOptions, type NoDiagnosticsOptions, type Verdict } from './matchers.ts';
+import {
+  delivered,
+  noDiagnostics,
+  nothingQueued,
+  type DeliveredOptions,
+  type NoDiagnosticsOptions,
+  type Verdict,
+} from './matchers.ts';
 import { summaryTable } from './summary-table.ts';
 
 export { createPortscope };
@@ -33,13 +40,17 @@ export const test = base.extend<PortscopeFixtures>({
   portscopeOptions: [{}, { option: true }],
   portscopeAttach: ['on-failure', { option: true }],
   // Automatic: every page of the context is instrumented even when the test never names `portscope`.
-  portscope: [async ({ context, portscopeOptions, portscopeAttach }, use, testInfo) => {
-    const portscope = createPortscope(context, { captureStacks: true, ...portscopeOptions });
-    await portscope.attach();
-    await use(portscope);
-    const failed = testInfo.status !== testInfo.expectedStatus;
-    if (portscopeAttach === 'always' || (portscopeAttach === 'on-failure' && failed)) await attachTrace(portscope, testInfo);
-  }, { auto: true }],
+  portscope: [
+    async ({ context, portscopeOptions, portscopeAttach }, use, testInfo) => {
+      const portscope = createPortscope(context, { captureStacks: true, ...portscopeOptions });
+      await portscope.attach();
+      await use(portscope);
+      const failed = testInfo.status !== testInfo.expectedStatus;
+      if (portscopeAttach === 'always' || (portscopeAttach === 'on-failure' && failed))
+        await attachTrace(portscope, testInfo);
+    },
+    { auto: true },
+  ],
 });
 
 async function attachTrace(portscope: Portscope, testInfo: TestInfo): Promise<void> {
@@ -55,14 +66,21 @@ async function attachTrace(portscope: Portscope, testInfo: TestInfo): Promise<vo
 
 async function verdict(received: unknown, matcher: string, check: (portscope: Portscope) => Verdict) {
   if (!isPortscope(received)) {
-    throw new Error(`${matcher}: expected the \`portscope\` fixture (or createPortscope(context)), got ${received === null ? 'null' : typeof received}`);
+    throw new Error(
+      `${matcher}: expected the \`portscope\` fixture (or createPortscope(context)), got ${received === null ? 'null' : typeof received}`,
+    );
   }
   await received.trace(); // the runtime's last flush, then the model settles
   return check(received);
 }
 
 function isPortscope(value: unknown): value is Portscope {
-  return typeof value === 'object' && value !== null && typeof (value as Portscope).trace === 'function' && 'recording' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Portscope).trace === 'function' &&
+    'recording' in value
+  );
 }
 
 export const expect = baseExpect.extend({

@@ -44,9 +44,13 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
     onBatch: (m) => recording.receive(m),
   });
   const started = Date.now();
-  const ticker = opts.progress && setInterval(() => {
-    opts.progress!(`recording ${((Date.now() - started) / 1000).toFixed(1)} s / ${(opts.durationMs / 1000).toFixed(1)} s · ${recording.factCount()} facts`);
-  }, 250);
+  const ticker =
+    opts.progress &&
+    setInterval(() => {
+      opts.progress!(
+        `recording ${((Date.now() - started) / 1000).toFixed(1)} s / ${(opts.durationMs / 1000).toFixed(1)} s · ${recording.factCount()} facts`,
+      );
+    }, 250);
   try {
     await Promise.race([driver.open(opts.url), driver.crashed]);
     await Promise.race([new Promise((r) => setTimeout(r, opts.durationMs)), driver.crashed]);
@@ -64,8 +68,12 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
 /** Said when a worker ran without the runtime, or with an id its creator did not give: nothing is left out silently. */
 export function workersNote(account: WorkerAccount): string | undefined {
   const parts: string[] = [];
-  if (account.failed) parts.push(`${account.failed} worker(s) ran without the runtime (first: ${account.firstFailure})`);
-  if (account.unmatched) parts.push(`${account.unmatched} dedicated worker(s) were seen from inside but could not be tied to the context that created them`);
+  if (account.failed)
+    parts.push(`${account.failed} worker(s) ran without the runtime (first: ${account.firstFailure})`);
+  if (account.unmatched)
+    parts.push(
+      `${account.unmatched} dedicated worker(s) were seen from inside but could not be tied to the context that created them`,
+    );
   return parts.length ? parts.join('; ') : undefined;
 }
 
@@ -76,10 +84,17 @@ export function workersNote(account: WorkerAccount): string | undefined {
 async function driverFor(browser: BrowserName) {
   const library = browser === 'firefox' ? 'puppeteer-core' : 'playwright-core';
   try {
-    return browser === 'firefox' ? (await import('./drive-firefox.ts')).driveFirefox : (await import('./drive-chromium-pipe.ts')).driveChromiumOverPipe;
+    return browser === 'firefox'
+      ? (await import('./drive-firefox.ts')).driveFirefox
+      : (await import('./drive-chromium-pipe.ts')).driveChromiumOverPipe;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${library}'`)) {
-      throw new PortscopeCliError(`record --browser ${browser} needs ${library} in your project: npm install -D ${library}`);
+    if (
+      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((err as Error).message).includes(`'${library}'`)
+    ) {
+      throw new PortscopeCliError(
+        `record --browser ${browser} needs ${library} in your project: npm install -D ${library}`,
+      );
     }
     throw err;
   }
@@ -92,12 +107,15 @@ function checkUrl(url: string): void {
   } catch {
     throw new PortscopeCliError(`not a URL: ${JSON.stringify(url)} (expected e.g. http://localhost:8080/)`);
   }
-  if (!['http:', 'https:', 'file:'].includes(parsed.protocol)) throw new PortscopeCliError(`cannot record a ${parsed.protocol} URL: use http, https or file`);
+  if (!['http:', 'https:', 'file:'].includes(parsed.protocol))
+    throw new PortscopeCliError(`cannot record a ${parsed.protocol} URL: use http, https or file`);
 }
 
 export async function writeTrace(trace: Trace, path: string): Promise<void> {
   const out = createWriteStream(path);
-  const failed = once(out, 'error').then(([err]) => { throw new PortscopeCliError(`cannot write ${path}: ${(err as Error).message}`); });
+  const failed = once(out, 'error').then(([err]) => {
+    throw new PortscopeCliError(`cannot write ${path}: ${(err as Error).message}`);
+  });
   failed.catch(() => {});
   for (const chunk of serializeTraceChunks(trace)) {
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);

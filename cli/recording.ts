@@ -82,12 +82,15 @@ export class Recording {
   }
 
   private noteSequence(facts: readonly unknown[]): void {
-    for (const f of facts) if (typeof f === 'object' && f !== null) this.sequence.note((f as { ctx?: unknown }).ctx, (f as { seq?: unknown }).seq);
+    for (const f of facts)
+      if (typeof f === 'object' && f !== null)
+        this.sequence.note((f as { ctx?: unknown }).ctx, (f as { seq?: unknown }).seq);
   }
 
   private refuse(kind: string, n: number, err?: unknown): void {
     this.refused[kind] = (this.refused[kind] ?? 0) + n;
-    if (err && !this.firstError) this.firstError = err instanceof ProtocolError || err instanceof Error ? err.message : String(err);
+    if (err && !this.firstError)
+      this.firstError = err instanceof ProtocolError || err instanceof Error ? err.message : String(err);
   }
 
   factCount(): number {

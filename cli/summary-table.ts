@@ -9,7 +9,14 @@ function table(rows: string[][]): string {
   // A loop, not Math.max(...column): a trace can hold hundreds of thousands of rows.
   const widths = rows[0].map(() => 0);
   for (const r of rows) for (let i = 0; i < r.length; i++) if (r[i].length > widths[i]) widths[i] = r[i].length;
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const yes = (b: boolean) => (b ? 'yes' : '-');
@@ -18,7 +25,12 @@ const yes = (b: boolean) => (b ? 'yes' : '-');
 export function totalsLine(s: Summary): string {
   const { posted, delivered, queued, dropped } = s.messages;
   const unobserved = s.unobserved ?? 0;
-  const parts = [`${delivered} delivered`, `${queued} queued`, `${dropped} dropped`, `${unobserved} to a receiver not observed`];
+  const parts = [
+    `${delivered} delivered`,
+    `${queued} queued`,
+    `${dropped} dropped`,
+    `${unobserved} to a receiver not observed`,
+  ];
   const rest = posted - delivered - queued - dropped - unobserved;
   if (rest > 0) parts.push(`${rest} not yet placed`);
   if (rest < 0) parts.push(`${-rest} more placed than posted (posts not observed)`);
@@ -33,13 +45,20 @@ export interface SummaryTableOptions {
 export function summaryTable(s: Summary, options: SummaryTableOptions = {}): string {
   const name = contextNames(s);
   const out: string[] = [];
-  out.push([
-    plural(s.contexts.length, 'context'), plural(s.channels, 'channel'), plural(s.ports.length, 'port'),
-    plural(s.carriers, 'carrier message'), plural(s.transfers.length, 'port transfer'),
-  ].join(', '));
+  out.push(
+    [
+      plural(s.contexts.length, 'context'),
+      plural(s.channels, 'channel'),
+      plural(s.ports.length, 'port'),
+      plural(s.carriers, 'carrier message'),
+      plural(s.transfers.length, 'port transfer'),
+    ].join(', '),
+  );
   out.push(totalsLine(s));
   if (s.counted) {
-    out.push(`  of which counted, not recorded (no DevTools open on the tab then): ${s.counted.posted} posted, ${s.counted.delivered} delivered, ${s.counted.queued} queued`);
+    out.push(
+      `  of which counted, not recorded (no DevTools open on the tab then): ${s.counted.posted} posted, ${s.counted.delivered} delivered, ${s.counted.queued} queued`,
+    );
   }
   const contextRows: string[][] = [['context', 'kind', 'observed']];
   for (const c of s.contexts) contextRows.push([plain(name(c.id)), plain(c.kind), yes(c.observed)]);
@@ -47,13 +66,35 @@ export function summaryTable(s: Summary, options: SummaryTableOptions = {}): str
   if (s.ports.length) {
     // A column for counted messages only when some were counted, so other tables stay as they were.
     const counted = s.counted !== undefined;
-    const countedCell = (c: Summary['ports'][number]['counted']) => (c ? `${c.posted}/${c.delivered}/${c.queued}` : '-');
+    const countedCell = (c: Summary['ports'][number]['counted']) =>
+      c ? `${c.posted}/${c.delivered}/${c.queued}` : '-';
     const portRows: string[][] = [
-      ['port', 'channel', 'context', 'enabled', 'shipped', 'closed', 'queued', 'posted', 'delivered', 'dropped', ...(counted ? ['counted (posted/delivered/queued)'] : [])],
+      [
+        'port',
+        'channel',
+        'context',
+        'enabled',
+        'shipped',
+        'closed',
+        'queued',
+        'posted',
+        'delivered',
+        'dropped',
+        ...(counted ? ['counted (posted/delivered/queued)'] : []),
+      ],
     ];
     for (const p of s.ports) {
       portRows.push([
-        p.id, p.library ? `${p.channel} (${p.library})` : p.channel, p.seenLate ? `${plain(name(p.context))} (seen late)` : plain(name(p.context)), yes(p.enabled), yes(p.shipped), yes(p.closed), String(p.queued), String(p.posted), String(p.delivered), String(p.dropped),
+        p.id,
+        p.library ? `${p.channel} (${p.library})` : p.channel,
+        p.seenLate ? `${plain(name(p.context))} (seen late)` : plain(name(p.context)),
+        yes(p.enabled),
+        yes(p.shipped),
+        yes(p.closed),
+        String(p.queued),
+        String(p.posted),
+        String(p.delivered),
+        String(p.dropped),
         ...(counted ? [countedCell(p.counted)] : []),
       ]);
     }

@@ -15,7 +15,8 @@ export async function readTrace(path: string): Promise<Trace> {
   try {
     return parseTrace(text);
   } catch (err) {
-    if (err instanceof TraceFormatError) throw new PortscopeCliError(`${path} is not a valid Portscope trace: ${err.message}`);
+    if (err instanceof TraceFormatError)
+      throw new PortscopeCliError(`${path} is not a valid Portscope trace: ${err.message}`);
     throw err;
   }
 }

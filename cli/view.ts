@@ -32,20 +32,34 @@ export async function view(tracePath: string, port = 0): Promise<Viewer> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://viewer').pathname;
     const file = path === '/trace.json' ? tracePath : join(root, normalize(decodeURIComponent(path)));
-    if (file !== tracePath && !file.startsWith(root + sep)) { res.writeHead(403).end(); return; }
+    if (file !== tracePath && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   });
-  await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(port, '127.0.0.1', () => ok()); });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}/panel/index.html?trace=/trace.json`,
     server,
-    close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

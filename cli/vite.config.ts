@@ -22,7 +22,11 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     rollupOptions: {
-      input: { main: resolve(root, 'cli/main.ts'), fixture: resolve(root, 'cli/fixture.ts'), 'playwright-test': resolve(root, 'cli/playwright-test.ts') },
+      input: {
+        main: resolve(root, 'cli/main.ts'),
+        fixture: resolve(root, 'cli/fixture.ts'),
+        'playwright-test': resolve(root, 'cli/playwright-test.ts'),
+      },
       output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
     },
   },

@@ -58,7 +58,10 @@ export class ProtocolTargets {
   private readonly pending = new Map<string, NamedWorker[]>();
   private readonly waiters = new Set<() => void>();
   /** Workers attached and not yet at their first statement. */
-  private readonly beforeFirstLine = new Map<string, { info: TargetInfo; owner: string | undefined; breakpointId?: string }>();
+  private readonly beforeFirstLine = new Map<
+    string,
+    { info: TargetInfo; owner: string | undefined; breakpointId?: string }
+  >();
   /** Every worker session, for a service worker that starts again in it. */
   private readonly workerSessions = new Map<string, { info: TargetInfo; owner: string | undefined }>();
   /** The context a worker session's runtime announced, and the last fact number it used. */
@@ -87,7 +90,13 @@ export class ProtocolTargets {
       autoAttach: true,
       waitForDebuggerOnStart: true,
       flatten: true,
-      filter: [{ type: 'page' }, { type: 'iframe' }, { type: 'worker' }, { type: 'shared_worker' }, { type: 'service_worker' }],
+      filter: [
+        { type: 'page' },
+        { type: 'iframe' },
+        { type: 'worker' },
+        { type: 'shared_worker' },
+        { type: 'service_worker' },
+      ],
     });
   }
 
@@ -106,7 +115,13 @@ export class ProtocolTargets {
     const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
     // Shared and service workers are the browser session's (a page session would attach its
     // in-scope service worker a second time); a page's or a worker's own are its frames and dedicated workers.
-    const children = () => send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true, filter: [{ type: 'iframe' }, { type: 'worker' }] });
+    const children = () =>
+      send('Target.setAutoAttach', {
+        autoAttach: true,
+        waitForDebuggerOnStart: true,
+        flatten: true,
+        filter: [{ type: 'iframe' }, { type: 'worker' }],
+      });
     try {
       if (DOCUMENT_TYPES.has(info.type)) {
         await Promise.all([
@@ -143,7 +158,11 @@ export class ProtocolTargets {
     const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
     const armed = { ...worker, breakpointId: undefined as string | undefined };
     this.beforeFirstLine.set(sessionId, armed);
-    const [, , breakpoint] = await Promise.all([send('Runtime.enable'), send('Debugger.enable'), send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' })]);
+    const [, , breakpoint] = await Promise.all([
+      send('Runtime.enable'),
+      send('Debugger.enable'),
+      send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
+    ]);
     armed.breakpointId = breakpoint.breakpointId as string | undefined;
   }
 
@@ -157,7 +176,13 @@ export class ProtocolTargets {
     const life = sessionId === undefined ? undefined : this.lives.get(sessionId);
     if (!life || this.closing) return;
     this.lives.delete(sessionId!);
-    const fact = { kind: 'context-destroyed', ctx: life.ctx, reason: 'terminate', seq: life.lastSeq + 1, time: Date.now() };
+    const fact = {
+      kind: 'context-destroyed',
+      ctx: life.ctx,
+      reason: 'terminate',
+      seq: life.lastSeq + 1,
+      time: Date.now(),
+    };
     this.options.onBatch(JSON.stringify({ type: 'batch', seq: 1, facts: [fact] }));
   }
 
@@ -204,7 +229,8 @@ export class ProtocolTargets {
       this.account.failed++;
       this.account.firstFailure ??= `${info.type} ${info.url}: ${(err as Error).message}`;
     }
-    if (waiting.breakpointId !== undefined) await send('Debugger.removeBreakpoint', { breakpointId: waiting.breakpointId }).catch(() => {});
+    if (waiting.breakpointId !== undefined)
+      await send('Debugger.removeBreakpoint', { breakpointId: waiting.breakpointId }).catch(() => {});
     await send('Debugger.resume').catch(() => {});
     await send('Debugger.disable').catch(() => {});
   }
@@ -258,7 +284,8 @@ export class ProtocolTargets {
     const seqAt = payload.lastIndexOf('"seq":');
     const lastSeq = seqAt < 0 ? NaN : Number.parseInt(payload.slice(seqAt + 6), 10);
     const life = this.lives.get(sessionId);
-    if (announced !== undefined && (!life || life.ctx !== announced)) this.lives.set(sessionId, { ctx: announced, lastSeq: Number.isFinite(lastSeq) ? lastSeq : 1 });
+    if (announced !== undefined && (!life || life.ctx !== announced))
+      this.lives.set(sessionId, { ctx: announced, lastSeq: Number.isFinite(lastSeq) ? lastSeq : 1 });
     else if (life && Number.isFinite(lastSeq) && lastSeq > life.lastSeq) life.lastSeq = lastSeq;
   }
 
@@ -272,7 +299,13 @@ export class ProtocolTargets {
     if (!Array.isArray(facts)) return;
     let list = this.pending.get(sessionId);
     for (const f of facts as Record<string, unknown>[]) {
-      if (f?.kind !== 'worker-created' || f.workerKind !== 'worker' || typeof f.childCtx !== 'string' || typeof f.ctx !== 'string') continue;
+      if (
+        f?.kind !== 'worker-created' ||
+        f.workerKind !== 'worker' ||
+        typeof f.childCtx !== 'string' ||
+        typeof f.ctx !== 'string'
+      )
+        continue;
       if (!list) this.pending.set(sessionId, (list = []));
       if (list.length >= MAX_PENDING_PER_SESSION) list.shift();
       list.push({ childCtx: f.childCtx, parent: f.ctx, url: typeof f.url === 'string' ? f.url : '' });

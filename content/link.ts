@@ -154,7 +154,10 @@ export class BackgroundLink {
     // batch that fails on a second connection too is given up, counted, so it cannot wedge
     // the relay; the next connection re-sends what is unacknowledged.
     if (message.type === 'batch' || message.type === 'json-batch') {
-      this.failing = this.failing.seq === message.seq ? { seq: message.seq, times: this.failing.times + 1 } : { seq: message.seq, times: 1 };
+      this.failing =
+        this.failing.seq === message.seq
+          ? { seq: message.seq, times: this.failing.times + 1 }
+          : { seq: message.seq, times: 1 };
       if (this.failing.times >= 2) this.outbox.refuse(message.seq);
     }
     this.welcomed = false;

@@ -10,12 +10,24 @@ export const NO_RUNTIME_NOTE = 'no-runtime';
 export function notObservable(ctx: string, url: string, origin: string, top: boolean): Fact[] {
   const time = performance.timeOrigin + performance.now();
   return [
-    { kind: 'context', ctx, contextKind: top ? 'window' : 'iframe', url, origin, framePath: '', observed: false, userAgent: navigator.userAgent, seq: 1, time },
+    {
+      kind: 'context',
+      ctx,
+      contextKind: top ? 'window' : 'iframe',
+      url,
+      origin,
+      framePath: '',
+      observed: false,
+      userAgent: navigator.userAgent,
+      seq: 1,
+      time,
+    },
     {
       kind: 'runtime-note',
       ctx,
       code: NO_RUNTIME_NOTE,
-      message: 'scripts do not run in this document (sandboxed without allow-scripts?), so no Portscope runtime runs here: its channels and messages are not observed',
+      message:
+        'scripts do not run in this document (sandboxed without allow-scripts?), so no Portscope runtime runs here: its channels and messages are not observed',
       seq: 2,
       time,
     },

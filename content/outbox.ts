@@ -93,7 +93,11 @@ export class Outbox {
     for (const fact of facts) {
       const size = jsonLength(fact);
       // A fact longer than a batch may be could never be sent.
-      if (this.unackedFacts >= this.bounds.unacked || this.unackedChars + size > this.bounds.unackedChars || size > this.bounds.batchChars) {
+      if (
+        this.unackedFacts >= this.bounds.unacked ||
+        this.unackedChars + size > this.bounds.unackedChars ||
+        size > this.bounds.batchChars
+      ) {
         addCounts(this.dropsSinceBatch, { [fact.kind]: 1 });
         continue;
       }
@@ -111,7 +115,10 @@ export class Outbox {
   /** A runtime batch as JSON text: kept whole, or dropped whole (counted per kind) past a bound. */
   addEncoded(run: EncodedRun): void {
     if (run.count === 0) return;
-    if (this.unackedFacts + run.count > this.bounds.unacked || this.unackedChars + run.json.length > this.bounds.unackedChars) {
+    if (
+      this.unackedFacts + run.count > this.bounds.unacked ||
+      this.unackedChars + run.json.length > this.bounds.unackedChars
+    ) {
       addCounts(this.dropsSinceBatch, run.kinds);
       return;
     }
@@ -143,7 +150,8 @@ export class Outbox {
     while (this.hasWaiting) {
       const head = this.waiting[0];
       let held: Held;
-      if (head === undefined) held = { batch: { type: 'batch', seq: ++this.seq, facts: [] }, count: 0, chars: 0, kinds: null };
+      if (head === undefined)
+        held = { batch: { type: 'batch', seq: ++this.seq, facts: [] }, count: 0, chars: 0, kinds: null };
       else if ('facts' in head) held = this.sealFacts(head);
       else held = this.sealEncoded(head);
       const batch = held.batch;
@@ -162,7 +170,12 @@ export class Outbox {
   private sealFacts(head: { facts: Fact[]; sizes: number[] }): Held {
     let n = 0;
     let chars = 0;
-    while (n < head.facts.length && n < this.bounds.batch && (n === 0 || chars + head.sizes[n] <= this.bounds.batchChars)) chars += head.sizes[n++];
+    while (
+      n < head.facts.length &&
+      n < this.bounds.batch &&
+      (n === 0 || chars + head.sizes[n] <= this.bounds.batchChars)
+    )
+      chars += head.sizes[n++];
     let facts = head.facts;
     if (n < facts.length) {
       facts = head.facts.splice(0, n);
@@ -178,7 +191,10 @@ export class Outbox {
     let count = 0;
     let chars = 0;
     // At least one text per batch, however large.
-    while (n < runs.length && (n === 0 || (count + runs[n].count <= this.bounds.batch && chars + runs[n].json.length <= this.bounds.batchChars))) {
+    while (
+      n < runs.length &&
+      (n === 0 || (count + runs[n].count <= this.bounds.batch && chars + runs[n].json.length <= this.bounds.batchChars))
+    ) {
       count += runs[n].count;
       chars += runs[n].json.length;
       n++;
@@ -235,7 +251,14 @@ export class Outbox {
     if (h.kinds) addCounts(dropped, h.kinds);
     else if (h.batch.type === 'batch') for (const f of h.batch.facts) addCounts(dropped, { [f.kind]: 1 });
     const { rejected, error } = h.batch;
-    h.batch = { type: 'batch', seq, facts: [], dropped, ...(rejected ? { rejected } : {}), ...(error ? { error } : {}) };
+    h.batch = {
+      type: 'batch',
+      seq,
+      facts: [],
+      dropped,
+      ...(rejected ? { rejected } : {}),
+      ...(error ? { error } : {}),
+    };
     this.unackedFacts -= h.count;
     this.unackedChars -= h.chars;
     h.count = 0;
@@ -253,7 +276,11 @@ export class Outbox {
   }
 
   private evictRetained(): void {
-    while ((this.ackedFacts > this.bounds.retained || this.ackedChars > this.bounds.retainedChars) && this.held.length && this.held[0].batch.seq <= this.acked) {
+    while (
+      (this.ackedFacts > this.bounds.retained || this.ackedChars > this.bounds.retainedChars) &&
+      this.held.length &&
+      this.held[0].batch.seq <= this.acked
+    ) {
       const h = this.held.shift()!;
       this.ackedFacts -= h.count;
       this.ackedChars -= h.chars;

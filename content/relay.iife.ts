@@ -43,7 +43,13 @@ let flushTimer: ReturnType<typeof setTimeout> | undefined;
 let unloading = false;
 
 function sendConfig() {
-  if (runtimePort && config) runtimePort.postMessage({ type: 'config', config, workerRuntime: config.inWorker ? workerRuntime : null, recordMessages } satisfies RelayToRuntime);
+  if (runtimePort && config)
+    runtimePort.postMessage({
+      type: 'config',
+      config,
+      workerRuntime: config.inWorker ? workerRuntime : null,
+      recordMessages,
+    } satisfies RelayToRuntime);
 }
 
 const link = new BackgroundLink(

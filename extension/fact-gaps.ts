@@ -34,7 +34,16 @@ export class FactGaps {
   }
 
   /** A batch accepted for the tab's session; returns how many more facts are now proven missing. */
-  note(tabId: number, session: string, batch: { facts: readonly { ctx?: unknown; seq?: unknown }[]; dropped?: DropCounts; rejected?: number; rejectedFacts?: number }): number {
+  note(
+    tabId: number,
+    session: string,
+    batch: {
+      facts: readonly { ctx?: unknown; seq?: unknown }[];
+      dropped?: DropCounts;
+      rejected?: number;
+      rejectedFacts?: number;
+    },
+  ): number {
     const gaps = this.tabs.get(tabId);
     if (!gaps || gaps.session !== session) return 0;
     for (const n of Object.values(batch.dropped ?? {})) gaps.counted += n;

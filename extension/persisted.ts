@@ -19,7 +19,8 @@ function validatePersisted(x: unknown, where: string): PersistedTab {
     config: validateConfig(o.config, `${where}.config`),
     cleared: {},
   };
-  for (const [relay, seq] of Object.entries(cleared)) out.cleared[id(relay, `${where}.cleared key`)] = count(seq, `${where}.cleared.${relay}`);
+  for (const [relay, seq] of Object.entries(cleared))
+    out.cleared[id(relay, `${where}.cleared key`)] = count(seq, `${where}.cleared.${relay}`);
   return out;
 }
 

@@ -69,7 +69,8 @@ export interface RouterHooks {
 
 /** The in-worker runtime's text, embedded here rather than in the MAIN-world script of every frame. */
 declare const __PORTSCOPE_WORKER_RUNTIME__: string | undefined;
-const BUILT_WORKER_RUNTIME = typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string' ? __PORTSCOPE_WORKER_RUNTIME__ : undefined;
+const BUILT_WORKER_RUNTIME =
+  typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string' ? __PORTSCOPE_WORKER_RUNTIME__ : undefined;
 
 /** The drop kind of facts from an earlier document of the tab, arriving after the new top frame said hello. */
 export const STALE_SESSION = 'stale-session';
@@ -170,19 +171,24 @@ export class Router {
     }
     const frameId = port.sender?.frameId ?? 0;
     let relay: RelayState | null = null;
-    this.listen(port, validateContentToBackground, () => this.tab(tabId), (m, raw) => {
-      const tab = this.tab(tabId);
-      if (m.type === 'hello') {
-        relay = this.hello(tab, port, frameId, m);
-        return;
-      }
-      if (!relay) {
-        this.reject(tab, 1, 'message: batch before hello');
-        return;
-      }
-      this.hooks.accepted?.((raw as { type: unknown }).type === 'json-batch' ? 'json' : 'objects', m.facts);
-      this.batch(tab, relay, port, m);
-    });
+    this.listen(
+      port,
+      validateContentToBackground,
+      () => this.tab(tabId),
+      (m, raw) => {
+        const tab = this.tab(tabId);
+        if (m.type === 'hello') {
+          relay = this.hello(tab, port, frameId, m);
+          return;
+        }
+        if (!relay) {
+          this.reject(tab, 1, 'message: batch before hello');
+          return;
+        }
+        this.hooks.accepted?.((raw as { type: unknown }).type === 'json-batch' ? 'json' : 'objects', m.facts);
+        this.batch(tab, relay, port, m);
+      },
+    );
     port.onDisconnect.addListener(() => {
       if (relay && relay.port === port) relay.port = null;
     });
@@ -237,7 +243,12 @@ export class Router {
     });
   }
 
-  private hello(tab: TabState, port: PortLike, frameId: number, m: Extract<ContentMessage, { type: 'hello' }>): RelayState {
+  private hello(
+    tab: TabState,
+    port: PortLike,
+    frameId: number,
+    m: Extract<ContentMessage, { type: 'hello' }>,
+  ): RelayState {
     if (frameId === 0 && m.top) {
       if (tab.session !== m.relay) {
         this.startSession(tab, m.relay, m.url);
@@ -265,7 +276,14 @@ export class Router {
     // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
     if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
     relay.port = port;
-    this.toContent(port, { type: 'welcome', session, resumeAfter: relay.lastSeq, config: tab.config, ...this.workerRuntimeFor(tab.config), recordMessages: tab.recording });
+    this.toContent(port, {
+      type: 'welcome',
+      session,
+      resumeAfter: relay.lastSeq,
+      config: tab.config,
+      ...this.workerRuntimeFor(tab.config),
+      recordMessages: tab.recording,
+    });
     return relay;
   }
 
@@ -290,7 +308,14 @@ export class Router {
 
   private offer(panel: PanelConn, tab: TabState, chunk: Chunk) {
     if (!advanceCursor(panel.cursor, chunk)) return;
-    this.toPanel(panel, { type: 'facts', tabId: tab.tabId, session: chunk.session, source: chunk.source, seq: chunk.seq, facts: chunk.facts });
+    this.toPanel(panel, {
+      type: 'facts',
+      tabId: tab.tabId,
+      session: chunk.session,
+      source: chunk.source,
+      seq: chunk.seq,
+      facts: chunk.facts,
+    });
   }
 
   private reject(tab: TabState, n: number, error: string | undefined) {
@@ -383,7 +408,12 @@ export class Router {
   }
 
   private sendConfig(tab: TabState) {
-    const m: BackgroundToContent = { type: 'config', config: tab.config, ...this.workerRuntimeFor(tab.config), recordMessages: tab.recording };
+    const m: BackgroundToContent = {
+      type: 'config',
+      config: tab.config,
+      ...this.workerRuntimeFor(tab.config),
+      recordMessages: tab.recording,
+    };
     for (const relay of tab.relays.values()) if (relay.port) this.toContent(relay.port, m);
   }
 
@@ -396,13 +426,18 @@ export class Router {
       return;
     }
     let inspected: TabState | null = null;
-    this.listen(port, validateDevtoolsToBackground, () => inspected, (m) => {
-      if (inspected?.tabId === m.tabId) return;
-      if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
-      inspected = this.tab(m.tabId);
-      inspected.inspectors.add(port);
-      this.watchersChanged(inspected);
-    });
+    this.listen(
+      port,
+      validateDevtoolsToBackground,
+      () => inspected,
+      (m) => {
+        if (inspected?.tabId === m.tabId) return;
+        if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
+        inspected = this.tab(m.tabId);
+        inspected.inspectors.add(port);
+        this.watchersChanged(inspected);
+      },
+    );
     port.onDisconnect.addListener(() => {
       if (inspected?.inspectors.delete(port)) this.watchersChanged(inspected);
     });

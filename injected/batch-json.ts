@@ -13,7 +13,17 @@
  * fact of any other prototype fails the per-fact check and is written by `ownJson` too.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { apply, charCodeAt, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, isArray, jsonStringify, objectCreate, ownKeys } from './natives.ts';
+import {
+  apply,
+  charCodeAt,
+  defineProperty,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  isArray,
+  jsonStringify,
+  objectCreate,
+  ownKeys,
+} from './natives.ts';
 
 const ObjectProto: object = getPrototypeOf({}) as object;
 const ArrayProto: object = getPrototypeOf([]) as object;
@@ -85,7 +95,11 @@ export interface EncodedBatch {
 /** The batch as JSON text with its per-kind counts. */
 export function encodeBatch(facts: Fact[]): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
-  let plain = getPrototypeOf(facts) === ArrayProto && getPrototypeOf(ArrayProto) === ObjectProto && inert(ObjectProto) && inert(ArrayProto);
+  let plain =
+    getPrototypeOf(facts) === ArrayProto &&
+    getPrototypeOf(ArrayProto) === ObjectProto &&
+    inert(ObjectProto) &&
+    inert(ArrayProto);
   const length = ownValue(facts, 'length')!.value as number;
   for (let i = 0; i < length; i++) {
     const fact = ownValue(facts, i)?.value as object;
@@ -106,7 +120,13 @@ export function encodeBatch(facts: Fact[]): EncodedBatch {
 /** facts[from, to) as a new array, written by definition (no page setter on Array.prototype runs). */
 function range(facts: Fact[], from: number, to: number): Fact[] {
   const out: Fact[] = [];
-  for (let i = from; i < to; i++) defineProperty(out, i - from, { value: ownValue(facts, i)?.value, writable: true, enumerable: true, configurable: true });
+  for (let i = from; i < to; i++)
+    defineProperty(out, i - from, {
+      value: ownValue(facts, i)?.value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   return out;
 }
 
@@ -115,7 +135,11 @@ function range(facts: Fact[], from: number, to: number): Fact[] {
  * message has a size limit): halved until each fits. A single fact too long on its own is
  * replaced by a `facts-dropped` fact counting it, with its seq and time, so it is accounted for.
  */
-export function encodeBatches(facts: Fact[], maxChars: number, send: (batch: EncodedBatch, count: number) => void): void {
+export function encodeBatches(
+  facts: Fact[],
+  maxChars: number,
+  send: (batch: EncodedBatch, count: number) => void,
+): void {
   const length = ownValue(facts, 'length')!.value as number;
   const encoded = encodeBatch(facts);
   if (encoded.json.length <= maxChars) return send(encoded, length);

@@ -45,9 +45,25 @@ const workers = new NativeWeakMap<object, number>();
 
 type NativeFn = (...a: unknown[]) => unknown;
 
-function carrierPosted(rt: Runtime, carrier: CarrierKind, target: string, targetOrigin: string | undefined, posted: ReturnType<typeof tracedPost>): void {
+function carrierPosted(
+  rt: Runtime,
+  carrier: CarrierKind,
+  target: string,
+  targetOrigin: string | undefined,
+  posted: ReturnType<typeof tracedPost>,
+): void {
   const carrierId = newCarrierId();
-  const fact = { kind: 'carrier-posted', ctx: rt.ctx, carrierId, carrier, target, fingerprint: posted.fingerprint, preview: posted.preview, bytes: posted.bytes, transfer: posted.transfer } as Extract<Fact, { kind: 'carrier-posted' }>;
+  const fact = {
+    kind: 'carrier-posted',
+    ctx: rt.ctx,
+    carrierId,
+    carrier,
+    target,
+    fingerprint: posted.fingerprint,
+    preview: posted.preview,
+    bytes: posted.bytes,
+    transfer: posted.transfer,
+  } as Extract<Fact, { kind: 'carrier-posted' }>;
   if (targetOrigin !== undefined) fact.targetOrigin = targetOrigin;
   if (posted.site) fact.site = posted.site;
   rt.emitter.emit(fact);
@@ -55,7 +71,11 @@ function carrierPosted(rt: Runtime, carrier: CarrierKind, target: string, target
 }
 
 /** Replacement for a `postMessage(message, transfer | options)` method (Worker, ServiceWorker, Client, worker global). */
-function sequenceOrOptionsPost(rt: Runtime, carrier: CarrierKind, target: (self: unknown) => string): (native: NativeFn) => OnApply {
+function sequenceOrOptionsPost(
+  rt: Runtime,
+  carrier: CarrierKind,
+  target: (self: unknown) => string,
+): (native: NativeFn) => OnApply {
   return (native) => (self, args) => {
     const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
     if (call === undefined) return apply(native, self, args);
@@ -82,7 +102,9 @@ function windowPost(rt: Runtime, native: NativeFn, self: unknown, args: unknown[
   if (!converted.complete || converted.items.length === 0) return apply(native, self, callArgs);
   const posted = tracedPost(rt, native, self, callArgs, converted.items, 'window', 0);
   const targetOrigin = typeof args[1] === 'string' ? (args[1] as string) : undefined;
-  guarded(rt, 'carrier-posted', () => carrierPosted(rt, 'window', framePathOf(self, rt.global.top), targetOrigin, posted));
+  guarded(rt, 'carrier-posted', () =>
+    carrierPosted(rt, 'window', framePathOf(self, rt.global.top), targetOrigin, posted),
+  );
   return undefined;
 }
 
@@ -103,7 +125,13 @@ function resolved(rt: Runtime, url: string): string {
   try {
     const g = rt.global;
     // In an in-worker instrumented worker the native base is the bootstrap's blob: URL.
-    const base = apiBaseOverride() ?? (g.document && nodeBaseURI ? nodeBaseURI(g.document) : g.location && workerLocationHref ? workerLocationHref(g.location) : undefined);
+    const base =
+      apiBaseOverride() ??
+      (g.document && nodeBaseURI
+        ? nodeBaseURI(g.document)
+        : g.location && workerLocationHref
+          ? workerLocationHref(g.location)
+          : undefined);
     return urlHref(construct(NativeURL as never, base === undefined ? [url] : [url, base])) as string;
   } catch {
     return url;
@@ -130,21 +158,40 @@ function isModule(options: unknown): boolean {
 }
 
 /** The runtime's own capture listener for carrier messages arriving at `target`. */
-export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind, source: (event: Event) => { source: string; sourceOrigin?: string }): void {
+export function observeCarrier(
+  rt: Runtime,
+  target: object,
+  carrier: CarrierKind,
+  source: (event: Event) => { source: string; sourceOrigin?: string },
+): void {
   apply(nativeAddEventListener, target, [
     'message',
-    (event: Event) => guarded(rt, 'observe-carrier', () => {
-      if (!eventIsTrusted(event)) return;
-      const ports = messageEventPorts(event) as readonly object[];
-      const print = fingerprint(messageEventData(event), true);
-      const from = source(event);
-      const ids = ports.length
-        ? receivePorts(rt, ports, carrier === 'window' ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin } : { carrier, fingerprint: print })
-        : [];
-      const fact = { kind: 'carrier-received', ctx: rt.ctx, carrier, source: from.source, fingerprint: print, ports: ids } as Extract<Fact, { kind: 'carrier-received' }>;
-      if (from.sourceOrigin !== undefined) fact.sourceOrigin = from.sourceOrigin;
-      rt.emitter.emit(fact);
-    }),
+    (event: Event) =>
+      guarded(rt, 'observe-carrier', () => {
+        if (!eventIsTrusted(event)) return;
+        const ports = messageEventPorts(event) as readonly object[];
+        const print = fingerprint(messageEventData(event), true);
+        const from = source(event);
+        const ids = ports.length
+          ? receivePorts(
+              rt,
+              ports,
+              carrier === 'window'
+                ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin }
+                : { carrier, fingerprint: print },
+            )
+          : [];
+        const fact = {
+          kind: 'carrier-received',
+          ctx: rt.ctx,
+          carrier,
+          source: from.source,
+          fingerprint: print,
+          ports: ids,
+        } as Extract<Fact, { kind: 'carrier-received' }>;
+        if (from.sourceOrigin !== undefined) fact.sourceOrigin = from.sourceOrigin;
+        rt.emitter.emit(fact);
+      }),
     true,
   ]);
 }
@@ -175,7 +222,12 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       });
       // The bridge key is no secret (realm.ts): page code calling the bridge must not make it
       // record a post that did not happen, so only a genuine native postMessage is performed.
-      offerBridge({ post: (native, self, args) => (typeof native === 'function' && apply(functionToString, native, []) === nativeText ? windowPost(rt, native as NativeFn, self, args) : undefined) });
+      offerBridge({
+        post: (native, self, args) =>
+          typeof native === 'function' && apply(functionToString, native, []) === nativeText
+            ? windowPost(rt, native as NativeFn, self, args)
+            : undefined,
+      });
     }
     observeCarrier(rt, g, 'window', (event) => {
       const origin = messageEventOrigin(event) as string;
@@ -183,7 +235,12 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     });
   } else if (contextKind === 'worker') {
     const holder = holderOf(g, 'postMessage');
-    if (holder) replaceValue(holder, 'postMessage', sequenceOrOptionsPost(rt, 'worker', () => 'parent'));
+    if (holder)
+      replaceValue(
+        holder,
+        'postMessage',
+        sequenceOrOptionsPost(rt, 'worker', () => 'parent'),
+      );
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
   }
   if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
@@ -192,11 +249,12 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     // Inside a shared worker (in-worker instrumentation): each connecting client's port is first seen in `connect`.
     apply(nativeAddEventListener, g, [
       'connect',
-      (event: Event) => guarded(rt, 'observe-connect', () => {
-        if (!eventIsTrusted(event)) return;
-        const ports = messageEventPorts(event) as readonly object[];
-        for (let i = 0; i < ports.length; i++) seePort(rt, ports[i], 'sharedworker');
-      }),
+      (event: Event) =>
+        guarded(rt, 'observe-connect', () => {
+          if (!eventIsTrusted(event)) return;
+          const ports = messageEventPorts(event) as readonly object[];
+          for (let i = 0; i < ports.length; i++) seePort(rt, ports[i], 'sharedworker');
+        }),
       true,
     ]);
   }
@@ -216,7 +274,11 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
 
   const workerProto = g.Worker?.prototype as object | undefined;
   if (workerProto) {
-    replaceValue(workerProto, 'postMessage', sequenceOrOptionsPost(rt, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)));
+    replaceValue(
+      workerProto,
+      'postMessage',
+      sequenceOrOptionsPost(rt, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)),
+    );
     replaceValue(workerProto, 'terminate', (native) => (self, args) => {
       const result = apply(native, self, args);
       guarded(rt, 'worker-terminated', () => {
@@ -225,31 +287,54 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       });
       return result;
     });
-    replaceWorkerConstructor(rt, g, 'Worker', (worker, args, childCtx) => guarded(rt, 'worker-created', () => {
-      const id = newWorkerId();
-      weakMapSet(workers, worker, id);
-      const fact = { kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'worker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) } as Extract<Fact, { kind: 'worker-created' }>;
-      if (childCtx !== undefined) fact.childCtx = childCtx;
-      rt.emitter.emit(fact);
-      observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
-    }));
+    replaceWorkerConstructor(rt, g, 'Worker', (worker, args, childCtx) =>
+      guarded(rt, 'worker-created', () => {
+        const id = newWorkerId();
+        weakMapSet(workers, worker, id);
+        const fact = {
+          kind: 'worker-created',
+          ctx: rt.ctx,
+          worker: id,
+          workerKind: 'worker',
+          url: scriptUrl(rt, args[0]),
+          module: isModule(args[1]),
+        } as Extract<Fact, { kind: 'worker-created' }>;
+        if (childCtx !== undefined) fact.childCtx = childCtx;
+        rt.emitter.emit(fact);
+        observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
+      }),
+    );
   }
 
   if (g.SharedWorker && sharedWorkerPort) {
-    replaceWorkerConstructor(rt, g, 'SharedWorker', (worker, args, childCtx) => guarded(rt, 'sharedworker-created', () => {
-      const id = newWorkerId();
-      weakMapSet(workers, worker, id);
-      const fact = { kind: 'worker-created', ctx: rt.ctx, worker: id, workerKind: 'sharedworker', url: scriptUrl(rt, args[0]), module: isModule(args[1]) } as Extract<Fact, { kind: 'worker-created' }>;
-      if (childCtx !== undefined) fact.childCtx = childCtx;
-      rt.emitter.emit(fact);
-      seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
-    }));
+    replaceWorkerConstructor(rt, g, 'SharedWorker', (worker, args, childCtx) =>
+      guarded(rt, 'sharedworker-created', () => {
+        const id = newWorkerId();
+        weakMapSet(workers, worker, id);
+        const fact = {
+          kind: 'worker-created',
+          ctx: rt.ctx,
+          worker: id,
+          workerKind: 'sharedworker',
+          url: scriptUrl(rt, args[0]),
+          module: isModule(args[1]),
+        } as Extract<Fact, { kind: 'worker-created' }>;
+        if (childCtx !== undefined) fact.childCtx = childCtx;
+        rt.emitter.emit(fact);
+        seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
+      }),
+    );
   }
 
   const serviceWorkerCarriers = ['ServiceWorker', 'Client'] as const;
   for (let i = 0; i < serviceWorkerCarriers.length; i++) {
     const key = serviceWorkerCarriers[i];
     const proto = g[key]?.prototype as object | undefined;
-    if (proto) replaceValue(proto, 'postMessage', sequenceOrOptionsPost(rt, 'serviceworker', () => key));
+    if (proto)
+      replaceValue(
+        proto,
+        'postMessage',
+        sequenceOrOptionsPost(rt, 'serviceworker', () => key),
+      );
   }
 }

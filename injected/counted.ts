@@ -50,7 +50,11 @@ function reportCounts(rt: Runtime, record: PortRecord): void {
   record.countedDispatched = 0;
   // Past the emitter's bound the fact is counted as dropped; the model then misses queued
   // messages, so later dispatches must describe what they carry (ids.ts postedHere).
-  if (rt.emitter.emit({ kind: 'messages-counted', ctx: rt.ctx, port: record.id, posted, dispatched }) === undefined && posted !== 0) noteUnaccounted(record);
+  if (
+    rt.emitter.emit({ kind: 'messages-counted', ctx: rt.ctx, port: record.id, posted, dispatched }) === undefined &&
+    posted !== 0
+  )
+    noteUnaccounted(record);
 }
 
 /** Every record's counts, in the order the records were first counted (before a flush, when recording resumes). */

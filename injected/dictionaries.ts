@@ -3,7 +3,14 @@
  * Engines add their own (Chromium 156 reads `transfer`, `delegate`, `includeUserActivation`), so the runtime asks the native once at install,
  * with a recording Proxy, on a post that cannot deliver anything: a closed private port.
  */
-import { NativeMessageChannel, apply, construct, messageChannelPort1, nativePortClose, nativePortPostMessage } from './natives.ts';
+import {
+  NativeMessageChannel,
+  apply,
+  construct,
+  messageChannelPort1,
+  nativePortClose,
+  nativePortPostMessage,
+} from './natives.ts';
 import { append } from './own-index.ts';
 
 const NativeProxy = Proxy;

@@ -8,7 +8,17 @@
  * Trap handlers have a null prototype: a page property on Object.prototype must never become a trap.
  */
 import { bridgeAnswer } from './realm.ts';
-import { NativeError, NativeWeakMap, apply, construct, defineProperty, errorCaptureStackTrace, getOwnPropertyDescriptor, weakMapGet, weakMapSet } from './natives.ts';
+import {
+  NativeError,
+  NativeWeakMap,
+  apply,
+  construct,
+  defineProperty,
+  errorCaptureStackTrace,
+  getOwnPropertyDescriptor,
+  weakMapGet,
+  weakMapSet,
+} from './natives.ts';
 
 const originals = new NativeWeakMap<object, object>();
 const NativeProxy = Proxy;
@@ -74,16 +84,30 @@ export function wrapNative<T extends object>(native: T, onApply: OnApply | undef
 }
 
 /** Replaces a method (a data property), keeping its attributes. Returns the native, or undefined. */
-export function replaceValue(target: object, key: PropertyKey, onApply: (native: (...a: unknown[]) => unknown) => OnApply): ((...a: unknown[]) => unknown) | undefined {
+export function replaceValue(
+  target: object,
+  key: PropertyKey,
+  onApply: (native: (...a: unknown[]) => unknown) => OnApply,
+): ((...a: unknown[]) => unknown) | undefined {
   const d = getOwnPropertyDescriptor(target, key);
   if (!d || !('value' in d) || typeof d.value !== 'function') return undefined;
   const native = d.value as (...a: unknown[]) => unknown;
-  defineProperty(target, key, { value: wrapNative(native, onApply(native)), writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  defineProperty(target, key, {
+    value: wrapNative(native, onApply(native)),
+    writable: d.writable,
+    enumerable: d.enumerable,
+    configurable: d.configurable,
+  });
   return native;
 }
 
 /** Replaces an accessor's getter and setter, keeping its attributes. */
-export function replaceAccessor(target: object, key: PropertyKey, onGet: (nativeGet: (...a: unknown[]) => unknown) => OnApply, onSet: (nativeSet: (...a: unknown[]) => unknown) => OnApply): boolean {
+export function replaceAccessor(
+  target: object,
+  key: PropertyKey,
+  onGet: (nativeGet: (...a: unknown[]) => unknown) => OnApply,
+  onSet: (nativeSet: (...a: unknown[]) => unknown) => OnApply,
+): boolean {
   const d = getOwnPropertyDescriptor(target, key);
   if (!d || !d.get) return false;
   const get = wrapNative(d.get, onGet(d.get as never));
@@ -96,25 +120,36 @@ export function replaceAccessor(target: object, key: PropertyKey, onGet: (native
  * native has built the instance (with the page's new.target, so subclasses work); a call
  * without `new` reaches the native, which throws its own TypeError.
  */
-export function replaceConstructor(holder: object, key: string, after: (instance: object, args: unknown[]) => void): boolean {
+export function replaceConstructor(
+  holder: object,
+  key: string,
+  after: (instance: object, args: unknown[]) => void,
+): boolean {
   const d = getOwnPropertyDescriptor(holder, key);
   if (!d || !('value' in d) || typeof d.value !== 'function') return false;
   const Native = d.value as (...a: unknown[]) => unknown;
   // A call without `new` is the native's own (it throws its TypeError): no trap, so the error
   // carries no runtime frame.
-  const replacement = wrapNative(
-    Native,
-    undefined,
-    (args, newTarget) => {
-      const instance = construct(Native as never, args, newTarget as never) as object;
-      after(instance, args);
-      return instance;
-    },
-  );
+  const replacement = wrapNative(Native, undefined, (args, newTarget) => {
+    const instance = construct(Native as never, args, newTarget as never) as object;
+    after(instance, args);
+    return instance;
+  });
   const proto = (Native as unknown as { prototype: object }).prototype;
   const ctor = getOwnPropertyDescriptor(proto, 'constructor');
-  if (ctor && ctor.value === Native) defineProperty(proto, 'constructor', { value: replacement, writable: ctor.writable, enumerable: ctor.enumerable, configurable: ctor.configurable });
-  return defineProperty(holder, key, { value: replacement, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  if (ctor && ctor.value === Native)
+    defineProperty(proto, 'constructor', {
+      value: replacement,
+      writable: ctor.writable,
+      enumerable: ctor.enumerable,
+      configurable: ctor.configurable,
+    });
+  return defineProperty(holder, key, {
+    value: replacement,
+    writable: d.writable,
+    enumerable: d.enumerable,
+    configurable: d.configurable,
+  });
 }
 
 let toStringPatched = false;

@@ -40,7 +40,11 @@ export class Emitter {
     private readonly sink: BatchSink | FactSink,
     options: Partial<EmitterOptions> = {},
   ) {
-    this.options = { flushMs: options.flushMs ?? DEFAULT_EMITTER_OPTIONS.flushMs, batchSize: options.batchSize ?? DEFAULT_EMITTER_OPTIONS.batchSize, maxBuffered: options.maxBuffered ?? DEFAULT_EMITTER_OPTIONS.maxBuffered };
+    this.options = {
+      flushMs: options.flushMs ?? DEFAULT_EMITTER_OPTIONS.flushMs,
+      batchSize: options.batchSize ?? DEFAULT_EMITTER_OPTIONS.batchSize,
+      maxBuffered: options.maxBuffered ?? DEFAULT_EMITTER_OPTIONS.maxBuffered,
+    };
   }
 
   /** Stamps and buffers a fact; returns it (still mutable until flushed), or undefined when dropped. */
@@ -75,7 +79,13 @@ export class Emitter {
       const counts = this.dropped;
       this.dropped = null;
       const buffer = this.buffer;
-      append<Fact>(buffer, { kind: 'facts-dropped', ctx: this.ctx, counts: { ...counts }, seq: this.seq++, time: timeOrigin + performanceNow() });
+      append<Fact>(buffer, {
+        kind: 'facts-dropped',
+        ctx: this.ctx,
+        counts: { ...counts },
+        seq: this.seq++,
+        time: timeOrigin + performanceNow(),
+      });
     }
     if (this.buffer.length === 0) return undefined;
     const batch = this.buffer;

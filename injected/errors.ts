@@ -19,7 +19,8 @@ export function errorFields(e: object): { name: string; message: string } {
 }
 
 export function describeThrown(e: unknown): { name: string; message: string } {
-  if ((typeof e !== 'object' && typeof e !== 'function') || e === null) return { name: typeof e, message: typeof e === 'string' ? e : '' };
+  if ((typeof e !== 'object' && typeof e !== 'function') || e === null)
+    return { name: typeof e, message: typeof e === 'string' ? e : '' };
   if (domExceptionName) {
     try {
       return { name: domExceptionName(e), message: domExceptionMessage!(e) };

@@ -57,7 +57,21 @@ export function entangle(r1: PortRecord, r2: PortRecord): void {
 }
 
 export function newPortRecord(port: object): PortRecord {
-  const record: PortRecord = { id: nextPort++, peerRecord: undefined, enabled: false, shipped: false, closed: false, posted: 0, sentHere: 0, firstUnreported: 0, lastUnreported: 0, arrived: 0, countedPosted: 0, countedDispatched: 0, listed: false };
+  const record: PortRecord = {
+    id: nextPort++,
+    peerRecord: undefined,
+    enabled: false,
+    shipped: false,
+    closed: false,
+    posted: 0,
+    sentHere: 0,
+    firstUnreported: 0,
+    lastUnreported: 0,
+    arrived: 0,
+    countedPosted: 0,
+    countedDispatched: 0,
+    listed: false,
+  };
   weakMapSet(ports, port, record);
   return record;
 }

@@ -15,7 +15,16 @@ import { framePathOf } from './frames.ts';
 import { iteratorReads, portOptionKeys } from './dictionaries.ts';
 import { noteReportedError } from './handlers.ts';
 import { patchListeners } from './listeners.ts';
-import { NativeWeakMap, apply, errorEventError, eventIsTrusted, nativeAddEventListener, pageTransitionPersisted, weakMapHas, weakMapSet } from './natives.ts';
+import {
+  NativeWeakMap,
+  apply,
+  errorEventError,
+  eventIsTrusted,
+  nativeAddEventListener,
+  pageTransitionPersisted,
+  weakMapHas,
+  weakMapSet,
+} from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
 import { probeBlobWorkers } from './worker-csp.ts';
@@ -47,16 +56,38 @@ export class AlreadyInstalledError extends Error {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function install(global: any, sink: BatchSink | FactSink, config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG, options: Partial<EmitterOptions> = {}, identity: WorkerIdentity = {}): Installed {
+export function install(
+  global: any,
+  sink: BatchSink | FactSink,
+  config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG,
+  options: Partial<EmitterOptions> = {},
+  identity: WorkerIdentity = {},
+): Installed {
   if (weakMapHas(installed, global)) throw new AlreadyInstalledError();
   weakMapSet(installed, global, true);
   const ctx = identity.ctx ?? newContextId();
   const pending: PendingUrl = {};
-  const batchSink: BatchSink = 'deliver' in sink ? sink : { deliver: (facts) => { for (let i = 0; i < facts.length; i++) sink.emit(facts[i]); } };
+  const batchSink: BatchSink =
+    'deliver' in sink
+      ? sink
+      : {
+          deliver: (facts) => {
+            for (let i = 0; i < facts.length; i++) sink.emit(facts[i]);
+          },
+        };
   // Batches of this context's in-worker instrumented workers leave through the same sink.
   forwardWorkerFactsTo(batchSink);
   const emitter = new Emitter(ctx, completingUrl(batchSink, global, pending), options);
-  const rt: Runtime = { ctx, emitter, config: { captureStacks: config.captureStacks, inWorker: config.inWorker }, recordMessages: true, counted: [], global, portOptionKeys: portOptionKeys(), iteratorReads: iteratorReads() };
+  const rt: Runtime = {
+    ctx,
+    emitter,
+    config: { captureStacks: config.captureStacks, inWorker: config.inWorker },
+    recordMessages: true,
+    counted: [],
+    global,
+    portOptionKeys: portOptionKeys(),
+    iteratorReads: iteratorReads(),
+  };
   emitter.beforeTake = () => {
     try {
       settleAllCounts(rt);

@@ -55,7 +55,11 @@ const REMOVE_OPTIONS = ['capture'];
  * The options argument converted once: its capture flag, and what the native gets instead (a
  * null-prototype dictionary replaying the members read, so no page getter runs twice).
  */
-function listenerOptions(count: number, options: unknown, members: readonly string[]): { capture: boolean; standIn: unknown } {
+function listenerOptions(
+  count: number,
+  options: unknown,
+  members: readonly string[],
+): { capture: boolean; standIn: unknown } {
   if (count >= 3 && isObject(options)) {
     const o = options as Record<string, unknown>;
     const dict = objectCreate(null) as Record<string, unknown>;
@@ -84,7 +88,8 @@ function listenerCall(rt: Runtime, members: readonly string[], adding: boolean):
     const listener = args[1];
     const options = args[2];
     const observed = t === 'message' || t === 'messageerror';
-    if (!isObject(listener) || (!observed && t !== 'close')) return apply(native, self, argsOf(count, t, listener, options));
+    if (!isObject(listener) || (!observed && t !== 'close'))
+      return apply(native, self, argsOf(count, t, listener, options));
     const { capture, standIn } = listenerOptions(count, options, members);
     // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
     const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), adding) : undefined;

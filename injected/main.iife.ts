@@ -52,30 +52,51 @@ function connect(doc: Document): void {
   const port2 = messageChannelPort2(channel) as MessagePort;
   let seq = 1;
 
-  const runtime = install(g, {
-    deliver(facts: Fact[]) {
-      // Each batch is one JSON text (injected/batch-json.ts), handed over synchronously as an
-      // event on the relay's own end of the private channel, which no page code can reach: a
-      // port message would still be queued when the document unloads, and lost uncounted.
-      encodeBatches(facts, RUNTIME_JSON_MAX_CHARS, (encoded, count) => {
-        const message: RuntimeToRelay = { type: 'batch', seq: seq++, count, kinds: encoded.kinds, json: encoded.json };
-        // A null-prototype init dictionary: reading its members runs no page getter.
-        apply(nativeDispatchEvent, port2, [construct(NativeMessageEvent as never, [RUNTIME_BATCH_EVENT, { __proto__: null, data: message }])]);
-      });
+  const runtime = install(
+    g,
+    {
+      deliver(facts: Fact[]) {
+        // Each batch is one JSON text (injected/batch-json.ts), handed over synchronously as an
+        // event on the relay's own end of the private channel, which no page code can reach: a
+        // port message would still be queued when the document unloads, and lost uncounted.
+        encodeBatches(facts, RUNTIME_JSON_MAX_CHARS, (encoded, count) => {
+          const message: RuntimeToRelay = {
+            type: 'batch',
+            seq: seq++,
+            count,
+            kinds: encoded.kinds,
+            json: encoded.json,
+          };
+          // A null-prototype init dictionary: reading its members runs no page getter.
+          apply(nativeDispatchEvent, port2, [
+            construct(NativeMessageEvent as never, [RUNTIME_BATCH_EVENT, { __proto__: null, data: message }]),
+          ]);
+        });
+      },
     },
-  }, DEFAULT_RUNTIME_CONFIG);
+    DEFAULT_RUNTIME_CONFIG,
+  );
 
   apply(nativeAddEventListener, port1, [
     'message',
     (event: Event) => {
-      const data = messageEventData(event) as { type?: unknown; config?: Partial<RuntimeConfig>; workerRuntime?: unknown; recordMessages?: unknown } | null;
+      const data = messageEventData(event) as {
+        type?: unknown;
+        config?: Partial<RuntimeConfig>;
+        workerRuntime?: unknown;
+        recordMessages?: unknown;
+      } | null;
       if (data && data.type === 'config' && typeof data.config === 'object' && data.config !== null) {
         // In-worker instrumentation writes this text into its bootstraps. It comes with the
         // config (only while the setting is on) rather than in this script: most frames never
         // need its 36 KB parsed (vite.config.ts).
-        if (typeof data.workerRuntime === 'string' && workerRuntimeSource() === undefined) setWorkerRuntimeSource(asWorkerRuntimeFunction(data.workerRuntime));
+        if (typeof data.workerRuntime === 'string' && workerRuntimeSource() === undefined)
+          setWorkerRuntimeSource(asWorkerRuntimeFunction(data.workerRuntime));
         // A relay that does not say keeps the runtime as it is (recording until told).
-        runtime.configure({ captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker }, typeof data.recordMessages === 'boolean' ? data.recordMessages : undefined);
+        runtime.configure(
+          { captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker },
+          typeof data.recordMessages === 'boolean' ? data.recordMessages : undefined,
+        );
       }
     },
   ]);

@@ -51,10 +51,13 @@ export const NativeError = Error;
 export const NativeFinalizationRegistry: typeof FinalizationRegistry | undefined = G.FinalizationRegistry;
 export const jsonStringify = JSON.stringify;
 /** V8 only: re-captures an error's stack, cutting the frames above a given function. */
-export const errorCaptureStackTrace: ((e: object, above: unknown) => void) | undefined = typeof (Error as any).captureStackTrace === 'function' ? (Error as any).captureStackTrace : undefined;
+export const errorCaptureStackTrace: ((e: object, above: unknown) => void) | undefined =
+  typeof (Error as any).captureStackTrace === 'function' ? (Error as any).captureStackTrace : undefined;
 /** Firefox keeps `stack` as an accessor on Error.prototype; V8 as an own accessor of each error. */
 export const errorStackGetter = getter(Error.prototype, 'stack');
-export const finalizationRegister = G.FinalizationRegistry ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void) : undefined;
+export const finalizationRegister = G.FinalizationRegistry
+  ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void)
+  : undefined;
 export const mathFloor = Math.floor;
 export const symbolIterator: typeof Symbol.iterator = Symbol.iterator;
 export const symbolToStringTag: typeof Symbol.toStringTag = Symbol.toStringTag;
@@ -79,12 +82,23 @@ export const dateGetTime = uncurry(Date.prototype.getTime) as (d: unknown) => nu
 export const numberValueOf = uncurry(Number.prototype.valueOf) as (x: unknown) => number;
 export const stringValueOf = uncurry(String.prototype.valueOf) as (x: unknown) => string;
 export const booleanValueOf = uncurry(Boolean.prototype.valueOf) as (x: unknown) => boolean;
-export const bigintValueOf = typeof BigInt === 'function' ? (uncurry(BigInt.prototype.valueOf) as (x: unknown) => bigint) : undefined;
-export const bigintToString = typeof BigInt === 'function' ? (uncurry(BigInt.prototype.toString) as (x: bigint) => string) : undefined;
+export const bigintValueOf =
+  typeof BigInt === 'function' ? (uncurry(BigInt.prototype.valueOf) as (x: unknown) => bigint) : undefined;
+export const bigintToString =
+  typeof BigInt === 'function' ? (uncurry(BigInt.prototype.toString) as (x: bigint) => string) : undefined;
 export const regexpSource = getter(RegExp.prototype, 'source')!;
 export const regexpFlagGetters: [string, (self: unknown) => boolean][] = [];
 // Indexed, not for-of: iterating an array would resolve the global `Iterator` in Firefox.
-const REGEXP_FLAGS = [['d', 'hasIndices'], ['g', 'global'], ['i', 'ignoreCase'], ['m', 'multiline'], ['s', 'dotAll'], ['u', 'unicode'], ['v', 'unicodeSets'], ['y', 'sticky']] as const;
+const REGEXP_FLAGS = [
+  ['d', 'hasIndices'],
+  ['g', 'global'],
+  ['i', 'ignoreCase'],
+  ['m', 'multiline'],
+  ['s', 'dotAll'],
+  ['u', 'unicode'],
+  ['v', 'unicodeSets'],
+  ['y', 'sticky'],
+] as const;
 for (let i = 0; i < REGEXP_FLAGS.length; i++) {
   const g = getter(RegExp.prototype, REGEXP_FLAGS[i][1]);
   if (g) regexpFlagGetters[regexpFlagGetters.length] = [REGEXP_FLAGS[i][0], g];
@@ -125,7 +139,9 @@ export const performanceNow: () => number = (() => {
 })();
 export const timeOrigin: number = G.performance ? G.performance.timeOrigin : 0;
 export const nativeSetTimeout: AnyFn = G.setTimeout;
-export const cryptoGetRandomValues: ((a: Uint8Array) => Uint8Array) | undefined = G.crypto ? (a) => apply(G.crypto.getRandomValues, G.crypto, [a]) : undefined;
+export const cryptoGetRandomValues: ((a: Uint8Array) => Uint8Array) | undefined = G.crypto
+  ? (a) => apply(G.crypto.getRandomValues, G.crypto, [a])
+  : undefined;
 
 // --- DOM --------------------------------------------------------------------------------
 const ET = G.EventTarget?.prototype;
@@ -179,4 +195,3 @@ export function probeByteLength(x: unknown): number | undefined {
     return undefined;
   }
 }
-

@@ -132,7 +132,15 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
     const record = portRecord(port) ?? adoptPort(rt, port);
     putIndex(ids, i, record.id);
     settleCounts(rt, record);
-    const fact: Extract<Fact, { kind: 'port-received' }> = { kind: 'port-received', ctx: rt.ctx, port: record.id, carrier: arrival.carrier, fingerprint: arrival.fingerprint, index: i, count } as never;
+    const fact: Extract<Fact, { kind: 'port-received' }> = {
+      kind: 'port-received',
+      ctx: rt.ctx,
+      port: record.id,
+      carrier: arrival.carrier,
+      fingerprint: arrival.fingerprint,
+      index: i,
+      count,
+    } as never;
     if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;
     if (arrival.sourcePath !== undefined) fact.sourcePath = arrival.sourcePath;
     if (arrival.sourceOrigin !== undefined) fact.sourceOrigin = arrival.sourceOrigin;
@@ -166,7 +174,16 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
   const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
   // One whole literal, never a property added later: an assignment could reach a page setter on
   // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
-  const fact: Omit<Dispatched, 'seq' | 'time'> = { kind: 'message-dispatched', ctx: rt.ctx, port: record.id, fingerprint: print, preview: known ? undefined : describe(data, portIdOf(rt), true).preview, ports: ids, handlers: 0, duration: 0 };
+  const fact: Omit<Dispatched, 'seq' | 'time'> = {
+    kind: 'message-dispatched',
+    ctx: rt.ctx,
+    port: record.id,
+    fingerprint: print,
+    preview: known ? undefined : describe(data, portIdOf(rt), true).preview,
+    ports: ids,
+    handlers: 0,
+    duration: 0,
+  };
   const emitted = rt.emitter.emit<Dispatched>(fact);
   if (emitted) weakMapSet(dispatching, event, emitted);
 }

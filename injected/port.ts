@@ -28,17 +28,25 @@ import { callSite } from './site.ts';
 import { postArguments } from './transfer.ts';
 
 export function patchMessageChannel(rt: Runtime): void {
-  replaceConstructor(rt.global, 'MessageChannel', (channel) => guarded(rt, 'channel-created', () => {
-    const port1 = messageChannelPort1(channel) as MessagePort;
-    const port2 = messageChannelPort2(channel) as MessagePort;
-    const r1 = adoptPort(rt, port1);
-    const r2 = adoptPort(rt, port2);
-    entangle(r1, r2);
-    const fact = { kind: 'channel-created', ctx: rt.ctx, channel: newChannelId(), port1: r1.id, port2: r2.id } as Extract<Fact, { kind: 'channel-created' }>;
-    const site = callSite();
-    if (site) fact.site = site;
-    rt.emitter.emit(fact);
-  }));
+  replaceConstructor(rt.global, 'MessageChannel', (channel) =>
+    guarded(rt, 'channel-created', () => {
+      const port1 = messageChannelPort1(channel) as MessagePort;
+      const port2 = messageChannelPort2(channel) as MessagePort;
+      const r1 = adoptPort(rt, port1);
+      const r2 = adoptPort(rt, port2);
+      entangle(r1, r2);
+      const fact = {
+        kind: 'channel-created',
+        ctx: rt.ctx,
+        channel: newChannelId(),
+        port1: r1.id,
+        port2: r2.id,
+      } as Extract<Fact, { kind: 'channel-created' }>;
+      const site = callSite();
+      if (site) fact.site = site;
+      rt.emitter.emit(fact);
+    }),
+  );
 }
 
 /**
@@ -151,7 +159,12 @@ export function patchMessagePort(rt: Runtime): void {
       if (record) {
         record.closed = true;
         settleCounts(rt, record);
-        const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as { kind: 'port-closed'; ctx: string; port: number; site?: CallSite };
+        const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as {
+          kind: 'port-closed';
+          ctx: string;
+          port: number;
+          site?: CallSite;
+        };
         const site = callSite();
         if (site) fact.site = site;
         rt.emitter.emit(fact);
@@ -171,7 +184,13 @@ export function patchMessagePort(rt: Runtime): void {
  * hands the native a wrapper for a function (so the native still starts the queue for
  * `onmessage`) and anything else unchanged (the native converts it as usual).
  */
-function patchHandlerAttribute(rt: Runtime, proto: object, name: 'onmessage' | 'onmessageerror' | 'onclose', type: 'message' | 'messageerror' | 'close', enables: boolean): void {
+function patchHandlerAttribute(
+  rt: Runtime,
+  proto: object,
+  name: 'onmessage' | 'onmessageerror' | 'onclose',
+  type: 'message' | 'messageerror' | 'close',
+  enables: boolean,
+): void {
   const values = new NativeWeakMap<object, unknown>();
   replaceAccessor(
     proto,

@@ -42,7 +42,15 @@ export interface Posted {
  * Calls `native` on `self` with `args`; `items` is the already-converted transfer list.
  * Returns what was sent; throws what the native threw (after a `clone-error` fact).
  */
-export function tracedPost(rt: Runtime, native: (...a: unknown[]) => unknown, self: unknown, args: unknown[], items: unknown[], carrier: CarrierKind, port: number): Posted {
+export function tracedPost(
+  rt: Runtime,
+  native: (...a: unknown[]) => unknown,
+  self: unknown,
+  args: unknown[],
+  items: unknown[],
+  carrier: CarrierKind,
+  port: number,
+): Posted {
   const n = items.length;
   const byteLengths: (number | undefined)[] = [];
   const records: (PortRecord | undefined)[] = [];
@@ -101,11 +109,25 @@ function viewSize(view: object): SizesBeforePost['view'] {
   }
 }
 
-function reportCloneError(rt: Runtime, e: unknown, carrier: CarrierKind, port: number, site: CallSite | undefined): void {
+function reportCloneError(
+  rt: Runtime,
+  e: unknown,
+  carrier: CarrierKind,
+  port: number,
+  site: CallSite | undefined,
+): void {
   guarded(rt, 'clone-error', () => {
     const { name, message } = describeThrown(e);
     hideRuntimeFrames(e, name);
-    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as { kind: 'clone-error'; ctx: string; port: number; carrier: CarrierKind; name: string; message: string; site?: CallSite };
+    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as {
+      kind: 'clone-error';
+      ctx: string;
+      port: number;
+      carrier: CarrierKind;
+      name: string;
+      message: string;
+      site?: CallSite;
+    };
     if (site) fact.site = site;
     rt.emitter.emit(fact);
   });
@@ -128,7 +150,13 @@ export function transfersPort(items: unknown[]): boolean {
  * clone error is still reported, in full; its call site is taken here, inside the same
  * wrapper frame, since none was taken before the call.
  */
-export function countedPost(rt: Runtime, native: (...a: unknown[]) => unknown, self: unknown, args: unknown[], record: PortRecord): void {
+export function countedPost(
+  rt: Runtime,
+  native: (...a: unknown[]) => unknown,
+  self: unknown,
+  args: unknown[],
+  record: PortRecord,
+): void {
   try {
     apply(native, self, args);
   } catch (e) {
@@ -155,11 +183,13 @@ function sent(
   for (let i = 0; i < n; i++) {
     const item = items[i] as object;
     let record = records[i];
-    if (record === undefined && byteLengths[i] === undefined && isMessagePort(item)) record = seePort(rt, item, 'other');
+    if (record === undefined && byteLengths[i] === undefined && isMessagePort(item))
+      record = seePort(rt, item, 'other');
     if (record !== undefined) {
       putIndex<TransferItem>(transfer, i, { t: 'port', port: record.id });
       append(ports, record);
-    } else if (byteLengths[i] !== undefined) putIndex<TransferItem>(transfer, i, { t: 'arraybuffer', byteLength: byteLengths[i]! });
+    } else if (byteLengths[i] !== undefined)
+      putIndex<TransferItem>(transfer, i, { t: 'arraybuffer', byteLength: byteLengths[i]! });
     else putIndex<TransferItem>(transfer, i, { t: 'other', tag: safeTag(item) });
   }
   // The post's fact names each transferred port: what was counted on them goes first.

@@ -95,12 +95,16 @@ function cut(s: string): string {
 }
 
 function stringPreview(s: string): Preview {
-  return s.length > MAX ? { t: 'string', v: stringSlice(s, 0, MAX), len: s.length, truncated: true } : { t: 'string', v: s, len: s.length };
+  return s.length > MAX
+    ? { t: 'string', v: stringSlice(s, 0, MAX), len: s.length, truncated: true }
+    : { t: 'string', v: s, len: s.length };
 }
 
 function bigintPreview(v: bigint): Preview {
   const digits = bigintToString ? bigintToString(v) : '';
-  return digits.length > MAX ? { t: 'bigint', v: stringSlice(digits, 0, MAX), len: digits.length, truncated: true } : { t: 'bigint', v: digits };
+  return digits.length > MAX
+    ? { t: 'bigint', v: stringSlice(digits, 0, MAX), len: digits.length, truncated: true }
+    : { t: 'bigint', v: digits };
 }
 
 /** Puts `s` cut at `field` of the runtime's own `out`, and its original length at `field + 'Len'` when it was cut. */
@@ -227,7 +231,8 @@ class Walker {
       case 'regexp': {
         const source = regexpSource(o) as string;
         let flags = '';
-        for (let i = 0; i < regexpFlagGetters.length; i++) if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
+        for (let i = 0; i < regexpFlagGetters.length; i++)
+          if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
         this.bytes += source.length;
         const p = { t: 'regexp' };
         putText(p, 'source', source);
@@ -297,7 +302,10 @@ class Walker {
     for (; i < max && this.room(); i++) {
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
-      append<Preview>(items, d && 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : this.leaf(d ? 'getter' : 'undefined'));
+      append<Preview>(
+        items,
+        d && 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : this.leaf(d ? 'getter' : 'undefined'),
+      );
     }
     const p: Preview = { t: 'array', len, items };
     if (i < len) {
@@ -335,7 +343,11 @@ class Walker {
   private map(m: object, size: number, depth: number, place: Place): Preview {
     const entries: [Preview, Preview][] = [];
     mapForEach(m, (v, k) => {
-      if (entries.length < PREVIEW_BOUNDS.keys && this.room()) append<[Preview, Preview]>(entries, [this.value(k, depth + 1, place, '<key>', LITERAL), this.value(v, depth + 1, place, '<value>', LITERAL)]);
+      if (entries.length < PREVIEW_BOUNDS.keys && this.room())
+        append<[Preview, Preview]>(entries, [
+          this.value(k, depth + 1, place, '<key>', LITERAL),
+          this.value(v, depth + 1, place, '<value>', LITERAL),
+        ]);
     });
     const p: Preview = { t: 'map', size, entries };
     if (entries.length < size) {
@@ -348,7 +360,8 @@ class Walker {
   private set(s: object, size: number, depth: number, place: Place): Preview {
     const items: Preview[] = [];
     setForEach(s, (v) => {
-      if (items.length < PREVIEW_BOUNDS.keys && this.room()) append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
+      if (items.length < PREVIEW_BOUNDS.keys && this.room())
+        append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
     });
     const p: Preview = { t: 'set', size, items };
     if (items.length < size) {

@@ -14,7 +14,16 @@
  * exactly as before. The caller's realm is told by the arguments array itself: a Proxy's
  * [[Call]] creates it in the caller's current realm (measured in Chromium 156 and Firefox 153).
  */
-import { NativeWeakMap, apply, functionToString, getOwnPropertyDescriptor, getPrototypeOf, stringIndexOf, weakMapGet, weakMapSet } from './natives.ts';
+import {
+  NativeWeakMap,
+  apply,
+  functionToString,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  stringIndexOf,
+  weakMapGet,
+  weakMapSet,
+} from './natives.ts';
 
 declare const __PORTSCOPE_NONCE__: string;
 

@@ -9,7 +9,16 @@
  *    could tell in Firefox (a lazily resolved global), so the extension does not.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { G, apply, eventIsTrusted, getOwnPropertyDescriptor, getPrototypeOf, messageEventData, messageEventPorts, nativeAddEventListener } from './natives.ts';
+import {
+  G,
+  apply,
+  eventIsTrusted,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  messageEventData,
+  messageEventPorts,
+  nativeAddEventListener,
+} from './natives.ts';
 import { namesWorkers } from './worker-protocol.ts';
 import { receivePorts } from './observe.ts';
 import { fingerprint } from './preview.ts';
@@ -24,13 +33,21 @@ export function observeServiceWorkerMessages(rt: Runtime, global: object): void 
   if (!dataGet || !portsGet) return;
   apply(nativeAddEventListener, global, [
     'message',
-    (event: Event) => guarded(rt, 'observe-serviceworker-message', () => {
-      if (!eventIsTrusted(event)) return;
-      const ports = apply(portsGet, event, []) as readonly object[];
-      const print = fingerprint(apply(dataGet, event, []), true);
-      const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
-      rt.emitter.emit({ kind: 'carrier-received', ctx: rt.ctx, carrier: 'serviceworker', source: 'client', fingerprint: print, ports: ids } as Extract<Fact, { kind: 'carrier-received' }>);
-    }),
+    (event: Event) =>
+      guarded(rt, 'observe-serviceworker-message', () => {
+        if (!eventIsTrusted(event)) return;
+        const ports = apply(portsGet, event, []) as readonly object[];
+        const print = fingerprint(apply(dataGet, event, []), true);
+        const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
+        rt.emitter.emit({
+          kind: 'carrier-received',
+          ctx: rt.ctx,
+          carrier: 'serviceworker',
+          source: 'client',
+          fingerprint: print,
+          ports: ids,
+        } as Extract<Fact, { kind: 'carrier-received' }>);
+      }),
     true,
   ]);
 }
@@ -51,7 +68,8 @@ export function observeServiceWorkerContainer(rt: Runtime, global: object): void
   try {
     const navigatorGet = getterOf(global, 'navigator');
     const navigator = navigatorGet ? apply(navigatorGet, global, []) : undefined;
-    const containerGet = typeof navigator === 'object' && navigator !== null ? getterOf(navigator, 'serviceWorker') : undefined;
+    const containerGet =
+      typeof navigator === 'object' && navigator !== null ? getterOf(navigator, 'serviceWorker') : undefined;
     container = containerGet ? apply(containerGet, navigator, []) : undefined;
   } catch {
     // An opaque origin refuses service workers: there is no client message queue to watch.
@@ -60,13 +78,21 @@ export function observeServiceWorkerContainer(rt: Runtime, global: object): void
   if (typeof container !== 'object' || container === null) return;
   apply(nativeAddEventListener, container, [
     'message',
-    (event: Event) => guarded(rt, 'observe-serviceworker-client', () => {
-      if (!eventIsTrusted(event)) return;
-      const ports = messageEventPorts(event) as readonly object[];
-      const print = fingerprint(messageEventData(event), true);
-      const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
-      rt.emitter.emit({ kind: 'carrier-received', ctx: rt.ctx, carrier: 'serviceworker', source: 'ServiceWorker', fingerprint: print, ports: ids } as Extract<Fact, { kind: 'carrier-received' }>);
-    }),
+    (event: Event) =>
+      guarded(rt, 'observe-serviceworker-client', () => {
+        if (!eventIsTrusted(event)) return;
+        const ports = messageEventPorts(event) as readonly object[];
+        const print = fingerprint(messageEventData(event), true);
+        const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
+        rt.emitter.emit({
+          kind: 'carrier-received',
+          ctx: rt.ctx,
+          carrier: 'serviceworker',
+          source: 'ServiceWorker',
+          fingerprint: print,
+          ports: ids,
+        } as Extract<Fact, { kind: 'carrier-received' }>);
+      }),
     true,
   ]);
 }

@@ -5,7 +5,15 @@
  */
 import type { CallSite } from '../protocol/facts.ts';
 import { BOUNDARY, recaptureFromTrap } from './disguise.ts';
-import { NativeError, apply, errorStackGetter, getOwnPropertyDescriptor, stringIndexOf, stringSlice, stringSplit } from './natives.ts';
+import {
+  NativeError,
+  apply,
+  errorStackGetter,
+  getOwnPropertyDescriptor,
+  stringIndexOf,
+  stringSlice,
+  stringSplit,
+} from './natives.ts';
 import { append } from './own-index.ts';
 
 const MAX_FRAMES = 12;
@@ -24,7 +32,15 @@ function stackText(): string | undefined {
   if (prepare !== undefined) return undefined;
   const error = new NativeError();
   const d = getOwnPropertyDescriptor(error, 'stack');
-  const text = !d ? (errorStackGetter ? errorStackGetter(error) : undefined) : 'value' in d ? d.value : d.get ? apply(d.get, error, []) : undefined;
+  const text = !d
+    ? errorStackGetter
+      ? errorStackGetter(error)
+      : undefined
+    : 'value' in d
+      ? d.value
+      : d.get
+        ? apply(d.get, error, [])
+        : undefined;
   return typeof text === 'string' ? text : undefined;
 }
 
@@ -37,7 +53,12 @@ function scriptOfTopFrame(lines: string[]): string | undefined {
   const open = stringIndexOf(line, '(');
   let at = -1;
   for (let i = 0; i < line.length; i++) if (line[i] === '@') at = i;
-  let url = open >= 0 ? stringSlice(line, open + 1) : at >= 0 ? stringSlice(line, at + 1) : stringSlice(line, stringIndexOf(line, 'at ') + 3);
+  let url =
+    open >= 0
+      ? stringSlice(line, open + 1)
+      : at >= 0
+        ? stringSlice(line, at + 1)
+        : stringSlice(line, stringIndexOf(line, 'at ') + 3);
   if (url[url.length - 1] === ')') url = stringSlice(url, 0, url.length - 1);
   // Strip ":line:col)" from the end.
   for (let cut = 0; cut < 2; cut++) {
@@ -77,4 +98,3 @@ export function callSite(): CallSite | undefined {
 export function hideRuntimeFrames(e: unknown, name: string): void {
   if (name === 'DataCloneError') recaptureFromTrap(e);
 }
-

@@ -175,7 +175,11 @@ function withoutStacks(o: object, run: (o: object) => Slots): Slots {
  * has one (then no page code can run); its builtin tag comes from the internal slots.
  */
 function ordinaryOnSender(o: object, proto: object | null): Slots {
-  if (getOwnPropertyDescriptor(o, symbolToStringTag) !== undefined || (proto !== null && getOwnPropertyDescriptor(proto, symbolToStringTag) !== undefined)) return withoutStacks(o, probed);
+  if (
+    getOwnPropertyDescriptor(o, symbolToStringTag) !== undefined ||
+    (proto !== null && getOwnPropertyDescriptor(proto, symbolToStringTag) !== undefined)
+  )
+    return withoutStacks(o, probed);
   const tag = apply(objectToString, o, []) as string;
   return tag === '[object Object]' ? 'ordinary' : withoutStacks(o, probed);
 }

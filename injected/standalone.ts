@@ -36,17 +36,24 @@ const emit = take('__portscopeEmit');
  * `workerContexts` and `worker`: the recorder instruments workers through the DevTools protocol
  * (injected/worker-protocol.ts); `worker` is what it tells a worker about itself.
  */
-const rawConfig = take('__portscopeConfig') as (Partial<RuntimeConfig> & { workerContexts?: boolean; worker?: ProtocolWorkerConfig }) | undefined;
+const rawConfig = take('__portscopeConfig') as
+  | (Partial<RuntimeConfig> & { workerContexts?: boolean; worker?: ProtocolWorkerConfig })
+  | undefined;
 const config: RuntimeConfig = {
-  captureStacks: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.captureStacks : DEFAULT_RUNTIME_CONFIG.captureStacks,
-  inWorker: typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
+  captureStacks:
+    typeof rawConfig === 'object' && rawConfig !== null
+      ? !!rawConfig.captureStacks
+      : DEFAULT_RUNTIME_CONFIG.captureStacks,
+  inWorker:
+    typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
 };
 const ignore = () => undefined;
 let seq = 1;
 
 try {
   // `portscope record --workers` turns in-worker instrumentation on: its bootstraps need this text.
-  if (config.inWorker && typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string') setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
+  if (config.inWorker && typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string')
+    setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
   const byProtocol = typeof rawConfig === 'object' && rawConfig !== null && rawConfig.workerContexts === true;
   if (byProtocol) nameWorkersForProtocol();
   const installed = install(
@@ -56,7 +63,8 @@ try {
         if (typeof emit !== 'function') return;
         const result = apply(emit as () => unknown, undefined, [jsonStringify({ type: 'batch', seq: seq++, facts })]);
         // A rejected binding call must not surface as the page's unhandledrejection.
-        if (typeof result === 'object' && result !== null && getPrototypeOf(result) === PromiseProto) apply(promiseThen, result, [ignore, ignore]);
+        if (typeof result === 'object' && result !== null && getPrototypeOf(result) === PromiseProto)
+          apply(promiseThen, result, [ignore, ignore]);
       },
     },
     config,

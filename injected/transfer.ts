@@ -80,11 +80,13 @@ export function toSequence(v: object): Converted {
  * `next`, one call of `next` per step with one read of `done` and (when not done) of `value`.
  */
 export function toObjectSequence(v: object, method: unknown): Converted {
-  if (typeof method !== 'function') return { items: [], complete: false, standIn: replay([], undefined, { value: method }) };
+  if (typeof method !== 'function')
+    return { items: [], complete: false, standIn: replay([], undefined, { value: method }) };
   const iterator = apply(method as () => unknown, v, []);
   if (!isObject(iterator)) return { items: [], complete: false, standIn: replay([], { value: iterator }) };
   const next = (iterator as { next: unknown }).next;
-  if (typeof next !== 'function') return { items: [], complete: false, standIn: replay([], { value: { __proto__: null, next } }) };
+  if (typeof next !== 'function')
+    return { items: [], complete: false, standIn: replay([], { value: { __proto__: null, next } }) };
   const steps: Step[] = [];
   const items: unknown[] = [];
   for (;;) {
@@ -160,7 +162,11 @@ export function secondArgument(arg: unknown, keys: readonly string[], iteratorRe
  * list. Undefined: the native must get the page's own arguments (it throws its own error).
  * `complete` false: the native gets `callArgs` and throws the error the conversion ran into.
  */
-export function postArguments(args: unknown[], keys: readonly string[], iteratorReads: number): { callArgs: unknown[]; items: unknown[]; complete: boolean } | undefined {
+export function postArguments(
+  args: unknown[],
+  keys: readonly string[],
+  iteratorReads: number,
+): { callArgs: unknown[]; items: unknown[]; complete: boolean } | undefined {
   const count = args.length;
   if (count === 0) return undefined;
   if (count === 1) return { callArgs: [args[0]], items: [], complete: true };

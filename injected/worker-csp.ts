@@ -15,7 +15,15 @@
  */
 import { apply, construct, eventIsTrusted, nativeAddEventListener, stringSlice } from './natives.ts';
 import type { Runtime } from './runtime.ts';
-import { NativeWorker, createObjectURL, nativeWorkerTerminate, revokeObjectURL, stopImmediatePropagation, textBlob, violationBlockedURI } from './worker-natives.ts';
+import {
+  NativeWorker,
+  createObjectURL,
+  nativeWorkerTerminate,
+  revokeObjectURL,
+  stopImmediatePropagation,
+  textBlob,
+  violationBlockedURI,
+} from './worker-natives.ts';
 import { guarded } from './guard.ts';
 
 type Verdict = 'unknown' | 'probing' | 'allowed' | 'refused';
@@ -69,7 +77,12 @@ export function probeBlobWorkers(rt: Runtime): void {
         expected--;
         revokeObjectURL(url);
         apply(nativeWorkerTerminate!, probe, []);
-        rt.emitter.emit({ kind: 'runtime-note', ctx: rt.ctx, code: 'in-worker-ready', message: 'in-worker instrumentation is on: workers created from now on are observed from inside' });
+        rt.emitter.emit({
+          kind: 'runtime-note',
+          ctx: rt.ctx,
+          code: 'in-worker-ready',
+          message: 'in-worker instrumentation is on: workers created from now on are observed from inside',
+        });
       },
     ]);
     apply(nativeAddEventListener, probe, ['error', () => refuse(rt, url, probe)]);
@@ -85,6 +98,7 @@ function refuse(rt: Runtime, url: string, probe: object | undefined): void {
     kind: 'runtime-note',
     ctx: rt.ctx,
     code: 'in-worker-refused',
-    message: "in-worker instrumentation refused: this document's policy does not allow blob: workers; its workers are observed from outside",
+    message:
+      "in-worker instrumentation refused: this document's policy does not allow blob: workers; its workers are observed from outside",
   });
 }

@@ -31,7 +31,9 @@ try {
   resolveAgainstOriginal(g, params.url);
   const BroadcastChannelCtor = nativeBroadcastChannel();
   const post = broadcastPost();
-  const channel = BroadcastChannelCtor ? (construct(BroadcastChannelCtor as never, [params.channel]) as object) : undefined;
+  const channel = BroadcastChannelCtor
+    ? (construct(BroadcastChannelCtor as never, [params.channel]) as object)
+    : undefined;
   const installed = install(
     g,
     {

@@ -9,7 +9,18 @@
 import type { Fact } from '../protocol/facts.ts';
 import type { BatchSink } from './emitter.ts';
 import { newContextId } from './context.ts';
-import { apply, construct, isArray, mapGet, mapSet, messageEventData, nativeAddEventListener, NativeMap, getOwnPropertyDescriptor, eventIsTrusted } from './natives.ts';
+import {
+  apply,
+  construct,
+  isArray,
+  mapGet,
+  mapSet,
+  messageEventData,
+  nativeAddEventListener,
+  NativeMap,
+  getOwnPropertyDescriptor,
+  eventIsTrusted,
+} from './natives.ts';
 import type { Runtime } from './runtime.ts';
 import { mapDelete, nativeBroadcastChannel, revokeObjectURL } from './worker-natives.ts';
 import { guarded } from './guard.ts';
@@ -70,16 +81,17 @@ export function inboxName(rt: Runtime): string | undefined {
   const bc = construct(BroadcastChannelCtor as never, [channel]) as object;
   apply(nativeAddEventListener, bc, [
     'message',
-    (event: Event) => guarded(rt, 'in-worker-inbox', () => {
-      if (!eventIsTrusted(event)) return;
-      const data = messageEventData(event);
-      const ctx = dataOf(data, 'ctx');
-      const facts = dataOf(data, 'facts');
-      if (typeof ctx !== 'string' || !isArray(facts) || (facts as unknown[]).length > MAX_BATCH) return;
-      release(ctx);
-      rt.emitter.flush();
-      forward!.deliver(facts as Fact[]);
-    }),
+    (event: Event) =>
+      guarded(rt, 'in-worker-inbox', () => {
+        if (!eventIsTrusted(event)) return;
+        const data = messageEventData(event);
+        const ctx = dataOf(data, 'ctx');
+        const facts = dataOf(data, 'facts');
+        if (typeof ctx !== 'string' || !isArray(facts) || (facts as unknown[]).length > MAX_BATCH) return;
+        release(ctx);
+        rt.emitter.flush();
+        forward!.deliver(facts as Fact[]);
+      }),
   ]);
   name = channel;
   return name;

@@ -6,7 +6,15 @@
  * (docs/firefox.md) and the default path must not name anything new. Inside a worker the
  * runtime runs before the page's script, so they are captured at once.
  */
-import { G, apply, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, objectCreate, symbolIterator } from './natives.ts';
+import {
+  G,
+  apply,
+  defineProperty,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  objectCreate,
+  symbolIterator,
+} from './natives.ts';
 
 const NativeString = String;
 
@@ -22,7 +30,8 @@ export const revokeObjectURL = (url: string): void => {
   if (revokeObjectURLNative) apply(revokeObjectURLNative, URLCtor, [url]);
 };
 const originHolder = ((): object | undefined => {
-  for (let p: object | null = G, depth = 0; p !== null && depth < 8; p = getPrototypeOf(p), depth++) if (getOwnPropertyDescriptor(p, 'origin')) return p;
+  for (let p: object | null = G, depth = 0; p !== null && depth < 8; p = getPrototypeOf(p), depth++)
+    if (getOwnPropertyDescriptor(p, 'origin')) return p;
   return undefined;
 })();
 const originGet = originHolder ? getOwnPropertyDescriptor(originHolder, 'origin')?.get : undefined;
@@ -56,14 +65,21 @@ function lateNatives(): Late {
   if (late) return late;
   const BC = G.BroadcastChannel as typeof BroadcastChannel | undefined;
   const SPVE = G.SecurityPolicyViolationEvent?.prototype as object | undefined;
-  late = { BroadcastChannel: BC, broadcastPost: BC?.prototype.postMessage, blockedURIGet: SPVE ? getOwnPropertyDescriptor(SPVE, 'blockedURI')?.get : undefined };
+  late = {
+    BroadcastChannel: BC,
+    broadcastPost: BC?.prototype.postMessage,
+    blockedURIGet: SPVE ? getOwnPropertyDescriptor(SPVE, 'blockedURI')?.get : undefined,
+  };
   return late;
 }
 if (G.document === undefined) lateNatives();
 
 export const nativeBroadcastChannel = (): typeof BroadcastChannel | undefined => lateNatives().BroadcastChannel;
 export const broadcastPost = (): ((...a: unknown[]) => unknown) | undefined => lateNatives().broadcastPost;
-export const canMakeBlobWorkers = (): boolean => typeof createObjectURLNative === 'function' && typeof NativeBlob === 'function' && typeof lateNatives().BroadcastChannel === 'function';
+export const canMakeBlobWorkers = (): boolean =>
+  typeof createObjectURLNative === 'function' &&
+  typeof NativeBlob === 'function' &&
+  typeof lateNatives().BroadcastChannel === 'function';
 
 /** `event.blockedURI` of a SecurityPolicyViolationEvent, or '' for any other event. */
 export const violationBlockedURI = (event: object): string => {

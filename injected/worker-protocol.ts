@@ -11,7 +11,18 @@
  *    the same one without talking to each other.
  */
 import type { WorkerIdentity } from './worker-identity.ts';
-import { G, construct, getOwnPropertyDescriptor, getPrototypeOf, apply, NativeURL, nodeBaseURI, stringSlice, urlHref, workerLocationHref } from './natives.ts';
+import {
+  G,
+  construct,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  apply,
+  NativeURL,
+  nodeBaseURI,
+  stringSlice,
+  urlHref,
+  workerLocationHref,
+} from './natives.ts';
 import { newContextId } from './context.ts';
 
 let naming = false;
@@ -46,7 +57,12 @@ function dataMember(o: object, key: string): { value: unknown } | undefined {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function resolvedScriptUrl(g: any, source: unknown): string | undefined {
   if (typeof source !== 'string' || !NativeURL || !urlHref) return undefined;
-  const base = g.document && nodeBaseURI ? (nodeBaseURI(g.document) as string) : g.location && workerLocationHref ? (workerLocationHref(g.location) as string) : undefined;
+  const base =
+    g.document && nodeBaseURI
+      ? (nodeBaseURI(g.document) as string)
+      : g.location && workerLocationHref
+        ? (workerLocationHref(g.location) as string)
+        : undefined;
   try {
     return urlHref(construct(NativeURL as never, base === undefined ? [source] : [source, base])) as string;
   } catch {
@@ -102,7 +118,12 @@ export function protocolIdentity(config: ProtocolWorkerConfig | undefined): Work
   if (identity.ctx === undefined && typeof shared === 'function' && workerLocationHref) {
     let nameGet: (() => unknown) | undefined;
     // A [Global] interface's attributes live on the global itself in some engines, on its prototypes in others.
-    for (let p: object | null = G, depth = 0; p !== null && depth < 8 && nameGet === undefined; p = getPrototypeOf(p), depth++) nameGet = getOwnPropertyDescriptor(p, 'name')?.get;
+    for (
+      let p: object | null = G, depth = 0;
+      p !== null && depth < 8 && nameGet === undefined;
+      p = getPrototypeOf(p), depth++
+    )
+      nameGet = getOwnPropertyDescriptor(p, 'name')?.get;
     const name = nameGet ? apply(nameGet, G, []) : '';
     const ctx = typeof name === 'string' ? sharedWorkerCtx(workerLocationHref(G.location) as string, name) : undefined;
     if (ctx !== undefined) identity.ctx = ctx;

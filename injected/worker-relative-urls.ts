@@ -43,8 +43,19 @@ function replaceConstructorResolving(holder: object, key: string): void {
   );
   const proto = (Native as unknown as { prototype?: object }).prototype;
   const ctor = proto && getOwnPropertyDescriptor(proto, 'constructor');
-  if (proto && ctor && ctor.value === Native) defineProperty(proto, 'constructor', { value: replacement, writable: ctor.writable, enumerable: ctor.enumerable, configurable: ctor.configurable });
-  defineProperty(holder, key, { value: replacement, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  if (proto && ctor && ctor.value === Native)
+    defineProperty(proto, 'constructor', {
+      value: replacement,
+      writable: ctor.writable,
+      enumerable: ctor.enumerable,
+      configurable: ctor.configurable,
+    });
+  defineProperty(holder, key, {
+    value: replacement,
+    writable: d.writable,
+    enumerable: d.enumerable,
+    configurable: d.configurable,
+  });
 }
 
 function patchLocation(g: { WorkerLocation?: { prototype: object } }, original: string): void {
@@ -60,7 +71,12 @@ function patchLocation(g: { WorkerLocation?: { prototype: object } }, original: 
     if (parts[key] === undefined) continue;
     const value = parts[key];
     // The native getter still runs first: its brand check throws for a foreign receiver.
-    replaceAccessor(proto, key, (get) => (self, args) => (apply(get, self, args), value), (set) => (self, args) => apply(set, self, args));
+    replaceAccessor(
+      proto,
+      key,
+      (get) => (self, args) => (apply(get, self, args), value),
+      (set) => (self, args) => apply(set, self, args),
+    );
   }
   replaceValue(proto, 'toString', (native) => (self, args) => (apply(native, self, args), parts.href));
 }
@@ -70,7 +86,8 @@ export function resolveAgainstOriginal(g: any, original: string): void {
   setApiBase(original);
   patchLocation(g, original);
   const fetchHolder = holderOf(g, 'fetch');
-  if (fetchHolder) replaceValue(fetchHolder, 'fetch', (native) => (self, args) => apply(native, self, rewriteFirst(args)));
+  if (fetchHolder)
+    replaceValue(fetchHolder, 'fetch', (native) => (self, args) => apply(native, self, rewriteFirst(args)));
   const importHolder = holderOf(g, 'importScripts');
   if (importHolder) {
     replaceValue(importHolder, 'importScripts', (native) => (self, args) => {
@@ -88,5 +105,6 @@ export function resolveAgainstOriginal(g: any, original: string): void {
       return apply(native, self, out);
     });
   }
-  for (const key of ['Request', 'EventSource', 'WebSocket'] as const) if (typeof g[key] === 'function') replaceConstructorResolving(g, key);
+  for (const key of ['Request', 'EventSource', 'WebSocket'] as const)
+    if (typeof g[key] === 'function') replaceConstructorResolving(g, key);
 }

@@ -11,7 +11,21 @@
  * document, so `new SharedWorker` twice still reaches one worker; another document gets
  * another blob, hence another worker — documented in docs/in-worker.md.
  */
-import { apply, construct, defineProperty, objectCreate, getOwnPropertyDescriptor, getPrototypeOf, mapGet, mapSet, NativeMap, NativeURL, nodeBaseURI, urlHref, workerLocationHref } from './natives.ts';
+import {
+  apply,
+  construct,
+  defineProperty,
+  objectCreate,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+  mapGet,
+  mapSet,
+  NativeMap,
+  NativeURL,
+  nodeBaseURI,
+  urlHref,
+  workerLocationHref,
+} from './natives.ts';
 import { wrapNative } from './disguise.ts';
 import { newContextId } from './context.ts';
 import type { Runtime } from './runtime.ts';
@@ -60,7 +74,15 @@ function baseUrl(rt: Runtime): string | undefined {
 }
 
 function plan(rt: Runtime, args: unknown[], kind: 'Worker' | 'SharedWorker'): Plan | undefined {
-  if (!rt.config.inWorker || !canMakeBlobWorkers() || !blobWorkersAllowed() || args.length === 0 || !NativeURL || !urlHref) return undefined;
+  if (
+    !rt.config.inWorker ||
+    !canMakeBlobWorkers() ||
+    !blobWorkersAllowed() ||
+    args.length === 0 ||
+    !NativeURL ||
+    !urlHref
+  )
+    return undefined;
   const source = args[0];
   let url: object;
   if (typeof source === 'string') {
@@ -131,7 +153,8 @@ function construction(rt: Runtime, Native: NativeFn, kind: 'Worker' | 'SharedWor
       let url: string;
       let blobs: string[] = [];
       const key = (p.module ? 'm ' : 'c ') + p.name + ' ' + p.url;
-      const known = kind === 'SharedWorker' ? (mapGet(shared, key) as { url: string; ctx: string } | undefined) : undefined;
+      const known =
+        kind === 'SharedWorker' ? (mapGet(shared, key) as { url: string; ctx: string } | undefined) : undefined;
       if (known) {
         ctx = known.ctx;
         url = known.url;
@@ -180,14 +203,34 @@ function construction(rt: Runtime, Native: NativeFn, kind: 'Worker' | 'SharedWor
  * Replaces `holder[key]` (Worker or SharedWorker) like disguise.ts replaceConstructor, with the
  * construction above; `after` records the worker (carriers.ts).
  */
-export function replaceWorkerConstructor(rt: Runtime, holder: object, key: 'Worker' | 'SharedWorker', after: AfterWorker): boolean {
+export function replaceWorkerConstructor(
+  rt: Runtime,
+  holder: object,
+  key: 'Worker' | 'SharedWorker',
+  after: AfterWorker,
+): boolean {
   const d = getOwnPropertyDescriptor(holder, key);
   if (!d || !('value' in d) || typeof d.value !== 'function') return false;
   const Native = d.value as NativeFn;
   if (key === 'Worker') watchViolations(rt.global);
-  const replacement = wrapNative(Native, (self, args) => apply(Native, self, args), construction(rt, Native, key, after));
+  const replacement = wrapNative(
+    Native,
+    (self, args) => apply(Native, self, args),
+    construction(rt, Native, key, after),
+  );
   const proto = (Native as unknown as { prototype: object }).prototype;
   const ctor = getOwnPropertyDescriptor(proto, 'constructor');
-  if (ctor && ctor.value === Native) defineProperty(proto, 'constructor', { value: replacement, writable: ctor.writable, enumerable: ctor.enumerable, configurable: ctor.configurable });
-  return defineProperty(holder, key, { value: replacement, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+  if (ctor && ctor.value === Native)
+    defineProperty(proto, 'constructor', {
+      value: replacement,
+      writable: ctor.writable,
+      enumerable: ctor.enumerable,
+      configurable: ctor.configurable,
+    });
+  return defineProperty(holder, key, {
+    value: replacement,
+    writable: d.writable,
+    enumerable: d.enumerable,
+    configurable: d.configurable,
+  });
 }

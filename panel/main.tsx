@@ -26,7 +26,9 @@ document.documentElement.dataset.theme = themeFromQuery(location.search) ?? dete
 const applyTheme = (theme: string) => {
   document.documentElement.dataset.theme = theme === 'dark' ? 'dark' : 'light';
 };
-const panels = devtools?.panels as (typeof chrome.devtools.panels & { onThemeChanged?: { addListener(l: (theme: string) => void): void } }) | undefined;
+const panels = devtools?.panels as
+  | (typeof chrome.devtools.panels & { onThemeChanged?: { addListener(l: (theme: string) => void): void } })
+  | undefined;
 if (panels?.setThemeChangeHandler) panels.setThemeChangeHandler(applyTheme);
 else panels?.onThemeChanged?.addListener(applyTheme);
 

@@ -20,7 +20,8 @@ export interface Sort {
 function contextsNamed(model: ChannelModel, value: string): Set<string> {
   const out = new Set<string>();
   for (const c of model.contexts.values()) {
-    if (c.id.toLowerCase() === value || c.url.toLowerCase().includes(value) || c.framePath.toLowerCase() === value) out.add(c.id);
+    if (c.id.toLowerCase() === value || c.url.toLowerCase().includes(value) || c.framePath.toLowerCase() === value)
+      out.add(c.id);
   }
   return out;
 }

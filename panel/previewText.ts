@@ -95,7 +95,11 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
       return put(`DataView(${p.byteLength})`);
     case 'blob': {
       const type = p.type ? `, ${cut(p.type, p.typeLen)}` : '';
-      return put(p.name !== undefined ? `File(${cut(JSON.stringify(p.name), p.nameLen)}, ${p.size} B${type})` : `Blob(${p.size} B${type})`);
+      return put(
+        p.name !== undefined
+          ? `File(${cut(JSON.stringify(p.name), p.nameLen)}, ${p.size} B${type})`
+          : `Blob(${p.size} B${type})`,
+      );
     }
     case 'error':
       return put(`${cut(p.name, p.nameLen)}: ${cut(p.message, p.messageLen)}`);

@@ -13,7 +13,8 @@ import type { ChannelModel, MessageRecord } from './model/types.ts';
 import { previewWords } from './previewText.ts';
 
 const headOf = (m: MessageRecord) => `${m.id} ${m.from.port} ${m.to.port ?? ''}`.toLowerCase();
-const textOf = (m: MessageRecord) => (m.preview === undefined ? headOf(m) : `${headOf(m)} ${previewWords(m.preview).toLowerCase()}`);
+const textOf = (m: MessageRecord) =>
+  m.preview === undefined ? headOf(m) : `${headOf(m)} ${previewWords(m.preview).toLowerCase()}`;
 
 export class SearchIndex {
   private records: MessageRecord[] = [];
@@ -25,7 +26,8 @@ export class SearchIndex {
   sync(messages: readonly MessageRecord[]): number {
     const n = this.records.length;
     // The model only appends, except when it evicts old records: then the survivors keep their order.
-    const appendedOnly = n <= messages.length && (n === 0 || (messages[0] === this.records[0] && messages[n - 1] === this.records[n - 1]));
+    const appendedOnly =
+      n <= messages.length && (n === 0 || (messages[0] === this.records[0] && messages[n - 1] === this.records[n - 1]));
     if (appendedOnly) {
       for (let i = n; i < messages.length; i++) {
         this.records.push(messages[i]!);

@@ -34,7 +34,12 @@ export interface PanelSettings extends RuntimeConfig {
   factLogCap: number;
 }
 
-export const DEFAULT_SETTINGS: PanelSettings = { messageCap: 100_000, factLogCap: 1_000_000, captureStacks: false, inWorker: false };
+export const DEFAULT_SETTINGS: PanelSettings = {
+  messageCap: 100_000,
+  factLogCap: 1_000_000,
+  captureStacks: false,
+  inWorker: false,
+};
 
 /** Bounds the settings dialog accepts; outside them the value is refused with a message. */
 export const SETTING_BOUNDS = { messageCap: [1_000, 2_000_000], factLogCap: [10_000, 5_000_000] } as const;
@@ -142,7 +147,8 @@ function checkSettings(s: PanelSettings): void {
   for (const field of ['messageCap', 'factLogCap'] as const) {
     const [lo, hi] = SETTING_BOUNDS[field];
     const v = s[field];
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new SettingsError(field, `expected an integer from ${lo} to ${hi}, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new SettingsError(field, `expected an integer from ${lo} to ${hi}, got ${String(v)}`);
   }
 }
 
@@ -257,7 +263,10 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
             return;
           }
           get().setPaused(false);
-          get().notify({ kind: 'info', text: `Resumed: more arrived while paused than a pause holds (${held.cap.toLocaleString('en-US')} facts or ${held.charCap.toLocaleString('en-US')} characters of data).` });
+          get().notify({
+            kind: 'info',
+            text: `Resumed: more arrived while paused than a pause holds (${held.cap.toLocaleString('en-US')} facts or ${held.charCap.toLocaleString('en-US')} characters of data).`,
+          });
         }
         applyLive(facts);
       },

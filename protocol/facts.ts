@@ -107,7 +107,14 @@ export type Fact =
   /** The context is going away (pagehide without persistence, iframe removed, worker closed/terminated). */
   | (FactBase & { kind: 'context-destroyed'; ctx: string; reason: 'unload' | 'terminate' | 'close' | 'removed' })
   /** `new MessageChannel()`: two new ports, entangled. */
-  | (FactBase & { kind: 'channel-created'; ctx: string; channel: number; port1: number; port2: number; site?: CallSite })
+  | (FactBase & {
+      kind: 'channel-created';
+      ctx: string;
+      channel: number;
+      port1: number;
+      port2: number;
+      site?: CallSite;
+    })
   /**
    * A port object seen for the first time that this context did not create (e.g. SharedWorker.port).
    * `late`: a port of this context first seen when used (it arrived by a path the runtime missed).
@@ -189,7 +196,14 @@ export type Fact =
    * `carrierId` is this context's id of that carrier message (see carrier-posted), `index` the
    * position of the port among the message's transferred ports.
    */
-  | (FactBase & { kind: 'port-shipped'; ctx: string; port: number; carrier: CarrierKind; carrierId: number; index: number })
+  | (FactBase & {
+      kind: 'port-shipped';
+      ctx: string;
+      port: number;
+      carrier: CarrierKind;
+      carrierId: number;
+      index: number;
+    })
   /**
    * A new port object arrived here in `event.ports`. `carrier` says how; for `port` carriers,
    * `viaPort` is the local port the carrying message was dispatched at.

@@ -112,7 +112,14 @@ export type BackgroundToContent =
    * watches the tab (DevTools open, a subscribed panel, or the "Record while DevTools is closed"
    * preference); when false the runtime counts plain messages instead of recording them.
    */
-  | { type: 'welcome'; session: string; resumeAfter: number; config: RuntimeConfig; workerRuntime?: string; recordMessages: boolean }
+  | {
+      type: 'welcome';
+      session: string;
+      resumeAfter: number;
+      config: RuntimeConfig;
+      workerRuntime?: string;
+      recordMessages: boolean;
+    }
   | { type: 'ack'; seq: number }
   /**
    * Sent when the panel changes the config or the tab's `recordMessages` changes.

@@ -84,7 +84,12 @@ class Generator {
           if (Object.keys(fields).length === 0) continue;
           // Built from entries: a literal `then` key reads, to a linter, like a thenable.
           const when: Json = { properties: { [shape.tag]: { const: name } } };
-          cases.push(Object.fromEntries([['if', when], ['then', this.fields(fields, level)]]));
+          cases.push(
+            Object.fromEntries([
+              ['if', when],
+              ['then', this.fields(fields, level)],
+            ]),
+          );
         }
         if (cases.length > 0) out.allOf = cases;
         return out;

@@ -232,7 +232,8 @@ export type Agreement<A, B, Tag extends PropertyKey> = {
   [K in Tags<A, Tag> | Tags<B, Tag>]: Same<Variant<A, Tag, K>, Variant<B, Tag, K>>;
 };
 /** `true` when every variant agrees (see Agreement), else `false`. */
-export type Agree<A, B, Tag extends PropertyKey> =
-  false extends Agreement<A, B, Tag>[keyof Agreement<A, B, Tag>] ? false : true;
+export type Agree<A, B, Tag extends PropertyKey> = false extends Agreement<A, B, Tag>[keyof Agreement<A, B, Tag>]
+  ? false
+  : true;
 /** Compiles only when `T` is `true`: `export type FactsAgree = Holds<Agree<Fact, …, 'kind'>>`. */
 export type Holds<T extends true> = T;

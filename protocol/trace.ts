@@ -76,7 +76,13 @@ export function createTrace(input: TraceInput): Trace {
   const contexts = new Map<string, ContextFact>();
   for (const c of input.contexts ?? []) contexts.set(c.ctx, c);
   for (const f of input.facts) if (f.kind === 'context' && !contexts.has(f.ctx)) contexts.set(f.ctx, f);
-  return { format: TRACE_FORMAT, version: TRACE_VERSION, meta: input.meta, contexts: [...contexts.values()], facts: [...input.facts] };
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    meta: input.meta,
+    contexts: [...contexts.values()],
+    facts: [...input.facts],
+  };
 }
 
 /**
@@ -127,9 +133,16 @@ function parseJson(text: string): unknown {
     const reason = err instanceof Error ? err.message : String(err);
     const at = charPosition(body, reason);
     // Cut files fail at the very end, or inside a string that never closes.
-    if (/end of (JSON input|data)|unterminated string/i.test(reason) || (at !== undefined && at >= body.trimEnd().length)) {
+    if (
+      /end of (JSON input|data)|unterminated string/i.test(reason) ||
+      (at !== undefined && at >= body.trimEnd().length)
+    ) {
       const offset = byteLength(body);
-      throw new TraceFormatError(`the file looks truncated: the JSON ends at byte ${offset} before the document is complete`, '', offset);
+      throw new TraceFormatError(
+        `the file looks truncated: the JSON ends at byte ${offset} before the document is complete`,
+        '',
+        offset,
+      );
     }
     if (at === undefined) throw new TraceFormatError(`not valid JSON: ${reason}`);
     const offset = byteLength(body.slice(0, at));

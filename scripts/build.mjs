@@ -11,7 +11,10 @@ for (const mode of ['chrome', 'firefox', 'injected']) {
 // The test build (dist/test/chrome, dist/test/firefox): the same extension with the background's
 // debug hook, which the browser tests, the benchmarks and `npm start` read.
 for (const mode of ['chrome', 'firefox']) {
-  execFileSync(process.execPath, [...vite, '--mode', mode], { stdio: 'inherit', env: { ...env, PORTSCOPE_DEBUG_HOOK: '1' } });
+  execFileSync(process.execPath, [...vite, '--mode', mode], {
+    stdio: 'inherit',
+    env: { ...env, PORTSCOPE_DEBUG_HOOK: '1' },
+  });
 }
 // The CLI and the Playwright fixture for Node (dist/cli/*.mjs), loaded by cli/bin.mjs.
 execFileSync(process.execPath, [...vite, '--config', 'cli/vite.config.ts'], { stdio: 'inherit', env });

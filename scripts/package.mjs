@@ -34,13 +34,15 @@ export function zip(entries) {
   const centrals = [];
   let offset = 0;
   for (const { name, data } of entries) {
-    if (!name || name.startsWith('/') || name.includes('\\') || name.split('/').includes('..')) throw new PackageError(`bad entry name: ${JSON.stringify(name)}`);
+    if (!name || name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
+      throw new PackageError(`bad entry name: ${JSON.stringify(name)}`);
     const nameBytes = Buffer.from(name, 'utf8');
     const deflated = deflateRawSync(data, { level: 9 });
     const method = deflated.length < data.length ? 8 : 0;
     const body = method === 8 ? deflated : data;
     const crc = crc32(data);
-    if (data.length > 0xfffffffe || offset > 0xfffffffe) throw new PackageError(`${name}: too large for a zip without zip64`);
+    if (data.length > 0xfffffffe || offset > 0xfffffffe)
+      throw new PackageError(`${name}: too large for a zip without zip64`);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -97,24 +99,37 @@ export function folderEntries(root) {
 }
 
 function extensionEntries(folder) {
-  if (!existsSync(join(folder, 'manifest.json'))) throw new PackageError(`${folder}/manifest.json is missing: run \`npm run build\` first`);
+  if (!existsSync(join(folder, 'manifest.json')))
+    throw new PackageError(`${folder}/manifest.json is missing: run \`npm run build\` first`);
   // Vite's own bookkeeping and source maps are not part of what the browser loads.
   return folderEntries(folder).filter((e) => !e.name.startsWith('.vite/') && !e.name.endsWith('.map'));
 }
 
 function sourceEntries(repo) {
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean).sort();
-  return files.filter((f) => existsSync(join(repo, f)) && statSync(join(repo, f)).isFile()).map((name) => ({ name, data: readFileSync(join(repo, name)) }));
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean)
+    .sort();
+  return files
+    .filter((f) => existsSync(join(repo, f)) && statSync(join(repo, f)).isFile())
+    .map((name) => ({ name, data: readFileSync(join(repo, name)) }));
 }
 
 function main(argv) {
   const repo = resolve(fileURLToPath(import.meta.url), '..', '..');
   const dist = resolve(repo, process.env.PORTSCOPE_DIST ?? 'dist');
-  if (!argv.includes('--no-build')) execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], { stdio: 'inherit', cwd: repo, env: process.env });
+  if (!argv.includes('--no-build'))
+    execFileSync(process.execPath, [join(repo, 'scripts/build.mjs')], {
+      stdio: 'inherit',
+      cwd: repo,
+      env: process.env,
+    });
   const chrome = JSON.parse(readFileSync(join(dist, 'chrome/manifest.json'), 'utf8'));
   const firefox = JSON.parse(readFileSync(join(dist, 'firefox/manifest.json'), 'utf8'));
-  if (chrome.version !== firefox.version) throw new PackageError(`the two builds disagree on the version (${chrome.version} vs ${firefox.version}): rebuild`);
-  if (!firefox.browser_specific_settings?.gecko?.id) throw new PackageError('dist/firefox/manifest.json has no browser_specific_settings.gecko.id: AMO refuses it');
+  if (chrome.version !== firefox.version)
+    throw new PackageError(`the two builds disagree on the version (${chrome.version} vs ${firefox.version}): rebuild`);
+  if (!firefox.browser_specific_settings?.gecko?.id)
+    throw new PackageError('dist/firefox/manifest.json has no browser_specific_settings.gecko.id: AMO refuses it');
   const out = join(dist, 'packages');
   mkdirSync(out, { recursive: true });
   const written = [

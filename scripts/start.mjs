@@ -18,7 +18,9 @@ const server = createServer(async (req, res) => {
   if (!file.startsWith(root)) return res.writeHead(403).end();
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' }).end(body);
+    res
+      .writeHead(200, { 'content-type': types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' })
+      .end(body);
   } catch {
     res.writeHead(404).end('not found');
   }
@@ -32,8 +34,12 @@ if (headless) {
   const out = resolve('demo-trace.json');
   console.log('no display: recording a demo trace headlessly');
   // Asynchronous children: this process serves the demo site while the recorder loads it.
-  const cli = (args) => new Promise((ok, fail) => spawn(process.execPath, ['cli/bin.mjs', ...args], { stdio: 'inherit' })
-    .on('exit', (code) => (code === 0 ? ok() : fail(new Error(`portscope ${args[0]} exited with ${code}`)))));
+  const cli = (args) =>
+    new Promise((ok, fail) =>
+      spawn(process.execPath, ['cli/bin.mjs', ...args], { stdio: 'inherit' }).on('exit', (code) =>
+        code === 0 ? ok() : fail(new Error(`portscope ${args[0]} exited with ${code}`)),
+      ),
+    );
   try {
     await cli(['record', url, '--out', out, '--duration', '3000']);
     await cli(['summary', out]);
@@ -78,17 +84,27 @@ async function openWatched(demo, check) {
     args: ['--no-first-run', ...(check ? ['--no-sandbox'] : [])],
   });
   browser.on('disconnected', () => server.close());
-  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+  const sw = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+    { timeout: 15_000 },
+  );
   const background = await sw.worker();
   const page = (await browser.pages()).find((p) => !p.url().startsWith('devtools://')) ?? (await browser.newPage());
   const deadline = Date.now() + 20_000;
-  while (!(await background.evaluate(() => globalThis.portscopeDebug.tabs().some((t) => t.inspectors > 0 && t.recordMessages)))) {
-    if (Date.now() > deadline) throw new Error('DevTools did not open on the demo tab within 20 s (is --auto-open-devtools-for-tabs honoured?)');
+  while (
+    !(await background.evaluate(() =>
+      globalThis.portscopeDebug.tabs().some((t) => t.inspectors > 0 && t.recordMessages),
+    ))
+  ) {
+    if (Date.now() > deadline)
+      throw new Error('DevTools did not open on the demo tab within 20 s (is --auto-open-devtools-for-tabs honoured?)');
     await new Promise((ok) => setTimeout(ok, 100));
   }
   await page.goto(demo);
   if (!check) {
-    console.log('Chromium is open with Portscope loaded; choose the "Portscope" tab in DevTools. Close the browser to stop.');
+    console.log(
+      'Chromium is open with Portscope loaded; choose the "Portscope" tab in DevTools. Close the browser to stop.',
+    );
     return;
   }
   await new Promise((ok) => setTimeout(ok, 3_000));

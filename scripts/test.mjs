@@ -16,16 +16,30 @@ if (!process.env.PORTSCOPE_SKIP_BUILD && run(['scripts/build.mjs']) !== 0) proce
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
-for (const [name, config] of [['node', 'vitest.node.config.ts'], ['browser', 'vitest.browser.config.ts']]) {
+for (const [name, config] of [
+  ['node', 'vitest.node.config.ts'],
+  ['browser', 'vitest.browser.config.ts'],
+]) {
   const out = `.tmp/vitest-${name}.json`;
-  const code = run(['node_modules/vitest/vitest.mjs', 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const code = run([
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--config',
+    config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   if (code !== 0) status = 1;
   try {
     const r = JSON.parse(readFileSync(out, 'utf8'));
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
-    if (r.numTotalTests === 0) { console.error(`${name}: no tests ran`); status = 1; }
+    if (r.numTotalTests === 0) {
+      console.error(`${name}: no tests ran`);
+      status = 1;
+    }
   } catch {
     console.error(`${name}: no test report (${out})`);
     status = 1;

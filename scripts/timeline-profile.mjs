@@ -132,8 +132,7 @@ try {
     const us = hits.get(node.id) ?? 0;
     if (!us) continue;
     const { functionName, url: u, lineNumber } = node.callFrame;
-    const key =
-      `${functionName || '(anonymous)'} ${u ? `${shortUrl(u)}:${lineNumber + 1}` : ''}`.trim();
+    const key = `${functionName || '(anonymous)'} ${u ? `${shortUrl(u)}:${lineNumber + 1}` : ''}`.trim();
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
   // The longest stretch of samples not idle: the longest the page could not answer input.

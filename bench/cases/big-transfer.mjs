@@ -7,13 +7,21 @@ export default {
     const trips = 50;
     const runs = await h.interleave(async (mode) => {
       const page = await h.pages.goto(mode, '/index.html');
-      return h.bestOf(h.repeats, () => page.evaluate(([t]) => globalThis.benchWorkloads.bigTransfer(16, t), [trips]), 'ms', 'lower');
+      return h.bestOf(
+        h.repeats,
+        () => page.evaluate(([t]) => globalThis.benchWorkloads.bigTransfer(16, t), [trips]),
+        'ms',
+        'lower',
+      );
     });
-    const copy = await h.interleave(async (mode) => {
-      if (mode !== 'native') return null;
-      const page = await h.pages.goto(mode, '/index.html');
-      return h.bestOf(h.repeats, () => page.evaluate(() => globalThis.benchWorkloads.bigCopy(16)), 'ms', 'lower');
-    }, { rounds: 3 });
+    const copy = await h.interleave(
+      async (mode) => {
+        if (mode !== 'native') return null;
+        const page = await h.pages.goto(mode, '/index.html');
+        return h.bestOf(h.repeats, () => page.evaluate(() => globalThis.benchWorkloads.bigCopy(16)), 'ms', 'lower');
+      },
+      { rounds: 3 },
+    );
     return [
       {
         id: 'big-transfer',

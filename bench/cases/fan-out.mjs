@@ -4,7 +4,10 @@ export default {
   title: '200-port RPC fan-out',
   async run(h) {
     const once = (page, n) => page.evaluate(([r]) => globalThis.benchWorkloads.fanOut(200, r), [n]);
-    const requests = await h.calibrate({ min: 2_000, max: 20_000 }, async (n) => (await once(h.pages.page('recording'), n)).ms);
+    const requests = await h.calibrate(
+      { min: 2_000, max: 20_000 },
+      async (n) => (await once(h.pages.page('recording'), n)).ms,
+    );
     const runs = await h.interleave(async (mode) => {
       const page = await h.pages.goto(mode, '/index.html');
       return h.bestOf(h.repeats, () => once(page, requests), 'perSecond', 'higher');

@@ -32,37 +32,53 @@ export default {
   async run(h) {
     const total = h.size(TOTAL);
     const first = h.size(FIRST);
-    const runs = await h.interleave(async (mode) => {
-      const page = await h.pages.goto(mode, '/index.html');
-      const swRead = () => (mode === 'native' ? null : serviceWorkerHeap(h).catch((e) => ({ error: e.message })));
-      const swBefore = await swRead();
-      const before = await heap(h, mode);
-      await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [first, CHUNK]);
-      const atFirst = await heap(h, mode);
-      await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [total - first, CHUNK]);
-      const atTotal = await heap(h, mode);
-      // Let the relay drain before reading the background: what it holds then is what it keeps.
-      await new Promise((ok) => setTimeout(ok, 2_000));
-      const sw = await swRead();
-      const relay = mode === 'recording' ? await h.pages.panel.report() : null;
-      if (mode === 'recording') await h.pages.panel.reset();
-      return {
-        growth: (atTotal - before) / MB,
-        lateGrowth: (atTotal - atFirst) / MB,
-        lateBytesPerMessage: (atTotal - atFirst) / (total - first),
-        heap: atTotal / MB,
-        serviceWorker: typeof sw === 'number' ? sw / MB : null,
-        serviceWorkerGrowth: typeof sw === 'number' && typeof swBefore === 'number' ? (sw - swBefore) / MB : null,
-        serviceWorkerError: sw?.error ?? swBefore?.error,
-        relayStatus: relay?.status ?? null,
-        factsAtPanel: relay?.facts ?? null,
-      };
-    }, { rounds: 1, warmup: false });
+    const runs = await h.interleave(
+      async (mode) => {
+        const page = await h.pages.goto(mode, '/index.html');
+        const swRead = () => (mode === 'native' ? null : serviceWorkerHeap(h).catch((e) => ({ error: e.message })));
+        const swBefore = await swRead();
+        const before = await heap(h, mode);
+        await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [first, CHUNK]);
+        const atFirst = await heap(h, mode);
+        await page.evaluate(([n, c]) => globalThis.benchWorkloads.many(n, c), [total - first, CHUNK]);
+        const atTotal = await heap(h, mode);
+        // Let the relay drain before reading the background: what it holds then is what it keeps.
+        await new Promise((ok) => setTimeout(ok, 2_000));
+        const sw = await swRead();
+        const relay = mode === 'recording' ? await h.pages.panel.report() : null;
+        if (mode === 'recording') await h.pages.panel.reset();
+        return {
+          growth: (atTotal - before) / MB,
+          lateGrowth: (atTotal - atFirst) / MB,
+          lateBytesPerMessage: (atTotal - atFirst) / (total - first),
+          heap: atTotal / MB,
+          serviceWorker: typeof sw === 'number' ? sw / MB : null,
+          serviceWorkerGrowth: typeof sw === 'number' && typeof swBefore === 'number' ? (sw - swBefore) / MB : null,
+          serviceWorkerError: sw?.error ?? swBefore?.error,
+          relayStatus: relay?.status ?? null,
+          factsAtPanel: relay?.facts ?? null,
+        };
+      },
+      { rounds: 1, warmup: false },
+    );
     const errors = [...runs.idle, ...runs.recording].map((r) => r.serviceWorkerError).filter(Boolean);
     const status = runs.recording[0]?.relayStatus;
     return [
-      { id: 'memory-heap', metric: `page heap after ${total.toLocaleString('en')} messages (after GC)`, unit: 'MB', better: 'lower', values: h.field(runs, 'heap') },
-      { id: 'memory-growth', metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`, unit: 'MB', better: 'lower', values: h.field(runs, 'growth'), ratio: false },
+      {
+        id: 'memory-heap',
+        metric: `page heap after ${total.toLocaleString('en')} messages (after GC)`,
+        unit: 'MB',
+        better: 'lower',
+        values: h.field(runs, 'heap'),
+      },
+      {
+        id: 'memory-growth',
+        metric: `page heap growth, 0 → ${total.toLocaleString('en')} messages`,
+        unit: 'MB',
+        better: 'lower',
+        values: h.field(runs, 'growth'),
+        ratio: false,
+      },
       {
         id: 'memory-late-growth',
         metric: `page heap growth, ${first.toLocaleString('en')} → ${total.toLocaleString('en')} messages`,
@@ -94,7 +110,10 @@ export default {
         metric: `extension service worker heap growth during this tab's ${total.toLocaleString('en')} messages`,
         unit: 'MB',
         better: 'lower',
-        values: { idle: runs.idle.map((r) => r.serviceWorkerGrowth), recording: runs.recording.map((r) => r.serviceWorkerGrowth) },
+        values: {
+          idle: runs.idle.map((r) => r.serviceWorkerGrowth),
+          recording: runs.recording.map((r) => r.serviceWorkerGrowth),
+        },
       },
       {
         id: 'memory-relay-facts',
@@ -102,7 +121,9 @@ export default {
         unit: 'facts',
         better: 'higher',
         values: { recording: runs.recording.map((r) => r.factsAtPanel) },
-        extra: status ? { buffered: status.buffered, dropped: status.dropped, evicted: status.evicted, rejected: status.rejected } : null,
+        extra: status
+          ? { buffered: status.buffered, dropped: status.dropped, evicted: status.evicted, rejected: status.rejected }
+          : null,
       },
     ];
   },

@@ -15,7 +15,12 @@ function selfTimes(profile, isPortscope = (url) => url.startsWith('chrome-extens
     const us = hits.get(node.id) ?? 0;
     if (!us) continue;
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^chrome-extension:\/\/[a-z]+\//, 'ext:/').replace(/^http:\/\/[^/]+\//, '/').replace(/\?.*$/, '')}:${lineNumber + 1}:${columnNumber + 1}` : '';
+    const where = url
+      ? `${url
+          .replace(/^chrome-extension:\/\/[a-z]+\//, 'ext:/')
+          .replace(/^http:\/\/[^/]+\//, '/')
+          .replace(/\?.*$/, '')}:${lineNumber + 1}:${columnNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     const entry = byFunction.get(key) ?? { us: 0, portscope: Boolean(url) && isPortscope(url) };
     entry.us += us;
@@ -41,7 +46,12 @@ export default {
   async run(h) {
     const profiles = {};
     // The idle page counts instead of recording (nobody watches it): what is left there is the floor.
-    for (const [key, mode, kind, n] of [['tiny', 'recording', 'tiny', h.size(20_000)], ['1kb', 'recording', '1kb', h.size(2_000)], ['idle-tiny', 'idle', 'tiny', h.size(20_000)], ['idle-1kb', 'idle', '1kb', h.size(2_000)]]) {
+    for (const [key, mode, kind, n] of [
+      ['tiny', 'recording', 'tiny', h.size(20_000)],
+      ['1kb', 'recording', '1kb', h.size(2_000)],
+      ['idle-tiny', 'idle', 'tiny', h.size(20_000)],
+      ['idle-1kb', 'idle', '1kb', h.size(2_000)],
+    ]) {
       const page = await h.pages.goto(mode, '/index.html');
       profiles[key] = await h.pages.withCdp(mode, async (cdp) => {
         await cdp.send('Profiler.enable');
@@ -77,7 +87,8 @@ export default {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 20 });
       await cdp.send('Profiler.start');
-      for (let i = 0; i < EVALUATION_LOADS; i++) await h.pages.goto('native', `/eval.html?bundle=extension&profile=${i}`);
+      for (let i = 0; i < EVALUATION_LOADS; i++)
+        await h.pages.goto('native', `/eval.html?bundle=extension&profile=${i}`);
       const { profile } = await cdp.send('Profiler.stop');
       await cdp.send('Profiler.disable');
       return { ...selfTimes(profile, (url) => url.includes('/eval.html')), loads: EVALUATION_LOADS };
@@ -121,7 +132,11 @@ async function traceEvaluation(h) {
     const phases = {};
     for (const [name, meaning] of Object.entries(V8_PHASES)) {
       const matching = events.filter((e) => e.name === name && e.ph === 'X' && typeof e.dur === 'number');
-      phases[name] = { meaning, msPerLoad: matching.reduce((a, e) => a + e.dur, 0) / 1000 / EVALUATION_LOADS, eventsPerLoad: matching.length / EVALUATION_LOADS };
+      phases[name] = {
+        meaning,
+        msPerLoad: matching.reduce((a, e) => a + e.dur, 0) / 1000 / EVALUATION_LOADS,
+        eventsPerLoad: matching.length / EVALUATION_LOADS,
+      };
     }
     return { loads: EVALUATION_LOADS, evalMs, phases };
   });

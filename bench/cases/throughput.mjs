@@ -9,7 +9,8 @@ export default {
       { kind: '1kb', min: 500, max: 10_000, recordingTarget: 1.1 },
     ];
     for (const { kind, min, max, recordingTarget } of plans) {
-      const once = (page, n) => page.evaluate(([k, count]) => globalThis.benchWorkloads.channelThroughput(k, count), [kind, n]);
+      const once = (page, n) =>
+        page.evaluate(([k, count]) => globalThis.benchWorkloads.channelThroughput(k, count), [kind, n]);
       const n = await h.calibrate({ min, max }, async (count) => (await once(h.pages.page('recording'), count)).ms);
       const runs = await h.interleave(async (mode) => {
         const page = await h.pages.goto(mode, '/index.html');
@@ -17,7 +18,10 @@ export default {
       });
       rows.push({
         id: `throughput-${kind}`,
-        metric: kind === 'tiny' ? `${n.toLocaleString('en')} tiny messages (numbers)` : `${n.toLocaleString('en')} 1 KB objects`,
+        metric:
+          kind === 'tiny'
+            ? `${n.toLocaleString('en')} tiny messages (numbers)`
+            : `${n.toLocaleString('en')} 1 KB objects`,
         unit: 'messages/s',
         better: 'higher',
         values: h.field(runs, 'perSecond'),

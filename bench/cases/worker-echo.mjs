@@ -15,8 +15,22 @@ export default {
     const metric = (q) => `round trip ${q} (${n.toLocaleString('en')} round trips)`;
     // p99 carries no target: on a shared 2-core machine it measures the neighbours.
     return [
-      { id: 'worker-echo-mean', metric: `round trip mean (${n.toLocaleString('en')} round trips)`, unit: 'ms', better: 'lower', values: h.field(runs, 'mean'), targets: { idle: 1.03, recording: 1.1 } },
-      { id: 'worker-echo-p50', metric: metric('p50'), unit: 'ms', better: 'lower', values: h.field(runs, 'p50'), targets: { idle: 1.03, recording: 1.1 } },
+      {
+        id: 'worker-echo-mean',
+        metric: `round trip mean (${n.toLocaleString('en')} round trips)`,
+        unit: 'ms',
+        better: 'lower',
+        values: h.field(runs, 'mean'),
+        targets: { idle: 1.03, recording: 1.1 },
+      },
+      {
+        id: 'worker-echo-p50',
+        metric: metric('p50'),
+        unit: 'ms',
+        better: 'lower',
+        values: h.field(runs, 'p50'),
+        targets: { idle: 1.03, recording: 1.1 },
+      },
       { id: 'worker-echo-p99', metric: metric('p99'), unit: 'ms', better: 'lower', values: h.field(runs, 'p99') },
     ];
   },

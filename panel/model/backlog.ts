@@ -83,7 +83,9 @@ export function afterBatch(state: ModelState, apply: Apply): void {
     drainReady(state, apply);
   }
   // Only the contexts that wait (a batch must not cost the number of contexts), the longest wait first.
-  const expired = [...state.waitingContexts].filter((ctx) => state.clock - ctx.waiting!.since > state.settings.correlationGraceMs);
+  const expired = [...state.waitingContexts].filter(
+    (ctx) => state.clock - ctx.waiting!.since > state.settings.correlationGraceMs,
+  );
   expired.sort((a, b) => a.waiting!.since - b.waiting!.since);
   for (const ctx of expired) {
     if (ctx.waiting && state.clock - ctx.waiting.since > state.settings.correlationGraceMs) {

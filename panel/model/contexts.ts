@@ -51,7 +51,13 @@ export function referenceContext(
 export function announce(state: ModelState, fact: ContextFact): void {
   const ctx =
     state.contexts.get(fact.ctx) ??
-    referenceContext(state, fact.ctx, { kind: fact.contextKind, url: fact.url, origin: fact.origin, framePath: fact.framePath }, fact.observed, fact.time);
+    referenceContext(
+      state,
+      fact.ctx,
+      { kind: fact.contextKind, url: fact.url, origin: fact.origin, framePath: fact.framePath },
+      fact.observed,
+      fact.time,
+    );
   const node = ctx.node;
   if (node.observed && isPlaceholderUrl(node.url) && !isPlaceholderUrl(fact.url)) {
     // The HTML Standard keeps a frame's Window from its initial about:blank to its first real
@@ -65,7 +71,13 @@ export function announce(state: ModelState, fact: ContextFact): void {
   node.framePath = fact.framePath;
   if (fact.parent !== undefined) node.parent = fact.parent;
   node.observed = fact.observed;
-  node.seen = !fact.observed ? 'outside' : fact.inside === 'protocol' ? 'inside-protocol' : fact.inside === 'bootstrap' ? 'inside-bootstrap' : 'inside';
+  node.seen = !fact.observed
+    ? 'outside'
+    : fact.inside === 'protocol'
+      ? 'inside-protocol'
+      : fact.inside === 'bootstrap'
+        ? 'inside-bootstrap'
+        : 'inside';
   node.createdAt = Math.min(node.createdAt, fact.time);
   if (fact.observed) ctx.expectFacts = true;
   if (fact.framePath) {
@@ -97,7 +109,13 @@ function linkFrameParents(state: ModelState, node: ContextNode): void {
     if (parent !== undefined) node.parent = parent;
   }
   for (const other of state.contextNodes.values()) {
-    if (other.parent === undefined && other !== node && other.framePath && parentFramePath(other.framePath) === node.framePath) other.parent = node.id;
+    if (
+      other.parent === undefined &&
+      other !== node &&
+      other.framePath &&
+      parentFramePath(other.framePath) === node.framePath
+    )
+      other.parent = node.id;
   }
 }
 
@@ -199,13 +217,20 @@ export function workerContext(state: ModelState, owner: string, worker: string):
 }
 
 /** Where a carrier message posted from `from` to `target` lands, when that can be told. */
-export function carrierTarget(state: ModelState, carrier: string, from: ContextState, target: string, time: number): string | null {
+export function carrierTarget(
+  state: ModelState,
+  carrier: string,
+  from: ContextState,
+  target: string,
+  time: number,
+): string | null {
   if (carrier === 'window') return target ? contextAtPath(state, target, time).node.id : null;
   if (carrier === 'worker') {
     if (isWorker(from.node.kind)) return from.node.parent ?? null;
     return workerContext(state, from.node.id, workerKey(target));
   }
-  if (carrier === 'serviceworker' && !isWorker(from.node.kind) && from.node.origin) return serviceWorkerOf(state, from.node.origin, time).node.id;
+  if (carrier === 'serviceworker' && !isWorker(from.node.kind) && from.node.origin)
+    return serviceWorkerOf(state, from.node.origin, time).node.id;
   return null;
 }
 
@@ -216,11 +241,23 @@ export function carrierTarget(state: ModelState, carrier: string, from: ContextS
  * held by it and nothing more is guessed.
  */
 function serviceWorkerOf(state: ModelState, origin: string, time: number): ContextState {
-  return referenceContext(state, `serviceworker:${origin}`, { kind: 'serviceworker', url: '', origin, framePath: '' }, false, time);
+  return referenceContext(
+    state,
+    `serviceworker:${origin}`,
+    { kind: 'serviceworker', url: '', origin, framePath: '' },
+    false,
+    time,
+  );
 }
 
 /** Where a carrier message received in `at` came from, when that can be told. */
-export function carrierSource(state: ModelState, carrier: string, at: ContextState, source: string, time: number): string | null {
+export function carrierSource(
+  state: ModelState,
+  carrier: string,
+  at: ContextState,
+  source: string,
+  time: number,
+): string | null {
   if (carrier === 'window') return source ? contextAtPath(state, source, time).node.id : null;
   if (carrier === 'worker') {
     if (isWorker(at.node.kind)) return at.node.parent ?? null;

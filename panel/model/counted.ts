@@ -74,7 +74,14 @@ function enqueueCounted(state: ModelState, target: PortState, n: number, from: s
 }
 
 /** Takes `n` messages from the front of the queue; returns how many must wait for their posts. */
-function dispatchCounted(state: ModelState, ctx: ContextState, port: PortState, n: number, time: number, force: boolean): number {
+function dispatchCounted(
+  state: ModelState,
+  ctx: ContextState,
+  port: PortState,
+  n: number,
+  time: number,
+  force: boolean,
+): number {
   const taken = port.queue.take(n, time);
   for (const message of taken.records) {
     message.state = 'delivered';

@@ -42,7 +42,17 @@ export function raise(
   const key = `${code}|${port}|${context}`;
   let entry = state.diagnostics.get(key);
   if (!entry) {
-    const diagnostic: Diagnostic = { id: nextId(state, 'd'), code, severity: SEVERITY[code], port, context, message: '', hint: '', time, count: 0 };
+    const diagnostic: Diagnostic = {
+      id: nextId(state, 'd'),
+      code,
+      severity: SEVERITY[code],
+      port,
+      context,
+      message: '',
+      hint: '',
+      time,
+      count: 0,
+    };
     if (site) diagnostic.site = site;
     entry = { diagnostic, render, detail, active: true };
     state.diagnostics.set(key, entry);
@@ -66,48 +76,147 @@ function restsOnGuess(state: ModelState, port: PortState): boolean {
   return true;
 }
 
-export function postAfterClose(state: ModelState, port: PortState, context: string, time: number, site?: CallSite, occurrences = 1): void {
+export function postAfterClose(
+  state: ModelState,
+  port: PortState,
+  context: string,
+  time: number,
+  site?: CallSite,
+  occurrences = 1,
+): void {
   if (restsOnGuess(state, port)) return;
-  raise(state, 'post-after-close', port.node.id, context, time, (e) => ({
-    message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} after it or its peer was closed ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
-    hint: "stop posting once a port is closed; the other end can listen for the port's 'close' event",
-  }), {}, site, occurrences);
+  raise(
+    state,
+    'post-after-close',
+    port.node.id,
+    context,
+    time,
+    (e) => ({
+      message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} after it or its peer was closed ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
+      hint: "stop posting once a port is closed; the other end can listen for the port's 'close' event",
+    }),
+    {},
+    site,
+    occurrences,
+  );
 }
 
-export function postAfterTransfer(state: ModelState, port: PortState, context: string, time: number, site?: CallSite, occurrences = 1): void {
-  raise(state, 'post-after-transfer', port.node.id, context, time, (e) => ({
-    message: `${plural(e.diagnostic.count, 'message')} posted on the old object of port ${e.diagnostic.port} in ${where(state, e)} after it was transferred ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
-    hint: 'a transferred port is detached where it was: post on the port object the receiving context got in event.ports',
-  }), {}, site, occurrences);
+export function postAfterTransfer(
+  state: ModelState,
+  port: PortState,
+  context: string,
+  time: number,
+  site?: CallSite,
+  occurrences = 1,
+): void {
+  raise(
+    state,
+    'post-after-transfer',
+    port.node.id,
+    context,
+    time,
+    (e) => ({
+      message: `${plural(e.diagnostic.count, 'message')} posted on the old object of port ${e.diagnostic.port} in ${where(state, e)} after it was transferred ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
+      hint: 'a transferred port is detached where it was: post on the port object the receiving context got in event.ports',
+    }),
+    {},
+    site,
+    occurrences,
+  );
 }
 
-export function doomedMessage(state: ModelState, port: PortState, context: string, time: number, site?: CallSite): void {
-  raise(state, 'doomed-message', port.node.id, context, time, (e) => ({
-    message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} transferred the port's own entangled peer: doomed, never delivered`,
-    hint: 'do not put the target port (the one entangled with the port you post on) in the transfer list',
-  }), {}, site);
+export function doomedMessage(
+  state: ModelState,
+  port: PortState,
+  context: string,
+  time: number,
+  site?: CallSite,
+): void {
+  raise(
+    state,
+    'doomed-message',
+    port.node.id,
+    context,
+    time,
+    (e) => ({
+      message: `${plural(e.diagnostic.count, 'message')} posted on port ${e.diagnostic.port} in ${where(state, e)} transferred the port's own entangled peer: doomed, never delivered`,
+      hint: 'do not put the target port (the one entangled with the port you post on) in the transfer list',
+    }),
+    {},
+    site,
+  );
 }
 
-export function cloneError(state: ModelState, port: PortState | null, context: string, carrier: string, name: string, text: string, time: number, site?: CallSite): void {
-  raise(state, 'clone-error', port?.node.id ?? null, context, time, (e) => ({
-    message: `postMessage on ${e.diagnostic.port ? `port ${e.diagnostic.port}` : `a ${e.detail.carrier} carrier`} in ${where(state, e)} threw ${e.detail.name}: ${e.detail.text}${e.diagnostic.count > 1 ? ` (${e.diagnostic.count} times)` : ''}`,
-    hint: 'send only structured-cloneable data; list each transferable once, and never a detached one or the sending port itself',
-  }), { carrier, name, text }, site);
+export function cloneError(
+  state: ModelState,
+  port: PortState | null,
+  context: string,
+  carrier: string,
+  name: string,
+  text: string,
+  time: number,
+  site?: CallSite,
+): void {
+  raise(
+    state,
+    'clone-error',
+    port?.node.id ?? null,
+    context,
+    time,
+    (e) => ({
+      message: `postMessage on ${e.diagnostic.port ? `port ${e.diagnostic.port}` : `a ${e.detail.carrier} carrier`} in ${where(state, e)} threw ${e.detail.name}: ${e.detail.text}${e.diagnostic.count > 1 ? ` (${e.diagnostic.count} times)` : ''}`,
+      hint: 'send only structured-cloneable data; list each transferable once, and never a detached one or the sending port itself',
+    }),
+    { carrier, name, text },
+    site,
+  );
 }
 
-export function toDestroyedContext(state: ModelState, port: PortState, context: string, reason: string, time: number, occurrences = 1): void {
+export function toDestroyedContext(
+  state: ModelState,
+  port: PortState,
+  context: string,
+  reason: string,
+  time: number,
+  occurrences = 1,
+): void {
   if (restsOnGuess(state, port)) return;
-  raise(state, 'message-to-destroyed-context', port.node.id, context, time, (e) => ({
-    message: `${plural(e.diagnostic.count, 'message')} for port ${e.diagnostic.port} in ${where(state, e)}, which was destroyed (${e.detail.reason}), ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
-    hint: 'close the port or stop posting when the other context goes away (pagehide, iframe removal, worker termination)',
-  }), { reason }, undefined, occurrences);
+  raise(
+    state,
+    'message-to-destroyed-context',
+    port.node.id,
+    context,
+    time,
+    (e) => ({
+      message: `${plural(e.diagnostic.count, 'message')} for port ${e.diagnostic.port} in ${where(state, e)}, which was destroyed (${e.detail.reason}), ${e.diagnostic.count === 1 ? 'was' : 'were'} dropped`,
+      hint: 'close the port or stop posting when the other context goes away (pagehide, iframe removal, worker termination)',
+    }),
+    { reason },
+    undefined,
+    occurrences,
+  );
 }
 
-export function handlerThrew(state: ModelState, port: PortState, context: string, name: string, text: string, time: number): void {
-  raise(state, 'handler-threw', port.node.id, context, time, (e) => ({
-    message: `a 'message' handler on port ${e.diagnostic.port} in ${where(state, e)} threw ${e.detail.name}: ${e.detail.text}${e.diagnostic.count > 1 ? ` (${e.diagnostic.count} times)` : ''}`,
-    hint: 'the exception went to the page as an uncaught error; the message itself was delivered',
-  }), { name, text });
+export function handlerThrew(
+  state: ModelState,
+  port: PortState,
+  context: string,
+  name: string,
+  text: string,
+  time: number,
+): void {
+  raise(
+    state,
+    'handler-threw',
+    port.node.id,
+    context,
+    time,
+    (e) => ({
+      message: `a 'message' handler on port ${e.diagnostic.port} in ${where(state, e)} threw ${e.detail.name}: ${e.detail.text}${e.diagnostic.count > 1 ? ` (${e.diagnostic.count} times)` : ''}`,
+      hint: 'the exception went to the page as an uncaught error; the message itself was delivered',
+    }),
+    { name, text },
+  );
 }
 
 /**
@@ -129,10 +238,18 @@ function keepsGrowing(state: ModelState, port: PortState): boolean {
 
 function queueGrowing(state: ModelState, port: PortState): void {
   const since = port.queue.oldestPostedAt() ?? state.clock;
-  const entry = raise(state, 'queue-growing', port.node.id, port.node.context, since, (e) => ({
-    message: `port ${e.diagnostic.port} in ${where(state, e)} has ${state.ports.get(e.diagnostic.port!)?.queue.size ?? 0} messages waiting (peak ${e.detail.peak}, threshold ${state.settings.queueGrowingThreshold})`,
-    hint: 'the receiving side is not started or not keeping up: check that it calls start() or sets onmessage, and that its handler is fast',
-  }), { peak: port.queue.peak });
+  const entry = raise(
+    state,
+    'queue-growing',
+    port.node.id,
+    port.node.context,
+    since,
+    (e) => ({
+      message: `port ${e.diagnostic.port} in ${where(state, e)} has ${state.ports.get(e.diagnostic.port!)?.queue.size ?? 0} messages waiting (peak ${e.detail.peak}, threshold ${state.settings.queueGrowingThreshold})`,
+      hint: 'the receiving side is not started or not keeping up: check that it calls start() or sets onmessage, and that its handler is fast',
+    }),
+    { peak: port.queue.peak },
+  );
   entry.diagnostic.count = 1;
 }
 
@@ -157,7 +274,8 @@ export function evaluateConditions(state: ModelState): void {
   }
   for (const ctx of state.contexts.values()) {
     let unused = 0;
-    for (const port of ctx.created) if (!port.used && !port.node.closed && !port.node.shipped && !port.node.collected) unused++;
+    for (const port of ctx.created)
+      if (!port.used && !port.node.closed && !port.node.shipped && !port.node.collected) unused++;
     if (unused > state.settings.portLeakThreshold) {
       const entry = raise(state, 'port-leak', null, ctx.node.id, ctx.clock, (e) => ({
         message: `${where(state, e)} created ${plural(e.diagnostic.count, 'port')} that were never used nor closed (threshold ${state.settings.portLeakThreshold})`,

@@ -13,7 +13,13 @@ import { newTraffic } from './channelStats.ts';
 /** The context that stands for "somewhere we could not see". */
 export const UNOBSERVED_CONTEXT = 'unobserved';
 
-export function newChannel(state: ModelState, createdIn: string | null, holder: string, time: number, site?: CallSite): [PortState, PortState] {
+export function newChannel(
+  state: ModelState,
+  createdIn: string | null,
+  holder: string,
+  time: number,
+  site?: CallSite,
+): [PortState, PortState] {
   const id = nextId(state, 'c');
   const a = newPort(state, id, holder, createdIn, time, site);
   const b = newPort(state, id, holder, createdIn, time, site);
@@ -29,7 +35,14 @@ export function newChannel(state: ModelState, createdIn: string | null, holder: 
   return [a, b];
 }
 
-function newPort(state: ModelState, channel: string, holder: string, createdIn: string | null, time: number, site?: CallSite): PortState {
+function newPort(
+  state: ModelState,
+  channel: string,
+  holder: string,
+  createdIn: string | null,
+  time: number,
+  site?: CallSite,
+): PortState {
   const queue = new PortMessageQueue(state.settings.queueSeriesCap);
   const node = {
     id: nextId(state, 'p'),
@@ -121,8 +134,17 @@ export function noteCreated(ctx: ContextState, port: PortState): void {
  * channel whose other end sits in `source` (or an "unobserved" stand-in). Both ends are marked
  * partially observed: nothing about them is guessed silently.
  */
-export function unobservedOrigin(state: ModelState, ctx: ContextState, local: number, source: string | null, time: number): PortState {
-  const sourceId = source ?? referenceContext(state, UNOBSERVED_CONTEXT, { kind: 'unknown', url: '', origin: '', framePath: '' }, false, time).node.id;
+export function unobservedOrigin(
+  state: ModelState,
+  ctx: ContextState,
+  local: number,
+  source: string | null,
+  time: number,
+): PortState {
+  const sourceId =
+    source ??
+    referenceContext(state, UNOBSERVED_CONTEXT, { kind: 'unknown', url: '', origin: '', framePath: '' }, false, time)
+      .node.id;
   const [here, there] = newChannel(state, null, sourceId, time);
   here.node.partiallyObserved = there.node.partiallyObserved = true;
   there.unobservedHolder = true;

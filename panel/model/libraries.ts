@@ -24,7 +24,10 @@ const KNOWN: readonly KnownLibrary[] = [
   // penpal: the channel of a connection, made by the side that completes the handshake.
   { name: 'penpal', line: /\/penpal(\.min)?\.(m?js|cjs)\b|\/node_modules\/penpal\// },
   // workbox-window: a channel per messageSW() call, its port2 shipped to the service worker.
-  { name: 'workbox-window', line: /\/workbox-window[^/]*\.(m?js|cjs)\b|\/node_modules\/workbox-window\/|\bmessageSW\b/ },
+  {
+    name: 'workbox-window',
+    line: /\/workbox-window[^/]*\.(m?js|cjs)\b|\/node_modules\/workbox-window\/|\bmessageSW\b/,
+  },
 ];
 
 /** The library that created a channel, as its creation site tells; undefined when it does not. */

@@ -28,10 +28,17 @@ export function channelCreated(state: ModelState, ctx: ContextState, fact: F<'ch
 /** A port this context did not create (SharedWorker.port, or one first seen when used): its other end is not observed. */
 export function portSeen(state: ModelState, ctx: ContextState, fact: F<'port-seen'>): void {
   if (lookup(state, ctx.node.id, fact.port)) return;
-  if (fact.how === 'sharedworker' && ctx.node.kind === 'sharedworker' && takeConnect(state, ctx, fact.port, fact.time)) return;
+  if (fact.how === 'sharedworker' && ctx.node.kind === 'sharedworker' && takeConnect(state, ctx, fact.port, fact.time))
+    return;
   const otherEnd =
     (fact.how === 'sharedworker' ? ctx.lastSharedWorker : null) ??
-    referenceContext(state, UNOBSERVED_CONTEXT, { kind: 'unknown', url: '', origin: '', framePath: '' }, false, fact.time).node.id;
+    referenceContext(
+      state,
+      UNOBSERVED_CONTEXT,
+      { kind: 'unknown', url: '', origin: '', framePath: '' },
+      false,
+      fact.time,
+    ).node.id;
   if (fact.how === 'sharedworker') ctx.lastSharedWorker = null;
   const [here, there] = newChannel(state, null, otherEnd, fact.time);
   bind(state, ctx, fact.port, here, fact.time);
@@ -61,7 +68,11 @@ export function portEnabled(state: ModelState, ctx: ContextState, fact: F<'port-
   }
 }
 
-export function listener(state: ModelState, ctx: ContextState, fact: Extract<Fact, { kind: 'listener-added' | 'listener-removed' }>): void {
+export function listener(
+  state: ModelState,
+  ctx: ContextState,
+  fact: Extract<Fact, { kind: 'listener-added' | 'listener-removed' }>,
+): void {
   const binding = portFor(state, ctx, fact.port, fact.time);
   if (!binding.live) return;
   const listeners = binding.port.node.listeners;

@@ -50,7 +50,15 @@ export function post(state: ModelState, ctx: ContextState, fact: Posted): void {
   if (reason === null && !port.entangled && !inFlightAtClose(port, fact.time)) reason = 'closed';
 
   // Serializing with transfer ships the listed ports whatever happens to the message next.
-  const shipped = shipTransferList(state, ctx, fact.transfer, message.id, 'port', reason === null ? peer.node.context : null, fact.time);
+  const shipped = shipTransferList(
+    state,
+    ctx,
+    fact.transfer,
+    message.id,
+    'port',
+    reason === null ? peer.node.context : null,
+    fact.time,
+  );
   message.transferredPorts = shipped.map((t) => t.port.node.id);
 
   if (reason !== null) {
@@ -130,8 +138,7 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
   const recordedPost = message.postObserved && !message.counted && !message.postEvicted;
   if (recordedPost && fact.fingerprint !== undefined && message.fingerprint !== fact.fingerprint) {
     count(state.stats.unmatched, 'fingerprint-mismatch');
-  }
-  else if (recordedPost && head !== undefined) {
+  } else if (recordedPost && head !== undefined) {
     proveByDelivery(state, port, ctx.node.id, message);
     proveByDelivery(state, port.channelPeer, message.from.context, message);
   }
@@ -141,7 +148,8 @@ export function dispatch(state: ModelState, ctx: ContextState, fact: Dispatched,
     message.threw = fact.threw;
     handlerThrew(state, port, ctx.node.id, fact.threw.name, fact.threw.message, fact.time);
   }
-  if (fact.ports.length !== message.transferredPorts.length && message.postObserved) count(state.stats.unmatched, 'transfer-count-mismatch');
+  if (fact.ports.length !== message.transferredPorts.length && message.postObserved)
+    count(state.stats.unmatched, 'transfer-count-mismatch');
   fact.ports.forEach((local, i) => {
     if (lookup(state, ctx.node.id, local)) return;
     const shipped = message.transferredPorts[i] ? state.ports.get(message.transferredPorts[i]) : undefined;
@@ -157,19 +165,29 @@ function inferPost(state: ModelState, port: PortState, fact: Dispatched): Messag
   sender.node.posted++;
   state.totals.posted++;
   count(state.stats.inferred, 'post');
-  return recordAtDispatch(state, port, fact, { context: sender.node.context, postedAt: fact.time, postObserved: false });
+  return recordAtDispatch(state, port, fact, {
+    context: sender.node.context,
+    postedAt: fact.time,
+    postObserved: false,
+  });
 }
 
 /** A recorded dispatch took a counted message (or one whose record was evicted): it gets a record now, with what the dispatch tells. */
 function recordCounted(state: ModelState, port: PortState, run: CountedRun, fact: Dispatched): MessageRecord {
   // The run's time is when its count was reported; the post itself was before its dispatch.
   const postedAt = Math.min(run.postedAt, fact.time);
-  if (run.evicted) return recordAtDispatch(state, port, fact, { context: run.from, postedAt, postObserved: true, postEvicted: true });
+  if (run.evicted)
+    return recordAtDispatch(state, port, fact, { context: run.from, postedAt, postObserved: true, postEvicted: true });
   return recordAtDispatch(state, port, fact, { context: run.from, postedAt, postObserved: true, counted: true });
 }
 
 /** A message record made at its dispatch, from what the dispatch tells: no post fact described it. */
-function recordAtDispatch(state: ModelState, port: PortState, fact: Dispatched, post: { context: string; postedAt: number; postObserved: boolean; counted?: true; postEvicted?: true }): MessageRecord {
+function recordAtDispatch(
+  state: ModelState,
+  port: PortState,
+  fact: Dispatched,
+  post: { context: string; postedAt: number; postObserved: boolean; counted?: true; postEvicted?: true },
+): MessageRecord {
   const message: MessageRecord = {
     id: nextId(state, 'm'),
     from: { port: port.channelPeer.node.id, context: post.context },

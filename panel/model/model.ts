@@ -14,7 +14,17 @@ import { countedMessages, inferCountedPosts } from './counted.ts';
 import { carrierPosted, carrierReceived } from './carriers.ts';
 import { portReceived } from './portReceipt.ts';
 import { portShipped } from './transfers.ts';
-import { channelCreated, cloneFailed, contextAnnounced, contextDestroyed, listener, portClosed, portCollected, portEnabled, portSeen } from './lifecycle.ts';
+import {
+  channelCreated,
+  cloneFailed,
+  contextAnnounced,
+  contextDestroyed,
+  listener,
+  portClosed,
+  portCollected,
+  portEnabled,
+  portSeen,
+} from './lifecycle.ts';
 import { renderedDiagnostics } from './diagnostics.ts';
 import { summarize } from './summary.ts';
 import { queueStateOf } from './queueState.ts';
@@ -162,7 +172,12 @@ export function createModel(options?: ModelOptions): ChannelModel {
 function wellFormed(fact: unknown): fact is Fact {
   if (typeof fact !== 'object' || fact === null) return false;
   const f = fact as Record<string, unknown>;
-  return KNOWN_KINDS.has(f.kind as string) && typeof f.ctx === 'string' && typeof f.seq === 'number' && typeof f.time === 'number';
+  return (
+    KNOWN_KINDS.has(f.kind as string) &&
+    typeof f.ctx === 'string' &&
+    typeof f.seq === 'number' &&
+    typeof f.time === 'number'
+  );
 }
 
 type OnError = ModelOptions['onFactError'];
@@ -242,11 +257,19 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
       return null;
     case 'worker-terminated': {
       const id = workerContext(state, ctx.node.id, String(fact.worker));
-      if (id) contextDestroyed(state, state.contexts.get(id) ?? referenceContext(state, id, { kind: 'worker', url: '', origin: '', framePath: '' }, false, fact.time), 'terminate', fact.time);
+      if (id)
+        contextDestroyed(
+          state,
+          state.contexts.get(id) ??
+            referenceContext(state, id, { kind: 'worker', url: '', origin: '', framePath: '' }, false, fact.time),
+          'terminate',
+          fact.time,
+        );
       return null;
     }
     case 'facts-dropped':
-      for (const [kind, n] of Object.entries(fact.counts)) if (typeof n === 'number') count(state.stats.droppedFacts, kind, n);
+      for (const [kind, n] of Object.entries(fact.counts))
+        if (typeof n === 'number') count(state.stats.droppedFacts, kind, n);
       return null;
     case 'runtime-note':
       if (fact.code === 'no-runtime') ctx.node.noRuntime = true;

@@ -99,7 +99,9 @@ export class PortMessageQueue {
     if (!isRun(head)) return this.entries.shift();
     this.untally(head, 1);
     if (--head.counted === 0) this.entries.shift();
-    return head.evicted ? { counted: 1, postedAt: head.postedAt, from: head.from, evicted: true } : { counted: 1, postedAt: head.postedAt, from: head.from };
+    return head.evicted
+      ? { counted: 1, postedAt: head.postedAt, from: head.from, evicted: true }
+      : { counted: 1, postedAt: head.postedAt, from: head.from };
   }
 
   private untally(run: CountedRun, n: number): void {

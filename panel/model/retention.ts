@@ -115,7 +115,10 @@ export function aboutEvicted(state: ModelState, ctx: ContextState, fact: Fact): 
   const id = ctx.node.id;
   switch (fact.kind) {
     case 'port-posted':
-      return namesEvicted(state, id, fact.port) || fact.transfer.some((t) => t.t === 'port' && namesEvicted(state, id, t.port));
+      return (
+        namesEvicted(state, id, fact.port) ||
+        fact.transfer.some((t) => t.t === 'port' && namesEvicted(state, id, t.port))
+      );
     case 'carrier-posted':
       return fact.transfer.some((t) => t.t === 'port' && namesEvicted(state, id, t.port));
     case 'port-received':
@@ -170,7 +173,8 @@ export function retainContexts(state: ModelState): void {
   }
   if (gone.size) {
     for (const [path, id] of state.byFramePath) if (gone.has(id)) state.byFramePath.delete(path);
-    for (const [key, id] of state.workers) if (gone.has(id) || gone.has(key.slice(0, key.lastIndexOf('#')))) state.workers.delete(key);
+    for (const [key, id] of state.workers)
+      if (gone.has(id) || gone.has(key.slice(0, key.lastIndexOf('#')))) state.workers.delete(key);
   }
   state.contextsScannedAt = state.contexts.size;
 }
@@ -187,7 +191,14 @@ function forget(state: ModelState, id: string): void {
 }
 
 function evictable(state: ModelState, ctx: ContextState): boolean {
-  return ctx.node.destroyed !== undefined && ctx.held.size === 0 && ctx.backlog.size === 0 && ctx.waiting === null && !state.ready.has(ctx) && !state.senderWaiters.has(ctx);
+  return (
+    ctx.node.destroyed !== undefined &&
+    ctx.held.size === 0 &&
+    ctx.backlog.size === 0 &&
+    ctx.waiting === null &&
+    !state.ready.has(ctx) &&
+    !state.senderWaiters.has(ctx)
+  );
 }
 
 /** Every context id something kept refers to. */

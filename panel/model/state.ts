@@ -4,7 +4,17 @@
  * modules that each implement one part of the HTML Standard's channel messaging.
  */
 import type { Fact } from '../../protocol/facts.ts';
-import type { CarrierRecord, ChannelNode, ContextNode, Diagnostic, MessageRecord, ModelOptions, ModelStats, PortNode, TransferEdge } from './types.ts';
+import type {
+  CarrierRecord,
+  ChannelNode,
+  ContextNode,
+  Diagnostic,
+  MessageRecord,
+  ModelOptions,
+  ModelStats,
+  PortNode,
+  TransferEdge,
+} from './types.ts';
 import { Fifo } from './fifo.ts';
 import { emptyCounts } from '../../protocol/messages.ts';
 import type { PortMessageQueue } from './portMessageQueue.ts';
@@ -43,7 +53,10 @@ export function settingsFrom(options: ModelOptions = {}): Settings {
 }
 
 export class ModelOptionError extends Error {
-  constructor(readonly option: string, value: unknown) {
+  constructor(
+    readonly option: string,
+    value: unknown,
+  ) {
     super(`ModelOptions.${option} must be a positive integer, got ${String(value)}`);
     this.name = 'ModelOptionError';
   }
@@ -273,7 +286,21 @@ export function createState(settings: Settings): ModelState {
     carrierByLocal: new Map(),
     transfers: [],
     // Counts keyed by wire-supplied names (facts-dropped kinds) have no prototype (see emptyCounts).
-    stats: { facts: 0, evictedMessages: 0, evictedFacts: 0, droppedFacts: emptyCounts(), unmatched: emptyCounts(), evictedRecords: 0, evictedChannels: 0, evictedContexts: 0, evictedPorts: 0, evictedPortsPosted: 0, inferred: emptyCounts(), waiting: 0, counted: { posted: 0, delivered: 0 } },
+    stats: {
+      facts: 0,
+      evictedMessages: 0,
+      evictedFacts: 0,
+      droppedFacts: emptyCounts(),
+      unmatched: emptyCounts(),
+      evictedRecords: 0,
+      evictedChannels: 0,
+      evictedContexts: 0,
+      evictedPorts: 0,
+      evictedPortsPosted: 0,
+      inferred: emptyCounts(),
+      waiting: 0,
+      counted: { posted: 0, delivered: 0 },
+    },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },
     clock: -Infinity,

@@ -31,12 +31,15 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
   }
   const transfers: Summary['transfers'] = [];
   for (const edge of state.transfers) {
-    if (edge.kind === 'port' && edge.port && edge.to !== null && edge.to !== edge.from) transfers.push({ port: edge.port, from: edge.from, to: edge.to });
+    if (edge.kind === 'port' && edge.port && edge.to !== null && edge.to !== edge.from)
+      transfers.push({ port: edge.port, from: edge.from, to: edge.to });
   }
   const { posted, delivered, queued: countedQueued } = totals.counted;
   const { queued, dropped, unobserved } = totals.messages;
   const summary: Summary = {
-    contexts: [...state.contextNodes.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
+    contexts: [...state.contextNodes.values()]
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((c) => ({ id: c.id, kind: c.kind, url: c.url, observed: c.observed })),
     // Every channel seen, evicted ones included (their ports are no longer listed).
     channels: state.ids.c,
     ports,

@@ -51,7 +51,13 @@ export function extensionSource(tabId: number): FactSource {
         session = msg.session;
         return;
       case 'status':
-        events.status({ dropped: msg.dropped, evicted: msg.evicted, buffered: msg.buffered, rejected: msg.rejected, lastError: msg.lastError });
+        events.status({
+          dropped: msg.dropped,
+          evicted: msg.evicted,
+          buffered: msg.buffered,
+          rejected: msg.rejected,
+          lastError: msg.lastError,
+        });
         return;
       case 'cleared':
         return;

@@ -4,7 +4,14 @@
  * (`?trace=` in the standalone viewer). Parsing and validation are protocol/trace.ts's.
  */
 import type { Fact } from '../../protocol/facts.ts';
-import { createTrace, parseTrace, serializeTraceChunks, traceFacts, TraceFormatError, type TraceMeta } from '../../protocol/trace.ts';
+import {
+  createTrace,
+  parseTrace,
+  serializeTraceChunks,
+  traceFacts,
+  TraceFormatError,
+  type TraceMeta,
+} from '../../protocol/trace.ts';
 import type { ChannelModel } from '../model/types.ts';
 import type { RelayStatus } from './types.ts';
 import { addCounts, emptyCounts } from '../../protocol/messages.ts';
@@ -27,7 +34,8 @@ export function readTraceText(text: string, name: string): LoadedTrace {
   try {
     return { facts: traceFacts(parseTrace(text)), name };
   } catch (e) {
-    if (e instanceof TraceFormatError) throw new TraceLoadError(`${name} is not a Portscope trace we can open: ${e.message}`);
+    if (e instanceof TraceFormatError)
+      throw new TraceLoadError(`${name} is not a Portscope trace we can open: ${e.message}`);
     throw e;
   }
 }
@@ -55,7 +63,7 @@ export function traceBlob(model: ChannelModel, pageUrl: string | null, relay: Re
   const last = facts.at(-1)?.time ?? first;
   const meta: TraceMeta = {
     browser: typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown',
-    url: pageUrl ?? (facts.find((f) => f.kind === 'context')?.url ?? ''),
+    url: pageUrl ?? facts.find((f) => f.kind === 'context')?.url ?? '',
     startedAt: new Date(first).toISOString(),
     endedAt: new Date(last).toISOString(),
     portscopeVersion: typeof __PORTSCOPE_VERSION__ === 'string' ? __PORTSCOPE_VERSION__ : 'dev',

@@ -46,7 +46,9 @@ function Tabs() {
         >
           {v.label}
           {v.id === 'diagnostics' && problems ? <span className="badge warn">{problems}</span> : null}
-          {v.id === 'messages' && model.messages.length ? <span className="badge">{model.messages.length.toLocaleString('en-US')}</span> : null}
+          {v.id === 'messages' && model.messages.length ? (
+            <span className="badge">{model.messages.length.toLocaleString('en-US')}</span>
+          ) : null}
         </button>
       ))}
     </div>
@@ -60,17 +62,34 @@ function Empty() {
     return (
       <div className="empty">
         <h2>No trace loaded</h2>
-        <p>Import a Portscope trace (toolbar), or open this page with <code>?trace=&lt;url of a trace.json&gt;</code>.</p>
+        <p>
+          Import a Portscope trace (toolbar), or open this page with <code>?trace=&lt;url of a trace.json&gt;</code>.
+        </p>
       </div>
     );
   }
-  if (connection === 'connecting') return <div className="empty"><p>Connecting to the Portscope background…</p></div>;
-  if (instrumented === false) return <div className="empty"><p>Nothing recorded: reload the page to start.</p></div>;
+  if (connection === 'connecting')
+    return (
+      <div className="empty">
+        <p>Connecting to the Portscope background…</p>
+      </div>
+    );
+  if (instrumented === false)
+    return (
+      <div className="empty">
+        <p>Nothing recorded: reload the page to start.</p>
+      </div>
+    );
   return (
     <div className="empty">
       <h2>No MessageChannel yet</h2>
-      <p>Portscope shows every <code>MessageChannel</code> and <code>MessagePort</code> this page and its frames and workers create, from now on.</p>
-      <p className="muted">Channels created before this page loaded with Portscope enabled are not visible: reload to see everything.</p>
+      <p>
+        Portscope shows every <code>MessageChannel</code> and <code>MessagePort</code> this page and its frames and
+        workers create, from now on.
+      </p>
+      <p className="muted">
+        Channels created before this page loaded with Portscope enabled are not visible: reload to see everything.
+      </p>
     </div>
   );
 }
@@ -79,7 +98,8 @@ function CurrentView() {
   const view = usePanel((s) => s.view);
   const model = usePanel((s) => s.model);
   usePanel((s) => s.revision);
-  if (model.channels.size === 0 && model.ports.size === 0 && model.messages.length === 0 && view !== 'diagnostics') return <Empty />;
+  if (model.channels.size === 0 && model.ports.size === 0 && model.messages.length === 0 && view !== 'diagnostics')
+    return <Empty />;
   switch (view) {
     case 'channels':
       return <ChannelsView />;

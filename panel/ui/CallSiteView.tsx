@@ -16,9 +16,19 @@ function openResource(): ((url: string, line: number) => void) | null {
 export function SourceLink({ frame }: { frame: StackFrame }) {
   const open = openResource();
   const text = `${shortUrl(frame.url)}:${frame.line}`;
-  if (!open || !isOpenable(frame.url)) return <span className="src" title={frame.url}>{text}</span>;
+  if (!open || !isOpenable(frame.url))
+    return (
+      <span className="src" title={frame.url}>
+        {text}
+      </span>
+    );
   return (
-    <button type="button" className="link src" title={`Open ${frame.url}:${frame.line}:${frame.column} in Sources`} onClick={() => open(frame.url, frame.line - 1)}>
+    <button
+      type="button"
+      className="link src"
+      title={`Open ${frame.url}:${frame.line}:${frame.column} in Sources`}
+      onClick={() => open(frame.url, frame.line - 1)}
+    >
       {text}
     </button>
   );

@@ -24,7 +24,10 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 export function LibraryBadge({ library }: { library: string | undefined }) {
   if (!library) return null;
   return (
-    <span className="badge library" title={`Made by ${library}: the channel's creation site is in its code. Filter its messages with library:${library.split(' ')[0]!.toLowerCase()}`}>
+    <span
+      className="badge library"
+      title={`Made by ${library}: the channel's creation site is in its code. Filter its messages with library:${library.split(' ')[0]!.toLowerCase()}`}
+    >
       {library}
     </span>
   );
@@ -41,7 +44,12 @@ export function PortItem({ port, level, muted = false }: { port: PortNode; level
       aria-selected={selected}
       className={`tree-port${selected ? ' selected' : ''}${muted ? ' muted-item' : ''}`}
     >
-      <button type="button" data-tree-item="" className="tree-button" onClick={() => store.getState().selectPort(port.id)}>
+      <button
+        type="button"
+        data-tree-item=""
+        className="tree-button"
+        onClick={() => store.getState().selectPort(port.id)}
+      >
         <span className="port-name">
           <span className="id">{port.id}</span>
           {port.entangled ? (
@@ -108,7 +116,13 @@ function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree:
   return (
     <>
       {rows}
-      {hidden ? <li role="none" className="muted tree-empty" data-testid="ports-hidden">{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li> : null}
+      {hidden ? (
+        <li
+          role="none"
+          className="muted tree-empty"
+          data-testid="ports-hidden"
+        >{`… and ${hidden.toLocaleString('en-US')} more ports here, older and with nothing waiting (select one from a message or a diagnostic)`}</li>
+      ) : null}
     </>
   );
 }
@@ -117,14 +131,41 @@ function Ports({ ports, level, tree }: { ports: PortNode[]; level: number; tree:
 export function SeenBadge({ context }: { context: ContextNode }) {
   if (context.noRuntime) {
     return (
-      <span className="badge partial" title="Scripts do not run in this document (sandboxed without allow-scripts?), so no Portscope runtime runs here: its channels and messages cannot be seen. Silence here does not mean none.">
+      <span
+        className="badge partial"
+        title="Scripts do not run in this document (sandboxed without allow-scripts?), so no Portscope runtime runs here: its channels and messages cannot be seen. Silence here does not mean none."
+      >
         not observable (no scripts)
       </span>
     );
   }
-  if (!context.observed) return <span className="badge partial" title="No Portscope runtime ran inside this context: what is shown comes from its peers">not observed</span>;
-  if (context.seen === 'inside-protocol') return <span className="badge" title="Portscope's runtime was evaluated in this worker before its first line, through the DevTools protocol: everything it did is seen">seen from inside (DevTools protocol)</span>;
-  if (context.seen === 'inside-bootstrap') return <span className="badge" title="This worker was built from Portscope's in-worker bootstrap: its runtime ran before the worker's own script">seen from inside (bootstrap)</span>;
+  if (!context.observed)
+    return (
+      <span
+        className="badge partial"
+        title="No Portscope runtime ran inside this context: what is shown comes from its peers"
+      >
+        not observed
+      </span>
+    );
+  if (context.seen === 'inside-protocol')
+    return (
+      <span
+        className="badge"
+        title="Portscope's runtime was evaluated in this worker before its first line, through the DevTools protocol: everything it did is seen"
+      >
+        seen from inside (DevTools protocol)
+      </span>
+    );
+  if (context.seen === 'inside-bootstrap')
+    return (
+      <span
+        className="badge"
+        title="This worker was built from Portscope's in-worker bootstrap: its runtime ran before the worker's own script"
+      >
+        seen from inside (bootstrap)
+      </span>
+    );
   return null;
 }
 
@@ -153,7 +194,10 @@ function Branch({ branch, level, tree }: { branch: ContextBranch; level: number;
         >
           {open ? '▾' : '▸'}
         </button>
-        <span className={`kind kind-${c.kind}`}>{c.kind}</span> <span className="page-text" title={c.url}>{label}</span>
+        <span className={`kind kind-${c.kind}`}>{c.kind}</span>{' '}
+        <span className="page-text" title={c.url}>
+          {label}
+        </span>
         <SeenBadge context={c} />
         {c.destroyed ? <span className="badge closed">{`gone (${c.destroyed.reason})`}</span> : null}
         {open ? null : (
@@ -193,7 +237,10 @@ function moveFocus(e: KeyboardEvent<HTMLElement>) {
 export function AmbiguousBadge({ edge }: { edge: TransferEdge }) {
   if (!edge.ambiguous) return null;
   return (
-    <span className="badge warn" title="Which port moved is not proven: another port of the sending context fitted as well. No diagnostic rests on this transfer.">
+    <span
+      className="badge warn"
+      title="Which port moved is not proven: another port of the sending context fitted as well. No diagnostic rests on this transfer."
+    >
       unknown — two readings fit
     </span>
   );
@@ -216,7 +263,11 @@ function Transfers() {
             {` moved ${contextName(model, t.from)} → ${t.to ? contextName(model, t.to) : 'unknown context'} `}
             <span title={JARGON.carrier}>{`via ${t.carrier} postMessage`}</span>
             {` at ${formatTime(t.time, origin)}`}
-            {t.inferred ? <span className="badge partial" title="The sending side was not observed; matched by the receiving side">inferred</span> : null}
+            {t.inferred ? (
+              <span className="badge partial" title="The sending side was not observed; matched by the receiving side">
+                inferred
+              </span>
+            ) : null}
             <AmbiguousBadge edge={t} />
           </li>
         ))}

@@ -17,10 +17,20 @@ export function CountedNotice() {
   return (
     <div className="banner info" role="status" data-testid="counted-notice">
       {`Some messages were counted, not recorded (${countedParts(totals)}): DevTools was closed on this tab when they were sent, so Portscope kept only how many there were — no data, call stack or timing. `}
-      {standalone
-        ? 'To record them, record with DevTools open on the tab, or with "Record while DevTools is closed" turned on in the settings. '
-        : <>To record them, <button type="button" className="link" onClick={reloadInspectedPage}>reload the page</button> with DevTools open, or turn on "Record while DevTools is closed" in the settings. </>}
-      <button type="button" className="link" onClick={() => setDismissed(true)}>Dismiss</button>
+      {standalone ? (
+        'To record them, record with DevTools open on the tab, or with "Record while DevTools is closed" turned on in the settings. '
+      ) : (
+        <>
+          To record them,{' '}
+          <button type="button" className="link" onClick={reloadInspectedPage}>
+            reload the page
+          </button>{' '}
+          with DevTools open, or turn on "Record while DevTools is closed" in the settings.{' '}
+        </>
+      )}
+      <button type="button" className="link" onClick={() => setDismissed(true)}>
+        Dismiss
+      </button>
     </div>
   );
 }

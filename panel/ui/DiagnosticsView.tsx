@@ -24,27 +24,39 @@ export function DiagnosticsView() {
   }
   return (
     <>
-    {withheld}
-    <ul className="diagnostics" aria-label="Diagnostics">
-      {list.map((d) => (
-        <li key={d.id} className={`diag sev-${d.severity}`}>
-          <span className="sev" role="img" aria-label={d.severity}>{ICON[d.severity]}</span>
-          <div>
-            <p className="diag-message page-text">
-              {visibleText(d.message)}
-              {d.count > 1 ? <span className="badge">{`×${d.count}`}</span> : null}
-            </p>
-            <p className="diag-hint">{d.hint}</p>
-            <p className="diag-links">
-              <span className="code">{d.code}</span>
-              {d.port ? <> · port <PortButton id={d.port} /></> : null}
-              {d.context ? ` · ${contextName(model, d.context)}` : null}
-              {d.site ? <> · <FirstFrame site={d.site} /></> : null}
-            </p>
-          </div>
-        </li>
-      ))}
-    </ul>
+      {withheld}
+      <ul className="diagnostics" aria-label="Diagnostics">
+        {list.map((d) => (
+          <li key={d.id} className={`diag sev-${d.severity}`}>
+            <span className="sev" role="img" aria-label={d.severity}>
+              {ICON[d.severity]}
+            </span>
+            <div>
+              <p className="diag-message page-text">
+                {visibleText(d.message)}
+                {d.count > 1 ? <span className="badge">{`×${d.count}`}</span> : null}
+              </p>
+              <p className="diag-hint">{d.hint}</p>
+              <p className="diag-links">
+                <span className="code">{d.code}</span>
+                {d.port ? (
+                  <>
+                    {' '}
+                    · port <PortButton id={d.port} />
+                  </>
+                ) : null}
+                {d.context ? ` · ${contextName(model, d.context)}` : null}
+                {d.site ? (
+                  <>
+                    {' '}
+                    · <FirstFrame site={d.site} />
+                  </>
+                ) : null}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -57,9 +57,14 @@ function TransferList({ items, ports }: { items: TransferItem[]; ports: string[]
       {items.map((t, i) => {
         if (t.t === 'port') {
           const global = ports[portIndex++];
-          return <li key={i}>MessagePort {global ? <PortButton id={global} /> : <span className="muted">(not matched)</span>}</li>;
+          return (
+            <li key={i}>
+              MessagePort {global ? <PortButton id={global} /> : <span className="muted">(not matched)</span>}
+            </li>
+          );
         }
-        if (t.t === 'arraybuffer') return <li key={i}>{`ArrayBuffer · ${formatBytes(t.byteLength)} (detached in the sender)`}</li>;
+        if (t.t === 'arraybuffer')
+          return <li key={i}>{`ArrayBuffer · ${formatBytes(t.byteLength)} (detached in the sender)`}</li>;
         return <li key={i}>{t.tag}</li>;
       })}
     </ol>
@@ -111,27 +116,43 @@ export function MessageDetail() {
         </dd>
         <dt>Delivery</dt>
         <dd className={`s-${m.state}`}>
-          {m.state === 'delivered' && m.dispatchedAt !== undefined
-            ? `delivered at ${formatTime(m.dispatchedAt, origin)} (waited ${(m.dispatchedAt - m.postedAt).toFixed(1)} ms)`
-            : m.state === 'dropped'
-              ? `dropped: ${m.dropReason ?? 'reason unknown'}`
-              : m.state === 'unobserved'
-                ? 'sent to a context Portscope does not run in: its dispatch cannot be seen'
-                : <span title={GLOSSARY.portMessageQueue}>queued: waiting in the receiving port message queue</span>}
+          {m.state === 'delivered' && m.dispatchedAt !== undefined ? (
+            `delivered at ${formatTime(m.dispatchedAt, origin)} (waited ${(m.dispatchedAt - m.postedAt).toFixed(1)} ms)`
+          ) : m.state === 'dropped' ? (
+            `dropped: ${m.dropReason ?? 'reason unknown'}`
+          ) : m.state === 'unobserved' ? (
+            'sent to a context Portscope does not run in: its dispatch cannot be seen'
+          ) : (
+            <span title={GLOSSARY.portMessageQueue}>queued: waiting in the receiving port message queue</span>
+          )}
           {m.messageerror ? ' — fired messageerror (could not be deserialized)' : ''}
-          {m.dispatchCounted ? ' — the dispatch was counted, not recorded (DevTools was closed): no handler details' : ''}
+          {m.dispatchCounted
+            ? ' — the dispatch was counted, not recorded (DevTools was closed): no handler details'
+            : ''}
         </dd>
         {m.handlers !== undefined ? (
           <>
             <dt>Handlers</dt>
-            <dd>{`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}{m.threw ? <>{' — threw '}<span className="page-text">{visibleText(`${m.threw.name}: ${m.threw.message}`)}</span></> : ''}</dd>
+            <dd>
+              {`${m.handlers} ran in ${(m.duration ?? 0).toFixed(2)} ms`}
+              {m.threw ? (
+                <>
+                  {' — threw '}
+                  <span className="page-text">{visibleText(`${m.threw.name}: ${m.threw.message}`)}</span>
+                </>
+              ) : (
+                ''
+              )}
+            </dd>
           </>
         ) : null}
         {request ? (
           <>
             <dt>Reply to</dt>
             <dd>
-              <button type="button" className="link id" onClick={select(request.id)}>{request.id}</button>
+              <button type="button" className="link id" onClick={select(request.id)}>
+                {request.id}
+              </button>
               {` (same call number, same channel; asked ${(m.postedAt - request.postedAt).toFixed(1)} ms before)`}
             </dd>
           </>
@@ -141,12 +162,22 @@ export function MessageDetail() {
             <dt>Replied</dt>
             <dd>
               {`in ${(reply.postedAt - m.postedAt).toFixed(1)} ms by `}
-              <button type="button" className="link id" onClick={select(reply.id)}>{reply.id}</button>
+              <button type="button" className="link id" onClick={select(reply.id)}>
+                {reply.id}
+              </button>
             </dd>
           </>
         ) : null}
         <dt>Size</dt>
-        <dd>{m.counted ? 'unknown: the post was counted, not recorded' : m.postEvicted ? 'unknown: the post\'s record was evicted' : m.postObserved ? `${formatBytes(m.bytes)} (estimated)` : 'unknown: the post was not observed'}</dd>
+        <dd>
+          {m.counted
+            ? 'unknown: the post was counted, not recorded'
+            : m.postEvicted
+              ? "unknown: the post's record was evicted"
+              : m.postObserved
+                ? `${formatBytes(m.bytes)} (estimated)`
+                : 'unknown: the post was not observed'}
+        </dd>
       </dl>
       <h3>
         Data <CopyJson preview={m.preview} />
@@ -155,9 +186,17 @@ export function MessageDetail() {
       <h3>Transfer list</h3>
       <TransferList items={m.transfer} ports={m.transferredPorts} />
       <h3>Sender call stack</h3>
-      <CallSiteView site={m.site} empty="Not captured. Turn on call-stack capture in settings to record it for new messages." />
+      <CallSiteView
+        site={m.site}
+        empty="Not captured. Turn on call-stack capture in settings to record it for new messages."
+      />
       <h3>Channel {channelId ? <span className="id">{channelId}</span> : null} created at</h3>
-      <CallSiteView site={channel?.site} empty={channel?.createdIn ? 'No call site recorded.' : 'The channel was created where Portscope could not see it.'} />
+      <CallSiteView
+        site={channel?.site}
+        empty={
+          channel?.createdIn ? 'No call site recorded.' : 'The channel was created where Portscope could not see it.'
+        }
+      />
     </div>
   );
 }

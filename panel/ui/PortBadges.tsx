@@ -41,9 +41,11 @@ export function PortBadges({ port }: { port: PortNode }) {
       <span className={badge.className} title={badge.title}>
         {badge.text}
       </span>
-      {port.shipped ? <span className="badge shipped" title={JARGON.shipped}>
+      {port.shipped ? (
+        <span className="badge shipped" title={JARGON.shipped}>
           shipped
-        </span> : null}
+        </span>
+      ) : null}
       {port.collected ? <span className="badge closed">collected</span> : null}
       {port.partiallyObserved ? (
         <span className="badge partial" title="Part of this port's story was inferred, not observed">

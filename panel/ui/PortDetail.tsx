@@ -42,10 +42,14 @@ export function PortDetail() {
   const now = live ? Date.now() : Math.max(last?.postedAt ?? 0, last?.dispatchedAt ?? 0);
   const channel = model.channels.get(port.channel);
   const entries = port.queueEntries;
-  const queue = entries.slice(0, QUEUE_SHOWN).map((e) => (typeof e === 'string' ? (model.message(e) ?? e) : { run: e }));
+  const queue = entries
+    .slice(0, QUEUE_SHOWN)
+    .map((e) => (typeof e === 'string' ? (model.message(e) ?? e) : { run: e }));
   let shown = 0;
   for (const e of queue) shown += typeof e === 'object' && 'run' in e ? e.run.counted : 1;
-  const dropped = Object.entries(port.droppedBy).map(([k, v]) => `${v} ${k}`).join(', ');
+  const dropped = Object.entries(port.droppedBy)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
   return (
     <div className="pad">
       <h2>
@@ -55,26 +59,34 @@ export function PortDetail() {
         <dt>Channel</dt>
         <dd>
           <span className="id">{port.channel}</span>
-          {channel?.createdIn ? ` created in ${contextName(model, channel.createdIn)} at ${formatTime(channel.createdAt, origin)}` : ' (creation not observed)'}
+          {channel?.createdIn
+            ? ` created in ${contextName(model, channel.createdIn)} at ${formatTime(channel.createdAt, origin)}`
+            : ' (creation not observed)'}
         </dd>
         <dt>Entangled with</dt>
         <dd>{port.entangled ? <PortButton id={port.entangled} /> : 'nothing (disentangled)'}</dd>
         <dt>Held by</dt>
         <dd>{contextName(model, port.context)}</dd>
         <dt>Queue</dt>
-        <dd>
-          {queueStateText(state, port)}
-        </dd>
+        <dd>{queueStateText(state, port)}</dd>
         <dt>Listeners</dt>
         <dd>{`message ${port.listeners.message}${port.listeners.onmessage ? ' (onmessage set)' : ''} · messageerror ${port.listeners.messageerror} · close ${port.listeners.close}`}</dd>
         <dt>Messages</dt>
         <dd>
           {`${port.posted} posted · ${port.delivered} delivered here · ${port.dropped} dropped${dropped ? ` (${dropped})` : ''} · `}
-          {port.countedPosted || port.countedDelivered ? `counted, not recorded: ${port.countedPosted} posted, ${port.countedDelivered} delivered here · ` : ''}
-          <button type="button" className="link" onClick={() => {
-            store.getState().setFilter(`port:${port.id}`);
-            store.getState().setView('messages');
-          }}>show in Messages</button>
+          {port.countedPosted || port.countedDelivered
+            ? `counted, not recorded: ${port.countedPosted} posted, ${port.countedDelivered} delivered here · `
+            : ''}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              store.getState().setFilter(`port:${port.id}`);
+              store.getState().setView('messages');
+            }}
+          >
+            show in Messages
+          </button>
         </dd>
       </dl>
       <h3>History (holders)</h3>
@@ -90,7 +102,9 @@ export function PortDetail() {
         <ol className="queue">
           {queue.map((m, i) =>
             typeof m === 'string' ? (
-              <li key={m}><span className="id">{m}</span> <span className="muted">(record evicted)</span></li>
+              <li key={m}>
+                <span className="id">{m}</span> <span className="muted">(record evicted)</span>
+              </li>
             ) : 'run' in m ? (
               <li key={`run-${i}`} className="counted-run" data-testid="counted-run">
                 {m.run.evicted ? evictedRunLine(m.run.counted) : countedRunLine(m.run.counted)}
@@ -99,16 +113,24 @@ export function PortDetail() {
               </li>
             ) : (
               <li key={m.id}>
-                <button type="button" className="link id" onClick={() => {
-                  store.getState().selectMessage(m.id);
-                  store.getState().setView('messages');
-                }}>{m.id}</button>
+                <button
+                  type="button"
+                  className="link id"
+                  onClick={() => {
+                    store.getState().selectMessage(m.id);
+                    store.getState().setView('messages');
+                  }}
+                >
+                  {m.id}
+                </button>
                 {` waiting ${((now - m.postedAt) / 1000).toFixed(1)} s · `}
                 <span className="muted page-text">{previewText(m.preview, 80)}</span>
               </li>
             ),
           )}
-          {entries.length > QUEUE_SHOWN ? <li className="muted">{`… and ${(port.queued - shown).toLocaleString('en-US')} more`}</li> : null}
+          {entries.length > QUEUE_SHOWN ? (
+            <li className="muted">{`… and ${(port.queued - shown).toLocaleString('en-US')} more`}</li>
+          ) : null}
         </ol>
       )}
       <h3>Port created at</h3>

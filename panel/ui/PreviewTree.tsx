@@ -29,7 +29,16 @@ function childrenOf(p: Preview): { kids: Child[]; cut: string | null } | null {
       };
     case 'map':
       return {
-        kids: p.entries.map(([k, value], i) => ({ label: <span className="pv-mapkey">{`[${i}] `}{previewText(k, 60)}{' =>'}</span>, value })),
+        kids: p.entries.map(([k, value], i) => ({
+          label: (
+            <span className="pv-mapkey">
+              {`[${i}] `}
+              {previewText(k, 60)}
+              {' =>'}
+            </span>
+          ),
+          value,
+        })),
         cut: p.truncated || p.entries.length < p.size ? `${p.size - p.entries.length} more entries not captured` : null,
       };
     case 'set':
@@ -66,21 +75,21 @@ function Leaf({ p }: { p: Preview }) {
     case 'ref':
       return <span className="pv-ref">{visibleText(`↺ same object as ${p.path}`)}</span>;
     case 'error':
-      return (
-        <span className="pv-error">
-          {visibleText(`${p.name}: ${p.message}`)}
-        </span>
-      );
+      return <span className="pv-error">{visibleText(`${p.name}: ${p.message}`)}</span>;
     case 'blob':
       return (
         <span className="pv-host">
-          {visibleText(`${p.name !== undefined ? `File ${JSON.stringify(p.name)}` : 'Blob'} · ${p.size} bytes · type ${p.type ? JSON.stringify(p.type) : '(none)'}`)}
+          {visibleText(
+            `${p.name !== undefined ? `File ${JSON.stringify(p.name)}` : 'Blob'} · ${p.size} bytes · type ${p.type ? JSON.stringify(p.type) : '(none)'}`,
+          )}
         </span>
       );
     case 'typedarray':
       return <span className="pv-host">{`${p.ctor}(${p.length}) · ${p.byteLength} bytes`}</span>;
     case 'arraybuffer':
-      return <span className="pv-host">{`${p.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'} · ${p.byteLength} bytes`}</span>;
+      return (
+        <span className="pv-host">{`${p.shared ? 'SharedArrayBuffer' : 'ArrayBuffer'} · ${p.byteLength} bytes`}</span>
+      );
     case 'dataview':
       return <span className="pv-host">{`DataView · ${p.byteLength} bytes`}</span>;
     case 'date':
@@ -125,7 +134,9 @@ function Node({ label, value, depth }: { label: ReactNode; value: Preview; depth
           if (e.key === 'ArrowLeft' && open) setOpen(false);
         }}
       >
-        <span aria-hidden="true" className="pv-arrow">{open ? '▾' : '▸'}</span>
+        <span aria-hidden="true" className="pv-arrow">
+          {open ? '▾' : '▸'}
+        </span>
         {label !== null ? <span className="pv-key">{label}: </span> : null}
         <span className="pv-summary">{previewText(value, 100)}</span>
       </button>
@@ -146,7 +157,8 @@ function Node({ label, value, depth }: { label: ReactNode; value: Preview; depth
 }
 
 export function PreviewTree({ preview, label = 'data' }: { preview: Preview | undefined; label?: string }) {
-  if (!preview) return <p className="muted">The message body was evicted (message buffer limit); its counts and state are kept.</p>;
+  if (!preview)
+    return <p className="muted">The message body was evicted (message buffer limit); its counts and state are kept.</p>;
   return (
     <ul role="tree" aria-label={label} className="pv-tree page-text">
       <Node label={null} value={preview} depth={0} />

@@ -8,7 +8,12 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
   const settings = usePanel((s) => s.settings);
   const standalone = usePanel((s) => s.connection === 'standalone');
-  const [draft, setDraft] = useState({ messageCap: String(settings.messageCap), factLogCap: String(settings.factLogCap), captureStacks: settings.captureStacks, inWorker: settings.inWorker });
+  const [draft, setDraft] = useState({
+    messageCap: String(settings.messageCap),
+    factLogCap: String(settings.factLogCap),
+    captureStacks: settings.captureStacks,
+    inWorker: settings.inWorker,
+  });
   const [error, setError] = useState<string | null>(null);
   const recordWhileClosed = useRecordWhileClosed();
   // Untouched (null) until the user clicks it, so a slow storage read never overwrites the stored value.
@@ -19,7 +24,12 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     try {
-      store.getState().setSettings({ messageCap: Number(draft.messageCap), factLogCap: Number(draft.factLogCap), captureStacks: draft.captureStacks, inWorker: draft.inWorker });
+      store.getState().setSettings({
+        messageCap: Number(draft.messageCap),
+        factLogCap: Number(draft.factLogCap),
+        captureStacks: draft.captureStacks,
+        inWorker: draft.inWorker,
+      });
       if (recordDraft !== null && recordDraft !== recordWhileClosed.value) recordWhileClosed.save(recordDraft);
       onClose();
     } catch (err) {
@@ -29,32 +39,76 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div className="dialog" role="dialog" aria-modal="false" aria-label="Settings" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div
+      className="dialog"
+      role="dialog"
+      aria-modal="false"
+      aria-label="Settings"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <form onSubmit={submit}>
         <label>
           Messages kept (bodies)
-          <input ref={first} type="number" min={SETTING_BOUNDS.messageCap[0]} max={SETTING_BOUNDS.messageCap[1]} value={draft.messageCap} onChange={(e) => setDraft({ ...draft, messageCap: e.currentTarget.value })} />
+          <input
+            ref={first}
+            type="number"
+            min={SETTING_BOUNDS.messageCap[0]}
+            max={SETTING_BOUNDS.messageCap[1]}
+            value={draft.messageCap}
+            onChange={(e) => setDraft({ ...draft, messageCap: e.currentTarget.value })}
+          />
         </label>
         <label>
           Facts kept for export
-          <input type="number" min={SETTING_BOUNDS.factLogCap[0]} max={SETTING_BOUNDS.factLogCap[1]} value={draft.factLogCap} onChange={(e) => setDraft({ ...draft, factLogCap: e.currentTarget.value })} />
+          <input
+            type="number"
+            min={SETTING_BOUNDS.factLogCap[0]}
+            max={SETTING_BOUNDS.factLogCap[1]}
+            value={draft.factLogCap}
+            onChange={(e) => setDraft({ ...draft, factLogCap: e.currentTarget.value })}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={draft.captureStacks} disabled={standalone} onChange={(e) => setDraft({ ...draft, captureStacks: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={draft.captureStacks}
+            disabled={standalone}
+            onChange={(e) => setDraft({ ...draft, captureStacks: e.currentTarget.checked })}
+          />
           Capture a call stack for every post (slower pages)
         </label>
         <label className="check">
-          <input type="checkbox" checked={draft.inWorker} disabled={standalone} onChange={(e) => setDraft({ ...draft, inWorker: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={draft.inWorker}
+            disabled={standalone}
+            onChange={(e) => setDraft({ ...draft, inWorker: e.currentTarget.checked })}
+          />
           Instrument inside workers (for workers created after this)
         </label>
-        <label className="check" title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages.">
-          <input type="checkbox" name="recordWhileClosed" checked={recordDraft ?? recordWhileClosed.value ?? false} disabled={recordWhileClosed.value === null} onChange={(e) => setRecordDraft(e.currentTarget.checked)} />
+        <label
+          className="check"
+          title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages."
+        >
+          <input
+            type="checkbox"
+            name="recordWhileClosed"
+            checked={recordDraft ?? recordWhileClosed.value ?? false}
+            disabled={recordWhileClosed.value === null}
+            onChange={(e) => setRecordDraft(e.currentTarget.checked)}
+          />
           Record while DevTools is closed (all tabs; slower pages)
         </label>
-        {error ? <p className="filter-error" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="filter-error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <div className="dialog-buttons">
           <button type="submit">Apply</button>
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </div>

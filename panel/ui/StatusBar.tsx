@@ -31,8 +31,16 @@ export function StatusBar() {
   const behind = liveWhileTrace ? ` · ${plural(liveWhileTrace, 'live fact')} recorded behind it (Back to live)` : '';
   return (
     <footer className="statusbar" role="status" aria-live="polite">
-      <span data-testid="counts" title={[GLOSSARY.carrier, GLOSSARY.cleared].join('\n')}>{parts.join(' · ')}</span>
-      {anyCounted(counted) ? <span className="counted" data-testid="counted" title="Counted while DevTools was closed on the tab: no data, call stack or timing">{`counted, not recorded: ${countedParts(counted)}`}</span> : null}
+      <span data-testid="counts" title={[GLOSSARY.carrier, GLOSSARY.cleared].join('\n')}>
+        {parts.join(' · ')}
+      </span>
+      {anyCounted(counted) ? (
+        <span
+          className="counted"
+          data-testid="counted"
+          title="Counted while DevTools was closed on the tab: no data, call stack or timing"
+        >{`counted, not recorded: ${countedParts(counted)}`}</span>
+      ) : null}
       {losses.length ? <span className="losses">{losses.join(' · ')}</span> : null}
       {paused ? (
         <span className="paused" title={GLOSSARY.fact}>

@@ -34,7 +34,7 @@ const RULER = 22;
 const MAX_TRANSFER_MARKS = 500;
 const TIME_ORDER = { key: 'time', dir: 'asc' } as const;
 const BARS_TITLE =
-  'Where messages are too close to draw one by one: how many were posted (above the lane\'s line) ' +
+  "Where messages are too close to draw one by one: how many were posted (above the lane's line) " +
   'and dispatched (below it) in each pixel column';
 const PLOT_LABEL =
   'Messages over time: arrows from post to dispatch. ' +
@@ -430,9 +430,7 @@ export function TimelineView() {
                 {l.label}
               </li>
             ))}
-            <li title={BARS_TITLE}>
-              bars: ▲ posted ▼ dispatched
-            </li>
+            <li title={BARS_TITLE}>bars: ▲ posted ▼ dispatched</li>
           </ul>
         </div>
         <div className="tl-row">

@@ -6,7 +6,8 @@ import { usePanel, usePanelStore } from './storeContext.ts';
 
 const CLEAR_TITLE =
   'Clear the messages shown (contexts, channels, ports and messages still queued stay: the page goes on using them)';
-const EXPORT_TITLE = 'Export trace (JSON): the whole recording since the page loaded, messages cleared from view included';
+const EXPORT_TITLE =
+  'Export trace (JSON): the whole recording since the page loaded, messages cleared from view included';
 const FILTER_PLACEHOLDER = 'Filter  (data.type:ping larger-than:1k /regex/ port:p3 context:worker state:queued -word)';
 const FILTER_TITLE =
   'Words match the data; key:value narrows: port: channel: context: state: has: reason: library: id: ' +
@@ -57,7 +58,11 @@ export function Toolbar() {
           type="button"
           className={`tool record${paused ? '' : ' on'}`}
           aria-pressed={!paused}
-          title={paused ? 'Resume: apply the facts held while paused' : 'Pause: freeze the picture; facts keep arriving and are applied on resume'}
+          title={
+            paused
+              ? 'Resume: apply the facts held while paused'
+              : 'Pause: freeze the picture; facts keep arriving and are applied on resume'
+          }
           onClick={() => store.getState().setPaused(!paused)}
         >
           <span aria-hidden="true" className="dot" />
@@ -74,7 +79,12 @@ export function Toolbar() {
       </button>
       {standalone ? null : (
         <label className="tool check" title="Keep the log when the page reloads or navigates (a mark shows where)">
-          <input type="checkbox" checked={preserveLog} onChange={(e) => store.getState().setPreserveLog(e.currentTarget.checked)} /> Preserve log
+          <input
+            type="checkbox"
+            checked={preserveLog}
+            onChange={(e) => store.getState().setPreserveLog(e.currentTarget.checked)}
+          />{' '}
+          Preserve log
         </label>
       )}
       <span className="sep" />
@@ -90,7 +100,11 @@ export function Toolbar() {
           spellCheck={false}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}
         />
-        {filterError ? <span id="filter-error" className="filter-error" role="alert">{filterError}</span> : null}
+        {filterError ? (
+          <span id="filter-error" className="filter-error" role="alert">
+            {filterError}
+          </span>
+        ) : null}
       </div>
       <span className="sep" />
       <button type="button" className="tool io" title={EXPORT_TITLE} onClick={onExport}>
@@ -99,8 +113,23 @@ export function Toolbar() {
       <button type="button" className="tool io" title="Import trace" onClick={() => fileInput.current?.click()}>
         <span aria-hidden="true">↑</span> <span className="label">Import</span>
       </button>
-      <input ref={fileInput} type="file" accept=".json,application/json" className="hidden-file" aria-label="Trace file to import" tabIndex={-1} onChange={(e) => void onImport(e.currentTarget.files?.[0])} />
-      <button type="button" className="tool" title="Settings" aria-haspopup="dialog" aria-expanded={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        className="hidden-file"
+        aria-label="Trace file to import"
+        tabIndex={-1}
+        onChange={(e) => void onImport(e.currentTarget.files?.[0])}
+      />
+      <button
+        type="button"
+        className="tool"
+        title="Settings"
+        aria-haspopup="dialog"
+        aria-expanded={settingsOpen}
+        onClick={() => setSettingsOpen(!settingsOpen)}
+      >
         <span aria-hidden="true">⚙</span> <span className="label">Settings</span>
       </button>
       {traceName ? <span className="trace-name" title={traceName}>{`trace: ${traceName}`}</span> : null}

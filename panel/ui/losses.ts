@@ -18,9 +18,12 @@ export function lossParts(model: ChannelModel, relay: RelayStatus, settledEarly:
   if (dropped) losses.push(`${n(dropped)} facts dropped`);
   if (model.stats.evictedMessages) losses.push(`${n(model.stats.evictedMessages)} message bodies evicted`);
   if (model.stats.evictedRecords) losses.push(`${n(model.stats.evictedRecords)} old messages evicted`);
-  if (model.stats.evictedChannels) losses.push(`${n(model.stats.evictedChannels)} finished channels evicted (closed or collected; still counted)`);
-  if (model.stats.evictedContexts) losses.push(`${n(model.stats.evictedContexts)} ended contexts evicted (nothing kept refers to them)`);
-  if (evictedRelay) losses.push(`${n(evictedRelay)} facts evicted from the background's buffer (a panel opened later misses them)`);
+  if (model.stats.evictedChannels)
+    losses.push(`${n(model.stats.evictedChannels)} finished channels evicted (closed or collected; still counted)`);
+  if (model.stats.evictedContexts)
+    losses.push(`${n(model.stats.evictedContexts)} ended contexts evicted (nothing kept refers to them)`);
+  if (evictedRelay)
+    losses.push(`${n(evictedRelay)} facts evicted from the background's buffer (a panel opened later misses them)`);
   if (model.stats.evictedFacts) losses.push(`${n(model.stats.evictedFacts)} facts not kept for export`);
   if (settledEarly) losses.push('inferred before every fact came: an export may replay slightly differently');
   if (relay.rejected) losses.push(`${n(relay.rejected)} batches rejected`);

@@ -22,7 +22,8 @@ export function useRecordWhileClosed(): { value: boolean | null; save(on: boolea
       if (live) setValue(items?.[RECORD_WHILE_CLOSED_KEY] === true);
     });
     const changed = (changes: Record<string, chrome.storage.StorageChange>, areaName: string) => {
-      if (areaName === 'local' && RECORD_WHILE_CLOSED_KEY in changes) setValue(changes[RECORD_WHILE_CLOSED_KEY]!.newValue === true);
+      if (areaName === 'local' && RECORD_WHILE_CLOSED_KEY in changes)
+        setValue(changes[RECORD_WHILE_CLOSED_KEY]!.newValue === true);
     };
     chrome.storage.onChanged.addListener(changed);
     return () => {

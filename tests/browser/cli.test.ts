@@ -19,7 +19,10 @@ const env = { ...process.env, CI: 'true', PORTSCOPE_DIST: resolve(process.env.PO
 const dir = mkdtempSync(join(tmpdir(), 'portscope-cli-browser-'));
 let server: FixtureServer;
 
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+function cli(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, timeout: 90_000 }, (error, out, err) => {
       ok({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
@@ -44,20 +47,31 @@ async function closedPort(): Promise<number> {
 function shape(s: Summary) {
   const kindOf = new Map(s.contexts.map((c) => [c.id, c.kind]));
   return {
-    contexts: s.contexts.map((c) => `${c.kind} ${URL.canParse(c.url) ? new URL(c.url).pathname : c.url} observed=${c.observed}`).sort(),
+    contexts: s.contexts
+      .map((c) => `${c.kind} ${URL.canParse(c.url) ? new URL(c.url).pathname : c.url} observed=${c.observed}`)
+      .sort(),
     channels: s.channels,
     ports: s.ports
-      .map((p) => `${kindOf.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} closed=${p.closed} queued=${p.queued} posted=${p.posted} delivered=${p.delivered} dropped=${p.dropped}`)
+      .map(
+        (p) =>
+          `${kindOf.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} closed=${p.closed} queued=${p.queued} posted=${p.posted} delivered=${p.delivered} dropped=${p.dropped}`,
+      )
       .sort(),
     // `summary --json` (version 1) carries `unobserved` in `messages`; the model's Summary beside it.
     messages: { ...s.messages, unobserved: (s.messages as { unobserved?: number }).unobserved ?? s.unobserved ?? 0 },
     transfers: s.transfers.map((t) => `${kindOf.get(t.from)}→${kindOf.get(t.to)}`).sort(),
-    diagnostics: s.diagnostics.map((d) => `${d.code} ${d.port ? kindOf.get(s.ports.find((p) => p.id === d.port)!.context) : '-'}`).sort(),
+    diagnostics: s.diagnostics
+      .map((d) => `${d.code} ${d.port ? kindOf.get(s.ports.find((p) => p.id === d.port)!.context) : '-'}`)
+      .sort(),
   };
 }
 
 const EXPECTED_DEMO = {
-  contexts: ['iframe /demo/child.html observed=true', 'window /demo/ observed=true', 'worker /demo/worker.js observed=false'],
+  contexts: [
+    'iframe /demo/child.html observed=true',
+    'window /demo/ observed=true',
+    'worker /demo/worker.js observed=false',
+  ],
   channels: 3,
   ports: [
     'iframe enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0',
@@ -82,8 +96,15 @@ const EXPECTED_DEMO = {
  */
 const EXPECTED_DEMO_INSIDE_WORKER = {
   ...EXPECTED_DEMO,
-  contexts: ['iframe /demo/child.html observed=true', 'window /demo/ observed=true', 'worker /demo/worker.js observed=true'],
-  ports: [...EXPECTED_DEMO.ports.slice(0, -1), 'worker enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0'],
+  contexts: [
+    'iframe /demo/child.html observed=true',
+    'window /demo/ observed=true',
+    'worker /demo/worker.js observed=true',
+  ],
+  ports: [
+    ...EXPECTED_DEMO.ports.slice(0, -1),
+    'worker enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0',
+  ],
   messages: { posted: 9, delivered: 6, queued: 3, dropped: 0, unobserved: 0 },
 };
 
@@ -103,7 +124,9 @@ describe('portscope record → summary → convert → view (Chromium)', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1);
-    expect(r.out).toMatch(/^recorded \d+ facts from 3 contexts: 3 channels, 6 ports, 9 messages \(3 still queued\), 1 diagnostic → /);
+    expect(r.out).toMatch(
+      /^recorded \d+ facts from 3 contexts: 3 channels, 6 ports, 9 messages \(3 still queued\), 1 diagnostic → /,
+    );
     const file = JSON.parse(readFileSync(trace, 'utf8'));
     expect(file.format).toBe('portscope-trace');
     expect(file.meta.browser).toMatch(/^Chromium \d+/);
@@ -134,7 +157,10 @@ describe('portscope record → summary → convert → view (Chromium)', () => {
     try {
       const line = await new Promise<string>((ok, fail) => {
         let buf = '';
-        child.stdout.on('data', (d) => { buf += d; if (buf.includes('\n')) ok(buf); });
+        child.stdout.on('data', (d) => {
+          buf += d;
+          if (buf.includes('\n')) ok(buf);
+        });
         child.once('exit', (code) => fail(new Error(`view exited ${code}`)));
       });
       const url = /serving the Portscope viewer at (\S+)/.exec(line)![1];
@@ -153,15 +179,26 @@ describe('portscope record → summary → convert → view (Chromium)', () => {
 
 describe('portscope record: clear errors', () => {
   it('an unreachable URL', async () => {
-    const r = await cli(['record', `http://127.0.0.1:${await closedPort()}/`, '--out', join(dir, 'x.json'), '--duration', '100']);
+    const r = await cli([
+      'record',
+      `http://127.0.0.1:${await closedPort()}/`,
+      '--out',
+      join(dir, 'x.json'),
+      '--duration',
+      '100',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^portscope: cannot load http:\/\/127\.0\.0\.1:\d+\/: net::ERR_CONNECTION_REFUSED/);
   });
 
   it('a missing browser', async () => {
-    const r = await cli(['record', `${server.origin}/demo/`, '--out', join(dir, 'x.json')], { PORTSCOPE_CHROMIUM: '/nonexistent/chromium' });
+    const r = await cli(['record', `${server.origin}/demo/`, '--out', join(dir, 'x.json')], {
+      PORTSCOPE_CHROMIUM: '/nonexistent/chromium',
+    });
     expect(r.code).toBe(2);
-    expect(r.err).toBe('portscope: chromium not found (tried /nonexistent/chromium): install it (apt-get install -y chromium) or set PORTSCOPE_CHROMIUM to its executable\n');
+    expect(r.err).toBe(
+      'portscope: chromium not found (tried /nonexistent/chromium): install it (apt-get install -y chromium) or set PORTSCOPE_CHROMIUM to its executable\n',
+    );
   });
 
   it('a page that crashes (the crash watch of the recorder on a real renderer crash, in process)', async () => {
@@ -185,7 +222,16 @@ describe('portscope record: clear errors', () => {
 describe('portscope record --browser firefox', () => {
   it('records the same demo graph in Firefox ESR', async () => {
     const trace = join(dir, 'demo-firefox.json');
-    const r = await cli(['record', `${server.origin}/demo/`, '--out', trace, '--duration', '1500', '--browser', 'firefox']);
+    const r = await cli([
+      'record',
+      `${server.origin}/demo/`,
+      '--out',
+      trace,
+      '--duration',
+      '1500',
+      '--browser',
+      'firefox',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(trace, 'utf8')).meta.browser).toMatch(/^Firefox \d+/);

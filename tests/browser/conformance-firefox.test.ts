@@ -25,7 +25,8 @@ import { FIREFOX_DIFFERENCES, firefoxDifferences } from '../fixtures/conformance
  */
 const NOT_COMPARABLE_IN_FIREFOX: Record<string, { reason: string; observed: unknown }> = {
   'garbage collection: unreferenced ports are collected as natively': {
-    reason: 'Firefox exposes no gc() to web content (Chromium has --js-flags=--expose-gc), so collection is not forced and not compared',
+    reason:
+      'Firefox exposes no gc() to web content (Chromium has --js-flags=--expose-gc), so collection is not forced and not compared',
     observed: 'no gc',
   },
 };
@@ -48,7 +49,6 @@ beforeAll(async () => {
 
 /** Sets the preference in the background and waits until the background applied it. */
 const recordWhileClosed = (on: boolean): Promise<void> => recordWhileClosedFirefox(instrumented.background!, on);
-
 
 /** Per scenario, from the recording pass: what the native page observed, and the message totals. */
 const nativeObserved = new Map<string, unknown>();
@@ -84,16 +84,22 @@ describe('conformance: native and instrumented Firefox observe the same', () => 
   it('has at least 45 scenarios, and every scenario listed as not comparable or as differing exists', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(45);
     const names = new Set(scenarios.map((s) => s.name));
-    for (const name of [...Object.keys(NOT_COMPARABLE_IN_FIREFOX), ...Object.keys(FIREFOX_DIFFERENCES)]) expect(names.has(name), name).toBe(true);
+    for (const name of [...Object.keys(NOT_COMPARABLE_IN_FIREFOX), ...Object.keys(FIREFOX_DIFFERENCES)])
+      expect(names.has(name), name).toBe(true);
   });
 
   for (const scenario of scenarios) {
     it(scenario.name, async () => {
       await clearFacts();
-      const [native, withRuntime] = await Promise.all([observe(plainPage, scenario), observe(instrumentedPage, scenario)]);
+      const [native, withRuntime] = await Promise.all([
+        observe(plainPage, scenario),
+        observe(instrumentedPage, scenario),
+      ]);
       nativeObserved.set(scenario.name, native);
       // Every difference is one stated (and explained) in firefox-differences.ts, and each stated one still occurs.
-      expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(FIREFOX_DIFFERENCES[scenario.name] ?? []);
+      expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(
+        FIREFOX_DIFFERENCES[scenario.name] ?? [],
+      );
       const limit = NOT_COMPARABLE_IN_FIREFOX[scenario.name];
       if (limit) expect(native, limit.reason).toEqual(limit.observed);
 
@@ -108,14 +114,23 @@ describe('conformance: native and instrumented Firefox observe the same', () => 
 defineCountingPass({
   browser: 'Firefox',
   scenarios,
-  nativeObserved: (scenario) => (nativeObserved.has(scenario.name) ? Promise.resolve(nativeObserved.get(scenario.name)) : observe(plainPage, scenario)),
+  nativeObserved: (scenario) =>
+    nativeObserved.has(scenario.name)
+      ? Promise.resolve(nativeObserved.get(scenario.name))
+      : observe(plainPage, scenario),
   instrumentedObserved: (scenario, loaded) => observe(instrumentedPage, scenario, loaded),
-  expectSame: (scenario, native, withRuntime) => expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(FIREFOX_DIFFERENCES[scenario.name] ?? []),
+  expectSame: (scenario, native, withRuntime) =>
+    expect(firefoxDifferences(scenario.name, native, withRuntime), 'differences from native Firefox').toEqual(
+      FIREFOX_DIFFERENCES[scenario.name] ?? [],
+    ),
   recordedTotals,
   backgroundFacts,
   clearFacts,
   recordWhileClosed,
-  page: () => ({ goto: (url) => instrumentedPage.goto(url, { waitUntil: 'load' }), evaluate: (fn) => instrumentedPage.evaluate(fn) }),
+  page: () => ({
+    goto: (url) => instrumentedPage.goto(url, { waitUntil: 'load' }),
+    evaluate: (fn) => instrumentedPage.evaluate(fn),
+  }),
   blankUrl: () => `${origins.origin}/conformance/blank.html`,
   timing: TIMING,
 });

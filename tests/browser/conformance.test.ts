@@ -31,7 +31,10 @@ let origins: Origins;
 beforeAll(async () => {
   server = await serveFixtures();
   origins = { origin: server.origin, crossOrigin: server.crossOrigin };
-  [plain, instrumented] = await Promise.all([launchChromium({ extension: false, args: ARGS }), launchChromium({ extension: true, args: ARGS })]);
+  [plain, instrumented] = await Promise.all([
+    launchChromium({ extension: false, args: ARGS }),
+    launchChromium({ extension: true, args: ARGS }),
+  ]);
   plainPage = await plain.context.newPage();
   await recordWhileClosed(true);
   instrumentedPage = await instrumented.context.newPage();
@@ -40,13 +43,14 @@ beforeAll(async () => {
 /** Sets the preference in the background and waits until the background applied it. */
 const recordWhileClosed = (on: boolean): Promise<void> => recordWhileClosedChromium(instrumented.serviceWorker!, on);
 
-
 /** Per scenario, from the recording pass: what the native page observed, and the message totals. */
 const nativeObserved = new Map<string, unknown>();
 const recordedTotals = new Map<string, MessageTotals>();
 
 async function clearFacts(): Promise<void> {
-  await instrumented.serviceWorker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { clear(): void } }).portscopeDebug.clear());
+  await instrumented.serviceWorker!.evaluate(() =>
+    (globalThis as unknown as { portscopeDebug: { clear(): void } }).portscopeDebug.clear(),
+  );
 }
 
 afterAll(async () => {
@@ -66,14 +70,19 @@ async function observe(page: Page, scenario: Scenario, loaded?: () => Promise<vo
 }
 
 async function backgroundFacts(): Promise<Fact[]> {
-  return instrumented.serviceWorker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { facts(): Fact[] } }).portscopeDebug.facts());
+  return instrumented.serviceWorker!.evaluate(() =>
+    (globalThis as unknown as { portscopeDebug: { facts(): Fact[] } }).portscopeDebug.facts(),
+  );
 }
 
 const TIMING = { deadlineMs: 4_000, pollMs: 50, graceMs: 150 };
 
 /** Identical, but for the residue scenario: exactly the differences residues.ts pins, no other and none missing. */
 function expectSameAsNative(scenario: Scenario, native: unknown, withRuntime: unknown): void {
-  if (scenario.name === RESIDUE_SCENARIO) expect(differences(...comparableResidue(native, withRuntime)), 'differences from native Chromium').toEqual(CHROMIUM_RESIDUE);
+  if (scenario.name === RESIDUE_SCENARIO)
+    expect(differences(...comparableResidue(native, withRuntime)), 'differences from native Chromium').toEqual(
+      CHROMIUM_RESIDUE,
+    );
   else expect(withRuntime).toEqual(native);
 }
 
@@ -85,7 +94,10 @@ describe('conformance: native and instrumented Chromium observe the same', () =>
   for (const scenario of scenarios) {
     it(scenario.name, async () => {
       await clearFacts();
-      const [native, withRuntime] = await Promise.all([observe(plainPage, scenario), observe(instrumentedPage, scenario)]);
+      const [native, withRuntime] = await Promise.all([
+        observe(plainPage, scenario),
+        observe(instrumentedPage, scenario),
+      ]);
       if (process.env.PORTSCOPE_DEBUG_FACTS) console.log(scenario.name, JSON.stringify(native).slice(0, 2000));
       nativeObserved.set(scenario.name, native);
       expectSameAsNative(scenario, native, withRuntime);
@@ -102,7 +114,10 @@ describe('conformance: native and instrumented Chromium observe the same', () =>
 defineCountingPass({
   browser: 'Chromium',
   scenarios,
-  nativeObserved: (scenario) => (nativeObserved.has(scenario.name) ? Promise.resolve(nativeObserved.get(scenario.name)) : observe(plainPage, scenario)),
+  nativeObserved: (scenario) =>
+    nativeObserved.has(scenario.name)
+      ? Promise.resolve(nativeObserved.get(scenario.name))
+      : observe(plainPage, scenario),
   instrumentedObserved: (scenario, loaded) => observe(instrumentedPage, scenario, loaded),
   expectSame: expectSameAsNative,
   recordedTotals,

@@ -14,7 +14,12 @@ import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { missingClassicScript, underWorkerSrcSelf, workerScenarios, type WorkerScenario } from '../fixtures/in-worker/scenarios.ts';
+import {
+  missingClassicScript,
+  underWorkerSrcSelf,
+  workerScenarios,
+  type WorkerScenario,
+} from '../fixtures/in-worker/scenarios.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
 type WorkerCreated = Extract<Fact, { kind: 'worker-created' }>;
@@ -31,18 +36,26 @@ const tabOf = (page: Page) => (page === onPage ? onTabId : offTabId);
 
 /** What reached the background from one tab (each page of the instrumented browser is its own tab). */
 async function backgroundFacts(tabId: number): Promise<Fact[]> {
-  return instrumented.serviceWorker!.evaluate((id) => (globalThis as unknown as { portscopeDebug: { facts(tabId: number): Fact[] } }).portscopeDebug.facts(id), tabId);
+  return instrumented.serviceWorker!.evaluate(
+    (id) => (globalThis as unknown as { portscopeDebug: { facts(tabId: number): Fact[] } }).portscopeDebug.facts(id),
+    tabId,
+  );
 }
 
 async function clearBackground(): Promise<void> {
-  await instrumented.serviceWorker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { clear(): void } }).portscopeDebug.clear());
+  await instrumented.serviceWorker!.evaluate(() =>
+    (globalThis as unknown as { portscopeDebug: { clear(): void } }).portscopeDebug.clear(),
+  );
 }
 
 /** The tab the background knows by this top document URL (the extension has no `tabs` permission). */
 async function tabIdOf(url: string): Promise<number> {
   return until(`the background to know ${url}`, () =>
     instrumented.serviceWorker!.evaluate(
-      (u) => (globalThis as unknown as { portscopeDebug: { tabs(): { tabId: number; url: string }[] } }).portscopeDebug.tabs().find((t) => t.url === u)?.tabId,
+      (u) =>
+        (globalThis as unknown as { portscopeDebug: { tabs(): { tabId: number; url: string }[] } }).portscopeDebug
+          .tabs()
+          .find((t) => t.url === u)?.tabId,
       url,
     ),
   );
@@ -65,14 +78,23 @@ async function load(page: Page, path = '/in-worker/index.html'): Promise<void> {
   const url = server.origin + path;
   await page.goto(url);
   if (page === plainPage) return;
-  await until('the page context', async () => (contexts(await backgroundFacts(tabOf(page))).some((c) => c.url === url) ? true : undefined));
+  await until('the page context', async () =>
+    contexts(await backgroundFacts(tabOf(page))).some((c) => c.url === url) ? true : undefined,
+  );
   // With inWorker on, workers are instrumented once the runtime has asked whether blob:
   // workers are allowed here (worker-csp.ts): it says so in a runtime-note.
   if (page === onPage)
     await until('the in-worker verdict', async () => {
       const all = await backgroundFacts(onTabId);
       const ctx = contexts(all).find((c) => c.url === url)?.ctx;
-      return all.some((f) => f.kind === 'runtime-note' && f.ctx === ctx && (f.code === 'in-worker-ready' || f.code === 'in-worker-refused')) ? true : undefined;
+      return all.some(
+        (f) =>
+          f.kind === 'runtime-note' &&
+          f.ctx === ctx &&
+          (f.code === 'in-worker-ready' || f.code === 'in-worker-refused'),
+      )
+        ? true
+        : undefined;
     });
 }
 
@@ -87,7 +109,10 @@ async function observe(page: Page, scenario: WorkerScenario): Promise<unknown> {
 
 beforeAll(async () => {
   server = await serveFixtures();
-  [plain, instrumented] = await Promise.all([launchChromium({ extension: false }), launchChromium({ extension: true })]);
+  [plain, instrumented] = await Promise.all([
+    launchChromium({ extension: false }),
+    launchChromium({ extension: true }),
+  ]);
   // The pages load before any panel subscribes: the preference makes them record from the start.
   await recordWhileClosedChromium(instrumented.serviceWorker!);
   plainPage = await plain.context.newPage();
@@ -123,7 +148,10 @@ describe('in-worker instrumentation: native, outside and inside observation agre
       const outside = await observe(offPage, scenario);
       expect(outside).toEqual(native);
       const offFacts = await backgroundFacts(offTabId);
-      expect(contexts(offFacts).filter((c) => c.contextKind !== 'window'), 'no worker speaks for itself with inWorker off').toEqual([]);
+      expect(
+        contexts(offFacts).filter((c) => c.contextKind !== 'window'),
+        'no worker speaks for itself with inWorker off',
+      ).toEqual([]);
       expect(offFacts.filter((f) => f.kind === 'worker-created' && f.childCtx !== undefined)).toEqual([]);
 
       await clearBackground();
@@ -135,17 +163,37 @@ describe('in-worker instrumentation: native, outside and inside observation agre
       if (process.env.PORTSCOPE_DEBUG_FACTS) {
         await new Promise((r) => setTimeout(r, 1500));
         const all = await backgroundFacts(onTabId);
-        console.log(JSON.stringify(all.map((f) => [f.kind, (f as { ctx?: string }).ctx?.slice(0, 6), f.kind === 'context' ? f.url + ' ' + f.contextKind : f.kind === 'worker-created' ? f.childCtx : f.kind === 'runtime-note' ? f.message : ''])));
+        console.log(
+          JSON.stringify(
+            all.map((f) => [
+              f.kind,
+              (f as { ctx?: string }).ctx?.slice(0, 6),
+              f.kind === 'context'
+                ? f.url + ' ' + f.contextKind
+                : f.kind === 'worker-created'
+                  ? f.childCtx
+                  : f.kind === 'runtime-note'
+                    ? f.message
+                    : '',
+            ]),
+          ),
+        );
       }
       const facts = await until('the workers to speak from inside, and their owners to announce them', async () => {
         const all = await backgroundFacts(onTabId);
         const announced = new Set(all.map((f) => (f.kind === 'worker-created' ? f.childCtx : undefined)));
-        const ok = scenario.inside.every((want) => contexts(all).some((c) => c.contextKind === want.contextKind && c.url === server.origin + want.url && announced.has(c.ctx)));
+        const ok = scenario.inside.every((want) =>
+          contexts(all).some(
+            (c) => c.contextKind === want.contextKind && c.url === server.origin + want.url && announced.has(c.ctx),
+          ),
+        );
         return ok ? all : undefined;
       });
       const created = facts.filter((f): f is WorkerCreated => f.kind === 'worker-created');
       for (const want of scenario.inside) {
-        const ctx = contexts(facts).find((c) => c.contextKind === want.contextKind && c.url === server.origin + want.url)!;
+        const ctx = contexts(facts).find(
+          (c) => c.contextKind === want.contextKind && c.url === server.origin + want.url,
+        )!;
         expect(ctx.observed).toBe(true);
         expect(ctx.inside).toBe('bootstrap');
         // The page announced this very ctx when it created the worker, and is its parent.
@@ -156,7 +204,11 @@ describe('in-worker instrumentation: native, outside and inside observation agre
         // And it reported from inside: more than its own context fact. (A nested worker the
         // scenario terminates at once may lose what it buffered after announcing itself.)
         if (want.announcedOnly) continue;
-        await until(`facts from inside ${want.url}`, async () => ((await backgroundFacts(onTabId)).some((f) => (f as { ctx?: string }).ctx === ctx.ctx && f.kind !== 'context') ? true : undefined));
+        await until(`facts from inside ${want.url}`, async () =>
+          (await backgroundFacts(onTabId)).some((f) => (f as { ctx?: string }).ctx === ctx.ctx && f.kind !== 'context')
+            ? true
+            : undefined,
+        );
       }
     });
   }
@@ -177,7 +229,9 @@ describe('in-worker instrumentation: native, outside and inside observation agre
     expect(mine.filter((f) => f.kind === 'port-posted').length).toBeGreaterThanOrEqual(1);
     // The page's post on the worker carrier and the worker's arrival share the message fingerprint.
     const arrival = mine.find((f) => f.kind === 'port-received') as Extract<Fact, { kind: 'port-received' }>;
-    const posted = facts.filter((f) => f.kind === 'carrier-posted' && f.ctx !== worker.ctx && f.transfer.some((t) => t.t === 'port')) as Extract<Fact, { kind: 'carrier-posted' }>[];
+    const posted = facts.filter(
+      (f) => f.kind === 'carrier-posted' && f.ctx !== worker.ctx && f.transfer.some((t) => t.t === 'port'),
+    ) as Extract<Fact, { kind: 'carrier-posted' }>[];
     expect(posted.map((p) => p.fingerprint)).toContain(arrival.fingerprint);
   });
 
@@ -185,7 +239,9 @@ describe('in-worker instrumentation: native, outside and inside observation agre
     await load(plainPage);
     await load(offPage);
     await load(onPage);
-    const [native, outside, inside] = await Promise.all([plainPage, offPage, onPage].map((p) => p.evaluate(missingClassicScript, server.origin)));
+    const [native, outside, inside] = await Promise.all(
+      [plainPage, offPage, onPage].map((p) => p.evaluate(missingClassicScript, server.origin)),
+    );
     expect(native).toEqual({ ctor: 'Event', message: null });
     expect(outside).toEqual(native);
     expect(inside).toMatchObject({ ctor: 'ErrorEvent', message: expect.stringContaining('NetworkError') });
@@ -197,7 +253,13 @@ describe('in-worker instrumentation: native, outside and inside observation agre
     await load(onPage, '/in-worker/csp.html');
     const native = await plainPage.evaluate(underWorkerSrcSelf, server.origin);
     // The page's own blob: worker is refused natively too, and the page sees that one violation.
-    expect(native).toMatchObject({ report: { lib: 'w/lib.js' }, violations: [{ where: 'window', blocked: 'blob' }, { where: 'document', blocked: 'blob' }] });
+    expect(native).toMatchObject({
+      report: { lib: 'w/lib.js' },
+      violations: [
+        { where: 'window', blocked: 'blob' },
+        { where: 'document', blocked: 'blob' },
+      ],
+    });
     expect(await offPage.evaluate(underWorkerSrcSelf, server.origin)).toEqual(native);
     expect(await onPage.evaluate(underWorkerSrcSelf, server.origin)).toEqual(native);
     const facts = await until('the refusal note', async () => {

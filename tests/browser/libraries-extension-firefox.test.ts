@@ -9,7 +9,13 @@ import type { Page } from 'puppeteer-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
-import { PAGES, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
+import {
+  PAGES,
+  expectEveryNumberedFact,
+  expectPenpalThroughExtension,
+  shape,
+  summaryOfFacts,
+} from './libraries-pages.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
@@ -18,7 +24,8 @@ let server: FixtureServer;
 let page: Page;
 
 const background = (text: string) => firefox.background!(text);
-const backgroundFacts = async () => JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.facts())')) as Fact[];
+const backgroundFacts = async () =>
+  JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.facts())')) as Fact[];
 
 beforeAll(async () => {
   server = await serveFixtures('.');
@@ -43,7 +50,10 @@ async function record(url: string): Promise<Fact[]> {
 }
 
 describe('real libraries through the Firefox add-on', () => {
-  for (const [name, childOrigin] of [['same-origin', 'origin'], ['cross-origin', 'crossOrigin']] as const) {
+  for (const [name, childOrigin] of [
+    ['same-origin', 'origin'],
+    ['cross-origin', 'crossOrigin'],
+  ] as const) {
     it(`penpal, ${name} iframe: one channel, 10 messages delivered, no phantom, no diagnostic`, async () => {
       const child = `${server[childOrigin]}/tests/fixtures/libraries/penpal-child.html`;
       const facts = await record(`${server.origin}${PAGES.penpal.path}?child=${encodeURIComponent(child)}`);

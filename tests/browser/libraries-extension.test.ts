@@ -9,7 +9,13 @@ import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
-import { PAGES, expectEveryNumberedFact, expectPenpalThroughExtension, shape, summaryOfFacts } from './libraries-pages.ts';
+import {
+  PAGES,
+  expectEveryNumberedFact,
+  expectPenpalThroughExtension,
+  shape,
+  summaryOfFacts,
+} from './libraries-pages.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
@@ -19,7 +25,8 @@ let page: Page;
 
 type Debug = { facts(): Fact[]; clear(): void };
 const background = () => browser.context.serviceWorkers()[0] ?? browser.serviceWorker!;
-const backgroundFacts = () => background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.facts());
+const backgroundFacts = () =>
+  background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.facts());
 
 beforeAll(async () => {
   server = await serveFixtures('.');
@@ -43,7 +50,10 @@ async function record(url: string): Promise<Fact[]> {
 }
 
 describe('real libraries through the Chrome extension', () => {
-  for (const [name, childOrigin] of [['same-origin', 'origin'], ['cross-origin', 'crossOrigin']] as const) {
+  for (const [name, childOrigin] of [
+    ['same-origin', 'origin'],
+    ['cross-origin', 'crossOrigin'],
+  ] as const) {
     it(`penpal, ${name} iframe: one channel, 10 messages delivered, no phantom, no diagnostic`, async () => {
       const child = `${server[childOrigin]}/tests/fixtures/libraries/penpal-child.html`;
       const facts = await record(`${server.origin}${PAGES.penpal.path}?child=${encodeURIComponent(child)}`);

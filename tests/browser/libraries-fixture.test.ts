@@ -34,6 +34,8 @@ describe('the Playwright fixture on a library page', () => {
     await page.waitForFunction(() => document.documentElement.dataset.done === '1', undefined, { timeout: 15_000 });
     const trace = await portscope.trace();
     expect(trace.toTrace().meta.dropped).toEqual({});
-    expect(shape(trace, { creatorVaries: true })).toEqual(PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html'));
+    expect(shape(trace, { creatorVaries: true })).toEqual(
+      PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html'),
+    );
   });
 });

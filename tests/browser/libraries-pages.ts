@@ -100,7 +100,12 @@ export class LibraryRecorder {
         : this.pipe
           ? (await import('../../cli/drive-chromium-pipe.ts')).driveChromiumOverPipe
           : (await import('../../cli/drive-chromium.ts')).driveChromium;
-    this.driver = await drive({ runtimeBundle: runtimeBundle(), headed: false, loadTimeoutMs: 30_000, onBatch: (m) => this.route(m) });
+    this.driver = await drive({
+      runtimeBundle: runtimeBundle(),
+      headed: false,
+      loadTimeoutMs: 30_000,
+      onBatch: (m) => this.route(m),
+    });
   }
 
   private route(message: unknown): void {
@@ -120,12 +125,20 @@ export class LibraryRecorder {
       if (Date.now() > deadline) throw new Error(`${url} did not finish in 15 s`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const page = (await this.driver.evaluate('({ result: window.libraryResult, portPosts: window.portPosts })')) as PageReport;
+    const page = (await this.driver.evaluate(
+      '({ result: window.libraryResult, portPosts: window.portPosts })',
+    )) as PageReport;
     // The runtime flushes on a short timer in every context: wait until nothing more arrives.
     await recording.settle(400, 5000);
     const trace = recording.toTrace({ browser: this.browser, url });
     const workers = 'workers' in this.driver ? structuredClone((this.driver as PipeDriver).workers) : undefined;
-    return { summary: recording.model.summary(), trace, page, factCount: recording.factCount(), ...(workers ? { workers } : {}) };
+    return {
+      summary: recording.model.summary(),
+      trace,
+      page,
+      factCount: recording.factCount(),
+      ...(workers ? { workers } : {}),
+    };
   }
 
   close(): Promise<void> {
@@ -191,7 +204,10 @@ export function expectPenpalThroughExtension(s: Summary): void {
   const expected = PAGES.penpal.shape('/tests/fixtures/libraries/penpal-child.html');
   const got = shape(s, { creatorVaries: true });
   const blank = 'iframe about:blank observed=true';
-  expect(got).toEqual({ ...expected, contexts: got.contexts.includes(blank) ? expected.contexts : expected.contexts.filter((c) => c !== blank) });
+  expect(got).toEqual({
+    ...expected,
+    contexts: got.contexts.includes(blank) ? expected.contexts : expected.contexts.filter((c) => c !== blank),
+  });
 }
 
 /** Posts the summary puts in the page's top document: what the page counted itself. */
@@ -210,7 +226,9 @@ export function shape(s: Summary, opts: { creatorVaries?: boolean } = {}) {
   const kindOf = new Map(s.contexts.map((c) => [c.id, c.kind]));
   const label = (id: string) => kindOf.get(id) ?? `missing:${id}`;
   return {
-    contexts: s.contexts.map((c) => `${c.kind} ${/^https?:/.test(c.url) ? new URL(c.url).pathname : c.url} observed=${c.observed}`).sort(),
+    contexts: s.contexts
+      .map((c) => `${c.kind} ${/^https?:/.test(c.url) ? new URL(c.url).pathname : c.url} observed=${c.observed}`)
+      .sort(),
     channels: s.channels,
     ports: s.ports
       .map((p) =>
@@ -229,7 +247,11 @@ export function shape(s: Summary, opts: { creatorVaries?: boolean } = {}) {
       )
       .sort(),
     messages: s.messages,
-    transfers: s.transfers.map((t) => (opts.creatorVaries ? [label(t.from), label(t.to)].sort().join('↔') : `${label(t.from)}→${label(t.to)}`)).sort(),
+    transfers: s.transfers
+      .map((t) =>
+        opts.creatorVaries ? [label(t.from), label(t.to)].sort().join('↔') : `${label(t.from)}→${label(t.to)}`,
+      )
+      .sort(),
     diagnostics: s.diagnostics.map((d) => `${d.code} ${d.context ? label(d.context) : '-'}`).sort(),
   };
 }
@@ -248,7 +270,10 @@ export const PAGES = {
     path: '/tests/fixtures/libraries/comlink.html',
     result: [3, 30, 7, 2, 16],
     shape: {
-      contexts: ['window /tests/fixtures/libraries/comlink.html observed=true', 'worker /tests/fixtures/libraries/comlink-worker.mjs observed=false'],
+      contexts: [
+        'window /tests/fixtures/libraries/comlink.html observed=true',
+        'worker /tests/fixtures/libraries/comlink-worker.mjs observed=false',
+      ],
       channels: 3,
       ports: [
         'window enabled=true shipped=false closed=true queued=0 posted=3 delivered=3 dropped=0 library=comlink',
@@ -269,7 +294,10 @@ export const PAGES = {
    * and the two channels made in the worker closed there by comlink's release.
    */
   comlinkInside: {
-    contexts: ['window /tests/fixtures/libraries/comlink.html observed=true', 'worker /tests/fixtures/libraries/comlink-worker.mjs observed=true'],
+    contexts: [
+      'window /tests/fixtures/libraries/comlink.html observed=true',
+      'worker /tests/fixtures/libraries/comlink-worker.mjs observed=true',
+    ],
     channels: 3,
     ports: [
       'window enabled=true shipped=false closed=true queued=0 posted=3 delivered=3 dropped=0 library=comlink',
@@ -294,7 +322,11 @@ export const PAGES = {
     path: '/tests/fixtures/libraries/penpal.html',
     result: [3, 7, 48],
     shape: (childPath: string) => ({
-      contexts: [`iframe ${childPath} observed=true`, 'iframe about:blank observed=true', 'window /tests/fixtures/libraries/penpal.html observed=true'],
+      contexts: [
+        `iframe ${childPath} observed=true`,
+        'iframe about:blank observed=true',
+        'window /tests/fixtures/libraries/penpal.html observed=true',
+      ],
       channels: 1,
       ports: [
         'iframe enabled=true closed=false queued=0 posted=5 delivered=5 dropped=0 library=penpal',
@@ -315,12 +347,20 @@ export const PAGES = {
     path: '/tests/fixtures/libraries/workbox.html',
     result: [3, 7, '1.0.0', 'handed', 'echo: hello over the handed port'],
     shape: {
-      contexts: ['serviceworker  observed=false', 'unknown  observed=false', 'window /tests/fixtures/libraries/workbox.html observed=true'],
+      contexts: [
+        'serviceworker  observed=false',
+        'unknown  observed=false',
+        'window /tests/fixtures/libraries/workbox.html observed=true',
+      ],
       channels: 5,
       ports: [
-        ...Array(4).fill('serviceworker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0 library=workbox-window'),
+        ...Array(4).fill(
+          'serviceworker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0 library=workbox-window',
+        ),
         'unknown enabled=false shipped=false closed=false queued=0 posted=1 delivered=0 dropped=0',
-        ...Array(4).fill('window enabled=true shipped=false closed=false queued=0 posted=0 delivered=1 dropped=0 library=workbox-window'),
+        ...Array(4).fill(
+          'window enabled=true shipped=false closed=false queued=0 posted=0 delivered=1 dropped=0 library=workbox-window',
+        ),
         'window enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0 seen late',
       ],
       messages: { posted: 6, delivered: 5, queued: 0, dropped: 0 },
@@ -335,12 +375,19 @@ export const PAGES = {
    * channel the service worker made and shipped: nothing is seen late, no end is unknown.
    */
   workboxInside: {
-    contexts: ['serviceworker /tests/fixtures/libraries/workbox-sw.js observed=true', 'window /tests/fixtures/libraries/workbox.html observed=true'],
+    contexts: [
+      'serviceworker /tests/fixtures/libraries/workbox-sw.js observed=true',
+      'window /tests/fixtures/libraries/workbox.html observed=true',
+    ],
     channels: 5,
     ports: [
-      ...Array(4).fill('serviceworker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0 library=workbox-window'),
+      ...Array(4).fill(
+        'serviceworker enabled=false shipped=true closed=false queued=0 posted=1 delivered=0 dropped=0 library=workbox-window',
+      ),
       'serviceworker enabled=true shipped=false closed=false queued=0 posted=1 delivered=1 dropped=0',
-      ...Array(4).fill('window enabled=true shipped=false closed=false queued=0 posted=0 delivered=1 dropped=0 library=workbox-window'),
+      ...Array(4).fill(
+        'window enabled=true shipped=false closed=false queued=0 posted=0 delivered=1 dropped=0 library=workbox-window',
+      ),
       'window enabled=true shipped=true closed=false queued=0 posted=1 delivered=1 dropped=0',
     ],
     messages: { posted: 6, delivered: 6, queued: 0, dropped: 0 },

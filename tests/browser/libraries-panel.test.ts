@@ -21,7 +21,10 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
   let last: T | undefined;
   while (Date.now() < end) {
     // The panel redraws on a new page: a read in between may find no element yet.
-    const read1 = await read().then((v) => ({ v }), () => null);
+    const read1 = await read().then(
+      (v) => ({ v }),
+      () => null,
+    );
     if (read1) {
       last = read1.v;
       if (ok(read1.v)) return read1.v;
@@ -73,7 +76,9 @@ describe('the real panel on library pages', () => {
     await until(rowCount, (n) => n === 0, 'no row left by -library:react');
     await setFilter('library:comlink');
     await until(rowCount, (n) => n === 0, 'no comlink row');
-    const from = await panel.$eval('[role=row][aria-rowindex] .c-from', (el) => el.getAttribute('title') ?? '').catch(() => '');
+    const from = await panel
+      .$eval('[role=row][aria-rowindex] .c-from', (el) => el.getAttribute('title') ?? '')
+      .catch(() => '');
     expect(from).toBe('');
     await setFilter('library:react');
     await until(rowCount, (n) => n === posts, 'rows back');
@@ -87,7 +92,10 @@ describe('the real panel on library pages', () => {
     await open(site.crossOrigin + PAGES.workbox.path);
     await clickTab('channels');
     await until(treeText, (t) => t.includes('seen late'), 'the seen-late badge');
-    const title = await panel.$$eval('.tree-port .badge', (els) => els.find((el) => el.textContent?.trim() === 'seen late')?.getAttribute('title') ?? '');
+    const title = await panel.$$eval(
+      '.tree-port .badge',
+      (els) => els.find((el) => el.textContent?.trim() === 'seen late')?.getAttribute('title') ?? '',
+    );
     expect(title).toContain('arrived by a path Portscope does not observe');
   });
 });

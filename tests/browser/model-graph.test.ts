@@ -37,7 +37,8 @@ afterAll(async () => {
 });
 
 const background = () => browser.context.serviceWorkers()[0] ?? browser.serviceWorker!;
-const backgroundFacts = () => background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.facts());
+const backgroundFacts = () =>
+  background().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.facts());
 
 /**
  * Loads a fixture page, waits for its own "done" mark, then for the facts to stop arriving
@@ -77,7 +78,10 @@ function graph(model: ChannelModel) {
   const summary = model.summary();
   return {
     contexts: [...model.contexts.values()]
-      .map((c) => `${L(c.id)} ${c.framePath} observed=${c.observed}${c.parent ? ` parent=${L(c.parent)}` : ''}${c.destroyed ? ` destroyed=${c.destroyed.reason}` : ''}`)
+      .map(
+        (c) =>
+          `${L(c.id)} ${c.framePath} observed=${c.observed}${c.parent ? ` parent=${L(c.parent)}` : ''}${c.destroyed ? ` destroyed=${c.destroyed.reason}` : ''}`,
+      )
       .sort(),
     channels: summary.channels,
     ports: [...model.ports.values()]
@@ -88,12 +92,20 @@ function graph(model: ChannelModel) {
       )
       .sort(),
     messages: summary.messages,
-    states: model.messages.map((m) => `${L(m.from.context)}→${m.to.context === null ? '?' : L(m.to.context)} ${m.state}${m.dropReason ? `:${m.dropReason}` : ''}${m.postObserved ? '' : ' (post inferred)'}`).sort(),
+    states: model.messages
+      .map(
+        (m) =>
+          `${L(m.from.context)}→${m.to.context === null ? '?' : L(m.to.context)} ${m.state}${m.dropReason ? `:${m.dropReason}` : ''}${m.postObserved ? '' : ' (post inferred)'}`,
+      )
+      .sort(),
     transfers: model.transfers
       .filter((t) => t.kind === 'port')
       .map((t) => `${L(t.from)}→${L(t.to)} via ${t.carrier}${t.inferred ? ' inferred' : ''}`)
       .sort(),
-    diagnostics: model.diagnostics().map((d) => `${d.code} ${L(d.context)}`).sort(),
+    diagnostics: model
+      .diagnostics()
+      .map((d) => `${d.code} ${L(d.context)}`)
+      .sort(),
     unmatched: model.stats.unmatched,
   };
 }
@@ -101,7 +113,9 @@ function graph(model: ChannelModel) {
 function dump(name: string, model: ChannelModel, facts: Fact[]) {
   if (!process.env.PORTSCOPE_GRAPH_DUMP) return;
   console.log(name, JSON.stringify(graph(model), null, 1));
-  if (process.env.PORTSCOPE_GRAPH_DUMP === 'facts') for (const f of facts) console.log(JSON.stringify({ ...f, preview: undefined, userAgent: undefined, time: undefined, site: undefined }));
+  if (process.env.PORTSCOPE_GRAPH_DUMP === 'facts')
+    for (const f of facts)
+      console.log(JSON.stringify({ ...f, preview: undefined, userAgent: undefined, time: undefined, site: undefined }));
 }
 
 const W = (path: string) => `window:/graph/${path}`;
@@ -118,14 +132,22 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
   it('same-origin iframe: the parent records the window carrier that ships port2 (observed, not inferred)', async () => {
     const { g, facts } = await graphOf('iframe.html');
     expect(g).toEqual({
-      contexts: [`${F('pong.html')} top.frames[0] observed=true parent=${W('iframe.html')}`, `${W('iframe.html')} top observed=true`],
+      contexts: [
+        `${F('pong.html')} top.frames[0] observed=true parent=${W('iframe.html')}`,
+        `${W('iframe.html')} top observed=true`,
+      ],
       channels: 1,
       ports: [
         `${F('pong.html')} (channel of ${W('iframe.html')}) enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window>iframe`,
         `${W('iframe.html')} (channel of ${W('iframe.html')}) enabled=true shipped=false closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window`,
       ],
       messages: { posted: 4, delivered: 4, queued: 0, dropped: 0 },
-      states: [`${F('pong.html')}→${W('iframe.html')} delivered`, `${F('pong.html')}→${W('iframe.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`],
+      states: [
+        `${F('pong.html')}→${W('iframe.html')} delivered`,
+        `${F('pong.html')}→${W('iframe.html')} delivered`,
+        `${W('iframe.html')}→${F('pong.html')} delivered`,
+        `${W('iframe.html')}→${F('pong.html')} delivered`,
+      ],
       transfers: [`${W('iframe.html')}→${F('pong.html')} via window`],
       diagnostics: [],
       unmatched: {},
@@ -133,25 +155,42 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
     // The sender's own ids: the carrier fact comes from the top window and names its port2.
     const top = facts.find((f) => f.kind === 'context' && f.contextKind === 'window')!.ctx;
     const posted = facts.filter((f) => f.kind === 'carrier-posted');
-    expect(posted.map((f) => [f.ctx === top, f.carrier, f.kind === 'carrier-posted' && f.target, f.kind === 'carrier-posted' && f.transfer])).toEqual([[true, 'window', 'top.frames[0]', [{ t: 'port', port: 2 }]]]);
+    expect(
+      posted.map((f) => [
+        f.ctx === top,
+        f.carrier,
+        f.kind === 'carrier-posted' && f.target,
+        f.kind === 'carrier-posted' && f.transfer,
+      ]),
+    ).toEqual([[true, 'window', 'top.frames[0]', [{ t: 'port', port: 2 }]]]);
   });
 
   it('cross-origin iframe: only the receiving side sees the transfer; the messages its port carries prove it', async () => {
     const { g, model } = await graphOf(`iframe.html?cross=${encodeURIComponent(server.crossOrigin)}`);
     expect(g).toEqual({
-      contexts: [`${F('pong.html')} top.frames[0] observed=true parent=${W('iframe.html')}`, `${W('iframe.html')} top observed=true`],
+      contexts: [
+        `${F('pong.html')} top.frames[0] observed=true parent=${W('iframe.html')}`,
+        `${W('iframe.html')} top observed=true`,
+      ],
       channels: 1,
       ports: [
         `${F('pong.html')} (channel of ${W('iframe.html')}) enabled=true shipped=true closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window>iframe`,
         `${W('iframe.html')} (channel of ${W('iframe.html')}) enabled=true shipped=false closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window`,
       ],
       messages: { posted: 4, delivered: 4, queued: 0, dropped: 0 },
-      states: [`${F('pong.html')}→${W('iframe.html')} delivered`, `${F('pong.html')}→${W('iframe.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`, `${W('iframe.html')}→${F('pong.html')} delivered`],
+      states: [
+        `${F('pong.html')}→${W('iframe.html')} delivered`,
+        `${F('pong.html')}→${W('iframe.html')} delivered`,
+        `${W('iframe.html')}→${F('pong.html')} delivered`,
+        `${W('iframe.html')}→${F('pong.html')} delivered`,
+      ],
       transfers: [`${W('iframe.html')}→${F('pong.html')} via window`],
       diagnostics: [],
       unmatched: {},
     });
-    expect([...model.contexts.values()].map((c) => c.origin).sort()).toEqual([server.crossOrigin, server.origin].sort());
+    expect([...model.contexts.values()].map((c) => c.origin).sort()).toEqual(
+      [server.crossOrigin, server.origin].sort(),
+    );
     // Inferred from the receipt, then proven by the messages (issue 17): no longer an inference.
     expect(model.stats.inferred).toEqual({});
     expect(model.transfers.filter((t) => t.kind === 'port').map((t) => t.provenBy !== undefined)).toEqual([true]);
@@ -172,7 +211,10 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
       ],
       messages: { posted: 2, delivered: 2, queued: 0, dropped: 0 },
       states: [`${F('pong.html')}→${W('nested.html')} delivered`, `${W('nested.html')}→${F('pong.html')} delivered`],
-      transfers: [`${F('middle.html')}→${F('pong.html')} via window`, `${W('nested.html')}→${F('middle.html')} via window`],
+      transfers: [
+        `${F('middle.html')}→${F('pong.html')} via window`,
+        `${W('nested.html')}→${F('middle.html')} via window`,
+      ],
       diagnostics: [],
       unmatched: {},
     });
@@ -183,7 +225,10 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
       const { g, model } = await graphOf(module ? 'worker.html?module=1' : 'worker.html');
       const worker = 'worker:/graph/echo-worker.js';
       expect(g).toEqual({
-        contexts: [`${W('worker.html')} top observed=true`, `${worker} top/worker[1] observed=false parent=${W('worker.html')}`],
+        contexts: [
+          `${W('worker.html')} top observed=true`,
+          `${worker} top/worker[1] observed=false parent=${W('worker.html')}`,
+        ],
         channels: 1,
         ports: [
           `${W('worker.html')} (channel of ${W('worker.html')}) enabled=true shipped=false closed=false queued=0 posted=2 delivered=2 dropped=0 holders=window`,
@@ -192,12 +237,24 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
         ],
         // The 2 messages into the worker are neither queued nor delivered as far as anyone can see.
         messages: { posted: 4, delivered: 2, queued: 0, dropped: 0 },
-        states: [`${W('worker.html')}→? unobserved`, `${W('worker.html')}→? unobserved`, `${worker}→${W('worker.html')} delivered (post inferred)`, `${worker}→${W('worker.html')} delivered (post inferred)`],
+        states: [
+          `${W('worker.html')}→? unobserved`,
+          `${W('worker.html')}→? unobserved`,
+          `${worker}→${W('worker.html')} delivered (post inferred)`,
+          `${worker}→${W('worker.html')} delivered (post inferred)`,
+        ],
         transfers: [`${W('worker.html')}→${worker} via worker`],
         diagnostics: [],
         unmatched: {},
       });
-      expect([...model.carriers].map((k) => [k.carrier, label(model, k.from), label(model, k.to), k.transferredPorts.length])).toEqual([['worker', W('worker.html'), worker, 1]]);
+      expect(
+        [...model.carriers].map((k) => [
+          k.carrier,
+          label(model, k.from),
+          label(model, k.to),
+          k.transferredPorts.length,
+        ]),
+      ).toEqual([['worker', W('worker.html'), worker, 1]]);
     });
   }
 
@@ -205,7 +262,10 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
     const { g } = await graphOf('shared.html');
     const shared = 'sharedworker:/graph/shared-worker.js';
     expect(g).toEqual({
-      contexts: [`${shared} top/worker[1] observed=false parent=${W('shared.html')}`, `${W('shared.html')} top observed=true`],
+      contexts: [
+        `${shared} top/worker[1] observed=false parent=${W('shared.html')}`,
+        `${W('shared.html')} top observed=true`,
+      ],
       channels: 2,
       ports: [
         // The worker's end of SharedWorker.port: its channel was made by the browser, not seen.
@@ -215,7 +275,12 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
         `${W('shared.html')} (channel of ${W('shared.html')}) enabled=true shipped=false closed=false queued=0 posted=1 delivered=1 dropped=0 holders=window`,
       ],
       messages: { posted: 4, delivered: 2, queued: 0, dropped: 0 },
-      states: [`${shared}→${W('shared.html')} delivered (post inferred)`, `${shared}→${W('shared.html')} delivered (post inferred)`, `${W('shared.html')}→? unobserved`, `${W('shared.html')}→? unobserved`],
+      states: [
+        `${shared}→${W('shared.html')} delivered (post inferred)`,
+        `${shared}→${W('shared.html')} delivered (post inferred)`,
+        `${W('shared.html')}→? unobserved`,
+        `${W('shared.html')}→? unobserved`,
+      ],
       transfers: [`${W('shared.html')}→${shared} via port`],
       diagnostics: [],
       unmatched: {},
@@ -226,7 +291,11 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
     const { g } = await graphOf('relay.html');
     const worker = 'worker:/graph/bounce-worker.js';
     expect(g).toEqual({
-      contexts: [`${F('relay-child.html')} top.frames[0] observed=true parent=${W('relay.html')}`, `${W('relay.html')} top observed=true`, `${worker} top.frames[0]/worker[1] observed=false parent=${F('relay-child.html')}`],
+      contexts: [
+        `${F('relay-child.html')} top.frames[0] observed=true parent=${W('relay.html')}`,
+        `${W('relay.html')} top observed=true`,
+        `${worker} top.frames[0]/worker[1] observed=false parent=${F('relay-child.html')}`,
+      ],
       channels: 1,
       ports: [
         `${W('relay.html')} (channel of ${W('relay.html')}) enabled=false shipped=false closed=false queued=0 posted=1 delivered=0 dropped=0 holders=window`,
@@ -272,7 +341,11 @@ describe('the model graph of real pages (Chromium, built extension)', () => {
         `${W('bugs.html')}→${W('bugs.html')} delivered`,
       ],
       transfers: [`${W('bugs.html')}→${W('bugs.html')} via port`],
-      diagnostics: [`port-never-started ${W('bugs.html')}`, `post-after-close ${W('bugs.html')}`, `post-after-transfer ${W('bugs.html')}`],
+      diagnostics: [
+        `port-never-started ${W('bugs.html')}`,
+        `post-after-close ${W('bugs.html')}`,
+        `post-after-transfer ${W('bugs.html')}`,
+      ],
       unmatched: {},
     });
     const waiting = [...model.ports.values()].find((p) => p.queued === 2)!;

@@ -14,21 +14,46 @@ import { browserPath } from '../../cli/browsers.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
 const REPO = resolve('.');
-const PLAYWRIGHT_TEST_VERSION = JSON.parse(readFileSync('node_modules/@playwright/test/package.json', 'utf8')).version as string;
+const PLAYWRIGHT_TEST_VERSION = JSON.parse(readFileSync('node_modules/@playwright/test/package.json', 'utf8'))
+  .version as string;
 const VERSION = JSON.parse(readFileSync('manifest.json', 'utf8')).version as string;
 const dir = mkdtempSync(join(tmpdir(), 'portscope-pack-'));
 const project = join(dir, 'project');
 let server: FixtureServer;
 
 // The user's environment: nothing that points back into this checkout.
-const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', CHROMIUM: browserPath('chromium') };
-for (const key of ['PORTSCOPE_DIST', 'NODE_PATH', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete env[key];
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  CI: 'true',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  CHROMIUM: browserPath('chromium'),
+};
+for (const key of [
+  'PORTSCOPE_DIST',
+  'NODE_PATH',
+  'VITEST',
+  'VITEST_MODE',
+  'VITEST_POOL_ID',
+  'VITEST_WORKER_ID',
+  'TEST',
+  'NODE_ENV',
+])
+  delete env[key];
 
-function run(command: string, args: string[], options: ExecFileOptions = {}): Promise<{ code: number; out: string; err: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: ExecFileOptions = {},
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((ok) => {
-    execFile(command, args, { cwd: project, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...options }, (error, out, err) => {
-      ok({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: String(out), err: String(err) });
-    });
+    execFile(
+      command,
+      args,
+      { cwd: project, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024, ...options },
+      (error, out, err) => {
+        ok({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out: String(out), err: String(err) });
+      },
+    );
   });
 }
 
@@ -48,7 +73,15 @@ beforeAll(async () => {
   cpSync('tests/fixtures/ci-sample', project, { recursive: true });
   // No "type": a CommonJS project, as `npm init playwright` makes: Playwright require()s its specs.
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sample', private: true }));
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(dir, packed.filename), `@playwright/test@${PLAYWRIGHT_TEST_VERSION}`]);
+  const install = await run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    '--loglevel=error',
+    join(dir, packed.filename),
+    `@playwright/test@${PLAYWRIGHT_TEST_VERSION}`,
+  ]);
   if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.err}`);
   server = await serveFixtures(join(project, 'site'));
   env.PAGES = server.origin;
@@ -62,10 +95,25 @@ afterAll(async () => {
 describe('the packed tarball', () => {
   it('ships the built artefacts and the entry points, no sources', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'cli/bin.mjs', 'cli/playwright-fixture.mjs', 'cli/portscope.mjs', 'cli/playwright-fixture.d.mts', 'cli/portscope.d.mts', 'dist/cli/main.mjs', 'dist/cli/playwright-test.mjs', 'dist/portscope-injected.js', 'dist/chrome/manifest.json', 'dist/chrome/panel/index.html', 'dist/firefox/manifest.json']) {
+    for (const f of [
+      'package.json',
+      'cli/bin.mjs',
+      'cli/playwright-fixture.mjs',
+      'cli/portscope.mjs',
+      'cli/playwright-fixture.d.mts',
+      'cli/portscope.d.mts',
+      'dist/cli/main.mjs',
+      'dist/cli/playwright-test.mjs',
+      'dist/portscope-injected.js',
+      'dist/chrome/manifest.json',
+      'dist/chrome/panel/index.html',
+      'dist/firefox/manifest.json',
+    ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => f.endsWith('.ts') || f.startsWith('tests/') || f.startsWith('node_modules/'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') || f.startsWith('tests/') || f.startsWith('node_modules/'))).toEqual(
+      [],
+    );
     expect(existsSync(join(project, 'node_modules/portscope/dist/cli/main.mjs'))).toBe(true);
   });
 });
@@ -78,7 +126,14 @@ describe('the installed portscope command', () => {
   });
 
   it('summary --fail-on any fails a build on a never-started port and passes a clean page', async () => {
-    const recorded = await portscope('record', `${server.origin}/never-started.html`, '--out', 'bad.json', '--duration', '300');
+    const recorded = await portscope(
+      'record',
+      `${server.origin}/never-started.html`,
+      '--out',
+      'bad.json',
+      '--duration',
+      '300',
+    );
     expect(recorded.err).toBe('');
     expect(recorded.out).toMatch(/1 diagnostic → bad\.json$/m);
     const bad = await portscope('summary', 'bad.json', '--fail-on', 'any');
@@ -86,11 +141,15 @@ describe('the installed portscope command', () => {
     expect(bad.err).toBe('portscope: failing: --fail-on any: 1 diagnostic (port-never-started)\n');
     expect(bad.out).toContain('messages: 1 posted = 0 delivered + 1 queued + 0 dropped + 0 to a receiver not observed');
 
-    expect((await portscope('record', `${server.origin}/clean.html`, '--out', 'good.json', '--duration', '300')).code).toBe(0);
+    expect(
+      (await portscope('record', `${server.origin}/clean.html`, '--out', 'good.json', '--duration', '300')).code,
+    ).toBe(0);
     const good = await portscope('summary', 'good.json', '--fail-on', 'any');
     expect(good.err).toBe('');
     expect(good.code).toBe(0);
-    expect(good.out).toContain('messages: 2 posted = 2 delivered + 0 queued + 0 dropped + 0 to a receiver not observed');
+    expect(good.out).toContain(
+      'messages: 2 posted = 2 delivered + 0 queued + 0 dropped + 0 to a receiver not observed',
+    );
     expect(good.out).toContain(`${server.origin}/clean.html`);
 
     const converted = await portscope('convert', 'good.json', '--perfetto', 'good.perfetto.json');
@@ -102,17 +161,26 @@ describe('the installed portscope command', () => {
 describe('the installed portscope command without an optional peer', () => {
   it('says which package --browser firefox needs', async () => {
     const r = await portscope('record', `${server.origin}/clean.html`, '--out', 'ff.json', '--browser', 'firefox');
-    expect(r.err).toBe('portscope: record --browser firefox needs puppeteer-core in your project: npm install -D puppeteer-core\n');
+    expect(r.err).toBe(
+      'portscope: record --browser firefox needs puppeteer-core in your project: npm install -D puppeteer-core\n',
+    );
     expect(r.code).toBe(2);
   });
 });
 
 describe('createPortscope for other runners', () => {
   it('is exported by `portscope` to ES modules and to require()', async () => {
-    const esm = await run(process.execPath, ['--input-type=module', '-e', "const { createPortscope } = await import('portscope'); console.log(typeof createPortscope);"]);
+    const esm = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      "const { createPortscope } = await import('portscope'); console.log(typeof createPortscope);",
+    ]);
     expect(esm.err).toBe('');
     expect(esm.out.trim()).toBe('function');
-    const cjs = await run(process.execPath, ['-e', "console.log(typeof require('portscope').createPortscope, typeof require('portscope/playwright').expect.extend);"]);
+    const cjs = await run(process.execPath, [
+      '-e',
+      "console.log(typeof require('portscope').createPortscope, typeof require('portscope/playwright').expect.extend);",
+    ]);
     expect(cjs.err).not.toMatch(/Error/); // some Node versions warn that require() loads an ES module
     expect(cjs.out.trim()).toBe('function function');
   });
@@ -121,11 +189,22 @@ describe('createPortscope for other runners', () => {
 describe('Playwright Test with portscope/playwright', () => {
   it('gives TypeScript users the types of test, expect and the matchers', async () => {
     // This checkout's compiler on the sample's own code: the types come from the installed package.
-    const tsc = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
+    const tsc = await run(process.execPath, [
+      join(REPO, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'typed/tsconfig.json',
+    ]);
     expect(tsc.out + tsc.err).toBe('');
     expect(tsc.code).toBe(0);
-    writeFileSync(join(project, 'typed/wrong.ts'), "import { expect } from 'portscope/playwright';\nexport const wrong = () => expect(1).toHaveDelivered({ count: 'two' });\n");
-    const wrong = await run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'typed/tsconfig.json']);
+    writeFileSync(
+      join(project, 'typed/wrong.ts'),
+      "import { expect } from 'portscope/playwright';\nexport const wrong = () => expect(1).toHaveDelivered({ count: 'two' });\n",
+    );
+    const wrong = await run(process.execPath, [
+      join(REPO, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      'typed/tsconfig.json',
+    ]);
     expect(wrong.out).toMatch(/wrong\.ts.*'count'|wrong\.ts.*string.*number/s);
     rmSync(join(project, 'typed/wrong.ts'));
   });
@@ -145,7 +224,12 @@ describe('Playwright Test with portscope/playwright', () => {
     expect(message).toContain('expected no Portscope diagnostics, found 1 diagnostic:');
     expect(message).toContain('port-never-started: port p2 in window /never-started.html has 1 message waiting');
     expect(message).toContain(`port p2 (channel c1) in window ${server.origin}/never-started.html, never started`);
-    expect(message).toMatch(new RegExp(`channel created: ${server.origin.replace(/[.]/g, '\\.')}/never-started\\.html:\\d+:\\d+ \\(call site\\)$`, 'm'));
+    expect(message).toMatch(
+      new RegExp(
+        `channel created: ${server.origin.replace(/[.]/g, '\\.')}/never-started\\.html:\\d+:\\d+ \\(call site\\)$`,
+        'm',
+      ),
+    );
     // The reporter's location is the test's own line, not the page's (no message line reads as a frame).
     expect(failed.errors[0].location?.file).toMatch(/messaging\.spec\.js$/);
     const attachment = failed.attachments.find((a: { name: string }) => a.name === 'portscope-trace.json');

@@ -50,7 +50,13 @@ function countsOf(traceText: string): { counts: string; messages: number } {
   const s = model.summary();
   const n = (x: number) => x.toLocaleString('en-US');
   const pl = (x: number, w: string) => `${n(x)} ${w}${x === 1 ? '' : 's'}`;
-  const counts = [pl(s.channels, 'channel'), pl(s.ports.length, 'port'), pl(s.messages.posted, 'message'), `${n(s.messages.queued)} queued`, ...(s.carriers ? [pl(s.carriers, 'carrier')] : [])].join(' · ');
+  const counts = [
+    pl(s.channels, 'channel'),
+    pl(s.ports.length, 'port'),
+    pl(s.messages.posted, 'message'),
+    `${n(s.messages.queued)} queued`,
+    ...(s.carriers ? [pl(s.carriers, 'carrier')] : []),
+  ].join(' · ');
   return { counts, messages: s.messages.posted };
 }
 
@@ -67,7 +73,8 @@ async function openPanelTab(query: string): Promise<Page> {
   );
   expect(opened).toMatch(/^\d+$/);
   const find = async () => {
-    for (const p of await firefox.browser.pages()) if (!before.has(p) && (await hrefOf(p)).startsWith('moz-extension://')) return p;
+    for (const p of await firefox.browser.pages())
+      if (!before.has(p) && (await hrefOf(p)).startsWith('moz-extension://')) return p;
     return undefined;
   };
   return until(find, (p) => p !== undefined, 'the panel tab') as Promise<Page>;
@@ -77,15 +84,20 @@ const countsText = (page: Page) => page.$eval('[data-testid=counts]', (el) => el
 const showMessages = (page: Page) => page.$eval('#tab-messages', (el) => (el as HTMLElement).click());
 const rowCount = (page: Page) => page.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1);
 /** The first row's cells, each on its own (a cell's text may end in a word character). */
-const firstRowText = (page: Page) => page.$eval('[role=row][aria-rowindex="2"]', (el) => Array.from(el.children, (c) => c.textContent ?? '').join(' | '));
+const firstRowText = (page: Page) =>
+  page.$eval('[role=row][aria-rowindex="2"]', (el) => Array.from(el.children, (c) => c.textContent ?? '').join(' | '));
 
 beforeAll(async () => {
   fixtures = await serveFixtures();
   // A real recording: the CLI drives its own Firefox (no add-on) over the demo site.
   const out = join(dir, TRACE);
-  await run(process.execPath, ['cli/bin.mjs', 'record', `${fixtures.origin}/demo/`, '--out', out, '--duration', '1500', '--browser', 'firefox'], {
-    env: { ...process.env, PORTSCOPE_DIST: DIST },
-  });
+  await run(
+    process.execPath,
+    ['cli/bin.mjs', 'record', `${fixtures.origin}/demo/`, '--out', out, '--duration', '1500', '--browser', 'firefox'],
+    {
+      env: { ...process.env, PORTSCOPE_DIST: DIST },
+    },
+  );
   ({ counts: expectedCounts, messages: expectedMessages } = countsOf(readFileSync(out, 'utf8')));
   traces = await serveFixtures(dir);
   // An extension page fetches cross-origin: the trace is served the way a user would have to serve it.
@@ -107,22 +119,42 @@ describe('the panel UI in Firefox (an add-on page, standalone viewer mode)', () 
   it('?trace= loads the recording: status bar counts and message rows', async () => {
     const page = await openPanelTab(`?trace=${encodeURIComponent(`${traces.origin}/${TRACE}`)}`);
     expect(await hrefOf(page)).toMatch(/^moz-extension:\/\/[0-9a-f-]+\/panel\/index\.html\?trace=/);
-    await until(() => countsText(page), (t) => t === expectedCounts, `status bar "${expectedCounts}"`);
+    await until(
+      () => countsText(page),
+      (t) => t === expectedCounts,
+      `status bar "${expectedCounts}"`,
+    );
     await showMessages(page);
-    await until(() => rowCount(page), (n) => n === expectedMessages, `${expectedMessages} message rows`);
+    await until(
+      () => rowCount(page),
+      (n) => n === expectedMessages,
+      `${expectedMessages} message rows`,
+    );
     expect(await firstRowText(page)).toMatch(/\bp\d+\b/);
     await page.close();
   });
 
   it('the Import control loads the same recording', async () => {
     const page = await openPanelTab('');
-    await until(() => countsText(page), (t) => t.startsWith('0 channels'), 'an empty panel');
+    await until(
+      () => countsText(page),
+      (t) => t.startsWith('0 channels'),
+      'an empty panel',
+    );
     const input = (await page.$('input[type=file]')) as ElementHandle<HTMLInputElement> | null;
     expect(input).not.toBeNull();
     await input!.uploadFile(join(dir, TRACE));
-    await until(() => countsText(page), (t) => t === expectedCounts, `status bar "${expectedCounts}"`);
+    await until(
+      () => countsText(page),
+      (t) => t === expectedCounts,
+      `status bar "${expectedCounts}"`,
+    );
     await showMessages(page);
-    await until(() => rowCount(page), (n) => n === expectedMessages, `${expectedMessages} message rows`);
+    await until(
+      () => rowCount(page),
+      (n) => n === expectedMessages,
+      `${expectedMessages} message rows`,
+    );
     expect(await firstRowText(page)).toMatch(/\bp\d+\b/);
     await page.close();
   });

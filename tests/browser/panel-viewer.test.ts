@@ -30,7 +30,13 @@ function countsOf(m: ChannelModel): string {
   const s = m.summary();
   const n = (x: number) => x.toLocaleString('en-US');
   const pl = (x: number, w: string) => `${n(x)} ${w}${x === 1 ? '' : 's'}`;
-  return [pl(s.channels, 'channel'), pl(s.ports.length, 'port'), pl(s.messages.posted, 'message'), `${n(s.messages.queued)} queued`, ...(s.carriers ? [pl(s.carriers, 'carrier')] : [])].join(' · ');
+  return [
+    pl(s.channels, 'channel'),
+    pl(s.ports.length, 'port'),
+    pl(s.messages.posted, 'message'),
+    `${n(s.messages.queued)} queued`,
+    ...(s.carriers ? [pl(s.carriers, 'carrier')] : []),
+  ].join(' · ');
 }
 
 beforeAll(async () => {
@@ -74,7 +80,9 @@ describe('portscope view <trace.json> in Chromium', () => {
     await page.locator('#tab-messages').click();
     const grid = page.getByRole('grid');
     expect(Number(await grid.getAttribute('aria-rowcount')) - 1).toBe(model.messages.length);
-    const rows = await page.locator('[role=row][aria-rowindex]').evaluateAll((els) => els.slice(1).map((el) => el.textContent ?? ''));
+    const rows = await page
+      .locator('[role=row][aria-rowindex]')
+      .evaluateAll((els) => els.slice(1).map((el) => el.textContent ?? ''));
     const expected = [...model.messages].sort((a, b) => a.postedAt - b.postedAt);
     // The trace is small: every row is in the DOM (the table only virtualizes long lists).
     expect(rows).toHaveLength(expected.length);
@@ -109,15 +117,28 @@ describe('portscope view <trace.json> in Chromium', () => {
     top.addListener(b);
     top.counted(a, 1204, 0);
     top.post(a, 'recorded <b>not html</b>');
-    const meta = { browser: 'test', url: 'https://app.test/', startedAt: '2025-01-01T00:00:00Z', portscopeVersion: 'test', dropped: {}, evicted: { messages: 0, facts: 0 } };
+    const meta = {
+      browser: 'test',
+      url: 'https://app.test/',
+      startedAt: '2025-01-01T00:00:00Z',
+      portscopeVersion: 'test',
+      dropped: {},
+      evicted: { messages: 0, facts: 0 },
+    };
     const text = serializeTrace(createTrace({ meta, facts: s.all }));
     const truth = createModel();
     truth.apply(s.all);
     await page.goto(viewerUrl);
-    await expect.poll(() => page.locator('[data-testid=counts]').textContent(), { timeout: 15_000 }).toBe(countsOf(model));
-    await page.getByLabel('Trace file to import').setInputFiles({ name: 'counted.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await expect
+      .poll(() => page.locator('[data-testid=counts]').textContent(), { timeout: 15_000 })
+      .toBe(countsOf(model));
+    await page
+      .getByLabel('Trace file to import')
+      .setInputFiles({ name: 'counted.json', mimeType: 'application/json', buffer: Buffer.from(text) });
     await expect.poll(() => page.locator('[data-testid=counts]').textContent()).toBe(countsOf(truth));
-    expect(await page.locator('[data-testid=counted]').textContent()).toBe('counted, not recorded: 1,204 posted · 1,204 queued');
+    expect(await page.locator('[data-testid=counted]').textContent()).toBe(
+      'counted, not recorded: 1,204 posted · 1,204 queued',
+    );
     const notice = (await page.locator('[data-testid=counted-notice]').textContent()) ?? '';
     expect(notice).toContain('counted, not recorded (1,204 posted · 1,204 queued): DevTools was closed on this tab');
     expect(notice).toContain('"Record while DevTools is closed"');
@@ -125,7 +146,9 @@ describe('portscope view <trace.json> in Chromium', () => {
     await page.locator('.tree-port .tree-button', { hasText: '1,205 queued' }).click();
     const detail = (await page.locator('.detail').textContent()) ?? '';
     expect(detail).toContain('Port message queue (1,205 waiting)');
-    expect(await page.locator('[data-testid=counted-run]').textContent()).toMatch(/^1,204 messages counted while DevTools was closed — content not recorded · waiting at least \d+\.\d s$/);
+    expect(await page.locator('[data-testid=counted-run]').textContent()).toMatch(
+      /^1,204 messages counted while DevTools was closed — content not recorded · waiting at least \d+\.\d s$/,
+    );
     // The recorded message follows the run, its data shown as text.
     expect(detail).toContain('recorded <b>not html</b>');
     expect(await page.locator('.detail b').count()).toBe(0);
@@ -134,7 +157,11 @@ describe('portscope view <trace.json> in Chromium', () => {
   it('says precisely when the trace cannot be fetched', async () => {
     await page.goto(new URL('/panel/index.html?trace=/missing.json', viewerUrl).href);
     const banner = page.locator('.banner.error');
-    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`Could not fetch the trace ${new URL('/missing.json', viewerUrl).href}: HTTP 404`);
-    expect(await page.locator('[data-testid=counts]').textContent()).toBe('0 channels · 0 ports · 0 messages · 0 queued');
+    await expect
+      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .toContain(`Could not fetch the trace ${new URL('/missing.json', viewerUrl).href}: HTTP 404`);
+    expect(await page.locator('[data-testid=counts]').textContent()).toBe(
+      '0 channels · 0 ports · 0 messages · 0 queued',
+    );
   });
 });

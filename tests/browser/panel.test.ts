@@ -38,9 +38,13 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
 
 /** Every fact the background received (its test hook), replayed into a fresh model in Node. */
 async function backgroundModel(): Promise<ChannelModel> {
-  const sw = session.browser.targets().find((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
+  const sw = session.browser
+    .targets()
+    .find((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'));
   const worker = await sw!.worker();
-  const facts = (await worker!.evaluate(() => (globalThis as unknown as { portscopeDebug: { facts(): unknown[] } }).portscopeDebug.facts())) as Fact[];
+  const facts = (await worker!.evaluate(() =>
+    (globalThis as unknown as { portscopeDebug: { facts(): unknown[] } }).portscopeDebug.facts(),
+  )) as Fact[];
   const model = createModel();
   model.apply(facts);
   model.settle();
@@ -52,7 +56,13 @@ function expectedCounts(model: ChannelModel): string {
   const s = model.summary();
   const n = (x: number) => x.toLocaleString('en-US');
   const pl = (x: number, w: string) => `${n(x)} ${w}${x === 1 ? '' : 's'}`;
-  return [pl(s.channels, 'channel'), pl(s.ports.length, 'port'), pl(s.messages.posted, 'message'), `${n(s.messages.queued)} queued`, ...(s.carriers ? [pl(s.carriers, 'carrier')] : [])].join(' · ');
+  return [
+    pl(s.channels, 'channel'),
+    pl(s.ports.length, 'port'),
+    pl(s.messages.posted, 'message'),
+    `${n(s.messages.queued)} queued`,
+    ...(s.carriers ? [pl(s.carriers, 'carrier')] : []),
+  ].join(' · ');
 }
 
 let truth: ChannelModel;
@@ -104,7 +114,10 @@ const DEMO_MESSAGES = 9;
 describe('Portscope panel in real DevTools', () => {
   it('is registered as "Portscope" and follows the DevTools theme', async () => {
     expect(panel.url()).toBe(`chrome-extension://${session.extensionId}/panel/index.html`);
-    const theme = await panel.evaluate(() => [document.documentElement.dataset.theme, chrome.devtools.panels.themeName]);
+    const theme = await panel.evaluate(() => [
+      document.documentElement.dataset.theme,
+      chrome.devtools.panels.themeName,
+    ]);
     expect(theme[0]).toBe(theme[1] === 'dark' ? 'dark' : 'light');
   });
 
@@ -114,11 +127,15 @@ describe('Portscope panel in real DevTools', () => {
     // The panel must show exactly what the model makes of the facts the background received.
     // Both sides keep receiving for a moment, so compare until they agree.
     let expected = '';
-    const counts = await until(async () => {
-      truth = await backgroundModel();
-      expected = expectedCounts(truth);
-      return countsText();
-    }, (t) => t === expected && truth.messages.length === DEMO_MESSAGES, 'the panel to match the model of the background\'s facts, all the demo\'s messages in');
+    const counts = await until(
+      async () => {
+        truth = await backgroundModel();
+        expected = expectedCounts(truth);
+        return countsText();
+      },
+      (t) => t === expected && truth.messages.length === DEMO_MESSAGES,
+      "the panel to match the model of the background's facts, all the demo's messages in",
+    );
     expect(counts).toMatch(/^\d+ channels · \d+ ports · \d+ messages · \d+ queued · \d+ carriers?$/);
     await clickTab('channels');
     const tree = await panel.$eval('[role=tree]', (el) => el.textContent ?? '');
@@ -132,7 +149,9 @@ describe('Portscope panel in real DevTools', () => {
     expect(view).toMatch(/Transfers \(\d+\)/);
     expect(view).toMatch(/ moved window \/demo\/index.html → .* via (window|worker)/);
     // Selecting the stuck port shows its queue with ages.
-    await panel.$$eval('.tree-port .tree-button', (els) => (els.find((el) => el.textContent?.includes('3 queued')) as HTMLElement).click());
+    await panel.$$eval('.tree-port .tree-button', (els) =>
+      (els.find((el) => el.textContent?.includes('3 queued')) as HTMLElement).click(),
+    );
     const detail = await panel.$eval('.detail', (el) => el.textContent ?? '');
     expect(detail).toContain('Port message queue (3 waiting)');
     expect(detail).toMatch(/waiting \d+\.\d s/);
@@ -152,7 +171,9 @@ describe('Portscope panel in real DevTools', () => {
     expect(await rowCount()).toBe(all);
     await setFilter('state:queued');
     await until(rowCount, (n) => n === queued, `${queued} queued rows`);
-    const visible = await panel.$$eval('[role=row][aria-rowindex]', (rows) => rows.slice(1).map((r) => r.textContent ?? ''));
+    const visible = await panel.$$eval('[role=row][aria-rowindex]', (rows) =>
+      rows.slice(1).map((r) => r.textContent ?? ''),
+    );
     expect(visible.every((t) => t.includes('queued'))).toBe(true);
     expect(visible.filter((t) => /"(hello|is anyone|there\?)"/.test(t))).toHaveLength(3);
     await clearFilter();
@@ -163,7 +184,11 @@ describe('Portscope panel in real DevTools', () => {
     await until(rowCount, (n) => n === all - queued, 'rows not queued');
     await clearFilter();
     await setFilter('colour:red');
-    const error = await until(() => panel.$eval('#filter-error', (el) => el.textContent ?? '').catch(() => ''), (t) => t !== '', 'a filter error');
+    const error = await until(
+      () => panel.$eval('#filter-error', (el) => el.textContent ?? '').catch(() => ''),
+      (t) => t !== '',
+      'a filter error',
+    );
     expect(error).toContain('unknown filter "colour:"');
     await clearFilter();
     await until(rowCount, (n) => n === all, 'all rows back');
@@ -171,7 +196,11 @@ describe('Portscope panel in real DevTools', () => {
     // Click a row: the detail pane shows the message and its data.
     const firstRow = await panel.$('[role=row][aria-rowindex="2"]');
     await firstRow!.click();
-    const detail = await until(() => panel.$eval('.detail', (el) => el.textContent ?? ''), (t) => t.includes('Message m'), 'the message detail');
+    const detail = await until(
+      () => panel.$eval('.detail', (el) => el.textContent ?? ''),
+      (t) => t.includes('Message m'),
+      'the message detail',
+    );
     expect(detail).toMatch(/From.*in window \/demo\/index.html/);
     expect(detail).toContain('Transfer list');
     expect(await panel.$$eval('.detail [role=tree] [role=treeitem]', (els) => els.length)).toBeGreaterThan(0);
@@ -180,7 +209,11 @@ describe('Portscope panel in real DevTools', () => {
     const before = await panel.$eval('[aria-selected=true][role=row]', (el) => el.getAttribute('aria-rowindex'));
     await panel.focus('[role=grid]');
     await session.devtools.keyboard.press('ArrowDown');
-    const after = await until(() => panel.$eval('[aria-selected=true][role=row]', (el) => el.getAttribute('aria-rowindex')), (v) => v !== before, 'the selection to move');
+    const after = await until(
+      () => panel.$eval('[aria-selected=true][role=row]', (el) => el.getAttribute('aria-rowindex')),
+      (v) => v !== before,
+      'the selection to move',
+    );
     expect(Number(after)).toBe(Number(before) + 1);
 
     // Sorting by size is reflected in aria-sort and in the order.
@@ -198,14 +231,30 @@ describe('Portscope panel in real DevTools', () => {
     // frame in headless DevTools: the press is dispatched in the panel's document).
     const queued = truth.messages.find((m) => m.state === 'queued')!;
     const fraction = (queued.postedAt - Number(plot.start)) / (Number(plot.end) - Number(plot.start));
-    await panel.$eval('canvas.tl-plot', (el, lane, f) => {
-      const r = el.getBoundingClientRect();
-      const row = document.querySelector(`[data-row="c:${lane}"]`)!.getBoundingClientRect();
-      const at = { bubbles: true, clientX: r.left + f * r.width, clientY: row.top + row.height / 2, pointerId: 1, isPrimary: true, button: 0 };
-      el.dispatchEvent(new PointerEvent('pointerdown', at));
-      el.dispatchEvent(new PointerEvent('pointerup', at));
-    }, queued.from.context, fraction);
-    const detail = await until(() => panel.$eval('.detail', (el) => el.textContent ?? '').catch(() => ''), (t) => t !== '', 'the detail pane');
+    await panel.$eval(
+      'canvas.tl-plot',
+      (el, lane, f) => {
+        const r = el.getBoundingClientRect();
+        const row = document.querySelector(`[data-row="c:${lane}"]`)!.getBoundingClientRect();
+        const at = {
+          bubbles: true,
+          clientX: r.left + f * r.width,
+          clientY: row.top + row.height / 2,
+          pointerId: 1,
+          isPrimary: true,
+          button: 0,
+        };
+        el.dispatchEvent(new PointerEvent('pointerdown', at));
+        el.dispatchEvent(new PointerEvent('pointerup', at));
+      },
+      queued.from.context,
+      fraction,
+    );
+    const detail = await until(
+      () => panel.$eval('.detail', (el) => el.textContent ?? '').catch(() => ''),
+      (t) => t !== '',
+      'the detail pane',
+    );
     expect(detail).toContain('queued: waiting');
   });
 
@@ -237,7 +286,11 @@ describe('Portscope panel in real DevTools', () => {
   it('exports a trace file that rebuilds what the panel shows', async () => {
     await sleep(1000);
     await (await buttonByText('Export')).click();
-    const file = await until(async () => readdirSync(downloads).filter((f) => f.endsWith('.json')), (f) => f.length === 1, 'the download');
+    const file = await until(
+      async () => readdirSync(downloads).filter((f) => f.endsWith('.json')),
+      (f) => f.length === 1,
+      'the download',
+    );
     exportedPath = join(downloads, file[0]!);
     exported = readFileSync(exportedPath, 'utf8');
     const trace = parseTrace(exported);
@@ -245,14 +298,20 @@ describe('Portscope panel in real DevTools', () => {
     model.apply(traceFacts(trace));
     model.settle();
     // The panel settles after a quiet spell (facts that may never come); then it must agree.
-    countsBeforeClear = await until(countsText, (t) => t === expectedCounts(model), `the panel to show ${expectedCounts(model)}`);
+    countsBeforeClear = await until(
+      countsText,
+      (t) => t === expectedCounts(model),
+      `the panel to show ${expectedCounts(model)}`,
+    );
     rowsBeforeClear = await rowCount();
     expect(await countsText()).toBe(countsBeforeClear);
     expect(rowsBeforeClear).toBeGreaterThan(0);
   });
 
   it('the exported file opens in the standalone viewer (`portscope view`) as the panel showed it', async () => {
-    const viewer = spawn(process.execPath, [resolve('cli/bin.mjs'), 'view', exportedPath], { env: { ...process.env, PORTSCOPE_DIST: DIST } });
+    const viewer = spawn(process.execPath, [resolve('cli/bin.mjs'), 'view', exportedPath], {
+      env: { ...process.env, PORTSCOPE_DIST: DIST },
+    });
     // An incognito context: no extension there, so the viewer page is looked at, not recorded.
     const context = await session.browser.createBrowserContext();
     try {
@@ -269,11 +328,19 @@ describe('Portscope panel in real DevTools', () => {
       const page = await context.newPage();
       await page.goto(url);
       const counts = () => page.$eval('[data-testid=counts]', (el) => el.textContent ?? '').catch(() => '');
-      expect(await until(counts, (t) => t === countsBeforeClear, `the viewer to show ${countsBeforeClear}`)).toBe(countsBeforeClear);
+      expect(await until(counts, (t) => t === countsBeforeClear, `the viewer to show ${countsBeforeClear}`)).toBe(
+        countsBeforeClear,
+      );
       await page.$eval('#tab-messages', (el) => (el as HTMLElement).click());
-      const rows = await until(() => page.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1).catch(() => -1), (n) => n >= 0, 'the viewer\'s message grid');
+      const rows = await until(
+        () => page.$eval('[role=grid]', (el) => Number(el.getAttribute('aria-rowcount')) - 1).catch(() => -1),
+        (n) => n >= 0,
+        "the viewer's message grid",
+      );
       expect(rows).toBe(rowsBeforeClear);
-      expect(await page.$eval('.trace-name', (el) => el.textContent ?? '')).toBe(`trace: ${new URL('/trace.json', url).href}`);
+      expect(await page.$eval('.trace-name', (el) => el.textContent ?? '')).toBe(
+        `trace: ${new URL('/trace.json', url).href}`,
+      );
     } finally {
       await context.close().catch(() => {});
       viewer.kill('SIGTERM');
@@ -304,7 +371,11 @@ describe('Portscope panel in real DevTools', () => {
     writeFileSync(bad, '{"format":"portscope-trace","version":2}');
     const input = await panel.$('input[type=file]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(bad);
-    const banner = await until(() => panel.$eval('.banner.error', (el) => el.textContent ?? '').catch(() => ''), (t) => t !== '', 'an import error');
+    const banner = await until(
+      () => panel.$eval('.banner.error', (el) => el.textContent ?? '').catch(() => ''),
+      (t) => t !== '',
+      'an import error',
+    );
     expect(banner).toContain('bad.trace is not a Portscope trace we can open');
     expect(banner).toMatch(/version 2/);
   });
@@ -340,7 +411,11 @@ describe('Portscope panel in real DevTools', () => {
     await setFilter('onerror');
     await until(rowCount, (c) => c === 3, 'the hostile rows');
     await (await panel.$('[role=row][aria-rowindex="2"]'))!.click();
-    const text = await until(() => panel.$eval('.view', (el) => el.textContent ?? ''), (t) => t.includes(hostile), 'the hostile text shown');
+    const text = await until(
+      () => panel.$eval('.view', (el) => el.textContent ?? ''),
+      (t) => t.includes(hostile),
+      'the hostile text shown',
+    );
     expect(text).toContain(hostile);
     expect(await panel.$$('img')).toHaveLength(0);
     expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -358,7 +433,13 @@ describe('Portscope panel in real DevTools', () => {
     expect(n).toBe(3);
     const last = trace.facts.at(-1);
     const seq = Math.max(...trace.facts.filter((f: Fact) => f.ctx === last.ctx).map((f: Fact) => f.seq)) + 1;
-    trace.facts.push({ kind: 'facts-dropped', ctx: last.ctx, seq, time: last.time, counts: { constructor: 2, toString: 3, valueOf: 4 } });
+    trace.facts.push({
+      kind: 'facts-dropped',
+      ctx: last.ctx,
+      seq,
+      time: last.time,
+      counts: { constructor: 2, toString: 3, valueOf: 4 },
+    });
     const path = join(downloads, 'bidi.json');
     writeFileSync(path, JSON.stringify(trace));
     const input = await panel.$('input[type=file]');
@@ -367,12 +448,22 @@ describe('Portscope panel in real DevTools', () => {
     await clearFilter();
     await setFilter('pay to');
     await until(rowCount, (c) => c === 3, 'the spoofing rows');
-    const cell = await panel.$eval('[role=row][aria-rowindex="2"] .c-preview', (el) => ({ text: el.textContent ?? '', bidi: getComputedStyle(el).unicodeBidi }));
+    const cell = await panel.$eval('[role=row][aria-rowindex="2"] .c-preview', (el) => ({
+      text: el.textContent ?? '',
+      bidi: getComputedStyle(el).unicodeBidi,
+    }));
     expect(cell.text).toContain('"pay to \\u202E4321-0000 account\\u0007"');
     expect(cell.text).not.toContain('\u202E');
     expect(cell.bidi).toBe('isolate');
     await (await panel.$('[role=row][aria-rowindex="2"]'))!.click();
-    const tree = await until(() => panel.$eval('.pv-tree', (el) => ({ text: el.textContent ?? '', bidi: getComputedStyle(el).unicodeBidi })).catch(() => ({ text: '', bidi: '' })), (t) => t.text !== '', 'the inspector');
+    const tree = await until(
+      () =>
+        panel
+          .$eval('.pv-tree', (el) => ({ text: el.textContent ?? '', bidi: getComputedStyle(el).unicodeBidi }))
+          .catch(() => ({ text: '', bidi: '' })),
+      (t) => t.text !== '',
+      'the inspector',
+    );
     expect(tree.text).toContain('pay to \\u202E4321-0000 account');
     expect(tree.bidi).toBe('isolate');
     expect(await statusText()).toContain('9 facts dropped');

@@ -53,7 +53,7 @@ describe('the realm bridge key (Chromium)', () => {
     await page.close();
   });
 
-  it('a same-origin popup finds its opener\'s runtime too', async () => {
+  it("a same-origin popup finds its opener's runtime too", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.origin}/realm/parent.html`);
     await page.evaluate(() => (window as unknown as { loaded: Promise<unknown> }).loaded);

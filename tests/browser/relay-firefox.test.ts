@@ -30,7 +30,14 @@ const SUMMARY = `JSON.stringify((() => {
   return { kinds, outOfOrder, duplicates, urls, tabs: globalThis.portscopeDebug.tabs(), forms: globalThis.portscopeDebug.forms() };
 })())`;
 
-type Summary = { kinds: Record<string, number>; outOfOrder: number; duplicates: number; urls: string[]; tabs: { tabId: number; url: string }[]; forms: { json: number; objects: number; objectKinds: Record<string, number> } };
+type Summary = {
+  kinds: Record<string, number>;
+  outOfOrder: number;
+  duplicates: number;
+  urls: string[];
+  tabs: { tabId: number; url: string }[];
+  forms: { json: number; objects: number; objectKinds: Record<string, number> };
+};
 
 async function summary(): Promise<Summary> {
   return JSON.parse(await rdp.evaluate(consoleActor, SUMMARY)) as Summary;
@@ -93,8 +100,16 @@ describe('relay (Firefox)', () => {
     // document, adopted by its parent from another realm, travel as objects.
     expect(s.forms.json).toBeGreaterThan(0);
     expect(Object.keys(s.forms.objectKinds).filter((k) => k !== 'context' && k !== 'context-destroyed')).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0, mutationsAfterLoad: 0 });
-    for (const f of [same, cross]) expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ windowMessages: 0, documentCapture: 0 });
+    expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({
+      windowMessages: 0,
+      documentCapture: 0,
+      mutationsAfterLoad: 0,
+    });
+    for (const f of [same, cross])
+      expect(await f.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({
+        windowMessages: 0,
+        documentCapture: 0,
+      });
     await page.close();
   });
 

@@ -33,7 +33,10 @@ beforeAll(async () => {
   });
   // The recorder may pass a config the same way; it must be read and deleted too.
   await browser.context.addInitScript(() => {
-    (globalThis as unknown as { __portscopeConfig: unknown }).__portscopeConfig = { captureStacks: true, inWorker: false };
+    (globalThis as unknown as { __portscopeConfig: unknown }).__portscopeConfig = {
+      captureStacks: true,
+      inWorker: false,
+    };
   });
   await browser.context.addInitScript({ path: INJECTED_BUNDLE });
   page = await browser.context.newPage();
@@ -49,7 +52,12 @@ const allFacts = () => batches.flatMap((b) => b.facts) as Fact[];
 async function until(predicate: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; facts: ${allFacts().map((f) => f.kind).join(',')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; facts: ${allFacts()
+          .map((f) => f.kind)
+          .join(',')}`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -57,21 +65,37 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 describe('standalone runtime with exposeBinding + addInitScript', () => {
   it('records the top page and both iframes, invisibly to the page', async () => {
     await page.goto(`${server.origin}/conformance/blank.html`);
-    const seen = await page.evaluate(async ({ origin, crossOrigin }) => {
-      const T = (window as unknown as { T: { frame(src: string): Promise<HTMLIFrameElement>; wait(ms: number): Promise<void> } }).T;
-      const same = await T.frame(origin + '/conformance/echo.html');
-      await T.frame(crossOrigin + '/conformance/echo.html');
-      const ch = new MessageChannel();
-      same.contentWindow!.postMessage('port', '*', [ch.port2]);
-      const echoed = await new Promise((resolve) => {
-        ch.port1.onmessage = (e) => resolve(e.data);
-        ch.port1.postMessage({ hello: 'frame' });
-      });
-      const globals = (w: Window) => [typeof (w as unknown as Record<string, unknown>).__portscopeEmit, typeof (w as unknown as Record<string, unknown>).__portscopeConfig];
-      return { echoed, top: globals(window), child: globals(same.contentWindow!) };
-    }, { origin: server.origin, crossOrigin: server.crossOrigin });
-    expect(seen).toEqual({ echoed: { hello: 'frame' }, top: ['undefined', 'undefined'], child: ['undefined', 'undefined'] });
-    const crossGlobals = await page.frames()[2].evaluate(() => typeof (window as unknown as Record<string, unknown>).__portscopeEmit);
+    const seen = await page.evaluate(
+      async ({ origin, crossOrigin }) => {
+        const T = (
+          window as unknown as {
+            T: { frame(src: string): Promise<HTMLIFrameElement>; wait(ms: number): Promise<void> };
+          }
+        ).T;
+        const same = await T.frame(origin + '/conformance/echo.html');
+        await T.frame(crossOrigin + '/conformance/echo.html');
+        const ch = new MessageChannel();
+        same.contentWindow!.postMessage('port', '*', [ch.port2]);
+        const echoed = await new Promise((resolve) => {
+          ch.port1.onmessage = (e) => resolve(e.data);
+          ch.port1.postMessage({ hello: 'frame' });
+        });
+        const globals = (w: Window) => [
+          typeof (w as unknown as Record<string, unknown>).__portscopeEmit,
+          typeof (w as unknown as Record<string, unknown>).__portscopeConfig,
+        ];
+        return { echoed, top: globals(window), child: globals(same.contentWindow!) };
+      },
+      { origin: server.origin, crossOrigin: server.crossOrigin },
+    );
+    expect(seen).toEqual({
+      echoed: { hello: 'frame' },
+      top: ['undefined', 'undefined'],
+      child: ['undefined', 'undefined'],
+    });
+    const crossGlobals = await page
+      .frames()[2]
+      .evaluate(() => typeof (window as unknown as Record<string, unknown>).__portscopeEmit);
     expect(crossGlobals).toBe('undefined');
 
     await until(() => allFacts().filter((f) => f.kind === 'message-dispatched').length >= 2, 'both dispatches');
@@ -104,7 +128,11 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
     expect(kinds.filter((k) => k === 'channel-created')).toHaveLength(1);
     const posted = topFacts.filter((f) => f.kind === 'port-posted') as Extract<Fact, { kind: 'port-posted' }>[];
     expect(posted).toHaveLength(1);
-    expect(posted[0].preview).toEqual({ t: 'object', entries: [['hello', { t: 'string', v: 'frame', len: 5 }]], keys: 1 });
+    expect(posted[0].preview).toEqual({
+      t: 'object',
+      entries: [['hello', { t: 'string', v: 'frame', len: 5 }]],
+      keys: 1,
+    });
     // captureStacks from __portscopeConfig: the post carries a page call site, without runtime frames.
     const stack = posted[0].site!.stack;
     expect(stack.length).toBeGreaterThan(0);
@@ -116,8 +144,17 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
     const child = frames.find((f) => f.origin === server.origin)!;
     const childFacts = facts.filter((f) => (f as { ctx: string }).ctx === child.ctx);
     const received = childFacts.find((f) => f.kind === 'port-received') as Extract<Fact, { kind: 'port-received' }>;
-    expect(received).toMatchObject({ carrier: 'window', sourcePath: 'top', sourceOrigin: server.origin, index: 0, count: 1 });
-    const dispatched = childFacts.find((f) => f.kind === 'message-dispatched') as Extract<Fact, { kind: 'message-dispatched' }>;
+    expect(received).toMatchObject({
+      carrier: 'window',
+      sourcePath: 'top',
+      sourceOrigin: server.origin,
+      index: 0,
+      count: 1,
+    });
+    const dispatched = childFacts.find((f) => f.kind === 'message-dispatched') as Extract<
+      Fact,
+      { kind: 'message-dispatched' }
+    >;
     expect(dispatched.fingerprint).toBe(posted[0].fingerprint);
   });
 
@@ -126,7 +163,8 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
     const bundle = readFileSync(INJECTED_BUNDLE, 'utf8');
     const batchesFromWorker = await page.evaluate(async (bundleText) => {
       // The worker's recorder binding: the native postMessage, captured before the runtime installs.
-      const prelude = 'const send = self.postMessage.bind(self); self.__portscopeEmit = (json) => send({ portscope: json });\n';
+      const prelude =
+        'const send = self.postMessage.bind(self); self.__portscopeEmit = (json) => send({ portscope: json });\n';
       const body = `
         self.onmessage = (e) => {
           if (e.data === 'go') {
@@ -162,12 +200,23 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
     expect(kinds.filter((k) => k === 'channel-created')).toHaveLength(1);
     const posted = facts.find((f) => f.kind === 'carrier-posted') as Extract<Fact, { kind: 'carrier-posted' }>;
     expect(posted).toMatchObject({ carrier: 'worker', target: 'parent', transfer: [{ t: 'port', port: 2 }] });
-    expect(facts.find((f) => f.kind === 'port-shipped')).toMatchObject({ port: 2, carrier: 'worker', carrierId: posted.carrierId, index: 0 });
+    expect(facts.find((f) => f.kind === 'port-shipped')).toMatchObject({
+      port: 2,
+      carrier: 'worker',
+      carrierId: posted.carrierId,
+      index: 0,
+    });
     expect(kinds).toContain('message-dispatched');
     expect(facts.at(-1)).toMatchObject({ kind: 'context-destroyed', reason: 'close' });
     // The page's own runtime saw the same port arrive from the worker.
-    await until(() => allFacts().some((f) => f.kind === 'port-received' && f.carrier === 'worker'), 'the page-side arrival');
-    const arrival = allFacts().find((f) => f.kind === 'port-received' && f.carrier === 'worker') as Extract<Fact, { kind: 'port-received' }>;
+    await until(
+      () => allFacts().some((f) => f.kind === 'port-received' && f.carrier === 'worker'),
+      'the page-side arrival',
+    );
+    const arrival = allFacts().find((f) => f.kind === 'port-received' && f.carrier === 'worker') as Extract<
+      Fact,
+      { kind: 'port-received' }
+    >;
     expect(arrival.fingerprint).toBe(posted.fingerprint);
   });
 

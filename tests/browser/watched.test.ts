@@ -26,23 +26,34 @@ async function worker() {
   return browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
 }
 
-const factsOf = async (tabId: number) => (await worker()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
+const factsOf = async (tabId: number) =>
+  (await worker()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 const tabsOf = async () => (await worker()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs());
 const watchOf = async (tabId: number) => (await tabsOf()).find((t) => t.tabId === tabId);
-
 
 let labels = 0;
 
 /** Runs one exchange of `n` plain messages in the page and returns what the background got of it. */
 async function exchange(page: Page, tabId: number, n: number): Promise<Exchange> {
   const label = `m${++labels}`;
-  await page.evaluate(([count, l]) => (window as unknown as { exchange(n: number, l: string): Promise<number> }).exchange(count, l), [n, label] as const);
-  return until(`the exchange "${label}" to reach the background`, async () => exchangeOf(await factsOf(tabId), label), (x): x is Exchange => x !== null) as Promise<Exchange>;
+  await page.evaluate(
+    ([count, l]) => (window as unknown as { exchange(n: number, l: string): Promise<number> }).exchange(count, l),
+    [n, label] as const,
+  );
+  return until(
+    `the exchange "${label}" to reach the background`,
+    async () => exchangeOf(await factsOf(tabId), label),
+    (x): x is Exchange => x !== null,
+  ) as Promise<Exchange>;
 }
 
 /** Probes with one-message exchanges until the page's runtime is in `mode` (a switch travels background → relay → runtime). */
 async function untilMode(page: Page, tabId: number, mode: Exchange['mode']): Promise<void> {
-  await until(`the tab to be ${mode}`, async () => (await exchange(page, tabId, 1)).mode, (m) => m === mode);
+  await until(
+    `the tab to be ${mode}`,
+    async () => (await exchange(page, tabId, 1)).mode,
+    (m) => m === mode,
+  );
 }
 
 async function openTab(): Promise<{ page: Page; tabId: number }> {
@@ -69,7 +80,13 @@ describe('who watches a tab (Chromium)', () => {
     expect(await watchOf(tabId)).toMatchObject({ recordMessages: false, panels: 0, inspectors: 0 });
     await untilMode(page, tabId, 'counting');
     const x = await exchange(page, tabId, 40);
-    expect(x).toMatchObject({ mode: 'counting', countedPosted: 40, countedDispatched: 40, recordedPlainPosts: 0, recordedPlainDispatches: 0 });
+    expect(x).toMatchObject({
+      mode: 'counting',
+      countedPosted: 40,
+      countedDispatched: 40,
+      recordedPlainPosts: 0,
+      recordedPlainDispatches: 0,
+    });
     // The structure stays: both channels, the post and the dispatch that carried a port, the shipping.
     expect(x.channels).toBe(2);
     expect(x.carrier).toEqual({ posted: true, dispatchedWithPorts: 1, shipped: 1, received: 1 });
@@ -80,14 +97,35 @@ describe('who watches a tab (Chromium)', () => {
     const { page, tabId } = await openTab();
     await untilMode(page, tabId, 'counting');
     const probe = await openProbe(browser.context, browser.extensionId!, tabId);
-    await until('the background to see the panel', () => watchOf(tabId), (w) => w?.recordMessages === true && w.panels === 1);
+    await until(
+      'the background to see the panel',
+      () => watchOf(tabId),
+      (w) => w?.recordMessages === true && w.panels === 1,
+    );
     await untilMode(page, tabId, 'recording');
     const recorded = await exchange(page, tabId, 25);
-    expect(recorded).toMatchObject({ mode: 'recording', countedPosted: 0, countedDispatched: 0, recordedPlainPosts: 25, recordedPlainDispatches: 25, previewsWithLabel: 25 });
+    expect(recorded).toMatchObject({
+      mode: 'recording',
+      countedPosted: 0,
+      countedDispatched: 0,
+      recordedPlainPosts: 25,
+      recordedPlainDispatches: 25,
+      previewsWithLabel: 25,
+    });
     await probe.close();
-    await until('the background to see the panel go', () => watchOf(tabId), (w) => w?.recordMessages === false && w.panels === 0);
+    await until(
+      'the background to see the panel go',
+      () => watchOf(tabId),
+      (w) => w?.recordMessages === false && w.panels === 0,
+    );
     await untilMode(page, tabId, 'counting');
-    expect(await exchange(page, tabId, 30)).toMatchObject({ mode: 'counting', countedPosted: 30, countedDispatched: 30, recordedPlainPosts: 0, recordedPlainDispatches: 0 });
+    expect(await exchange(page, tabId, 30)).toMatchObject({
+      mode: 'counting',
+      countedPosted: 30,
+      countedDispatched: 30,
+      recordedPlainPosts: 0,
+      recordedPlainDispatches: 0,
+    });
     await page.close();
   });
 
@@ -99,14 +137,25 @@ describe('who watches a tab (Chromium)', () => {
     await recordWhileClosedChromium(browser.serviceWorker!, true);
     expect(await watchOf(tabId)).toMatchObject({ recordMessages: true, panels: 0, inspectors: 0 });
     await untilMode(page, tabId, 'recording');
-    expect(await exchange(page, tabId, 15)).toMatchObject({ mode: 'recording', recordedPlainPosts: 15, recordedPlainDispatches: 15, countedPosted: 0, previewsWithLabel: 15 });
+    expect(await exchange(page, tabId, 15)).toMatchObject({
+      mode: 'recording',
+      recordedPlainPosts: 15,
+      recordedPlainDispatches: 15,
+      countedPosted: 0,
+      previewsWithLabel: 15,
+    });
     // A tab opened while it is on is recorded from its first message.
     const late = await openTab();
     expect(await exchange(late.page, late.tabId, 5)).toMatchObject({ mode: 'recording', recordedPlainPosts: 5 });
     await sleep(2_500);
     await recordWhileClosedChromium(browser.serviceWorker!, false);
     await untilMode(page, tabId, 'counting');
-    expect(await exchange(page, tabId, 10)).toMatchObject({ mode: 'counting', countedPosted: 10, countedDispatched: 10, recordedPlainPosts: 0 });
+    expect(await exchange(page, tabId, 10)).toMatchObject({
+      mode: 'counting',
+      countedPosted: 10,
+      countedDispatched: 10,
+      recordedPlainPosts: 0,
+    });
     await Promise.all([page.close(), late.page.close()]);
   });
 });

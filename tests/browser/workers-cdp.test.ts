@@ -35,7 +35,7 @@ const SCENARIOS: Record<string, string> = {
     const echo = await new Promise((resolve) => { ch.port1.onmessage = (e) => resolve(e.data); ch.port1.postMessage('ping'); setTimeout(() => resolve('no echo'), 5000); });
     const report = await new Promise((resolve) => { w.onmessage = (e) => resolve(e.data); w.postMessage('report'); setTimeout(() => resolve('no answer'), 5000); });
     return { echo, report };`,
-  'a cross-origin frame\'s worker, a blob: worker, a data: worker': `
+  "a cross-origin frame's worker, a blob: worker, a data: worker": `
     const frame = document.createElement('iframe');
     frame.src = CROSS_ORIGIN + '/workers-cdp/frame.html';
     const fromFrame = new Promise((resolve) => { addEventListener('message', (e) => { if (e.data && e.data.frameWorkerEcho) resolve(e.data.frameWorkerEcho); }); setTimeout(() => resolve('no echo'), 8000); });
@@ -121,12 +121,19 @@ beforeAll(async () => {
   server = await serveFixtures();
   CROSS_ORIGIN = server.crossOrigin;
   plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-  recorder = await driveChromiumOverPipe({ runtimeBundle: INJECTED_BUNDLE, headed: false, loadTimeoutMs: 30_000, onBatch: (m) => current.receive(m) });
+  recorder = await driveChromiumOverPipe({
+    runtimeBundle: INJECTED_BUNDLE,
+    headed: false,
+    loadTimeoutMs: 30_000,
+    onBatch: (m) => current.receive(m),
+  });
   await recorder.open(`${server.origin}/workers-cdp/first/index.html`);
-  firstEchoes = await recorder.evaluate(script(`
+  firstEchoes = await recorder.evaluate(
+    script(`
     const until = Date.now() + 8000;
     while (Object.keys(window.echoes).length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    return window.echoes;`));
+    return window.echoes;`),
+  );
   await firstRecording.settle();
   current = recording;
   for (const name of Object.keys(SCENARIOS)) {
@@ -160,7 +167,8 @@ describe('what a page and its workers observe: native and instrumented through t
 describe('every worker is seen from inside, from its first line', () => {
   /** The worker's first line creates a channel and posts on it: only a runtime in before it sees that. */
   const sawFirstLine = (ctx: string) =>
-    facts().some((f) => f.kind === 'channel-created' && f.ctx === ctx) && facts().some((f) => f.kind === 'port-posted' && f.ctx === ctx);
+    facts().some((f) => f.kind === 'channel-created' && f.ctx === ctx) &&
+    facts().some((f) => f.kind === 'port-posted' && f.ctx === ctx);
 
   it('dedicated workers, classic and module: the ctx their creator named, from their first line', () => {
     const created = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.workerKind === 'worker');
@@ -178,7 +186,8 @@ describe('every worker is seen from inside, from its first line', () => {
     const node = [...recording.model.contexts.values()].find((c) => c.url.endsWith('/w/classic.js'));
     expect([node?.observed, node?.seen]).toEqual([true, 'inside-protocol']);
     // Documents are inside by their own runtime, not through a worker's protocol session.
-    for (const c of contexts().filter((c) => c.contextKind === 'window' || c.contextKind === 'iframe')) expect(c.inside).toBeUndefined();
+    for (const c of contexts().filter((c) => c.contextKind === 'window' || c.contextKind === 'iframe'))
+      expect(c.inside).toBeUndefined();
   });
 
   it('a nested worker: named by the worker that created it', () => {
@@ -192,7 +201,9 @@ describe('every worker is seen from inside, from its first line', () => {
     const inside = contextOf('/workers-cdp/w/shared.js');
     expect(inside).toHaveLength(1);
     expect(inside[0].contextKind).toBe('sharedworker');
-    const namers = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.workerKind === 'sharedworker');
+    const namers = facts().filter(
+      (f): f is WorkerCreated => f.kind === 'worker-created' && f.workerKind === 'sharedworker',
+    );
     expect(namers).toHaveLength(2);
     expect(new Set(namers.map((f) => f.ctx)).size).toBe(2);
     for (const f of namers) expect(f.childCtx).toBe(inside[0].ctx);
@@ -213,19 +224,32 @@ describe('every worker is seen from inside, from its first line', () => {
     expect(edge).toBeDefined();
     const port = summary.ports.find((p) => p.id === edge!.port)!;
     const peer = summary.ports.find((p) => p.channel === port.channel && p.id !== port.id)!;
-    expect([kinds.get(port.context), port.posted, port.delivered, kinds.get(peer.context), peer.posted, peer.delivered]).toEqual(['window', 1, 1, 'serviceworker', 1, 1]);
+    expect([
+      kinds.get(port.context),
+      port.posted,
+      port.delivered,
+      kinds.get(peer.context),
+      peer.posted,
+      peer.delivered,
+    ]).toEqual(['window', 1, 1, 'serviceworker', 1, 1]);
     expect(recording.model.ports.get(port.id)!.partiallyObserved).toBe(false);
   });
 
-  it('a cross-origin frame\'s dedicated worker and a data: worker are named by their creator; a blob: worker, which cannot be paused before its first line, is seen from outside', () => {
+  it("a cross-origin frame's dedicated worker and a data: worker are named by their creator; a blob: worker, which cannot be paused before its first line, is seen from outside", () => {
     const frameDoc = contexts().find((c) => c.url === `${server.crossOrigin}/workers-cdp/frame.html`);
     expect(frameDoc?.contextKind).toBe('iframe');
-    const frameWorker = contexts().find((c) => c.contextKind === 'worker' && c.url === `${server.crossOrigin}/workers-cdp/w/classic.js`);
+    const frameWorker = contexts().find(
+      (c) => c.contextKind === 'worker' && c.url === `${server.crossOrigin}/workers-cdp/w/classic.js`,
+    );
     expect(frameWorker?.parent).toBe(frameDoc!.ctx);
     expect(frameWorker?.inside).toBe('protocol');
     const inside = contexts().find((c) => c.contextKind === 'worker' && c.url.startsWith('data:'));
     expect(inside).toBeDefined();
-    expect(facts().find((f): f is WorkerCreated => f.kind === 'worker-created' && f.childCtx === inside!.ctx)?.url.startsWith('data:')).toBe(true);
+    expect(
+      facts()
+        .find((f): f is WorkerCreated => f.kind === 'worker-created' && f.childCtx === inside!.ctx)
+        ?.url.startsWith('data:'),
+    ).toBe(true);
     expect(contexts().some((c) => c.url.startsWith('blob:'))).toBe(false);
     const blob = facts().filter((f): f is WorkerCreated => f.kind === 'worker-created' && f.url.startsWith('blob:'));
     expect(blob.map((f) => f.childCtx)).toEqual([undefined]);
@@ -243,7 +267,11 @@ describe('every worker is seen from inside, from its first line', () => {
 
 describe('portscope record on a page whose first inline script makes a dedicated, a shared and a service worker, each handed a port', () => {
   it('the page saw every echo', () => {
-    expect(firstEchoes).toEqual({ dedicated: 'echo:ping dedicated', shared: 'echo:ping shared', service: 'echo:ping service' });
+    expect(firstEchoes).toEqual({
+      dedicated: 'echo:ping dedicated',
+      shared: 'echo:ping shared',
+      service: 'echo:ping service',
+    });
   });
 
   it('all three workers are contexts seen from inside; every port has a known holder and state; every message to a started port was delivered', () => {
@@ -257,7 +285,12 @@ describe('portscope record on a page whose first inline script makes a dedicated
     ]);
     expect([...firstRecording.model.ports.values()].filter((p) => p.partiallyObserved)).toEqual([]);
     // Each worker's first line made a channel and posted on port1; port2 was never started, so that one message waits.
-    const ports = summary.ports.map((p) => `${kinds.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} queued=${p.queued} posted=${p.posted} delivered=${p.delivered}`).sort();
+    const ports = summary.ports
+      .map(
+        (p) =>
+          `${kinds.get(p.context)} enabled=${p.enabled} shipped=${p.shipped} queued=${p.queued} posted=${p.posted} delivered=${p.delivered}`,
+      )
+      .sort();
     expect(ports).toEqual(
       [
         // The three ports handed over: the page's end, and the worker's end that echoed.
@@ -279,7 +312,11 @@ describe('portscope record on a page whose first inline script makes a dedicated
         'serviceworker enabled=false shipped=false queued=1 posted=0 delivered=0',
       ].sort(),
     );
-    expect(summary.transfers.map((t) => `${kinds.get(t.from)}→${kinds.get(t.to)}`).sort()).toEqual(['window→serviceworker', 'window→sharedworker', 'window→worker']);
+    expect(summary.transfers.map((t) => `${kinds.get(t.from)}→${kinds.get(t.to)}`).sort()).toEqual([
+      'window→serviceworker',
+      'window→sharedworker',
+      'window→worker',
+    ]);
     expect(summary.diagnostics).toEqual([]);
     expect(firstRecording.refused).toEqual({});
   });
@@ -344,11 +381,16 @@ describe('a service worker stopped and started again', () => {
   it('each life is a context seen from inside from its first line; the first one is destroyed; the message to its port is a diagnostic', () => {
     const all = restartRecording.model.factLog() as Fact[];
     const lives = all.filter((f): f is ContextFact => f.kind === 'context' && f.contextKind === 'serviceworker');
-    expect(lives.map((c) => new URL(c.url).pathname)).toEqual(['/workers-cdp/restart/sw.js', '/workers-cdp/restart/sw.js']);
+    expect(lives.map((c) => new URL(c.url).pathname)).toEqual([
+      '/workers-cdp/restart/sw.js',
+      '/workers-cdp/restart/sw.js',
+    ]);
     expect(lives[0].ctx).not.toBe(lives[1].ctx);
     for (const life of lives) expect(all.some((f) => f.kind === 'channel-created' && f.ctx === life.ctx)).toBe(true);
     const ids = new Set(lives.map((l) => l.ctx));
-    expect(all.filter((f) => f.kind === 'context-destroyed' && ids.has(f.ctx)).map((f) => f.ctx)).toEqual([lives[0].ctx]);
+    expect(all.filter((f) => f.kind === 'context-destroyed' && ids.has(f.ctx)).map((f) => f.ctx)).toEqual([
+      lives[0].ctx,
+    ]);
     const codes = restartRecording.model.summary().diagnostics.map((d) => d.code);
     expect(codes).toContain('message-to-destroyed-context');
   });
@@ -358,7 +400,10 @@ describe('the recorder watches its page (last: it crashes the page)', () => {
   it('a renderer crash rejects `crashed` with a clear error', async () => {
     const outcome = recorder.crashed.catch((e: Error) => e);
     await recorder.open('chrome://crash').catch(() => {});
-    const error = (await Promise.race([outcome, new Promise((r) => setTimeout(() => r('no crash seen'), 10_000))])) as Error;
+    const error = (await Promise.race([
+      outcome,
+      new Promise((r) => setTimeout(() => r('no crash seen'), 10_000)),
+    ])) as Error;
     expect(error.name).toBe('PortscopeCliError');
     expect(error.message).toBe('the page crashed while recording');
   });

@@ -16,7 +16,11 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-export async function launchChromium(opts: { extension: boolean; args?: string[]; headless?: boolean }): Promise<LaunchedChromium> {
+export async function launchChromium(opts: {
+  extension: boolean;
+  args?: string[];
+  headless?: boolean;
+}): Promise<LaunchedChromium> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'portscope-chromium-'));
   const args = [...CHROMIUM_ARGS, ...(opts.args ?? [])];
   if (opts.extension) args.push(`--disable-extensions-except=${DIST_CHROME}`, `--load-extension=${DIST_CHROME}`);

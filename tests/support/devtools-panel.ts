@@ -10,7 +10,9 @@ import { CHROMIUM_ARGS, DIST_CHROME, chromiumPath } from './browsers.ts';
 
 export class DevToolsPanelError extends Error {
   constructor(message: string) {
-    super(`DevTools panel: ${message} (the DevTools frontend internals may have changed in this Chromium; see tests/support/devtools-panel.ts)`);
+    super(
+      `DevTools panel: ${message} (the DevTools frontend internals may have changed in this Chromium; see tests/support/devtools-panel.ts)`,
+    );
     this.name = 'DevToolsPanelError';
   }
 }
@@ -38,7 +40,10 @@ export async function launchWithDevTools(opts: { args?: string[] } = {}): Promis
     args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
   });
   try {
-    const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'), { timeout: 15_000 });
+    const sw = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+      { timeout: 15_000 },
+    );
     const extensionId = new URL(sw.url()).host;
     const page = (await browser.pages()).find((p) => !p.url().startsWith('devtools://')) ?? (await browser.newPage());
     const devtools = await devtoolsFor(browser);
@@ -50,8 +55,13 @@ export async function launchWithDevTools(opts: { args?: string[] } = {}): Promis
 }
 
 async function devtoolsFor(browser: Browser): Promise<Page> {
-  const target = await browser.waitForTarget((t) => t.url().startsWith('devtools://'), { timeout: 15_000 }).catch(() => null);
-  if (!target) throw new DevToolsPanelError('no devtools:// target appeared (is --auto-open-devtools-for-tabs / devtools:true honoured?)');
+  const target = await browser
+    .waitForTarget((t) => t.url().startsWith('devtools://'), { timeout: 15_000 })
+    .catch(() => null);
+  if (!target)
+    throw new DevToolsPanelError(
+      'no devtools:// target appeared (is --auto-open-devtools-for-tabs / devtools:true honoured?)',
+    );
   const page = await target.asPage();
   if (!page) throw new DevToolsPanelError('the devtools:// target has no page');
   return page;
@@ -61,7 +71,12 @@ async function devtoolsFor(browser: Browser): Promise<Page> {
  * Shows the panel titled `title` of extension `extensionId` in `devtools` and returns the panel
  * page's frame (URL ending in panel/index.html). Retries while the frontend starts (~1 s).
  */
-export async function showPanel(devtools: Page, extensionId: string, title = 'Portscope', timeoutMs = 20_000): Promise<Frame> {
+export async function showPanel(
+  devtools: Page,
+  extensionId: string,
+  title = 'Portscope',
+  timeoutMs = 20_000,
+): Promise<Frame> {
   const panelId = `chrome-extension://${extensionId}${title}`;
   const deadline = Date.now() + timeoutMs;
   let lastError = 'not tried';

@@ -15,8 +15,10 @@ import { Rdp, RDP_PREFS } from './firefox.ts';
 
 export class FirefoxToolboxError extends Error {
   constructor(message: string) {
-    super(`Firefox toolbox: ${message} (the toolbox internals may have changed in this Firefox; `
-      + 'see tests/support/firefox-toolbox.ts)');
+    super(
+      `Firefox toolbox: ${message} (the toolbox internals may have changed in this Firefox; ` +
+        'see tests/support/firefox-toolbox.ts)',
+    );
     this.name = 'FirefoxToolboxError';
   }
 }
@@ -57,7 +59,9 @@ async function startXvfb(width: number, height: number): Promise<{ display: stri
     if (xvfb.exitCode === null) xvfb.kill();
   };
   let stderr = '';
-  xvfb.stderr?.on('data', (d) => { stderr += String(d); });
+  xvfb.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
   const display = await new Promise<string>((ok, ko) => {
     let out = '';
     const timer = setTimeout(() => {
@@ -162,14 +166,16 @@ export async function launchFirefoxToolbox(opts: ToolboxOptions = {}): Promise<F
         const deadline = Date.now() + 20_000;
         let answer: { id?: string; have?: string[] } = {};
         while (!answer.id) {
-          answer = JSON.parse(await chrome(`(async () => {
+          answer = JSON.parse(
+            await chrome(`(async () => {
             const toolbox = await ${TOOLBOX}.showToolboxForTab(gBrowser.selectedTab, { hostType: 'bottom' });
             const tools = toolbox.getAdditionalTools();
             const tool = tools.find((t) => t.label === ${JSON.stringify(title)});
             if (!tool) return JSON.stringify({ have: tools.map((t) => t.label) });
             await toolbox.selectTool(tool.id);
             return JSON.stringify({ id: tool.id });
-          })()`)) as typeof answer;
+          })()`),
+          ) as typeof answer;
           if (answer.id) break;
           if (Date.now() > deadline) {
             const have = answer.have?.join(', ') || 'none';

@@ -87,7 +87,9 @@ export class Rdp {
 
   /** The console actor of an add-on's background page (descriptor → watcher → frame targets). */
   async addonConsole(addonId: string): Promise<string> {
-    const { addons } = (await this.request('root', 'listAddons')) as unknown as { addons: { id: string; actor: string }[] };
+    const { addons } = (await this.request('root', 'listAddons')) as unknown as {
+      addons: { id: string; actor: string }[];
+    };
     const addon = addons.find((a) => a.id === addonId);
     if (!addon) throw new RdpError(`add-on ${addonId} not listed (have ${addons.map((a) => a.id).join(', ')})`);
     const watcher = (await this.request(addon.actor, 'getWatcher')) as unknown as { actor: string };
@@ -107,13 +109,17 @@ export class Rdp {
    */
   async evaluate(consoleActor: string, text: string): Promise<string> {
     const since = this.events.length;
-    const { resultID } = (await this.request(consoleActor, 'evaluateJSAsync', { text, mapped: { await: true } })) as { resultID?: string };
+    const { resultID } = (await this.request(consoleActor, 'evaluateJSAsync', { text, mapped: { await: true } })) as {
+      resultID?: string;
+    };
     const r = await this.next((p) => p.type === 'evaluationResult' && p.resultID === resultID, since, 60_000);
     if (r.exceptionMessage) throw new RdpError(`evaluation threw: ${String(r.exceptionMessage)}`);
     if (typeof r.result === 'string') return r.result;
     const grip = r.result as { type?: string; actor?: string; length?: number } | undefined;
     if (grip?.type === 'longString' && grip.actor && typeof grip.length === 'number') {
-      const { substring } = (await this.request(grip.actor, 'substring', { start: 0, end: grip.length })) as { substring?: string };
+      const { substring } = (await this.request(grip.actor, 'substring', { start: 0, end: grip.length })) as {
+        substring?: string;
+      };
       if (typeof substring === 'string') return substring;
     }
     throw new RdpError(`expected a string result, got ${JSON.stringify(r.result).slice(0, 200)}`);
@@ -144,7 +150,10 @@ export interface LaunchedFirefox {
  * Firefox ESR with or without the built add-on (DIST_FIREFOX). Both modes get the same prefs and
  * the same debugger server, so a native run and an instrumented run differ only by the add-on.
  */
-export async function launchFirefox(opts: { extension: boolean; prefs?: Record<string, unknown> }): Promise<LaunchedFirefox> {
+export async function launchFirefox(opts: {
+  extension: boolean;
+  prefs?: Record<string, unknown>;
+}): Promise<LaunchedFirefox> {
   const rdpPort = 6_000 + Math.floor(Math.random() * 3_000);
   const browser = await puppeteer.launch({
     browser: 'firefox',

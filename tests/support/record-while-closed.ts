@@ -20,12 +20,25 @@ type Debug = { portscopeDebug: { recordWhileClosed(): boolean | null } };
 
 /** Chromium: `serviceWorker` is the extension's (tests/support/chromium.ts). */
 export async function recordWhileClosedChromium(serviceWorker: Worker, on = true): Promise<void> {
-  await serviceWorker.evaluate(([key, value]) => chrome.storage.local.set({ [key as string]: value }), [KEY, on] as const);
-  await until('the background to apply the preference', async () => (await serviceWorker.evaluate(() => (globalThis as unknown as Debug).portscopeDebug.recordWhileClosed())) === on);
+  await serviceWorker.evaluate(([key, value]) => chrome.storage.local.set({ [key as string]: value }), [
+    KEY,
+    on,
+  ] as const);
+  await until(
+    'the background to apply the preference',
+    async () =>
+      (await serviceWorker.evaluate(() => (globalThis as unknown as Debug).portscopeDebug.recordWhileClosed())) === on,
+  );
 }
 
 /** Firefox: `background` evaluates text in the add-on's background (tests/support/firefox.ts). */
-export async function recordWhileClosedFirefox(background: (text: string) => Promise<string>, on = true): Promise<void> {
+export async function recordWhileClosedFirefox(
+  background: (text: string) => Promise<string>,
+  on = true,
+): Promise<void> {
   await background(`browser.storage.local.set({ ${JSON.stringify(KEY)}: ${on} }).then(() => 'ok')`);
-  await until('the background to apply the preference', async () => (await background('String(globalThis.portscopeDebug.recordWhileClosed())')) === String(on));
+  await until(
+    'the background to apply the preference',
+    async () => (await background('String(globalThis.portscopeDebug.recordWhileClosed())')) === String(on),
+  );
 }

@@ -32,10 +32,17 @@ export async function serveFixtures(root = 'tests/fixtures'): Promise<FixtureSer
     const url = new URL(req.url ?? '/', 'http://x');
     const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(base, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...(headers.get(url.pathname) ?? {}) });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        ...(headers.get(url.pathname) ?? {}),
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -53,6 +60,15 @@ export async function serveFixtures(root = 'tests/fixtures'): Promise<FixtureSer
     origin: `http://127.0.0.1:${port(a)}`,
     crossOrigin: `http://localhost:${port(b)}`,
     headers,
-    close: () => Promise.all([a, b].map((s) => new Promise<void>((ok) => { s.closeAllConnections(); s.close(() => ok()); }))).then(() => {}),
+    close: () =>
+      Promise.all(
+        [a, b].map(
+          (s) =>
+            new Promise<void>((ok) => {
+              s.closeAllConnections();
+              s.close(() => ok());
+            }),
+        ),
+      ).then(() => {}),
   };
 }

@@ -27,7 +27,8 @@ export function chromeTraceProblems(trace: ChromeTrace): string[] {
       if (typeof e.dur !== 'number' || e.dur < 0) problems.push(`event ${i}: bad dur`);
       const ends = open.get(thread) ?? [];
       while (ends.length && ends[ends.length - 1] <= e.ts) ends.pop();
-      if (ends.length && e.ts + (e.dur ?? 0) > ends[ends.length - 1]) problems.push(`event ${i}: slice straddles its parent's end`);
+      if (ends.length && e.ts + (e.dur ?? 0) > ends[ends.length - 1])
+        problems.push(`event ${i}: slice straddles its parent's end`);
       ends.push(e.ts + (e.dur ?? 0));
       open.set(thread, ends);
     }
@@ -38,7 +39,8 @@ export function chromeTraceProblems(trace: ChromeTrace): string[] {
       flows.set(e.id!, pair);
       if (e.ph === 'f' && e.bp !== 'e') problems.push(`event ${i}: flow end not bound to its enclosing slice`);
     }
-    if (e.ph === 'C' && (typeof e.args?.queued !== 'number' || (e.args.queued as number) < 0)) problems.push(`event ${i}: bad counter value`);
+    if (e.ph === 'C' && (typeof e.args?.queued !== 'number' || (e.args.queued as number) < 0))
+      problems.push(`event ${i}: bad counter value`);
   });
   for (const [id, p] of flows) {
     if (p.s.length !== 1 || p.f.length !== 1) problems.push(`flow ${id}: ${p.s.length} starts, ${p.f.length} ends`);

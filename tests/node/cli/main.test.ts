@@ -11,20 +11,35 @@ import { chromeTraceProblems } from './chrome-trace-check.ts';
 const dir = mkdtempSync(join(tmpdir(), 'portscope-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe('portscope summary', () => {
   it('prints the stable Summary shape with --json', async () => {
     const r = await runCli('summary', SAMPLE_PATH, '--json');
     expect(r.code).toBe(0);
     const s = JSON.parse(r.out);
-    expect(Object.keys(s).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'format', 'messages', 'ports', 'transfers', 'version']);
+    expect(Object.keys(s).sort()).toEqual([
+      'carriers',
+      'channels',
+      'contexts',
+      'diagnostics',
+      'format',
+      'messages',
+      'ports',
+      'transfers',
+      'version',
+    ]);
     // Context ids are names (the trace's own ids are random per run).
-    expect(s.contexts.map((c: any) => [c.id, c.kind])).toEqual([['http://127.0.0.1:4000/demo/', 'window'], ['http://127.0.0.1:4000/demo/child.html', 'iframe']]);
+    expect(s.contexts.map((c: any) => [c.id, c.kind])).toEqual([
+      ['http://127.0.0.1:4000/demo/', 'window'],
+      ['http://127.0.0.1:4000/demo/child.html', 'iframe'],
+    ]);
     expect(s.channels).toBe(2);
     expect(s.ports).toHaveLength(4);
     expect(s.messages).toEqual({ posted: 3, delivered: 2, queued: 1, dropped: 0, unobserved: 0 });
     expect(s.transfers).toHaveLength(1);
-    expect(s.transfers[0]).toMatchObject({ from: 'http://127.0.0.1:4000/demo/', to: 'http://127.0.0.1:4000/demo/child.html' });
+    expect(s.transfers[0]).toMatchObject({
+      from: 'http://127.0.0.1:4000/demo/',
+      to: 'http://127.0.0.1:4000/demo/child.html',
+    });
     expect(s.diagnostics.map((d: any) => d.code)).toContain('port-never-started');
   });
 
@@ -48,14 +63,18 @@ describe('portscope summary', () => {
     writeFileSync(path, JSON.stringify(t));
     const r = await runCli('summary', path);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`portscope: ${path} is not a valid Portscope trace: facts[8].port: expected a positive integer, got "x"`);
+    expect(r.err).toBe(
+      `portscope: ${path} is not a valid Portscope trace: facts[8].port: expected a positive integer, got "x"`,
+    );
   });
 
   it('says a truncated file looks truncated', async () => {
     const path = join(dir, 'cut.json');
     writeFileSync(path, readFileSync(SAMPLE_PATH, 'utf8').slice(0, 777));
     const r = await runCli('summary', path);
-    expect(r.err).toBe(`portscope: ${path} is not a valid Portscope trace: the file looks truncated: the JSON ends at byte 777 before the document is complete`);
+    expect(r.err).toBe(
+      `portscope: ${path} is not a valid Portscope trace: the file looks truncated: the JSON ends at byte 777 before the document is complete`,
+    );
   });
 
   it('says a missing file is missing', async () => {
@@ -85,8 +104,14 @@ describe('arguments', () => {
     [['summary', 'a.json', '--jsn'], /Unknown option '--jsn'/],
     [['convert', SAMPLE_PATH], /--perfetto <out\.json> is required/],
     [['record', 'http://x.test/'], /--out <trace\.json> is required/],
-    [['record', 'http://x.test/', '--out', 'x.json', '--browser', 'safari'], /--browser: expected chromium or firefox, got "safari"/],
-    [['record', 'http://x.test/', '--out', 'x.json', '--duration', '2s'], /--duration: expected a whole number, got "2s"/],
+    [
+      ['record', 'http://x.test/', '--out', 'x.json', '--browser', 'safari'],
+      /--browser: expected chromium or firefox, got "safari"/,
+    ],
+    [
+      ['record', 'http://x.test/', '--out', 'x.json', '--duration', '2s'],
+      /--duration: expected a whole number, got "2s"/,
+    ],
     [['record', 'not a url', '--out', 'x.json'], /not a URL: "not a url"/],
     [['record', 'ftp://x.test/', '--out', 'x.json'], /cannot record a ftp: URL/],
   ])('%j → %s', async (argv, message) => {

@@ -18,7 +18,10 @@ function model(withNeverStarted = true) {
   if (withNeverStarted) {
     const [c, d] = top.channel();
     const created = s.all[s.all.length - 1];
-    if (created.kind === 'channel-created') created.site = { stack: ['    at connect (https://app.test/rpc.js:12:19)', '    at https://app.test/rpc.js:40:1'] };
+    if (created.kind === 'channel-created')
+      created.site = {
+        stack: ['    at connect (https://app.test/rpc.js:12:19)', '    at https://app.test/rpc.js:40:1'],
+      };
     top.addListener(d);
     top.post(c, 'hello');
     top.post(c, 'again');

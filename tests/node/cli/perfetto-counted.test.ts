@@ -6,7 +6,8 @@ import { createModel } from '../../../panel/model/index.ts';
 import { Stream } from '../model/facts.ts';
 import { chromeTraceProblems } from './chrome-trace-check.ts';
 
-const counter = (events: TraceEvent[], port: string) => events.filter((e) => e.ph === 'C' && e.name === `queue ${port}`).map((e) => e.args?.queued);
+const counter = (events: TraceEvent[], port: string) =>
+  events.filter((e) => e.ph === 'C' && e.name === `queue ${port}`).map((e) => e.args?.queued);
 
 describe('toChromeTrace with counted messages', () => {
   it('counts counted posts and dispatches in the queue counter, and draws no slice for them', () => {
@@ -28,7 +29,10 @@ describe('toChromeTrace with counted messages', () => {
     expect(counter(trace.traceEvents, pb.id)).toEqual([5, 4, 2, 3, 2]);
     const slices = trace.traceEvents.filter((e) => e.ph === 'X').map((e) => [e.name, e.args?.message]);
     // 'x' was posted while counting: only its dispatch is a slice, with no flow from a post.
-    expect(slices).toEqual([['message event', 'm1'], ['postMessage', 'm2']]);
+    expect(slices).toEqual([
+      ['message event', 'm1'],
+      ['postMessage', 'm2'],
+    ]);
     expect(trace.traceEvents.filter((e) => e.ph === 's')).toHaveLength(0);
   });
 

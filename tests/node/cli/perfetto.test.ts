@@ -21,30 +21,51 @@ describe('toChromeTrace', () => {
     expect(processes).toEqual(['window http://127.0.0.1:4000/demo/', 'iframe http://127.0.0.1:4000/demo/child.html']);
     const threads = ev.filter((e) => e.name === 'thread_name').map((e) => `${e.pid}:${e.args?.name}`);
     // p2 moved from the window (local #2) to the iframe (local #1): two threads.
-    expect(threads).toEqual(['1:p1 (c1, local #1)', '1:p2 (c1, local #2)', '2:p2 (c1, local #1)', '1:p3 (c2, local #3)', '1:p4 (c2, local #4)']);
+    expect(threads).toEqual([
+      '1:p1 (c1, local #1)',
+      '1:p2 (c1, local #2)',
+      '2:p2 (c1, local #1)',
+      '1:p3 (c2, local #3)',
+      '1:p4 (c2, local #4)',
+    ]);
   });
 
   it('draws posts and dispatches as slices joined by flows, in µs from the first fact', () => {
     const posts = of(ev, 'X').filter((e) => e.name === 'postMessage');
     const dispatches = of(ev, 'X').filter((e) => e.name === 'message event');
     expect(posts.map((e) => e.ts)).toEqual([12_000, 13_200, 20_200]);
-    expect(dispatches.map((e) => [e.ts, e.dur])).toEqual([[13_000, 400], [14_000, 200]]);
+    expect(dispatches.map((e) => [e.ts, e.dur])).toEqual([
+      [13_000, 400],
+      [14_000, 200],
+    ]);
     expect(of(ev, 's')).toHaveLength(2);
     expect(of(ev, 'f').map((e) => e.pid)).toEqual([1, 2]);
   });
 
   it('counts each port message queue, including the message that never leaves', () => {
-    const p4 = of(ev, 'C').filter((e) => e.name === 'queue p4').map((e) => e.args?.queued);
+    const p4 = of(ev, 'C')
+      .filter((e) => e.name === 'queue p4')
+      .map((e) => e.args?.queued);
     expect(p4).toEqual([1]);
-    const p1 = of(ev, 'C').filter((e) => e.name === 'queue p1').map((e) => e.args?.queued);
+    const p1 = of(ev, 'C')
+      .filter((e) => e.name === 'queue p1')
+      .map((e) => e.args?.queued);
     expect(p1).toEqual([1, 0]);
   });
 
   it('marks create, start, ship, receive and close as instants on the port thread', () => {
     const names = of(ev, 'i').map((e) => `${e.pid}/${e.tid} ${e.name}`);
     expect(names).toEqual([
-      '1/1 new MessageChannel', '1/2 new MessageChannel', '1/1 enabled by onmessage', '1/2 shipped', '2/3 received',
-      '2/3 start()', '1/4 new MessageChannel', '1/5 new MessageChannel', '1/1 close()', '2/3 close event',
+      '1/1 new MessageChannel',
+      '1/2 new MessageChannel',
+      '1/1 enabled by onmessage',
+      '1/2 shipped',
+      '2/3 received',
+      '2/3 start()',
+      '1/4 new MessageChannel',
+      '1/5 new MessageChannel',
+      '1/1 close()',
+      '2/3 close event',
     ]);
   });
 

@@ -21,7 +21,11 @@ ok<Same<Published.PortscopeContext, PortscopeContext>>();
 // Any Playwright context fits.
 export const fits = (context: BrowserContext): Published.PortscopeContext => context;
 // What the sources give is usable as what the package declares.
-export const published: { createPortscope: typeof Published.createPortscope; test: typeof Published.test; expect: typeof Published.expect } = {
+export const published: {
+  createPortscope: typeof Published.createPortscope;
+  test: typeof Published.test;
+  expect: typeof Published.expect;
+} = {
   createPortscope: null as unknown as typeof createPortscope,
   test: null as unknown as typeof test,
   expect: null as unknown as typeof expect,

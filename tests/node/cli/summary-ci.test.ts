@@ -16,10 +16,16 @@ import { Stream } from '../model/facts.ts';
 const dir = mkdtempSync(join(tmpdir(), 'portscope-ci-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 function traceFile(name: string, facts: readonly Fact[]): string {
   const path = join(dir, name);
-  const meta = { browser: 'test', url: 'https://app.test/', startedAt: new Date(0).toISOString(), portscopeVersion: 'test', dropped: {}, evicted: { messages: 0, facts: 0 } };
+  const meta = {
+    browser: 'test',
+    url: 'https://app.test/',
+    startedAt: new Date(0).toISOString(),
+    portscopeVersion: 'test',
+    dropped: {},
+    evicted: { messages: 0, facts: 0 },
+  };
   writeFileSync(path, JSON.stringify(createTrace({ meta, facts })));
   return path;
 }
@@ -71,14 +77,18 @@ describe('summary --fail-on', () => {
     expect((await runCli('summary', SAMPLE_PATH, '--fail-on', 'post-after-close,handler-threw')).code).toBe(0);
     const r = await runCli('summary', SAMPLE_PATH, '--json', '--fail-on', 'handler-threw, port-never-started');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^portscope: failing: --fail-on handler-threw,port-never-started: 1 diagnostic \(port-never-started\)$/);
+    expect(r.err).toMatch(
+      /^portscope: failing: --fail-on handler-threw,port-never-started: 1 diagnostic \(port-never-started\)$/,
+    );
     expect(JSON.parse(r.out).format).toBe('portscope-summary');
   });
 
   it('refuses an unknown code, naming the known ones', async () => {
     const r = await runCli('summary', SAMPLE_PATH, '--fail-on', 'port-never-startd');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^portscope: --fail-on: unknown diagnostic code "port-never-startd" \(known: any, port-never-started, /);
+    expect(r.err).toMatch(
+      /^portscope: --fail-on: unknown diagnostic code "port-never-startd" \(known: any, port-never-started, /,
+    );
     expect(r.out).toBe('');
   });
 
@@ -97,7 +107,10 @@ describe('summary totals and names', () => {
 
   it('the totals line adds up on the sample', async () => {
     const r = await runCli('summary', SAMPLE_PATH);
-    const m = /messages: (\d+) posted = (\d+) delivered \+ (\d+) queued \+ (\d+) dropped \+ (\d+) to a receiver not observed$/m.exec(r.out);
+    const m =
+      /messages: (\d+) posted = (\d+) delivered \+ (\d+) queued \+ (\d+) dropped \+ (\d+) to a receiver not observed$/m.exec(
+        r.out,
+      );
     expect(m).not.toBeNull();
     const [posted, ...parts] = m!.slice(1).map(Number);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(posted);
@@ -121,7 +134,11 @@ describe('summary totals and names', () => {
     const recordRun = (ids: [string, string, string]) => {
       const s = new Stream();
       const top = s.context(ids[0], 'window', { url: 'https://app.test/' });
-      const frame = s.context(ids[1], 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[0]', parent: ids[0] });
+      const frame = s.context(ids[1], 'iframe', {
+        url: 'https://app.test/child.html',
+        framePath: 'top.frames[0]',
+        parent: ids[0],
+      });
       s.context(ids[2], 'iframe', { url: 'https://app.test/child.html', framePath: 'top.frames[1]', parent: ids[0] });
       const [a, b] = top.channel();
       top.post(a, 'never read');
@@ -132,7 +149,11 @@ describe('summary totals and names', () => {
     const first = await runCli('summary', recordRun(['w-1a2b', 'f-3c4d', 'f-5e6f']), '--json');
     const second = await runCli('summary', recordRun(['w-9f8e', 'f-7d6c', 'f-5b4a']), '--json');
     expect(second.out).toBe(first.out);
-    expect(JSON.parse(first.out).contexts.map((c: { id: string }) => c.id)).toEqual(['https://app.test/', 'https://app.test/child.html #1', 'https://app.test/child.html #2']);
+    expect(JSON.parse(first.out).contexts.map((c: { id: string }) => c.id)).toEqual([
+      'https://app.test/',
+      'https://app.test/child.html #1',
+      'https://app.test/child.html #2',
+    ]);
   });
 
   it('uses singular and plural forms', async () => {
@@ -142,7 +163,17 @@ describe('summary totals and names', () => {
 
   it('--json is a versioned envelope around the stable Summary', async () => {
     const s = JSON.parse((await runCli('summary', SAMPLE_PATH, '--json')).out);
-    expect(Object.keys(s)).toEqual(['format', 'version', 'contexts', 'channels', 'ports', 'messages', 'carriers', 'transfers', 'diagnostics']);
+    expect(Object.keys(s)).toEqual([
+      'format',
+      'version',
+      'contexts',
+      'channels',
+      'ports',
+      'messages',
+      'carriers',
+      'transfers',
+      'diagnostics',
+    ]);
     expect([s.format, s.version]).toEqual(['portscope-summary', 1]);
   });
 });

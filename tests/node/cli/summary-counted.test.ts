@@ -20,8 +20,12 @@ function summaryOf(counted: boolean) {
 describe('summaryTable', () => {
   it('prints the counted numbers, overall and per port', () => {
     const text = summaryTable(summaryOf(true));
-    expect(text).toContain('messages: 1205 posted = 1 delivered + 1204 queued + 0 dropped + 0 to a receiver not observed');
-    expect(text).toContain('of which counted, not recorded (no DevTools open on the tab then): 1204 posted, 0 delivered, 1204 queued');
+    expect(text).toContain(
+      'messages: 1205 posted = 1 delivered + 1204 queued + 0 dropped + 0 to a receiver not observed',
+    );
+    expect(text).toContain(
+      'of which counted, not recorded (no DevTools open on the tab then): 1204 posted, 0 delivered, 1204 queued',
+    );
     const rows = text.split('\n');
     expect(rows.find((r) => r.startsWith('port '))).toContain('counted (posted/delivered/queued)');
     expect(rows.find((r) => r.startsWith('p1 '))).toMatch(/1204\/0\/0$/);

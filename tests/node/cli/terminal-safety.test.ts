@@ -15,7 +15,6 @@ import { SAMPLE_PATH, sample } from '../trace/samples.ts';
 const dir = mkdtempSync(join(tmpdir(), 'portscope-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 // ESC (colour, title, clear screen), BEL, C1 CSI, and the bidi override U+202E.
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const EVIL = '\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202etxt.exe';
@@ -61,8 +60,17 @@ describe('terminal escapes from trace content', () => {
 describe('large traces', () => {
   it('prints the summary of a trace with 200,000 contexts', () => {
     const contexts: Summary['contexts'] = [];
-    for (let i = 0; i < 200_000; i++) contexts.push({ id: `c${i}`, kind: 'iframe', url: `https://app.test/${i}`, observed: true });
-    const s: Summary = { contexts, channels: 0, ports: [], messages: { posted: 0, delivered: 0, queued: 0, dropped: 0 }, carriers: 0, transfers: [], diagnostics: [] };
+    for (let i = 0; i < 200_000; i++)
+      contexts.push({ id: `c${i}`, kind: 'iframe', url: `https://app.test/${i}`, observed: true });
+    const s: Summary = {
+      contexts,
+      channels: 0,
+      ports: [],
+      messages: { posted: 0, delivered: 0, queued: 0, dropped: 0 },
+      carriers: 0,
+      transfers: [],
+      diagnostics: [],
+    };
     const text = summaryTable(s);
     expect(text.split('\n')[0]).toBe('200000 contexts, 0 channels, 0 ports, 0 carrier messages, 0 port transfers');
     expect(text).toContain('https://app.test/199999');

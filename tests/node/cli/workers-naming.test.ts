@@ -25,7 +25,10 @@ class ScriptedTransport implements CdpTransport {
   evaluated(): { session: string; worker: { ctx?: string; parent?: string } }[] {
     return this.sent
       .filter((c) => c.method === 'Runtime.evaluate')
-      .map((c) => ({ session: c.sessionId!, worker: JSON.parse(/__portscopeConfig = (.*);\n/.exec(c.params.expression as string)![1]).worker }));
+      .map((c) => ({
+        session: c.sessionId!,
+        worker: JSON.parse(/__portscopeConfig = (.*);\n/.exec(c.params.expression as string)![1]).worker,
+      }));
   }
 }
 
@@ -35,12 +38,33 @@ const flush = () => vi.advanceTimersByTimeAsync(0);
 function setup() {
   const cdp = new ScriptedTransport();
   const batches: string[] = [];
-  const targets = new ProtocolTargets(cdp, { runtime: '/* runtime */', captureStacks: false, onBatch: (p) => batches.push(p) });
+  const targets = new ProtocolTargets(cdp, {
+    runtime: '/* runtime */',
+    captureStacks: false,
+    onBatch: (p) => batches.push(p),
+  });
   const attach = (sessionId: string, url: string, parent = 'page') =>
-    cdp.fire('Target.attachedToTarget', { sessionId, targetInfo: { targetId: sessionId, type: 'worker', url }, waitingForDebugger: true }, parent);
+    cdp.fire(
+      'Target.attachedToTarget',
+      { sessionId, targetInfo: { targetId: sessionId, type: 'worker', url }, waitingForDebugger: true },
+      parent,
+    );
   const atFirstLine = (sessionId: string) => cdp.fire('Debugger.paused', { reason: 'instrumentation' }, sessionId);
   const created = (childCtx: string, url: string, owner = 'P', session = 'page') =>
-    cdp.fire('Runtime.bindingCalled', { name: '__portscopeEmit', payload: JSON.stringify({ type: 'batch', seq: 1, facts: [{ kind: 'worker-created', ctx: owner, worker: 1, workerKind: 'worker', url, module: false, childCtx }] }) }, session);
+    cdp.fire(
+      'Runtime.bindingCalled',
+      {
+        name: '__portscopeEmit',
+        payload: JSON.stringify({
+          type: 'batch',
+          seq: 1,
+          facts: [
+            { kind: 'worker-created', ctx: owner, worker: 1, workerKind: 'worker', url, module: false, childCtx },
+          ],
+        }),
+      },
+      session,
+    );
   return { cdp, targets, batches, attach, atFirstLine, created };
 }
 
@@ -59,7 +83,18 @@ describe('dedicated workers get the ctx their creator named', () => {
     created('C1', URL_A);
     await vi.advanceTimersByTimeAsync(100);
     expect(cdp.evaluated()).toEqual([{ session: 'w1', worker: { ctx: 'C1', parent: 'P' } }]);
-    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).slice(-5)).toEqual(['Runtime.addBinding', 'Runtime.evaluate', 'Debugger.removeBreakpoint', 'Debugger.resume', 'Debugger.disable']);
+    expect(
+      cdp.sent
+        .filter((c) => c.sessionId === 'w1')
+        .map((c) => c.method)
+        .slice(-5),
+    ).toEqual([
+      'Runtime.addBinding',
+      'Runtime.evaluate',
+      'Debugger.removeBreakpoint',
+      'Debugger.resume',
+      'Debugger.disable',
+    ]);
     expect(batches).toHaveLength(1);
     expect(targets.account).toEqual({ instrumented: { worker: 1 }, unmatched: 0, failed: 0 });
   });
@@ -108,7 +143,12 @@ describe('dedicated workers get the ctx their creator named', () => {
     const { cdp, attach } = setup();
     attach('w1', 'blob:https://app.test/1234');
     await flush();
-    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).sort()).toEqual(['Runtime.runIfWaitingForDebugger', 'Target.setAutoAttach']);
+    expect(
+      cdp.sent
+        .filter((c) => c.sessionId === 'w1')
+        .map((c) => c.method)
+        .sort(),
+    ).toEqual(['Runtime.runIfWaitingForDebugger', 'Target.setAutoAttach']);
   });
 
   it('a creator that never speaks: the worker runs after 2 s with an id of its own, counted', async () => {
@@ -126,7 +166,18 @@ describe('dedicated workers get the ctx their creator named', () => {
     const { cdp, attach, atFirstLine, created } = setup();
     attach('w1', URL_A);
     await flush();
-    expect(cdp.sent.filter((c) => c.sessionId === 'w1').map((c) => c.method).sort()).toEqual(['Debugger.enable', 'Debugger.setInstrumentationBreakpoint', 'Runtime.enable', 'Runtime.runIfWaitingForDebugger', 'Target.setAutoAttach']);
+    expect(
+      cdp.sent
+        .filter((c) => c.sessionId === 'w1')
+        .map((c) => c.method)
+        .sort(),
+    ).toEqual([
+      'Debugger.enable',
+      'Debugger.setInstrumentationBreakpoint',
+      'Runtime.enable',
+      'Runtime.runIfWaitingForDebugger',
+      'Target.setAutoAttach',
+    ]);
     created('C1', URL_A);
     atFirstLine('w1');
     await vi.advanceTimersByTimeAsync(10);

@@ -8,8 +8,18 @@ import type { Runtime } from '../../../injected/runtime.ts';
 /** A runtime with only what counting touches, its emitter wired as install.ts wires it. */
 function counting(options: Partial<EmitterOptions> = {}) {
   const batches: Fact[][] = [];
-  const emitter = new Emitter('c', { deliver: (facts: Fact[]) => batches.push(facts) }, { batchSize: 1_000, flushMs: 10_000, maxBuffered: 1_000, ...options });
-  const rt = { ctx: 'c', emitter, config: { captureStacks: false, inWorker: false }, recordMessages: false, counted: [] } as unknown as Runtime;
+  const emitter = new Emitter(
+    'c',
+    { deliver: (facts: Fact[]) => batches.push(facts) },
+    { batchSize: 1_000, flushMs: 10_000, maxBuffered: 1_000, ...options },
+  );
+  const rt = {
+    ctx: 'c',
+    emitter,
+    config: { captureStacks: false, inWorker: false },
+    recordMessages: false,
+    counted: [],
+  } as unknown as Runtime;
   emitter.beforeTake = () => settleAllCounts(rt);
   const facts = () => batches.flat().map(({ seq: _s, time: _t, ...rest }) => rest);
   return { rt, emitter, batches, facts };
@@ -22,7 +32,13 @@ function channel(): [PortRecord, PortRecord] {
   return [a, b];
 }
 
-const counted = (port: number, posted: number, dispatched: number) => ({ kind: 'messages-counted', ctx: 'c', port, posted, dispatched });
+const counted = (port: number, posted: number, dispatched: number) => ({
+  kind: 'messages-counted',
+  ctx: 'c',
+  port,
+  posted,
+  dispatched,
+});
 
 describe('counting mode: messages-counted facts', () => {
   it('emits nothing per message, then one fact per port at the flush, posted and dispatched together', () => {
@@ -61,7 +77,12 @@ describe('counting mode: messages-counted facts', () => {
     countPost(rt, a);
     emitter.flush();
     // At the flush, records go in the order they were first counted since the previous flush.
-    expect(facts()).toEqual([counted(a.id, 2, 0), { kind: 'port-closed', ctx: 'c', port: a.id }, counted(a.id, 1, 0), counted(b.id, 1, 0)]);
+    expect(facts()).toEqual([
+      counted(a.id, 2, 0),
+      { kind: 'port-closed', ctx: 'c', port: a.id },
+      counted(a.id, 1, 0),
+      counted(b.id, 1, 0),
+    ]);
   });
 
   it('settling a port with no counts emits nothing', () => {
@@ -102,7 +123,10 @@ describe('counting mode: messages-counted facts', () => {
     emitter.emit({ kind: 'port-closed', ctx: 'c', port: 99 });
     countPost(rt, a);
     emitter.flush();
-    expect(facts()).toEqual([{ kind: 'port-closed', ctx: 'c', port: 99 }, { kind: 'facts-dropped', ctx: 'c', counts: { 'messages-counted': 1 } }]);
+    expect(facts()).toEqual([
+      { kind: 'port-closed', ctx: 'c', port: 99 },
+      { kind: 'facts-dropped', ctx: 'c', counts: { 'messages-counted': 1 } },
+    ]);
   });
 });
 

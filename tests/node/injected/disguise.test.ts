@@ -27,7 +27,11 @@ describe('disguise', () => {
     const ts = Function.prototype.toString;
     expect(ts.call(ts)).toBe('function toString() { [native code] }');
     expect(() => ts.call({})).toThrow(TypeError);
-    expect(ts.call(function page() { return 1; })).toContain('return 1');
+    expect(
+      ts.call(function page() {
+        return 1;
+      }),
+    ).toContain('return 1');
   });
 
   it('a replaced constructor keeps prototype identity, subclassing and new.target', () => {
@@ -52,9 +56,14 @@ describe('disguise', () => {
   it('trap handlers ignore Object.prototype pollution', () => {
     const proxy = wrapNative(Math.max, (_self, args) => Reflect.apply(Math.max, undefined, args));
     // Polluted traps would be picked up by a handler with a prototype; measure first, assert after.
-    const descriptor = (value: unknown) => Object.assign(Object.create(null), { value, configurable: true }) as PropertyDescriptor;
+    const descriptor = (value: unknown) =>
+      Object.assign(Object.create(null), { value, configurable: true }) as PropertyDescriptor;
     const constructDescriptor = descriptor(() => ({ polluted: true }));
-    Object.defineProperty(Object.prototype, 'get', descriptor(() => 'polluted'));
+    Object.defineProperty(
+      Object.prototype,
+      'get',
+      descriptor(() => 'polluted'),
+    );
     Object.defineProperty(Object.prototype, 'construct', constructDescriptor);
     let name: unknown;
     let result: unknown;

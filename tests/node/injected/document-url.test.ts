@@ -11,13 +11,30 @@ function setUp(initialUrl: string) {
   const batches: Fact[][] = [];
   const pending: PendingUrl = {};
   // A long timer: the test flushes by hand.
-  const emitter = new Emitter('c1', completingUrl({ deliver: (facts) => batches.push(facts.map((f) => ({ ...f }))) }, global, pending), { flushMs: 60_000 });
-  const fact = emitter.emit<ContextFact>({ kind: 'context', ctx: 'c1', contextKind: 'iframe', url: initialUrl, origin: '', framePath: 'top.frames[0]', observed: true, userAgent: '' })!;
+  const emitter = new Emitter(
+    'c1',
+    completingUrl({ deliver: (facts) => batches.push(facts.map((f) => ({ ...f }))) }, global, pending),
+    { flushMs: 60_000 },
+  );
+  const fact = emitter.emit<ContextFact>({
+    kind: 'context',
+    ctx: 'c1',
+    contextKind: 'iframe',
+    url: initialUrl,
+    origin: '',
+    framePath: 'top.frames[0]',
+    observed: true,
+    userAgent: '',
+  })!;
   if (isPlaceholderUrl(initialUrl)) {
     pending.fact = fact;
     pending.reannounce = (f) => emitter.emit(f);
   }
-  const contexts = () => batches.flat().filter((f) => f.kind === 'context').map((f) => [f.seq, (f as ContextFact).url]);
+  const contexts = () =>
+    batches
+      .flat()
+      .filter((f) => f.kind === 'context')
+      .map((f) => [f.seq, (f as ContextFact).url]);
   return { global, emitter, contexts };
 }
 
@@ -41,7 +58,10 @@ describe('the context fact of a document whose URL is not known yet', () => {
     emitter.emit({ kind: 'port-seen', ctx: 'c1', port: 1, how: 'other' });
     emitter.flush();
     emitter.flush();
-    expect(contexts()).toEqual([[1, 'about:blank'], [4, 'http://a.test/child.html']]);
+    expect(contexts()).toEqual([
+      [1, 'about:blank'],
+      [4, 'http://a.test/child.html'],
+    ]);
     global.location.href = 'http://a.test/elsewhere.html';
     emitter.emit({ kind: 'port-seen', ctx: 'c1', port: 2, how: 'other' });
     emitter.flush();

@@ -27,8 +27,19 @@ describe('Emitter', () => {
     expect(e.emit({ kind: 'messageerror', ctx: 'c', port: 9 })).toBeUndefined();
     e.flush();
     const facts = batches.flat();
-    expect(facts.map((f) => f.kind)).toEqual(['port-closed', 'port-closed', 'port-closed', 'port-closed', 'facts-dropped']);
-    expect(facts[4]).toMatchObject({ kind: 'facts-dropped', ctx: 'c', counts: { 'port-closed': 2, messageerror: 1 }, seq: 5 });
+    expect(facts.map((f) => f.kind)).toEqual([
+      'port-closed',
+      'port-closed',
+      'port-closed',
+      'port-closed',
+      'facts-dropped',
+    ]);
+    expect(facts[4]).toMatchObject({
+      kind: 'facts-dropped',
+      ctx: 'c',
+      counts: { 'port-closed': 2, messageerror: 1 },
+      seq: 5,
+    });
     e.flush();
     expect(batches.flat()).toHaveLength(5);
   });
@@ -53,7 +64,16 @@ describe('Emitter', () => {
   it('keeps an emitted fact mutable until it is flushed (dispatch records are completed by handlers)', () => {
     const { batches, sink } = collector();
     const e = new Emitter('c', sink, { batchSize: 10, flushMs: 10_000, maxBuffered: 10 });
-    const f = e.emit<Extract<Fact, { kind: 'message-dispatched' }>>({ kind: 'message-dispatched', ctx: 'c', port: 1, fingerprint: 'x', preview: { t: 'null' }, ports: [], handlers: 0, duration: 0 })!;
+    const f = e.emit<Extract<Fact, { kind: 'message-dispatched' }>>({
+      kind: 'message-dispatched',
+      ctx: 'c',
+      port: 1,
+      fingerprint: 'x',
+      preview: { t: 'null' },
+      ports: [],
+      handlers: 0,
+      duration: 0,
+    })!;
     f.handlers = 2;
     e.flush();
     expect((batches[0][0] as typeof f).handlers).toBe(2);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { entangle, newPortRecord, noteSent, noteUnaccounted, postedHere, type PortRecord } from '../../../injected/ids.ts';
+import {
+  entangle,
+  newPortRecord,
+  noteSent,
+  noteUnaccounted,
+  postedHere,
+  type PortRecord,
+} from '../../../injected/ids.ts';
 
 function channel(): [PortRecord, PortRecord] {
   const a = newPortRecord({});
@@ -46,6 +53,9 @@ describe('postedHere: which dispatches this runtime saw posted', () => {
     noteSent(a, true);
     noteSent(b, true);
     noteSent(b, true);
-    expect([next(a, 3), next(b, 2)]).toEqual([[true, true, false], [true, false]]);
+    expect([next(a, 3), next(b, 2)]).toEqual([
+      [true, true, false],
+      [true, false],
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { previewText } from '../../../panel/previewText.ts';
 const K = PREVIEW_BOUNDS.keys;
 const S = PREVIEW_BOUNDS.stringLength;
 const huge = 'z'.repeat(10_000);
-const fill = <T,>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
+const fill = <T>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
 
 class Tagged {
   get [Symbol.toStringTag]() {
@@ -42,12 +42,15 @@ function getters(depth: number): unknown {
   return o;
 }
 function boxed(depth: number): unknown {
-  return depth === 0 ? fill(K + 1, (i) => (i % 2 ? new String(huge) : Object(10n ** 5000n))) : new Map(fill(K + 1, (i) => [new Number(i), boxed(depth - 1)]));
+  return depth === 0
+    ? fill(K + 1, (i) => (i % 2 ? new String(huge) : Object(10n ** 5000n)))
+    : new Map(fill(K + 1, (i) => [new Number(i), boxed(depth - 1)]));
 }
 /** One object shared everywhere under long keys: every later occurrence is a `ref` with a long path. */
 function refs(): unknown {
   const shared = { x: 1 };
-  const level = (depth: number): unknown => (depth === 0 ? shared : Object.fromEntries(fill(K + 1, (i) => [`${i}${huge}`, level(depth - 1)])));
+  const level = (depth: number): unknown =>
+    depth === 0 ? shared : Object.fromEntries(fill(K + 1, (i) => [`${i}${huge}`, level(depth - 1)]));
   return level(PREVIEW_BOUNDS.depth);
 }
 
@@ -64,7 +67,12 @@ const worst: [string, unknown][] = [
   ['nested objects of accessors with long keys', getters(PREVIEW_BOUNDS.depth - 1)],
   ['maps of boxed numbers over boxed strings and BigInts', boxed(PREVIEW_BOUNDS.depth - 1)],
   ['refs with long paths', refs()],
-  ['mixed', fill(K + 1, (i) => (i % 2 ? keyed(2) : [holes(2), getters(1), boxed(1), longError(), new RegExp(huge), 10n ** 5000n]))],
+  [
+    'mixed',
+    fill(K + 1, (i) =>
+      i % 2 ? keyed(2) : [holes(2), getters(1), boxed(1), longError(), new RegExp(huge), 10n ** 5000n],
+    ),
+  ],
 ];
 
 function nodes(p: Preview): number {
@@ -91,17 +99,33 @@ describe('the preview stays within the validator for any value', () => {
   it('marks every cut text with its original length', () => {
     const p = (v: unknown) => describeValue(v).preview;
     const cut = huge.slice(0, S);
-    expect(p(longError())).toEqual({ t: 'error', name: cut, message: cut, nameLen: huge.length, messageLen: huge.length });
+    expect(p(longError())).toEqual({
+      t: 'error',
+      name: cut,
+      message: cut,
+      nameLen: huge.length,
+      messageLen: huge.length,
+    });
     expect(p(new RegExp(huge, 'g'))).toEqual({ t: 'regexp', source: cut, flags: 'g', sourceLen: huge.length });
-    expect(p(new File([], huge, { type: huge }))).toEqual({ t: 'blob', size: 0, type: cut, typeLen: huge.length, name: cut, nameLen: huge.length });
+    expect(p(new File([], huge, { type: huge }))).toEqual({
+      t: 'blob',
+      size: 0,
+      type: cut,
+      typeLen: huge.length,
+      name: cut,
+      nameLen: huge.length,
+    });
     const digits = (10n ** 5000n).toString();
     expect(p(10n ** 5000n)).toEqual({ t: 'bigint', v: digits.slice(0, S), len: digits.length, truncated: true });
-    expect(p(Object(10n ** 5000n))).toEqual({ t: 'boxed', inner: { t: 'bigint', v: digits.slice(0, S), len: digits.length, truncated: true } });
+    expect(p(Object(10n ** 5000n))).toEqual({
+      t: 'boxed',
+      inner: { t: 'bigint', v: digits.slice(0, S), len: digits.length, truncated: true },
+    });
     expect(p(new LongTag())).toEqual({ t: 'host', tag: cut, tagLen: huge.length });
     expect(p({ [huge]: 1 })).toEqual({ t: 'object', keys: 1, entries: [[cut, { t: 'number', v: 1 }, huge.length]] });
   });
 
-  it('the panel\'s one-line text says where a text was cut and how long it was', () => {
+  it("the panel's one-line text says where a text was cut and how long it was", () => {
     const text = (v: unknown) => previewText(describeValue(v).preview, 10_000);
     const cut = huge.slice(0, S);
     expect(text(new TypeError(huge))).toBe(`TypeError: ${cut}…(10000 chars)`);
@@ -122,6 +146,13 @@ describe('the preview stays within the validator for any value', () => {
   it('a ref to an object under a cut key names it by the cut key', () => {
     const shared = {};
     const { preview } = describeValue({ [huge]: shared, again: shared });
-    expect(preview).toEqual({ t: 'object', keys: 2, entries: [[huge.slice(0, S), { t: 'object', keys: 0, entries: [] }, huge.length], ['again', { t: 'ref', path: '$.' + huge.slice(0, S) }]] });
+    expect(preview).toEqual({
+      t: 'object',
+      keys: 2,
+      entries: [
+        [huge.slice(0, S), { t: 'object', keys: 0, entries: [] }, huge.length],
+        ['again', { t: 'ref', path: '$.' + huge.slice(0, S) }],
+      ],
+    });
   });
 });

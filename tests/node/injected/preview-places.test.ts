@@ -43,7 +43,19 @@ describe('preview places and bounds', () => {
     expect(p(root)).toEqual({
       t: 'object',
       keys: 1,
-      entries: [['inner', { t: 'object', keys: 2, entries: [['up', ref('$')], ['me', ref('$.inner')]] }]],
+      entries: [
+        [
+          'inner',
+          {
+            t: 'object',
+            keys: 2,
+            entries: [
+              ['up', ref('$')],
+              ['me', ref('$.inner')],
+            ],
+          },
+        ],
+      ],
     });
     const a: unknown[] = [];
     a.push(a);
@@ -65,15 +77,33 @@ describe('preview places and bounds', () => {
     expect(p([o, new Set([o]), new Map([[o, 1]])])).toEqual({
       t: 'array',
       len: 3,
-      items: [empty, { t: 'set', size: 1, items: [ref('$[0]')] }, { t: 'map', size: 1, entries: [[ref('$[0]'), n(1)]] }],
+      items: [
+        empty,
+        { t: 'set', size: 1, items: [ref('$[0]')] },
+        { t: 'map', size: 1, entries: [[ref('$[0]'), n(1)]] },
+      ],
     });
     const t = {};
-    expect(p({ s: new Set([t]), t })).toEqual({ t: 'object', keys: 2, entries: [['s', { t: 'set', size: 1, items: [empty] }], ['t', ref('$.s<item>')]] });
+    expect(p({ s: new Set([t]), t })).toEqual({
+      t: 'object',
+      keys: 2,
+      entries: [
+        ['s', { t: 'set', size: 1, items: [empty] }],
+        ['t', ref('$.s<item>')],
+      ],
+    });
   });
 
   it('a key with punctuation goes into the path as it is', () => {
     const o = {};
-    expect(p({ 'a.b c': o, d: o })).toEqual({ t: 'object', keys: 2, entries: [['a.b c', empty], ['d', ref('$.a.b c')]] });
+    expect(p({ 'a.b c': o, d: o })).toEqual({
+      t: 'object',
+      keys: 2,
+      entries: [
+        ['a.b c', empty],
+        ['d', ref('$.a.b c')],
+      ],
+    });
   });
 
   it('cuts at depth 3, and a ref still names the place where it was cut', () => {
@@ -86,7 +116,11 @@ describe('preview places and bounds', () => {
         ['d', ref('$.a.b.c')],
       ],
     });
-    expect(p([[[[1]]]])).toEqual({ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [{ t: 'more' }] }] }] });
+    expect(p([[[[1]]]])).toEqual({
+      t: 'array',
+      len: 1,
+      items: [{ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [{ t: 'more' }] }] }],
+    });
   });
 
   it('cuts at 20 keys and 20 items, counting them all', () => {
@@ -98,7 +132,12 @@ describe('preview places and bounds', () => {
     const long = Array.from({ length: 25 }, (_, i) => i);
     expect(p(long)).toEqual({ t: 'array', len: 25, items: long.slice(0, 20).map(n), truncated: true });
     const big = new Map(long.map((i) => [i, i]));
-    expect(p(big)).toEqual({ t: 'map', size: 25, entries: long.slice(0, 20).map((i) => [n(i), n(i)]), truncated: true });
+    expect(p(big)).toEqual({
+      t: 'map',
+      size: 25,
+      entries: long.slice(0, 20).map((i) => [n(i), n(i)]),
+      truncated: true,
+    });
     const set = new Set(long);
     expect(p(set)).toEqual({ t: 'set', size: 25, items: long.slice(0, 20).map(n), truncated: true });
   });
@@ -118,6 +157,12 @@ describe('preview places and bounds', () => {
     const a: unknown[] = [1, , 3];
     Object.defineProperty(a, 2, { get: () => 9, enumerable: true });
     expect(p(a)).toEqual({ t: 'array', len: 3, items: [n(1), { t: 'undefined' }, { t: 'getter' }] });
-    expect(p({ get g() { return 1; } })).toEqual({ t: 'object', keys: 1, entries: [['g', { t: 'getter' }]] });
+    expect(
+      p({
+        get g() {
+          return 1;
+        },
+      }),
+    ).toEqual({ t: 'object', keys: 1, entries: [['g', { t: 'getter' }]] });
   });
 });

@@ -20,7 +20,12 @@ describe('preview', () => {
 
   it('bounds strings, keys, depth and nodes, and says so', () => {
     const long = 'x'.repeat(1_000);
-    expect(describeValue(long).preview).toEqual({ t: 'string', v: 'x'.repeat(PREVIEW_BOUNDS.stringLength), len: 1_000, truncated: true });
+    expect(describeValue(long).preview).toEqual({
+      t: 'string',
+      v: 'x'.repeat(PREVIEW_BOUNDS.stringLength),
+      len: 1_000,
+      truncated: true,
+    });
     const wide = Object.fromEntries(Array.from({ length: 50 }, (_, i) => ['k' + i, i]));
     const w = describeValue(wide).preview as { t: 'object'; entries: unknown[]; keys: number; truncated?: true };
     expect([w.entries.length, w.keys, w.truncated]).toEqual([PREVIEW_BOUNDS.keys, 50, true]);
@@ -32,16 +37,32 @@ describe('preview', () => {
 
   it('never runs a getter, and shows accessors as getters', () => {
     let runs = 0;
-    const v = { get g() { runs++; return 1; }, plain: 2 };
+    const v = {
+      get g() {
+        runs++;
+        return 1;
+      },
+      plain: 2,
+    };
     const p = describeValue(v).preview as { entries: [string, unknown, number?][] };
-    expect(p.entries).toEqual([['g', { t: 'getter' }], ['plain', { t: 'number', v: 2 }]]);
+    expect(p.entries).toEqual([
+      ['g', { t: 'getter' }],
+      ['plain', { t: 'number', v: 2 }],
+    ]);
     expect(runs).toBe(0);
   });
 
   it('describes binary data by size without scanning it', () => {
     const big = new ArrayBuffer(16 * 1024 * 1024);
     const d = describeValue({ big, view: new Uint16Array(big, 0, 4) });
-    expect(d.preview).toEqual({ t: 'object', keys: 2, entries: [['big', { t: 'arraybuffer', byteLength: 16 * 1024 * 1024 }], ['view', { t: 'typedarray', ctor: 'Uint16Array', length: 4, byteLength: 8 }]] });
+    expect(d.preview).toEqual({
+      t: 'object',
+      keys: 2,
+      entries: [
+        ['big', { t: 'arraybuffer', byteLength: 16 * 1024 * 1024 }],
+        ['view', { t: 'typedarray', ctor: 'Uint16Array', length: 4, byteLength: 8 }],
+      ],
+    });
     expect(d.bytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
   });
 
@@ -53,7 +74,16 @@ describe('preview', () => {
 
   it('describes Map, Set, Date, RegExp, boxed primitives and errors', () => {
     const p = (v: unknown) => describeValue(v).preview;
-    expect(p(new Map([[1, 'a']]))).toEqual({ t: 'map', size: 1, entries: [[{ t: 'number', v: 1 }, { t: 'string', v: 'a', len: 1 }]] });
+    expect(p(new Map([[1, 'a']]))).toEqual({
+      t: 'map',
+      size: 1,
+      entries: [
+        [
+          { t: 'number', v: 1 },
+          { t: 'string', v: 'a', len: 1 },
+        ],
+      ],
+    });
     expect(p(new Set(['x']))).toEqual({ t: 'set', size: 1, items: [{ t: 'string', v: 'x', len: 1 }] });
     expect(p(new Date(5))).toEqual({ t: 'date', v: 5 });
     expect(p(/a/gi)).toEqual({ t: 'regexp', source: 'a', flags: 'gi' });
@@ -64,12 +94,30 @@ describe('preview', () => {
 
 describe('fingerprint', () => {
   it('is the same for a value and its structured clone', () => {
-    const values: unknown[] = ['s', 1, -0, null, undefined, true, 3n, [1, 2], { a: 1, b: { c: 2 } }, new Map([[1, 2]]), new Set([1]), new Date(3), new Uint8Array(4)];
+    const values: unknown[] = [
+      's',
+      1,
+      -0,
+      null,
+      undefined,
+      true,
+      3n,
+      [1, 2],
+      { a: 1, b: { c: 2 } },
+      new Map([[1, 2]]),
+      new Set([1]),
+      new Date(3),
+      new Uint8Array(4),
+    ];
     for (const v of values) expect(fingerprint(structuredClone(v)), String(v)).toBe(fingerprint(v));
   });
 
   it('ignores what a getter returns (the receiver sees a data property) and non-enumerable keys', () => {
-    const withGetter = { get a() { return 1; } };
+    const withGetter = {
+      get a() {
+        return 1;
+      },
+    };
     Object.defineProperty(withGetter, 'hidden', { value: 1, enumerable: false });
     expect(fingerprint(withGetter)).toBe(fingerprint(structuredClone(withGetter)));
   });

@@ -81,7 +81,15 @@ describe('internal slots, not prototypes, decide the kind (as in StructuredSeria
   });
 
   it('a deserialized app record is described exactly like the sender’s', () => {
-    const record = { id: 1, tags: ['a', 'b'], owner: { name: 'n' }, when: new Date(1), m: new Map([['k', new Set([1])]]), bytes: new Uint16Array(3), boxed: Object('s') };
+    const record = {
+      id: 1,
+      tags: ['a', 'b'],
+      owner: { name: 'n' },
+      when: new Date(1),
+      m: new Map([['k', new Set([1])]]),
+      bytes: new Uint16Array(3),
+      boxed: Object('s'),
+    };
     expect(received(record)).toEqual(sent(record));
   });
 
@@ -98,7 +106,13 @@ describe('no page code runs while the kind is found', () => {
 
   it('an accessor @@toStringTag on Object.prototype is never called', () => {
     let runs = 0;
-    Object.defineProperty(Object.prototype, Symbol.toStringTag, { configurable: true, get: () => { runs++; return 'Evil'; } });
+    Object.defineProperty(Object.prototype, Symbol.toStringTag, {
+      configurable: true,
+      get: () => {
+        runs++;
+        return 'Evil';
+      },
+    });
     sent({ a: 1, b: { c: [1] } });
     sent(swapped(new Map()));
     expect(runs).toBe(0);
@@ -106,7 +120,13 @@ describe('no page code runs while the kind is found', () => {
 
   it('an own accessor @@toStringTag is never called', () => {
     let runs = 0;
-    const o = { get [Symbol.toStringTag]() { runs++; return 'X'; }, a: 1 };
+    const o = {
+      get [Symbol.toStringTag]() {
+        runs++;
+        return 'X';
+      },
+      a: 1,
+    };
     sent(o);
     expect(runs).toBe(0);
   });
@@ -130,7 +150,17 @@ describe('Error.stackTraceLimit around the brand checks', () => {
   it('is left alone when the page made it an accessor', () => {
     const before = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
     let touched = 0;
-    Object.defineProperty(Error, 'stackTraceLimit', { configurable: true, enumerable: before.enumerable, get: () => { touched++; return 10; }, set: () => { touched++; } });
+    Object.defineProperty(Error, 'stackTraceLimit', {
+      configurable: true,
+      enumerable: before.enumerable,
+      get: () => {
+        touched++;
+        return 10;
+      },
+      set: () => {
+        touched++;
+      },
+    });
     try {
       expect(sent(swapped(new Map([[1, 2]]), Foo.prototype)).preview).toEqual(sent(new Map([[1, 2]])).preview);
       sent({ a: 1 });

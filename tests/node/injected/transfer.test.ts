@@ -74,12 +74,15 @@ describe('transfer conversion', () => {
   it('reads dictionary members once, in the given order, into a null-prototype stand-in', () => {
     const log: string[] = [];
     const port = {};
-    const options = new Proxy({ transfer: new Set([port]), includeUserActivation: true }, {
-      get(t, k, r) {
-        log.push(String(k));
-        return Reflect.get(t, k, r);
+    const options = new Proxy(
+      { transfer: new Set([port]), includeUserActivation: true },
+      {
+        get(t, k, r) {
+          log.push(String(k));
+          return Reflect.get(t, k, r);
+        },
       },
-    });
+    );
     const c = secondArgument(options, KEYS)!;
     expect(log).toEqual(['Symbol(Symbol.iterator)', 'transfer', 'delegate', 'includeUserActivation']);
     expect(c.complete).toBe(true);
@@ -103,7 +106,7 @@ describe('transfer conversion', () => {
     expect(drain((notIterable.standIn as { transfer: unknown }).transfer).failure).toBe('method:undefined');
   });
 
-  it('reads a direct iterable\'s @@iterator as many times as the browser does', () => {
+  it("reads a direct iterable's @@iterator as many times as the browser does", () => {
     for (const reads of [1, 2]) {
       let count = 0;
       const port = {};
@@ -122,7 +125,25 @@ describe('transfer conversion', () => {
 
   it('lets a page exception propagate unchanged', () => {
     const boom = new SyntaxError('mine');
-    expect(() => secondArgument({ [Symbol.iterator]: () => { throw boom; } }, KEYS)).toThrow(boom);
-    expect(() => fromOptions({ get transfer() { throw boom; } }, KEYS)).toThrow(boom);
+    expect(() =>
+      secondArgument(
+        {
+          [Symbol.iterator]: () => {
+            throw boom;
+          },
+        },
+        KEYS,
+      ),
+    ).toThrow(boom);
+    expect(() =>
+      fromOptions(
+        {
+          get transfer() {
+            throw boom;
+          },
+        },
+        KEYS,
+      ),
+    ).toThrow(boom);
   });
 });

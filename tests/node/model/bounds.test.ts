@@ -26,8 +26,16 @@ describe('bounds and bad input', () => {
     expect(model.summary().messages).toEqual({ posted: 1005, delivered: 1000, queued: 5, dropped: 0 });
     expect(model.ports.get('p2')!.delivered).toBe(1000);
     const waiting = model.ports.get('p4')!;
-    expect(waiting).toMatchObject({ queued: 5, evictedQueued: 5, countedQueued: 0, portMessageQueue: [], oldestQueuedAt: s.all.find((f) => f.kind === 'port-posted')!.time });
-    expect(waiting.queueEntries).toEqual([{ counted: 5, postedAt: waiting.oldestQueuedAt, from: 'top', evicted: true }]);
+    expect(waiting).toMatchObject({
+      queued: 5,
+      evictedQueued: 5,
+      countedQueued: 0,
+      portMessageQueue: [],
+      oldestQueuedAt: s.all.find((f) => f.kind === 'port-posted')!.time,
+    });
+    expect(waiting.queueEntries).toEqual([
+      { counted: 5, postedAt: waiting.oldestQueuedAt, from: 'top', evicted: true },
+    ]);
     expect(model.summary().counted).toBeUndefined(); // evicted is not counted-while-closed
   });
 
@@ -57,7 +65,12 @@ describe('bounds and bad input', () => {
     expect(model.ports.get('p2')!.queued).toBe(0);
     // Records made at dispatch push out the queued records still waiting, so every dispatch
     // found its message's record gone and made one from what it tells.
-    expect(model.messages.at(-1)).toMatchObject({ state: 'delivered', postObserved: true, postEvicted: true, preview: { t: 'string', v: `w${n - 1}` } });
+    expect(model.messages.at(-1)).toMatchObject({
+      state: 'delivered',
+      postObserved: true,
+      postEvicted: true,
+      preview: { t: 'string', v: `w${n - 1}` },
+    });
     expect(model.messages.every((m) => m.postEvicted)).toBe(true);
     expect(model.messages.length).toBeLessThanOrEqual(200 + 64);
   });
@@ -152,7 +165,9 @@ describe('bounds and bad input', () => {
 
   it('rejects bad options with the option named', () => {
     expect(() => createModel({ messageCap: 0 })).toThrow(ModelOptionError);
-    expect(() => createModel({ messageCap: 1.5 })).toThrow('ModelOptions.messageCap must be a positive integer, got 1.5');
+    expect(() => createModel({ messageCap: 1.5 })).toThrow(
+      'ModelOptions.messageCap must be a positive integer, got 1.5',
+    );
   });
 
   it('counts facts the runtime reported as dropped', () => {

@@ -42,9 +42,12 @@ describe('retention of contexts', () => {
       expect(model.contexts.has(port.context)).toBe(true);
       for (const h of port.holders) expect(model.contexts.has(h.context)).toBe(true);
     }
-    for (const channel of model.channels.values()) if (channel.createdIn) expect(model.contexts.has(channel.createdIn)).toBe(true);
+    for (const channel of model.channels.values())
+      if (channel.createdIn) expect(model.contexts.has(channel.createdIn)).toBe(true);
     expect(model.summary().channels).toBe(2_000);
-    expect(lossParts(model, EMPTY_RELAY_STATUS, false)).toContain(`${model.stats.evictedContexts.toLocaleString('en-US')} ended contexts evicted (nothing kept refers to them)`);
+    expect(lossParts(model, EMPTY_RELAY_STATUS, false)).toContain(
+      `${model.stats.evictedContexts.toLocaleString('en-US')} ended contexts evicted (nothing kept refers to them)`,
+    );
   });
 
   it('never evicts a live context, or a destroyed one a kept port still refers to', () => {

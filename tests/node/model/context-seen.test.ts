@@ -19,12 +19,30 @@ describe('ContextNode.seen', () => {
     }
     const model = createModel();
     model.apply(s.all);
-    const seen = Object.fromEntries([...model.contexts.values()].map((c) => [c.url.replace('https://app.test/', ''), c.seen]));
-    expect(seen).toEqual({ 'top.html': 'inside', 'outside.js': 'outside', 'protocol.js': 'inside-protocol', 'bootstrap.js': 'inside-bootstrap' });
+    const seen = Object.fromEntries(
+      [...model.contexts.values()].map((c) => [c.url.replace('https://app.test/', ''), c.seen]),
+    );
+    expect(seen).toEqual({
+      'top.html': 'inside',
+      'outside.js': 'outside',
+      'protocol.js': 'inside-protocol',
+      'bootstrap.js': 'inside-bootstrap',
+    });
   });
 
   it('the context fact validates `inside`', () => {
-    const base = { kind: 'context', ctx: 'w', seq: 1, time: 1, contextKind: 'worker', url: 'https://app.test/w.js', origin: 'https://app.test', framePath: '', observed: true, userAgent: 'x' };
+    const base = {
+      kind: 'context',
+      ctx: 'w',
+      seq: 1,
+      time: 1,
+      contextKind: 'worker',
+      url: 'https://app.test/w.js',
+      origin: 'https://app.test',
+      framePath: '',
+      observed: true,
+      userAgent: 'x',
+    };
     expect(validateFact({ ...base, inside: 'protocol' }, 'f')).toEqual({ ...base, inside: 'protocol' });
     expect(validateFact(base, 'f')).toEqual(base);
     expect(() => validateFact({ ...base, inside: 'somehow' }, 'f')).toThrow(/f\.inside/);

@@ -9,7 +9,9 @@ import type { Fact } from '../../../protocol/facts.ts';
 import { Stream, byContext } from './facts.ts';
 
 function portOf(model: ChannelModel, ctx: string, local: number) {
-  const found = [...model.ports.values()].find((p) => p.holders.some((h) => h.context === ctx && h.localId === local) && p.context === ctx);
+  const found = [...model.ports.values()].find(
+    (p) => p.holders.some((h) => h.context === ctx && h.localId === local) && p.context === ctx,
+  );
   if (!found) throw new Error(`no port ${ctx}#${local}`);
   return found;
 }
@@ -46,7 +48,9 @@ describe('messages-counted', () => {
     expect([pb.delivered, pb.countedDelivered]).toEqual([2, 0]);
     expect([pb.queued, pb.countedQueued]).toEqual([1, 1]);
     expect(pb.portMessageQueue).toEqual([]);
-    expect(pb.queueEntries).toEqual([{ counted: 1, postedAt: s.all.find((f) => f.kind === 'messages-counted')!.time, from: 'top' }]);
+    expect(pb.queueEntries).toEqual([
+      { counted: 1, postedAt: s.all.find((f) => f.kind === 'messages-counted')!.time, from: 'top' },
+    ]);
     expect(model.messages.map((m) => [m.id, m.state, m.counted, m.postObserved, m.preview])).toEqual([
       ['m1', 'delivered', true, true, { t: 'string', v: 'x1', len: 2 }],
       ['m2', 'delivered', true, true, { t: 'string', v: 'x2', len: 2 }],
@@ -147,7 +151,9 @@ describe('messages-counted', () => {
     expect(childFirst.summary()).toEqual(summaries[0]);
     expect(summaries[0].messages).toEqual({ posted: 5, delivered: 5, queued: 0, dropped: 0 });
     expect(summaries[0].counted).toEqual({ posted: 4, delivered: 4, queued: 0 });
-    expect(childFirst.messages.map((m) => [m.fingerprint, m.state, m.counted])).toEqual([['fp:recorded', 'delivered', undefined]]);
+    expect(childFirst.messages.map((m) => [m.fingerprint, m.state, m.counted])).toEqual([
+      ['fp:recorded', 'delivered', undefined],
+    ]);
   });
 
   it('a counted dispatch larger than the queue takes what is there and waits for the rest', () => {
@@ -222,7 +228,9 @@ describe('messages-counted', () => {
     child.dispatch(cb, 'eighth');
     model.apply(child.facts.slice(-4));
     expect([moved.queued, moved.delivered, moved.countedDelivered]).toEqual([0, 8, 7]);
-    expect(model.messages.map((m) => [m.fingerprint, m.state, m.to.context])).toEqual([['fp:eighth', 'delivered', 'child']]);
+    expect(model.messages.map((m) => [m.fingerprint, m.state, m.to.context])).toEqual([
+      ['fp:eighth', 'delivered', 'child'],
+    ]);
     expect(model.stats.unmatched).toEqual({});
     expect(model.stats.inferred).toEqual({});
   });
@@ -282,14 +290,22 @@ describe('messages-counted', () => {
     expect(before.counted).toEqual({ posted: 13, delivered: 4, queued: 8 });
     expect(before.messages).toEqual({ posted: 14, delivered: 5, queued: 9, dropped: 0 });
     const trace = createTrace({
-      meta: { browser: 'test', url: 'https://app.test/', startedAt: '2025-01-01T00:00:00Z', portscopeVersion: 'test', dropped: {}, evicted: { messages: 0, facts: 0 } },
+      meta: {
+        browser: 'test',
+        url: 'https://app.test/',
+        startedAt: '2025-01-01T00:00:00Z',
+        portscopeVersion: 'test',
+        dropped: {},
+        evicted: { messages: 0, facts: 0 },
+      },
       facts: model.factLog(),
     });
     const replayed = createModel();
     replayed.apply(traceFacts(parseTrace(serializeTrace(trace))));
     expect(replayed.summary()).toEqual(before);
     // Records are made in apply order, which batching changes; what they say does not.
-    const records = (m: ChannelModel) => m.messages.map((r) => [r.fingerprint, r.state, r.counted, r.preview?.t]).sort();
+    const records = (m: ChannelModel) =>
+      m.messages.map((r) => [r.fingerprint, r.state, r.counted, r.preview?.t]).sort();
     expect(records(replayed)).toEqual(records(model));
     expect(records(model)).toEqual([
       ['fp:recorded-dispatch', 'delivered', true, 'string'],

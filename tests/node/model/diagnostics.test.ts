@@ -15,7 +15,9 @@ describe('diagnostics', () => {
     model.apply(s.all);
     const [d] = model.diagnostics();
     expect(d).toMatchObject({ code: 'port-never-started', port: 'p2', context: 'child', severity: 'error', count: 1 });
-    expect(d.message).toBe("port p2 in iframe /child.html has 12 messages waiting: it has a 'message' listener but was never started");
+    expect(d.message).toBe(
+      "port p2 in iframe /child.html has 12 messages waiting: it has a 'message' listener but was never started",
+    );
     expect(d.hint).toMatch(/port\.start\(\)|onmessage/);
     // Starting the port resolves the condition.
     child.start(cb);
@@ -31,8 +33,18 @@ describe('diagnostics', () => {
     top.post(x, 'ship a', { transfer: [{ t: 'port', port: a }] });
     for (let i = 0; i < 3; i++) top.post(a, 'on old object', { outcome: 'shipped' });
     top.post(y, 'doomed', { transfer: [{ t: 'port', port: x }], outcome: 'doomed' });
-    top.emit('clone-error', { port: b, carrier: 'port', name: 'DataCloneError', message: 'function could not be cloned' });
-    top.emit('clone-error', { port: b, carrier: 'port', name: 'DataCloneError', message: 'function could not be cloned' });
+    top.emit('clone-error', {
+      port: b,
+      carrier: 'port',
+      name: 'DataCloneError',
+      message: 'function could not be cloned',
+    });
+    top.emit('clone-error', {
+      port: b,
+      carrier: 'port',
+      name: 'DataCloneError',
+      message: 'function could not be cloned',
+    });
     const model = createModel();
     model.apply(s.all);
     const byCode = Object.fromEntries(model.diagnostics().map((d) => [d.code, d]));
@@ -117,9 +129,35 @@ describe('diagnostics', () => {
     const model = createModel();
     model.apply(s.all);
     const summary = model.summary();
-    expect(Object.keys(summary).sort()).toEqual(['carriers', 'channels', 'contexts', 'diagnostics', 'messages', 'ports', 'transfers']);
-    expect(summary.diagnostics).toEqual([{ code: 'post-after-close', port: 'p1', context: 'top', message: expect.stringMatching(/^1 message posted on port p1/) }]);
-    expect(summary.ports[0]).toEqual({ id: 'p1', channel: 'c1', context: 'top', enabled: false, shipped: false, closed: false, queued: 0, posted: 1, delivered: 0, dropped: 1 });
+    expect(Object.keys(summary).sort()).toEqual([
+      'carriers',
+      'channels',
+      'contexts',
+      'diagnostics',
+      'messages',
+      'ports',
+      'transfers',
+    ]);
+    expect(summary.diagnostics).toEqual([
+      {
+        code: 'post-after-close',
+        port: 'p1',
+        context: 'top',
+        message: expect.stringMatching(/^1 message posted on port p1/),
+      },
+    ]);
+    expect(summary.ports[0]).toEqual({
+      id: 'p1',
+      channel: 'c1',
+      context: 'top',
+      enabled: false,
+      shipped: false,
+      closed: false,
+      queued: 0,
+      posted: 1,
+      delivered: 0,
+      dropped: 1,
+    });
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
   });
 });

@@ -54,7 +54,12 @@ describe('message-dispatched without preview and fingerprint', () => {
     expect(model.stats.inferred).toMatchObject({ post: 1 });
     expect(model.messages).toHaveLength(1);
     const m = model.messages[0];
-    expect([m.state, m.postObserved, m.fingerprint, 'preview' in m ? m.preview : 'absent']).toEqual(['delivered', false, '', 'absent']);
+    expect([m.state, m.postObserved, m.fingerprint, 'preview' in m ? m.preview : 'absent']).toEqual([
+      'delivered',
+      false,
+      '',
+      'absent',
+    ]);
   });
 
   it('an inferred post keeps the dispatch preview when there is one', () => {
@@ -64,13 +69,28 @@ describe('message-dispatched without preview and fingerprint', () => {
     top.dispatch(port, 'seen');
     const model = createModel();
     model.apply(s.all);
-    expect(model.messages.map((m) => [m.postObserved, m.preview, m.fingerprint])).toEqual([[false, preview('seen'), fingerprint('seen')]]);
+    expect(model.messages.map((m) => [m.postObserved, m.preview, m.fingerprint])).toEqual([
+      [false, preview('seen'), fingerprint('seen')],
+    ]);
   });
 
   it('validates: both fields optional, each checked when present', () => {
-    const base = { kind: 'message-dispatched', ctx: 'c', seq: 1, time: 1, port: 2, ports: [], handlers: 0, duration: 0 };
+    const base = {
+      kind: 'message-dispatched',
+      ctx: 'c',
+      seq: 1,
+      time: 1,
+      port: 2,
+      ports: [],
+      handlers: 0,
+      duration: 0,
+    };
     expect(validateFact(base, 'f')).toEqual(base);
-    expect(validateFact({ ...base, fingerprint: 'ab', ports: [3] }, 'f')).toEqual({ ...base, fingerprint: 'ab', ports: [3] });
+    expect(validateFact({ ...base, fingerprint: 'ab', ports: [3] }, 'f')).toEqual({
+      ...base,
+      fingerprint: 'ab',
+      ports: [3],
+    });
     expect(() => validateFact({ ...base, fingerprint: 7 }, 'f')).toThrow(ProtocolError);
     expect(() => validateFact({ ...base, fingerprint: 7 }, 'f')).toThrow(/f\.fingerprint/);
     expect(() => validateFact({ ...base, preview: { t: 'nope' } }, 'f')).toThrow(/f\.preview\.t/);

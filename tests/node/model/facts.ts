@@ -15,7 +15,11 @@ export class Stream {
   tick(ms = 1): void {
     this.time += ms;
   }
-  context(id: string, kind: ContextKind = 'window', extra: { url?: string; framePath?: string; parent?: string; observed?: boolean } = {}): Ctx {
+  context(
+    id: string,
+    kind: ContextKind = 'window',
+    extra: { url?: string; framePath?: string; parent?: string; observed?: boolean } = {},
+  ): Ctx {
     const ctx = new Ctx(this, id);
     ctx.emit('context', {
       contextKind: kind,
@@ -50,7 +54,10 @@ export class Ctx {
   private nextCarrier = 1;
   private nextWorker = 1;
   private msgs = new Map<number, number>();
-  constructor(readonly stream: Stream, readonly id: string) {}
+  constructor(
+    readonly stream: Stream,
+    readonly id: string,
+  ) {}
 
   emit<K extends Fact['kind']>(kind: K, body: Omitted<K>): FactOf<K> {
     this.stream.tick();
@@ -71,7 +78,11 @@ export class Ctx {
     return [port1, port2];
   }
 
-  post(port: number, data: string, opts: { transfer?: TransferItem[]; outcome?: 'sent' | 'closed' | 'shipped' | 'doomed' } = {}): void {
+  post(
+    port: number,
+    data: string,
+    opts: { transfer?: TransferItem[]; outcome?: 'sent' | 'closed' | 'shipped' | 'doomed' } = {},
+  ): void {
     const msg = (this.msgs.get(port) ?? 0) + 1;
     this.msgs.set(port, msg);
     this.emit('port-posted', {
@@ -86,10 +97,24 @@ export class Ctx {
   }
 
   /** Dispatches `data` at `port`; returns the local ids given to ports that arrived with it. */
-  dispatch(port: number, data: string, arrived = 0, opts: { threw?: { name: string; message: string }; emitReceived?: boolean } = {}): number[] {
+  dispatch(
+    port: number,
+    data: string,
+    arrived = 0,
+    opts: { threw?: { name: string; message: string }; emitReceived?: boolean } = {},
+  ): number[] {
     const ports = Array.from({ length: arrived }, () => this.newPortId());
     if (opts.emitReceived !== false) {
-      ports.forEach((p, index) => this.emit('port-received', { port: p, carrier: 'port', viaPort: port, fingerprint: fingerprint(data), index, count: arrived }));
+      ports.forEach((p, index) =>
+        this.emit('port-received', {
+          port: p,
+          carrier: 'port',
+          viaPort: port,
+          fingerprint: fingerprint(data),
+          index,
+          count: arrived,
+        }),
+      );
     }
     this.emit('message-dispatched', {
       port,
@@ -144,9 +169,16 @@ export class Ctx {
     return child.carrierReceive('window', 'top', 'init', 1, { sourcePath: 'top' })[0];
   }
 
-  carrierPost(carrier: CarrierKind, target: string, data: string, ports: number[], opts: { emitShipped?: boolean } = {}): number {
+  carrierPost(
+    carrier: CarrierKind,
+    target: string,
+    data: string,
+    ports: number[],
+    opts: { emitShipped?: boolean } = {},
+  ): number {
     const carrierId = this.nextCarrier++;
-    if (opts.emitShipped !== false) ports.forEach((port, index) => this.emit('port-shipped', { port, carrier, carrierId, index }));
+    if (opts.emitShipped !== false)
+      ports.forEach((port, index) => this.emit('port-shipped', { port, carrier, carrierId, index }));
     this.emit('carrier-posted', {
       carrierId,
       carrier,
@@ -160,7 +192,13 @@ export class Ctx {
   }
 
   /** A carrier message arriving with `count` ports; returns their new local ids. */
-  carrierReceive(carrier: CarrierKind, source: string, data: string, count: number, opts: { sourcePath?: string; emitCarrierReceived?: boolean } = {}): number[] {
+  carrierReceive(
+    carrier: CarrierKind,
+    source: string,
+    data: string,
+    count: number,
+    opts: { sourcePath?: string; emitCarrierReceived?: boolean } = {},
+  ): number[] {
     const ports = Array.from({ length: count }, () => this.newPortId());
     ports.forEach((port, index) =>
       this.emit('port-received', {
@@ -172,7 +210,8 @@ export class Ctx {
         count,
       }),
     );
-    if (opts.emitCarrierReceived !== false) this.emit('carrier-received', { carrier, source, fingerprint: fingerprint(data), ports });
+    if (opts.emitCarrierReceived !== false)
+      this.emit('carrier-received', { carrier, source, fingerprint: fingerprint(data), ports });
     return ports;
   }
 

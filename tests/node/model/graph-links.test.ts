@@ -8,7 +8,7 @@ import { createModel } from '../../../panel/model/model.ts';
 import { Stream } from './facts.ts';
 
 describe('graph links', () => {
-  it('matches a worker carrier whose target is `worker:<id>` (the runtime\'s naming)', () => {
+  it("matches a worker carrier whose target is `worker:<id>` (the runtime's naming)", () => {
     const s = new Stream();
     const top = s.context('top');
     const worker = top.worker('https://app.test/w.js');

@@ -51,7 +51,6 @@ describe('inference: a port coming out of an unobserved worker', () => {
     expect(node.partiallyObserved).toBe(true);
     expect(model.ports.get(node.entangled!)!.context).toBe('top/worker1');
   });
-
 });
 
 describe('inference: an untouched port into an unobserved worker, and one coming out', () => {
@@ -70,7 +69,9 @@ describe('inference: an untouched port into an unobserved worker, and one coming
     model.settle();
     const summary = model.summary();
     expect(summary.channels).toBe(1);
-    expect(model.transfers.filter((t) => t.kind === 'port').map((t) => [t.from, t.to, t.inferred, t.ambiguous ?? false])).toEqual([
+    expect(
+      model.transfers.filter((t) => t.kind === 'port').map((t) => [t.from, t.to, t.inferred, t.ambiguous ?? false]),
+    ).toEqual([
       ['top', 'top/worker1', false, false],
       ['top/worker1', 'top', true, true],
     ]);
@@ -110,7 +111,9 @@ describe('inference: a port shipped without a fact (the options form of window.p
     it(`is the port the child waits on a message for (${order})`, () => {
       const { s, top, child } = penpalShape();
       const model = createModel();
-      model.apply(order === 'as emitted' ? s.all : order === 'parent first' ? byContext(top, child) : byContext(child, top));
+      model.apply(
+        order === 'as emitted' ? s.all : order === 'parent first' ? byContext(top, child) : byContext(child, top),
+      );
       model.settle();
       const summary = model.summary();
       expect(summary.channels).toBe(1);

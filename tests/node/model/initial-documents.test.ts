@@ -15,7 +15,15 @@ const CHILD_URL = 'https://app.test/child.html';
 function placeholderThenReal(s: Stream, id = 'child', url = 'about:blank'): Ctx {
   const child = s.context(id, 'iframe', { url, framePath: 'top.frames[0]', parent: 'top' });
   child.destroyed('unload');
-  child.emit('context', { contextKind: 'iframe', url: CHILD_URL, origin: 'https://app.test', framePath: 'top.frames[0]', parent: 'top', observed: true, userAgent: 'test' });
+  child.emit('context', {
+    contextKind: 'iframe',
+    url: CHILD_URL,
+    origin: 'https://app.test',
+    framePath: 'top.frames[0]',
+    parent: 'top',
+    observed: true,
+    userAgent: 'test',
+  });
   return child;
 }
 
@@ -52,7 +60,8 @@ describe('initial documents', () => {
     for (const order of ['as emitted', 'parent first', 'child first'] as const) {
       it(`one context, nothing dropped, no diagnostic (placeholder ${JSON.stringify(placeholder)}, ${order})`, () => {
         const { s, top, child } = penpalShape(placeholder);
-        const facts = order === 'as emitted' ? s.all : order === 'parent first' ? byContext(top, child) : byContext(child, top);
+        const facts =
+          order === 'as emitted' ? s.all : order === 'parent first' ? byContext(top, child) : byContext(child, top);
         const { model, summary } = summaryOf(facts);
         expect(summary.contexts.map((c) => [c.id, c.kind, c.url])).toEqual([
           ['top', 'window', 'https://app.test/top.html'],
@@ -65,7 +74,7 @@ describe('initial documents', () => {
     }
   }
 
-  it('the real document\'s own unload still ends the context', () => {
+  it("the real document's own unload still ends the context", () => {
     const s = new Stream();
     s.context('top');
     const child = placeholderThenReal(s);
@@ -106,27 +115,32 @@ describe('initial documents', () => {
 });
 
 describe('a frame navigated in place', () => {
-  for (const skew of [0, 50]) it(`a port sent to the frame is received by the document that was there, even when the next one announced first (frames' clock ${skew} ms ahead)`, () => {
-    const s = new Stream();
-    const top = s.context('top');
-    const first = s.context('first', 'iframe', { url: CHILD_URL, framePath: 'top.frames[0]', parent: 'top' });
-    const [a, b] = top.channel();
-    top.carrierPost('window', 'top.frames[0]', 'port', [b]);
-    const [got] = first.carrierReceive('window', 'top', 'port', 1, { sourcePath: 'top' });
-    first.onmessage(got);
-    top.post(a, 'before');
-    first.dispatch(got, 'before');
-    first.destroyed('unload');
-    const next = s.context('next', 'iframe', { url: 'https://app.test/other.html', framePath: 'top.frames[0]', parent: 'top' });
-    top.post(a, 'after');
-    for (const fact of [...first.facts, ...next.facts]) (fact as { time: number }).time += skew;
-    // The parent's facts come last: the frame path already names the next document.
-    const { model, summary } = summaryOf([...byContext(first, next), ...top.facts]);
-    expect(summary.transfers).toEqual([{ port: 'p2', from: 'top', to: 'first' }]);
-    expect(summary.messages).toEqual({ posted: 2, delivered: 1, queued: 0, dropped: 1 });
-    expect(summary.diagnostics.map((d) => [d.code, d.context])).toEqual([['message-to-destroyed-context', 'first']]);
-    expect(model.contexts.get('next')!.destroyed).toBeUndefined();
-  });
+  for (const skew of [0, 50])
+    it(`a port sent to the frame is received by the document that was there, even when the next one announced first (frames' clock ${skew} ms ahead)`, () => {
+      const s = new Stream();
+      const top = s.context('top');
+      const first = s.context('first', 'iframe', { url: CHILD_URL, framePath: 'top.frames[0]', parent: 'top' });
+      const [a, b] = top.channel();
+      top.carrierPost('window', 'top.frames[0]', 'port', [b]);
+      const [got] = first.carrierReceive('window', 'top', 'port', 1, { sourcePath: 'top' });
+      first.onmessage(got);
+      top.post(a, 'before');
+      first.dispatch(got, 'before');
+      first.destroyed('unload');
+      const next = s.context('next', 'iframe', {
+        url: 'https://app.test/other.html',
+        framePath: 'top.frames[0]',
+        parent: 'top',
+      });
+      top.post(a, 'after');
+      for (const fact of [...first.facts, ...next.facts]) (fact as { time: number }).time += skew;
+      // The parent's facts come last: the frame path already names the next document.
+      const { model, summary } = summaryOf([...byContext(first, next), ...top.facts]);
+      expect(summary.transfers).toEqual([{ port: 'p2', from: 'top', to: 'first' }]);
+      expect(summary.messages).toEqual({ posted: 2, delivered: 1, queued: 0, dropped: 1 });
+      expect(summary.diagnostics.map((d) => [d.code, d.context])).toEqual([['message-to-destroyed-context', 'first']]);
+      expect(model.contexts.get('next')!.destroyed).toBeUndefined();
+    });
 });
 
 describe('a port from a frame that has navigated since', () => {

@@ -3,7 +3,9 @@ import { createModel } from '../../../panel/model/index.ts';
 import { Stream, byContext } from './facts.ts';
 
 function portOf(model: ReturnType<typeof createModel>, ctx: string, local: number) {
-  const found = [...model.ports.values()].find((p) => p.holders.some((h) => h.context === ctx && h.localId === local) && p.context === ctx);
+  const found = [...model.ports.values()].find(
+    (p) => p.holders.some((h) => h.context === ctx && h.localId === local) && p.context === ctx,
+  );
   if (!found) throw new Error(`no port ${ctx}#${local}`);
   return found;
 }
@@ -75,9 +77,18 @@ describe('port message queue', () => {
     const received = portOf(model, 'child', cb);
     expect(received.id).toBe('p2'); // the same spec port that was created in top
     expect(received.delivered).toBe(1);
-    expect(model.messages.find((m) => m.fingerprint === 'fp:hello')).toMatchObject({ state: 'delivered', from: { context: 'top' }, to: { context: 'child' } });
-    expect(model.messages.find((m) => m.fingerprint === 'fp:reply')).toMatchObject({ state: 'queued', to: { port: 'p1' } });
-    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([{ port: 'p2', from: 'top', to: 'child', inferred: false }]);
+    expect(model.messages.find((m) => m.fingerprint === 'fp:hello')).toMatchObject({
+      state: 'delivered',
+      from: { context: 'top' },
+      to: { context: 'child' },
+    });
+    expect(model.messages.find((m) => m.fingerprint === 'fp:reply')).toMatchObject({
+      state: 'queued',
+      to: { port: 'p1' },
+    });
+    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([
+      { port: 'p2', from: 'top', to: 'child', inferred: false },
+    ]);
     expect(model.stats.unmatched).toEqual({});
   });
 

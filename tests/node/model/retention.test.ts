@@ -42,7 +42,9 @@ describe('retention of channels and ports', () => {
     // The newest channels are the ones kept.
     expect(model.channels.has('c5000')).toBe(true);
     expect(model.channels.has('c1')).toBe(false);
-    expect(lossParts(model, EMPTY_RELAY_STATUS, false)).toContain(`${model.stats.evictedChannels.toLocaleString('en-US')} finished channels evicted (closed or collected; still counted)`);
+    expect(lossParts(model, EMPTY_RELAY_STATUS, false)).toContain(
+      `${model.stats.evictedChannels.toLocaleString('en-US')} finished channels evicted (closed or collected; still counted)`,
+    );
   });
 
   it('counts a later fact about an evicted port and skips it: no orphan channel, no diagnostic', () => {

@@ -60,7 +60,9 @@ describe('SharedWorker.port and the connect port, seen from inside', () => {
     model.apply(s.all);
     const summary = model.summary();
     expect(summary.messages.queued).toBe(0);
-    const docEnds = [...model.ports.values()].filter((p) => p.context === SHARED && p.holders.every((h) => h.localId === 0));
+    const docEnds = [...model.ports.values()].filter(
+      (p) => p.context === SHARED && p.holders.every((h) => h.localId === 0),
+    );
     expect(docEnds).toHaveLength(2);
     expect(docEnds.every((p) => p.partiallyObserved)).toBe(true);
     expect(summary.diagnostics).toEqual([]);

@@ -4,7 +4,9 @@ import type { ChannelModel } from '../../../panel/model/index.ts';
 import { Stream, byContext } from './facts.ts';
 
 function held(model: ChannelModel, ctx: string, local: number) {
-  const found = [...model.ports.values()].find((p) => p.holders.at(-1)?.context === ctx && p.holders.at(-1)?.localId === local);
+  const found = [...model.ports.values()].find(
+    (p) => p.holders.at(-1)?.context === ctx && p.holders.at(-1)?.localId === local,
+  );
   if (!found) throw new Error(`no port held as ${ctx}#${local}`);
   return found;
 }
@@ -90,7 +92,9 @@ describe('transfers', () => {
       expect(port.id).toBe('p2');
       expect(port.holders.map((h) => h.context)).toEqual(['top', 'w', 'top', 'f']);
       expect(port.delivered).toBe(3);
-      expect(model.messages.filter((m) => m.to.port === 'p2').map((m) => [m.fingerprint, m.state, m.to.context])).toEqual([
+      expect(
+        model.messages.filter((m) => m.to.port === 'p2').map((m) => [m.fingerprint, m.state, m.to.context]),
+      ).toEqual([
         ['fp:m1', 'delivered', 'f'],
         ['fp:m2', 'delivered', 'f'],
         ['fp:m3', 'delivered', 'f'],
@@ -123,14 +127,16 @@ describe('transfers', () => {
       ['fp:to worker', 'unobserved', true],
       ['fp:from worker', 'delivered', false],
     ]);
-    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([{ from: 'top', to: workerCtx.id, inferred: false }]);
+    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([
+      { from: 'top', to: workerCtx.id, inferred: false },
+    ]);
     expect(model.summary().contexts.map((c) => [c.kind, c.observed])).toEqual([
       ['window', true],
       ['worker', false],
     ]);
   });
 
-  it('infers the shipped port when the sender emitted no port-shipped (parent ran the child\'s postMessage)', () => {
+  it("infers the shipped port when the sender emitted no port-shipped (parent ran the child's postMessage)", () => {
     const s = new Stream();
     const top = s.context('top');
     const child = s.context('child', 'iframe', { framePath: 'top.frames[0]' });
@@ -151,7 +157,9 @@ describe('transfers', () => {
     const port = held(model, 'child', cb);
     expect(port.id).toBe(model.ports.get('p4')!.id);
     expect(port.partiallyObserved).toBe(true);
-    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([{ port: 'p4', from: 'top', to: 'child', inferred: true }]);
+    expect(model.transfers.filter((t) => t.kind === 'port')).toMatchObject([
+      { port: 'p4', from: 'top', to: 'child', inferred: true },
+    ]);
     expect(model.stats.inferred).toEqual({ transfer: 1 });
     // Then the child dispatches on it what top posted on its peer: the inference is proven (issue 17).
     model.apply(s.all.slice(-1));
@@ -245,7 +253,9 @@ describe('transfers', () => {
     top.post(a, 'bytes', { transfer: [{ t: 'arraybuffer', byteLength: 1024 }] });
     const model = createModel();
     model.apply(s.all);
-    expect(model.transfers).toMatchObject([{ kind: 'arraybuffer', byteLength: 1024, from: 'top', to: 'top', carrier: 'port', via: 'm1' }]);
+    expect(model.transfers).toMatchObject([
+      { kind: 'arraybuffer', byteLength: 1024, from: 'top', to: 'top', carrier: 'port', via: 'm1' },
+    ]);
   });
 });
 

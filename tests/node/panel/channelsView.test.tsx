@@ -17,7 +17,11 @@ describe('Channels view with many live ports', () => {
     for (let i = 0; i < 5_000; i++) top.channel(); // live channels: nothing to evict
     const store = createPanelStore({ createModel, send: () => {}, flushEvery: 0, settleAfter: 0, filterDelay: 0 });
     store.getState().ingest(s.all);
-    const html = renderToStaticMarkup(<StoreContext.Provider value={store}><ChannelsView /></StoreContext.Provider>);
+    const html = renderToStaticMarkup(
+      <StoreContext.Provider value={store}>
+        <ChannelsView />
+      </StoreContext.Provider>,
+    );
     const items = html.match(/class="tree-port/g) ?? [];
     // Before: all 10,002 ports were drawn on every update.
     expect(items).toHaveLength(PORTS_SHOWN);

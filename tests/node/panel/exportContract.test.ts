@@ -98,22 +98,74 @@ describe('export rebuilds what the panel shows', () => {
     store.getState().setPaused(true);
     const filler: Fact[] = [];
     // Facts of one context, cheap to hold and to apply: listener changes on one port.
-    filler.push({ kind: 'context', ctx: 'big', seq: 1, time: 1, contextKind: 'window', url: 'http://x/', origin: 'http://x', framePath: 'top', observed: true, userAgent: 'test' });
-    for (let i = 2; i <= 200_001; i++) filler.push({ kind: 'listener-added', ctx: 'big', seq: i, time: i, port: 1, type: 'message', via: 'addEventListener' });
+    filler.push({
+      kind: 'context',
+      ctx: 'big',
+      seq: 1,
+      time: 1,
+      contextKind: 'window',
+      url: 'http://x/',
+      origin: 'http://x',
+      framePath: 'top',
+      observed: true,
+      userAgent: 'test',
+    });
+    for (let i = 2; i <= 200_001; i++)
+      filler.push({
+        kind: 'listener-added',
+        ctx: 'big',
+        seq: i,
+        time: i,
+        port: 1,
+        type: 'message',
+        via: 'addEventListener',
+      });
     store.getState().ingest(filler.slice(0, 150_000));
     expect(store.getState().paused).toBe(true);
     store.getState().ingest(filler.slice(150_000));
     expect(store.getState().paused).toBe(false);
-    expect(store.getState().notice?.text).toMatch(/^Resumed: more arrived while paused than a pause holds \(200,000 facts/);
+    expect(store.getState().notice?.text).toMatch(
+      /^Resumed: more arrived while paused than a pause holds \(200,000 facts/,
+    );
     expect(store.getState().model.factLog()).toHaveLength(filler.length);
   });
 
   it('a pause holds at most so many characters of data: large facts resume it long before the fact count', () => {
     const store = createPanelStore({ createModel, flushEvery: 0, settleAfter: 0 });
     store.getState().setPaused(true);
-    const preview = { t: 'array' as const, len: 200, items: Array.from({ length: 200 }, () => ({ t: 'string' as const, v: 'x'.repeat(120), len: 120 })) };
-    const facts: Fact[] = [{ kind: 'context', ctx: 'big', seq: 1, time: 1, contextKind: 'window', url: 'http://x/', origin: 'http://x', framePath: 'top', observed: true, userAgent: 'test' }];
-    for (let i = 2; i <= 5_000; i++) facts.push({ kind: 'carrier-posted', ctx: 'big', seq: i, time: i, carrierId: i, carrier: 'window', target: 'top', fingerprint: 'f', preview, bytes: 1, transfer: [] });
+    const preview = {
+      t: 'array' as const,
+      len: 200,
+      items: Array.from({ length: 200 }, () => ({ t: 'string' as const, v: 'x'.repeat(120), len: 120 })),
+    };
+    const facts: Fact[] = [
+      {
+        kind: 'context',
+        ctx: 'big',
+        seq: 1,
+        time: 1,
+        contextKind: 'window',
+        url: 'http://x/',
+        origin: 'http://x',
+        framePath: 'top',
+        observed: true,
+        userAgent: 'test',
+      },
+    ];
+    for (let i = 2; i <= 5_000; i++)
+      facts.push({
+        kind: 'carrier-posted',
+        ctx: 'big',
+        seq: i,
+        time: i,
+        carrierId: i,
+        carrier: 'window',
+        target: 'top',
+        fingerprint: 'f',
+        preview,
+        bytes: 1,
+        transfer: [],
+      });
     let batches = 0;
     for (let i = 0; i < facts.length && store.getState().paused; i += 100) {
       store.getState().ingest(facts.slice(i, i + 100));
@@ -135,8 +187,30 @@ describe('export rebuilds what the panel shows', () => {
       return m.stats.waiting > 0;
     });
     expect(split).toBeGreaterThan(0);
-    const filler: Fact[] = [{ kind: 'context', ctx: 'big', seq: 1, time: 1, contextKind: 'window', url: 'http://x/', origin: 'http://x', framePath: 'top', observed: true, userAgent: 'test' }];
-    for (let i = 2; i <= REBUILD_LIMIT + 1; i++) filler.push({ kind: 'listener-added', ctx: 'big', seq: i, time: 1, port: 1, type: 'message', via: 'addEventListener' });
+    const filler: Fact[] = [
+      {
+        kind: 'context',
+        ctx: 'big',
+        seq: 1,
+        time: 1,
+        contextKind: 'window',
+        url: 'http://x/',
+        origin: 'http://x',
+        framePath: 'top',
+        observed: true,
+        userAgent: 'test',
+      },
+    ];
+    for (let i = 2; i <= REBUILD_LIMIT + 1; i++)
+      filler.push({
+        kind: 'listener-added',
+        ctx: 'big',
+        seq: i,
+        time: 1,
+        port: 1,
+        type: 'message',
+        via: 'addEventListener',
+      });
     store.getState().ingest(filler);
     for (const b of batches.slice(0, split + 1)) store.getState().ingest(b);
     vi.advanceTimersByTime(SETTLE_AFTER + 1);

@@ -9,7 +9,13 @@ import { previewText } from '../../../panel/previewText.ts';
 const html = (p: Preview | undefined) => renderToStaticMarkup(<PreviewTree preview={p} />);
 /** The visible text of static markup, entities decoded. */
 const text = (markup: string) =>
-  markup.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+  markup
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&');
 
 const str = (v: string): Preview => ({ t: 'string', v, len: v.length });
 
@@ -66,7 +72,14 @@ describe('PreviewTree', () => {
   });
 
   it('shows a cycle as a reference, not an endless tree', () => {
-    const cyclic: Preview = { t: 'object', keys: 2, entries: [['name', str('a')], ['self', { t: 'ref', path: '$' }]] };
+    const cyclic: Preview = {
+      t: 'object',
+      keys: 2,
+      entries: [
+        ['name', str('a')],
+        ['self', { t: 'ref', path: '$' }],
+      ],
+    };
     const out = text(html(cyclic));
     expect(out).toContain('self: ↺ same object as $');
     expect(previewText(cyclic)).toBe('{name: "a", self: [ref $]}');
@@ -84,7 +97,14 @@ describe('PreviewTree', () => {
 
   it('keeps hostile strings as text, in values and in keys', () => {
     const evil = '<img src=x onerror=alert(1)>';
-    const p: Preview = { t: 'object', keys: 2, entries: [[evil, str(evil)], ['e', { t: 'error', name: evil, message: '<script>alert(2)</script>' }]] };
+    const p: Preview = {
+      t: 'object',
+      keys: 2,
+      entries: [
+        [evil, str(evil)],
+        ['e', { t: 'error', name: evil, message: '<script>alert(2)</script>' }],
+      ],
+    };
     const markup = html(p);
     expect(markup).not.toMatch(/<img/i);
     expect(markup).not.toMatch(/<script/i);

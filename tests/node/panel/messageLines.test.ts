@@ -5,13 +5,20 @@ import type { MessageRecord } from '../../../panel/model/types.ts';
 
 const at = (postedAt: number) => ({ id: `m${postedAt}`, postedAt }) as MessageRecord;
 const nav = (time: number) => ({ time, url: `http://x/${time}` });
-const show = (lines: ReturnType<typeof linesOf>) => lines.map((l) => ('message' in l ? l.message.id : `nav@${l.navigation.time}`));
+const show = (lines: ReturnType<typeof linesOf>) =>
+  lines.map((l) => ('message' in l ? l.message.id : `nav@${l.navigation.time}`));
 
 describe('linesOf', () => {
   it('puts each mark before the first message at or after it, both ways', () => {
     const rows = [at(1), at(5), at(9)];
     expect(show(linesOf(rows, [nav(5), nav(12)], 'asc'))).toEqual(['m1', 'nav@5', 'm5', 'm9', 'nav@12']);
-    expect(show(linesOf([...rows].reverse(), [nav(5), nav(12)], 'desc'))).toEqual(['nav@12', 'm9', 'm5', 'nav@5', 'm1']);
+    expect(show(linesOf([...rows].reverse(), [nav(5), nav(12)], 'desc'))).toEqual([
+      'nav@12',
+      'm9',
+      'm5',
+      'nav@5',
+      'm1',
+    ]);
   });
 
   it('leaves the marks out when the table is sorted by anything but time', () => {

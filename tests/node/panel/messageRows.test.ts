@@ -8,7 +8,8 @@ import { allSyntheticFacts } from './syntheticFacts.ts';
 const model = createModel();
 model.apply(allSyntheticFacts({ messages: 40, stuck: 3 }));
 model.settle();
-const rows = (q: string, key: 'time' | 'size' | 'state' = 'time', dir: 'asc' | 'desc' = 'asc') => messageRows(model, parseQuery(q), { key, dir });
+const rows = (q: string, key: 'time' | 'size' | 'state' = 'time', dir: 'asc' | 'desc' = 'asc') =>
+  messageRows(model, parseQuery(q), { key, dir });
 
 describe('messageRows', () => {
   it('shows everything without a filter, in post order', () => {
@@ -18,7 +19,9 @@ describe('messageRows', () => {
   });
 
   it('filters by state, port, channel, context and words, with negation', () => {
-    expect(rows('state:queued').map((m) => m.preview)).toEqual([1, 2, 3].map((i) => ({ t: 'string', v: `stuck ${i}`, len: 7 })));
+    expect(rows('state:queued').map((m) => m.preview)).toEqual(
+      [1, 2, 3].map((i) => ({ t: 'string', v: `stuck ${i}`, len: 7 })),
+    );
     expect(rows('-state:queued')).toHaveLength(40);
     const stuckPort = rows('state:queued')[0]!.from.port;
     expect(rows(`port:${stuckPort}`)).toHaveLength(3);

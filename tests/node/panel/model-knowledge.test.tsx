@@ -37,7 +37,12 @@ function reactAndPage() {
   const s = new Stream();
   const top = s.context('top');
   const [port1, port2] = [top.newPortId(), top.newPortId()];
-  top.emit('channel-created', { channel: 99, port1, port2, site: { stack: ['    at http://app.test/assets/react-dom-x1.js:148:17'] } });
+  top.emit('channel-created', {
+    channel: 99,
+    port1,
+    port2,
+    site: { stack: ['    at http://app.test/assets/react-dom-x1.js:148:17'] },
+  });
   top.onmessage(port1);
   top.post(port2, 'tick');
   top.dispatch(port1, 'tick');
@@ -61,7 +66,7 @@ describe('library channels in the panel', () => {
     expect(html.match(/ · React scheduler/g)).toHaveLength(1);
   });
 
-  it('library:react keeps the messages of that library\'s channels; -library:react the others', () => {
+  it("library:react keeps the messages of that library's channels; -library:react the others", () => {
     const model = storeOf(reactAndPage()).getState().model;
     const sort = { key: 'time', dir: 'asc' } as const;
     expect(messageRows(model, parseQuery('library:react'), sort).map((m) => m.from.port)).toEqual(['p2']);
@@ -78,7 +83,9 @@ describe('what is not known, said so', () => {
     top.onmessage(7);
     top.post(7, 'hello');
     const html = render(s.all, ChannelsView);
-    expect(html).toMatch(/<span class="badge partial" title="First seen when page code used it[^"]*">\s*seen late\s*<\/span>/);
+    expect(html).toMatch(
+      /<span class="badge partial" title="First seen when page code used it[^"]*">\s*seen late\s*<\/span>/,
+    );
   });
 
   it('a transfer two readings fit says "unknown — two readings fit", and the withheld diagnostic is counted', () => {
@@ -95,7 +102,9 @@ describe('what is not known, said so', () => {
     expect(text(render(facts, ChannelsView))).toContain('unknown — two readings fit');
     const diagnostics = text(render(facts, DiagnosticsView));
     expect(diagnostics).toContain('No problems found');
-    expect(diagnostics).toContain('1 possible problem was not reported: each rests on a port transfer that is unknown — two readings fit');
+    expect(diagnostics).toContain(
+      '1 possible problem was not reported: each rests on a port transfer that is unknown — two readings fit',
+    );
   });
 
   it('a document no runtime can run in is shown as not observable, not as empty', () => {

@@ -11,7 +11,10 @@ class StandInPort implements PortLike {
   sent: unknown[] = [];
   private listeners: ((m: unknown) => void)[] = [];
   private closers: (() => void)[] = [];
-  constructor(public name: string, public sender: PortLike['sender']) {}
+  constructor(
+    public name: string,
+    public sender: PortLike['sender'],
+  ) {}
   postMessage(m: unknown) {
     this.sent.push(structuredClone(m));
   }
@@ -27,7 +30,13 @@ class StandInPort implements PortLike {
 }
 
 function setup(reachable: Set<number>) {
-  const router = new Router({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: () => {}, persist: () => {}, reach: async (tabId) => reachable.has(tabId) });
+  const router = new Router({
+    extensionOrigin: ORIGIN,
+    statusIntervalMs: 0,
+    resync: () => {},
+    persist: () => {},
+    reach: async (tabId) => reachable.has(tabId),
+  });
   const panel = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
   router.connectPanel(panel);
   const presence = async (tabId: number) => {
@@ -39,7 +48,15 @@ function setup(reachable: Set<number>) {
   const relay = (tabId: number, id: string) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId: 0, url: 'https://page.test/' });
     router.connectContent(port);
-    port.receive({ type: 'hello', relay: id, session: null, url: 'https://page.test/', top: true, lastSeq: 0, firstRetained: 1 });
+    port.receive({
+      type: 'hello',
+      relay: id,
+      session: null,
+      url: 'https://page.test/',
+      top: true,
+      lastSeq: 0,
+      firstRetained: 1,
+    });
     return port;
   };
   return { presence, relay };
@@ -68,8 +85,17 @@ describe('presence probe', () => {
   it('validates both messages field by field', () => {
     expect(validatePanelToBackground({ type: 'probe', tabId: 4 })).toEqual({ type: 'probe', tabId: 4 });
     expect(() => validatePanelToBackground({ type: 'probe', tabId: 'x' })).toThrow('message.tabId');
-    expect(validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: 2, contentScript: true })).toEqual({ type: 'presence', tabId: 4, relays: 2, contentScript: true });
-    expect(() => validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: -1, contentScript: true })).toThrow('message.relays');
-    expect(() => validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: 0, contentScript: 'yes' })).toThrow('message.contentScript');
+    expect(validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: 2, contentScript: true })).toEqual({
+      type: 'presence',
+      tabId: 4,
+      relays: 2,
+      contentScript: true,
+    });
+    expect(() => validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: -1, contentScript: true })).toThrow(
+      'message.relays',
+    );
+    expect(() => validateBackgroundToPanel({ type: 'presence', tabId: 4, relays: 0, contentScript: 'yes' })).toThrow(
+      'message.contentScript',
+    );
   });
 });

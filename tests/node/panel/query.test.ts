@@ -17,9 +17,15 @@ describe('parseQuery', () => {
 
   it('names the bad term and what was expected', () => {
     expect(() => parseQuery('port:p1 colour:red')).toThrow(FilterSyntaxError);
-    expect(() => parseQuery('port:p1 colour:red')).toThrow('term 2: unknown filter "colour:" (known: port, channel, context, state, has, reason, id, library, larger-than, data.<path>)');
-    expect(() => parseQuery('state:lost')).toThrow('term 1: state must be one of queued, delivered, dropped, unobserved, got "lost"');
-    expect(() => parseQuery('has:wings')).toThrow('term 1: has must be one of transfer, error, stack, ports, got "wings"');
+    expect(() => parseQuery('port:p1 colour:red')).toThrow(
+      'term 2: unknown filter "colour:" (known: port, channel, context, state, has, reason, id, library, larger-than, data.<path>)',
+    );
+    expect(() => parseQuery('state:lost')).toThrow(
+      'term 1: state must be one of queued, delivered, dropped, unobserved, got "lost"',
+    );
+    expect(() => parseQuery('has:wings')).toThrow(
+      'term 1: has must be one of transfer, error, stack, ports, got "wings"',
+    );
     expect(() => parseQuery('a port:')).toThrow('term 2: "port:" needs a value');
   });
 });

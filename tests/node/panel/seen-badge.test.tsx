@@ -4,7 +4,16 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { ContextNode } from '../../../panel/model/types.ts';
 import { SeenBadge } from '../../../panel/ui/ChannelsView.tsx';
 
-const context = (observed: boolean, seen: ContextNode['seen']): ContextNode => ({ id: 'w', kind: 'worker', url: 'https://app.test/w.js', origin: 'https://app.test', framePath: '', observed, seen, createdAt: 0 });
+const context = (observed: boolean, seen: ContextNode['seen']): ContextNode => ({
+  id: 'w',
+  kind: 'worker',
+  url: 'https://app.test/w.js',
+  origin: 'https://app.test',
+  framePath: '',
+  observed,
+  seen,
+  createdAt: 0,
+});
 const text = (c: ContextNode) => renderToStaticMarkup(<SeenBadge context={c} />).replace(/<[^>]*>/g, '');
 
 describe('SeenBadge', () => {

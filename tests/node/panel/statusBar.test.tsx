@@ -15,23 +15,45 @@ const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto_
 
 function render() {
   const store = createPanelStore({ createModel, send: () => {}, flushEvery: 0, settleAfter: 0, filterDelay: 0 });
-  return { store, html: () => renderToStaticMarkup(<StoreContext.Provider value={store}><StatusBar /></StoreContext.Provider>) };
+  return {
+    store,
+    html: () =>
+      renderToStaticMarkup(
+        <StoreContext.Provider value={store}>
+          <StatusBar />
+        </StoreContext.Provider>,
+      ),
+  };
 }
 
 describe('status bar counts keyed by wire-supplied names', () => {
   it('sums facts-dropped kinds named like Object.prototype members', () => {
     const s = new Stream();
     const top = s.context('top');
-    top.emit('facts-dropped', { counts: JSON.parse('{"constructor": 3, "toString": 4, "valueOf": 5, "__proto__": 6, "port-posted": 1}') });
+    top.emit('facts-dropped', {
+      counts: JSON.parse('{"constructor": 3, "toString": 4, "valueOf": 5, "__proto__": 6, "port-posted": 1}'),
+    });
     const { store, html } = render();
     store.getState().ingest(s.all);
-    expect(store.getState().model.stats.droppedFacts).toEqual(Object.assign(emptyCounts(), JSON.parse('{"constructor": 3, "toString": 4, "valueOf": 5, "__proto__": 6, "port-posted": 1}')));
+    expect(store.getState().model.stats.droppedFacts).toEqual(
+      Object.assign(
+        emptyCounts(),
+        JSON.parse('{"constructor": 3, "toString": 4, "valueOf": 5, "__proto__": 6, "port-posted": 1}'),
+      ),
+    );
     expect(html()).toContain('19 facts dropped');
   });
 
   it('sums relay status counts with such names, through the validator the panel uses', () => {
     const counts = JSON.parse('{"constructor": 2, "valueOf": 3, "__proto__": 4}');
-    const status = validateBackgroundToPanel({ type: 'status', tabId: 1, dropped: counts, evicted: counts, buffered: 0, rejected: 0 });
+    const status = validateBackgroundToPanel({
+      type: 'status',
+      tabId: 1,
+      dropped: counts,
+      evicted: counts,
+      buffered: 0,
+      rejected: 0,
+    });
     if (status.type !== 'status') throw new Error('expected a status');
     // (Static rendering reads the store's initial state, so the status bar's words are checked directly.)
     const losses = lossParts(createModel(), status, false);

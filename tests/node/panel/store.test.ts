@@ -7,7 +7,13 @@ import { allSyntheticFacts } from './syntheticFacts.ts';
 
 function setup() {
   const sent: SourceCommand[] = [];
-  const store = createPanelStore({ createModel, send: (c) => sent.push(c), flushEvery: 0, settleAfter: 0, filterDelay: 0 });
+  const store = createPanelStore({
+    createModel,
+    send: (c) => sent.push(c),
+    flushEvery: 0,
+    settleAfter: 0,
+    filterDelay: 0,
+  });
   return { store, sent };
 }
 
@@ -46,7 +52,9 @@ describe('panel store', () => {
     store.getState().selectMessage('m1');
     store.getState().clear();
     const { model } = store.getState();
-    expect({ contexts: model.contexts.size, channels: model.channels.size, ports: model.ports.size }).toEqual(structure);
+    expect({ contexts: model.contexts.size, channels: model.channels.size, ports: model.ports.size }).toEqual(
+      structure,
+    );
     // The three stuck messages still wait in their port message queue: they are the port's state.
     expect(model.messages.map((m) => m.state)).toEqual(['queued', 'queued', 'queued']);
     expect(store.getState().cleared).toBe(2);
@@ -55,7 +63,9 @@ describe('panel store', () => {
     // The page goes on: the next messages pair with what was kept, nothing is invented.
     store.getState().ingest(facts.slice(cutAt));
     const after = store.getState().model;
-    expect({ contexts: after.contexts.size, channels: after.channels.size, ports: after.ports.size }).toEqual(structure);
+    expect({ contexts: after.contexts.size, channels: after.channels.size, ports: after.ports.size }).toEqual(
+      structure,
+    );
     expect(after.messages.filter((m) => m.state !== 'queued').map((m) => m.state)).toEqual(['delivered', 'delivered']);
     expect(after.messages.every((m) => m.postObserved && m.preview !== undefined)).toBe(true);
     expect([...after.contexts.values()].every((c) => c.kind !== 'unknown')).toBe(true);
@@ -129,7 +139,9 @@ describe('panel store', () => {
     const { store, sent } = setup();
     store.getState().ingest(allSyntheticFacts({ messages: 20 }));
     expect(() => store.getState().setSettings({ messageCap: 5 })).toThrow(SettingsError);
-    expect(() => store.getState().setSettings({ messageCap: 5 })).toThrow('messageCap: expected an integer from 1000 to 2000000, got 5');
+    expect(() => store.getState().setSettings({ messageCap: 5 })).toThrow(
+      'messageCap: expected an integer from 1000 to 2000000, got 5',
+    );
     expect(() => store.getState().setSettings({ factLogCap: Number.NaN })).toThrow('factLogCap: expected an integer');
     store.getState().setSettings({ captureStacks: true });
     expect(sent).toEqual([{ type: 'config', config: { captureStacks: true, inWorker: false } }]);

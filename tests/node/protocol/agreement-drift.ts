@@ -24,12 +24,16 @@ export type RequiredOptional = Holds<Agree<PortClosed, Infer<typeof siteRequired
 const extraField = union('kind', common, { 'port-closed': { port: positive, site: optional(site), why: count } });
 // @ts-expect-error a field the type does not have
 export type ExtraField = Holds<Agree<PortClosed, Infer<typeof extraField>, 'kind'>>;
-const narrowAck = union('type', {}, {
-  welcome: backgroundToContent.variants.welcome,
-  ack: { seq: enumOf(['1']) },
-  config: backgroundToContent.variants.config,
-  forget: backgroundToContent.variants.forget,
-});
+const narrowAck = union(
+  'type',
+  {},
+  {
+    welcome: backgroundToContent.variants.welcome,
+    ack: { seq: enumOf(['1']) },
+    config: backgroundToContent.variants.config,
+    forget: backgroundToContent.variants.forget,
+  },
+);
 // @ts-expect-error a field of another type
 export type OtherType = Holds<Agree<BackgroundToContent, Infer<typeof narrowAck>, 'type'>>;
 // And the real shapes agree (also checked beside them in protocol/).

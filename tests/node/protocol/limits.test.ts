@@ -9,7 +9,7 @@ import { PREVIEW_BOUNDS, type Preview } from '../../../protocol/facts.ts';
 const K = PREVIEW_BOUNDS.keys;
 const long = 'y'.repeat(100_000);
 const longKey = 'k'.repeat(1_000);
-const fill = <T,>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
+const fill = <T>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
 
 function nestedObjects(depth: number): unknown {
   return depth === 0 ? long : Object.fromEntries(fill(K + 1, (i) => [`key${i}`, nestedObjects(depth - 1)]));
@@ -35,7 +35,12 @@ const worst: [string, unknown][] = [
   ['nested maps with long keys and boxed strings', nestedMaps(PREVIEW_BOUNDS.depth + 1)],
   ['nested arrays of holes', holes(PREVIEW_BOUNDS.depth + 1)],
   ['nested objects of accessors', getters(PREVIEW_BOUNDS.depth)],
-  ['mixed', fill(K + 1, (i) => (i % 2 ? nestedMaps(2) : [holes(2), getters(2), new Number(i), new Error(long.slice(0, 500)), /x+/g, 10n ** 200n]))],
+  [
+    'mixed',
+    fill(K + 1, (i) =>
+      i % 2 ? nestedMaps(2) : [holes(2), getters(2), new Number(i), new Error(long.slice(0, 500)), /x+/g, 10n ** 200n],
+    ),
+  ],
 ];
 
 function nodes(p: Preview): number {
@@ -62,25 +67,49 @@ describe('validator bounds follow the runtime', () => {
       return 'accepted';
     };
     // Was accepted before: 65,536 characters per string value, 2,000 nodes per preview.
-    expect(errorOf({ t: 'string', v: 'x'.repeat(200), len: 200 })).toBe(`p.v: expected a string of at most ${LIMITS.previewString} characters, got 200`);
+    expect(errorOf({ t: 'string', v: 'x'.repeat(200), len: 200 })).toBe(
+      `p.v: expected a string of at most ${LIMITS.previewString} characters, got 200`,
+    );
     const wide = { t: 'array', len: 1_500, items: fill(1_500, () => ({ t: 'null' })) };
-    expect(errorOf(wide)).toBe(`p.items[${LIMITS.previewNodes - 1}]: preview has more than ${LIMITS.previewNodes} nodes`);
+    expect(errorOf(wide)).toBe(
+      `p.items[${LIMITS.previewNodes - 1}]: preview has more than ${LIMITS.previewNodes} nodes`,
+    );
     const keys = { t: 'object', keys: 100, entries: fill(100, (i) => [`${i}${'k'.repeat(4_000)}`, { t: 'null' }]) };
-    expect(errorOf(keys)).toMatch(new RegExp(`^p\\.entries\\[\\d+\\]\\[0\\]: preview holds more than ${LIMITS.previewChars} characters$`));
-    expect(errorOf({ t: 'regexp', source: 'x'.repeat(LIMITS.previewText + 1), flags: '' })).toBe(`p.source: expected a string of at most ${LIMITS.previewText} characters, got ${LIMITS.previewText + 1}`);
+    expect(errorOf(keys)).toMatch(
+      new RegExp(`^p\\.entries\\[\\d+\\]\\[0\\]: preview holds more than ${LIMITS.previewChars} characters$`),
+    );
+    expect(errorOf({ t: 'regexp', source: 'x'.repeat(LIMITS.previewText + 1), flags: '' })).toBe(
+      `p.source: expected a string of at most ${LIMITS.previewText} characters, got ${LIMITS.previewText + 1}`,
+    );
   });
 
   it('rejects and counts such a fact on its own, keeping the rest of the batch', () => {
-    const fact = (v: string) => ({ kind: 'port-posted', ctx: 'c', seq: 1, time: 1, port: 1, msg: 1, preview: { t: 'string', v, len: v.length }, bytes: v.length, fingerprint: 'f', transfer: [], outcome: 'sent' });
+    const fact = (v: string) => ({
+      kind: 'port-posted',
+      ctx: 'c',
+      seq: 1,
+      time: 1,
+      port: 1,
+      msg: 1,
+      preview: { t: 'string', v, len: v.length },
+      bytes: v.length,
+      fingerprint: 'f',
+      transfer: [],
+      outcome: 'sent',
+    });
     const out = partitionFacts([fact('ok'), fact('x'.repeat(65_536)), fact('fine')], 'facts');
     expect(out.facts).toHaveLength(2);
     expect(out.rejected).toBe(1);
-    expect(out.firstError?.message).toBe(`facts[1].preview.v: expected a string of at most ${LIMITS.previewString} characters, got 65536`);
+    expect(out.firstError?.message).toBe(
+      `facts[1].preview.v: expected a string of at most ${LIMITS.previewString} characters, got 65536`,
+    );
   });
 
   it('a call site as the runtime captures it is accepted, a longer one is not', () => {
     const fact = (stack: string[]) => ({ kind: 'port-closed', ctx: 'c', seq: 1, time: 1, port: 1, site: { stack } });
     expect(partitionFacts([fact(fill(12, () => 'x'.repeat(300)))], 'f').rejected).toBe(0);
-    expect(partitionFacts([fact(fill(LIMITS.stackLines + 1, () => 'at f (a.js:1:1)'))], 'f').firstError?.message).toBe(`f[0].site.stack: expected at most ${LIMITS.stackLines} entries, got ${LIMITS.stackLines + 1}`);
+    expect(partitionFacts([fact(fill(LIMITS.stackLines + 1, () => 'at f (a.js:1:1)'))], 'f').firstError?.message).toBe(
+      `f[0].site.stack: expected at most ${LIMITS.stackLines} entries, got ${LIMITS.stackLines + 1}`,
+    );
   });
 });

@@ -12,7 +12,15 @@ function setup() {
   const relay = (relayId: string, frameId = 0, session: string | null = null) => {
     const port = new StandInPort('portscope-content', { tab: { id: 1 }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
-    port.receive({ type: 'hello', relay: relayId, session, url: `https://page.test/${relayId}`, top: frameId === 0, lastSeq: 0, firstRetained: 1 });
+    port.receive({
+      type: 'hello',
+      relay: relayId,
+      session,
+      url: `https://page.test/${relayId}`,
+      top: frameId === 0,
+      lastSeq: 0,
+      firstRetained: 1,
+    });
     return port;
   };
   const dropped = () => {

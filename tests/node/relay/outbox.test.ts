@@ -3,7 +3,8 @@ import type { Fact } from '../../../protocol/facts.ts';
 import { DEFAULT_OUTBOX_BOUNDS, Outbox, type Batch, type OutboxBounds } from '../../../content/outbox.ts';
 
 let n = 0;
-const fact = (kind: 'port-posted' | 'port-closed' = 'port-closed'): Fact => ({ kind, seq: ++n, time: 0, ctx: 'c', port: 1 }) as Fact;
+const fact = (kind: 'port-posted' | 'port-closed' = 'port-closed'): Fact =>
+  ({ kind, seq: ++n, time: 0, ctx: 'c', port: 1 }) as Fact;
 const facts = (k: number) => Array.from({ length: k }, () => fact());
 const bounds = (b: Partial<OutboxBounds>): OutboxBounds => ({ ...DEFAULT_OUTBOX_BOUNDS, ...b });
 /** Facts of an object batch (the form `add` produces). */
@@ -12,7 +13,11 @@ const objs = (b: Batch) => {
   return b.facts;
 };
 /** A runtime JSON text of `k` facts of one kind, as the relay receives it. */
-const encoded = (k: number, kind = 'port-posted') => ({ json: JSON.stringify(Array.from({ length: k }, () => fact(kind as 'port-posted'))), count: k, kinds: { [kind]: k } });
+const encoded = (k: number, kind = 'port-posted') => ({
+  json: JSON.stringify(Array.from({ length: k }, () => fact(kind as 'port-posted'))),
+  count: k,
+  kinds: { [kind]: k },
+});
 
 describe('Outbox', () => {
   it('numbers batches, splits by size, and re-sends unacknowledged ones after resume', () => {
@@ -20,7 +25,11 @@ describe('Outbox', () => {
     o.add(facts(10));
     o.seal();
     const first = o.takeUnsent();
-    expect(first.map((b) => [b.seq, objs(b).length])).toEqual([[1, 4], [2, 4], [3, 2]]);
+    expect(first.map((b) => [b.seq, objs(b).length])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 2],
+    ]);
     expect(o.takeUnsent()).toEqual([]);
     o.ack(2);
     // A new connection whose background has everything up to 2: only 3 goes again.
@@ -77,7 +86,9 @@ describe('Outbox', () => {
     o.reject(2, 'batch.facts[0].port: bad');
     o.reject(1, 'later');
     o.seal();
-    expect(o.takeUnsent()).toEqual([{ type: 'batch', seq: 1, facts: [], rejected: 3, error: 'batch.facts[0].port: bad' }]);
+    expect(o.takeUnsent()).toEqual([
+      { type: 'batch', seq: 1, facts: [], rejected: 3, error: 'batch.facts[0].port: bad' },
+    ]);
   });
 });
 
@@ -90,7 +101,11 @@ describe('Outbox after a back/forward cache restore', () => {
     o.ack(2);
     o.renumber();
     expect(o.lastAcked).toBe(0);
-    expect(o.takeUnsent().map((b) => [b.seq, objs(b).length])).toEqual([[1, 2], [2, 2], [3, 1]]);
+    expect(o.takeUnsent().map((b) => [b.seq, objs(b).length])).toEqual([
+      [1, 2],
+      [2, 2],
+      [3, 1],
+    ]);
   });
 });
 
@@ -106,7 +121,14 @@ describe('Outbox with runtime JSON texts', () => {
     expect(o.waitingCount).toBe(7);
     o.seal();
     expect(o.takeUnsent()).toEqual([
-      { type: 'json-batch', seq: 1, json: [{ json: a.json, count: 2 }, { json: b.json, count: 2 }] },
+      {
+        type: 'json-batch',
+        seq: 1,
+        json: [
+          { json: a.json, count: 2 },
+          { json: b.json, count: 2 },
+        ],
+      },
       { type: 'json-batch', seq: 2, json: [{ json: c.json, count: 3 }] },
     ]);
     // A text longer than the character bound still travels, alone.
@@ -115,7 +137,10 @@ describe('Outbox with runtime JSON texts', () => {
     p.addEncoded(encoded(1));
     p.addEncoded(big);
     p.seal();
-    expect(p.takeUnsent().map((x) => (x.type === 'json-batch' ? x.json.map((j) => j.count) : null))).toEqual([[1], [4]]);
+    expect(p.takeUnsent().map((x) => (x.type === 'json-batch' ? x.json.map((j) => j.count) : null))).toEqual([
+      [1],
+      [4],
+    ]);
   });
 
   it('keeps the order of objects and texts: a change of form starts a new batch', () => {
@@ -124,7 +149,11 @@ describe('Outbox with runtime JSON texts', () => {
     o.addEncoded(encoded(3));
     o.add(facts(1));
     o.seal();
-    expect(o.takeUnsent().map((b) => [b.seq, b.type])).toEqual([[1, 'batch'], [2, 'json-batch'], [3, 'batch']]);
+    expect(o.takeUnsent().map((b) => [b.seq, b.type])).toEqual([
+      [1, 'batch'],
+      [2, 'json-batch'],
+      [3, 'batch'],
+    ]);
   });
 
   it('drops a whole text past the unacknowledged bounds (facts or characters) and counts its kinds', () => {
@@ -168,7 +197,8 @@ describe('Outbox with runtime JSON texts', () => {
   });
 
   it('bounds fact objects in characters too: batches split under batchChars, drops counted past unackedChars', () => {
-    const wide = (): Fact => ({ kind: 'port-posted', seq: ++n, time: 0, ctx: 'c', port: 1, pad: 'x'.repeat(900) }) as unknown as Fact;
+    const wide = (): Fact =>
+      ({ kind: 'port-posted', seq: ++n, time: 0, ctx: 'c', port: 1, pad: 'x'.repeat(900) }) as unknown as Fact;
     const size = JSON.stringify(wide()).length;
     const o = new Outbox(bounds({ unacked: 100, batch: 100, batchChars: size * 3 + 10, unackedChars: size * 7 + 10 }));
     o.add(Array.from({ length: 9 }, wide));

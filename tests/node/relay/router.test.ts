@@ -6,7 +6,6 @@ import type { PersistedTab } from '../../../extension/router.ts';
 import { DebugRouter } from '../../../extension/debug-hook.ts';
 import { StandInPort } from './stand-in-port.ts';
 
-
 const ORIGIN = 'chrome-extension://abc/';
 let n = 0;
 const fact = (ctx = 'c'): Fact => ({ kind: 'port-closed', seq: ++n, time: 0, ctx, port: 1 });
@@ -14,11 +13,33 @@ const fact = (ctx = 'c'): Fact => ({ kind: 'port-closed', seq: ++n, time: 0, ctx
 function setup(cap = 1_000, capChars?: number) {
   const persisted = new Map<number, PersistedTab | null>();
   const resyncs: number[] = [];
-  const router = new DebugRouter({ extensionOrigin: ORIGIN, cap, capChars, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: (t, s) => persisted.set(t, s) });
-  const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null, lastSeq = 0, firstRetained = lastSeq + 1) => {
+  const router = new DebugRouter({
+    extensionOrigin: ORIGIN,
+    cap,
+    capChars,
+    statusIntervalMs: 0,
+    resync: (t) => resyncs.push(t),
+    persist: (t, s) => persisted.set(t, s),
+  });
+  const relay = (
+    tabId: number,
+    relayId: string,
+    frameId = 0,
+    session: string | null = null,
+    lastSeq = 0,
+    firstRetained = lastSeq + 1,
+  ) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
-    port.receive({ type: 'hello', relay: relayId, session, url: `https://page.test/${relayId}`, top: frameId === 0, lastSeq, firstRetained });
+    port.receive({
+      type: 'hello',
+      relay: relayId,
+      session,
+      url: `https://page.test/${relayId}`,
+      top: frameId === 0,
+      lastSeq,
+      firstRetained,
+    });
     return port;
   };
   const panel = (tabId: number, cursor?: Record<string, number>) => {
@@ -30,14 +51,23 @@ function setup(cap = 1_000, capChars?: number) {
   return { router, relay, panel, persisted, resyncs };
 }
 
-const factsOf = (p: StandInPort) => p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
+const factsOf = (p: StandInPort) =>
+  p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
 
 describe('Router', () => {
   it('welcomes a relay, acknowledges batches, and forwards them to the panels of that tab only', () => {
     const { relay, panel } = setup();
     const a = relay(1, 'ra');
     const b = relay(2, 'rb');
-    expect(a.of('welcome')).toEqual([{ type: 'welcome', session: 'ra', resumeAfter: 0, config: { captureStacks: false, inWorker: false }, recordMessages: false }]);
+    expect(a.of('welcome')).toEqual([
+      {
+        type: 'welcome',
+        session: 'ra',
+        resumeAfter: 0,
+        config: { captureStacks: false, inWorker: false },
+        recordMessages: false,
+      },
+    ]);
     const pa = panel(1);
     const pb = panel(2);
     a.receive({ type: 'batch', seq: 1, facts: [fact('A'), fact('A')] });
@@ -101,14 +131,35 @@ describe('Router', () => {
     const late = panel(1);
     expect(factsOf(late)).toHaveLength(3);
     const status = late.of('status').at(-1);
-    expect(status).toMatchObject({ dropped: { 'port-posted': 7 }, evicted: { 'port-closed': 1 }, buffered: 3, rejected: 2 });
+    expect(status).toMatchObject({
+      dropped: { 'port-posted': 7 },
+      evicted: { 'port-closed': 1 },
+      buffered: 3,
+      rejected: 2,
+    });
     expect(status.lastError).toMatch(/^message\.type: expected one of hello\|batch\|json-batch, got "nonsense"$/);
   });
 
   it('bounds the tab buffer in characters too: large facts are evicted oldest first, counted, the newest kept', () => {
     const { router, relay, panel } = setup(50_000, 100_000);
     const a = relay(1, 'ra');
-    const big = (i: number) => ({ kind: 'port-posted', seq: i, time: i, ctx: 'c', port: 1, msg: i, preview: { t: 'array', len: 200, items: Array.from({ length: 200 }, () => ({ t: 'string', v: 'x'.repeat(120), len: 120 })) }, bytes: 1, fingerprint: 'f', transfer: [], outcome: 'sent' });
+    const big = (i: number) => ({
+      kind: 'port-posted',
+      seq: i,
+      time: i,
+      ctx: 'c',
+      port: 1,
+      msg: i,
+      preview: {
+        t: 'array',
+        len: 200,
+        items: Array.from({ length: 200 }, () => ({ t: 'string', v: 'x'.repeat(120), len: 120 })),
+      },
+      bytes: 1,
+      fingerprint: 'f',
+      transfer: [],
+      outcome: 'sent',
+    });
     let seq = 0;
     for (let batch = 1; batch <= 40; batch++) {
       const facts = [big(++seq), big(++seq)];
@@ -201,9 +252,21 @@ describe('Router', () => {
     expect(factsOf(p).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3']);
     const cases: [unknown, number, string][] = [
       [{ json: '{"kind":', count: 4 }, 4, 'message.json[0].json: expected JSON, got unparsable text'],
-      [{ json: '{"kind":"port-closed"}', count: 1 }, 1, 'message.json[0].json: expected a JSON array of facts, got an object'],
-      [{ json: JSON.stringify([fact(), fact()]), count: 1 }, 2, 'message.json[0].json: expected 1 facts (its count), got 2'],
-      [{ json: JSON.stringify([fact('ok'), { ...fact(), port: 'x' }]), count: 2 }, 1, 'message.json[0][1].port: expected a positive integer, got "x"'],
+      [
+        { json: '{"kind":"port-closed"}', count: 1 },
+        1,
+        'message.json[0].json: expected a JSON array of facts, got an object',
+      ],
+      [
+        { json: JSON.stringify([fact(), fact()]), count: 1 },
+        2,
+        'message.json[0].json: expected 1 facts (its count), got 2',
+      ],
+      [
+        { json: JSON.stringify([fact('ok'), { ...fact(), port: 'x' }]), count: 2 },
+        1,
+        'message.json[0][1].port: expected a positive integer, got "x"',
+      ],
     ];
     let seq = 3;
     for (const [part, rejected, error] of cases) {
@@ -218,7 +281,9 @@ describe('Router', () => {
     expect(router.facts(1).map((f) => f.ctx)).toEqual(['before', 'j1', 'j2', 'j3', 'ok']);
     // A malformed envelope is rejected whole, named precisely, and not acknowledged.
     a.receive({ type: 'json-batch', seq: 7, json: [{ json: 5, count: 1 }] });
-    expect((router.tabStatus(1) as { lastError?: string }).lastError).toBe('message.json[0].json: expected a string, got 5');
+    expect((router.tabStatus(1) as { lastError?: string }).lastError).toBe(
+      'message.json[0].json: expected a string, got 5',
+    );
     a.receive({ type: 'json-batch', seq: 7, json: 'x' });
     expect((router.tabStatus(1) as { lastError?: string }).lastError).toBe('message.json: expected an array, got "x"');
     expect(a.of('ack').at(-1)).toEqual({ type: 'ack', seq: 6 });

@@ -7,18 +7,35 @@
 import { describe, expect, it } from 'vitest';
 import { DebugRouter } from '../../../extension/debug-hook.ts';
 import { StandInPort } from './stand-in-port.ts';
-import { ProtocolError, validateBackgroundToContent, validateDevtoolsToBackground } from '../../../protocol/validate.ts';
-
+import {
+  ProtocolError,
+  validateBackgroundToContent,
+  validateDevtoolsToBackground,
+} from '../../../protocol/validate.ts';
 
 const ORIGIN = 'chrome-extension://abc/';
 
 function setup(recordWhileClosed?: boolean) {
   const resyncs: number[] = [];
-  const router = new DebugRouter({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: (t) => resyncs.push(t), persist: () => {}, recordWhileClosed });
+  const router = new DebugRouter({
+    extensionOrigin: ORIGIN,
+    statusIntervalMs: 0,
+    resync: (t) => resyncs.push(t),
+    persist: () => {},
+    recordWhileClosed,
+  });
   const relay = (tabId: number, relayId: string, frameId = 0, session: string | null = null) => {
     const port = new StandInPort('portscope-content', { tab: { id: tabId }, frameId, url: 'https://page.test/' });
     router.connectContent(port);
-    port.receive({ type: 'hello', relay: relayId, session, url: 'https://page.test/', top: frameId === 0, lastSeq: 0, firstRetained: 1 });
+    port.receive({
+      type: 'hello',
+      relay: relayId,
+      session,
+      url: 'https://page.test/',
+      top: frameId === 0,
+      lastSeq: 0,
+      firstRetained: 1,
+    });
     return port;
   };
   const panel = (tabId: number) => {
@@ -141,8 +158,16 @@ describe('who watches a tab', () => {
 
   it('recordMessages is required and boolean on welcome and config', () => {
     const config = { captureStacks: false, inWorker: false };
-    expect(validateBackgroundToContent({ type: 'config', config, recordMessages: false })).toEqual({ type: 'config', config, recordMessages: false });
-    expect(() => validateBackgroundToContent({ type: 'config', config })).toThrow(/^message\.recordMessages: expected a boolean, got undefined$/);
-    expect(() => validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, recordMessages: 'yes' })).toThrow(/^message\.recordMessages: /);
+    expect(validateBackgroundToContent({ type: 'config', config, recordMessages: false })).toEqual({
+      type: 'config',
+      config,
+      recordMessages: false,
+    });
+    expect(() => validateBackgroundToContent({ type: 'config', config })).toThrow(
+      /^message\.recordMessages: expected a boolean, got undefined$/,
+    );
+    expect(() =>
+      validateBackgroundToContent({ type: 'welcome', session: 's', resumeAfter: 0, config, recordMessages: 'yes' }),
+    ).toThrow(/^message\.recordMessages: /);
   });
 });

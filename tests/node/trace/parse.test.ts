@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import {
-  createTrace, parseTrace, serializeTrace, serializeTraceChunks, traceFacts, TraceFormatError, type Trace,
+  createTrace,
+  parseTrace,
+  serializeTrace,
+  serializeTraceChunks,
+  traceFacts,
+  TraceFormatError,
+  type Trace,
 } from '../../../protocol/trace.ts';
 import { BROKEN, SAMPLE_TEXT, sample } from './samples.ts';
 
@@ -88,13 +94,21 @@ describe('parseTrace', () => {
 
   it('fuzz: random single-character corruption either parses or gives a TraceFormatError', () => {
     let seed = 42;
-    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
     const alphabet = ['"', '{', '}', '[', ']', ',', ':', '0', '-', 'x', '\\', ' ', 'é', '\u0000'];
     let rejected = 0;
     for (let i = 0; i < 400; i++) {
       const at = rand(SAMPLE_TEXT.length);
       const text = SAMPLE_TEXT.slice(0, at) + alphabet[rand(alphabet.length)] + SAMPLE_TEXT.slice(at + 1);
-      try { parseTrace(text); } catch (e) { expect(e).toBeInstanceOf(TraceFormatError); rejected++; }
+      try {
+        parseTrace(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(TraceFormatError);
+        rejected++;
+      }
     }
     expect(rejected).toBeGreaterThan(100);
   });
@@ -127,7 +141,19 @@ describe('parseTrace', () => {
     let seq = 100;
     const preview = { t: 'string', v: 'x'.repeat(120), len: 5000, truncated: true };
     while (facts.length < 200_000) {
-      facts.push({ kind: 'port-posted', ctx: 'w-7f3a', seq: ++seq, time: 1e12 + seq, port: 3, msg: seq, preview, bytes: 5000, fingerprint: `fp${seq}`, transfer: [], outcome: 'sent' } as Fact);
+      facts.push({
+        kind: 'port-posted',
+        ctx: 'w-7f3a',
+        seq: ++seq,
+        time: 1e12 + seq,
+        port: 3,
+        msg: seq,
+        preview,
+        bytes: 5000,
+        fingerprint: `fp${seq}`,
+        transfer: [],
+        outcome: 'sent',
+      } as Fact);
     }
     const text = serializeTrace({ ...base, facts });
     expect(text.length).toBeGreaterThan(50_000_000);

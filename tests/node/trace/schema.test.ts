@@ -141,29 +141,37 @@ describe('parseTrace and the schema agree on generated traces', () => {
     return err ? 'rejected' : 'accepted';
   }
 
-  it('valid traces read from the shapes', () => {
-    const tally = { accepted: 0, rejected: 0, unstatable: 0 };
-    fc.assert(
-      fc.property(traces, (t) => {
-        tally[agree(t)]++;
-      }),
-      { numRuns: 300, seed: 15 },
-    );
-    // Not vacuous: most generated traces are valid; some go past the preview depth bound.
-    expect(tally.accepted).toBeGreaterThan(150);
-    expect(tally.rejected).toBeGreaterThan(0);
-  }, FUZZ_TIMEOUT);
+  it(
+    'valid traces read from the shapes',
+    () => {
+      const tally = { accepted: 0, rejected: 0, unstatable: 0 };
+      fc.assert(
+        fc.property(traces, (t) => {
+          tally[agree(t)]++;
+        }),
+        { numRuns: 300, seed: 15 },
+      );
+      // Not vacuous: most generated traces are valid; some go past the preview depth bound.
+      expect(tally.accepted).toBeGreaterThan(150);
+      expect(tally.rejected).toBeGreaterThan(0);
+    },
+    FUZZ_TIMEOUT,
+  );
 
-  it('mutated traces: a field dropped, a wrong type, out of range, too long, an unknown kind, an extra key', () => {
-    const tally = { accepted: 0, rejected: 0, unstatable: 0 };
-    const cases = traces.chain((t) => mutated(t).map((m) => JSON.parse(JSON.stringify(m.value))));
-    fc.assert(
-      fc.property(cases, (t) => {
-        tally[agree(t)]++;
-      }),
-      { numRuns: 1500, seed: 15 },
-    );
-    expect(tally.rejected).toBeGreaterThan(500);
-    expect(tally.accepted).toBeGreaterThan(100);
-  }, FUZZ_TIMEOUT);
+  it(
+    'mutated traces: a field dropped, a wrong type, out of range, too long, an unknown kind, an extra key',
+    () => {
+      const tally = { accepted: 0, rejected: 0, unstatable: 0 };
+      const cases = traces.chain((t) => mutated(t).map((m) => JSON.parse(JSON.stringify(m.value))));
+      fc.assert(
+        fc.property(cases, (t) => {
+          tally[agree(t)]++;
+        }),
+        { numRuns: 1500, seed: 15 },
+      );
+      expect(tally.rejected).toBeGreaterThan(500);
+      expect(tally.accepted).toBeGreaterThan(100);
+    },
+    FUZZ_TIMEOUT,
+  );
 });

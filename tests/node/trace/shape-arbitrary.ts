@@ -143,8 +143,7 @@ function places(value: unknown, at: (string | number)[] = [], out: (string | num
   out.push(at);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) places(value[i], [...at, i], out);
-  }
-  else if (typeof value === 'object' && value !== null) {
+  } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) places(v, [...at, k], out);
   }
   return out;
