@@ -191,7 +191,7 @@ async function clearPanel(panel) {
 }
 
 /** One stream: the page posts, the panel draws; returns the figures. */
-async function streamOnce({ page, panel, cdp, opts, extensionId, trace }) {
+async function streamOnce({ page, panel, cdp, opts, trace }) {
   await observeLongTasks(panel);
   const panelStart = await panel.evaluate(() => performance.now());
   if (trace) await startTrace(cdp);

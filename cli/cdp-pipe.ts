@@ -56,7 +56,10 @@ export class CdpConnection implements CdpTransport {
 
   on(method: string, listener: CdpListener): void {
     let set = this.listeners.get(method);
-    if (!set) this.listeners.set(method, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(method, set);
+    }
     set.add(listener);
   }
 

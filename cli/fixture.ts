@@ -88,7 +88,8 @@ export function createPortscope(context: PortscopeContext, options: PortscopeOpt
           `attach(page): ${page.url()} was loaded before Portscope was attached; attach first, then navigate (or reload)`,
         );
       }
-      await (installed ??= install(page));
+      installed ??= install(page);
+      await installed;
     },
     async trace() {
       if (!installed) throw new PortscopeCliError('trace(): call attach() before recording');

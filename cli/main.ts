@@ -33,7 +33,7 @@ export interface Io {
 }
 
 function args(argv: string[], options: NonNullable<ParseArgsConfig['options']>, positionals: string[]) {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {

@@ -9,11 +9,11 @@ import { HIDDEN } from '../panel/pageText.ts';
 const UNSAFE = HIDDEN;
 const UNSAFE_BUT_NEWLINE = new RegExp(`(?!\\n)${HIDDEN.source}`, 'g');
 
-const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** One table cell or one name: nothing may break the line either. */
 export function terminalCell(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, escapeChar);
 }
 
 /**
@@ -22,5 +22,5 @@ export function terminalCell(text: string): string {
  * strings, where `\uXXXX` means the same character.
  */
 export function terminalText(text: string): string {
-  return text.replace(UNSAFE_BUT_NEWLINE, escape);
+  return text.replace(UNSAFE_BUT_NEWLINE, escapeChar);
 }

@@ -306,7 +306,10 @@ export class ProtocolTargets {
         typeof f.ctx !== 'string'
       )
         continue;
-      if (!list) this.pending.set(sessionId, (list = []));
+      if (!list) {
+        list = [];
+        this.pending.set(sessionId, list);
+      }
       if (list.length >= MAX_PENDING_PER_SESSION) list.shift();
       list.push({ childCtx: f.childCtx, parent: f.ctx, url: typeof f.url === 'string' ? f.url : '' });
     }

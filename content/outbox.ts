@@ -294,7 +294,9 @@ export class Outbox {
    * held from 1 again, none of it acknowledged, so the whole history travels under a new relay id.
    */
   renumber(): void {
-    this.held.forEach((h, i) => (h.batch.seq = i + 1));
+    this.held.forEach((h, i) => {
+      h.batch.seq = i + 1;
+    });
     this.seq = this.held.length;
     this.acked = 0;
     this.sent = 0;

@@ -5,7 +5,7 @@
  * listener on the global and on each Worker object, added before any page script.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
-import { replaceConstructor, replaceValue, type OnApply } from './disguise.ts';
+import { replaceValue, type OnApply } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
   NativeWeakMap,

@@ -2,7 +2,6 @@
 import type { ContextKind } from '../protocol/facts.ts';
 import { cryptoGetRandomValues, mathFloor, numberToString } from './natives.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function contextKindOf(g: any): ContextKind {
   if (typeof g.DedicatedWorkerGlobalScope === 'function') return 'worker';
   if (typeof g.SharedWorkerGlobalScope === 'function') return 'sharedworker';

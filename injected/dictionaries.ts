@@ -1,6 +1,7 @@
 /**
  * Which members the browser reads from a postMessage options dictionary, in its order.
- * Engines add their own (Chromium 156 reads `transfer`, `delegate`, `includeUserActivation`), so the runtime asks the native once at install,
+ * Engines add their own (Chromium 156 reads `transfer`, `delegate`, `includeUserActivation`), so the runtime asks the
+ * native once at install,
  * with a recording Proxy, on a post that cannot deliver anything: a closed private port.
  */
 import {

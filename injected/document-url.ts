@@ -14,7 +14,6 @@ import type { BatchSink } from './emitter.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function documentUrl(global: any): string {
   try {
     return String(global.location?.href ?? '');
@@ -34,7 +33,6 @@ export interface PendingUrl {
 }
 
 /** A sink that completes the pending `context` fact's url, then forwards the batch to `sink`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function completingUrl(sink: BatchSink, global: any, pending: PendingUrl): BatchSink {
   let sentWithout: ContextFact | undefined;
   return {

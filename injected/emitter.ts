@@ -51,7 +51,8 @@ export class Emitter {
   emit<F extends Fact>(fact: Unstamped<F>): F | undefined {
     const buffer = this.buffer;
     if (buffer.length >= this.options.maxBuffered) {
-      const counts = this.dropped ?? (this.dropped = objectCreate(null) as Record<string, number>);
+      this.dropped ??= objectCreate(null) as Record<string, number>;
+      const counts = this.dropped;
       counts[fact.kind] = (counts[fact.kind] ?? 0) + 1;
       this.schedule();
       return undefined;

@@ -6,7 +6,6 @@
 import { append } from './own-index.ts';
 const MAX_FRAMES = 100;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Win = any;
 
 export function framePathOf(target: unknown, top: Win): string {

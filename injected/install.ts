@@ -42,7 +42,8 @@ export interface Installed {
   flush(): void;
 }
 
-// A captured WeakMap, not a WeakSet: every global the runtime names is one the page can see it resolve (docs/firefox.md).
+// A captured WeakMap, not a WeakSet: every global the runtime names is one the page can see it resolve
+// (docs/firefox.md).
 const installed = new NativeWeakMap<object, true>();
 
 /** Given by the page-side runtime to a worker it instruments from inside (worker-entry.ts). */
@@ -55,7 +56,6 @@ export class AlreadyInstalledError extends Error {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function install(
   global: any,
   sink: BatchSink | FactSink,

@@ -35,7 +35,6 @@ import {
   nativePortStart,
 } from './natives.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const g = G;
 const doc: Document | undefined = g.document;
 

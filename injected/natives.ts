@@ -5,7 +5,6 @@
  * runtime nor see it work. After this module runs, the runtime never calls a method through
  * a page-reachable prototype: it calls these captured functions with `apply`.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyFn = (...args: any[]) => any;
 
 const R = Reflect;

@@ -193,7 +193,8 @@ class Walker {
       return { t: 'null' };
     }
     const obj = v as object;
-    const seen = this.seen ?? (this.seen = new NativeMap<object, Place>());
+    this.seen ??= new NativeMap<object, Place>();
+    const seen = this.seen;
     const prior = mapGet(seen, obj);
     if (prior !== undefined) return { t: 'ref', path: pathOf(prior) };
     const place: Place = { up, step, named };

@@ -74,10 +74,10 @@ export function bridgeOf(arrayPrototype: object | null): Bridge | undefined {
   try {
     const ctor = dataValue(arrayPrototype, 'constructor');
     if (typeof ctor !== 'function') return undefined;
-    const toString = dataValue(getPrototypeOf(ctor) as object, 'toString');
-    if (typeof toString !== 'function') return undefined;
-    if (stringIndexOf(apply(functionToString, toString, []) as string, '[native code]') < 0) return undefined;
-    const bridge = apply(toString as () => unknown, bridgeKey, []) as Bridge | undefined;
+    const nativeToString = dataValue(getPrototypeOf(ctor) as object, 'toString');
+    if (typeof nativeToString !== 'function') return undefined;
+    if (stringIndexOf(apply(functionToString, nativeToString, []) as string, '[native code]') < 0) return undefined;
+    const bridge = apply(nativeToString as () => unknown, bridgeKey, []) as Bridge | undefined;
     if (typeof bridge !== 'object' || bridge === null || typeof bridge.post !== 'function') return undefined;
     weakMapSet(known, arrayPrototype, bridge);
     return bridge as Bridge;

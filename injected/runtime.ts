@@ -11,7 +11,6 @@ export interface Runtime {
   recordMessages: boolean;
   /** Records with counts to report at the next flush, in the order they were first counted since the last one. */
   counted: PortRecord[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   global: any;
   /** Options dictionary members in the order the browser reads them (dictionaries.ts). */
   portOptionKeys: readonly string[];

@@ -13,7 +13,6 @@ import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source
 
 declare const __PORTSCOPE_WORKER_RUNTIME__: string;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const g = G;
 
 // Captured here rather than in natives.ts: the add-on's bundle has no promise to handle, and

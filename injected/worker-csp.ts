@@ -31,7 +31,6 @@ let verdict: Verdict = 'unknown';
 /** Violations of ours still to be hidden from the page. */
 let expected = 0;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function watchViolations(g: any): void {
   apply(nativeAddEventListener, g, [
     'securitypolicyviolation',
@@ -65,7 +64,7 @@ export function probeBlobWorkers(rt: Runtime): void {
     let probe: object;
     try {
       probe = construct(NativeWorker as never, [url]) as object;
-    } catch (e) {
+    } catch {
       refuse(rt, url, undefined);
       return;
     }

@@ -19,7 +19,6 @@ import { setWorkerRuntimeSource } from './worker-source.ts';
 declare const __portscopeWorkerParams: WorkerParams;
 declare const portscopeWorkerRuntime: () => void;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const g = G;
 
 // An exception escaping this script would be the worker's uncaught error: never let one out.

@@ -54,7 +54,6 @@ function dataMember(o: object, key: string): { value: unknown } | undefined {
 }
 
 /** The absolute script URL as the constructor resolves it, without running page code; undefined when that cannot be told. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function resolvedScriptUrl(g: any, source: unknown): string | undefined {
   if (typeof source !== 'string' || !NativeURL || !urlHref) return undefined;
   const base =
@@ -81,7 +80,6 @@ function isBlobUrlObject(source: unknown): boolean {
 }
 
 /** The ctx a worker constructed here with `args` will announce; undefined when not naming, or when it cannot be told. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function protocolChildCtx(g: any, kind: 'Worker' | 'SharedWorker', args: unknown[]): string | undefined {
   if (!naming) return undefined;
   const url = resolvedScriptUrl(g, args[0]);

@@ -74,14 +74,19 @@ function patchLocation(g: { WorkerLocation?: { prototype: object } }, original: 
     replaceAccessor(
       proto,
       key,
-      (get) => (self, args) => (apply(get, self, args), value),
+      (get) => (self, args) => {
+        apply(get, self, args);
+        return value;
+      },
       (set) => (self, args) => apply(set, self, args),
     );
   }
-  replaceValue(proto, 'toString', (native) => (self, args) => (apply(native, self, args), parts.href));
+  replaceValue(proto, 'toString', (native) => (self, args) => {
+    apply(native, self, args);
+    return parts.href;
+  });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function resolveAgainstOriginal(g: any, original: string): void {
   setApiBase(original);
   patchLocation(g, original);

@@ -12,12 +12,14 @@
  * annotation and object replacement characters. The CLI escapes the same set (cli/terminal-text.ts).
  */
 export const HIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job.
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each character is matched alone, joined or not.
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb]/g;
 
-function escape(c: string): string {
+function escapeChar(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export function visibleText(s: string): string {
-  return s.replace(HIDDEN, escape);
+  return s.replace(HIDDEN, escapeChar);
 }

@@ -74,6 +74,9 @@ const indexes = new WeakMap<ChannelModel, SearchIndex>();
 
 export function searchIndexOf(model: ChannelModel): SearchIndex {
   let index = indexes.get(model);
-  if (!index) indexes.set(model, (index = new SearchIndex()));
+  if (!index) {
+    index = new SearchIndex();
+    indexes.set(model, index);
+  }
   return index;
 }

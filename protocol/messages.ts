@@ -123,7 +123,8 @@ export type BackgroundToContent =
   | { type: 'ack'; seq: number }
   /**
    * Sent when the panel changes the config or the tab's `recordMessages` changes.
-   * `workerRuntime`: the in-worker runtime's text, present exactly when `config.inWorker` is on (the relay forwards it to the MAIN world).
+   * `workerRuntime`: the in-worker runtime's text, present exactly when `config.inWorker` is on (the relay forwards it
+   * to the MAIN world).
    */
   | { type: 'config'; config: RuntimeConfig; workerRuntime?: string; recordMessages: boolean }
   /** The panel cleared the log: forget retained batches up to `seq`. */

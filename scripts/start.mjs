@@ -1,5 +1,6 @@
 // `npm start`: builds Portscope and opens Chromium with the extension loaded on the demo site,
-// DevTools open (choose the Portscope panel), the tab watched before the demo loads. Where there is no display (CI, SSH), it records a
+// DevTools open (choose the Portscope panel), the tab watched before the demo loads. Where there is no display (CI,
+// SSH), it records a
 // demo trace headlessly instead and prints its summary.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -51,7 +52,8 @@ if (headless) {
     server.close();
   }
 } else {
-  // PORTSCOPE_START_CHECK=1: the same launch, headless, reporting how the demo was recorded (to verify this script without a display).
+  // PORTSCOPE_START_CHECK=1: the same launch, headless, reporting how the demo was recorded (to verify this script
+  // without a display).
   const check = process.env.PORTSCOPE_START_CHECK === '1';
   try {
     await openWatched(url, check);

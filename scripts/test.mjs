@@ -1,5 +1,6 @@
-// `npm test`: type-checks, builds, then runs the Node tests and the real-browser tests, and closes with one
-// plain line `tests: N passed, N failed, N skipped` that CI reads. Exit code is non-zero on any failure.
+// `npm test`: type-checks, checks format and lint, builds, then runs the Node tests and the real-browser
+// tests, and closes with one plain line `tests: N passed, N failed, N skipped` that CI reads. Exit code is
+// non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 
@@ -10,6 +11,12 @@ const run = (args) => spawnSync(process.execPath, args, { stdio: 'inherit', env:
 // would otherwise pass every test.
 if (run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) {
   console.error('typecheck failed');
+  process.exit(1);
+}
+// Format and lint (biome.jsonc) before any test: a finding names its file and line, and `npm run format` fixes
+// the layout.
+if (run(['node_modules/@biomejs/biome/bin/biome', 'ci', '--colors=off', '.']) !== 0) {
+  console.error('format or lint check failed (npx biome ci .; npm run format fixes the layout)');
   process.exit(1);
 }
 if (!process.env.PORTSCOPE_SKIP_BUILD && run(['scripts/build.mjs']) !== 0) process.exit(1);

@@ -1,5 +1,6 @@
 // Where the instrumented time goes: a CPU profile (CDP Profiler) of the recording page (and of
-// the idle page, which counts) while it runs the throughput workloads, self time summed per function. Only functions of the
+// the idle page, which counts) while it runs the throughput workloads, self time summed per function. Only functions of
+// the
 // extension's scripts are attributed to Portscope; the rest is the page and the browser.
 const SAMPLING_US = 100;
 const EVALUATION_LOADS = 5;
@@ -78,7 +79,8 @@ export default {
     }
     await h.pages.panel.reset();
     // The runtime's evaluation, profiled finely: the extension's MAIN-world script (minified in
-    // the Chrome build; PORTSCOPE_MINIFY=0 keeps function names) inlined in a page of the native context. The navigation
+    // the Chrome build; PORTSCOPE_MINIFY=0 keeps function names) inlined in a page of the native context. The
+    // navigation
     // stays in the same renderer (same origin), so the session sees it.
     // Several cold loads in one profile: one-off engine work lands in different functions from
     // load to load, the sum shows where the time reliably goes.

@@ -129,7 +129,7 @@ interface Sized {
   context: ContextNode | null;
 }
 
-function fit(text: string, width: number): string {
+function fitLabel(text: string, width: number): string {
   const max = Math.max(4, Math.floor(width / CHAR_W));
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -217,7 +217,7 @@ export function layoutGraph(model: ChannelModel, options: LayoutOptions): GraphL
       w,
       h,
       perRow,
-      label: fit(title, w - 2 * PAD),
+      label: fitLabel(title, w - 2 * PAD),
       title,
       context: ctx,
     };

@@ -32,7 +32,10 @@ function hold(state: ModelState, ctx: ContextState, wait: Wait): void {
   state.waitingContexts.add(ctx);
   if (wait.on === 'queue') {
     let waiters = state.queueWaiters.get(wait.port);
-    if (!waiters) state.queueWaiters.set(wait.port, (waiters = new Set()));
+    if (!waiters) {
+      waiters = new Set();
+      state.queueWaiters.set(wait.port, waiters);
+    }
     waiters.add(ctx);
   } else state.senderWaiters.add(ctx);
 }

@@ -27,7 +27,10 @@ export function awaitConnect(state: ModelState, worker: string, there: PortState
   there.unobservedHolder = false;
   there.node.context = worker;
   let list = state.sharedWorkerEnds.get(worker);
-  if (!list) state.sharedWorkerEnds.set(worker, (list = []));
+  if (!list) {
+    list = [];
+    state.sharedWorkerEnds.set(worker, list);
+  }
   list.push(there);
   if (list.length > MAX_WAITING) {
     count(state.stats.unmatched, 'shared-worker-end');

@@ -26,7 +26,7 @@ export function extensionSource(tabId: number): FactSource {
 
   const onMessage = (raw: unknown) => {
     if (!events) return;
-    let msg;
+    let msg: ReturnType<typeof validateBackgroundToPanel>;
     try {
       msg = validateBackgroundToPanel(raw, 'background message');
     } catch (e) {

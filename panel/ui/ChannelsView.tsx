@@ -291,7 +291,10 @@ export function ChannelsView() {
   const revision = usePanel((s) => s.revision);
   const mutes = useMutes((s) => s.mutes);
   const showMuted = useMutes((s) => s.showMuted);
+  // `revision` is the model's change counter: the model mutates in place, so it is what changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision stands for the model's contents.
   const tree = useMemo(() => contextTree(model), [model, revision]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision stands for the model's contents.
   const muted = useMemo(() => mutedChannels(model, mutes), [model, revision, mutes]);
   const hide = useCallback((channel: string) => !showMuted && muted.has(channel), [muted, showMuted]);
   const isMuted = useCallback((channel: string) => muted.has(channel), [muted]);

@@ -71,7 +71,6 @@ export function ResizeHandle({
   const set = (w: number, done: boolean) =>
     onChange({ ...layout, widths: { ...layout.widths, [column.key]: clampWidth(w) } }, done);
   return (
-    // biome-ignore lint/a11y/useSemanticElements: a focusable column resizer has no native element
     <div
       role="separator"
       aria-orientation="vertical"

@@ -121,7 +121,6 @@ export function GraphView({
               data-context={b.id}
             >
               <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={4} />
-              {/* biome-ignore lint/a11y/useSemanticElements: no <button> in SVG: a <g> with role, tab stop, keys */}
               <g
                 className="graph-box-head"
                 role="button"
@@ -156,7 +155,6 @@ export function GraphView({
                 ? `${e.channels.length} channels (${listed(e.channels)})`
                 : `channel ${e.channels[0]}: ${channelName(first)}`;
             return (
-              // biome-ignore lint/a11y/useSemanticElements: no <button> in SVG: a <g> with role, tab stop, keys
               <g
                 key={e.channels[0]}
                 className={`graph-edge${on ? ' selected' : ''}${e.bundle ? ' bundle' : ''}`}
@@ -204,7 +202,6 @@ export function GraphView({
             const problem = c.problem ? ': a message listener or messages wait on it (never started)' : '';
             const title = `port ${port} · channel ${c.channel} · ${c.state ? STATE_TEXT[c.state] : ''}${problem}`;
             return (
-              // biome-ignore lint/a11y/useSemanticElements: no <button> in SVG: a <g> with role, tab stop, keys
               <g
                 key={port}
                 className={`graph-chip state-${c.state}${c.problem ? PROBLEM : ''}${port === selected ? SELECTED : ''}`}

@@ -212,6 +212,7 @@ export function MessagesView() {
                 }
                 const m = line.message;
                 return (
+                  // biome-ignore lint/a11y/useKeyWithClickEvents: the grid takes the keys (arrows, Enter) for its active row.
                   <div
                     key={m.id}
                     id={`row-${m.id}`}

@@ -85,7 +85,6 @@ export function SiteFold(props: { ports: PortNode[]; level: number; muted(channe
         </span>
       </div>
       {open ? (
-        // biome-ignore lint/a11y/useSemanticElements: the ARIA tree pattern: a group of treeitems
         <ul role="group">
           {ports.map((p) => (
             <Port key={p.id} port={p} level={level + 1} muted={props.muted(p.channel)} />

@@ -130,7 +130,6 @@ function GroupItem({
         )}
       </div>
       {open ? (
-        // biome-ignore lint/a11y/useSemanticElements: the ARIA tree pattern: a group of treeitems
         <ul role="group">
           {shown.slice(0, CHANNELS_PER_GROUP).map((c) => (
             <li
@@ -156,7 +155,6 @@ function GroupItem({
                 </button>
                 <span className="muted channel-figures">{figuresLine(figures.get(c.id))}</span>
               </div>
-              {/* biome-ignore lint/a11y/useSemanticElements: the ARIA tree pattern: a group of treeitems */}
               <ul role="group">
                 {c.ports.map((id) => {
                   const p = model.ports.get(id);
@@ -193,7 +191,6 @@ export function SiteGroups({
   const figures = useMemo(() => channelFigures(model), [model, revision]);
   // biome-ignore-end lint/correctness/useExhaustiveDependencies: see above
   return (
-    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA tree pattern, as the context tree
     <ul role="tree" aria-label="Channels by creation site" className="tree">
       {groups.map((g) => (
         <GroupItem key={g.key} group={g} figures={figures} hide={hide} muted={muted} Port={Port} />

@@ -62,7 +62,6 @@ export function Splitter({ place, size, max, onResize, label }: SplitterProps) {
   };
 
   return (
-    // biome-ignore lint/a11y/useSemanticElements: a draggable separator has no native element (ARIA window splitter)
     <div
       role="separator"
       aria-orientation={place === 'beside' ? 'vertical' : 'horizontal'}

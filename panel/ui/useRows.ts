@@ -12,6 +12,7 @@ export function useRows(): MessageRecord[] {
   const filterError = usePanel((s) => s.filterError);
   // `revision` is the model's change counter: the model mutates in place.
   // A filter that does not parse selects nothing: showing every row would answer another question.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision stands for the model's contents.
   return useMemo(
     () => (filterError ? [] : messageRows(model, terms, sort)),
     [model, revision, terms, sort, filterError],

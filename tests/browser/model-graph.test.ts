@@ -69,18 +69,18 @@ function label(model: ChannelModel, id: string | null): string {
 
 /** The whole graph in run-independent words. */
 function graph(model: ChannelModel) {
-  const L = (id: string | null) => label(model, id);
+  const labelOf = (id: string | null) => label(model, id);
   const portLabel = (id: string) => {
     const p = model.ports.get(id)!;
     const channel = model.channels.get(p.channel)!;
-    return `${L(p.context)} (channel of ${channel.createdIn === undefined ? 'nobody seen' : L(channel.createdIn)})`;
+    return `${labelOf(p.context)} (channel of ${channel.createdIn === undefined ? 'nobody seen' : labelOf(channel.createdIn)})`;
   };
   const summary = model.summary();
   return {
     contexts: [...model.contexts.values()]
       .map(
         (c) =>
-          `${L(c.id)} ${c.framePath} observed=${c.observed}${c.parent ? ` parent=${L(c.parent)}` : ''}${c.destroyed ? ` destroyed=${c.destroyed.reason}` : ''}`,
+          `${labelOf(c.id)} ${c.framePath} observed=${c.observed}${c.parent ? ` parent=${labelOf(c.parent)}` : ''}${c.destroyed ? ` destroyed=${c.destroyed.reason}` : ''}`,
       )
       .sort(),
     channels: summary.channels,
@@ -88,23 +88,23 @@ function graph(model: ChannelModel) {
       .map(
         (p) =>
           `${portLabel(p.id)} enabled=${p.enabled} shipped=${p.shipped} closed=${p.closed} queued=${p.queued} posted=${p.posted} delivered=${p.delivered} dropped=${p.dropped}` +
-          `${p.partiallyObserved ? ' partial' : ''} holders=${p.holders.map((h) => L(h.context).split(':')[0]).join('>')}`,
+          `${p.partiallyObserved ? ' partial' : ''} holders=${p.holders.map((h) => labelOf(h.context).split(':')[0]).join('>')}`,
       )
       .sort(),
     messages: summary.messages,
     states: model.messages
       .map(
         (m) =>
-          `${L(m.from.context)}→${m.to.context === null ? '?' : L(m.to.context)} ${m.state}${m.dropReason ? `:${m.dropReason}` : ''}${m.postObserved ? '' : ' (post inferred)'}`,
+          `${labelOf(m.from.context)}→${m.to.context === null ? '?' : labelOf(m.to.context)} ${m.state}${m.dropReason ? `:${m.dropReason}` : ''}${m.postObserved ? '' : ' (post inferred)'}`,
       )
       .sort(),
     transfers: model.transfers
       .filter((t) => t.kind === 'port')
-      .map((t) => `${L(t.from)}→${L(t.to)} via ${t.carrier}${t.inferred ? ' inferred' : ''}`)
+      .map((t) => `${labelOf(t.from)}→${labelOf(t.to)} via ${t.carrier}${t.inferred ? ' inferred' : ''}`)
       .sort(),
     diagnostics: model
       .diagnostics()
-      .map((d) => `${d.code} ${L(d.context)}`)
+      .map((d) => `${d.code} ${labelOf(d.context)}`)
       .sort(),
     unmatched: model.stats.unmatched,
   };

@@ -162,7 +162,7 @@ describe('the Messages table in the real panel', () => {
       panel.$$eval(
         '.column-menu label',
         (els, text) =>
-          (els.find((el) => el.textContent?.trim() === text)?.querySelector('input') as HTMLInputElement).click(),
+          (els.find((el) => el.textContent?.trim() === text)!.querySelector('input') as HTMLInputElement).click(),
         label,
       );
     await toggle('Size');

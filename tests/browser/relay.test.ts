@@ -24,8 +24,6 @@ type Debug = {
   status(tab: number): unknown;
   forms(): { json: number; objects: number; objectKinds: Record<string, number> };
 };
-const sw = () => browser.serviceWorker!;
-
 const evalSW = <T>(fn: () => T): Promise<T> => evaluateInServiceWorker(browser, fn);
 
 async function tabIdOf(url: string): Promise<number> {

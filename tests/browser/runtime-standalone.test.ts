@@ -179,8 +179,8 @@ describe('standalone runtime with exposeBinding + addInitScript', () => {
       const out: string[] = [];
       const port = await new Promise<MessagePort>((resolve) => {
         w.onmessage = (e) => {
-          if (e.data && e.data.portscope) out.push(e.data.portscope);
-          else if (e.data && e.data.hello) resolve(e.ports[0]);
+          if (e.data?.portscope) out.push(e.data.portscope);
+          else if (e.data?.hello) resolve(e.ports[0]);
         };
         w.postMessage('go');
       });

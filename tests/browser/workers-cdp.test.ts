@@ -259,7 +259,8 @@ describe('every worker is seen from inside, from its first line', () => {
   it('no worker ran uninstrumented or unnamed', () => {
     expect(recorder.workers.failed).toBe(0);
     expect(recorder.workers.unmatched).toBe(0);
-    // first/: one of each; the scenarios: classic, nested, module, a frame's and a data: dedicated worker (not the blob: one), one shared, one service worker.
+    // first/: one of each; the scenarios: classic, nested, module, a frame's and a data: dedicated worker (not the
+    // blob: one), one shared, one service worker.
     expect(recorder.workers.instrumented).toEqual({ worker: 6, shared_worker: 2, service_worker: 2 });
     expect(recording.refused).toEqual({});
   });

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../../cli/main.ts';
 import { runCli } from './run-cli.ts';
 import { SAMPLE_PATH, sample } from '../trace/samples.ts';
 import { chromeTraceProblems } from './chrome-trace-check.ts';

@@ -10,6 +10,7 @@ import type { expect, test, PortscopeFixtures } from '../../../cli/playwright-te
 import type { DeliveredOptions, NoDiagnosticsOptions } from '../../../cli/matchers.ts';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// biome-ignore lint/correctness/noUnusedVariables: T is the check: only `true` type-checks.
 const ok = <T extends true>() => {};
 
 ok<Same<Published.Summary, Summary>>();

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../../cli/main.ts';
 import { runCli } from './run-cli.ts';
 import { createTrace } from '../../../protocol/trace.ts';
 import type { Fact } from '../../../protocol/facts.ts';

@@ -6,11 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../../cli/main.ts';
 import { runCli } from './run-cli.ts';
 import { summaryTable } from '../../../cli/summary-table.ts';
 import type { Summary } from '../../../protocol/summary.ts';
-import { SAMPLE_PATH, sample } from '../trace/samples.ts';
+import { sample } from '../trace/samples.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscope-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

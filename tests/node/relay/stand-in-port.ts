@@ -6,7 +6,6 @@
 import type { PortLike } from '../../../extension/router.ts';
 
 export class StandInPort implements PortLike {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   sent: any[] = [];
   private onMsg: ((m: unknown) => void)[] = [];
   private onDis: (() => void)[] = [];
