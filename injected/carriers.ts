@@ -291,16 +291,7 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       guarded(rt, 'worker-created', () => {
         const id = newWorkerId();
         weakMapSet(workers, worker, id);
-        const fact = {
-          kind: 'worker-created',
-          ctx: rt.ctx,
-          worker: id,
-          workerKind: 'worker',
-          url: scriptUrl(rt, args[0]),
-          module: isModule(args[1]),
-        } as Extract<Fact, { kind: 'worker-created' }>;
-        if (childCtx !== undefined) fact.childCtx = childCtx;
-        rt.emitter.emit(fact);
+        emitWorkerCreated(rt, id, 'worker', args, childCtx);
         observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
       }),
     );
@@ -311,16 +302,7 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       guarded(rt, 'sharedworker-created', () => {
         const id = newWorkerId();
         weakMapSet(workers, worker, id);
-        const fact = {
-          kind: 'worker-created',
-          ctx: rt.ctx,
-          worker: id,
-          workerKind: 'sharedworker',
-          url: scriptUrl(rt, args[0]),
-          module: isModule(args[1]),
-        } as Extract<Fact, { kind: 'worker-created' }>;
-        if (childCtx !== undefined) fact.childCtx = childCtx;
-        rt.emitter.emit(fact);
+        emitWorkerCreated(rt, id, 'sharedworker', args, childCtx);
         seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
       }),
     );
@@ -337,4 +319,23 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
         sequenceOrOptionsPost(rt, 'serviceworker', () => key),
       );
   }
+}
+
+function emitWorkerCreated(
+  rt: Runtime,
+  id: number,
+  workerKind: 'worker' | 'sharedworker',
+  args: unknown[],
+  childCtx: string | undefined,
+): void {
+  const fact = {
+    kind: 'worker-created',
+    ctx: rt.ctx,
+    worker: id,
+    workerKind,
+    url: scriptUrl(rt, args[0]),
+    module: isModule(args[1]),
+  } as Extract<Fact, { kind: 'worker-created' }>;
+  if (childCtx !== undefined) fact.childCtx = childCtx;
+  rt.emitter.emit(fact);
 }

@@ -135,7 +135,21 @@ export function replaceConstructor(
     after(instance, args);
     return instance;
   });
-  const proto = (Native as unknown as { prototype: object }).prototype;
+  return installConstructor(holder, key, d, Native, replacement);
+}
+
+/**
+ * Puts `replacement` where `Native` was: `holder[key]` with the native's attributes, and the
+ * prototype's `constructor` when it named the native, so `instance.constructor === Ctor` holds.
+ */
+export function installConstructor(
+  holder: object,
+  key: string,
+  d: PropertyDescriptor,
+  Native: unknown,
+  replacement: unknown,
+): boolean {
+  const proto = (Native as { prototype: object }).prototype;
   const ctor = getOwnPropertyDescriptor(proto, 'constructor');
   if (ctor && ctor.value === Native)
     defineProperty(proto, 'constructor', {

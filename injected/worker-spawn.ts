@@ -14,7 +14,6 @@
 import {
   apply,
   construct,
-  defineProperty,
   objectCreate,
   getOwnPropertyDescriptor,
   getPrototypeOf,
@@ -26,7 +25,7 @@ import {
   urlHref,
   workerLocationHref,
 } from './natives.ts';
-import { wrapNative } from './disguise.ts';
+import { installConstructor, wrapNative } from './disguise.ts';
 import { newContextId } from './context.ts';
 import type { Runtime } from './runtime.ts';
 import { againstApiBase, apiBaseOverride, copyArguments } from './worker-api-base.ts';
@@ -218,19 +217,5 @@ export function replaceWorkerConstructor(
     (self, args) => apply(Native, self, args),
     construction(rt, Native, key, after),
   );
-  const proto = (Native as unknown as { prototype: object }).prototype;
-  const ctor = getOwnPropertyDescriptor(proto, 'constructor');
-  if (ctor && ctor.value === Native)
-    defineProperty(proto, 'constructor', {
-      value: replacement,
-      writable: ctor.writable,
-      enumerable: ctor.enumerable,
-      configurable: ctor.configurable,
-    });
-  return defineProperty(holder, key, {
-    value: replacement,
-    writable: d.writable,
-    enumerable: d.enumerable,
-    configurable: d.configurable,
-  });
+  return installConstructor(holder, key, d, Native, replacement);
 }

@@ -15,7 +15,7 @@ if (run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) 
 }
 // Format and lint (biome.jsonc) before any test: a finding names its file and line, and `npm run format` fixes
 // the layout.
-if (run(['node_modules/@biomejs/biome/bin/biome', 'ci', '--colors=off', '.']) !== 0) {
+if (run(['node_modules/@biomejs/biome/bin/biome', 'ci', '--colors=off', '--error-on-warnings', '.']) !== 0) {
   console.error('format or lint check failed (npx biome ci .; npm run format fixes the layout)');
   process.exit(1);
 }
