@@ -3,7 +3,7 @@
  * Channel ids change on every reload, so a channel is muted by its creation site (every
  * channel made there), and a library by its name. What is muted is counted where it is hidden.
  */
-import type { ChannelModel, ChannelNode } from './model/types.ts';
+import type { ChannelModel, ChannelNode, MessageRecord } from './model/types.ts';
 import { creationSite, SITE_KEY_MAX } from './creationSite.ts';
 
 export interface Mutes {
@@ -77,4 +77,16 @@ export function parseMutes(raw: unknown): Mutes {
     throw new MutesError('mutes: expected an object with sites and libraries');
   const o = raw as Record<string, unknown>;
   return { sites: keys(o.sites, 'mutes.sites'), libraries: keys(o.libraries, 'mutes.libraries') };
+}
+
+/** Message rows less those on a muted channel, and how many that left out. */
+export function hideMuted(
+  model: ChannelModel,
+  rows: MessageRecord[],
+  mutes: Mutes,
+): { rows: MessageRecord[]; mutedHidden: number } {
+  const muted = mutedChannels(model, mutes);
+  if (muted.size === 0) return { rows, mutedHidden: 0 };
+  const kept = rows.filter((m) => !muted.has(model.ports.get(m.from.port)?.channel ?? ''));
+  return { rows: kept, mutedHidden: rows.length - kept.length };
 }

@@ -14,6 +14,7 @@ import { MessageDetail } from './MessageDetail.tsx';
 import { Splitter } from './Splitter.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { COLUMNS, type TableLayout, useTableLayout, widthOf } from './tableLayout.ts';
+import { useMutes } from './mutesStore.ts';
 import { useRows } from './useRows.ts';
 
 export const ROW_HEIGHT = 22;
@@ -23,7 +24,8 @@ const NARROW = 760;
 
 export function MessagesView() {
   const store = usePanelStore();
-  const rows = useRows();
+  const { rows, mutedHidden } = useRows();
+  const setShowMuted = useMutes((s) => s.setShowMuted);
   const model = usePanel((s) => s.model);
   const revision = usePanel((s) => s.revision);
   const sort = usePanel((s) => s.sort);
@@ -180,8 +182,16 @@ export function MessagesView() {
           {menuOpen ? (
             <ColumnMenu layout={layout} onChange={(next) => save(next)} onClose={() => setMenuOpen(false)} />
           ) : null}
+          {mutedHidden ? (
+            <p className="muted-line" data-testid="muted-messages">
+              {`${mutedHidden.toLocaleString('en-US')} ${mutedHidden === 1 ? 'message' : 'messages'} of muted channels hidden — `}
+              <button type="button" className="link" onClick={() => setShowMuted(true)}>
+                show
+              </button>
+            </p>
+          ) : null}
           <div className="grid-body" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-            {rows.length === 0 ? (
+            {rows.length === 0 && !mutedHidden ? (
               <p className="empty-rows">
                 {filterError
                   ? 'The filter is not valid (see the error beside it): no rows.'

@@ -4,7 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { creationSite } from '../../../panel/creationSite.ts';
 import type { ChannelNode } from '../../../panel/model/types.ts';
-import { MUTES_CAP, MutesError, NO_MUTES, muteOf, parseMutes, withMute, withoutMute } from '../../../panel/mutes.ts';
+import { createModel } from '../../../panel/model/index.ts';
+import {
+  MUTES_CAP,
+  MutesError,
+  NO_MUTES,
+  hideMuted,
+  muteOf,
+  parseMutes,
+  withMute,
+  withoutMute,
+} from '../../../panel/mutes.ts';
+import { Stream } from '../model/facts.ts';
 
 const channel = (id: string, stack: string[], library?: string): ChannelNode => ({
   id,
@@ -75,5 +86,32 @@ describe('mutes', () => {
     expect(() => parseMutes({ libraries: Array(MUTES_CAP + 1).fill('x') })).toThrow(
       `mutes.libraries: ${MUTES_CAP + 1} entries`,
     );
+  });
+});
+
+describe('messages of muted channels', () => {
+  it('leaves the muted channels’ messages out of the rows, and counts them', () => {
+    const s = new Stream();
+    const top = s.context('top');
+    const made = (channel: number, line: string) => {
+      const [port1, port2] = [top.newPortId(), top.newPortId()];
+      top.emit('channel-created', { channel, port1, port2, site: { stack: [line] } });
+      top.onmessage(port2);
+      return port1;
+    };
+    const rpc = made(1, '    at makeCall (http://app.test/rpc.js:12:19)');
+    const tick = made(2, '    at http://app.test/assets/react-dom-x1.js:148:17');
+    top.post(rpc, 'call');
+    top.post(tick, 'tick');
+    top.post(tick, 'tick');
+    const model = createModel();
+    model.apply(s.all);
+    const rows = [...model.messages];
+    expect(hideMuted(model, rows, NO_MUTES)).toEqual({ rows, mutedHidden: 0 });
+    const muted = hideMuted(model, rows, withMute(NO_MUTES, 'library', 'React scheduler'));
+    expect(muted.mutedHidden).toBe(2);
+    expect(muted.rows.map((m) => m.from.port)).toEqual([rows[0]!.from.port]);
+    const bySite = hideMuted(model, rows, withMute(NO_MUTES, 'site', 'makeCall@http://app.test/rpc.js:12:19'));
+    expect(bySite.mutedHidden).toBe(1);
   });
 });
