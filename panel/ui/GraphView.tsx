@@ -220,12 +220,16 @@ export function GraphView({
         </g>
       </svg>
       <p className="graph-notes muted" data-testid="graph-notes">
-        {`${layout.boxes.length} contexts · ${n.channels} channels · ${moved} transferred ports`}
+        {`${count(layout.boxes.length, 'context')} · ${count(n.channels, 'channel')} · ${count(moved, 'transferred port')}`}
         {n.bundled ? ` · more than ${EDGE_CAP} channels: edges bundled per pair of contexts` : ''}
-        {n.foldedPorts ? ` · ${n.foldedPorts} ports folded into “+N” chips` : ''}
-        {n.contextsOmitted ? ` · ${n.contextsOmitted} contexts not drawn (gone and empty, or past the limit)` : ''}
-        {n.pathsOmitted ? ` · ${n.pathsOmitted} transfer paths not drawn` : ''}
+        {n.foldedPorts ? ` · ${count(n.foldedPorts, 'port')} folded into “+N” chips` : ''}
+        {n.contextsOmitted
+          ? ` · ${count(n.contextsOmitted, 'context')} not drawn (gone and empty, or past the limit)`
+          : ''}
+        {n.pathsOmitted ? ` · ${count(n.pathsOmitted, 'transfer path')} not drawn` : ''}
       </p>
     </div>
   );
 }
+
+const count = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
