@@ -13,8 +13,4 @@ export interface Runtime {
   counted: PortRecord[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   global: any;
-  /** Options dictionary members in the order the browser reads them (dictionaries.ts). */
-  portOptionKeys: readonly string[];
-  /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
-  iteratorReads: number;
 }
