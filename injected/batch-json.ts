@@ -16,7 +16,6 @@ import type { Fact } from '../protocol/facts.ts';
 import {
   apply,
   charCodeAt,
-  defineProperty,
   getOwnPropertyDescriptor,
   getPrototypeOf,
   isArray,
@@ -24,6 +23,7 @@ import {
   objectCreate,
   ownKeys,
 } from './natives.ts';
+import { putIndex } from './own-index.ts';
 
 const ObjectProto: object = getPrototypeOf({}) as object;
 const ArrayProto: object = getPrototypeOf([]) as object;
@@ -120,13 +120,7 @@ export function encodeBatch(facts: Fact[]): EncodedBatch {
 /** facts[from, to) as a new array, written by definition (no page setter on Array.prototype runs). */
 function range(facts: Fact[], from: number, to: number): Fact[] {
   const out: Fact[] = [];
-  for (let i = from; i < to; i++)
-    defineProperty(out, i - from, {
-      value: ownValue(facts, i)?.value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+  for (let i = from; i < to; i++) putIndex(out, i - from, ownValue(facts, i)?.value as Fact);
   return out;
 }
 

@@ -77,7 +77,7 @@ function sequenceOrOptionsPost(
   target: (self: unknown) => string,
 ): (native: NativeFn) => OnApply {
   return (native) => (self, args) => {
-    const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
+    const call = postArguments(args);
     if (call === undefined) return apply(native, self, args);
     if (!call.complete) return apply(native, self, call.callArgs);
     const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);

@@ -1,8 +1,11 @@
 /**
  * Which members the browser reads from a postMessage options dictionary, in its order.
  * Engines add their own (Chromium 156 reads `transfer`, `delegate`, `includeUserActivation`), so the runtime asks the
- * native once at install,
+ * native once,
  * with a recording Proxy, on a post that cannot deliver anything: a closed private port.
+ * Asked at the first post that has a second argument, not at install: the two probes cost about
+ * 1 ms of every document_start, and most documents never post with options. By then the page may
+ * have touched Object.prototype, so every object the native reads from here has a null prototype.
  */
 import {
   NativeMessageChannel,
@@ -10,6 +13,8 @@ import {
   construct,
   messageChannelPort1,
   nativePortClose,
+  objectCreate,
+  symbolIterator,
   nativePortPostMessage,
 } from './natives.ts';
 import { append } from './own-index.ts';
@@ -19,13 +24,14 @@ const NativeProxy = Proxy;
 function recorded(run: (options: object) => void): string[] | undefined {
   const keys: string[] = [];
   const options = new NativeProxy(
-    {},
+    objectCreate(null) as object,
     {
-      get(_t, key) {
+      __proto__: null,
+      get(_t: object, key: PropertyKey) {
         if (typeof key === 'string') append(keys, key);
         return undefined;
       },
-    },
+    } as ProxyHandler<object>,
   );
   try {
     run(options);
@@ -36,8 +42,35 @@ function recorded(run: (options: object) => void): string[] | undefined {
   return undefined;
 }
 
+/** How this browser converts postMessage's second argument, asked once per realm. */
+export interface PostConversion {
+  /** Options dictionary members in the order the browser reads them. */
+  keys: readonly string[];
+  /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
+  iteratorReads: number;
+}
+
+let conversion: PostConversion | undefined;
+
+export function postConversion(): PostConversion {
+  if (conversion === undefined) {
+    // Inside a page's call: nothing may escape. A probe that cannot run (a detached frame's
+    // channel) leaves the standard's answer.
+    let keys: readonly string[] = ['transfer'];
+    let reads = 1;
+    try {
+      keys = portOptionKeys();
+      reads = iteratorReads();
+    } catch {
+      // Keep the standard's answer.
+    }
+    conversion = { keys, iteratorReads: reads };
+  }
+  return conversion;
+}
+
 /** Members of StructuredSerializeOptions as MessagePort/Worker postMessage read them. */
-export function portOptionKeys(): string[] {
+function portOptionKeys(): string[] {
   if (!NativeMessageChannel) return ['transfer'];
   const channel = construct(NativeMessageChannel as never, []);
   const port = messageChannelPort1(channel);
@@ -50,7 +83,7 @@ export function portOptionKeys(): string[] {
  * postMessage's second argument: Chromium 156 reads it twice (overload resolution, then
  * conversion), Firefox once. Measured on the closed private port, like the dictionary members.
  */
-export function iteratorReads(): number {
+function iteratorReads(): number {
   if (!NativeMessageChannel) return 1;
   const channel = construct(NativeMessageChannel as never, []);
   const port = messageChannelPort1(channel);
@@ -59,7 +92,7 @@ export function iteratorReads(): number {
   const empty = { __proto__: null, next: () => ({ __proto__: null, done: true, value: undefined }) };
   const iterable = {
     __proto__: null,
-    get [Symbol.iterator]() {
+    get [symbolIterator]() {
       reads++;
       return () => empty;
     },

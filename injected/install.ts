@@ -12,7 +12,6 @@ import { completingUrl, documentUrl, isPlaceholderUrl, type PendingUrl } from '.
 import { patchToString } from './disguise.ts';
 import { Emitter, type BatchSink, type EmitterOptions } from './emitter.ts';
 import { framePathOf } from './frames.ts';
-import { iteratorReads, portOptionKeys } from './dictionaries.ts';
 import { noteReportedError } from './handlers.ts';
 import { patchListeners } from './listeners.ts';
 import {
@@ -85,8 +84,6 @@ export function install(
     recordMessages: true,
     counted: [],
     global,
-    portOptionKeys: portOptionKeys(),
-    iteratorReads: iteratorReads(),
   };
   emitter.beforeTake = () => {
     try {

@@ -4,10 +4,24 @@
  * `Array.prototype[0]` would be called with runtime data, and a read-only index key on
  * `Object.prototype` would make the write fail (a TypeError, in strict code).
  */
-import { defineProperty } from './natives.ts';
+import { defineProperty, objectCreate } from './natives.ts';
+
+// One descriptor for every write, with no prototype: a literal would inherit a `get` or `set` the
+// page put on Object.prototype, and the definition would then throw into the page's call. Its
+// value is cleared after each write, so it keeps nothing alive.
+const data = objectCreate(null) as PropertyDescriptor;
+data.writable = true;
+data.enumerable = true;
+data.configurable = true;
+
+function define(object: object, key: PropertyKey, value: unknown): void {
+  data.value = value;
+  defineProperty(object, key, data);
+  data.value = undefined;
+}
 
 export function putIndex<T>(array: T[], index: number, value: T): void {
-  defineProperty(array, index, { value, writable: true, enumerable: true, configurable: true });
+  define(array, index, value);
 }
 
 export function append<T>(array: T[], value: T): void {
@@ -16,5 +30,5 @@ export function append<T>(array: T[], value: T): void {
 
 /** The same for a property of the runtime's own objects (a page setter on `Object.prototype` never sees it). */
 export function putKey(object: object, key: string, value: unknown): void {
-  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  define(object, key, value);
 }

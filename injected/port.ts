@@ -116,7 +116,7 @@ export function patchMessagePort(rt: Runtime): void {
       countedPost(rt, native, self, args, record);
       return undefined;
     }
-    const call = postArguments(args, rt.portOptionKeys, rt.iteratorReads);
+    const call = postArguments(args);
     // These calls throw in the native; should one ever return, its message is unaccounted for.
     if (call === undefined) return unaccounted(record, apply(native, self, args));
     if (!call.complete) return unaccounted(record, apply(native, self, call.callArgs));

@@ -12,8 +12,4 @@ export interface Runtime {
   /** Records with counts to report at the next flush, in the order they were first counted since the last one. */
   counted: PortRecord[];
   global: any;
-  /** Options dictionary members in the order the browser reads them (dictionaries.ts). */
-  portOptionKeys: readonly string[];
-  /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
-  iteratorReads: number;
 }

@@ -10,6 +10,7 @@ import {
   apply,
   errorStackGetter,
   getOwnPropertyDescriptor,
+  hasOwn,
   stringIndexOf,
   stringSlice,
   stringSplit,
@@ -36,9 +37,9 @@ function stackText(): string | undefined {
     ? errorStackGetter
       ? errorStackGetter(error)
       : undefined
-    : 'value' in d
+    : hasOwn(d, 'value')
       ? d.value
-      : d.get
+      : hasOwn(d, 'get') && d.get
         ? apply(d.get, error, [])
         : undefined;
   return typeof text === 'string' ? text : undefined;

@@ -161,11 +161,11 @@ function withoutStacks(o: object, run: (o: object) => Slots): Slots {
   const d = getOwnPropertyDescriptor(NativeError, 'stackTraceLimit');
   if (!d || !('value' in d) || !d.writable || d.value === 0) return run(o);
   const limit: unknown = d.value;
-  defineProperty(NativeError, 'stackTraceLimit', { value: 0 });
+  defineProperty(NativeError, 'stackTraceLimit', { __proto__: null, value: 0 } as PropertyDescriptor);
   try {
     return run(o);
   } finally {
-    defineProperty(NativeError, 'stackTraceLimit', { value: limit });
+    defineProperty(NativeError, 'stackTraceLimit', { __proto__: null, value: limit } as PropertyDescriptor);
   }
 }
 

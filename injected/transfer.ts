@@ -10,6 +10,7 @@
  */
 import { apply, getOwnPropertyDescriptor, isArray, numberToString, objectCreate, symbolIterator } from './natives.ts';
 import { append } from './own-index.ts';
+import { postConversion } from './dictionaries.ts';
 
 export interface Converted {
   /** Items in order (well-formed only when `complete`). */
@@ -164,12 +165,11 @@ export function secondArgument(arg: unknown, keys: readonly string[], iteratorRe
  */
 export function postArguments(
   args: unknown[],
-  keys: readonly string[],
-  iteratorReads: number,
 ): { callArgs: unknown[]; items: unknown[]; complete: boolean } | undefined {
   const count = args.length;
   if (count === 0) return undefined;
   if (count === 1) return { callArgs: [args[0]], items: [], complete: true };
+  const { keys, iteratorReads } = postConversion();
   const converted = secondArgument(args[1], keys, iteratorReads);
   if (converted === undefined) return undefined;
   return { callArgs: [args[0], converted.standIn], items: converted.items, complete: converted.complete };
