@@ -14,6 +14,7 @@
  */
 import type { Fact } from '../protocol/facts.ts';
 import {
+  hasOwn,
   apply,
   charCodeAt,
   getOwnPropertyDescriptor,
@@ -48,7 +49,7 @@ const primitiveJson = (v: unknown): string | undefined => apply(jsonStringify, u
 /** The own data value at `key`, or undefined (an accessor is never called). */
 function ownValue(o: object, key: PropertyKey): { value: unknown } | undefined {
   const d = getOwnPropertyDescriptor(o, key);
-  return d !== undefined && 'value' in d ? (d as { value: unknown }) : undefined;
+  return d !== undefined && hasOwn(d, 'value') ? (d as { value: unknown }) : undefined;
 }
 
 /**
@@ -77,7 +78,7 @@ export function ownJson(value: unknown, depth = 0): string | undefined {
     const key = keys[i];
     if (typeof key !== 'string') continue;
     const d = getOwnPropertyDescriptor(value, key);
-    if (d === undefined || !d.enumerable || !('value' in d)) continue;
+    if (d === undefined || !d.enumerable || !hasOwn(d, 'value')) continue;
     const item = ownJson(d.value, depth + 1);
     if (item === undefined) continue;
     out += (first ? '' : ',') + primitiveJson(key) + ':' + item;

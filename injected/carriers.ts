@@ -8,6 +8,7 @@ import type { CarrierKind, Fact } from '../protocol/facts.ts';
 import { replaceValue, type OnApply } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
+  hasOwn,
   NativeWeakMap,
   NativeURL,
   apply,
@@ -154,7 +155,7 @@ function scriptUrl(rt: Runtime, arg: unknown): string {
 function isModule(options: unknown): boolean {
   if (!isObject(options)) return false;
   const d = getOwnPropertyDescriptor(options, 'type');
-  return !!d && 'value' in d && d.value === 'module';
+  return !!d && hasOwn(d, 'value') && d.value === 'module';
 }
 
 /** The runtime's own capture listener for carrier messages arriving at `target`. */

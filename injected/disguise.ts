@@ -9,6 +9,7 @@
  */
 import { bridgeAnswer } from './realm.ts';
 import {
+  hasOwn,
   NativeError,
   NativeWeakMap,
   apply,
@@ -90,7 +91,7 @@ export function replaceValue(
   onApply: (native: (...a: unknown[]) => unknown) => OnApply,
 ): ((...a: unknown[]) => unknown) | undefined {
   const d = getOwnPropertyDescriptor(target, key);
-  if (!d || !('value' in d) || typeof d.value !== 'function') return undefined;
+  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return undefined;
   const native = d.value as (...a: unknown[]) => unknown;
   defineProperty(target, key, {
     value: wrapNative(native, onApply(native)),
@@ -126,7 +127,7 @@ export function replaceConstructor(
   after: (instance: object, args: unknown[]) => void,
 ): boolean {
   const d = getOwnPropertyDescriptor(holder, key);
-  if (!d || !('value' in d) || typeof d.value !== 'function') return false;
+  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return false;
   const Native = d.value as (...a: unknown[]) => unknown;
   // A call without `new` is the native's own (it throws its TypeError): no trap, so the error
   // carries no runtime frame.

@@ -1,11 +1,11 @@
 /** Name and message of a thrown value, read without running page code. */
-import { domExceptionMessage, domExceptionName, getOwnPropertyDescriptor, getPrototypeOf } from './natives.ts';
+import { hasOwn, domExceptionMessage, domExceptionName, getOwnPropertyDescriptor, getPrototypeOf } from './natives.ts';
 
 function dataValue(x: object, key: string): unknown {
   let o: object | null = x;
   for (let depth = 0; o !== null && depth < 16; depth++) {
     const d = getOwnPropertyDescriptor(o, key);
-    if (d) return 'value' in d ? d.value : undefined;
+    if (d) return hasOwn(d, 'value') ? d.value : undefined;
     o = getPrototypeOf(o);
   }
   return undefined;

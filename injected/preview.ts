@@ -10,6 +10,7 @@
 import type { Preview } from '../protocol/facts.ts';
 import { PREVIEW_BOUNDS } from '../protocol/facts.ts';
 import {
+  hasOwn,
   NativeMap,
   arrayBufferByteLength,
   bigintToString,
@@ -73,7 +74,7 @@ export function safeTag(x: object): string {
   let o: object | null = x;
   for (let depth = 0; o !== null && depth < 16; depth++) {
     const d = getOwnPropertyDescriptor(o, symbolToStringTag);
-    if (d) return 'value' in d && typeof d.value === 'string' ? d.value : 'Object';
+    if (d) return hasOwn(d, 'value') && typeof d.value === 'string' ? d.value : 'Object';
     o = getPrototypeOf(o);
   }
   return 'Object';
@@ -305,7 +306,9 @@ class Walker {
       const d = getOwnPropertyDescriptor(a, i);
       append<Preview>(
         items,
-        d && 'value' in d ? this.value(d.value, depth + 1, place, i, LITERAL) : this.leaf(d ? 'getter' : 'undefined'),
+        d && hasOwn(d, 'value')
+          ? this.value(d.value, depth + 1, place, i, LITERAL)
+          : this.leaf(d ? 'getter' : 'undefined'),
       );
     }
     const p: Preview = { t: 'array', len, items };
@@ -330,7 +333,7 @@ class Walker {
       this.bytes += key.length;
       // A ref's path names this place by the cut key, so paths stay within the bound too.
       const shown = cut(key);
-      const v = 'value' in d ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
+      const v = hasOwn(d, 'value') ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
       append<[string, Preview, number?]>(entries, shown.length < key.length ? [shown, v, key.length] : [shown, v]);
     }
     const p: Preview = { t: 'object', entries, keys: count };

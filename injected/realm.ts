@@ -15,6 +15,7 @@
  * [[Call]] creates it in the caller's current realm (measured in Chromium 156 and Firefox 153).
  */
 import {
+  hasOwn,
   NativeWeakMap,
   apply,
   functionToString,
@@ -59,7 +60,7 @@ const known = new NativeWeakMap<object, Bridge>();
 
 const dataValue = (o: object, key: PropertyKey): unknown => {
   const d = getOwnPropertyDescriptor(o, key);
-  return d && 'value' in d ? d.value : undefined;
+  return d && hasOwn(d, 'value') ? d.value : undefined;
 };
 
 /**

@@ -26,6 +26,7 @@
  * Any other prototype (a class's, a subclass of Map...) still gets every brand check.
  */
 import {
+  hasOwn,
   G,
   NativeError,
   defineProperty,
@@ -159,7 +160,7 @@ function probed(o: object): Slots {
  */
 function withoutStacks(o: object, run: (o: object) => Slots): Slots {
   const d = getOwnPropertyDescriptor(NativeError, 'stackTraceLimit');
-  if (!d || !('value' in d) || !d.writable || d.value === 0) return run(o);
+  if (!d || !hasOwn(d, 'value') || !d.writable || d.value === 0) return run(o);
   const limit: unknown = d.value;
   defineProperty(NativeError, 'stackTraceLimit', { __proto__: null, value: 0 } as PropertyDescriptor);
   try {

@@ -8,7 +8,15 @@
  * When a step fails, the stand-in replays the failing result too, so the native throws its
  * own error, with its own message; a page exception simply propagates, as it would natively.
  */
-import { apply, getOwnPropertyDescriptor, isArray, numberToString, objectCreate, symbolIterator } from './natives.ts';
+import {
+  hasOwn,
+  apply,
+  getOwnPropertyDescriptor,
+  isArray,
+  numberToString,
+  objectCreate,
+  symbolIterator,
+} from './natives.ts';
 import { append } from './own-index.ts';
 import { postConversion } from './dictionaries.ts';
 
@@ -61,10 +69,10 @@ function replay(steps: Step[], iteratorResult?: { value: unknown }, method?: { v
 export function fromArray(v: unknown[]): Converted {
   const items: unknown[] = [];
   const lengthDesc = getOwnPropertyDescriptor(v, 'length');
-  const length = lengthDesc && 'value' in lengthDesc ? (lengthDesc.value as number) : 0;
+  const length = lengthDesc && hasOwn(lengthDesc, 'value') ? (lengthDesc.value as number) : 0;
   for (let i = 0; i < length; i++) {
     const d = getOwnPropertyDescriptor(v, numberToString(i));
-    if (!d || !('value' in d) || !isObject(d.value)) return { items, complete: false, standIn: v };
+    if (!d || !hasOwn(d, 'value') || !isObject(d.value)) return { items, complete: false, standIn: v };
     append(items, d.value);
   }
   return { items, complete: true, standIn: v };

@@ -10,6 +10,7 @@ import type { Fact } from '../protocol/facts.ts';
 import type { BatchSink } from './emitter.ts';
 import { newContextId } from './context.ts';
 import {
+  hasOwn,
   apply,
   construct,
   isArray,
@@ -69,7 +70,7 @@ function release(ctx: string): void {
 function dataOf(o: unknown, key: string): unknown {
   if (typeof o !== 'object' || o === null) return undefined;
   const d = getOwnPropertyDescriptor(o, key);
-  return d && 'value' in d ? d.value : undefined;
+  return d && hasOwn(d, 'value') ? d.value : undefined;
 }
 
 /** The channel name for a new bootstrap, opening the document's inbox on first use. Undefined when impossible. */

@@ -12,6 +12,7 @@
  */
 import type { WorkerIdentity } from './worker-identity.ts';
 import {
+  hasOwn,
   G,
   construct,
   getOwnPropertyDescriptor,
@@ -48,7 +49,7 @@ function sharedWorkerCtx(url: string, name: string): string | undefined {
 function dataMember(o: object, key: string): { value: unknown } | undefined {
   for (let p: object | null = o, depth = 0; p !== null && depth < 16; p = getPrototypeOf(p), depth++) {
     const d = getOwnPropertyDescriptor(p, key);
-    if (d) return 'value' in d ? { value: d.value } : undefined;
+    if (d) return hasOwn(d, 'value') ? { value: d.value } : undefined;
   }
   return { value: undefined };
 }

@@ -10,7 +10,15 @@
  */
 import { againstApiBase, copyArguments, setApiBase } from './worker-api-base.ts';
 import { replaceAccessor, replaceValue, wrapNative } from './disguise.ts';
-import { NativeURL, apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf } from './natives.ts';
+import {
+  hasOwn,
+  NativeURL,
+  apply,
+  construct,
+  defineProperty,
+  getOwnPropertyDescriptor,
+  getPrototypeOf,
+} from './natives.ts';
 
 type NativeFn = (...a: unknown[]) => unknown;
 
@@ -34,7 +42,7 @@ function rewriteFirst(args: unknown[]): unknown[] {
 /** Replaces a constructor so its first argument resolves against the original URL. */
 function replaceConstructorResolving(holder: object, key: string): void {
   const d = getOwnPropertyDescriptor(holder, key);
-  if (!d || !('value' in d) || typeof d.value !== 'function') return;
+  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return;
   const Native = d.value as NativeFn;
   const replacement = wrapNative(
     Native,

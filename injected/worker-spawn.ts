@@ -12,6 +12,7 @@
  * another blob, hence another worker — documented in docs/in-worker.md.
  */
 import {
+  hasOwn,
   apply,
   construct,
   objectCreate,
@@ -58,7 +59,7 @@ const INVALID = objectCreate(null) as object;
 function dictionaryMember(o: object, key: string): unknown {
   for (let p: object | null = o, depth = 0; p !== null && depth < 16; p = getPrototypeOf(p), depth++) {
     const d = getOwnPropertyDescriptor(p, key);
-    if (d) return 'value' in d ? d.value : INVALID;
+    if (d) return hasOwn(d, 'value') ? d.value : INVALID;
   }
   return undefined;
 }
@@ -209,7 +210,7 @@ export function replaceWorkerConstructor(
   after: AfterWorker,
 ): boolean {
   const d = getOwnPropertyDescriptor(holder, key);
-  if (!d || !('value' in d) || typeof d.value !== 'function') return false;
+  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return false;
   const Native = d.value as NativeFn;
   if (key === 'Worker') watchViolations(rt.global);
   const replacement = wrapNative(

@@ -62,12 +62,24 @@ async function hostileFirstPosts(page: Page): Promise<unknown> {
     const both = new Promise<void>((done) => {
       c.port2.onmessage = (e) => {
         received.push(e.data);
-        if (received.length === 2) done();
+        if (received.length === 3) done();
       };
     });
     const buffer = new ArrayBuffer(8);
     c.port1.postMessage('options', { transfer: [buffer] });
     c.port1.postMessage('iterable', new Set<Transferable>() as unknown as Transferable[]);
+    // An accessor: the clone calls its getter once; the runtime's preview must read nothing more
+    // (an accessor's descriptor has no own `value`: the page's inherited one must not answer).
+    const withAccessor = { plain: 1 };
+    Object.defineProperty(withAccessor, 'lazy', {
+      __proto__: null,
+      get() {
+        log.push('lazy getter');
+        return 2;
+      },
+      enumerable: true,
+    } as PropertyDescriptor);
+    c.port1.postMessage(withAccessor);
     await both;
     for (const key of watched) delete (Object.prototype as Record<string, unknown>)[key];
     w.Symbol = RealSymbol;
@@ -83,17 +95,17 @@ describe('the postMessage conversion probe, run at the first post with options (
     await evaluateInServiceWorker(instrumented, () => (globalThis as unknown as Debug).portscopeDebug.clear());
     const page = await instrumented.context.newPage();
     const observed = await hostileFirstPosts(page);
-    expect(native).toMatchObject({ received: ['options', 'iterable'], detached: true });
+    expect(native).toMatchObject({ received: ['options', 'iterable', { plain: 1, lazy: 2 }], detached: true });
     expect(observed).toEqual(native);
     const read = () =>
       evaluateInServiceWorker(instrumented, () => (globalThis as unknown as Debug).portscopeDebug.facts());
     const facts = await until(
       'both posts recorded',
       read,
-      (f) => f.filter((x) => x.kind === 'port-posted').length >= 2,
+      (f) => f.filter((x) => x.kind === 'port-posted').length >= 3,
     );
     const posted = facts.filter((f): f is Extract<Fact, { kind: 'port-posted' }> => f.kind === 'port-posted');
-    expect(posted.map((f) => f.transfer)).toEqual([[{ t: 'arraybuffer', byteLength: 8 }], []]);
+    expect(posted.map((f) => f.transfer)).toEqual([[{ t: 'arraybuffer', byteLength: 8 }], [], []]);
     await page.close();
   });
 });
