@@ -47,11 +47,16 @@ function msg(
   };
 }
 
-/** The two maps timelineData reads from a model: contexts (for their order) and ports (for a receiver's holder). */
+/**
+ * What timelineData reads from a model: contexts (for their order), ports (for a receiver's
+ * holder) and waits (here on one clock: dispatch − post).
+ */
 function modelOf(contexts: string[], ports: Record<string, string> = {}): ChannelModel {
   return {
     contexts: new Map(contexts.map((id) => [id, { id } as ContextNode])),
     ports: new Map(Object.entries(ports).map(([id, context]) => [id, { id, context } as PortNode])),
+    wait: (m: MessageRecord) =>
+      m.dispatchedAt === undefined ? undefined : { ms: m.dispatchedAt - m.postedAt, approximate: false },
   } as unknown as ChannelModel;
 }
 
