@@ -6,7 +6,7 @@ import { previewText } from '../previewText.ts';
 import { FirstFrame } from './CallSiteView.tsx';
 import { contextName, formatBytes, formatTime, receiverContext, shortContextName } from './labels.ts';
 import { type ColumnDef, type ColumnKey, type TableLayout, widthOf } from './tableLayout.ts';
-import { APPROXIMATE_TITLE, formatMs, waitText } from './waitText.ts';
+import { APPROXIMATE_TITLE, formatMs, UNKNOWN_TITLE, waitText } from './waitText.ts';
 
 /** The well-known library that made the channel the message went through (model/libraries.ts). */
 export function libraryOfMessage(model: ChannelModel, m: MessageRecord): string | undefined {
@@ -66,7 +66,9 @@ export function Cell({
       // Not dispatched: no wait to show. Dispatched: the model's wait, clocks aligned.
       if (m.dispatchedAt === undefined) return <>—</>;
       const wait = model.wait(m);
-      return <span title={wait?.approximate ? APPROXIMATE_TITLE : undefined}>{waitText(wait)}</span>;
+      // Under the Wait header, "unknown" says it; the title says why.
+      if (wait === undefined) return <span title={UNKNOWN_TITLE}>unknown</span>;
+      return <span title={wait.approximate ? APPROXIMATE_TITLE : undefined}>{waitText(wait)}</span>;
     }
     case 'handler':
       return <>{m.duration === undefined ? '—' : formatMs(m.duration)}</>;

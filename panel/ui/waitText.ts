@@ -9,6 +9,9 @@ export const APPROXIMATE_TITLE =
   '≈ approximate: posted and dispatched in two contexts, whose clocks differ; ' +
   'aligned so that no message is dispatched before it was posted';
 
+export const UNKNOWN_TITLE =
+  'wait unknown: the sender is not observed, so its post is inferred at the dispatch and has no time of its own';
+
 export const formatMs = (ms: number) =>
   Math.abs(ms) < 10 ? `${ms.toFixed(2)} ms` : ms < 10_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 
