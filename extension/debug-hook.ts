@@ -51,7 +51,7 @@ export class DebugRouter extends Router {
   }
 
   clear(): void {
-    for (const tab of this.tabs.values()) this.clearTab(tab);
+    for (const tab of this.tabs.values()) this.emptyTab(tab);
   }
 
   tabSummaries(): TabSummary[] {

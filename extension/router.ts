@@ -102,6 +102,15 @@ export interface TabState extends PersistedTab {
   inspectors: Set<PortLike>;
   /** The `recordMessages` last sent to the tab's relays. */
   recording: boolean;
+  /**
+   * The latest Clear: the arrival number of the last chunk the log held then, or null. Clear
+   * keeps the log (contexts, channels and ports are stateful: a later dispatch needs the post's
+   * port, the port its channel) and marks where the cut falls; a panel that subscribes later
+   * gets `cleared` at that point of its replay and drops the messages before it, as the panel
+   * that cleared did (panel/recording.ts). One number: the latest cut drops every message an
+   * earlier one did, since a message no longer queued never is again.
+   */
+  cut: number | null;
   resynced: boolean;
   statusTimer?: ReturnType<typeof setTimeout>;
 }
@@ -142,6 +151,7 @@ export class Router {
         inspectors: new Set(),
         recording: this.recordWhileClosed,
         resynced: false,
+        cut: null,
       };
       this.tabs.set(tabId, tab);
     }
@@ -291,6 +301,7 @@ export class Router {
     tab.session = session;
     tab.url = url;
     tab.log.clear();
+    tab.cut = null;
     tab.dropped = emptyCounts();
     tab.rejected = 0;
     tab.lastError = undefined;
@@ -346,7 +357,7 @@ export class Router {
         case 'subscribe':
           return this.subscribe(conn, m.tabId, m.cursor ?? {});
         case 'clear':
-          return this.clearTab(this.tab(m.tabId));
+          return this.clearTab(this.tab(m.tabId), conn);
         case 'config':
           if (conn.tabId !== null) this.configure(this.tab(conn.tabId), m.config);
           return;
@@ -370,7 +381,19 @@ export class Router {
     tab.panels.add(conn);
     this.watchersChanged(tab);
     if (tab.session) this.toPanel(conn, { type: 'session', tabId, session: tab.session, url: tab.url });
-    for (const chunk of tab.log) this.offer(conn, tab, chunk);
+    // A panel that has seen nothing gets the latest Clear where it fell. One with a cursor was
+    // subscribed then, and cut its own view (or was told: `cleared` below).
+    let cutPending = tab.cut !== null && Object.keys(cursor).length === 0;
+    let beforeCut = false;
+    for (const chunk of tab.log) {
+      if (cutPending && chunk.arrival > tab.cut!) {
+        cutPending = false;
+        if (beforeCut) this.toPanel(conn, { type: 'cleared', tabId });
+      }
+      beforeCut = true;
+      this.offer(conn, tab, chunk);
+    }
+    if (cutPending && beforeCut) this.toPanel(conn, { type: 'cleared', tabId });
     this.toPanel(conn, this.status(tab));
     if (!tab.resynced) {
       tab.resynced = true;
@@ -387,18 +410,39 @@ export class Router {
     this.toPanel(conn, { type: 'presence', tabId, relays, contentScript });
   }
 
-  protected clearTab(tab: TabState) {
+  /**
+   * A panel's Clear: the log stays (bounded as ever) with the cut marked in it (TabState.cut);
+   * the other panels of the tab are told, so that they cut where it falls in their stream. The
+   * relays forget their retained batches, so a restarted background does not replay cleared
+   * messages (it starts from the cut, without the structure before it: kept in memory only).
+   */
+  protected clearTab(tab: TabState, by: PanelConn | null) {
+    let last: number | null = null;
+    for (const chunk of tab.log) last = chunk.arrival;
+    if (last !== null) tab.cut = last;
+    this.forgetRelays(tab);
+    for (const panel of tab.panels) if (panel !== by) this.toPanel(panel, { type: 'cleared', tabId: tab.tabId });
+    this.toPanels(tab, this.status(tab));
+  }
+
+  /** Empties the tab's log and counts (the test build's debug hook, between scenarios). */
+  protected emptyTab(tab: TabState) {
+    this.forgetRelays(tab);
+    tab.log.clear();
+    tab.cut = null;
+    this.toPanels(tab, { type: 'cleared', tabId: tab.tabId });
+    this.toPanels(tab, this.status(tab));
+  }
+
+  private forgetRelays(tab: TabState) {
     for (const relay of tab.relays.values()) {
       tab.cleared[relay.relay] = relay.lastSeq;
       if (relay.port) this.toContent(relay.port, { type: 'forget', seq: relay.lastSeq });
     }
-    tab.log.clear();
     tab.dropped = {};
     tab.rejected = 0;
     tab.lastError = undefined;
     this.persist(tab);
-    this.toPanels(tab, { type: 'cleared', tabId: tab.tabId });
-    this.toPanels(tab, this.status(tab));
   }
 
   private configure(tab: TabState, config: RuntimeConfig) {

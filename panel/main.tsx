@@ -42,6 +42,7 @@ if (source) {
     connection: (state, attempt) => store.getState().setConnection(state, attempt),
     instrumented: (on) => s.setInstrumented(on),
     notice: (text) => s.notify({ kind: 'info', text }),
+    cleared: () => store.getState().clearedInBackground(),
   });
   addEventListener('pagehide', () => source.stop());
 } else {

@@ -91,7 +91,6 @@ const channelOf = (model: ChannelModel, m: MessageRecord) => model.ports.get(m.f
 /** Unknown waits and durations sort after every known one. */
 const orLast = (n: number | undefined) => (n === undefined ? Infinity : n);
 const knownSize = (m: MessageRecord) => (sizeKnown(m) ? m.bytes : undefined);
-const waitOf = (m: MessageRecord) => (m.dispatchedAt === undefined ? undefined : m.dispatchedAt - m.postedAt);
 
 const STATE_ORDER: Record<MessageRecord['state'], number> = { queued: 0, unobserved: 1, delivered: 2, dropped: 3 };
 
@@ -103,7 +102,8 @@ function compare(model: ChannelModel, key: Exclude<SortKey, 'preview'>): Compare
       return (a, b) =>
         channelOf(model, a).localeCompare(channelOf(model, b), 'en', { numeric: true }) || a.postedAt - b.postedAt;
     case 'wait':
-      return (a, b) => orLast(waitOf(a)) - orLast(waitOf(b)) || a.postedAt - b.postedAt;
+      // The wait the table shows: the model's, clocks of two contexts aligned.
+      return (a, b) => orLast(model.wait(a)?.ms) - orLast(model.wait(b)?.ms) || a.postedAt - b.postedAt;
     case 'handler':
       return (a, b) => orLast(a.duration) - orLast(b.duration) || a.postedAt - b.postedAt;
     case 'time':

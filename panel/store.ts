@@ -100,6 +100,8 @@ export interface PanelState {
   /** Leaves an imported trace and shows the live recording again (kept while the trace was shown). */
   showLive(): void;
   clear(): void;
+  /** A Clear the background reports (made before this panel subscribed, or by another panel): cut here. */
+  clearedInBackground(): void;
   setPreserveLog(on: boolean): void;
   setFilter(text: string): void;
   setSort(key: SortKey): void;
@@ -317,6 +319,14 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         set({ ...liveView(), selectedMessage: null, held: 0 });
         publish();
         send({ type: 'clear' });
+      },
+      clearedInBackground() {
+        // Held facts came before the cut in the stream: applied first, as for the user's Clear.
+        if (held.size) applyLive(held.release());
+        live.clearMessages();
+        if (get().traceName !== null) return;
+        set({ ...liveView(), selectedMessage: null, held: 0 });
+        publish();
       },
       setPreserveLog(on) {
         set({ preserveLog: on });

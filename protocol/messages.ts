@@ -171,6 +171,11 @@ export type BackgroundToPanel =
       rejected: number;
       lastError?: string;
     }
+  /**
+   * A Clear: the messages of the facts sent before it go, the structure stays. Sent to the tab's
+   * other panels when one clears, and to a panel that subscribes without a cursor where the
+   * latest Clear falls in its replay.
+   */
   | { type: 'cleared'; tabId: number }
   /**
    * Reply to `probe`. `relays`: content relays of the tab's current session still connected;

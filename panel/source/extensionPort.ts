@@ -60,6 +60,8 @@ export function extensionSource(tabId: number): FactSource {
         });
         return;
       case 'cleared':
+        // Between the facts before the cut and those after: applied in stream order.
+        events.cleared();
         return;
       case 'presence':
         // A relay or a content script answering means the page is ours, merely quiet.

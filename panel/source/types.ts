@@ -25,6 +25,11 @@ export interface SourceEvents {
   instrumented(on: boolean): void;
   /** Something the user should know that is not an error of theirs. */
   notice(text: string): void;
+  /**
+   * A Clear made before this panel saw the facts that follow (an earlier panel's, replayed when
+   * this one subscribed), or by another panel of the tab: the messages before this point go.
+   */
+  cleared(): void;
 }
 
 export type SourceCommand = { type: 'clear' } | { type: 'config'; config: RuntimeConfig };

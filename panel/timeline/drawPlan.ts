@@ -72,7 +72,9 @@ export interface DrawPlan {
 export function classOf(data: TimelineData, i: number): number {
   const s = data.state[i];
   if (s === DELIVERED)
-    return data.postSeen[i] ? CLASS_OF_WAIT[indexOfWait(data.end[i]! - data.post[i]!)]! : CLASS_UNOBSERVED;
+    return data.postSeen[i] && !Number.isNaN(data.wait[i]!)
+      ? CLASS_OF_WAIT[indexOfWait(data.wait[i]!)]!
+      : CLASS_UNOBSERVED;
   if (s === QUEUED) return CLASS_QUEUED;
   if (s === DROPPED) return CLASS_DROPPED;
   return CLASS_UNOBSERVED;

@@ -39,6 +39,8 @@ export interface TimelineData {
    * not observed, counted, evicted).
    */
   postSeen: Uint8Array;
+  /** The model's wait (ms, clocks of two contexts aligned, never negative); NaN when not known. */
+  wait: Float64Array;
   fromSlot: Int32Array;
   /** The receiver's slot; the sender's for a dropped message (it went nowhere). */
   toSlot: Int32Array;
@@ -73,6 +75,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
   const end = new Float64Array(n);
   const state = new Uint8Array(n);
   const postSeen = new Uint8Array(n);
+  const wait = new Float64Array(n);
   const fromSlot = new Int32Array(n);
   const toSlot = new Int32Array(n);
   const slots: Slot[] = [];
@@ -99,6 +102,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
     state[i] = code;
     postSeen[i] = m.postObserved && !m.counted && !m.postEvicted ? 1 : 0;
     const dispatched = m.dispatchedAt ?? Number.NaN;
+    wait[i] = code === DELIVERED ? (model.wait(m)?.ms ?? Number.NaN) : Number.NaN;
     end[i] = dispatched;
     if (dispatched - m.postedAt > maxWait) maxWait = dispatched - m.postedAt;
     last = Math.max(last, m.postedAt, Number.isNaN(dispatched) ? -Infinity : dispatched);
@@ -118,6 +122,7 @@ export function timelineData(model: ChannelModel, messages: readonly MessageReco
     end,
     state,
     postSeen,
+    wait,
     fromSlot,
     toSlot,
     slots,

@@ -6,6 +6,7 @@ import { previewText } from '../previewText.ts';
 import { FirstFrame } from './CallSiteView.tsx';
 import { contextName, formatBytes, formatTime, receiverContext, shortContextName } from './labels.ts';
 import { type ColumnDef, type ColumnKey, type TableLayout, widthOf } from './tableLayout.ts';
+import { APPROXIMATE_TITLE, formatMs, UNKNOWN_TITLE, waitText } from './waitText.ts';
 
 /** The well-known library that made the channel the message went through (model/libraries.ts). */
 export function libraryOfMessage(model: ChannelModel, m: MessageRecord): string | undefined {
@@ -25,9 +26,6 @@ export function stateText(m: MessageRecord): string {
   if (m.messageerror) return 'messageerror';
   return m.state;
 }
-
-export const formatMs = (ms: number) =>
-  Math.abs(ms) < 10 ? `${ms.toFixed(2)} ms` : ms < 10_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 
 export function Cell({
   column,
@@ -64,8 +62,14 @@ export function Cell({
       return <span className="id">{model.ports.get(m.from.port)?.channel ?? '—'}</span>;
     case 'size':
       return <>{sizeKnown(m) ? formatBytes(m.bytes) : '—'}</>;
-    case 'wait':
-      return <>{m.dispatchedAt === undefined ? '—' : formatMs(m.dispatchedAt - m.postedAt)}</>;
+    case 'wait': {
+      // Not dispatched: no wait to show. Dispatched: the model's wait, clocks aligned.
+      if (m.dispatchedAt === undefined) return <>—</>;
+      const wait = model.wait(m);
+      // Under the Wait header, "unknown" says it; the title says why.
+      if (wait === undefined) return <span title={UNKNOWN_TITLE}>unknown</span>;
+      return <span title={wait.approximate ? APPROXIMATE_TITLE : undefined}>{waitText(wait)}</span>;
+    }
     case 'handler':
       return <>{m.duration === undefined ? '—' : formatMs(m.duration)}</>;
     case 'site':

@@ -1,6 +1,7 @@
 /** The selected message: where it went, its data, its transfer list and where it came from. */
 import { useState } from 'react';
 import type { Preview, TransferItem } from '../../protocol/facts.ts';
+import type { MessageWait } from '../model/types.ts';
 import { pairingOf } from '../pairing.ts';
 import { previewJson } from '../previewData.ts';
 import { visibleText } from '../pageText.ts';
@@ -10,6 +11,7 @@ import { PortButton } from './PortButton.tsx';
 import { PreviewTree } from './PreviewTree.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { GLOSSARY } from './glossary.ts';
+import { APPROXIMATE_TITLE, waitText } from './waitText.ts';
 
 /** Writes text to the clipboard; DevTools panels may refuse the async API, so a selection copy is the fallback. */
 async function copyText(text: string): Promise<boolean> {
@@ -71,6 +73,16 @@ function TransferList({ items, ports }: { items: TransferItem[]; ports: string[]
   );
 }
 
+function DeliveredAt({ at, wait }: { at: string; wait: MessageWait | undefined }) {
+  if (wait === undefined) return <>{`delivered at ${at} (wait unknown)`}</>;
+  return (
+    <>
+      {`delivered at ${at} (waited `}
+      <span title={wait.approximate ? APPROXIMATE_TITLE : undefined}>{waitText(wait)}</span>)
+    </>
+  );
+}
+
 export function MessageDetail() {
   const store = usePanelStore();
   const model = usePanel((s) => s.model);
@@ -117,7 +129,7 @@ export function MessageDetail() {
         <dt>Delivery</dt>
         <dd className={`s-${m.state}`}>
           {m.state === 'delivered' && m.dispatchedAt !== undefined ? (
-            `delivered at ${formatTime(m.dispatchedAt, origin)} (waited ${(m.dispatchedAt - m.postedAt).toFixed(1)} ms)`
+            <DeliveredAt at={formatTime(m.dispatchedAt, origin)} wait={model.wait(m)} />
           ) : m.state === 'dropped' ? (
             `dropped: ${m.dropReason ?? 'reason unknown'}`
           ) : m.state === 'unobserved' ? (

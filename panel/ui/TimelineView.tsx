@@ -12,14 +12,14 @@ import type { ChannelModel } from '../model/types.ts';
 import { classOf, drawPlan, type DrawPlan } from '../timeline/drawPlan.ts';
 import { hitTest, indexOfMessage, nearestInRow, stepInRow } from '../timeline/hit.ts';
 import { layoutLanes, rowAt } from '../timeline/lanes.ts';
-import { navigationMarkers } from '../timeline/markers.ts';
+import { markersIn, navigationMarkers } from '../timeline/markers.ts';
 import { clampRange, panBy, showsAll, wholeRange, zoomAt, type TimeRange } from '../timeline/range.ts';
 import { tickStep } from '../timeline/ticks.ts';
 import { timelineData } from '../timeline/timelineData.ts';
 import { transferMarks } from '../timeline/transferMarks.ts';
 import { timelineViewState } from '../timeline/viewState.ts';
 import { WAIT_LEGEND } from '../timeline/waitClass.ts';
-import { contextName, timeOrigin } from './labels.ts';
+import { contextName, formatTime, timeOrigin } from './labels.ts';
 import { MessageDetail } from './MessageDetail.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { fitCanvas } from './timeline/canvasSize.ts';
@@ -98,12 +98,8 @@ export function TimelineView() {
   const terms = usePanel((s) => s.terms);
   const selectedId = usePanel((s) => s.selectedMessage);
   const live = usePanel((s) => s.connection !== 'standalone');
-  // Navigation markers, where the store or the model keeps them (read defensively: markers.ts).
-  const markerSource = usePanel((s) => {
-    const state = s as unknown as Record<string, unknown>;
-    const kept = s.model as unknown as Record<string, unknown>;
-    return state.navigations ?? state.markers ?? kept.navigations ?? kept.markers;
-  });
+  // Reloads kept by Preserve log (recording.ts); replaced, never changed in place.
+  const navigations = usePanel((s) => s.navigations);
   const [followFilter, setFollowFilter] = useState(remembered.followFilter);
   const [expanded, setExpanded] = useState(remembered.expanded);
   const [userRange, setUserRange] = useState<TimeRange | null>(remembered.range);
@@ -157,7 +153,8 @@ export function TimelineView() {
     [data, layout, range.start, range.end, width, live ? revision : 0],
   );
   const step = tickStep(range.end - range.start, Math.max(1, width));
-  const markers = useMemo(() => navigationMarkers({ navigations: markerSource }), [markerSource]);
+  const markers = useMemo(() => navigationMarkers(navigations), [navigations]);
+  const flags = markersIn(markers, range.start, range.end);
 
   const selected = useMemo(() => indexOfMessage(data, selectedId), [data, selectedId]);
   const cursor = useMemo(() => indexOfMessage(data, cursorId), [data, cursorId]);
@@ -439,8 +436,26 @@ export function TimelineView() {
         </div>
         <div className="tl-row tl-ruler-row">
           <div className="tl-gutter muted">{`step ${step >= 1000 ? `${step / 1000} s` : `${step} ms`}`}</div>
-          <div aria-hidden="true">
-            <canvas ref={rulerCanvas} className="tl-ruler" />
+          <div className="tl-ruler-cell">
+            <div aria-hidden="true">
+              <canvas ref={rulerCanvas} className="tl-ruler" />
+            </div>
+            {flags.length ? (
+              <ul className="tl-navs" aria-label="Navigations (Preserve log)">
+                {flags.map((m) => (
+                  <li
+                    key={m.time}
+                    className="tl-nav"
+                    style={{ left: ((m.time - range.start) / Math.max(range.end - range.start, 1e-9)) * width }}
+                    title={`${m.label} at ${formatTime(m.time, origin)} (Preserve log kept what came before)`}
+                    data-time={m.time}
+                  >
+                    <span aria-hidden="true">↻</span>
+                    <span className="sr-only">{`${m.label} at ${formatTime(m.time, origin)}`}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </div>
         </div>
         <div className="tl-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
@@ -502,6 +517,7 @@ export function TimelineView() {
                 data-in-range={plan.visible.length}
                 data-drawn={plan.arrows.length}
                 data-aggregated={plan.aggregated}
+                data-navigations={flags.length}
                 data-selected={selected >= 0 ? data.records[selected]!.id : ''}
                 onKeyDown={onKey}
                 onPointerDown={onDown}

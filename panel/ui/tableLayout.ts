@@ -68,10 +68,10 @@ export const COLUMNS: readonly ColumnDef[] = [
   {
     key: 'wait',
     label: 'Wait',
-    title: 'Time from post to dispatch (queueing and delivery)',
+    title: "Time from post to dispatch (queueing and delivery); ≈ where two contexts' clocks were aligned",
     sort: 'wait',
-    width: 64,
-    min: 64,
+    width: 76,
+    min: 76,
     align: 'right',
   },
   {

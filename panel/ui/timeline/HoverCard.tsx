@@ -2,18 +2,21 @@
 import type { ChannelModel, MessageRecord } from '../../model/types.ts';
 import { previewText } from '../../previewText.ts';
 import { contextName, formatBytes, formatTime, receiverContext } from '../labels.ts';
+import { waitText } from '../waitText.ts';
 
 const CARD_WIDTH = 280;
 
-function waitText(m: MessageRecord, now: number): string {
+function waitLine(model: ChannelModel, m: MessageRecord, now: number): string {
   if (m.state === 'delivered' && m.dispatchedAt !== undefined) {
+    // As the colour class has it (drawPlan.ts): a post only bounded in time has no wait to colour by.
     if (m.counted) return 'delivered; wait unknown (the post was counted, not recorded)';
     if (m.postEvicted) return "delivered; wait unknown (the post's record was evicted)";
     if (!m.postObserved) return 'delivered; wait unknown (the sender is not observed: its post is inferred)';
-    const wait = m.dispatchedAt - m.postedAt;
-    return wait < 0
-      ? `delivered; waited ${wait.toFixed(2)} ms (the two clocks differ)`
-      : `delivered after ${wait.toFixed(2)} ms in the queue`;
+    const wait = model.wait(m);
+    if (wait === undefined) return 'delivered; wait unknown';
+    return wait.approximate
+      ? `delivered after ${waitText(wait)} in the queue (two clocks, aligned)`
+      : `delivered after ${waitText(wait)} in the queue`;
   }
   if (m.state === 'queued') return `still queued (${((now - m.postedAt) / 1000).toFixed(1)} s so far)`;
   if (m.state === 'dropped') return `dropped (${m.dropReason ?? 'reason unknown'})`;
@@ -63,7 +66,7 @@ export function HoverCard(props: {
         → <span className="id">{m.to.port ?? '—'}</span> {contextName(model, receiverContext(model, m))}
       </div>
       <div className={`s-${m.state}`}>
-        <span className={`tl-swatch tl-${props.waitClass}`} aria-hidden="true" /> {waitText(m, props.now)}
+        <span className={`tl-swatch tl-${props.waitClass}`} aria-hidden="true" /> {waitLine(model, m, props.now)}
       </div>
       {props.aggregated ? (
         <div className="muted tl-card-note">

@@ -12,7 +12,7 @@ import {
   layoutLanes,
   rowAt,
 } from '../../../panel/timeline/lanes.ts';
-import { navigationMarkers } from '../../../panel/timeline/markers.ts';
+import { markersIn, navigationMarkers } from '../../../panel/timeline/markers.ts';
 import { MIN_SPAN, clampRange, panBy, rangeBetween, wholeRange, zoomAt } from '../../../panel/timeline/range.ts';
 import { formatTick, tickStep, tickTimes } from '../../../panel/timeline/ticks.ts';
 import { timelineData } from '../../../panel/timeline/timelineData.ts';
@@ -47,11 +47,16 @@ function msg(
   };
 }
 
-/** The two maps timelineData reads from a model: contexts (for their order) and ports (for a receiver's holder). */
+/**
+ * What timelineData reads from a model: contexts (for their order), ports (for a receiver's
+ * holder) and waits (here on one clock: dispatch − post).
+ */
 function modelOf(contexts: string[], ports: Record<string, string> = {}): ChannelModel {
   return {
     contexts: new Map(contexts.map((id) => [id, { id } as ContextNode])),
     ports: new Map(Object.entries(ports).map(([id, context]) => [id, { id, context } as PortNode])),
+    wait: (m: MessageRecord) =>
+      m.dispatchedAt === undefined ? undefined : { ms: m.dispatchedAt - m.postedAt, approximate: false },
   } as unknown as ChannelModel;
 }
 
@@ -368,12 +373,16 @@ describe('colour by wait and markers', () => {
   it('classes waits by readable bounds', () => {
     expect([0.2, -1.4, 3, 40, 400, 4000].map(waitClass)).toEqual(['w0', 'w0', 'w1', 'w2', 'w3', 'w4']);
   });
-  it('reads navigation markers defensively', () => {
-    expect(navigationMarkers(undefined)).toEqual([]);
-    expect(navigationMarkers({ navigations: 'no' })).toEqual([]);
-    expect(navigationMarkers({ navigations: [{ time: 5, url: 'http://x/' }, { time: 'x' }, null] })).toEqual([
-      { time: 5, label: 'http://x/' },
+  it('marks navigations in time order, leaving out a time that is not finite', () => {
+    const marks = navigationMarkers([
+      { time: 9, url: null },
+      { time: 5, url: 'http://x/' },
+      { time: Number.NaN, url: 'http://y/' },
     ]);
-    expect(navigationMarkers({ markers: [{ time: 7 }] })).toEqual([{ time: 7, label: 'navigation' }]);
+    expect(marks).toEqual([
+      { time: 5, label: 'Navigated to http://x/' },
+      { time: 9, label: 'Navigated' },
+    ]);
+    expect(markersIn(marks, 6, 10)).toEqual([{ time: 9, label: 'Navigated' }]);
   });
 });

@@ -186,14 +186,17 @@ describe('Router', () => {
     expect(resyncs).toEqual([7]);
   });
 
-  it('clear empties the buffer, tells relays to forget, and survives a restart (cleared marks persist)', () => {
+  it('clear tells relays to forget, the other panels to cut, and survives a restart (cleared marks persist)', () => {
     const first = setup();
     const a = first.relay(1, 'ra');
     a.receive({ type: 'batch', seq: 1, facts: [fact()] });
     const p = first.panel(1);
+    const other = first.panel(1);
     p.receive({ type: 'clear', tabId: 1 });
     expect(a.of('forget')).toEqual([{ type: 'forget', seq: 1 }]);
-    expect(p.of('cleared')).toHaveLength(1);
+    // The panel that cleared has cut its own view already: told again, it would cut a second time.
+    expect(p.of('cleared')).toHaveLength(0);
+    expect(other.of('cleared')).toHaveLength(1);
     // A new background incarnation hydrated from the persisted record: the relay replays from 0, batch 1 stays cleared.
     const second = setup();
     second.router.hydrate(1, first.persisted.get(1)!);
@@ -202,6 +205,40 @@ describe('Router', () => {
     again.receive({ type: 'batch', seq: 1, facts: [fact()] });
     again.receive({ type: 'batch', seq: 2, facts: [fact()] });
     expect(factsOf(second.panel(1))).toHaveLength(1);
+  });
+
+  it('clear keeps the log and marks the cut: a panel that subscribes later gets it where it fell', () => {
+    const { relay, panel, router } = setup();
+    const a = relay(1, 'ra');
+    a.receive({ type: 'batch', seq: 1, facts: [fact('before')] });
+    a.receive({ type: 'batch', seq: 2, facts: [fact('before')] });
+    panel(1).receive({ type: 'clear', tabId: 1 });
+    a.receive({ type: 'batch', seq: 3, facts: [fact('after')] });
+    // Before: the log was emptied, and a later panel started without the structure before the cut.
+    expect(router.facts(1).map((f) => f.ctx)).toEqual(['before', 'before', 'after']);
+    const late = panel(1);
+    const stream = late.sent
+      .filter((m) => m.type === 'facts' || m.type === 'cleared')
+      .map((m) => (m.type === 'cleared' ? 'cut' : m.facts.map((f: Fact) => f.ctx).join()));
+    expect(stream).toEqual(['before', 'before', 'cut', 'after']);
+    // A panel subscribing again with its cursor was there at the cut: no second cut.
+    const again = panel(1, { ra: 2 });
+    expect(again.of('cleared')).toHaveLength(0);
+    expect(factsOf(again).map((f) => f.ctx)).toEqual(['after']);
+    // A new document starts a log of its own: no cut carried over.
+    relay(1, 'rb');
+    expect(panel(1).of('cleared')).toHaveLength(0);
+  });
+
+  it('a cut whose facts were all evicted is not sent: nothing kept comes before it', () => {
+    const { relay, panel } = setup(2);
+    const a = relay(1, 'ra');
+    a.receive({ type: 'batch', seq: 1, facts: [fact('before')] });
+    panel(1).receive({ type: 'clear', tabId: 1 });
+    a.receive({ type: 'batch', seq: 2, facts: [fact('after'), fact('after')] });
+    const late = panel(1);
+    expect(late.of('cleared')).toHaveLength(0);
+    expect(factsOf(late).map((f) => f.ctx)).toEqual(['after', 'after']);
   });
 
   it('refuses panels that are not pages of the extension, and content ports without a tab', () => {
