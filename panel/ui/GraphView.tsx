@@ -15,6 +15,7 @@ import {
   type GraphLayout,
   type Point,
 } from '../graph/layout.ts';
+import { plural } from './labels.ts';
 import { channelName } from './channelName.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
@@ -220,16 +221,14 @@ export function GraphView({
         </g>
       </svg>
       <p className="graph-notes muted" data-testid="graph-notes">
-        {`${count(layout.boxes.length, 'context')} · ${count(n.channels, 'channel')} · ${count(moved, 'transferred port')}`}
+        {`${plural(layout.boxes.length, 'context')} · ${plural(n.channels, 'channel')} · ${plural(moved, 'transferred port')}`}
         {n.bundled ? ` · more than ${EDGE_CAP} channels: edges bundled per pair of contexts` : ''}
-        {n.foldedPorts ? ` · ${count(n.foldedPorts, 'port')} folded into “+N” chips` : ''}
+        {n.foldedPorts ? ` · ${plural(n.foldedPorts, 'port')} folded into “+N” chips` : ''}
         {n.contextsOmitted
-          ? ` · ${count(n.contextsOmitted, 'context')} not drawn (gone and empty, or past the limit)`
+          ? ` · ${plural(n.contextsOmitted, 'context')} not drawn (gone and empty, or past the limit)`
           : ''}
-        {n.pathsOmitted ? ` · ${count(n.pathsOmitted, 'transfer path')} not drawn` : ''}
+        {n.pathsOmitted ? ` · ${plural(n.pathsOmitted, 'transfer path')} not drawn` : ''}
       </p>
     </div>
   );
 }
-
-const count = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

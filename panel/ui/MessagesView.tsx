@@ -8,7 +8,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import { linesOf } from '../messageLines.ts';
 import { pairingOf } from '../pairing.ts';
 import { ColumnMenu, ResizeHandle } from './ColumnControls.tsx';
-import { formatTime, timeOrigin } from './labels.ts';
+import { formatTime, plural, timeOrigin } from './labels.ts';
 import { Cell, cellClass, cellStyle, cellTitle, floorOf } from './MessageCells.tsx';
 import { MessageDetail } from './MessageDetail.tsx';
 import { Splitter } from './Splitter.tsx';
@@ -184,7 +184,7 @@ export function MessagesView() {
           ) : null}
           {mutedHidden ? (
             <p className="muted-line" data-testid="muted-messages">
-              {`${mutedHidden.toLocaleString('en-US')} ${mutedHidden === 1 ? 'message' : 'messages'} of muted channels hidden — `}
+              {`${plural(mutedHidden, 'message')} of muted channels hidden — `}
               <button type="button" className="link" onClick={() => setShowMuted(true)}>
                 show
               </button>

@@ -1,4 +1,5 @@
 /** "3 channels muted — show": what is hidden is counted, and can be shown or unmuted. */
+import { plural } from './labels.ts';
 import { useMutes } from './mutesStore.ts';
 
 export function MutedLine({ count }: { count: number }) {
@@ -12,7 +13,7 @@ export function MutedLine({ count }: { count: number }) {
       {error ? <span className="filter-error">{error}</span> : null}
       {count ? (
         <span>
-          {`${count.toLocaleString('en-US')} ${count === 1 ? 'channel' : 'channels'} muted — `}
+          {`${plural(count, 'channel')} muted — `}
           <button type="button" className="link" onClick={() => m.setShowMuted(!showMuted)}>
             {showMuted ? 'hide' : 'show'}
           </button>

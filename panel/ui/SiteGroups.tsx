@@ -8,7 +8,7 @@ import { creationSite } from '../creationSite.ts';
 import type { ChannelNode, PortNode } from '../model/types.ts';
 import { channelFigures, type ChannelFigures } from './channelFigures.ts';
 import { channelName } from './channelName.ts';
-import { formatBytes } from './labels.ts';
+import { formatBytes, plural } from './labels.ts';
 import { useMutes } from './mutesStore.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
@@ -45,11 +45,9 @@ function groupsOf(channels: Iterable<ChannelNode>): Group[] {
   return [...groups.values()].sort((a, b) => b.channels.length - a.channels.length);
 }
 
-const messagesText = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'message' : 'messages'}`;
-
 export function figuresLine(f: ChannelFigures | undefined): string {
   if (!f) return '';
-  const parts = [messagesText(f.messages), formatBytes(f.bytes)];
+  const parts = [plural(f.messages, 'message'), formatBytes(f.bytes)];
   if (f.rate !== null) parts.push(`${f.rate < 10 ? f.rate.toFixed(1) : Math.round(f.rate).toLocaleString('en-US')}/s`);
   if (f.meanWait !== null && f.maxWait !== null) {
     const about = f.approximate ? '≈' : '';
@@ -109,7 +107,7 @@ function GroupItem({
           {group.name}
         </span>
         <span className="badge">{`×${shown.length.toLocaleString('en-US')}`}</span>
-        <span className="muted">{messagesText(messages)}</span>
+        <span className="muted">{plural(messages, 'message')}</span>
         {key ? (
           <button
             type="button"

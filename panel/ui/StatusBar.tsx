@@ -3,8 +3,7 @@ import { anyCounted, countedParts } from './counted.ts';
 import { usePanel } from './storeContext.ts';
 import { lossParts } from './losses.ts';
 import { GLOSSARY } from './glossary.ts';
-
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+import { plural } from './labels.ts';
 
 export function StatusBar() {
   const model = usePanel((s) => s.model);

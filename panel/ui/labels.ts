@@ -66,6 +66,11 @@ export function shortContextName(model: ChannelModel, id: string | null): string
   return contextName(model, id);
 }
 
+/** `1 channel`, `1,324 messages`: a count and its noun, as every view writes them. */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
