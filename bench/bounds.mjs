@@ -13,7 +13,7 @@
 //                                              stopping after 120 s of applying
 // Node 20 cannot import TypeScript: the modules are bundled first with Vite (SSR build) into
 // .tmp/bench-bounds/. cli-summary runs the built CLI (PORTSCOPE_DIST, default dist/).
-import { build } from 'vite';
+import { bundleForNode, loadFrom } from './bundle.mjs';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -76,32 +76,19 @@ if (!child) {
 }
 
 async function bundle() {
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-    build: {
-      ssr: true,
-      outDir: out,
-      emptyOutDir: true,
-      minify: false,
-      rollupOptions: {
-        input:
-          src === root
-            ? {
-                model: resolve(root, 'panel/model/model.ts'),
-                store: resolve(root, 'panel/store.ts'),
-                router: resolve(root, 'extension/router.ts'),
-              }
-            : { model: resolve(src, 'panel/model/model.ts') },
-        output: { format: 'es', entryFileNames: '[name].mjs' },
-      },
-    },
-  });
+  await bundleForNode(
+    out,
+    src === root
+      ? {
+          model: resolve(root, 'panel/model/model.ts'),
+          store: resolve(root, 'panel/store.ts'),
+          router: resolve(root, 'extension/debug-hook.ts'),
+        }
+      : { model: resolve(src, 'panel/model/model.ts') },
+  );
 }
 
-const load = (name) => import(pathToFileURL(resolve(out, `${name}.mjs`)).href);
+const load = loadFrom(out);
 const gc = globalThis.gc ?? (() => {});
 const mb = (bytes) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const k = (x) => x.toLocaleString('en-US');
@@ -310,7 +297,8 @@ switch (only) {
     break;
   }
   case 'tab-log': {
-    const { Router } = await load('router');
+    // The background's router with the test build's status reader (extension/debug-hook.ts).
+    const { DebugRouter: Router } = await load('router');
     const port = (name, sender) => ({
       name,
       sender,
@@ -358,7 +346,7 @@ switch (only) {
         send({ type: 'json-batch', seq: ++batchSeq, json: [{ json: JSON.stringify(facts), count: facts.length }] }),
       n,
     );
-    const status = router.debugStatus(1);
+    const status = router.tabStatus(1);
     const evicted = Object.values(status.evicted).reduce((a, b) => a + b, 0);
     line(
       `background tab log, ${k(n)} facts as json-batches of 500 (every 50th at the preview bounds)`,

@@ -7,35 +7,19 @@
 //   node --expose-gc bench/panel.mjs 100000     (one size)
 // Node 20 cannot import TypeScript, so the modules are first bundled with Vite (SSR build)
 // into .tmp/bench-panel/.
-import { build } from 'vite';
+import { bundleForNode, loadFrom } from './bundle.mjs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, '.tmp/bench-panel');
-await build({
-  root,
-  configFile: false,
-  logLevel: 'warn',
-  define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-  build: {
-    ssr: true,
-    outDir: out,
-    emptyOutDir: true,
-    minify: false,
-    rollupOptions: {
-      input: {
-        store: resolve(root, 'panel/store.ts'),
-        model: resolve(root, 'panel/model/model.ts'),
-        rows: resolve(root, 'panel/messageRows.ts'),
-        query: resolve(root, 'panel/query.ts'),
-        synthetic: resolve(root, 'tests/node/panel/syntheticFacts.ts'),
-      },
-      output: { format: 'es', entryFileNames: '[name].mjs' },
-    },
-  },
+await bundleForNode(out, {
+  store: resolve(root, 'panel/store.ts'),
+  model: resolve(root, 'panel/model/model.ts'),
+  rows: resolve(root, 'panel/messageRows.ts'),
+  query: resolve(root, 'panel/query.ts'),
+  synthetic: resolve(root, 'tests/node/panel/syntheticFacts.ts'),
 });
-const load = (name) => import(pathToFileURL(resolve(out, `${name}.mjs`)).href);
+const load = loadFrom(out);
 const { createPanelStore } = await load('store');
 const { createModel } = await load('model');
 const { messageRows } = await load('rows');
