@@ -13,6 +13,7 @@ import { GraphView } from './GraphView.tsx';
 import { JARGON } from './jargon.ts';
 import { useMutes } from './mutesStore.ts';
 import { PortBadges } from './PortBadges.tsx';
+import { TreeToggle } from './TreeToggle.tsx';
 import { PortDetail } from './PortDetail.tsx';
 import { MutedLine } from './MutedLine.tsx';
 import { SiteFold, foldBySite } from './SiteFold.tsx';
@@ -185,15 +186,7 @@ function Branch({ branch, level, tree }: { branch: ContextBranch; level: number;
   return (
     <li role="treeitem" aria-level={level} aria-expanded={open} className="tree-context" data-context-row={c.id}>
       <div className="tree-context-label">
-        <button
-          type="button"
-          className="tree-toggle"
-          data-tree-item=""
-          aria-label={`${open ? 'Collapse' : 'Expand'} ${c.kind} ${label}`}
-          onClick={() => tree.toggle(c.id)}
-        >
-          {open ? '▾' : '▸'}
-        </button>
+        <TreeToggle open={open} name={`${c.kind} ${label}`} onToggle={() => tree.toggle(c.id)} />
         <span className={`kind kind-${c.kind}`}>{c.kind}</span>{' '}
         <span className="page-text" title={c.url}>
           {label}

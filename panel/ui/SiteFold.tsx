@@ -9,6 +9,7 @@ import type { ChannelModel, PortNode } from '../model/types.ts';
 import { channelName } from './channelName.ts';
 import { neverStartedProblem, queueStateOf } from '../model/index.ts';
 import { usePanel } from './storeContext.ts';
+import { TreeToggle } from './TreeToggle.tsx';
 
 /** Quiet ports of one context made at one site fold into one row from this many. */
 export const SITE_FOLD_FROM = 6;
@@ -66,15 +67,7 @@ export function SiteFold(props: { ports: PortNode[]; level: number; muted(channe
       className={`tree-context site-fold${muted ? ' muted-item' : ''}`}
     >
       <div className="tree-context-label">
-        <button
-          type="button"
-          className="tree-toggle"
-          data-tree-item=""
-          aria-label={`${open ? 'Collapse' : 'Expand'} ${name}`}
-          onClick={() => setOpen(!open)}
-        >
-          {open ? '▾' : '▸'}
-        </button>
+        <TreeToggle open={open} name={name} onToggle={() => setOpen(!open)} />
         <span className="page-text" title="The ports' channels were made here (the creation site's first frame)">
           {name}
         </span>

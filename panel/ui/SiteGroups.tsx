@@ -10,6 +10,7 @@ import { channelFigures, type ChannelFigures } from './channelFigures.ts';
 import { channelName } from './channelName.ts';
 import { formatBytes, plural } from './labels.ts';
 import { useMutes } from './mutesStore.ts';
+import { TreeToggle } from './TreeToggle.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
 /** Channels listed per open group; the rest are counted. */
@@ -94,15 +95,7 @@ function GroupItem({
       className={`tree-context site-group${isMuted ? ' muted-item' : ''}`}
     >
       <div className="tree-context-label">
-        <button
-          type="button"
-          className="tree-toggle"
-          data-tree-item=""
-          aria-label={`${open ? 'Collapse' : 'Expand'} ${group.name}`}
-          onClick={() => setOpen(!open)}
-        >
-          {open ? '▾' : '▸'}
-        </button>
+        <TreeToggle open={open} name={group.name} onToggle={() => setOpen(!open)} />
         <span className="page-text" title={group.site ?? undefined}>
           {group.name}
         </span>
