@@ -79,7 +79,8 @@ async function workerRuntimeText(): Promise<string> {
 }
 
 function firefoxManifest() {
-  const { background, ...rest } = baseManifest;
+  // Firefox has no chrome.debugger: "See inside workers" is Chrome's (extension/worker-debugger.ts).
+  const { background, optional_permissions: _chromeOnly, ...rest } = baseManifest;
   return {
     ...rest,
     // Firefox runs extension backgrounds as event pages (service workers are off for add-ons).

@@ -7,16 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
-export type CdpParams = Record<string, unknown>;
-export type CdpListener = (params: CdpParams, sessionId: string | undefined) => void;
+import type { CdpListener, CdpParams, CdpTransport } from '../extension/worker-targets.ts';
+
+export type { CdpListener, CdpParams, CdpTransport };
 
 export class CdpError extends Error {}
-
-/** What cli/workers.ts needs of a DevTools protocol connection with flattened sessions. */
-export interface CdpTransport {
-  send(method: string, params?: CdpParams, sessionId?: string): Promise<CdpParams>;
-  on(method: string, listener: CdpListener): void;
-}
 
 export class CdpConnection implements CdpTransport {
   private nextId = 1;

@@ -11,7 +11,14 @@ import { CONTENT_PORT_NAME, DEVTOOLS_PORT_NAME, PANEL_PORT_NAME, type ResyncRequ
 import { Router, type PersistedTab, type PortLike, type RouterHooks } from './router.ts';
 import { DebugRouter, exposeDebugHook } from './debug-hook.ts';
 import { loadPersistedTabs, persistTab } from './persisted.ts';
-import { loadRecordWhileClosed, recordWhileClosedChange } from './preference.ts';
+import {
+  forgetSeeInsideWorkers,
+  loadRecordWhileClosed,
+  loadSeeInsideWorkers,
+  recordWhileClosedChange,
+  seeInsideWorkersChanges,
+} from './preference.ts';
+import { WorkerDebugger } from './worker-debugger.ts';
 
 /** Set when the test build includes the debug hook (extension/debug-hook.ts). */
 declare const __PORTSCOPE_DEBUG_HOOK__: boolean;
@@ -27,6 +34,17 @@ let applyChange = (on: boolean): void => {
 browser.storage.onChanged.addListener((change, area) => {
   const on = recordWhileClosedChange(change, area);
   if (on !== null) applyChange(on);
+  for (const [tabId, inside] of seeInsideWorkersChanges(change, area)) workerDebugger.setWanted(tabId, inside);
+});
+
+// "See inside workers" (Chrome: chrome.debugger, extension/worker-debugger.ts); made now so its
+// listeners are registered before any event of a wake-up is delivered.
+const workerDebugger = new WorkerDebugger(
+  () => router,
+  (tabId) => router?.captureStacks(tabId) ?? false,
+);
+void loadSeeInsideWorkers().then((tabs) => {
+  for (const tabId of tabs) workerDebugger.setWanted(tabId, true);
 });
 
 // Nothing is answered before the preference is read (`ready` holds every message), so a relay's
@@ -61,6 +79,8 @@ function makeRouter(recordWhileClosed: boolean): Router {
       );
     },
     persist: persistTab,
+    panelsChanged: (tabId, panels) => workerDebugger.panelsChanged(tabId, panels),
+    relayed: (tabId, facts) => workerDebugger.relayed(tabId, facts),
   };
   return __PORTSCOPE_DEBUG_HOOK__ ? new DebugRouter(hooks) : new Router(hooks);
 }
@@ -107,7 +127,13 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then((router) => router.forgetTab(tabId));
+  workerDebugger.forgetTab(tabId);
+  forgetSeeInsideWorkers(tabId);
 });
 
 // Only the test build has the debug hook (vite.config.ts): the installed extension exposes nothing.
-if (__PORTSCOPE_DEBUG_HOOK__) exposeDebugHook(() => router as DebugRouter | null);
+if (__PORTSCOPE_DEBUG_HOOK__)
+  exposeDebugHook(
+    () => router as DebugRouter | null,
+    (tabId) => workerDebugger.state(tabId),
+  );

@@ -7,6 +7,7 @@
 import type { Fact } from '../protocol/facts.ts';
 import { addCounts, emptyCounts, type BackgroundToPanel, type DropCounts } from '../protocol/messages.ts';
 import { Router, type RouterHooks } from './router.ts';
+import type { DebuggerState } from './worker-debugger.ts';
 
 export interface Forms {
   /** Relay batches taken per form they travelled in. */
@@ -81,7 +82,10 @@ export class DebugRouter extends Router {
 }
 
 /** Puts `portscopeDebug` in the background's global; `current` is null until the background is ready. */
-export function exposeDebugHook(current: () => DebugRouter | null): void {
+export function exposeDebugHook(
+  current: () => DebugRouter | null,
+  workerDebugger?: (tabId: number) => DebuggerState,
+): void {
   (globalThis as typeof globalThis & { portscopeDebug: unknown }).portscopeDebug = {
     facts: (tabId?: number): Fact[] => current()?.facts(tabId) ?? [],
     clear: (): void => void current()?.clear(),
@@ -90,5 +94,7 @@ export function exposeDebugHook(current: () => DebugRouter | null): void {
     forms: () => current()?.forms() ?? { json: 0, objects: 0, objectKinds: {} },
     /** Null before the background is ready. */
     recordWhileClosed: (): boolean | null => current()?.recordingWhileClosed ?? null,
+    /** "See inside workers" on a tab: attached or not, what happened to its workers, the last error. */
+    workerDebugger: (tabId: number): DebuggerState | null => workerDebugger?.(tabId) ?? null,
   };
 }

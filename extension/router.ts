@@ -65,6 +65,10 @@ export interface RouterHooks {
   recordWhileClosed?: boolean;
   /** A relay batch was taken, in the form it travelled in (only the test build listens: extension/debug-hook.ts). */
   accepted?(form: 'json' | 'objects', facts: readonly Fact[]): void;
+  /** The panels subscribed to a tab changed (extension/worker-debugger.ts attaches only while there is one). */
+  panelsChanged?(tabId: number, panels: number): void;
+  /** Facts entered a tab's log from a relay (extension/worker-debugger.ts names the workers its documents made). */
+  relayed?(tabId: number, facts: readonly Fact[]): void;
 }
 
 /** The in-worker runtime's text, embedded here rather than in the MAIN-world script of every frame. */
@@ -117,6 +121,8 @@ export interface TabState extends PersistedTab {
 
 export class Router {
   protected readonly tabs = new Map<number, TabState>();
+  /** Per tab, per worker session of the debugger (workerBatch): numbered like a relay's batches. */
+  private readonly workerSources = new Map<number, Map<string, RelayState>>();
   private readonly gaps = new FactGaps();
   private arrival = 0;
   protected recordWhileClosed: boolean;
@@ -167,6 +173,7 @@ export class Router {
     if (!tab) return;
     clearTimeout(tab.statusTimer);
     this.tabs.delete(tabId);
+    this.workerSources.delete(tabId);
     this.gaps.forget(tabId);
     this.hooks.persist(tabId, null);
   }
@@ -204,14 +211,19 @@ export class Router {
     });
   }
 
-  private batch(tab: TabState, relay: RelayState, port: PortLike, m: Exclude<ContentMessage, { type: 'hello' }>): void {
+  private batch(
+    tab: TabState,
+    relay: RelayState,
+    port: PortLike | null,
+    m: Exclude<ContentMessage, { type: 'hello' }>,
+  ): void {
     if (m.seq <= relay.lastSeq) {
       // A replay of something already held: acknowledge again, keep nothing.
-      this.toContent(port, { type: 'ack', seq: m.seq });
+      if (port) this.toContent(port, { type: 'ack', seq: m.seq });
       return;
     }
     relay.lastSeq = m.seq;
-    this.toContent(port, { type: 'ack', seq: m.seq });
+    if (port) this.toContent(port, { type: 'ack', seq: m.seq });
     addCounts(tab.dropped, m.dropped);
     const missing = this.gaps.note(tab.tabId, relay.session, m);
     if (missing) addCounts(tab.dropped, { missing });
@@ -225,8 +237,52 @@ export class Router {
       const chars = m.chars ?? JSON.stringify(m.facts).length;
       const arrival = ++this.arrival;
       this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
+      if (port) this.hooks.relayed?.(tab.tabId, m.facts);
     }
     this.scheduleStatus(tab);
+  }
+
+  /**
+   * A batch a worker's runtime sent through the DevTools protocol (extension/worker-debugger.ts),
+   * as the runtime wrote it (`{"type":"batch","seq":N,"facts":[…]}`): it enters the tab's log as
+   * a relay's batch does — validated as one, numbered per worker session, its facts' numbers
+   * checked for gaps, counted as stale once the tab's top document has changed.
+   */
+  workerBatch(tabId: number, source: string, payload: string): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab || tab.session === null) return;
+    let sources = this.workerSources.get(tabId);
+    if (!sources) {
+      sources = new Map();
+      this.workerSources.set(tabId, sources);
+    }
+    let relay = sources.get(source);
+    if (!relay) {
+      relay = { relay: source, session: tab.session, lastSeq: 0, port: null };
+      sources.set(source, relay);
+    }
+    let m: ContentMessage;
+    try {
+      let facts: unknown;
+      try {
+        facts = (JSON.parse(payload) as { facts?: unknown } | null)?.facts;
+      } catch {
+        throw new ProtocolError('worker batch', 'not JSON');
+      }
+      m = validateContentToBackground({ type: 'batch', seq: relay.lastSeq + 1, facts });
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      relay.lastSeq++;
+      this.reject(tab, 1, e.message);
+      return;
+    }
+    if (m.type !== 'hello') this.batch(tab, relay, null, m);
+  }
+
+  /** The debugger let a worker session go (it ended, or the debugger detached): nothing more comes from it. */
+  workerGone(tabId: number, source?: string): void {
+    if (source === undefined) this.workerSources.delete(tabId);
+    else this.workerSources.get(tabId)?.delete(source);
   }
 
   /**
@@ -370,7 +426,10 @@ export class Router {
 
   private unsubscribe(conn: PanelConn) {
     const tab = conn.tabId === null ? undefined : this.tabs.get(conn.tabId);
-    if (tab?.panels.delete(conn)) this.watchersChanged(tab);
+    if (tab?.panels.delete(conn)) {
+      this.watchersChanged(tab);
+      this.hooks.panelsChanged?.(tab.tabId, tab.panels.size);
+    }
   }
 
   private subscribe(conn: PanelConn, tabId: number, cursor: Cursor) {
@@ -380,6 +439,7 @@ export class Router {
     conn.cursor = { ...cursor };
     tab.panels.add(conn);
     this.watchersChanged(tab);
+    this.hooks.panelsChanged?.(tabId, tab.panels.size);
     if (tab.session) this.toPanel(conn, { type: 'session', tabId, session: tab.session, url: tab.url });
     // A panel that has seen nothing gets the latest Clear where it fell. One with a cursor was
     // subscribed then, and cut its own view (or was told: `cleared` below).
@@ -491,6 +551,11 @@ export class Router {
   setRecordWhileClosed(on: boolean): void {
     this.recordWhileClosed = on;
     for (const tab of this.tabs.values()) this.watchersChanged(tab);
+  }
+
+  /** Whether the tab's runtimes capture a stack for every post (the debugger's worker runtimes follow it). */
+  captureStacks(tabId: number): boolean {
+    return this.tabs.get(tabId)?.config.captureStacks ?? false;
   }
 
   /** Whether the tab's runtimes record every message (true) or count plain traffic. */

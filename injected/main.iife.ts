@@ -16,6 +16,7 @@ import {
   type RuntimeToRelay,
 } from '../protocol/handshake.ts';
 import { keyBridge } from './realm.ts';
+import { takeWorkerNaming } from './worker-naming-flag.ts';
 import { install } from './install.ts';
 import { encodeBatches } from './batch-json.ts';
 import { RUNTIME_JSON_MAX_CHARS } from '../protocol/messages.ts';
@@ -37,6 +38,10 @@ import {
 
 const g = G;
 const doc: Document | undefined = g.document;
+
+// Before install and before any page script: whether the extension's "See inside workers" asked
+// this document to name the dedicated workers it makes (extension/worker-targets.ts).
+takeWorkerNaming(g);
 
 // An exception escaping this script would reach the page's window.onerror: never let one out.
 try {

@@ -33,10 +33,11 @@ function take(name: string): unknown {
 const emit = take('__portscopeEmit');
 /**
  * `workerContexts` and `worker`: the recorder instruments workers through the DevTools protocol
- * (injected/worker-protocol.ts); `worker` is what it tells a worker about itself.
+ * (injected/worker-protocol.ts); `worker` is what it tells a worker about itself. `'dedicated'`:
+ * the extension's debugger, which names dedicated workers only.
  */
 const rawConfig = take('__portscopeConfig') as
-  | (Partial<RuntimeConfig> & { workerContexts?: boolean; worker?: ProtocolWorkerConfig })
+  | (Partial<RuntimeConfig> & { workerContexts?: boolean | 'dedicated'; worker?: ProtocolWorkerConfig })
   | undefined;
 const config: RuntimeConfig = {
   captureStacks:
@@ -53,8 +54,9 @@ try {
   // `portscope record --workers` turns in-worker instrumentation on: its bootstraps need this text.
   if (config.inWorker && typeof __PORTSCOPE_WORKER_RUNTIME__ === 'string')
     setWorkerRuntimeSource(asWorkerRuntimeFunction(__PORTSCOPE_WORKER_RUNTIME__));
-  const byProtocol = typeof rawConfig === 'object' && rawConfig !== null && rawConfig.workerContexts === true;
-  if (byProtocol) nameWorkersForProtocol();
+  const workerContexts = typeof rawConfig === 'object' && rawConfig !== null ? rawConfig.workerContexts : undefined;
+  const byProtocol = workerContexts === true || workerContexts === 'dedicated';
+  if (byProtocol) nameWorkersForProtocol(workerContexts === 'dedicated' ? 'dedicated' : 'all');
   const installed = install(
     g,
     {

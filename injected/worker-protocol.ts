@@ -26,15 +26,21 @@ import {
 } from './natives.ts';
 import { newContextId } from './context.ts';
 
-let naming = false;
+/**
+ * What this runtime names: every worker (the recorder, which attaches to all of them), or only
+ * dedicated workers (the extension's "See inside workers": through `chrome.debugger` only they
+ * can be paused before their first line, so a shared worker named here would be waited for in vain).
+ */
+let naming: false | 'all' | 'dedicated' = false;
 
-/** The page-side runtime names the workers it constructs (set by the recorder's config). */
-export function nameWorkersForProtocol(): void {
-  naming = true;
+/** The page-side runtime names the workers it constructs (set by the recorder's config, or the extension's debugger). */
+export function nameWorkersForProtocol(which: 'all' | 'dedicated' = 'all'): void {
+  naming = which;
 }
 
+/** Whether service workers are seen from inside too, so their messages to this client are watched. */
 export function namesWorkers(): boolean {
-  return naming;
+  return naming === 'all';
 }
 
 /** Past this a derived id would not be a valid ctx (protocol LIMITS.id): the shared worker keeps a random one. */
@@ -88,7 +94,7 @@ export function protocolChildCtx(g: any, kind: 'Worker' | 'SharedWorker', args: 
   // 156): it cannot be instrumented, so it is not named, and is seen from outside.
   if (url !== undefined ? stringSlice(url, 0, 5) === 'blob:' : isBlobUrlObject(args[0])) return undefined;
   if (kind === 'Worker') return newContextId();
-  if (url === undefined) return undefined;
+  if (url === undefined || naming === 'dedicated') return undefined;
   const options = args.length > 1 ? args[1] : undefined;
   let name: unknown = '';
   if (typeof options === 'string') name = options;

@@ -27,6 +27,14 @@ export const DEVTOOLS_PORT_NAME = 'portscope-devtools';
 export const RECORD_WHILE_CLOSED_KEY = 'portscope.recordWhileClosed';
 
 /**
+ * browser.storage.session key prefix of the Chrome extension's "See inside workers" setting,
+ * per inspected tab (`portscope.seeInsideWorkers.<tabId>`, true when on): the panel's settings
+ * write it, the background attaches `chrome.debugger` to the tab while it is on and a panel is
+ * open (extension/worker-debugger.ts). Session storage: it ends with the browser.
+ */
+export const SEE_INSIDE_WORKERS_PREFIX = 'portscope.seeInsideWorkers.';
+
+/**
  * The longest JSON text of one runtime batch the relay accepts (characters). The runtime sends
  * a longer batch as objects instead, which the relay checks fact by fact.
  */

@@ -9,6 +9,7 @@ import { StatusBar } from './StatusBar.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { TimelineView } from './TimelineView.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { SeeInsideWorkersOffer } from './SeeInsideWorkers.tsx';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'channels', label: 'Channels' },
@@ -90,6 +91,7 @@ function Empty() {
       <p className="muted">
         Channels created before this page loaded with Portscope enabled are not visible: reload to see everything.
       </p>
+      <SeeInsideWorkersOffer />
     </div>
   );
 }

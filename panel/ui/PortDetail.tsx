@@ -6,6 +6,7 @@ import { neverStartedProblem, type PortNode, type QueueState } from '../model/in
 import { PortBadges } from './PortBadges.tsx';
 import { contextName, formatTime, timeOrigin } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
+import { SeeInsideWorkersOffer } from './SeeInsideWorkers.tsx';
 import { usePanel, usePanelStore } from './storeContext.ts';
 
 /** A queue is shown up to this many entries (a run of counted messages is one); the rest is counted. */
@@ -66,7 +67,12 @@ export function PortDetail() {
         <dt>Entangled with</dt>
         <dd>{port.entangled ? <PortButton id={port.entangled} /> : 'nothing (disentangled)'}</dd>
         <dt>Held by</dt>
-        <dd>{contextName(model, port.context)}</dd>
+        <dd>
+          {contextName(model, port.context)}
+          <SeeInsideWorkersOffer
+            contexts={[port.context, port.entangled ? model.ports.get(port.entangled)?.context : null]}
+          />
+        </dd>
         <dt>Queue</dt>
         <dd>{queueStateText(state, port)}</dd>
         <dt>Listeners</dt>

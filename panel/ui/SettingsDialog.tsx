@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { SETTING_BOUNDS, SettingsError } from '../store.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRecordWhileClosed } from './recordWhileClosed.ts';
+import { DEBUGGER_BAR_TEXT, useSeeInsideWorkers } from './SeeInsideWorkers.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
@@ -18,6 +19,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const recordWhileClosed = useRecordWhileClosed();
   // Untouched (null) until the user clicks it, so a slow storage read never overwrites the stored value.
   const [recordDraft, setRecordDraft] = useState<boolean | null>(null);
+  const seeInside = useSeeInsideWorkers();
+  const [seeInsideDraft, setSeeInsideDraft] = useState<boolean | null>(null);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
 
@@ -31,6 +34,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         inWorker: draft.inWorker,
       });
       if (recordDraft !== null && recordDraft !== recordWhileClosed.value) recordWhileClosed.save(recordDraft);
+      // Here, in the submit of a click: Chrome asks for the debugger permission only on a user gesture.
+      if (seeInsideDraft !== null && seeInsideDraft !== seeInside.value) seeInside.set(seeInsideDraft);
       onClose();
     } catch (err) {
       if (!(err instanceof SettingsError)) throw err;
@@ -86,6 +91,25 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           />
           Instrument inside workers (for workers created after this)
         </label>
+        {seeInside.available ? (
+          <div className="setting">
+            <label className="check">
+              <input
+                type="checkbox"
+                name="seeInsideWorkers"
+                checked={seeInsideDraft ?? seeInside.value ?? false}
+                disabled={seeInside.value === null}
+                onChange={(e) => setSeeInsideDraft(e.currentTarget.checked)}
+              />
+              See inside workers (this tab; asks for Chrome's debugger permission)
+            </label>
+            <p className="muted setting-note" id="see-inside-workers-note">
+              Dedicated workers, from their first line, with nothing changed in the page. {DEBUGGER_BAR_TEXT} Shared and
+              service workers stay outside.
+              {seeInside.refused ? ' Chrome did not grant the permission.' : ''}
+            </p>
+          </div>
+        ) : null}
         <label
           className="check"
           title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages."

@@ -1,0 +1,420 @@
+/**
+ * Workers instrumented before their first line, through the DevTools protocol; one core for two
+ * transports: the CLI's own Chromium pipe (cli/cdp-pipe.ts, every target of the browser) and
+ * the extension's `chrome.debugger` on one tab (extension/worker-debugger.ts).
+ *
+ * Dedicated workers (of every frame, nested ones included), and in the CLI shared and service
+ * workers, are auto-attached paused on start (`Target.setAutoAttach` with
+ * `waitForDebuggerOnStart`), the runtime is evaluated in them, then they run. Their facts leave
+ * through a protocol binding (`Runtime.addBinding`), which the runtime takes off the global
+ * before any page code runs. Nothing is built from a blob and no URL is patched: the worker is
+ * the page's own. Documents get the runtime as a script evaluated on each new document (CLI),
+ * or already have it from the content scripts (extension): there, the script evaluated on each
+ * new document only tells that document's runtime to name the dedicated workers it makes.
+ *
+ * A dedicated worker announces the ctx its owner named in `worker-created.childCtx`
+ * (injected/worker-protocol.ts): the owner flushes that fact at once, and the worker stays
+ * paused until it has arrived (on the owner's session, or from the relays); the two are matched
+ * by script URL in order of creation. A shared worker derives its ctx itself; a service worker
+ * has its own.
+ */
+
+export type CdpParams = Record<string, unknown>;
+export type CdpListener = (params: CdpParams, sessionId: string | undefined) => void;
+
+/** What the core needs of a DevTools protocol connection with flattened sessions (undefined: the root session). */
+export interface CdpTransport {
+  send(method: string, params?: CdpParams, sessionId?: string): Promise<CdpParams>;
+  on(method: string, listener: CdpListener): void;
+}
+
+export const BINDING = '__portscopeEmit';
+/**
+ * The global the extension's script on each new document sets for the MAIN-world runtime, which
+ * takes it off before any page script runs (injected/main.iife.ts).
+ */
+export const NAME_WORKERS_GLOBAL = '__portscopeNameWorkers';
+/** Owner key of the facts the documents' relays carry (extension): one per tab, matched by URL. */
+const RELAYED = '';
+const WORKER_TYPES = new Set(['worker', 'shared_worker', 'service_worker']);
+const DOCUMENT_TYPES = new Set(['page', 'iframe']);
+/** How long a dedicated worker waits, paused, for its owner's worker-created before it runs with an id of its own. */
+const MATCH_TIMEOUT_MS = 2_000;
+/** The dedicated-worker filter of every page, frame and worker session (their frames and dedicated workers). */
+const CHILDREN = [{ type: 'iframe' }, { type: 'worker' }];
+/** worker-created facts waiting for their worker, per owner session (a page that never starts its workers must not grow this). */
+const MAX_PENDING_PER_SESSION = 256;
+
+export interface TargetOptions {
+  /** The runtime bundle's text (dist/portscope-injected.js). */
+  runtime: string;
+  /** Read when a runtime is evaluated (the extension's setting can change). */
+  readonly captureStacks: boolean;
+  /** Each batch a runtime emits (a JSON string), with the session it came from. */
+  onBatch(payload: string, sessionId: string | undefined): void;
+  /**
+   * `runtime` (CLI, the default): documents get the runtime and the binding here, and every
+   * worker kind is named. `relay` (extension): documents already run the runtime from the
+   * content scripts and their facts travel through the relays (handed in with
+   * `noteRelayedFacts`); only dedicated workers are named, since only they can be paused on
+   * start through `chrome.debugger` (measured, docs/in-worker.md).
+   */
+  documents?: 'runtime' | 'relay';
+  /** How long a dedicated worker waits, paused, for its owner's worker-created (default 2 s). */
+  matchTimeoutMs?: number;
+}
+
+interface NamedWorker {
+  /** Absent: the owner's runtime did not name it (a document loaded before naming was asked): it stays outside. */
+  childCtx?: string;
+  parent: string;
+  url: string;
+}
+
+interface TargetInfo {
+  targetId: string;
+  type: string;
+  url: string;
+}
+
+/** What happened to the workers, for the recording's summary and the tests. */
+export interface WorkerAccount {
+  /** Workers evaluated from their first line, per target type. */
+  instrumented: Record<string, number>;
+  /** Dedicated workers whose owner's worker-created never came: they announced an id of their own. */
+  unmatched: number;
+  /** Targets the runtime could not be evaluated in (they ran uninstrumented), with the first reason. */
+  failed: number;
+  firstFailure?: string;
+  /** Dedicated workers their creator's runtime did not name (a document loaded before the setting): left to run outside. */
+  leftOutside?: number;
+}
+
+/** The answer for a dedicated worker its creator did not name. */
+const OUTSIDE = Symbol('outside');
+
+export class ProtocolTargets {
+  readonly account: WorkerAccount = { instrumented: {}, unmatched: 0, failed: 0 };
+  private readonly pending = new Map<string, NamedWorker[]>();
+  private readonly waiters = new Set<() => void>();
+  /** Workers attached and not yet at their first statement. */
+  private readonly beforeFirstLine = new Map<
+    string,
+    { info: TargetInfo; owner: string | undefined; breakpointId?: string }
+  >();
+  /** Every worker session, for a service worker that starts again in it. */
+  private readonly workerSessions = new Map<string, { info: TargetInfo; owner: string | undefined }>();
+  /** The context a worker session's runtime announced, and the last fact number it used. */
+  private readonly lives = new Map<string, { ctx: string; lastSeq: number }>();
+  private closing = false;
+
+  constructor(
+    private readonly cdp: CdpTransport,
+    private readonly options: TargetOptions,
+  ) {
+    cdp.on('Target.attachedToTarget', (params, parentSession) => void this.attached(params, parentSession));
+    cdp.on('Runtime.bindingCalled', (params, sessionId) => this.bindingCalled(params, sessionId));
+    cdp.on('Debugger.paused', (params, sessionId) => void this.paused(params, sessionId));
+    cdp.on('Target.detachedFromTarget', (params) => {
+      this.beforeFirstLine.delete(params.sessionId as string);
+      this.workerSessions.delete(params.sessionId as string);
+      this.lives.delete(params.sessionId as string);
+      this.pending.delete(params.sessionId as string);
+    });
+    cdp.on('Inspector.targetCrashed', (_params, sessionId) => this.stopped(sessionId));
+    cdp.on('Inspector.targetReloadedAfterCrash', (_params, sessionId) => void this.restarted(sessionId));
+  }
+
+  /** Auto-attaches, paused, to every page, frame and worker of the browser from now on. */
+  async start(): Promise<void> {
+    await this.cdp.send('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: true,
+      filter: [
+        { type: 'page' },
+        { type: 'iframe' },
+        { type: 'worker' },
+        { type: 'shared_worker' },
+        { type: 'service_worker' },
+      ],
+    });
+  }
+
+  /**
+   * The extension: the transport's root session is the inspected tab's page. Its document and
+   * its frames get the naming script for every new document; its dedicated workers (and its
+   * frames' and workers') are attached paused. Shared and service workers are not: a tab's
+   * session does not attach shared workers, and a service worker waiting on start answers no
+   * command through `chrome.debugger` but `Runtime.runIfWaitingForDebugger` (measured,
+   * docs/in-worker.md): it would wait for good.
+   */
+  async startOnPage(): Promise<void> {
+    await this.setUpDocument(undefined);
+  }
+
+  private setUpDocument(sessionId: string | undefined): Promise<unknown> {
+    const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
+    const relayed = this.options.documents === 'relay';
+    return Promise.all([
+      relayed ? undefined : send('Runtime.enable'),
+      relayed ? undefined : send('Runtime.addBinding', { name: BINDING }),
+      send('Page.enable'),
+      send('Page.addScriptToEvaluateOnNewDocument', { source: this.documentScript() }),
+      this.attachChildren(sessionId),
+    ]);
+  }
+
+  /**
+   * Shared and service workers are the browser session's (a page session would attach its
+   * in-scope service worker a second time); a page's or a worker's own are its frames and dedicated workers.
+   */
+  private attachChildren(sessionId: string | undefined): Promise<CdpParams> {
+    return this.cdp.send(
+      'Target.setAutoAttach',
+      { autoAttach: true, waitForDebuggerOnStart: true, flatten: true, filter: CHILDREN },
+      sessionId,
+    );
+  }
+
+  /** What each worker kind a runtime names: all of them, or (extension) the dedicated ones only. */
+  private naming(): true | 'dedicated' {
+    return this.options.documents === 'relay' ? 'dedicated' : true;
+  }
+
+  private documentScript(): string {
+    // A property the MAIN-world runtime deletes before any page script runs; its value says what to name.
+    if (this.options.documents === 'relay')
+      return `Object.defineProperty(globalThis, ${JSON.stringify(NAME_WORKERS_GLOBAL)}, { value: "dedicated", configurable: true, writable: true });`;
+    return `globalThis.__portscopeConfig = ${JSON.stringify({ captureStacks: this.options.captureStacks, inWorker: false, workerContexts: true })};\n${this.options.runtime}`;
+  }
+
+  private workerScript(worker: { ctx?: string; parent?: string }): string {
+    const config = {
+      captureStacks: this.options.captureStacks,
+      inWorker: false,
+      workerContexts: this.naming(),
+      worker,
+    };
+    return `globalThis.__portscopeConfig = ${JSON.stringify(config)};\n${this.options.runtime}`;
+  }
+
+  private async attached(params: CdpParams, parentSession: string | undefined): Promise<void> {
+    const sessionId = params.sessionId as string;
+    const info = params.targetInfo as TargetInfo;
+    const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
+    try {
+      if (DOCUMENT_TYPES.has(info.type)) await this.setUpDocument(sessionId);
+      else if (WORKER_TYPES.has(info.type)) {
+        this.workerSessions.set(sessionId, { info, owner: this.ownerKey(parentSession) });
+        await Promise.all([this.armFirstLine(sessionId), this.attachChildren(sessionId)]);
+      }
+    } catch (err) {
+      this.account.failed++;
+      this.account.firstFailure ??= `${info.type} ${info.url}: ${(err as Error).message}`;
+    }
+    // Whatever happened above, the target runs: paused forever would change the page.
+    await send('Runtime.runIfWaitingForDebugger').catch(() => {});
+  }
+
+  /**
+   * Paused on start, a worker has no script URL yet: reading `location` there crashes the
+   * renderer (measured in Chromium 156). The runtime goes in at the instrumentation breakpoint
+   * before the first script statement, when the worker is whole; the binding is added only then.
+   * A blob: worker never stops there (measured): it is left alone, seen from outside, and its
+   * creator does not name it (injected/worker-protocol.ts). (`Debugger.pause` instead of the
+   * breakpoint left a page waiting for good now and then: not used.)
+   */
+  private async armFirstLine(sessionId: string): Promise<void> {
+    const worker = this.workerSessions.get(sessionId);
+    if (!worker) return;
+    if (worker.info.url.startsWith('blob:')) return;
+    const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
+    const armed = { ...worker, breakpointId: undefined as string | undefined };
+    this.beforeFirstLine.set(sessionId, armed);
+    const [, , breakpoint] = await Promise.all([
+      send('Runtime.enable'),
+      send('Debugger.enable'),
+      send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptExecution' }),
+    ]);
+    armed.breakpointId = breakpoint.breakpointId as string | undefined;
+  }
+
+  /**
+   * A service worker the browser stopped (idle, or asked to) keeps its session: the session hears
+   * `Inspector.targetCrashed`. Every port it held is gone with it, so its context is destroyed
+   * (a fact the recorder writes for it, after the last one it sent); what is posted to those ports
+   * afterwards is then a diagnostic, not a silent loss.
+   */
+  private stopped(sessionId: string | undefined): void {
+    const life = sessionId === undefined ? undefined : this.lives.get(sessionId);
+    if (!life || this.closing) return;
+    this.lives.delete(sessionId!);
+    const fact = {
+      kind: 'context-destroyed',
+      ctx: life.ctx,
+      reason: 'terminate',
+      seq: life.lastSeq + 1,
+      time: Date.now(),
+    };
+    this.options.onBatch(JSON.stringify({ type: 'batch', seq: 1, facts: [fact] }), sessionId);
+  }
+
+  /**
+   * The stopped service worker started again (`Inspector.targetReloadedAfterCrash`): a new
+   * global, paused on start like the first, so it gets the runtime again, before its first line,
+   * and announces itself as a new context.
+   */
+  private async restarted(sessionId: string | undefined): Promise<void> {
+    if (sessionId === undefined || !this.workerSessions.has(sessionId)) return;
+    try {
+      await this.armFirstLine(sessionId);
+    } catch (err) {
+      this.account.failed++;
+      this.account.firstFailure ??= `restarted worker: ${(err as Error).message}`;
+    }
+    await this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => {});
+  }
+
+  /** The recorder closes the browser: workers going away now are not the page's doing. */
+  stop(): void {
+    this.closing = true;
+  }
+
+  /**
+   * Where the worker-created that names a worker attached under `parentSession` comes from: that
+   * session's binding (the CLI's documents, any worker), or the relays (the extension's documents).
+   */
+  private ownerKey(parentSession: string | undefined): string | undefined {
+    if (this.options.documents !== 'relay') return parentSession;
+    return parentSession !== undefined && this.workerSessions.has(parentSession) ? parentSession : RELAYED;
+  }
+
+  /** Facts the documents' relays carried (extension): the worker-created among them name dedicated workers. */
+  noteRelayedFacts(facts: readonly unknown[]): void {
+    this.noteNamedWorkers(RELAYED, facts);
+  }
+
+  /** A worker at its first statement: the runtime goes in, the debugger goes away, the worker runs. */
+  private async paused(params: CdpParams, sessionId: string | undefined): Promise<void> {
+    if (sessionId === undefined) return;
+    const send = (method: string, p: CdpParams = {}) => this.cdp.send(method, p, sessionId);
+    const waiting = this.beforeFirstLine.get(sessionId);
+    if (!waiting || params.reason !== 'instrumentation') {
+      // Not ours (a `debugger` statement before our debugger was off): the page never asked to stop there.
+      await send('Debugger.resume').catch(() => {});
+      return;
+    }
+    this.beforeFirstLine.delete(sessionId);
+    const { info, owner } = waiting;
+    try {
+      const identity = info.type === 'worker' ? await this.ownerNamed(owner, info.url) : {};
+      if (identity === OUTSIDE) {
+        // Its creator did not name it, so its own announcement would be a second context: it runs as it is.
+        this.account.leftOutside = (this.account.leftOutside ?? 0) + 1;
+        throw OUTSIDE;
+      }
+      await send('Runtime.addBinding', { name: BINDING });
+      const result = await send('Runtime.evaluate', { expression: this.workerScript(identity), silent: true });
+      if (result.exceptionDetails) throw new Error('the runtime threw');
+      this.account.instrumented[info.type] = (this.account.instrumented[info.type] ?? 0) + 1;
+    } catch (err) {
+      if (err !== OUTSIDE) {
+        this.account.failed++;
+        this.account.firstFailure ??= `${info.type} ${info.url}: ${(err as Error).message}`;
+      }
+    }
+    if (waiting.breakpointId !== undefined)
+      await send('Debugger.removeBreakpoint', { breakpointId: waiting.breakpointId }).catch(() => {});
+    await send('Debugger.resume').catch(() => {});
+    await send('Debugger.disable').catch(() => {});
+  }
+
+  /** The identity the owner named for a dedicated worker that just attached under `ownerSession`. */
+  private async ownerNamed(
+    ownerSession: string | undefined,
+    url: string,
+  ): Promise<{ ctx?: string; parent?: string } | typeof OUTSIDE> {
+    if (ownerSession === undefined) return {};
+    const timeout = this.options.matchTimeoutMs ?? MATCH_TIMEOUT_MS;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const named = this.take(ownerSession, url, Date.now() >= deadline - timeout / 2);
+      if (named) return named.childCtx === undefined ? OUTSIDE : { ctx: named.childCtx, parent: named.parent };
+      if (Date.now() >= deadline) break;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(100, Math.max(0, deadline - Date.now())));
+        this.waiters.add(wake);
+      });
+    }
+    this.account.unmatched++;
+    return {};
+  }
+
+  /**
+   * The first worker-created of `session` for `url`; once the owner had time to speak, the only
+   * one pending when none has that URL (a redirected script attaches under its final URL).
+   */
+  private take(session: string, url: string, loose: boolean): NamedWorker | undefined {
+    const list = this.pending.get(session);
+    if (!list || list.length === 0) return undefined;
+    let index = list.findIndex((w) => w.url === url);
+    if (index < 0 && loose && list.length === 1) index = 0;
+    if (index < 0) return undefined;
+    return list.splice(index, 1)[0];
+  }
+
+  private bindingCalled(params: CdpParams, sessionId: string | undefined): void {
+    if (params.name !== BINDING || typeof params.payload !== 'string') return;
+    const payload = params.payload;
+    if (sessionId !== undefined && payload.includes('"worker-created"')) this.noteBatchNames(sessionId, payload);
+    if (sessionId !== undefined && this.workerSessions.has(sessionId)) this.noteLife(sessionId, payload);
+    this.options.onBatch(payload, sessionId);
+  }
+
+  /** Which context a worker session speaks for, and its last fact number (read off the text: no second parse of every batch). */
+  private noteLife(sessionId: string, payload: string): void {
+    const announced = /"kind":"context","ctx":"([^"\\]+)"/.exec(payload)?.[1];
+    const seqAt = payload.lastIndexOf('"seq":');
+    const lastSeq = seqAt < 0 ? NaN : Number.parseInt(payload.slice(seqAt + 6), 10);
+    const life = this.lives.get(sessionId);
+    if (announced !== undefined && (!life || life.ctx !== announced))
+      this.lives.set(sessionId, { ctx: announced, lastSeq: Number.isFinite(lastSeq) ? lastSeq : 1 });
+    else if (life && Number.isFinite(lastSeq) && lastSeq > life.lastSeq) life.lastSeq = lastSeq;
+  }
+
+  private noteBatchNames(sessionId: string, payload: string): void {
+    let facts: unknown;
+    try {
+      facts = (JSON.parse(payload) as { facts?: unknown }).facts;
+    } catch {
+      return;
+    }
+    if (Array.isArray(facts)) this.noteNamedWorkers(sessionId, facts);
+  }
+
+  private noteNamedWorkers(owner: string, facts: readonly unknown[]): void {
+    let list = this.pending.get(owner);
+    for (const f of facts as (Record<string, unknown> | null)[]) {
+      if (f?.kind !== 'worker-created' || f.workerKind !== 'worker' || typeof f.ctx !== 'string') continue;
+      const url = typeof f.url === 'string' ? f.url : '';
+      // Unnamed: a blob: worker (never paused, nothing to match) or, in the extension, a
+      // document that was loaded before naming was asked; only the latter waits for its worker.
+      if (typeof f.childCtx !== 'string' && (this.options.documents !== 'relay' || url.startsWith('blob:'))) continue;
+      if (!list) {
+        list = [];
+        this.pending.set(owner, list);
+      }
+      if (list.length >= MAX_PENDING_PER_SESSION) list.shift();
+      const named: NamedWorker = { parent: f.ctx, url };
+      if (typeof f.childCtx === 'string') named.childCtx = f.childCtx;
+      list.push(named);
+    }
+    for (const wake of [...this.waiters]) wake();
+  }
+}
