@@ -63,6 +63,8 @@ export interface DebuggerState {
   attached: boolean;
   workers: WorkerAccount | null;
   lastError: string | null;
+  /** Attaches that found an earlier session of this extension still attached (a background Chrome stopped and started again). */
+  takenBack: number;
 }
 
 export class WorkerDebugger {
@@ -76,6 +78,7 @@ export class WorkerDebugger {
   private readonly errors = new Map<number, string>();
   private readonly lastAccount = new Map<number, WorkerAccount>();
   private listening = false;
+  private takenBack = 0;
   private runtime: Promise<string> | null = null;
 
   constructor(
@@ -119,6 +122,7 @@ export class WorkerDebugger {
       attached: attachment !== undefined,
       workers: attachment?.targets.account ?? this.lastAccount.get(tabId) ?? null,
       lastError: this.errors.get(tabId) ?? null,
+      takenBack: this.takenBack,
     };
   }
 
@@ -166,7 +170,7 @@ export class WorkerDebugger {
     // Listed before the attach resolves: the first events may come with it.
     this.attached.set(tabId, { transport, targets });
     try {
-      await attachDebugger(tabId);
+      if (await attachDebugger(tabId)) this.takenBack++;
       await targets.startOnPage();
       this.errors.delete(tabId);
     } catch (e) {
@@ -192,7 +196,9 @@ export class WorkerDebugger {
     this.listening = true;
     chrome.debugger.onEvent.addListener((source, method, params) => {
       if (source.tabId === undefined) return;
-      this.attached.get(source.tabId)?.transport.dispatch(method, (params ?? {}) as CdpParams, source.sessionId);
+      const attachment = this.attached.get(source.tabId);
+      if (attachment) attachment.transport.dispatch(method, (params ?? {}) as CdpParams, source.sessionId);
+      else if (method === 'Target.attachedToTarget') letRun(source.tabId, params as CdpParams);
     });
     chrome.debugger.onDetach.addListener((source, reason) => {
       const tabId = source.tabId;
@@ -220,6 +226,18 @@ export class WorkerDebugger {
   }
 }
 
+/**
+ * A session of an earlier background outlives it (measured: Chrome keeps it attached when it
+ * stops the service worker) and still attaches new workers paused on start; until this
+ * background takes the tab again, they must not wait for nobody.
+ */
+function letRun(tabId: number, params: CdpParams): void {
+  if (params.waitingForDebugger !== true || typeof params.sessionId !== 'string') return;
+  chrome.debugger
+    .sendCommand({ tabId, sessionId: params.sessionId }, 'Runtime.runIfWaitingForDebugger', {})
+    .catch(() => {});
+}
+
 /** The router's source name for a worker session (the tab's own session has no worker). */
 function sourceOf(sessionId: string | undefined): string {
   return `worker:${sessionId ?? 'tab'}`;
@@ -227,14 +245,16 @@ function sourceOf(sessionId: string | undefined): string {
 
 /**
  * A background that Chrome stopped and started again may find its earlier session still
- * attached: it is let go and taken again, so that this incarnation hears its events.
+ * attached: it is let go and taken again, so that this incarnation hears its events. True then.
  */
-async function attachDebugger(tabId: number): Promise<void> {
+async function attachDebugger(tabId: number): Promise<boolean> {
   try {
     await chrome.debugger.attach({ tabId }, PROTOCOL_VERSION);
+    return false;
   } catch (e) {
     if (!(e instanceof Error) || !/already attached/i.test(e.message)) throw e;
     await chrome.debugger.detach({ tabId }).catch(() => {});
     await chrome.debugger.attach({ tabId }, PROTOCOL_VERSION);
+    return true;
   }
 }

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Worker } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { Recording } from '../../cli/recording.ts';
 import { CHROMIUM_ARGS, DIST, DIST_CHROME, chromiumPath } from '../support/browsers.ts';
@@ -32,6 +32,7 @@ interface DebuggerState {
   attached: boolean;
   workers: { instrumented: Record<string, number>; unmatched: number; failed: number; leftOutside?: number } | null;
   lastError: string | null;
+  takenBack: number;
 }
 interface Debug {
   portscopeDebug: {
@@ -56,17 +57,27 @@ let firstOn: { echoes: unknown; facts: Fact[] };
 let firstOff: { echoes: unknown; facts: Fact[] };
 const scenarioFacts: Fact[] = [];
 
-const backgroundFacts = (tabId: number) =>
-  ext.serviceWorker!.evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.facts(id), tabId);
-const clearBackground = () =>
-  ext.serviceWorker!.evaluate(() => (globalThis as unknown as Debug).portscopeDebug.clear());
-const debuggerOf = (tabId: number) =>
-  ext.serviceWorker!.evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.workerDebugger(id), tabId);
+/** The extension's service worker as it is now (it is stopped and started again below). */
+async function background(): Promise<Worker> {
+  const ours = (w: Worker) => w.url().startsWith(`chrome-extension://${ext.extensionId}/`);
+  return (
+    ext.context.serviceWorkers().filter(ours).at(-1) ??
+    (await ext.context.waitForEvent('serviceworker', { predicate: ours }))
+  );
+}
+const backgroundFacts = async (tabId: number) =>
+  (await background()).evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.facts(id), tabId);
+const clearBackground = async () =>
+  (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.clear());
+const debuggerOf = async (tabId: number) =>
+  (await background())
+    .evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.workerDebugger(id), tabId)
+    .catch(() => null);
 
 async function tabIdOf(url: string): Promise<number> {
   return until(
     `the background to know ${url}`,
-    () => ext.serviceWorker!.evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
+    async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
     (tabs) => tabs.some((t) => t.url === url),
   ).then((tabs) => tabs.find((t) => t.url === url)!.tabId);
 }
@@ -270,5 +281,58 @@ describe('what a page and its workers observe: native and with "See inside worke
     for (const w of workers) expect(w.inside, w.url).toBe('protocol');
     const frameWorker = workers.find((c) => c.url === `${server.crossOrigin}/workers-cdp/w/classic.js`);
     expect(frameWorker).toBeDefined();
+  });
+});
+
+/** The panel page's ports (one per tab) as the panel holds them: the debugger attaches only while one is open. */
+async function openPanels(tabIds: number[]): Promise<void> {
+  await panel.evaluate((ids) => {
+    const g = globalThis as unknown as { ports?: chrome.runtime.Port[] };
+    for (const port of g.ports ?? []) port.disconnect();
+    g.ports = ids.map((tabId) => {
+      const port = chrome.runtime.connect({ name: 'portscope-panel' });
+      port.postMessage({ type: 'subscribe', tabId });
+      return port;
+    });
+  }, tabIds);
+}
+
+const attached = (tabId: number, on: boolean) =>
+  until(
+    `the debugger to be ${on ? 'attached to' : 'detached from'} the tab`,
+    () => debuggerOf(tabId),
+    (s) => s?.attached === on,
+  );
+
+const dedicatedSeen = async (): Promise<ContextFact | undefined> => {
+  const { facts } = await firstPage(onPage, onTab);
+  return contextsIn(facts).find((c) => c.contextKind === 'worker' && c.inside === 'protocol');
+};
+
+describe('when the debugger lets go, and takes the tab again', () => {
+  it("the background stopped by Chrome (its debugger session outlives it) and started again by the panel's reconnection: attached again, workers seen from inside", async () => {
+    const cdp = await ext.context.newCDPSession(panel);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await openPanels([onTab]);
+    const again = await attached(onTab, true);
+    // A new background (nothing instrumented yet) that found the earlier one's session still attached.
+    expect([again?.workers?.instrumented, again?.takenBack]).toEqual([{}, 1]);
+    expect(await dedicatedSeen()).toBeDefined();
+  });
+
+  it('the last panel of the tab goes (DevTools closed): detached; a panel again: attached', async () => {
+    await openPanels([]);
+    await attached(onTab, false);
+    expect(await dedicatedSeen()).toBeUndefined();
+    await openPanels([onTab]);
+    await attached(onTab, true);
+  });
+
+  it("the setting turned off: detached, and the page's workers are seen from outside", async () => {
+    await panel.evaluate((tabId) => chrome.storage.session.remove(`portscope.seeInsideWorkers.${tabId}`), onTab);
+    await attached(onTab, false);
+    expect(await dedicatedSeen()).toBeUndefined();
   });
 });
