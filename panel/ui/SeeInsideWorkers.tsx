@@ -96,12 +96,16 @@ export function SeeInsideWorkersOffer({ contexts }: { contexts?: readonly (strin
     );
   return (
     <p className="see-inside" data-testid="see-inside-workers-offer">
-      <button type="button" onClick={() => see.set(true)}>
+      <button type="button" title={DEBUGGER_BAR_TEXT} onClick={() => see.set(true)}>
         See inside workers
       </button>{' '}
       <span className="muted">
-        A dedicated worker here is seen from outside: its side of the channel is inferred.{' '}
-        {see.refused ? 'Chrome did not grant the debugger permission.' : DEBUGGER_BAR_TEXT}
+        {contexts
+          ? 'A dedicated worker here is seen from outside: its side of this channel is inferred. '
+          : "This page's dedicated workers are seen from outside: channels they make are not seen. "}
+        {see.refused
+          ? 'Chrome did not grant the debugger permission.'
+          : 'While it is on, Chrome shows "Portscope started debugging this browser".'}
       </span>
     </p>
   );
