@@ -38,6 +38,11 @@ export function nameWorkersForProtocol(which: 'all' | 'dedicated' = 'all'): void
   naming = which;
 }
 
+/** Whether the dedicated workers made here are instrumented through the DevTools protocol. */
+export function namesDedicatedWorkers(): boolean {
+  return naming !== false;
+}
+
 /** Whether service workers are seen from inside too, so their messages to this client are watched. */
 export function namesWorkers(): boolean {
   return naming === 'all';

@@ -36,7 +36,7 @@ import { inboxName, revokeWhenStarted } from './worker-inbox.ts';
 import { canMakeBlobWorkers, globalOrigin, revokeObjectURL, urlOrigin, urlProtocol } from './worker-natives.ts';
 import { workerRuntimeSource } from './worker-source.ts';
 import { guarded } from './guard.ts';
-import { protocolChildCtx } from './worker-protocol.ts';
+import { namesDedicatedWorkers, protocolChildCtx } from './worker-protocol.ts';
 
 type NativeFn = (...a: unknown[]) => unknown;
 export type AfterWorker = (instance: object, args: unknown[], childCtx: string | undefined) => void;
@@ -145,7 +145,12 @@ function nativeArgs(args: unknown[]): unknown[] {
 
 function construction(rt: Runtime, Native: NativeFn, kind: 'Worker' | 'SharedWorker', after: AfterWorker) {
   return (args: unknown[], newTarget: object): object => {
-    const p = guarded(rt, 'in-worker-plan', () => plan(rt, args, kind));
+    // A dedicated worker the debugger will instrument from its first line (the extension's "See
+    // inside workers") is not also built from the bootstrap: each worker is seen one way only.
+    const p =
+      kind === 'Worker' && namesDedicatedWorkers()
+        ? undefined
+        : guarded(rt, 'in-worker-plan', () => plan(rt, args, kind));
     const source = workerRuntimeSource();
     const channel = p && source !== undefined ? guarded(rt, 'in-worker-inbox', () => inboxName(rt)) : undefined;
     if (p && source !== undefined && channel !== undefined) {

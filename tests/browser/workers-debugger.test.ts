@@ -269,7 +269,7 @@ describe('what a page and its workers observe: native and with "See inside worke
     });
   }
 
-  it("their dedicated workers were seen from inside, a nested one and a cross-origin frame's included", () => {
+  it("their dedicated workers were seen from inside (a nested one, a cross-origin frame's, a data: one), not the blob: one", () => {
     const workers = contextsIn(scenarioFacts).filter((c) => c.contextKind === 'worker');
     const paths = workers.map((c) => new URL(c.url).pathname.replace(/^.*\/w\//, 'w/')).sort();
     expect(paths.filter((p) => p.startsWith('w/'))).toEqual([
@@ -281,6 +281,13 @@ describe('what a page and its workers observe: native and with "See inside worke
     for (const w of workers) expect(w.inside, w.url).toBe('protocol');
     const frameWorker = workers.find((c) => c.url === `${server.crossOrigin}/workers-cdp/w/classic.js`);
     expect(frameWorker).toBeDefined();
+    // A data: worker is paused and named like a script worker; a blob: one cannot be paused before its first line.
+    expect(workers.some((c) => c.url.startsWith('data:'))).toBe(true);
+    expect(contextsIn(scenarioFacts).some((c) => c.url.startsWith('blob:'))).toBe(false);
+    const blob = scenarioFacts.filter(
+      (f): f is WorkerCreated => f.kind === 'worker-created' && f.url.startsWith('blob:'),
+    );
+    expect(blob.map((f) => f.childCtx)).toEqual([undefined]);
   });
 });
 
@@ -328,6 +335,47 @@ describe('when the debugger lets go, and takes the tab again', () => {
     expect(await dedicatedSeen()).toBeUndefined();
     await openPanels([onTab]);
     await attached(onTab, true);
+  });
+
+  it('with the in-worker bootstrap on as well: a dedicated worker is seen once, through the debugger; a shared worker through the bootstrap', async () => {
+    const configure = (inWorker: boolean) =>
+      panel.evaluate((on) => {
+        const [port] = (globalThis as unknown as { ports: chrome.runtime.Port[] }).ports;
+        port.postMessage({ type: 'config', config: { captureStacks: false, inWorker: on } });
+      }, inWorker);
+    await configure(true);
+    try {
+      await clearBackground();
+      await onPage.goto(`${server.origin}/workers-cdp/index.html`);
+      await until(
+        'the in-worker verdict',
+        () => backgroundFacts(onTab),
+        (facts) => facts.some((f) => f.kind === 'runtime-note' && f.code === 'in-worker-ready'),
+      );
+      const echoes = await onPage.evaluate(`(async () => {
+        const echo = (target) => new Promise((resolve) => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = (e) => resolve(e.data);
+          target.postMessage('port', [ch.port2]);
+          ch.port1.postMessage('ping');
+          setTimeout(() => resolve('no echo'), 5000);
+        });
+        const shared = new SharedWorker('w/shared.js', { name: 'both' });
+        return [await echo(new Worker('w/classic.js')), await echo(shared.port)];
+      })()`);
+      expect(echoes).toEqual(['echo:ping', 'echo:ping']);
+      const facts = await settledFactsBornOnPage(() => backgroundFacts(onTab), 300);
+      const seen = contextsIn(facts)
+        .filter((c) => c.contextKind !== 'window')
+        .map((c) => `${c.contextKind} ${new URL(c.url).pathname} ${c.inside}`)
+        .sort();
+      expect(seen).toEqual([
+        'sharedworker /workers-cdp/w/shared.js bootstrap',
+        'worker /workers-cdp/w/classic.js protocol',
+      ]);
+    } finally {
+      await configure(false);
+    }
   });
 
   it("the setting turned off: detached, and the page's workers are seen from outside", async () => {
