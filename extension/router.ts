@@ -250,7 +250,20 @@ export class Router {
    */
   workerBatch(tabId: number, source: string, payload: string): void {
     const tab = this.tabs.get(tabId);
-    if (!tab || tab.session === null) return;
+    if (!tab) return;
+    if (tab.session === null) {
+      // No document of the tab said hello yet: there is no session to keep these in, only a count.
+      const facts = (() => {
+        try {
+          return (JSON.parse(payload) as { facts?: unknown } | null)?.facts;
+        } catch {
+          return undefined;
+        }
+      })();
+      addCounts(tab.dropped, { [STALE_SESSION]: Array.isArray(facts) ? facts.length : 1 });
+      this.scheduleStatus(tab);
+      return;
+    }
     let sources = this.workerSources.get(tabId);
     if (!sources) {
       sources = new Map();

@@ -84,10 +84,12 @@ describe('worker batches through the debugger', () => {
     expect(panel().of('status').at(-1).dropped).toEqual({ 'stale-session': 2 });
   });
 
-  it('without a tab session (no relay said hello) nothing is kept', () => {
+  it('without a tab session (no relay said hello) nothing is kept, and what came is counted', () => {
     const { router, panel } = setup();
-    router.workerBatch(1, 'worker:S1', payload([fact('W', 1)]));
-    expect(panel().of('facts')).toEqual([]);
+    const p = panel();
+    router.workerBatch(1, 'worker:S1', payload([fact('W', 1), fact('W', 2)]));
+    expect(p.of('facts')).toEqual([]);
+    expect(panel().of('status').at(-1).dropped).toEqual({ 'stale-session': 2 });
   });
 
   it("the debugger hears the relays' facts, not its own workers', and each change in the tab's panels", () => {
