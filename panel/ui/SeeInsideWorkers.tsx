@@ -14,6 +14,13 @@ declare const __PORTSCOPE_BROWSER__: string | undefined;
 export const DEBUGGER_BAR_TEXT =
   'Chrome shows "Portscope started debugging this browser" while it is on: Portscope sees inside the workers through Chrome\'s debugger, which can see everything in the tab. It stops when you turn this off or close DevTools.';
 
+/**
+ * Each worker stops for an instant at its first line while the runtime goes in; DevTools' own
+ * debugger sees that pause and, by default, brings its Sources panel forward (measured).
+ */
+export const SOURCES_PANEL_TEXT =
+  'DevTools may switch to its Sources panel as each worker starts: turn off "Focus Sources panel when triggering a breakpoint" in DevTools\' settings to stay here.';
+
 function inspectedTab(): number | null {
   if (typeof __PORTSCOPE_BROWSER__ === 'undefined' || __PORTSCOPE_BROWSER__ !== 'chrome') return null;
   if (typeof chrome === 'undefined' || !chrome.permissions || !chrome.storage?.session) return null;

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { SETTING_BOUNDS, SettingsError } from '../store.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRecordWhileClosed } from './recordWhileClosed.ts';
-import { DEBUGGER_BAR_TEXT, useSeeInsideWorkers } from './SeeInsideWorkers.tsx';
+import { DEBUGGER_BAR_TEXT, SOURCES_PANEL_TEXT, useSeeInsideWorkers } from './SeeInsideWorkers.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
@@ -105,7 +105,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             </label>
             <p className="muted setting-note" id="see-inside-workers-note">
               Dedicated workers, from their first line, with nothing changed in the page. {DEBUGGER_BAR_TEXT} Shared and
-              service workers stay outside.
+              service workers stay outside. {SOURCES_PANEL_TEXT}
               {seeInside.refused ? ' Chrome did not grant the permission.' : ''}
             </p>
           </div>
