@@ -47,7 +47,7 @@ beforeAll(async () => {
   await page.evaluate(() => (window as unknown as { loaded: Promise<unknown> }).loaded);
   const sources = await page.evaluate(() => (window as unknown as { sources(): Promise<string[]> }).sources());
   const total = Object.values(OBSERVED).reduce((a, b) => a + b, 0);
-  const facts = await until('every observed post', backgroundFacts, (f) =>
+  await until('every observed post', backgroundFacts, (f) =>
     Object.keys(OBSERVED).every((tag) => postsTagged(f, tag).length >= OBSERVED[tag]),
   );
   // Let anything late land: the unobserved frames must stay silent, not merely be slow.
