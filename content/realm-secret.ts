@@ -12,11 +12,12 @@
  *   property of the relay's view of its window.
  * - Firefox: each frame's content scripts have their own view even of the other frames' windows
  *   (a property set there is seen by no other frame's relay), so a relay asks: it dispatches an
- *   event on each relative's window, carrying an object of its own world, and a relative's relay
- *   answers by dispatching the secret on the EventTarget that object names. A page script
- *   cannot read such an object (Firefox denies it any property of a content script's object),
- *   and a relay answers only an object the page cannot read: an ask the page forges with an
- *   object of its own gets nothing (measured in Firefox ESR 153).
+ *   event on each relative's window naming an EventTarget of its own, and a relative's relay
+ *   answers by dispatching there an object of its own script world holding the secret. Firefox
+ *   denies page scripts every property of a content script's object, and lets another frame's
+ *   content script read it (measured in ESR 153: reading, enumerating, JSON, structured clone and
+ *   string conversion all throw in the page). So a relay answers anyone, with no check a page could
+ *   defeat: a page that forges an ask gets an object it cannot read.
  */
 
 /** The build's browser and nonce (vite.config.ts). */
@@ -27,14 +28,12 @@ const nonce = typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'd
 const PROPERTY = 'portscopeRealmSecret';
 /** Dispatched on a relative's window; its `detail` is `{ answerTo: EventTarget }`, an object of the asking relay's world. */
 const ASK = `portscope-realm-ask-${nonce}`;
-/** Dispatched by the answering relay on `answerTo`, with the secret as `detail`. */
+/** Dispatched by the answering relay on `answerTo`; its `detail` is `{ secret }`, an object of the answering relay's world. */
 const ANSWER = `portscope-realm-answer-${nonce}`;
 /** Windows visited when looking for a relay that already has the secret. */
 const MAX_WINDOWS = 1_000;
 
 type Holder = Window & { [PROPERTY]?: unknown };
-/** Firefox's name, in a content script, for the page's own view of an object. */
-type Waivable = { wrappedJSObject?: { Reflect?: { ownKeys?: (o: object) => unknown } } };
 
 function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -86,8 +85,13 @@ function askRelatives(win: Window): string | undefined {
   let answer: string | undefined;
   const answerTo = new EventTarget();
   answerTo.addEventListener(ANSWER, (event) => {
-    const detail = (event as CustomEvent).detail;
-    if (answer === undefined && typeof detail === 'string') answer = detail;
+    let secret: unknown;
+    try {
+      secret = ((event as CustomEvent).detail as { secret?: unknown } | null)?.secret;
+    } catch {
+      return;
+    }
+    if (answer === undefined && typeof secret === 'string') answer = secret;
   });
   const detail = { answerTo };
   for (const w of relatives(win)) {
@@ -103,41 +107,27 @@ function askRelatives(win: Window): string | undefined {
 }
 
 /**
- * Firefox: answers the asks of relatives' relays with `secret`. The listener is the first on the
- * window (document_start) and stops the ask there, so no page listener sees it.
+ * Firefox: answers the asks of relatives' relays with `secret`, in an object of this world that
+ * no page script can read. The listener is the first on the window (document_start) and stops
+ * the ask there, so no page listener sees it.
  */
 function answerAsks(win: Window, secret: string): void {
-  // The page's own Reflect.ownKeys, taken before any page script runs: whatever it can enumerate
-  // is an object page code could have made. A content script's object makes it throw.
-  const pageOwnKeys = (win as Window & Waivable).wrappedJSObject?.Reflect?.ownKeys;
-  if (typeof pageOwnKeys !== 'function') return;
-  const pageCanRead = (o: object): boolean => {
-    try {
-      pageOwnKeys(o);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const dispatchEvent = EventTarget.prototype.dispatchEvent;
   win.addEventListener(
     ASK,
     (event) => {
       event.stopImmediatePropagation();
-      const detail: unknown = (event as CustomEvent).detail;
-      if (typeof detail !== 'object' || detail === null) return;
-      // Read through Firefox's view of page objects, which runs no page getter or proxy trap;
-      // checked before pageCanRead, so a page proxy never has a trap called.
       let answerTo: unknown;
       try {
-        answerTo = (detail as { answerTo?: unknown }).answerTo;
+        // Firefox's view of a page object runs no page getter or proxy trap.
+        answerTo = ((event as CustomEvent).detail as { answerTo?: unknown } | null)?.answerTo;
       } catch {
         return;
       }
-      if (typeof answerTo !== 'object' || answerTo === null || pageCanRead(detail)) return;
+      if (typeof answerTo !== 'object' || answerTo === null) return;
       try {
-        // Not `instanceof`: the asking relay's EventTarget is of its own window. Throws for any other object.
-        dispatchEvent.call(answerTo, new CustomEvent(ANSWER, { detail: secret }));
+        // Not `answerTo.dispatchEvent`: a page's EventTarget may carry its own. Throws for a non-EventTarget.
+        dispatchEvent.call(answerTo, new CustomEvent(ANSWER, { detail: { secret } }));
       } catch {
         // Not an EventTarget, or the asking document went away meanwhile.
       }
