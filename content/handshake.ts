@@ -44,8 +44,8 @@ export function sandboxedWithoutScripts(win: Window): boolean {
  * task later than its relay, so there the handshake stays open.)
  *
  * `onPort`'s `inRelayTask` says whether the offer came in the relay's own task, where no page
- * script can have run before the runtime; only such an offer is handed the realm secret
- * (content/realm-secret.ts): a later one may be a page's, in Firefox.
+ * script runs between the relay and the runtime's offer; only such an offer is handed the realm
+ * secret (content/realm-secret.ts): a later one may be a page's, in Firefox.
  */
 export function acceptRuntimePort(
   doc: Document,
