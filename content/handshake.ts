@@ -40,18 +40,23 @@ export function sandboxedWithoutScripts(win: Window): boolean {
  * handshake closes then and the document is reported as having no runtime. This is what tells a
  * document sandboxed by its own CSP header (`sandbox` without `allow-scripts`), which the relay
  * cannot see: Chromium runs no MAIN-world script there. (Firefox does run the runtime in such a
- * document, measured in ESR 153, and sometimes runs an about:blank document's runtime a task
- * later than its relay, so there the handshake stays open.)
+ * document, measured in ESR 153, and was once seen running an about:blank document's runtime a
+ * task later than its relay, so there the handshake stays open.)
+ *
+ * `onPort`'s `inRelayTask` says whether the offer came in the relay's own task, where no page
+ * script runs between the relay and the runtime's offer; only such an offer is handed the realm
+ * secret (content/realm-secret.ts): a later one may be a page's, in Firefox.
  */
 export function acceptRuntimePort(
   doc: Document,
   win: Window,
   sameTask: boolean,
-  onPort: (port: MessagePort) => void,
+  onPort: (port: MessagePort, inRelayTask: boolean) => void,
   onNoRuntime: () => void,
 ): void {
   let taken = false;
   let closed = false;
+  let inRelayTask = true;
   doc.addEventListener(
     HANDSHAKE_OFFER,
     (event) => {
@@ -60,7 +65,7 @@ export function acceptRuntimePort(
       const port = (event as MessageEvent).ports?.[0];
       if (!port) return;
       taken = true;
-      onPort(port);
+      onPort(port, inRelayTask);
     },
     true,
   );
@@ -70,5 +75,9 @@ export function acceptRuntimePort(
     onNoRuntime();
   };
   if (sandboxedWithoutScripts(win)) close();
-  else if (sameTask) setTimeout(close, 0);
+  else
+    setTimeout(() => {
+      inRelayTask = false;
+      if (sameTask) close();
+    }, 0);
 }

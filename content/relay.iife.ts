@@ -98,20 +98,17 @@ function receive(raw: unknown) {
   else flushTimer ??= setTimeout(flush, FLUSH_DELAY_MS);
 }
 
-// Made (or found) before the runtime offers, so that it can be handed over with the offer. Only
-// in Chromium: Firefox gives each frame's content scripts their own view of every window, so the
-// relays of two same-origin frames cannot share it, and their runtimes would no longer find each
-// other (conformance, "event.source and origin across same-origin realms"); there the runtime
-// keeps the build's key (README, "What a page can still do").
-const secret = __PORTSCOPE_BROWSER__ === 'chrome' ? realmSecret(window) : undefined;
+// Made (or found among the same-origin relatives' relays) before the runtime offers, so that it
+// can be handed over with the offer.
+const secret = realmSecret(window);
 
 acceptRuntimePort(
   document,
   window,
   __PORTSCOPE_BROWSER__ === 'chrome',
-  (port) => {
+  (port, inRelayTask) => {
     // Synchronous, inside the runtime's offer: the runtime keys its realm bridge before any page script runs.
-    if (secret !== undefined) port.dispatchEvent(new MessageEvent(HANDSHAKE_SECRET, { data: secret }));
+    if (inRelayTask) port.dispatchEvent(new MessageEvent(HANDSHAKE_SECRET, { data: secret }));
     runtimePort = port;
     port.onmessage = (event) => receive(event.data);
     port.addEventListener(RUNTIME_BATCH_EVENT, (event) => receive((event as MessageEvent).data));

@@ -15,7 +15,7 @@ import {
   type RuntimeConfig,
   type RuntimeToRelay,
 } from '../protocol/handshake.ts';
-import { keyBridge } from './realm.ts';
+import { awaitBridgeKey, keyBridge } from './realm.ts';
 import { takeWorkerNaming } from './worker-naming-flag.ts';
 import { install } from './install.ts';
 import { encodeBatches } from './batch-json.ts';
@@ -51,6 +51,8 @@ try {
 }
 
 function connect(doc: Document): void {
+  // The realm bridge answers the relay's secret only (injected/realm.ts), handed with the offer below.
+  awaitBridgeKey();
   const channel = construct(NativeMessageChannel as never, []);
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;

@@ -9,8 +9,9 @@
  * Function.prototype.toString (disguise.ts); called with `this` === the bridge key, that
  * wrapper answers the runtime's bridge function. The key is made of a secret the relay hands
  * over with the handshake (content/realm-secret.ts: random, shared by the relays of same-origin
- * documents, never in page-readable text); until then, and where no relay runs (the recorder's
- * standalone runtime), it is made of the build's nonce. Any other receiver reaches the native
+ * documents, never in page-readable text); the extension's runtime has no key until then (the
+ * build's nonce is public), and the recorder's standalone runtime, where no relay runs, keeps one
+ * made of the build's nonce. Any other receiver reaches the native
  * exactly as before. The caller's realm is told by the arguments array itself: a Proxy's
  * [[Call]] creates it in the caller's current realm (measured in Chromium 156 and Firefox 153).
  */
@@ -28,7 +29,9 @@ import {
 
 declare const __PORTSCOPE_NONCE__: string;
 
-let bridgeKey = 'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev');
+/** Undefined: this runtime neither answers nor finds another realm's. */
+let bridgeKey: string | undefined =
+  'portscope-realm-' + (typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev');
 
 /** The relay's secret replaces the build's nonce (once: only the relay's first word counts). */
 let keyed = false;
@@ -36,6 +39,14 @@ export function keyBridge(secret: string): void {
   if (keyed) return;
   keyed = true;
   bridgeKey = 'portscope-realm-' + secret;
+}
+
+/**
+ * The extension's runtime: no key until the relay's secret, so a runtime whose relay hands none
+ * (an offer taken after the relay's task) answers nobody rather than the public nonce.
+ */
+export function awaitBridgeKey(): void {
+  if (!keyed) bridgeKey = undefined;
 }
 
 /** What one realm's runtime does for another realm of the same agent. */
@@ -52,7 +63,7 @@ export function offerBridge(part: Partial<Bridge>): void {
 
 /** What the disguised toString answers to the secret receiver (undefined: not a bridge call). */
 export function bridgeAnswer(self: unknown): Bridge | undefined {
-  return self === bridgeKey ? answer : undefined;
+  return bridgeKey !== undefined && self === bridgeKey ? answer : undefined;
 }
 
 export const OwnArrayPrototype: object = Array.prototype;
@@ -69,7 +80,7 @@ const dataValue = (o: object, key: PropertyKey): unknown => {
  * disguised wrapper does) is ever called: a page-written toString never runs.
  */
 export function bridgeOf(arrayPrototype: object | null): Bridge | undefined {
-  if (arrayPrototype === null) return undefined;
+  if (arrayPrototype === null || bridgeKey === undefined) return undefined;
   const cached = weakMapGet(known, arrayPrototype) as Bridge | undefined;
   if (cached) return cached;
   try {
