@@ -12,6 +12,7 @@ import { Router, type PersistedTab, type PortLike, type RouterHooks } from './ro
 import { DebugRouter, exposeDebugHook } from './debug-hook.ts';
 import { loadPersistedTabs, persistTab } from './persisted.ts';
 import { loadRecordWhileClosed, recordWhileClosedChange } from './preference.ts';
+import { EarlyInWorker, type Scripting } from './early-in-worker.ts';
 
 /** Set when the test build includes the debug hook (extension/debug-hook.ts). */
 declare const __PORTSCOPE_DEBUG_HOOK__: boolean;
@@ -43,8 +44,23 @@ const ready: Promise<Router> = Promise.all([
   return made;
 });
 
+/** The build's browser (vite.config.ts). */
+declare const __PORTSCOPE_BROWSER__: string;
+
+/** Firefox: the in-worker setting known at document_start (extension/early-in-worker.ts). */
+const early =
+  __PORTSCOPE_BROWSER__ === 'firefox' && browser.scripting
+    ? new EarlyInWorker(browser.scripting as unknown as Scripting)
+    : null;
+
 function makeRouter(recordWhileClosed: boolean): Router {
   const hooks: RouterHooks = {
+    ...(early
+      ? {
+          configured: (tabId, config) => early.configured(tabId, config),
+          delivered: (tabId, facts) => early.delivered(tabId, facts),
+        }
+      : {}),
     recordWhileClosed,
     extensionOrigin: browser.runtime.getURL(''),
     resync(tabId) {
@@ -107,6 +123,7 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then((router) => router.forgetTab(tabId));
+  early?.forget(tabId);
 });
 
 // Only the test build has the debug hook (vite.config.ts): the installed extension exposes nothing.

@@ -5,6 +5,7 @@
  * (tests/browser/build-output.test.ts checks the built files).
  */
 import type { Fact } from '../protocol/facts.ts';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { addCounts, emptyCounts, type BackgroundToPanel, type DropCounts } from '../protocol/messages.ts';
 import { Router, type RouterHooks } from './router.ts';
 
@@ -74,6 +75,12 @@ export class DebugRouter extends Router {
     return tab ? this.status(tab) : null;
   }
 
+  /** Sets a tab's config as a panel subscribed to it would (the Firefox tests cannot open a panel page). */
+  configureTab(tabId: number, config: RuntimeConfig): void {
+    const tab = this.tabs.get(tabId);
+    if (tab) this.configure(tab, config);
+  }
+
   /** The "Record while DevTools is closed" preference as the router last applied it. */
   get recordingWhileClosed(): boolean {
     return this.recordWhileClosed;
@@ -88,6 +95,7 @@ export function exposeDebugHook(current: () => DebugRouter | null): void {
     status: (tabId: number) => current()?.tabStatus(tabId) ?? null,
     tabs: () => current()?.tabSummaries() ?? [],
     forms: () => current()?.forms() ?? { json: 0, objects: 0, objectKinds: {} },
+    configure: (tabId: number, config: RuntimeConfig): void => void current()?.configureTab(tabId, config),
     /** Null before the background is ready. */
     recordWhileClosed: (): boolean | null => current()?.recordingWhileClosed ?? null,
   };

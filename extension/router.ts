@@ -63,6 +63,10 @@ export interface RouterHooks {
    * background reads it before any relay is answered, so no welcome carries a stale value.
    */
   recordWhileClosed?: boolean;
+  /** A tab's config was set by a panel or restored after a restart (extension/early-in-worker.ts listens). */
+  configured?(tabId: number, config: RuntimeConfig): void;
+  /** Facts of a tab's current document were kept (extension/early-in-worker.ts listens). */
+  delivered?(tabId: number, facts: readonly Fact[]): void;
   /** A relay batch was taken, in the form it travelled in (only the test build listens: extension/debug-hook.ts). */
   accepted?(form: 'json' | 'objects', facts: readonly Fact[]): void;
 }
@@ -132,6 +136,7 @@ export class Router {
     tab.url = saved.url;
     tab.config = saved.config;
     tab.cleared = { ...saved.cleared };
+    this.hooks.configured?.(tabId, tab.config);
   }
 
   private tab(tabId: number): TabState {
@@ -225,6 +230,7 @@ export class Router {
       const chars = m.chars ?? JSON.stringify(m.facts).length;
       const arrival = ++this.arrival;
       this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
+      this.hooks.delivered?.(tab.tabId, m.facts);
     }
     this.scheduleStatus(tab);
   }
@@ -445,10 +451,11 @@ export class Router {
     this.persist(tab);
   }
 
-  private configure(tab: TabState, config: RuntimeConfig) {
+  protected configure(tab: TabState, config: RuntimeConfig) {
     tab.config = config;
     this.persist(tab);
     this.sendConfig(tab);
+    this.hooks.configured?.(tab.tabId, config);
   }
 
   private sendConfig(tab: TabState) {

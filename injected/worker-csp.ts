@@ -28,6 +28,8 @@ import { guarded } from './guard.ts';
 
 type Verdict = 'unknown' | 'probing' | 'allowed' | 'refused';
 let verdict: Verdict = 'unknown';
+/** Whether the probe was sent (once per document). */
+let probed = false;
 /** Violations of ours still to be hidden from the page. */
 let expected = 0;
 
@@ -48,16 +50,37 @@ export function watchViolations(g: any): void {
 /** Inside an instrumented worker: it runs from a blob: URL, and its workers inherit the document's policy. */
 export function knownAllowed(): void {
   verdict = 'allowed';
+  probed = true;
 }
 
 export function blobWorkersAllowed(): boolean {
   return verdict === 'allowed';
 }
 
+/**
+ * This document's policy is known to allow blob: workers before it runs (the recorder read it,
+ * or the extension saw this URL's probe answer on an earlier load), so workers its first script
+ * creates are built from the bootstrap instead of waiting for a probe that answers too late
+ * (docs/in-worker.md). The probe is still sent (or answers if under way), and a refusal wins.
+ */
+export function allowedBefore(rt: Runtime): void {
+  if (verdict !== 'unknown' && verdict !== 'probing') return;
+  verdict = 'allowed';
+  rt.emitter.emit({
+    kind: 'runtime-note',
+    ctx: rt.ctx,
+    code: 'in-worker-ready',
+    message:
+      'in-worker instrumentation is on from the first script: this page was seen to allow blob: workers before it loaded',
+  });
+}
+
 /** Asks the browser once (when the config turns in-worker instrumentation on). */
 export function probeBlobWorkers(rt: Runtime): void {
-  if (verdict !== 'unknown' || !NativeWorker || !nativeWorkerTerminate) return;
-  verdict = 'probing';
+  if (probed || !NativeWorker || !nativeWorkerTerminate) return;
+  probed = true;
+  // Known before (allowedBefore): still asked, so that a policy that changed since is told.
+  if (verdict === 'unknown') verdict = 'probing';
   guarded(rt, 'in-worker-probe', () => {
     const url = createObjectURL(textBlob('postMessage(0)'));
     expected++;
@@ -71,11 +94,11 @@ export function probeBlobWorkers(rt: Runtime): void {
     apply(nativeAddEventListener, probe, [
       'message',
       () => {
-        if (verdict !== 'probing') return;
-        verdict = 'allowed';
         expected--;
         revokeObjectURL(url);
         apply(nativeWorkerTerminate!, probe, []);
+        if (verdict !== 'probing') return;
+        verdict = 'allowed';
         rt.emitter.emit({
           kind: 'runtime-note',
           ctx: rt.ctx,
@@ -89,15 +112,18 @@ export function probeBlobWorkers(rt: Runtime): void {
 }
 
 function refuse(rt: Runtime, url: string, probe: object | undefined): void {
-  if (verdict !== 'probing') return;
-  verdict = 'refused';
   revokeObjectURL(url);
   if (probe) apply(nativeWorkerTerminate!, probe, []);
+  // The browser's answer wins over what was known before the document ran (allowedBefore).
+  if (verdict === 'refused') return;
+  const assumed = verdict === 'allowed';
+  verdict = 'refused';
   rt.emitter.emit({
     kind: 'runtime-note',
     ctx: rt.ctx,
     code: 'in-worker-refused',
-    message:
-      "in-worker instrumentation refused: this document's policy does not allow blob: workers; its workers are observed from outside",
+    message: assumed
+      ? "in-worker instrumentation refused: this document's policy does not allow blob: workers, unlike what was seen before it loaded; workers it created until now may have failed to start, later ones are observed from outside"
+      : "in-worker instrumentation refused: this document's policy does not allow blob: workers; its workers are observed from outside",
   });
 }
