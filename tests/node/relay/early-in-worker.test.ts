@@ -46,7 +46,7 @@ const context = (ctx: string, url: string, contextKind: 'window' | 'iframe' | 'w
     userAgent: '',
   }) as Fact;
 const note = (ctx: string, code: string): Fact =>
-  ({ kind: 'runtime-note', ctx, seq: 2, t: 0, code, message: '' }) as Fact;
+  ({ kind: 'runtime-note', ctx, seq: 2, time: 0, code, message: '' }) as Fact;
 const ON = { captureStacks: false, inWorker: true };
 const OFF = { captureStacks: false, inWorker: false };
 
