@@ -37,7 +37,7 @@ const context = (ctx: string, url: string, contextKind: 'window' | 'iframe' | 'w
     kind: 'context',
     ctx,
     seq: 1,
-    t: 0,
+    time: 0,
     contextKind,
     url,
     origin: '',
