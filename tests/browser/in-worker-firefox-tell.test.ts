@@ -1,0 +1,156 @@
+/**
+ * What a page can still tell in Firefox ESR when the in-worker bootstrap builds its workers
+ * (the add-on with the setting on): every scenario of tests/fixtures/in-worker-firefox/scenarios.ts
+ * runs in a Firefox without the add-on and in one with it, and the two records are compared.
+ * The differences are pinned here, each with its reason (docs/in-worker.md, "What the page can
+ * still tell"): the test fails on any other difference, and when one of these goes away.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
+import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { until } from '../support/until.ts';
+import { TELL_SCENARIOS } from '../fixtures/in-worker-firefox/scenarios.ts';
+
+let server: FixtureServer;
+let plain: LaunchedFirefox;
+let addon: LaunchedFirefox;
+const native: Record<string, unknown> = {};
+const instrumented: Record<string, unknown> = {};
+
+const script = (body: string) => `(async () => {${body}\n})()`;
+
+async function runIn(page: Page, name: string): Promise<unknown> {
+  await page.goto(`${server.origin}/workers-cdp/index.html`);
+  try {
+    return await page.evaluate(script(TELL_SCENARIOS[name]));
+  } catch (e) {
+    return { scenarioThrew: String((e as Error).message).split('\n')[0] };
+  }
+}
+
+beforeAll(async () => {
+  server = await serveFixtures();
+  [plain, addon] = await Promise.all([launchFirefox({ extension: false }), launchFirefox({ extension: true })]);
+  const background = addon.background!;
+  await recordWhileClosedFirefox(background);
+  const nativePage = await plain.browser.newPage();
+  const page = await addon.browser.newPage();
+  const url = `${server.origin}/workers-cdp/index.html`;
+  await page.goto(url);
+  const tabs = await until(
+    'the background to know the tab',
+    async () =>
+      JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.tabs())')) as {
+        tabId: number;
+        url: string;
+      }[],
+    (t) => t.some((x) => x.url === url),
+  );
+  const tabId = tabs.find((x) => x.url === url)!.tabId;
+  await background(`globalThis.portscopeDebug.configure(${tabId}, { captureStacks: false, inWorker: true }); 'ok'`);
+  // Each later load of the page is instrumented from its first script (extension/early-in-worker.ts).
+  await until(
+    'the registration of the page',
+    async () =>
+      JSON.parse(
+        await background('browser.scripting.getRegisteredContentScripts().then((r) => JSON.stringify(r))'),
+      ) as unknown[],
+    (r) => r.length === 1,
+  );
+  for (const name of Object.keys(TELL_SCENARIOS)) {
+    native[name] = await runIn(nativePage, name);
+    instrumented[name] = await runIn(page, name);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([plain?.close(), addon?.close()]);
+  await server?.close();
+});
+
+type Report = {
+  selfLocation: string;
+  location?: string;
+  stack: string;
+  resources: string[];
+  globals: string;
+  postMessageSource?: string;
+  name?: string;
+};
+
+/** The stack's frames, one per line (Firefox: `fn@url:line:col`). */
+const frames = (stack: string) => stack.split('\n').filter(Boolean);
+
+describe('what a page can tell in Firefox ESR with the in-worker bootstrap (compared with Firefox without the add-on)', () => {
+  it('the scenarios worked in both runs', () => {
+    for (const name of Object.keys(TELL_SCENARIOS)) {
+      expect(JSON.stringify(native[name]), name).not.toMatch(/no answer|no error event|scenarioThrew/);
+      expect(JSON.stringify(instrumented[name]), name).not.toMatch(/no answer|no error event|scenarioThrew/);
+    }
+  });
+
+  it('classic dedicated worker: self.location, location.href, its name, its own globals and a native toString are the same; the original script is a resource entry; a top-level stack shows the runtime', () => {
+    const name = Object.keys(TELL_SCENARIOS)[0];
+    const n = native[name] as { report: { report: Report }; nested: { nested: { report: Report } } };
+    const i = instrumented[name] as typeof n;
+    const pairs = [
+      [n.report.report, i.report.report, '/workers-cdp/w/classic.js'],
+      [n.nested.nested.report, i.nested.nested.report, '/workers-cdp/w/nested.js'],
+    ] as const;
+    for (const [a, b, script] of pairs) {
+      expect([b.selfLocation, b.location, b.name, b.postMessageSource, b.globals]).toEqual([
+        a.selfLocation,
+        a.location,
+        a.name,
+        a.postMessageSource,
+        a.globals,
+      ]);
+      // importScripts(original) is a fetch the worker makes: a resource entry that natively is not there.
+      expect(b.resources.filter((r) => !a.resources.includes(r)).map((r) => new URL(r).pathname)).toEqual([script]);
+      expect(a.resources.every((r) => b.resources.includes(r))).toBe(true);
+      // Error().stack at the top level of a script the worker's script imported: the page's frames in
+      // order, and between them the runtime's importScripts replacement (3 frames per call: it resolves
+      // relative URLs against the original script) and, last, the bootstrap's own frame.
+      const page = frames(b.stack).filter((f) => !f.includes('@blob:'));
+      const runtime = frames(b.stack).filter((f) => f.includes('@blob:'));
+      expect(page).toEqual(frames(a.stack));
+      expect(runtime).toHaveLength(7);
+      expect(runtime.filter((f) => f.startsWith('portscopeBoundary@'))).toHaveLength(2);
+      expect(runtime.at(-1)).toMatch(/^@blob:http:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+:\d+:\d+$/);
+    }
+  });
+
+  it('module dedicated worker: self.location, import.meta.url, its globals and a top-level stack are the same; the original module is a resource entry', () => {
+    const name = Object.keys(TELL_SCENARIOS)[1];
+    const n = native[name] as { report: Report; meta: string; kind: string };
+    const i = instrumented[name] as typeof n;
+    expect({ ...i, report: { ...i.report, resources: [] } }).toEqual({ ...n, report: { ...n.report, resources: [] } });
+    expect(i.report.resources.filter((r) => !n.report.resources.includes(r)).map((r) => new URL(r).pathname)).toEqual([
+      '/workers-cdp/w/module.mjs',
+    ]);
+  });
+
+  it('a worker script that fails to load: a module worker gets the same plain Event; a classic one an ErrorEvent naming the NetworkError', () => {
+    const name = Object.keys(TELL_SCENARIOS)[2];
+    const n = native[name] as { classic: Record<string, unknown>; module: Record<string, unknown> };
+    const i = instrumented[name] as typeof n;
+    expect(n.classic).toEqual({ type: 'error', ctor: 'Event', message: null, filename: null, lineno: null });
+    expect(i.module).toEqual(n.module);
+    expect([i.classic.type, i.classic.ctor, i.classic.message]).toEqual([
+      'error',
+      'ErrorEvent',
+      'NetworkError: A network error occurred.',
+    ]);
+    expect(String(i.classic.filename)).toMatch(/^blob:/);
+  });
+
+  it('a SharedWorker reached from two documents: one worker natively, one per document with the bootstrap', () => {
+    const name = Object.keys(TELL_SCENARIOS)[3];
+    const n = native[name] as { connections: number; selfLocation: string; stack: string };
+    const i = instrumented[name] as typeof n;
+    expect([n.connections, i.connections]).toEqual([2, 1]);
+    expect(i.selfLocation).toBe(n.selfLocation);
+  });
+});
