@@ -107,7 +107,8 @@ describe('what a page can tell in Firefox ESR with the in-worker bootstrap (comp
         a.postMessageSource,
         a.globals,
       ]);
-      // The bootstrap's own fetch of the original script is hidden (worker-resource-entries.ts).
+      // A worker's own script is not its resource; the bootstrap's fetch of it is hidden (worker-resource-entries.ts).
+      expect(a.resources.map((r) => new URL(r).pathname)).not.toContain(script);
       expect(b.resources).toEqual(a.resources);
       // Error().stack at the top level of a script the worker's script imported: the page's frames in
       // order, and between them the runtime's importScripts replacement (3 frames: it resolves the
