@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
+import type { Fact } from '../../protocol/facts.ts';
 import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
@@ -18,6 +19,8 @@ let plain: LaunchedFirefox;
 let addon: LaunchedFirefox;
 const native: Record<string, unknown> = {};
 const instrumented: Record<string, unknown> = {};
+/** What the add-on's background kept of each instrumented run (a new top document starts a new log). */
+const kept: Fact[] = [];
 
 const script = (body: string) => `(async () => {${body}\n})()`;
 
@@ -62,6 +65,9 @@ beforeAll(async () => {
   for (const name of Object.keys(TELL_SCENARIOS)) {
     native[name] = await runIn(nativePage, name);
     instrumented[name] = await runIn(page, name);
+    // A worker's last batch leaves within one flush delay (~50 ms) of its last fact.
+    await new Promise((r) => setTimeout(r, 500));
+    kept.push(...(JSON.parse(await background(`JSON.stringify(globalThis.portscopeDebug.facts(${tabId}))`)) as Fact[]));
   }
 }, 180_000);
 
@@ -84,6 +90,26 @@ type Report = {
 const frames = (stack: string) => stack.split('\n').filter(Boolean);
 
 describe('what a page can tell in Firefox ESR with the in-worker bootstrap (compared with Firefox without the add-on)', () => {
+  it('every worker of the scenarios was built from the bootstrap and seen from inside from its first line (one shared worker per document)', () => {
+    const contexts = kept.filter((f): f is Extract<Fact, { kind: 'context' }> => f.kind === 'context');
+    const inside = (suffix: string) =>
+      contexts
+        .filter((c) => c.url.endsWith(suffix) && c.inside === 'bootstrap' && c.observed)
+        .filter(
+          (c) =>
+            kept.some((f) => f.kind === 'channel-created' && f.ctx === c.ctx) &&
+            kept.some((f) => f.kind === 'port-posted' && f.ctx === c.ctx),
+        ).length;
+    expect(
+      ['/w/classic.js', '/w/nested.js', '/w/module.mjs', '/w/shared.js'].map((suffix) => [suffix, inside(suffix)]),
+    ).toEqual([
+      ['/w/classic.js', 1],
+      ['/w/nested.js', 1],
+      ['/w/module.mjs', 1],
+      ['/w/shared.js', 2],
+    ]);
+  });
+
   it('the scenarios worked in both runs', () => {
     for (const name of Object.keys(TELL_SCENARIOS)) {
       expect(JSON.stringify(native[name]), name).not.toMatch(/no answer|no error event|scenarioThrew/);
