@@ -1,12 +1,13 @@
 /**
  * Whether this document may run blob: workers. A Content Security Policy can refuse them
- * (worker-src, else child-src, script-src, default-src), and Chromium 156 refuses *after*
- * construction — the Worker gets an `error` event, nothing is thrown — so a refused bootstrap
- * would be a broken worker. A header policy cannot be read by scripts, so the runtime asks the
- * browser once per document, when in-worker instrumentation is turned on: a tiny blob: worker
- * (built with the captured native constructor, no facts) either answers or fails. Until the
- * answer, and for good after a refusal, workers are built natively and observed from outside;
- * a refusal is told in a `runtime-note` (in-worker-refused).
+ * (worker-src, else child-src, script-src, default-src), and Chromium 156 and Firefox ESR 153
+ * refuse *after* construction — the Worker gets an `error` event, nothing is thrown — so a
+ * refused bootstrap would be a broken worker. A header policy cannot be read by scripts, so the
+ * runtime asks the browser once per document, when in-worker instrumentation is turned on: a
+ * tiny blob: worker (built with the captured native constructor, no facts) either answers or
+ * fails. Until the answer, and for good after a refusal, workers are built natively and observed
+ * from outside; a refusal is told in a `runtime-note` (in-worker-refused). Where the policy is
+ * known before the document runs (allowedBefore), the first script's workers need not wait.
  *
  * A refusal fires a `securitypolicyviolation` event: the runtime's capture listener on the
  * global, added at install before any page listener, stops exactly the one it caused. What it
