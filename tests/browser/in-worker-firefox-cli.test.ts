@@ -21,9 +21,10 @@ let server: FixtureServer;
 let dir: string;
 let first: RecordResult;
 let refused: RecordResult;
+let later: RecordResult;
 
-const run = (url: string, name: string) =>
-  record({ url, out: join(dir, name), durationMs: 3_000, browser: 'firefox', workers: true, headed: false });
+const run = (url: string, name: string, durationMs = 2_000) =>
+  record({ url, out: join(dir, name), durationMs, browser: 'firefox', workers: true, headed: false });
 
 beforeAll(async () => {
   // The recorder finds the runtime bundle in the build under test.
@@ -31,9 +32,11 @@ beforeAll(async () => {
   server = await serveFixtures();
   server.headers.set('/in-worker-firefox/csp.html', { 'content-security-policy': "worker-src 'self'" });
   dir = mkdtempSync(join(tmpdir(), 'portscope-ff-workers-'));
-  first = await run(`${server.origin}/workers-cdp/first/index.html`, 'first.json');
+  // The service worker's registration and echo take longer than the other pages' workers.
+  first = await run(`${server.origin}/workers-cdp/first/index.html`, 'first.json', 3_000);
   refused = await run(`${server.origin}/in-worker-firefox/csp.html`, 'csp.json');
-}, 120_000);
+  later = await run(`${server.origin}/in-worker-firefox/later.html`, 'later.json');
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();
@@ -93,6 +96,24 @@ describe('portscope record --browser firefox --workers', () => {
       expect(first.recording.model.ports.get(port.id)!.partiallyObserved).toBe(!seen);
     }
     expect(summary.diagnostics).toEqual([]);
+  });
+
+  it('workers created after load, classic and module, and a nested worker: seen from inside from their first line', () => {
+    const facts = later.recording.model.factLog() as Fact[];
+    const contexts = facts.filter((f): f is ContextFact => f.kind === 'context');
+    const top = contexts.find((c) => c.url.endsWith('/in-worker-firefox/later.html'))!;
+    const classic = contexts.find((c) => c.url.endsWith('/workers-cdp/w/classic.js'));
+    for (const [suffix, parent] of [
+      ['/workers-cdp/w/classic.js', top.ctx],
+      ['/workers-cdp/w/module.mjs', top.ctx],
+      ['/workers-cdp/w/nested.js', classic?.ctx],
+    ] as const) {
+      const inside = contexts.filter((c) => c.url.endsWith(suffix));
+      expect(inside, suffix).toHaveLength(1);
+      expect([inside[0].contextKind, inside[0].inside, inside[0].parent]).toEqual(['worker', 'bootstrap', parent]);
+      expect(facts.some((f) => f.kind === 'channel-created' && f.ctx === inside[0].ctx)).toBe(true);
+      expect(facts.some((f) => f.kind === 'port-posted' && f.ctx === inside[0].ctx)).toBe(true);
+    }
   });
 
   it("a page whose policy refuses blob: workers: read before loading, its first worker stays the page's own", () => {
