@@ -11,6 +11,7 @@ import type { Fact } from '../../protocol/facts.ts';
 import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 import { until } from '../support/until.ts';
 import { TELL_SCENARIOS } from '../fixtures/in-worker-firefox/scenarios.ts';
 
@@ -65,9 +66,13 @@ beforeAll(async () => {
   for (const name of Object.keys(TELL_SCENARIOS)) {
     native[name] = await runIn(nativePage, name);
     instrumented[name] = await runIn(page, name);
-    // A worker's last batch leaves within one flush delay (~50 ms) of its last fact.
-    await new Promise((r) => setTimeout(r, 500));
-    kept.push(...(JSON.parse(await background(`JSON.stringify(globalThis.portscopeDebug.facts(${tabId}))`)) as Fact[]));
+    // Batches flush on a ~50 ms timer in every context: kept once they stop arriving.
+    kept.push(
+      ...(await settledFactsBornOnPage(
+        async () => JSON.parse(await background(`JSON.stringify(globalThis.portscopeDebug.facts(${tabId}))`)) as Fact[],
+        150,
+      )),
+    );
   }
 }, 180_000);
 

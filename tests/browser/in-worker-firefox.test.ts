@@ -112,12 +112,12 @@ describe('Firefox add-on, in-worker setting on: the workers of the first script 
       service: 'echo:ping service',
     });
     await verdict(tab, first);
-    // Both workers announce themselves at their first line; after 3 s, whatever came is compared.
+    // Both workers announce themselves at their first line; after 10 s, whatever came is compared.
     const all = await until(
       'both workers to announce themselves',
       () => facts(tab),
       (a) => ['/w/classic.js', '/w/shared.js'].every((s) => contexts(a).some((c) => c.url.endsWith(s))),
-      3_000,
+      10_000,
     ).catch(() => facts(tab));
     const top = contexts(all).find((c) => c.url === first)!;
     const created = all.filter((f): f is WorkerCreated => f.kind === 'worker-created');
