@@ -4,6 +4,8 @@ import { crx } from '@crxjs/vite-plugin';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import baseManifest from './manifest.json' with { type: 'json' };
+import { EARLY_IN_WORKER_HOOK, EARLY_IN_WORKER_TEXT } from './protocol/handshake.ts';
+import { EARLY_IN_WORKER_FILE } from './extension/early-in-worker.ts';
 
 /**
  * Three builds (scripts/build.mjs runs them):
@@ -78,11 +80,33 @@ async function workerRuntimeText(): Promise<string> {
   return STRICT + chunk.code;
 }
 
+/**
+ * `in-worker-early.js`, the content script the Firefox background registers while the in-worker
+ * setting is on (extension/early-in-worker.ts): it hands the in-worker runtime's text to the
+ * relay at document_start, so the runtime knows before the page's first script that workers are
+ * to be bootstrapped (content/relay.iife.ts). Emitted as a file of its own because
+ * `scripting.registerContentScripts` takes files, not code.
+ */
+function earlyInWorkerScript(workerRuntime: string): Plugin {
+  const source =
+    STRICT +
+    `(() => {\n  const text = ${JSON.stringify(workerRuntime)};\n  const hook = globalThis[${JSON.stringify(EARLY_IN_WORKER_HOOK)}];\n` +
+    `  if (typeof hook === 'function') hook(text);\n  else globalThis[${JSON.stringify(EARLY_IN_WORKER_TEXT)}] = text;\n})();\n`;
+  return {
+    name: 'portscope-in-worker-early',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: EARLY_IN_WORKER_FILE, source });
+    },
+  };
+}
+
 function firefoxManifest() {
   // Firefox has no chrome.debugger: "See inside workers" is Chrome's (extension/worker-debugger.ts).
   const { background, optional_permissions: _chromeOnly, ...rest } = baseManifest;
   return {
     ...rest,
+    // `scripting`: the in-worker setting's content script, registered while it is on (extension/early-in-worker.ts).
+    permissions: [...rest.permissions, 'scripting'],
     // Firefox runs extension backgrounds as event pages (service workers are off for add-ons).
     background: { scripts: [background.service_worker], type: 'module' },
     browser_specific_settings: {
@@ -99,7 +123,8 @@ function firefoxManifest() {
 }
 
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const withWorkerRuntime = { ...define, __PORTSCOPE_WORKER_RUNTIME__: JSON.stringify(await workerRuntimeText()) };
+  const workerRuntime = await workerRuntimeText();
+  const withWorkerRuntime = { ...define, __PORTSCOPE_WORKER_RUNTIME__: JSON.stringify(workerRuntime) };
   if (mode === 'injected') {
     return {
       define: withWorkerRuntime,
@@ -123,7 +148,12 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   return {
     define: { ...withWorkerRuntime, __PORTSCOPE_BROWSER__: JSON.stringify(browser) },
     publicDir: false,
-    plugins: [react(), crx({ manifest: manifest as never, browser }), strictScripts()],
+    plugins: [
+      react(),
+      crx({ manifest: manifest as never, browser }),
+      strictScripts(),
+      ...(browser === 'firefox' ? [earlyInWorkerScript(workerRuntime)] : []),
+    ],
     build: {
       outDir: debugHook ? `${dist}/test/${browser}` : `${dist}/${browser}`,
       emptyOutDir: true,

@@ -8,6 +8,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { browserPath } from './browsers.ts';
 import { PortscopeCliError } from './errors.ts';
 import { firstLine } from './drive-chromium.ts';
+import { blobWorkersAllowedAt, fetchPage } from './blob-policy.ts';
 import type { Driver, DriverOptions } from './driver.ts';
 
 /** The part of Puppeteer's WebDriver BiDi connection used here (public on its BidiBrowser). */
@@ -52,12 +53,25 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
   try {
     const page = await browser.newPage();
     await exposeEmit(browser, opts.onBatch);
-    const config = opts.config ? `globalThis.__portscopeConfig = ${JSON.stringify(opts.config)};\n` : '';
-    // A preload script's frames carry the document's URL in Firefox: named, the runtime's own
-    // frames are told from the page's inline scripts (call sites keep the page's frames only).
-    await page.evaluateOnNewDocument(
-      `${config}${readFileSync(opts.runtimeBundle, 'utf8')}\n//# sourceURL=portscope-runtime.js\n`,
-    );
+    const runtime = readFileSync(opts.runtimeBundle, 'utf8');
+    let preload: string | undefined;
+    /**
+     * The runtime as a preload script, with its config. With `--workers`, the config says where
+     * the page's policy was read to allow blob: workers (cli/blob-policy.ts), so the workers of
+     * its first script are built from the bootstrap rather than left native until a probe answers.
+     */
+    const preloadRuntime = async (blobWorkersAllowedAt: string | undefined) => {
+      if (preload !== undefined) await page.removeScriptToEvaluateOnNewDocument(preload);
+      const config = opts.config
+        ? `globalThis.__portscopeConfig = ${JSON.stringify({ ...opts.config, ...(blobWorkersAllowedAt !== undefined ? { blobWorkersAllowedAt } : {}) })};\n`
+        : '';
+      // A preload script's frames carry the document's URL in Firefox: named, the runtime's own
+      // frames are told from the page's inline scripts (call sites keep the page's frames only).
+      ({ identifier: preload } = await page.evaluateOnNewDocument(
+        `${config}${runtime}\n//# sourceURL=portscope-runtime.js\n`,
+      ));
+    };
+    await preloadRuntime(undefined);
     let crash: (err: Error) => void = () => {};
     const crashed = new Promise<never>((_, reject) => {
       crash = reject;
@@ -70,6 +84,10 @@ export async function driveFirefox(opts: DriverOptions): Promise<Driver> {
       browserVersion: (await browser.version()).replace(/^firefox\//i, 'Firefox '),
       crashed,
       async open(url) {
+        if (opts.config?.inWorker) {
+          const fetched = await fetchPage(url, opts.loadTimeoutMs);
+          await preloadRuntime(fetched && blobWorkersAllowedAt(fetched));
+        }
         await page.goto(url, { waitUntil: 'load', timeout: opts.loadTimeoutMs }).catch((err: Error) => {
           throw new PortscopeCliError(`cannot load ${url}: ${firstLine(err.message)}`);
         });

@@ -23,7 +23,9 @@ export const USAGE = `usage: portscope <command>
 
   Chromium: every worker (dedicated, nested, shared, service) is seen from inside from its
   first line, through the DevTools protocol. --workers applies to Firefox only: it builds
-  workers from a bootstrap so they are seen from inside (docs/in-worker.md).`;
+  dedicated and shared workers from a bootstrap so they are seen from inside, those of the
+  page's first script too (the recorder fetches the page once to read its Content Security
+  Policy first); service workers stay outside (docs/in-worker.md).`;
 
 export interface Io {
   out(text: string): void;

@@ -7,6 +7,9 @@
  */
 import browser from 'webextension-polyfill';
 import {
+  EARLY_IN_WORKER,
+  EARLY_IN_WORKER_HOOK,
+  EARLY_IN_WORKER_TEXT,
   HANDSHAKE_SECRET,
   RUNTIME_BATCH_EVENT,
   type RelayToRuntime,
@@ -102,6 +105,24 @@ function receive(raw: unknown) {
 // can be handed over with the offer.
 const secret = realmSecret(window);
 
+/**
+ * In-worker instrumentation known at document_start: the script the background registers while
+ * the setting is on (extension/early-in-worker.ts) hands over the in-worker runtime's text
+ * through the content scripts' own global (measured in Firefox ESR 153: the static content
+ * scripts run first, then the registered one, then the page's first script; all of an add-on's
+ * content scripts in a frame share that global, which no page script sees). The runtime is told
+ * synchronously, on its private port, before any page script.
+ */
+let earlyText: string | null = null;
+function earlyInWorker(text: unknown): void {
+  if (typeof text !== 'string' || earlyText !== null) return;
+  earlyText = text;
+  workerRuntime = text;
+  runtimePort?.dispatchEvent(new MessageEvent(EARLY_IN_WORKER, { data: text }));
+}
+const contentGlobal = globalThis as unknown as Record<string, unknown>;
+contentGlobal[EARLY_IN_WORKER_HOOK] = earlyInWorker;
+
 acceptRuntimePort(
   document,
   window,
@@ -112,6 +133,9 @@ acceptRuntimePort(
     runtimePort = port;
     port.onmessage = (event) => receive(event.data);
     port.addEventListener(RUNTIME_BATCH_EVENT, (event) => receive((event as MessageEvent).data));
+    // The registered script ran first (the browser may order them so): it left the text.
+    if (EARLY_IN_WORKER_TEXT in contentGlobal) earlyInWorker(contentGlobal[EARLY_IN_WORKER_TEXT]);
+    else if (earlyText !== null) port.dispatchEvent(new MessageEvent(EARLY_IN_WORKER, { data: earlyText }));
     sendConfig();
   },
   () => {

@@ -19,6 +19,7 @@ import {
   seeInsideWorkersChanges,
 } from './preference.ts';
 import { WorkerDebugger } from './worker-debugger.ts';
+import { EarlyInWorker, type Scripting } from './early-in-worker.ts';
 
 /** Set when the test build includes the debug hook (extension/debug-hook.ts). */
 declare const __PORTSCOPE_DEBUG_HOOK__: boolean;
@@ -61,8 +62,18 @@ const ready: Promise<Router> = Promise.all([
   return made;
 });
 
+/** The build's browser (vite.config.ts). */
+declare const __PORTSCOPE_BROWSER__: string;
+
+/** Firefox: the in-worker setting known at document_start (extension/early-in-worker.ts). */
+const early =
+  __PORTSCOPE_BROWSER__ === 'firefox' && browser.scripting
+    ? new EarlyInWorker(browser.scripting as unknown as Scripting)
+    : null;
+
 function makeRouter(recordWhileClosed: boolean): Router {
   const hooks: RouterHooks = {
+    ...(early ? { configured: (tabId, config) => early.configured(tabId, config) } : {}),
     recordWhileClosed,
     extensionOrigin: browser.runtime.getURL(''),
     resync(tabId) {
@@ -80,7 +91,10 @@ function makeRouter(recordWhileClosed: boolean): Router {
     },
     persist: persistTab,
     panelsChanged: (tabId, panels) => workerDebugger.panelsChanged(tabId, panels),
-    relayed: (tabId, facts) => workerDebugger.relayed(tabId, facts),
+    relayed(tabId, facts) {
+      workerDebugger.relayed(tabId, facts);
+      early?.delivered(tabId, facts);
+    },
   };
   return __PORTSCOPE_DEBUG_HOOK__ ? new DebugRouter(hooks) : new Router(hooks);
 }
@@ -129,6 +143,7 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then((router) => router.forgetTab(tabId));
   workerDebugger.forgetTab(tabId);
   forgetSeeInsideWorkers(tabId);
+  early?.forget(tabId);
 });
 
 // Only the test build has the debug hook (vite.config.ts): the installed extension exposes nothing.

@@ -5,6 +5,7 @@
  * (tests/browser/build-output.test.ts checks the built files).
  */
 import type { Fact } from '../protocol/facts.ts';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { addCounts, emptyCounts, type BackgroundToPanel, type DropCounts } from '../protocol/messages.ts';
 import { Router, type RouterHooks } from './router.ts';
 import type { DebuggerState } from './worker-debugger.ts';
@@ -75,6 +76,12 @@ export class DebugRouter extends Router {
     return tab ? this.status(tab) : null;
   }
 
+  /** Sets a tab's config as a panel subscribed to it would (the Firefox tests cannot open a panel page). */
+  configureTab(tabId: number, config: RuntimeConfig): void {
+    const tab = this.tabs.get(tabId);
+    if (tab) this.configure(tab, config);
+  }
+
   /** The "Record while DevTools is closed" preference as the router last applied it. */
   get recordingWhileClosed(): boolean {
     return this.recordWhileClosed;
@@ -92,6 +99,7 @@ export function exposeDebugHook(
     status: (tabId: number) => current()?.tabStatus(tabId) ?? null,
     tabs: () => current()?.tabSummaries() ?? [],
     forms: () => current()?.forms() ?? { json: 0, objects: 0, objectKinds: {} },
+    configure: (tabId: number, config: RuntimeConfig): void => void current()?.configureTab(tabId, config),
     /** Null before the background is ready. */
     recordWhileClosed: (): boolean | null => current()?.recordingWhileClosed ?? null,
     /** "See inside workers" on a tab: attached or not, what happened to its workers, the last error. */

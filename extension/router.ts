@@ -63,11 +63,16 @@ export interface RouterHooks {
    * background reads it before any relay is answered, so no welcome carries a stale value.
    */
   recordWhileClosed?: boolean;
+  /** A tab's config was set by a panel or restored after a restart (extension/early-in-worker.ts listens). */
+  configured?(tabId: number, config: RuntimeConfig): void;
   /** A relay batch was taken, in the form it travelled in (only the test build listens: extension/debug-hook.ts). */
   accepted?(form: 'json' | 'objects', facts: readonly Fact[]): void;
   /** The panels subscribed to a tab changed (extension/worker-debugger.ts attaches only while there is one). */
   panelsChanged?(tabId: number, panels: number): void;
-  /** Facts entered a tab's log from a relay (extension/worker-debugger.ts names the workers its documents made). */
+  /**
+   * Facts of a tab's current document entered its log from a relay (extension/worker-debugger.ts
+   * names the workers its documents made; extension/early-in-worker.ts learns the blob: probes' answers).
+   */
   relayed?(tabId: number, facts: readonly Fact[]): void;
 }
 
@@ -138,6 +143,7 @@ export class Router {
     tab.url = saved.url;
     tab.config = saved.config;
     tab.cleared = { ...saved.cleared };
+    this.hooks.configured?.(tabId, tab.config);
   }
 
   private tab(tabId: number): TabState {
@@ -518,10 +524,11 @@ export class Router {
     this.persist(tab);
   }
 
-  private configure(tab: TabState, config: RuntimeConfig) {
+  protected configure(tab: TabState, config: RuntimeConfig) {
     tab.config = config;
     this.persist(tab);
     this.sendConfig(tab);
+    this.hooks.configured?.(tab.tabId, config);
   }
 
   private sendConfig(tab: TabState) {

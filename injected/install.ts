@@ -26,7 +26,7 @@ import {
 } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
 import type { Runtime } from './runtime.ts';
-import { probeBlobWorkers } from './worker-csp.ts';
+import { allowedBefore, probeBlobWorkers } from './worker-csp.ts';
 import { forwardWorkerFactsTo } from './worker-inbox.ts';
 import type { WorkerIdentity } from './worker-identity.ts';
 
@@ -39,6 +39,12 @@ export interface Installed {
   configure(config: RuntimeConfig, recordMessages?: boolean): void;
   /** Hands every buffered fact to the sink now. */
   flush(): void;
+  /**
+   * This document's policy was seen to allow blob: workers before it ran (worker-csp.ts
+   * allowedBefore): with in-worker instrumentation on, its first script's workers are built
+   * from the bootstrap. Before any page script, or it is too late to matter.
+   */
+  blobWorkersAllowedBefore(): void;
 }
 
 // A captured WeakMap, not a WeakSet: every global the runtime names is one the page can see it resolve
@@ -160,5 +166,6 @@ export function install(
       if (rt.config.inWorker) probeBlobWorkers(rt);
     },
     flush: () => emitter.flush(),
+    blobWorkersAllowedBefore: () => allowedBefore(rt),
   };
 }

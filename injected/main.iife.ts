@@ -9,6 +9,7 @@
 import type { Fact } from '../protocol/facts.ts';
 import {
   DEFAULT_RUNTIME_CONFIG,
+  EARLY_IN_WORKER,
   HANDSHAKE_OFFER,
   HANDSHAKE_SECRET,
   RUNTIME_BATCH_EVENT,
@@ -57,6 +58,7 @@ function connect(doc: Document): void {
   const port1 = messageChannelPort1(channel) as MessagePort;
   const port2 = messageChannelPort2(channel) as MessagePort;
   let seq = 1;
+  let earlyInWorker = false;
 
   const runtime = install(
     g,
@@ -108,6 +110,20 @@ function connect(doc: Document): void {
   ]);
   apply(nativePortStart, port1, []);
   apply(nativePortPostMessage, port1, [{ type: 'hello', ctx: runtime.ctx }]);
+  // In-worker instrumentation known at document_start (Firefox: extension/early-in-worker.ts):
+  // the relay says so synchronously, before any page script, so that the workers of the page's
+  // first script are built from the bootstrap. The tab's config, arriving later, has the last word.
+  apply(nativeAddEventListener, port2, [
+    EARLY_IN_WORKER,
+    (event: Event) => {
+      const text = messageEventData(event);
+      if (typeof text !== 'string' || earlyInWorker) return;
+      earlyInWorker = true;
+      if (workerRuntimeSource() === undefined) setWorkerRuntimeSource(asWorkerRuntimeFunction(text));
+      runtime.blobWorkersAllowedBefore();
+      runtime.configure({ captureStacks: DEFAULT_RUNTIME_CONFIG.captureStacks, inWorker: true });
+    },
+  ]);
   // The relay answers the offer, synchronously, with the realm bridge's secret (realm.ts).
   apply(nativeAddEventListener, port2, [
     HANDSHAKE_SECRET,

@@ -7,7 +7,8 @@
 import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
-import { G, apply, getPrototypeOf, jsonStringify } from './natives.ts';
+import { G, apply, getPrototypeOf, jsonStringify, stringIndexOf, stringSlice } from './natives.ts';
+import { documentUrl } from './document-url.ts';
 import { nameWorkersForProtocol, protocolIdentity, type ProtocolWorkerConfig } from './worker-protocol.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
 
@@ -37,7 +38,12 @@ const emit = take('__portscopeEmit');
  * the extension's debugger, which names dedicated workers only.
  */
 const rawConfig = take('__portscopeConfig') as
-  | (Partial<RuntimeConfig> & { workerContexts?: boolean | 'dedicated'; worker?: ProtocolWorkerConfig })
+  | (Partial<RuntimeConfig> & {
+      workerContexts?: boolean | 'dedicated';
+      worker?: ProtocolWorkerConfig;
+      /** `--browser firefox --workers`: the document URL whose policy the recorder read to allow blob: workers (cli/blob-policy.ts). */
+      blobWorkersAllowedAt?: string;
+    })
   | undefined;
 const config: RuntimeConfig = {
   captureStacks:
@@ -48,6 +54,17 @@ const config: RuntimeConfig = {
     typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
 };
 const ignore = () => undefined;
+
+/** Whether this global is the document at `url` (fragments aside). */
+function isDocument(url: string): boolean {
+  if (g.document === undefined) return false;
+  const here = documentUrl(g);
+  const cut = (u: string) => {
+    const i = stringIndexOf(u, '#');
+    return i < 0 ? u : stringSlice(u, 0, i);
+  };
+  return cut(here) === cut(url);
+}
 let seq = 1;
 
 try {
@@ -72,6 +89,12 @@ try {
     {},
     byProtocol && rawConfig!.worker !== undefined ? protocolIdentity(rawConfig!.worker) : {},
   );
+  if (
+    config.inWorker &&
+    typeof rawConfig!.blobWorkersAllowedAt === 'string' &&
+    isDocument(rawConfig!.blobWorkersAllowedAt)
+  )
+    installed.blobWorkersAllowedBefore();
   // A worker's context fact leaves at once: one terminated within the flush delay would otherwise never be announced.
   if (byProtocol && rawConfig!.worker !== undefined) installed.flush();
 } catch {

@@ -4,7 +4,7 @@
  * script base URL (`import.meta.url`, relative static and dynamic imports, `importScripts`
  * inside it) and runs to completion before the worker's port message queue is enabled, as
  * natively:
- *  - classic: `(runtime)(params); importScripts(original)` — one blob;
+ *  - classic: `{ const i = importScripts; (runtime)(params); i(original) }` — one blob;
  *  - module:  `import "<runtime blob>"; import "<original>";` — static imports evaluate in
  *    order and the whole graph is fetched before anything runs, like the native graph; no
  *    top-level await, so nothing is deferred past the point where messages start to flow.
@@ -37,7 +37,10 @@ function blobUrl(text: string): string {
 export function bootstrap(source: string, params: WorkerParams, module: boolean): Bootstrap {
   const runtime = '(' + source + ')(' + jsonStringify(params) + ');\n';
   if (!module) {
-    const url = blobUrl(runtime + 'importScripts(' + jsonStringify(params.url) + ');\n');
+    // The native importScripts, taken before the runtime replaces it: the original script's
+    // top-level stack then shows the bootstrap's frame only, not the replacement's (block-scoped,
+    // so nothing is added to the worker's global).
+    const url = blobUrl('{\nconst i = importScripts;\n' + runtime + 'i(' + jsonStringify(params.url) + ');\n}\n');
     return { url, blobs: [url] };
   }
   const runtimeUrl = blobUrl(runtime);

@@ -14,6 +14,7 @@ import { knownAllowed } from './worker-csp.ts';
 import { inheritInbox } from './worker-inbox.ts';
 import { broadcastPost, nativeBroadcastChannel } from './worker-natives.ts';
 import { resolveAgainstOriginal } from './worker-relative-urls.ts';
+import { hideBootstrapEntry } from './worker-resource-entries.ts';
 import { setWorkerRuntimeSource } from './worker-source.ts';
 
 declare const __portscopeWorkerParams: WorkerParams;
@@ -28,6 +29,7 @@ try {
   inheritInbox(params.channel);
   knownAllowed();
   resolveAgainstOriginal(g, params.url);
+  hideBootstrapEntry(g, params.url);
   const BroadcastChannelCtor = nativeBroadcastChannel();
   const post = broadcastPost();
   const channel = BroadcastChannelCtor

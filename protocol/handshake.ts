@@ -23,6 +23,23 @@ export const HANDSHAKE_SECRET = `portscope-secret-${nonce}`;
  */
 export const RUNTIME_BATCH_EVENT = `portscope-batch-${nonce}`;
 
+/**
+ * Dispatched by the content script, synchronously, on its end of the private channel when
+ * in-worker instrumentation is known at document_start (Firefox: a content script the
+ * background registers while the setting is on and this document's URL was seen to allow blob:
+ * workers, extension/early-in-worker.ts), before any page script runs; `data` is the in-worker
+ * runtime's text. The tab's own config, which comes later, still decides for later workers.
+ */
+export const EARLY_IN_WORKER = `portscope-early-in-worker-${nonce}`;
+
+/**
+ * Names in the content scripts' own global (the isolated world, which no page script sees) by
+ * which the registered script (`in-worker-early.js`, vite.config.ts) reaches the relay,
+ * whichever of the two the browser runs first: the relay's function, or the text left for it.
+ */
+export const EARLY_IN_WORKER_HOOK = 'portscopeEarlyInWorker';
+export const EARLY_IN_WORKER_TEXT = 'portscopeEarlyInWorkerText';
+
 /** What travels from the MAIN world to the content script. */
 export type RuntimeToRelay =
   /** A batch as objects (no longer sent by this runtime, still accepted by the relay). */
