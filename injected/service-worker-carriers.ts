@@ -24,8 +24,31 @@ import { receivePorts } from './observe.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
+import { watchDocumentRule } from './client-message-queue.ts';
 
 const proto = G.ExtendableMessageEvent?.prototype as object | undefined;
+const clientProto = G.Client?.prototype as object | undefined;
+const clientUrlGet = clientProto ? getOwnPropertyDescriptor(clientProto, 'url')?.get : undefined;
+const clientTypeGet = clientProto ? getOwnPropertyDescriptor(clientProto, 'type')?.get : undefined;
+/** A URL past the contract's bound for one string (protocol LIMITS.string) is left out: the client is then unknown. */
+const MAX_URL = 65_536;
+
+/**
+ * Which client a service worker's `Client#postMessage` went to, read through the natives'
+ * getters (no page code runs): the model matches its URL with a document seen from inside.
+ */
+export function clientTarget(
+  client: unknown,
+): { clientUrl: string; clientType: 'window' | 'worker' | 'sharedworker' } | undefined {
+  if (!clientUrlGet || !clientTypeGet) return undefined;
+  try {
+    const clientUrl = apply(clientUrlGet, client, []) as string;
+    const clientType = apply(clientTypeGet, client, []) as 'window' | 'worker' | 'sharedworker';
+    return clientUrl.length <= MAX_URL ? { clientUrl, clientType } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const dataGet = proto ? getOwnPropertyDescriptor(proto, 'data')?.get : undefined;
 const portsGet = proto ? getOwnPropertyDescriptor(proto, 'ports')?.get : undefined;
 
@@ -76,6 +99,7 @@ export function observeServiceWorkerContainer(rt: Runtime, global: object): void
     return;
   }
   if (typeof container !== 'object' || container === null) return;
+  watchDocumentRule(rt, global, container);
   apply(nativeAddEventListener, container, [
     'message',
     (event: Event) =>
