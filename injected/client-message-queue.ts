@@ -10,18 +10,16 @@ import type { Fact } from '../protocol/facts.ts';
 import { wrapNative, recaptureFromTrap, replaceValue } from './disguise.ts';
 import {
   G,
-  NativeWeakMap,
   apply,
   defineProperty,
   eventIsTrusted,
   getOwnPropertyDescriptor,
   getPrototypeOf,
   nativeAddEventListener,
-  weakMapGet,
-  weakMapSet,
 } from './natives.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
+import { documentUrl, isPlaceholderUrl } from './document-url.ts';
 
 type How = Extract<Fact, { kind: 'client-message-queue-enabled' }>['how'];
 
@@ -29,10 +27,11 @@ const documentReadyState = G.Document?.prototype
   ? getOwnPropertyDescriptor(G.Document.prototype, 'readyState')?.get
   : undefined;
 
-/** Containers whose queue this runtime saw enabled (a realm has one; another realm's may be passed in). */
-const enabled = new NativeWeakMap<object, true>();
 /** This context's own queue was reported enabled (by any of the three ways). */
 let reported = false;
+/** The container the recorder watches (followContainer); until then a container's prototype tells whether it is this realm's. */
+let watched: object | undefined;
+let watchFirstOwn: ((container: object) => void) | undefined;
 
 function report(rt: Runtime, how: How): void {
   if (reported) return;
@@ -52,15 +51,13 @@ function callNative(native: (...a: unknown[]) => unknown, self: unknown, args: u
 
 function enabledBy(rt: Runtime, proto: object, self: unknown, how: How): void {
   guarded(rt, 'client-message-queue', () => {
-    if (typeof self !== 'object' || self === null || weakMapGet(enabled, self) !== undefined) return;
-    weakMapSet(enabled, self, true);
-    // A container of another realm passed to this realm's method is not this context's queue
-    // (a realm has one; the recorder knows it, elsewhere its prototype tells).
-    if (self === ownContainer || (ownContainer === undefined && getPrototypeOf(self) === proto)) report(rt, how);
+    if (typeof self !== 'object' || self === null) return;
+    // A container of another realm passed to this realm's method is not this context's queue.
+    if (watched !== undefined ? self !== watched : getPrototypeOf(self) !== proto) return;
+    watchFirstOwn?.(self);
+    report(rt, how);
   });
 }
-
-let ownContainer: object | undefined;
 
 /**
  * `startMessages()` and the `onmessage` setter, on every route: the native runs first and
@@ -91,23 +88,53 @@ export function patchClientMessageQueue(rt: Runtime): void {
 }
 
 /**
- * The document's own rule, where the recorder watches the container (service-worker-carriers.ts):
- * enabled once DOMContentLoaded is dispatched. A runtime that arrives after that (readyState no
- * longer `loading`) takes the queue as enabled: the model then never calls it never started.
+ * Where the recorder watches the container (service-worker-carriers.ts): `watch` is handed this
+ * context's container, and the document's own rule is reported — enabled once DOMContentLoaded
+ * is dispatched; a runtime that arrives after that (readyState no longer `loading`) takes the
+ * queue as enabled, so the model never calls it never started.
+ * A frame's initial `about:blank` is not asked for its container: the real document reuses its
+ * Window, and a container made for the placeholder never resolves the real document's
+ * `navigator.serviceWorker.ready` (measured, Chromium 156). There the container is taken at
+ * the real document's DOMContentLoaded, or when the page first starts it, whichever is first:
+ * until then its queue is disabled, so nothing can be dispatched from it unseen.
  */
-export function watchDocumentRule(rt: Runtime, global: object, container: object): void {
-  ownContainer = container;
+export function followContainer(
+  rt: Runtime,
+  global: object,
+  readContainer: () => object | undefined,
+  watch: (container: object) => void,
+): void {
+  const start = (container: object) => {
+    watched = container;
+    watchFirstOwn = undefined;
+    watch(container);
+  };
   const doc = (global as { document?: object }).document;
-  if (!doc || !documentReadyState) return;
-  if (apply(documentReadyState, doc, []) !== 'loading') {
-    report(rt, 'document');
-    return;
+  if (!isPlaceholderUrl(documentUrl(global))) {
+    const container = readContainer();
+    if (!container) return;
+    start(container);
+    if (!doc || !documentReadyState) return;
+    if (apply(documentReadyState, doc, []) !== 'loading') {
+      report(rt, 'document');
+      return;
+    }
+  } else {
+    if (!doc) return;
+    watchFirstOwn = start;
   }
   apply(nativeAddEventListener, global, [
     'DOMContentLoaded',
     (event: Event) =>
       guarded(rt, 'client-message-queue', () => {
-        if (eventIsTrusted(event)) report(rt, 'document');
+        if (!eventIsTrusted(event)) return;
+        if (watched === undefined) {
+          if (isPlaceholderUrl(documentUrl(global))) return;
+          const container = readContainer();
+          if (!container) return;
+          start(container);
+        }
+        report(rt, 'document');
       }),
     true,
   ]);

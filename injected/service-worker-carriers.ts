@@ -24,7 +24,7 @@ import { receivePorts } from './observe.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
-import { watchDocumentRule } from './client-message-queue.ts';
+import { followContainer } from './client-message-queue.ts';
 
 const proto = G.ExtendableMessageEvent?.prototype as object | undefined;
 const clientProto = G.Client?.prototype as object | undefined;
@@ -84,39 +84,47 @@ function getterOf(o: object, key: string): (() => unknown) | undefined {
   return undefined;
 }
 
-/** The client side (recorder only): messages a service worker posts to this document or worker. */
-export function observeServiceWorkerContainer(rt: Runtime, global: object): void {
-  if (!namesWorkers()) return;
-  let container: unknown;
+/** This context's `navigator.serviceWorker`, read through the natives' getters; undefined where there is none. */
+function containerOf(global: object): object | undefined {
   try {
     const navigatorGet = getterOf(global, 'navigator');
     const navigator = navigatorGet ? apply(navigatorGet, global, []) : undefined;
     const containerGet =
       typeof navigator === 'object' && navigator !== null ? getterOf(navigator, 'serviceWorker') : undefined;
-    container = containerGet ? apply(containerGet, navigator, []) : undefined;
+    const container = containerGet ? apply(containerGet, navigator, []) : undefined;
+    return typeof container === 'object' && container !== null ? container : undefined;
   } catch {
     // An opaque origin refuses service workers: there is no client message queue to watch.
-    return;
+    return undefined;
   }
-  if (typeof container !== 'object' || container === null) return;
-  watchDocumentRule(rt, global, container);
-  apply(nativeAddEventListener, container, [
-    'message',
-    (event: Event) =>
-      guarded(rt, 'observe-serviceworker-client', () => {
-        if (!eventIsTrusted(event)) return;
-        const ports = messageEventPorts(event) as readonly object[];
-        const print = fingerprint(messageEventData(event), true);
-        const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
-        rt.emitter.emit({
-          kind: 'carrier-received',
-          ctx: rt.ctx,
-          carrier: 'serviceworker',
-          source: 'ServiceWorker',
-          fingerprint: print,
-          ports: ids,
-        } as Extract<Fact, { kind: 'carrier-received' }>);
-      }),
-    true,
-  ]);
+}
+
+/** The client side (recorder only): messages a service worker posts to this document or worker. */
+export function observeServiceWorkerContainer(rt: Runtime, global: object): void {
+  if (!namesWorkers()) return;
+  followContainer(
+    rt,
+    global,
+    () => containerOf(global),
+    (container) =>
+      apply(nativeAddEventListener, container, [
+        'message',
+        (event: Event) =>
+          guarded(rt, 'observe-serviceworker-client', () => {
+            if (!eventIsTrusted(event)) return;
+            const ports = messageEventPorts(event) as readonly object[];
+            const print = fingerprint(messageEventData(event), true);
+            const ids = ports.length ? receivePorts(rt, ports, { carrier: 'serviceworker', fingerprint: print }) : [];
+            rt.emitter.emit({
+              kind: 'carrier-received',
+              ctx: rt.ctx,
+              carrier: 'serviceworker',
+              source: 'ServiceWorker',
+              fingerprint: print,
+              ports: ids,
+            } as Extract<Fact, { kind: 'carrier-received' }>);
+          }),
+        true,
+      ]),
+  );
 }
