@@ -277,8 +277,8 @@ export function evaluateConditions(state: ModelState): void {
       queue.context,
       queue.since,
       (e) => ({
-        message: `${where(state, e)} has ${plural(Number(e.detail.waiting), 'message')} from ${describeContext(state, String(e.detail.serviceWorker))} waiting: its client message queue (navigator.serviceWorker) was never started`,
-        hint: "call navigator.serviceWorker.startMessages() after addEventListener('message', …), or assign navigator.serviceWorker.onmessage (which starts it); a document starts it itself only once it has finished parsing (DOMContentLoaded)",
+        message: `${where(state, e)} has ${plural(Number(e.detail.waiting), 'message')} from ${describeContext(state, String(e.detail.serviceWorker))} waiting: its client message queue (ServiceWorkerContainer) was never started`,
+        hint: "call startMessages() on the page's ServiceWorkerContainer after addEventListener('message', …), or assign its onmessage (which starts it); a document starts it itself only once it has finished parsing (DOMContentLoaded)",
       }),
       { waiting: queue.waiting, serviceWorker: queue.serviceWorker },
     );

@@ -112,13 +112,13 @@ describe('portscope record: a client message queue never started', () => {
     expect(found[0]).toMatchObject({
       port: null,
       message:
-        'iframe /client-queue/never-frame.html has 3 messages from serviceworker /client-queue/sw.js waiting: its client message queue (navigator.serviceWorker) was never started',
+        'iframe /client-queue/never-frame.html has 3 messages from serviceworker /client-queue/sw.js waiting: its client message queue (ServiceWorkerContainer) was never started',
     });
     // The only diagnostic: the top page finished parsing, its queue was enabled by its own rule.
     expect(summary.diagnostics.map((d) => d.code)).toEqual([CODE]);
     const table = await cli(['summary', traces.never, '--fail-on', CODE]);
     expect(table.code).toBe(1);
-    expect(table.out).toContain('its client message queue (navigator.serviceWorker) was never started');
+    expect(table.out).toContain('its client message queue (ServiceWorkerContainer) was never started');
     expect(table.err).toContain(CODE);
   });
 

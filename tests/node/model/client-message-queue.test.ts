@@ -46,7 +46,7 @@ describe('client-message-queue-never-started', () => {
     expect(more).toEqual([]);
     expect(d).toMatchObject({ code: CODE, port: null, context: 'page', severity: 'warning', count: 1 });
     expect(d.message).toBe(
-      'window /page.html has 3 messages from serviceworker /sw.js waiting: its client message queue (navigator.serviceWorker) was never started',
+      'window /page.html has 3 messages from serviceworker /sw.js waiting: its client message queue (ServiceWorkerContainer) was never started',
     );
     expect(d.hint).toMatch(/startMessages\(\).*onmessage.*DOMContentLoaded/);
   });

@@ -34,7 +34,7 @@ describe('Diagnostics view: client-message-queue-never-started', () => {
       </StoreContext.Provider>,
     );
     expect(html).toContain('client-message-queue-never-started');
-    expect(html).toContain('its client message queue (navigator.serviceWorker) was never started');
+    expect(html).toContain('its client message queue (ServiceWorkerContainer) was never started');
     const title = GLOSSARY.clientMessageQueue.replace(/'/g, '&#x27;');
     expect(html).toContain(`title="${title}"`);
   });
