@@ -20,6 +20,7 @@ import {
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
 import { documentUrl, isPlaceholderUrl } from './document-url.ts';
+import { namesWorkers } from './worker-protocol.ts';
 
 type How = Extract<Fact, { kind: 'client-message-queue-enabled' }>['how'];
 
@@ -60,10 +61,14 @@ function enabledBy(rt: Runtime, proto: object, self: unknown, how: How): void {
 }
 
 /**
- * `startMessages()` and the `onmessage` setter, on every route: the native runs first and
- * unchanged; the getter stays the native function itself.
+ * `startMessages()` and the `onmessage` setter, where the recorder watches the container (its
+ * Chromium): the native runs first and unchanged; the getter stays the native function itself.
+ * Not in the extension, where the service worker is not seen from inside (nothing to pair
+ * these facts with), and where naming `ServiceWorkerContainer` at document start would define
+ * that lazily resolved global in Firefox, out of its native place (docs/firefox.md).
  */
 export function patchClientMessageQueue(rt: Runtime): void {
+  if (!namesWorkers()) return;
   const proto = G.ServiceWorkerContainer?.prototype as object | undefined;
   if (!proto) return;
   replaceValue(proto, 'startMessages', (native) => (self, args) => {

@@ -61,6 +61,12 @@ beforeAll(async () => {
         async () => neverFrames().length,
         (n) => n === framesBefore + 1,
       );
+    const pages = Object.keys(instrumented).length;
+    await until(
+      'the page announced',
+      async () => contextsAt('/client-queue/index.html').length,
+      (n) => n === pages,
+    );
   }
   await recorder.open('about:blank');
   await recording.settle();

@@ -1,9 +1,10 @@
 /**
- * The client message queue under the extension (the page side: `startMessages()` and the
- * `onmessage` setter are replaced in every document; the service worker itself is not
- * instrumented on this route). Each scenario of tests/fixtures/client-queue/scenarios.ts runs
- * in a plain Chromium and in a Chromium with the built extension, on a fresh page each; what
- * the page observes must be identical, and the background must hold the frame's enabling.
+ * The client message queue under the extension, which leaves it alone: the service worker is
+ * not seen from inside on this route, so `startMessages()` and the `onmessage` setter are not
+ * replaced and the container is never read (injected/client-message-queue.ts). Each scenario of tests/fixtures/client-queue/scenarios.ts runs
+ * in a plain Chromium and in a Chromium with the built extension (the rest of the runtime in every
+ * frame, the frames' initial about:blank included), on a fresh page each; what the page observes
+ * must be identical.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fact } from '../../protocol/facts.ts';
@@ -65,15 +66,9 @@ describe('the client message queue, natively and with the extension: what the pa
     });
   }
 
-  it("the page side reports startMessages() in the frame that called it, and never the document's rule (the recorder's)", () => {
-    const enablings = facts.filter(
-      (f): f is Extract<Fact, { kind: 'client-message-queue-enabled' }> => f.kind === 'client-message-queue-enabled',
-    );
-    const frames = new Set(
-      facts.filter((f) => f.kind === 'context' && f.url.endsWith('/client-queue/never-frame.html')).map((f) => f.ctx),
-    );
-    const inFrames = enablings.filter((f) => frames.has(f.ctx));
-    expect(inFrames.map((f) => f.how)).toEqual(['startMessages']);
-    expect(enablings.some((f) => f.how === 'document')).toBe(false);
+  it('the extension reports nothing about client message queues, and saw the frames', () => {
+    expect(facts.filter((f) => f.kind === 'client-message-queue-enabled')).toEqual([]);
+    const frames = facts.filter((f) => f.kind === 'context' && f.url.endsWith('/client-queue/never-frame.html'));
+    expect(frames.length).toBeGreaterThan(0);
   });
 });
