@@ -24,9 +24,18 @@ import { namesWorkers } from './worker-protocol.ts';
 
 type How = Extract<Fact, { kind: 'client-message-queue-enabled' }>['how'];
 
-const documentReadyState = G.Document?.prototype
-  ? getOwnPropertyDescriptor(G.Document.prototype, 'readyState')?.get
-  : undefined;
+/**
+ * `document.readyState` through the native getter found on the document's prototypes, read at
+ * install, before any page script (naming `Document` at module load would define that lazily
+ * resolved global in Firefox, where this module runs too).
+ */
+function readyStateOf(doc: object): unknown {
+  for (let p: object | null = getPrototypeOf(doc), depth = 0; p !== null && depth < 8; p = getPrototypeOf(p), depth++) {
+    const d = getOwnPropertyDescriptor(p, 'readyState');
+    if (d) return d.get ? apply(d.get, doc, []) : undefined;
+  }
+  return undefined;
+}
 
 /** This context's own queue was reported enabled (by any of the three ways). */
 let reported = false;
@@ -119,8 +128,8 @@ export function followContainer(
     const container = readContainer();
     if (!container) return;
     start(container);
-    if (!doc || !documentReadyState) return;
-    if (apply(documentReadyState, doc, []) !== 'loading') {
+    if (!doc) return;
+    if (readyStateOf(doc) !== 'loading') {
       report(rt, 'document');
       return;
     }
