@@ -14,6 +14,7 @@ const KNOWN: Record<DiagnosticCode, true> = {
   'queue-growing': true,
   'port-leak': true,
   'handler-threw': true,
+  'client-message-queue-never-started': true,
 };
 export const DIAGNOSTIC_CODES = Object.keys(KNOWN) as DiagnosticCode[];
 

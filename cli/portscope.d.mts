@@ -10,7 +10,8 @@ export type DiagnosticCode =
   | 'message-to-destroyed-context'
   | 'queue-growing'
   | 'port-leak'
-  | 'handler-threw';
+  | 'handler-threw'
+  | 'client-message-queue-never-started';
 
 export interface CountedMessages {
   posted: number;

@@ -39,7 +39,12 @@ import { postArguments, toSequence } from './transfer.ts';
 import { OwnArrayPrototype, bridgeOf, offerBridge } from './realm.ts';
 import { apiBaseOverride } from './worker-api-base.ts';
 import { replaceWorkerConstructor } from './worker-spawn.ts';
-import { observeServiceWorkerContainer, observeServiceWorkerMessages } from './service-worker-carriers.ts';
+import {
+  clientTarget,
+  observeServiceWorkerContainer,
+  observeServiceWorkerMessages,
+} from './service-worker-carriers.ts';
+import { patchClientMessageQueue } from './client-message-queue.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -52,6 +57,7 @@ function carrierPosted(
   target: string,
   targetOrigin: string | undefined,
   posted: ReturnType<typeof tracedPost>,
+  client?: ReturnType<typeof clientTarget>,
 ): void {
   const carrierId = newCarrierId();
   const fact = {
@@ -66,6 +72,10 @@ function carrierPosted(
     transfer: posted.transfer,
   } as Extract<Fact, { kind: 'carrier-posted' }>;
   if (targetOrigin !== undefined) fact.targetOrigin = targetOrigin;
+  if (client) {
+    fact.clientUrl = client.clientUrl;
+    fact.clientType = client.clientType;
+  }
   if (posted.site) fact.site = posted.site;
   rt.emitter.emit(fact);
   shipPorts(rt, posted.ports, carrier, carrierId);
@@ -82,7 +92,16 @@ function sequenceOrOptionsPost(
     if (call === undefined) return apply(native, self, args);
     if (!call.complete) return apply(native, self, call.callArgs);
     const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
-    guarded(rt, 'carrier-posted', () => carrierPosted(rt, carrier, target(self), undefined, posted));
+    guarded(rt, 'carrier-posted', () =>
+      carrierPosted(
+        rt,
+        carrier,
+        target(self),
+        undefined,
+        posted,
+        target(self) === 'Client' ? clientTarget(self) : undefined,
+      ),
+    );
     return undefined;
   };
 }
@@ -245,7 +264,10 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
     observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
   }
   if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
-  else observeServiceWorkerContainer(rt, g);
+  else {
+    patchClientMessageQueue(rt);
+    observeServiceWorkerContainer(rt, g);
+  }
   if (contextKind === 'sharedworker') {
     // Inside a shared worker (in-worker instrumentation): each connecting client's port is first seen in `connect`.
     apply(nativeAddEventListener, g, [

@@ -96,6 +96,8 @@ export const fact = named(
         carrier,
         target: shortText,
         targetOrigin: optional(shortText),
+        clientUrl: optional(text),
+        clientType: optional(enumOf(['window', 'worker', 'sharedworker'])),
         fingerprint,
         preview,
         bytes: nonNegative,
@@ -119,6 +121,7 @@ export const fact = named(
       'worker-terminated': { worker: positive },
       'facts-dropped': { counts },
       'runtime-note': { code: string(LIMITS.id), message: text },
+      'client-message-queue-enabled': { how: enumOf(['startMessages', 'onmessage', 'document']) },
     },
   ),
 );

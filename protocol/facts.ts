@@ -242,6 +242,12 @@ export type Fact =
       /** For `window`: frame path of the target window when computable; for workers: the worker's local id. */
       target: string;
       targetOrigin?: string;
+      /**
+       * For `Client#postMessage` in a service worker: the target client's `url` and `type`, as the
+       * service worker's `Client` object reports them (absent when too long to carry).
+       */
+      clientUrl?: string;
+      clientType?: 'window' | 'worker' | 'sharedworker';
       fingerprint: string;
       preview: Preview;
       bytes: number;
@@ -273,7 +279,19 @@ export type Fact =
   /** The runtime dropped facts it could not hold (bounded buffer); counted per kind. */
   | (FactBase & { kind: 'facts-dropped'; ctx: string; counts: Record<string, number> })
   /** Something the runtime wants to tell the user (e.g. in-worker instrumentation refused by CSP). */
-  | (FactBase & { kind: 'runtime-note'; ctx: string; code: string; message: string });
+  | (FactBase & { kind: 'runtime-note'; ctx: string; code: string; message: string })
+  /**
+   * This context's client message queue (`navigator.serviceWorker`, where what a service worker
+   * posts to this client waits) was enabled for the first time: `startMessages()`, the first
+   * `onmessage` assignment, or the document's own rule (DOMContentLoaded was dispatched; also
+   * reported when the runtime arrived after the document stopped `loading`). Emitted once per
+   * context; the document's rule is reported only where the recorder watches the queue.
+   */
+  | (FactBase & {
+      kind: 'client-message-queue-enabled';
+      ctx: string;
+      how: 'startMessages' | 'onmessage' | 'document';
+    });
 
 export type FactKind = Fact['kind'];
 
@@ -301,6 +319,7 @@ export const FACT_KINDS: readonly FactKind[] = [
   'worker-terminated',
   'facts-dropped',
   'runtime-note',
+  'client-message-queue-enabled',
 ];
 
 /** Where the runtime sends facts. The runtime knows nothing beyond this interface. */

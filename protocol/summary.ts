@@ -12,7 +12,8 @@ export type DiagnosticCode =
   | 'message-to-destroyed-context'
   | 'queue-growing'
   | 'port-leak'
-  | 'handler-threw';
+  | 'handler-threw'
+  | 'client-message-queue-never-started';
 
 export type DropReason = 'closed' | 'doomed' | 'shipped' | 'origin-mismatch' | 'context-destroyed';
 

@@ -8,6 +8,7 @@ import type { Diagnostic, DiagnosticCode, Severity } from './types.ts';
 import type { DiagnosticEntry, ModelState, PortState } from './state.ts';
 import { count, nextId } from './state.ts';
 import { describeContext } from './contexts.ts';
+import { neverStartedClientQueues } from './clientMessageQueue.ts';
 
 const SEVERITY: Record<DiagnosticCode, Severity> = {
   'port-never-started': 'error',
@@ -19,6 +20,9 @@ const SEVERITY: Record<DiagnosticCode, Severity> = {
   'queue-growing': 'warning',
   'port-leak': 'warning',
   'handler-threw': 'error',
+  // Unlike a port's, the page's wish to read these messages is not seen (a listener on
+  // navigator.serviceWorker), and a document still parsing will start its queue itself.
+  'client-message-queue-never-started': 'warning',
 };
 
 type Render = DiagnosticEntry['render'];
@@ -257,7 +261,28 @@ function queueGrowing(state: ModelState, port: PortState): void {
 export function evaluateConditions(state: ModelState): void {
   for (const entry of state.diagnostics.values()) {
     const code = entry.diagnostic.code;
-    if (code === 'port-never-started' || code === 'port-leak' || code === 'queue-growing') entry.active = false;
+    if (
+      code === 'port-never-started' ||
+      code === 'port-leak' ||
+      code === 'queue-growing' ||
+      code === 'client-message-queue-never-started'
+    )
+      entry.active = false;
+  }
+  for (const queue of neverStartedClientQueues(state)) {
+    const entry = raise(
+      state,
+      'client-message-queue-never-started',
+      null,
+      queue.context,
+      queue.since,
+      (e) => ({
+        message: `${where(state, e)} has ${plural(Number(e.detail.waiting), 'message')} from ${describeContext(state, String(e.detail.serviceWorker))} waiting: its client message queue (ServiceWorkerContainer) was never started`,
+        hint: "call startMessages() on the page's ServiceWorkerContainer after addEventListener('message', …), or assign its onmessage (which starts it); a document starts it itself only once it has finished parsing (DOMContentLoaded)",
+      }),
+      { waiting: queue.waiting, serviceWorker: queue.serviceWorker },
+    );
+    entry.diagnostic.count = 1;
   }
   for (const port of state.ports.values()) {
     const node = port.node;

@@ -12,6 +12,7 @@ import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.
 import { dispatch, post } from './messages.ts';
 import { countedMessages, inferCountedPosts } from './counted.ts';
 import { carrierPosted, carrierReceived } from './carriers.ts';
+import { clientDispatched, clientPosted, clientQueueEnabled } from './clientMessageQueue.ts';
 import { portReceived } from './portReceipt.ts';
 import { portShipped } from './transfers.ts';
 import {
@@ -248,9 +249,11 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
       return null;
     case 'carrier-posted':
       carrierPosted(state, ctx, fact);
+      clientPosted(state, ctx, fact);
       return null;
     case 'carrier-received':
       carrierReceived(state, ctx, fact);
+      clientDispatched(ctx, fact);
       return null;
     case 'worker-created':
       workerCreated(state, fact);
@@ -273,6 +276,9 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
       return null;
     case 'runtime-note':
       if (fact.code === 'no-runtime') ctx.node.noRuntime = true;
+      return null;
+    case 'client-message-queue-enabled':
+      clientQueueEnabled(ctx, fact.how);
       return null;
   }
 }

@@ -156,6 +156,10 @@ export interface ContextState {
   placeholderUnload?: { time: number; reason: string } | null;
   /** When this context announced its real document after a placeholder (same Window). */
   placeholderReplacedAt?: number;
+  /** A service worker: its `Client#postMessage` posts per window client URL (clientMessageQueue.ts); bounded. */
+  clientPosts?: Map<string, { posted: number; since: number }>;
+  /** A client: how its client message queue was first enabled, and the messages dispatched from it. */
+  clientQueue?: { enabledBy: string | null; dispatched: number };
 }
 
 export type Wait =

@@ -1,13 +1,18 @@
 /** What the model found wrong, most severe first, each with a fix hint and links. */
-import type { Severity } from '../model/types.ts';
+import type { DiagnosticCode, Severity } from '../model/types.ts';
 import { visibleText } from '../pageText.ts';
 import { FirstFrame } from './CallSiteView.tsx';
 import { contextName } from './labels.ts';
 import { PortButton } from './PortButton.tsx';
 import { usePanel } from './storeContext.ts';
+import { GLOSSARY } from './glossary.ts';
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const ICON: Record<Severity, string> = { error: '✖', warning: '▲', info: 'ℹ' };
+/** The spec's word a diagnostic's message uses, explained where it is shown. */
+const EXPLAINED: Partial<Record<DiagnosticCode, string>> = {
+  'client-message-queue-never-started': GLOSSARY.clientMessageQueue,
+};
 
 export function DiagnosticsView() {
   const model = usePanel((s) => s.model);
@@ -32,7 +37,7 @@ export function DiagnosticsView() {
               {ICON[d.severity]}
             </span>
             <div>
-              <p className="diag-message page-text">
+              <p className="diag-message page-text" title={EXPLAINED[d.code]}>
                 {visibleText(d.message)}
                 {d.count > 1 ? <span className="badge">{`×${d.count}`}</span> : null}
               </p>

@@ -15,6 +15,9 @@ export const GLOSSARY = {
     'that carried ports in its transfer list.',
   portMessageQueue:
     'Port message queue: where messages wait until the receiving port is started (start() or onmessage).',
+  clientMessageQueue:
+    "Client message queue: where a service worker's messages to this page wait (navigator.serviceWorker) " +
+    'until it is started: startMessages(), onmessage, or the document finishing parsing (DOMContentLoaded).',
   fact:
     'Fact: one thing Portscope saw the page do (a post, a dispatch, a transfer); ' +
     'the panel builds its picture from them.',

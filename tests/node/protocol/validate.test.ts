@@ -112,6 +112,7 @@ const samples: Fact[] = [
   { ...base, kind: 'worker-terminated', worker: 1 },
   { ...base, kind: 'facts-dropped', counts: { 'port-posted': 3 } },
   { ...base, kind: 'runtime-note', code: 'csp', message: 'refused' },
+  { ...base, kind: 'client-message-queue-enabled', how: 'startMessages' },
   // Last, so the indexes above stay as the tests below use them.
   { ...base, kind: 'messages-counted', port: 2, posted: 3, dispatched: 0 },
 ];
