@@ -164,14 +164,20 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
   return ids;
 }
 
+// The same flag as `true`; a dictionary because Node's EventTarget (tests/node) removes by it only.
+const CAPTURE = { __proto__: null, capture: true } as unknown as AddEventListenerOptions;
+
 /**
  * Keeps the runtime's `message` listener on `port` only while it may be needed: no page handler
  * is there, or one may have left unseen. Call after every change of `record.handlers` or
- * `record.unsure`, with the port itself (the record never holds it). Taking the listener off
- * never loses an event: while it is on, no page handler is there, so the page code that adds one
- * runs outside that port's dispatch or in a listener after ours. Putting it back adds it last,
- * which is first among the `message` listeners then present: none is the page's (handlers is 0)
- * unless one may have left unseen, and then every observer deduplicates (`shared`).
+ * `record.unsure`, with the port itself (the record never holds it). Taking it off loses no
+ * event: while it is on, no page handler is on the port, so no page code of this realm runs in
+ * that port's dispatch before it, and a handler added during a dispatch is not called for that
+ * event. Putting it back adds it last, which is first among the `message` listeners then present
+ * (none is a page handler) unless one may have left unseen, and then every observer
+ * deduplicates (`shared`). Not covered: a listener added through another realm's
+ * addEventListener (`frame.EventTarget.prototype.addEventListener.call(port, …)`) is not wrapped;
+ * one that runs before this port's page handler and stops the event leaves that dispatch uncounted.
  */
 export function settleObserver(record: PortRecord, port: object): void {
   const observer = record.observer;
@@ -179,7 +185,7 @@ export function settleObserver(record: PortRecord, port: object): void {
   const needed = record.handlers === 0 || record.unsure;
   if (needed !== record.observing) {
     record.observing = needed;
-    apply(needed ? nativeAddEventListener : nativeRemoveEventListener, port, ['message', observer, true]);
+    apply(needed ? nativeAddEventListener : nativeRemoveEventListener, port, ['message', observer, CAPTURE]);
   }
   // Sticky: an event dispatched while two observers were there may still be on its way.
   if (record.handlers > 1 || (record.observing && record.handlers > 0)) record.shared = true;
