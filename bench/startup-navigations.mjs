@@ -6,9 +6,10 @@
 //
 //   node bench/startup-navigations.mjs <a/chrome> <b/chrome> [rounds=15]
 //
-// Two kinds of navigation: *same site* (the renderer process stays, so V8's in-memory
-// compilation cache, keyed by the script's source, can answer) and *new site* (each navigation
-// to another site gets a fresh renderer process: nothing cached in memory).
+// Two kinds of navigation, each in a tab of its own: *same site* (the tab stays on one site, its
+// renderer process lives on, so V8's in-memory compilation cache, keyed by the script's source,
+// can answer) and *new site* (each navigation goes to another site than the last, so it gets a
+// fresh renderer process: nothing cached in memory).
 import { chromium } from '@playwright/test';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,24 +46,29 @@ async function launch(dir) {
       `--load-extension=${ext}`,
     ],
   });
-  const page = await context.newPage();
-  return { context, page, userDataDir };
+  // One tab stays on one site (its renderer lives on), the other goes to a new site each time.
+  const same = await context.newPage();
+  const fresh = await context.newPage();
+  return { context, same, fresh, sessions: new Map(), userDataDir };
 }
 
 /** Navigates and returns the content script's trace phases (ms), or null when it did not show. */
-async function traced(browser, url) {
-  const cdp = await browser.context.newCDPSession(browser.page);
+async function traced(browser, page, url) {
+  // One session per tab, kept: a new DevTools session per navigation measured no cache hit.
+  if (!browser.sessions.has(page)) browser.sessions.set(page, await browser.context.newCDPSession(page));
+  const cdp = browser.sessions.get(page);
   const events = [];
-  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const collect = (e) => events.push(...e.value);
+  cdp.on('Tracing.dataCollected', collect);
   const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
   await cdp.send('Tracing.start', {
     traceConfig: { includedCategories: ['devtools.timeline', 'v8'] },
     transferMode: 'ReportEvents',
   });
-  await browser.page.goto(url);
+  await page.goto(url);
   await cdp.send('Tracing.end');
   await complete;
-  await cdp.detach();
+  cdp.off('Tracing.dataCollected', collect);
   const ours = (e) => e.ph === 'X' && JSON.stringify(e.args ?? {}).includes('/injected/main.iife.js');
   const dur = (name) => {
     const e = events.find((x) => x.name === name && ours(x));
@@ -77,11 +83,10 @@ const out = { a: { same: [], fresh: [] }, b: { same: [], fresh: [] } };
 for (let i = 0; i < rounds; i++) {
   for (const v of i % 2 ? ['a', 'b'] : ['b', 'a']) {
     const br = browsers[v];
-    // Warm the site's renderer, then measure a second navigation within it.
-    await br.page.goto(`http://127.0.0.1:${port}/warm${i}`);
-    const same = await traced(br, `http://127.0.0.1:${port}/same${i}`);
-    const site = SITES[1 + (i % 3)];
-    const fresh = await traced(br, `http://${site}:${port}/fresh${i}`);
+    if (i === 0) await br.same.goto(`http://127.0.0.1:${port}/warm`);
+    const same = await traced(br, br.same, `http://127.0.0.1:${port}/same${i}`);
+    const site = SITES[i % SITES.length];
+    const fresh = await traced(br, br.fresh, `http://${site}:${port}/fresh${i}`);
     if (same) out[v].same.push(same);
     if (fresh) out[v].fresh.push(fresh);
   }
