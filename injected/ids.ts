@@ -38,6 +38,19 @@ export interface PortRecord {
   countedDispatched: number;
   /** In the runtime's list of records with counts to report at the next flush. */
   listed: boolean;
+  /**
+   * The runtime's own `message` listener on this port (observe.ts), for ports this realm
+   * observes; undefined for another realm's port, whose own runtime observes it.
+   */
+  observer: ((event: Event) => void) | undefined;
+  /** Whether `observer` is on the port now (only while no page handler is sure to see each dispatch). */
+  observing: boolean;
+  /** The page's wrapped `message` listeners on the port now (onmessage counts one). */
+  handlers: number;
+  /** A page listener may leave without the runtime seeing it go (`once`, `signal`): the observer stays. */
+  unsure: boolean;
+  /** Two observers (the runtime's listener, page handlers' wrappers) may have seen one event: they deduplicate. */
+  shared: boolean;
 }
 
 const ports = new NativeWeakMap<object, PortRecord>();
@@ -71,6 +84,11 @@ export function newPortRecord(port: object): PortRecord {
     countedPosted: 0,
     countedDispatched: 0,
     listed: false,
+    observer: undefined,
+    observing: false,
+    handlers: 0,
+    unsure: false,
+    shared: false,
   };
   weakMapSet(ports, port, record);
   return record;

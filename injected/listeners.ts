@@ -4,33 +4,67 @@
  * `messageerror` listeners are replaced by wrappers (handlers.ts), memoised per
  * (listener, port, type, capture) so the native's duplicate check, removal, `once` and
  * `signal` behave exactly as they would for the page's own function. Arguments are converted
- * once, in WebIDL order, and the native receives already-converted stand-ins.
+ * once, in WebIDL order, and the native receives already-converted stand-ins. Which `message`
+ * wrappers are on a port is followed exactly (the native's duplicate check and removal match
+ * on the same key), so the runtime's own listener can leave a port a handler observes
+ * (observe.ts settleObserver); a listener the native may drop unseen (`once`, `signal`) keeps it.
  */
-import { portRecord } from './ids.ts';
+import { portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
 import { replaceValue } from './disguise.ts';
 import type { Runtime } from './runtime.ts';
 import { settleCounts } from './counted.ts';
 import { guarded } from './guard.ts';
+import { settleObserver } from './observe.ts';
 
-const memo = new NativeWeakMap<object, Map<string, object>>();
+/** A page listener's wrapper on one (port, type, capture), and whether the native holds it now. */
+interface Wrapped {
+  fn: object;
+  present: boolean;
+}
+
+const memo = new NativeWeakMap<object, Map<string, Wrapped>>();
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 
-function wrapperFor(listener: object, key: string, create: boolean): object | undefined {
-  let byKey = weakMapGet(memo, listener) as Map<string, object> | undefined;
+function wrapperFor(
+  listener: object,
+  key: string,
+  create: { rt: Runtime; record: PortRecord; type: string } | undefined,
+): Wrapped | undefined {
+  let byKey = weakMapGet(memo, listener) as Map<string, Wrapped> | undefined;
   if (byKey === undefined) {
     if (!create) return undefined;
-    byKey = new NativeMap<string, object>();
+    byKey = new NativeMap<string, Wrapped>();
     weakMapSet(memo, listener, byKey);
   }
-  let wrapper = mapGet(byKey, key) as object | undefined;
-  if (wrapper === undefined && create) {
-    wrapper = wrapHandler(listener);
-    mapSet(byKey, key, wrapper);
+  let wrapped = mapGet(byKey, key) as Wrapped | undefined;
+  if (wrapped === undefined && create) {
+    const { rt, record, type } = create;
+    const observes = type === 'message' && record.observer !== undefined;
+    wrapped = { fn: wrapHandler(listener, observes ? { rt, record } : undefined), present: false };
+    mapSet(byKey, key, wrapped);
   }
-  return wrapper;
+  return wrapped;
+}
+
+/**
+ * What the native just did with a `message` wrapper on `port`: it holds it when it did not
+ * already (an add; a duplicate changes nothing), it let it go when it held it (a remove).
+ */
+function followHandler(record: PortRecord, port: object, wrapped: Wrapped, adding: boolean, unsure: boolean): void {
+  if (adding) {
+    if (wrapped.present) return;
+    wrapped.present = true;
+    record.handlers++;
+    if (unsure) record.unsure = true;
+  } else {
+    if (!wrapped.present) return;
+    wrapped.present = false;
+    record.handlers--;
+  }
+  settleObserver(record, port);
 }
 
 /** The DOMString conversion of `type`, or undefined when the native must convert it (a Symbol throws). */
@@ -59,7 +93,7 @@ function listenerOptions(
   count: number,
   options: unknown,
   members: readonly string[],
-): { capture: boolean; standIn: unknown } {
+): { capture: boolean; standIn: unknown; unsure: boolean } {
   if (count >= 3 && isObject(options)) {
     const o = options as Record<string, unknown>;
     const dict = objectCreate(null) as Record<string, unknown>;
@@ -67,9 +101,14 @@ function listenerOptions(
       const value = o[members[i]];
       if (value !== undefined) dict[members[i]] = value;
     }
-    return { capture: !!dict.capture, standIn: dict };
+    // The native may let such a listener go without a call the runtime sees.
+    return { capture: !!dict.capture, standIn: dict, unsure: !!dict.once || dict.signal !== undefined };
   }
-  return { capture: count >= 3 && options !== undefined && options !== null ? !!options : false, standIn: options };
+  return {
+    capture: count >= 3 && options !== undefined && options !== null ? !!options : false,
+    standIn: options,
+    unsure: false,
+  };
 }
 
 /**
@@ -90,11 +129,18 @@ function listenerCall(rt: Runtime, members: readonly string[], adding: boolean):
     const observed = t === 'message' || t === 'messageerror';
     if (!isObject(listener) || (!observed && t !== 'close'))
       return apply(native, self, argsOf(count, t, listener, options));
-    const { capture, standIn } = listenerOptions(count, options, members);
+    const { capture, standIn, unsure } = listenerOptions(count, options, members);
     // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
-    const target = observed ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), adding) : undefined;
-    const result = apply(native, self, argsOf(count, t, target ?? listener, standIn));
+    const wrapped = observed
+      ? wrapperFor(
+          listener,
+          record.id + '|' + t + '|' + (capture ? 1 : 0),
+          adding ? { rt, record, type: t } : undefined,
+        )
+      : undefined;
+    const result = apply(native, self, argsOf(count, t, wrapped === undefined ? listener : wrapped.fn, standIn));
     guarded(rt, kind, () => {
+      if (wrapped !== undefined && t === 'message') followHandler(record, self as object, wrapped, adding, unsure);
       settleCounts(rt, record);
       rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
     });

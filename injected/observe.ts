@@ -5,6 +5,15 @@
  * MessageEvent getters (the same cached `data` and frozen `ports` the page gets) and never
  * dispatch anything. In Chromium a listener does not keep a port alive or start its queue
  * (a port lives while it is started and entangled), so they change nothing the page can see.
+ *
+ * A dispatch is observed once, by whichever runs first for it: the runtime's `message`
+ * listener or the wrapper of a page handler (handlers.ts). The listener costs the page one more
+ * call per message (issue 16: about 7 % of a tiny message), so it stays on a port only while no
+ * page handler is sure to see every dispatch there (settleObserver): a port with an `onmessage`
+ * is observed by its handler's wrapper alone, in both modes. Whichever list the browser invokes
+ * for an event, its first listener is one of the two (every page `message` listener is
+ * wrapped), so no dispatch goes unseen; the page's `stopImmediatePropagation` can only stop
+ * listeners after one that already observed.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
 import { portRecord, newPortRecord, postedHere, type PortRecord } from './ids.ts';
@@ -19,6 +28,7 @@ import {
   messageEventData,
   messageEventPorts,
   nativeAddEventListener,
+  nativeRemoveEventListener,
   weakMapGet,
   weakMapSet,
 } from './natives.ts';
@@ -30,12 +40,12 @@ import { putIndex } from './own-index.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
-/** The `message-dispatched` record of each event being dispatched, for the wrapped page handlers. */
-const dispatching = new NativeWeakMap<object, Dispatched>();
-
-export function dispatchRecord(event: unknown): Dispatched | undefined {
-  return weakMapGet(dispatching, event);
-}
+/**
+ * Events already observed at a `shared` port (more than one observer may run for one event):
+ * the `message-dispatched` record for the handlers to complete, or SEEN. Weak: no event is kept.
+ */
+const dispatching = new NativeWeakMap<object, Dispatched | typeof SEEN>();
+const SEEN = { __proto__: null } as unknown as Dispatched;
 
 // Holds the record (never the port): its counts go before its port-collected.
 let collected: FinalizationRegistry<PortRecord> | undefined;
@@ -69,7 +79,12 @@ let portIds: ((x: object) => number | undefined) | undefined;
 export function adoptPort(rt: Runtime, port: object): PortRecord {
   const record = newPortRecord(port);
   const id = record.id;
-  apply(nativeAddEventListener, port, ['message', (event: Event) => observeMessage(rt, record, event), true]);
+  const observer = (event: Event): void => {
+    observeDispatch(rt, record, event);
+  };
+  record.observer = observer;
+  record.observing = true;
+  apply(nativeAddEventListener, port, ['message', observer, true]);
   apply(nativeAddEventListener, port, [
     'messageerror',
     (event: Event) =>
@@ -149,21 +164,64 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
   return ids;
 }
 
-/** guarded() without its per-call closure: this runs for every message. */
-function observeMessage(rt: Runtime, record: PortRecord, event: Event): void {
+// The same flag as `true`; a dictionary because Node's EventTarget (tests/node) removes by it only.
+const CAPTURE = { __proto__: null, capture: true } as unknown as AddEventListenerOptions;
+
+/**
+ * Keeps the runtime's `message` listener on `port` only while it may be needed: no page handler
+ * is there, or one may have left unseen. Call after every change of `record.handlers` or
+ * `record.unsure`, with the port itself (the record never holds it). Taking it off loses no
+ * event: while it is on, no page handler is on the port, so no page code of this realm runs in
+ * that port's dispatch before it, and a handler added during a dispatch is not called for that
+ * event. Putting it back adds it last, which is first among the `message` listeners then present
+ * (none is a page handler) unless one may have left unseen, and then every observer
+ * deduplicates (`shared`). Not covered: a listener added through another realm's
+ * addEventListener (`frame.EventTarget.prototype.addEventListener.call(port, …)`) is not wrapped;
+ * one that runs before this port's page handler and stops the event leaves that dispatch uncounted.
+ */
+export function settleObserver(record: PortRecord, port: object): void {
+  const observer = record.observer;
+  if (observer === undefined) return;
+  const needed = record.handlers === 0 || record.unsure;
+  if (needed !== record.observing) {
+    record.observing = needed;
+    apply(needed ? nativeAddEventListener : nativeRemoveEventListener, port, ['message', observer, CAPTURE]);
+  }
+  // Sticky: an event dispatched while two observers were there may still be on its way.
+  if (record.handlers > 1 || (record.observing && record.handlers > 0)) record.shared = true;
+}
+
+/**
+ * The one observation of a trusted `message` event at `record`'s port (the first observer to
+ * run for it does the work, later ones find it done). Returns the `message-dispatched` record
+ * that the page's handlers complete (recording), else undefined. Never throws (guarded()
+ * without its per-call closure: this runs for every message).
+ */
+export function observeDispatch(rt: Runtime, record: PortRecord, event: Event): Dispatched | undefined {
   try {
-    onMessage(rt, record, event);
+    if (!eventIsTrusted(event)) return undefined;
+    // While one observer at most was ever on the port at a time, each event meets exactly one.
+    if (!record.shared) return onMessage(rt, record, event);
+    const known = weakMapGet(dispatching, event);
+    if (known !== undefined) return known === SEEN ? undefined : known;
+    weakMapSet(dispatching, event, SEEN);
+    const fact = onMessage(rt, record, event);
+    if (fact !== undefined) weakMapSet(dispatching, event, fact);
+    return fact;
   } catch (e) {
     noteFailure(rt, 'observe-message', e);
+    return undefined;
   }
 }
 
-function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
-  if (!eventIsTrusted(event)) return;
+function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | undefined {
   const ports = messageEventPorts(event) as readonly object[];
   const count = ports.length;
   // Counting: a count, nothing read (not even `data`), no record for the page's handlers.
-  if (count === 0 && !rt.recordMessages) return countDispatch(rt, record);
+  if (count === 0 && !rt.recordMessages) {
+    countDispatch(rt, record);
+    return undefined;
+  }
   const known = postedHere(record);
   settleCounts(rt, record);
   // The model has this message's preview and fingerprint from its post; port-received facts
@@ -184,6 +242,5 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): void {
     handlers: 0,
     duration: 0,
   };
-  const emitted = rt.emitter.emit<Dispatched>(fact);
-  if (emitted) weakMapSet(dispatching, event, emitted);
+  return rt.emitter.emit<Dispatched>(fact);
 }

@@ -19,7 +19,7 @@ import {
   weakMapGet,
   weakMapSet,
 } from './natives.ts';
-import { adoptPort, seePort } from './observe.ts';
+import { adoptPort, seePort, settleObserver } from './observe.ts';
 import { countedPost, shipPorts, tracedPost, transfersPort, type Posted } from './post.ts';
 import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
@@ -213,15 +213,26 @@ function patchHandlerAttribute(
         weakMapDelete(values, self);
         if (had) {
           guarded(rt, 'handler-attribute', () => {
+            // The event handler's listener is gone (or calls nothing): the runtime observes again.
+            if (type === 'message') {
+              record.handlers--;
+              settleObserver(record, self as object);
+            }
             settleCounts(rt, record);
             rt.emitter.emit({ kind: 'listener-removed', ctx: rt.ctx, port: record.id, type, via: name });
           });
         }
         return undefined;
       }
-      apply(nativeSet, self, [type === 'close' ? value : wrapHandler(value)]);
+      const observes = type === 'message' && record.observer !== undefined;
+      apply(nativeSet, self, [type === 'close' ? value : wrapHandler(value, observes ? { rt, record } : undefined)]);
       weakMapSet(values, self as object, value);
       guarded(rt, 'handler-attribute', () => {
+        // One event handler listener per attribute, whatever function it calls now.
+        if (type === 'message' && !had) {
+          record.handlers++;
+          settleObserver(record, self as object);
+        }
         settleCounts(rt, record);
         rt.emitter.emit({ kind: 'listener-added', ctx: rt.ctx, port: record.id, type, via: name });
         if (enables && !record.enabled) {
