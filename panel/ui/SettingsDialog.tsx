@@ -103,9 +103,13 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               />
               See inside workers (this tab; asks for Chrome's debugger permission)
             </label>
-            <p className="muted setting-note" id="see-inside-workers-note">
-              Dedicated workers, from their first line, with nothing changed in the page. {DEBUGGER_BAR_TEXT} Shared and
-              service workers stay outside. {SOURCES_PANEL_TEXT}
+            <p
+              className="muted setting-note"
+              id="see-inside-workers-note"
+              title={`${DEBUGGER_BAR_TEXT} Shared and service workers stay outside. ${SOURCES_PANEL_TEXT}`}
+            >
+              While it is on, Chrome shows "Portscope started debugging this browser": Portscope runs inside the tab's
+              dedicated workers through Chrome's debugger.
               {seeInside.refused ? ' Chrome did not grant the permission.' : ''}
             </p>
           </div>

@@ -75,9 +75,14 @@ describe('"See inside workers" in the real panel', () => {
       }) as typeof chrome.permissions.request;
     });
     await panel.$eval('button[title=Settings]', (el) => (el as HTMLElement).click());
-    const note = await panel.$eval('#see-inside-workers-note', (el) => el.textContent ?? '');
+    const [note, more] = await panel.$eval('#see-inside-workers-note', (el) => [
+      el.textContent ?? '',
+      el.getAttribute('title') ?? '',
+    ]);
     expect(note).toContain('Portscope started debugging this browser');
-    expect(note).toContain('Shared and service workers stay outside');
+    expect(note).toContain("through Chrome's debugger");
+    expect(more).toContain('Shared and service workers stay outside');
+    expect(more).toContain('Focus Sources panel when triggering a breakpoint');
     await until(
       'the setting read',
       () => panel.$eval('input[name=seeInsideWorkers]', (el) => (el as HTMLInputElement).disabled),
