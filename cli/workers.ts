@@ -12,6 +12,7 @@
  * paused until it has arrived on the owner's session; the two are matched by script URL in
  * order of creation. A shared worker derives its ctx itself; a service worker has its own.
  */
+import type { PreviewBounds } from '../protocol/facts.ts';
 import type { CdpParams, CdpTransport } from './cdp-pipe.ts';
 
 export const BINDING = '__portscopeEmit';
@@ -26,6 +27,8 @@ export interface TargetOptions {
   /** The runtime bundle's text (dist/portscope-injected.js). */
   runtime: string;
   captureStacks: boolean;
+  /** The preview bounds every runtime gets (`record --preview full`); the runtime's default when absent. */
+  preview?: PreviewBounds;
   /** Each batch a runtime emits (a JSON string), with the session it came from. */
   onBatch(payload: string): void;
 }
@@ -101,11 +104,23 @@ export class ProtocolTargets {
   }
 
   private documentScript(): string {
-    return `globalThis.__portscopeConfig = ${JSON.stringify({ captureStacks: this.options.captureStacks, inWorker: false, workerContexts: true })};\n${this.options.runtime}`;
+    const config = {
+      captureStacks: this.options.captureStacks,
+      inWorker: false,
+      workerContexts: true,
+      preview: this.options.preview,
+    };
+    return `globalThis.__portscopeConfig = ${JSON.stringify(config)};\n${this.options.runtime}`;
   }
 
   private workerScript(worker: { ctx?: string; parent?: string }): string {
-    const config = { captureStacks: this.options.captureStacks, inWorker: false, workerContexts: true, worker };
+    const config = {
+      captureStacks: this.options.captureStacks,
+      inWorker: false,
+      workerContexts: true,
+      preview: this.options.preview,
+      worker,
+    };
     return `globalThis.__portscopeConfig = ${JSON.stringify(config)};\n${this.options.runtime}`;
   }
 

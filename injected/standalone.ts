@@ -8,6 +8,7 @@ import type { Fact } from '../protocol/facts.ts';
 import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshake.ts';
 import { install } from './install.ts';
 import { G, apply, getPrototypeOf, jsonStringify } from './natives.ts';
+import { ownPreviewBounds } from './preview.ts';
 import { nameWorkersForProtocol, protocolIdentity, type ProtocolWorkerConfig } from './worker-protocol.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
 
@@ -45,6 +46,7 @@ const config: RuntimeConfig = {
       : DEFAULT_RUNTIME_CONFIG.captureStacks,
   inWorker:
     typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
+  preview: typeof rawConfig === 'object' && rawConfig !== null ? ownPreviewBounds(rawConfig) : undefined,
 };
 const ignore = () => undefined;
 let seq = 1;

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { SETTING_BOUNDS, SettingsError } from '../store.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRecordWhileClosed } from './recordWhileClosed.ts';
+import { PreviewSettings, previewDraftBounds, previewDraftOf } from './PreviewSettings.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
@@ -14,6 +15,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     captureStacks: settings.captureStacks,
     inWorker: settings.inWorker,
   });
+  const [previewDraft, setPreviewDraft] = useState(() => previewDraftOf(settings.preview));
   const [error, setError] = useState<string | null>(null);
   const recordWhileClosed = useRecordWhileClosed();
   // Untouched (null) until the user clicks it, so a slow storage read never overwrites the stored value.
@@ -29,6 +31,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         factLogCap: Number(draft.factLogCap),
         captureStacks: draft.captureStacks,
         inWorker: draft.inWorker,
+        preview: previewDraftBounds(previewDraft),
       });
       if (recordDraft !== null && recordDraft !== recordWhileClosed.value) recordWhileClosed.save(recordDraft);
       onClose();
@@ -86,6 +89,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           />
           Instrument inside workers (for workers created after this)
         </label>
+        <PreviewSettings draft={previewDraft} onChange={setPreviewDraft} disabled={standalone} />
         <label
           className="check"
           title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages."
