@@ -70,7 +70,7 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
 }
 
 /** The runtime's config for the recorder's options; undefined keeps the runtime's defaults. */
-function runtimeConfig(opts: RecordOptions): RuntimeConfig | undefined {
+export function runtimeConfig(opts: RecordOptions): RuntimeConfig | undefined {
   const inWorker = opts.workers && opts.browser === 'firefox';
   const full = opts.preview === 'full';
   if (!inWorker && !full) return undefined;
