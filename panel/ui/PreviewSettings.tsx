@@ -29,6 +29,10 @@ export function previewDraftBounds(d: PreviewDraft): PreviewBounds {
   return boundsFrom(d.full, Number(d.depth), Number(d.keys), Number(d.stringLength));
 }
 
+function summaryOf(d: PreviewDraft): string {
+  return d.full ? 'full data' : `depth ${d.depth}, ${d.keys} keys, ${d.stringLength} characters`;
+}
+
 export function PreviewSettings({
   draft,
   onChange,
@@ -39,37 +43,40 @@ export function PreviewSettings({
   disabled: boolean;
 }) {
   return (
-    <fieldset className="dialog-group" disabled={disabled}>
-      <legend>Message previews</legend>
-      {PREVIEW_FIELDS.map(({ field, label }) => (
-        <label key={field}>
-          {label}
+    // Closed until asked for, so the dialog stays as short as it was (a docked panel is low).
+    <details className="dialog-group">
+      <summary>{`Message previews: ${summaryOf(draft)}`}</summary>
+      <fieldset disabled={disabled}>
+        {PREVIEW_FIELDS.map(({ field, label }) => (
+          <label key={field}>
+            {label}
+            <input
+              type="number"
+              name={`preview-${field}`}
+              min={PREVIEW_MIN[field]}
+              max={PREVIEW_FULL[field]}
+              disabled={draft.full}
+              value={draft[field]}
+              onChange={(e) => onChange({ ...draft, [field]: e.currentTarget.value })}
+            />
+          </label>
+        ))}
+        <label className="check">
           <input
-            type="number"
-            name={`preview-${field}`}
-            min={PREVIEW_MIN[field]}
-            max={PREVIEW_FULL[field]}
-            disabled={draft.full}
-            value={draft[field]}
-            onChange={(e) => onChange({ ...draft, [field]: e.currentTarget.value })}
+            type="checkbox"
+            name="preview-full"
+            checked={draft.full}
+            onChange={(e) => onChange({ ...draft, full: e.currentTarget.checked })}
           />
+          Capture full data (slower pages; fewer messages fit in the buffers)
         </label>
-      ))}
-      <label className="check">
-        <input
-          type="checkbox"
-          name="preview-full"
-          checked={draft.full}
-          onChange={(e) => onChange({ ...draft, full: e.currentTarget.checked })}
-        />
-        Capture full data (slower pages; fewer messages fit in the buffers)
-      </label>
-      <p className="muted dialog-note">
-        {draft.full
-          ? `Every node, up to ${PREVIEW_FULL.nodes.toLocaleString('en-US')} per message, ${PREVIEW_FULL.depth} levels and ${PREVIEW_FULL.stringLength.toLocaleString('en-US')} characters per string.`
-          : 'Deeper or larger parts are described by kind and size, marked “not recorded”.'}{' '}
-        For messages posted after Apply.
-      </p>
-    </fieldset>
+        <p className="muted dialog-note">
+          {draft.full
+            ? `Every node, up to ${PREVIEW_FULL.nodes.toLocaleString('en-US')} per message, ${PREVIEW_FULL.depth} levels and ${PREVIEW_FULL.stringLength.toLocaleString('en-US')} characters per string.`
+            : 'Deeper or larger parts are described by kind and size, marked “not recorded”.'}{' '}
+          For messages posted after Apply.
+        </p>
+      </fieldset>
+    </details>
   );
 }
