@@ -175,6 +175,19 @@ describe('dehydrated previews', () => {
   });
 });
 
+describe('the cut in the contract', () => {
+  it('accepts a described cut and the bare one of older traces; refuses a kind the runtime never makes', () => {
+    expect(validatePreview({ t: 'more', kind: 'array', size: 300 }, 'p')).toEqual({
+      t: 'more',
+      kind: 'array',
+      size: 300,
+    });
+    expect(validatePreview({ t: 'more' }, 'p')).toEqual({ t: 'more' });
+    expect(() => validatePreview({ t: 'more', kind: 'error', size: 1 }, 'p')).toThrow(/^p\.kind: /);
+    expect(() => validatePreview({ t: 'more', kind: 'object', size: -1 }, 'p')).toThrow(/^p\.size: /);
+  });
+});
+
 describe('preview bounds from a config', () => {
   afterEach(() => {
     delete (Object.prototype as unknown as Record<string, unknown>).preview;
