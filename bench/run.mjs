@@ -1,6 +1,6 @@
 // `npm run bench`: Portscope's cost against native, measured in one run (see BENCHMARKS.md).
 //
-//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others] [--no-write]
+//   node bench/run.mjs [--rounds N] [--quick] [--only id,id] [--no-build] [--no-others] [--no-write] [--preview full]
 //
 // Builds the extension into its own folder, opens one headless Chromium with it, and runs every
 // case in three pages of that browser — native (incognito: no extension), idle (extension, no
@@ -8,8 +8,10 @@
 // machine load hits all three alike. Then, unless --no-others or --only, the other engineers'
 // benchmarks (bench/model.mjs, bench/relay.mjs, bench/panel.mjs, bench/panel-stream.mjs) run as they are, and their
 // output is kept with ours. --no-write prints the table without touching bench/results.json
-// and BENCHMARKS.md (for experiments).
+// and BENCHMARKS.md (for experiments). --preview full records with "capture full data" (the
+// recording page's runtime gets PREVIEW_FULL), for that mode's own cost; it implies --no-write.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { runnerImport } from 'vite';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -39,14 +41,19 @@ class BenchArgumentError extends Error {
 }
 
 function parseArgs(argv) {
-  const opts = { rounds: 7, quick: false, only: null, build: true, others: true, write: true };
+  const opts = { rounds: 7, quick: false, only: null, build: true, others: true, write: true, preview: 'default' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
     else if (a === '--no-build') opts.build = false;
     else if (a === '--no-others') opts.others = false;
     else if (a === '--no-write') opts.write = false;
-    else if (a === '--rounds') {
+    else if (a === '--preview') {
+      opts.preview = argv[++i];
+      if (opts.preview !== 'default' && opts.preview !== 'full')
+        throw new BenchArgumentError(`--preview: expected default or full, got ${JSON.stringify(opts.preview)}`);
+      if (opts.preview === 'full') opts.write = false;
+    } else if (a === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 1)
         throw new BenchArgumentError(`--rounds: expected a positive integer, got ${JSON.stringify(argv[i])}`);
@@ -59,7 +66,7 @@ function parseArgs(argv) {
         );
     } else
       throw new BenchArgumentError(
-        `unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others, --no-write)`,
+        `unknown argument ${JSON.stringify(a)} (known: --rounds N, --quick, --only id,id, --no-build, --no-others, --no-write, --preview full)`,
       );
   }
   if (opts.quick && !argv.includes('--rounds')) opts.rounds = 2;
@@ -281,6 +288,15 @@ async function main() {
   };
   try {
     const pages = await openModePages(bench, server.origin);
+    if (opts.preview === 'full') {
+      const { module: facts } = await runnerImport(resolve('protocol/facts.ts'), {
+        configFile: false,
+        logLevel: 'warn',
+      });
+      const config = { captureStacks: false, inWorker: false, preview: facts.PREVIEW_FULL };
+      await pages.panel.page.evaluate((c) => globalThis.benchPanel.configure(c), config);
+      console.log(`recording with "capture full data": ${JSON.stringify(config.preview)}`);
+    }
     results.instrumentation = await probeInstrumentation(bench, pages);
     console.log(
       `instrumentation live: ${results.instrumentation.live ? 'yes' : 'NO'} — ${results.instrumentation.explanation}`,

@@ -64,6 +64,7 @@ export async function driveChromiumOverPipe(opts: DriverOptions): Promise<PipeDr
     targets = new ProtocolTargets(cdp, {
       runtime: readFileSync(opts.runtimeBundle, 'utf8'),
       captureStacks: opts.config?.captureStacks ?? false,
+      preview: opts.config?.preview,
       onBatch: (json) => opts.onBatch(json),
     });
     await targets.start();

@@ -16,6 +16,7 @@ import { view } from './view.ts';
 export const USAGE = `usage: portscope <command>
 
   record <url> --out <trace.json> [--duration <ms>] [--browser chromium|firefox] [--workers] [--headed]
+         [--preview default|full]   (full: every node of each message, up to safety limits; slower pages)
   summary <trace.json> [--json] [--fail-on any|<code>,<code>...]   (exit 1 when a diagnostic matches)
   convert <trace.json> --perfetto <out.json>
   view <trace.json> [--port <n>]
@@ -79,6 +80,7 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
             browser: { type: 'string' },
             workers: { type: 'boolean' },
             headed: { type: 'boolean' },
+            preview: { type: 'string' },
           },
           ['url'],
         );
@@ -86,6 +88,9 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
         const browser = (values.browser ?? 'chromium') as string;
         if (browser !== 'chromium' && browser !== 'firefox')
           throw new PortscopeCliError(`--browser: expected chromium or firefox, got ${JSON.stringify(browser)}`);
+        const preview = (values.preview ?? 'default') as string;
+        if (preview !== 'default' && preview !== 'full')
+          throw new PortscopeCliError(`--preview: expected default or full, got ${JSON.stringify(preview)}`);
         const result = await record({
           url: positionals[0],
           out: values.out as string,
@@ -93,6 +98,7 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
           browser: browser as BrowserName,
           workers: Boolean(values.workers),
           headed: Boolean(values.headed),
+          preview,
           progress: io.progress,
         });
         io.out(result.line);

@@ -1,6 +1,8 @@
 /** `portscope record <url> --out trace.json`: opens the page, records every frame for a while, writes the trace. */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { PREVIEW_FULL } from '../protocol/facts.ts';
+import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { serializeTraceChunks, type Trace } from '../protocol/trace.ts';
 import { runtimeBundle } from './artefacts.ts';
 import type { BrowserName } from './browsers.ts';
@@ -16,6 +18,8 @@ export interface RecordOptions {
   browser: BrowserName;
   workers: boolean;
   headed: boolean;
+  /** `full`: the runtime records every node of each message, up to PREVIEW_FULL (default: PREVIEW_BOUNDS). */
+  preview?: 'default' | 'full';
   /** Writes a progress line (elapsed, facts so far) while recording; off in CI and when not a TTY. */
   progress?: (line: string) => void;
 }
@@ -38,7 +42,7 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   const drive = await driverFor(opts.browser);
   const driver = await drive({
     runtimeBundle: bundle,
-    config: opts.workers && opts.browser === 'firefox' ? { captureStacks: false, inWorker: true } : undefined,
+    config: runtimeConfig(opts),
     headed: opts.headed,
     loadTimeoutMs: 30_000,
     onBatch: (m) => recording.receive(m),
@@ -63,6 +67,14 @@ export async function record(opts: RecordOptions): Promise<RecordResult> {
   await writeTrace(trace, opts.out);
   const workers = 'workers' in driver ? (driver as { workers: WorkerAccount }).workers : undefined;
   return { trace, recording, line: recordedLine(recording, opts.out), workersNote: workers && workersNote(workers) };
+}
+
+/** The runtime's config for the recorder's options; undefined keeps the runtime's defaults. */
+export function runtimeConfig(opts: RecordOptions): RuntimeConfig | undefined {
+  const inWorker = opts.workers && opts.browser === 'firefox';
+  const full = opts.preview === 'full';
+  if (!inWorker && !full) return undefined;
+  return { captureStacks: false, inWorker, ...(full ? { preview: PREVIEW_FULL } : {}) };
 }
 
 /** Said when a worker ran without the runtime, or with an id its creator did not give: nothing is left out silently. */

@@ -42,7 +42,7 @@ browser.storage.onChanged.addListener((change, area) => {
 // listeners are registered before any event of a wake-up is delivered.
 const workerDebugger = new WorkerDebugger(
   () => router,
-  (tabId) => router?.captureStacks(tabId) ?? false,
+  (tabId) => router?.runtimeConfig(tabId),
 );
 void loadSeeInsideWorkers().then((tabs) => {
   for (const tabId of tabs) workerDebugger.setWanted(tabId, true);

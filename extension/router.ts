@@ -573,9 +573,9 @@ export class Router {
     for (const tab of this.tabs.values()) this.watchersChanged(tab);
   }
 
-  /** Whether the tab's runtimes capture a stack for every post (the debugger's worker runtimes follow it). */
-  captureStacks(tabId: number): boolean {
-    return this.tabs.get(tabId)?.config.captureStacks ?? false;
+  /** The tab's runtime config (the debugger's worker runtimes follow it: stacks, preview bounds). */
+  runtimeConfig(tabId: number): RuntimeConfig | undefined {
+    return this.tabs.get(tabId)?.config;
   }
 
   /** Whether the tab's runtimes record every message (true) or count plain traffic. */

@@ -11,6 +11,7 @@
  * the tab goes (DevTools closed), and when the tab closes; attached again when the background
  * starts again (it is a service worker Chrome may stop) and a panel reconnects with the setting on.
  */
+import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { SEE_INSIDE_WORKERS_PREFIX } from '../protocol/messages.ts';
 import type { Router } from './router.ts';
 import {
@@ -83,7 +84,8 @@ export class WorkerDebugger {
 
   constructor(
     private readonly router: () => Router | null,
-    private readonly captureStacks: (tabId: number) => boolean,
+    /** The tab's runtime config, read each time a worker's runtime is evaluated (the panel can change it). */
+    private readonly config: (tabId: number) => RuntimeConfig | undefined,
   ) {
     // Without the permission the namespace is absent until it is granted; listeners go on with the first attach.
     if (typeof chrome !== 'undefined' && chrome.debugger) this.listen();
@@ -154,11 +156,14 @@ export class WorkerDebugger {
     this.listen();
     const runtime = await this.loadRuntime();
     const transport = new TabTransport(tabId);
-    const captureStacks = this.captureStacks;
+    const config = this.config;
     const targets = new ProtocolTargets(transport, {
       runtime,
       get captureStacks() {
-        return captureStacks(tabId);
+        return config(tabId)?.captureStacks ?? false;
+      },
+      get preview() {
+        return config(tabId)?.preview;
       },
       documents: 'relay',
       matchTimeoutMs: MATCH_TIMEOUT_MS,

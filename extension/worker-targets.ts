@@ -19,6 +19,8 @@
  * has its own.
  */
 
+import type { PreviewBounds } from '../protocol/facts.ts';
+
 export type CdpParams = Record<string, unknown>;
 export type CdpListener = (params: CdpParams, sessionId: string | undefined) => void;
 
@@ -50,6 +52,8 @@ export interface TargetOptions {
   runtime: string;
   /** Read when a runtime is evaluated (the extension's setting can change). */
   readonly captureStacks: boolean;
+  /** The preview bounds every runtime gets (`record --preview full`, the panel's setting); the runtime's default when absent. */
+  readonly preview?: PreviewBounds;
   /** Each batch a runtime emits (a JSON string), with the session it came from. */
   onBatch(payload: string, sessionId: string | undefined): void;
   /**
@@ -186,7 +190,13 @@ export class ProtocolTargets {
     // A property the MAIN-world runtime deletes before any page script runs; its value says what to name.
     if (this.options.documents === 'relay')
       return `Object.defineProperty(globalThis, ${JSON.stringify(NAME_WORKERS_GLOBAL)}, { value: "dedicated", configurable: true, writable: true });`;
-    return `globalThis.__portscopeConfig = ${JSON.stringify({ captureStacks: this.options.captureStacks, inWorker: false, workerContexts: true })};\n${this.options.runtime}`;
+    const config = {
+      captureStacks: this.options.captureStacks,
+      inWorker: false,
+      workerContexts: true,
+      preview: this.options.preview,
+    };
+    return `globalThis.__portscopeConfig = ${JSON.stringify(config)};\n${this.options.runtime}`;
   }
 
   private workerScript(worker: { ctx?: string; parent?: string }): string {
@@ -194,6 +204,7 @@ export class ProtocolTargets {
       captureStacks: this.options.captureStacks,
       inWorker: false,
       workerContexts: this.naming(),
+      preview: this.options.preview,
       worker,
     };
     return `globalThis.__portscopeConfig = ${JSON.stringify(config)};\n${this.options.runtime}`;

@@ -25,6 +25,7 @@ import {
   weakMapSet,
 } from './natives.ts';
 import { patchMessageChannel, patchMessagePort } from './port.ts';
+import { previewBoundsOf } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { allowedBefore, probeBlobWorkers } from './worker-csp.ts';
 import { forwardWorkerFactsTo } from './worker-inbox.ts';
@@ -86,7 +87,11 @@ export function install(
   const rt: Runtime = {
     ctx,
     emitter,
-    config: { captureStacks: config.captureStacks, inWorker: config.inWorker },
+    config: {
+      captureStacks: config.captureStacks,
+      inWorker: config.inWorker,
+      preview: previewBoundsOf(config.preview),
+    },
     recordMessages: true,
     counted: [],
     global,
@@ -156,7 +161,11 @@ export function install(
   return {
     ctx,
     configure(next, recordMessages) {
-      rt.config = { captureStacks: !!next.captureStacks, inWorker: !!next.inWorker };
+      rt.config = {
+        captureStacks: !!next.captureStacks,
+        inWorker: !!next.inWorker,
+        preview: previewBoundsOf(next.preview),
+      };
       if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
         rt.recordMessages = recordMessages;
         // What was counted comes before the first recorded message.

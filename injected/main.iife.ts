@@ -21,6 +21,7 @@ import { takeWorkerNaming } from './worker-naming-flag.ts';
 import { install } from './install.ts';
 import { encodeBatches } from './batch-json.ts';
 import { RUNTIME_JSON_MAX_CHARS } from '../protocol/messages.ts';
+import { ownPreviewBounds } from './preview.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource, workerRuntimeSource } from './worker-source.ts';
 import {
   G,
@@ -102,7 +103,11 @@ function connect(doc: Document): void {
           setWorkerRuntimeSource(asWorkerRuntimeFunction(data.workerRuntime));
         // A relay that does not say keeps the runtime as it is (recording until told).
         runtime.configure(
-          { captureStacks: !!data.config.captureStacks, inWorker: !!data.config.inWorker },
+          {
+            captureStacks: !!data.config.captureStacks,
+            inWorker: !!data.config.inWorker,
+            preview: ownPreviewBounds(data.config),
+          },
           typeof data.recordMessages === 'boolean' ? data.recordMessages : undefined,
         );
       }

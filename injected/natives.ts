@@ -49,6 +49,9 @@ export const objectCreate = Object.create;
  */
 export const hasOwn = uncurry(Object.prototype.hasOwnProperty) as (o: unknown, key: PropertyKey) => boolean;
 export const isArray = Array.isArray;
+/** Enumerable own string keys: what structured serialization copies of an ordinary object. */
+export const objectKeys = Object.keys;
+export const setPrototypeOf = R.setPrototypeOf;
 export const NativeWeakMap = WeakMap;
 export const NativeMap = Map;
 export const NativeError = Error;

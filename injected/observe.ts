@@ -237,7 +237,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
     ctx: rt.ctx,
     port: record.id,
     fingerprint: print,
-    preview: known ? undefined : describe(data, portIdOf(rt), true).preview,
+    preview: known ? undefined : describe(data, portIdOf(rt), true, undefined, rt.config.preview).preview,
     ports: ids,
     handlers: 0,
     duration: 0,

@@ -194,7 +194,7 @@ function sent(
   }
   // The post's fact names each transferred port: what was counted on them goes first.
   for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);
-  const { preview, bytes } = describe(data, portIdOf(rt), false, before);
+  const { preview, bytes } = describe(data, portIdOf(rt), false, before, rt.config.preview);
   const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
   if (site) posted.site = site;
   return posted;

@@ -6,9 +6,13 @@
  * no page getter, toString or valueOf ever runs. Large binary data is described, never scanned.
  * A transferred ArrayBuffer is detached by then: its size is taken before the post
  * (`SizesBeforePost`, injected/post.ts) and used here.
+ *
+ * Dehydrated: containers below the depth bound, or past the node bound, are not walked; each
+ * becomes a `more` node that says what it is and how big (keys, length, entries), read with one
+ * native call. How much is walked is the runtime's config (`PreviewBounds`).
  */
-import type { Preview } from '../protocol/facts.ts';
-import { PREVIEW_BOUNDS } from '../protocol/facts.ts';
+import type { CutKind, Preview, PreviewBounds } from '../protocol/facts.ts';
+import { PREVIEW_BOUNDS, PREVIEW_FULL, PREVIEW_MIN } from '../protocol/facts.ts';
 import {
   hasOwn,
   NativeMap,
@@ -30,10 +34,11 @@ import {
   mapSize,
   numberToString,
   numberValueOf,
-  ownKeys,
+  objectKeys,
   regexpFlagGetters,
   regexpSource,
   setForEach,
+  setPrototypeOf,
   setSize,
   sharedArrayBufferByteLength,
   stringSlice,
@@ -45,7 +50,7 @@ import {
 } from './natives.ts';
 import { errorFields } from './errors.ts';
 import { slotsOf } from './slots.ts';
-import { append, putKey } from './own-index.ts';
+import { putKey } from './own-index.ts';
 
 /**
  * What a post's transfer detaches, measured before the native call: each transferred
@@ -88,30 +93,55 @@ function numberPreview(v: number): Preview {
   return { t: 'number', v };
 }
 
-const MAX = PREVIEW_BOUNDS.stringLength;
-
-/** `s` cut to the preview's string bound (the validator rejects a longer one). */
-function cut(s: string): string {
-  return s.length > MAX ? stringSlice(s, 0, MAX) : s;
+/** An own data value of the config that is an integer, clamped to [min, max]; else the default. */
+function bound(raw: object, key: keyof PreviewBounds): number {
+  const d = getOwnPropertyDescriptor(raw, key);
+  const v = d !== undefined && hasOwn(d, 'value') ? d.value : undefined;
+  if (typeof v !== 'number' || v !== v || v % 1 !== 0) return PREVIEW_BOUNDS[key];
+  return v < PREVIEW_MIN[key] ? PREVIEW_MIN[key] : v > PREVIEW_FULL[key] ? PREVIEW_FULL[key] : v;
 }
 
-function stringPreview(s: string): Preview {
-  return s.length > MAX
-    ? { t: 'string', v: stringSlice(s, 0, MAX), len: s.length, truncated: true }
-    : { t: 'string', v: s, len: s.length };
+/**
+ * Preview bounds from a config that crossed a boundary (the relay, a recorder's global): own
+ * data properties only, each clamped to what the validators accept (PREVIEW_MIN..PREVIEW_FULL).
+ */
+export function previewBoundsOf(raw: unknown): PreviewBounds {
+  if (typeof raw !== 'object' || raw === null) return PREVIEW_BOUNDS;
+  return {
+    depth: bound(raw, 'depth'),
+    keys: bound(raw, 'keys'),
+    stringLength: bound(raw, 'stringLength'),
+    nodes: bound(raw, 'nodes'),
+    chars: bound(raw, 'chars'),
+  };
 }
 
-function bigintPreview(v: bigint): Preview {
-  const digits = bigintToString ? bigintToString(v) : '';
-  return digits.length > MAX
-    ? { t: 'bigint', v: stringSlice(digits, 0, MAX), len: digits.length, truncated: true }
-    : { t: 'bigint', v: digits };
+/**
+ * The `preview` bounds of a config object that crossed a boundary, read as an own data property
+ * (a config without one must not look it up where a page getter could answer); undefined when absent.
+ */
+export function ownPreviewBounds(config: object): PreviewBounds | undefined {
+  const d = getOwnPropertyDescriptor(config, 'preview');
+  return d !== undefined && hasOwn(d, 'value') && d.value !== undefined ? previewBoundsOf(d.value) : undefined;
 }
 
-/** Puts `s` cut at `field` of the runtime's own `out`, and its original length at `field + 'Len'` when it was cut. */
-function putText(out: object, field: string, s: string): void {
-  putKey(out, field, cut(s));
-  if (s.length > MAX) putKey(out, field + 'Len', s.length);
+const ArrayPrototype: object = getPrototypeOf([]) as object;
+
+/**
+ * A list of the preview (items, entries), filled with no prototype, so writing an index runs no
+ * setter a page put on Array.prototype or Object.prototype (a missing index of an ordinary array
+ * is looked up there); `done` gives it back its prototype once full. `Reflect.defineProperty`
+ * per element did the same at about twenty times the cost (BENCHMARKS.md, "Dehydrated previews").
+ */
+function list<T>(): T[] {
+  const out: T[] = [];
+  setPrototypeOf(out, null);
+  return out;
+}
+
+function done<T>(list: T[]): T[] {
+  setPrototypeOf(list, ArrayPrototype);
+  return list;
 }
 
 /**
@@ -137,11 +167,14 @@ function pathOf(place: Place): string {
 
 const LITERAL = false;
 const NAMED = true;
+/** A ref's path is a label; past this it is cut (protocol/preview-shape.ts bounds it). */
+const PATH_MAX = 1_024;
 
 class Walker {
   nodes = 0;
   bytes = 0;
-  truncated = false;
+  /** Characters of text left to emit (every text is charged, as the validator counts them). */
+  private chars: number;
   /** Made on the first object: most messages are a primitive. */
   private seen: Map<object, Place> | undefined;
 
@@ -149,14 +182,46 @@ class Walker {
     private readonly portId: (x: object) => number | undefined,
     private readonly deserialized: boolean,
     private readonly before: SizesBeforePost | undefined,
-  ) {}
+    private readonly bounds: PreviewBounds,
+  ) {
+    this.chars = bounds.chars;
+  }
+
+  /** `s` cut to the string bound and to the characters left, and charged. */
+  private text(s: string): string {
+    const left = this.chars > 0 ? this.chars : 0;
+    const max = left < this.bounds.stringLength ? left : this.bounds.stringLength;
+    const out = s.length > max ? stringSlice(s, 0, max) : s;
+    this.chars -= out.length;
+    return out;
+  }
+
+  /** Puts `s` cut at `field` of the runtime's own `out`, and its original length at `field + 'Len'` when it was cut. */
+  private putText(out: object, field: string, s: string): void {
+    const shown = this.text(s);
+    putKey(out, field, shown);
+    if (shown.length < s.length) putKey(out, field + 'Len', s.length);
+  }
+
+  private string(s: string): Preview {
+    const v = this.text(s);
+    return v.length < s.length ? { t: 'string', v, len: s.length, truncated: true } : { t: 'string', v, len: s.length };
+  }
+
+  private bigint(n: bigint): Preview {
+    const digits = bigintToString ? bigintToString(n) : '';
+    const v = this.text(digits);
+    return v.length < digits.length
+      ? { t: 'bigint', v, len: digits.length, truncated: true }
+      : { t: 'bigint', v: digits };
+  }
 
   /**
    * Whether another child may be listed: every node emitted is counted, so a container open when
    * the bound is reached lists no more (and says it was cut) instead of overshooting it.
    */
   private room(): boolean {
-    return this.nodes < PREVIEW_BOUNDS.nodes;
+    return this.nodes < this.bounds.nodes;
   }
 
   /** A node that holds no value: an array hole or an accessor. */
@@ -180,10 +245,10 @@ class Walker {
         return numberPreview(v);
       case 'bigint':
         this.bytes += 8;
-        return bigintPreview(v);
+        return this.bigint(v);
       case 'string':
         this.bytes += v.length;
-        return stringPreview(v);
+        return this.string(v);
       case 'symbol':
         return { t: 'symbol' };
       case 'function':
@@ -197,7 +262,14 @@ class Walker {
     this.seen ??= new NativeMap<object, Place>();
     const seen = this.seen;
     const prior = mapGet(seen, obj);
-    if (prior !== undefined) return { t: 'ref', path: pathOf(prior) };
+    if (prior !== undefined) {
+      const path = pathOf(prior);
+      const left = this.chars > 0 ? this.chars : 0;
+      const max = left < PATH_MAX ? left : PATH_MAX;
+      const shown = path.length > max ? stringSlice(path, 0, max) : path;
+      this.chars -= shown.length;
+      return { t: 'ref', path: shown };
+    }
     const place: Place = { up, step, named };
     mapSet(seen, obj, place);
     return this.object(obj, depth, place);
@@ -218,7 +290,7 @@ class Walker {
         const byteLength = view ? view.byteLength : typedArrayByteLength(o);
         this.bytes += byteLength;
         const length = view ? view.length : typedArrayLength(o);
-        return { t: 'typedarray', ctor: typedArrayTag(o), length, byteLength };
+        return { t: 'typedarray', ctor: this.text(typedArrayTag(o)), length, byteLength };
       }
       case 'dataview': {
         // The getter throws on a DataView whose buffer was detached (transferred by this post).
@@ -236,18 +308,21 @@ class Walker {
         for (let i = 0; i < regexpFlagGetters.length; i++)
           if (regexpFlagGetters[i][1](o)) flags += regexpFlagGetters[i][0];
         this.bytes += source.length;
-        const p = { t: 'regexp' };
-        putText(p, 'source', source);
-        putKey(p, 'flags', flags);
-        return p as Preview;
+        // At most 8 characters, never cut (limits.ts leaves room for them beyond the budget).
+        const shown = this.text(source);
+        return shown.length < source.length
+          ? { t: 'regexp', source: shown, flags, sourceLen: source.length }
+          : { t: 'regexp', source: shown, flags };
       }
       case 'blob': {
         const size = blobSize!(o) as number;
         this.bytes += size;
+        const type = blobType!(o) as string;
+        const name = probe(fileName, o) as string | undefined;
+        // Rare kinds: their optional fields are defined (putKey), never assigned, as elsewhere.
         const p = { t: 'blob', size };
-        putText(p, 'type', blobType!(o) as string);
-        const name = probe(fileName, o);
-        if (name !== undefined) putText(p, 'name', name as string);
+        this.putText(p, 'type', type);
+        if (name !== undefined) this.putText(p, 'name', name);
         return p as Preview;
       }
       // The inner value is a node of its own.
@@ -256,123 +331,106 @@ class Walker {
         return { t: 'boxed', inner: numberPreview(numberValueOf(o)) };
       case 'string':
         this.nodes++;
-        return { t: 'boxed', inner: stringPreview(stringValueOf(o)) };
+        return { t: 'boxed', inner: this.string(stringValueOf(o)) };
       case 'boolean':
         this.nodes++;
         return { t: 'boxed', inner: { t: 'boolean', v: booleanValueOf(o) } };
       case 'bigint':
         this.nodes++;
-        return { t: 'boxed', inner: bigintPreview(bigintValueOf!(o)) };
+        return { t: 'boxed', inner: this.bigint(bigintValueOf!(o)) };
+      case 'error': {
+        const { name, message } = errorFields(o);
+        const p = { t: 'error' };
+        this.putText(p, 'name', name);
+        this.putText(p, 'message', message);
+        return p as Preview;
+      }
     }
     if (slots === 'ordinary') {
       const port = this.portId(o);
       if (port !== undefined) return { t: 'messageport', port };
     }
-    if (depth >= PREVIEW_BOUNDS.depth || this.nodes >= PREVIEW_BOUNDS.nodes) {
-      this.truncated = true;
-      return { t: 'more' };
-    }
+    const cut = depth >= this.bounds.depth || this.nodes >= this.bounds.nodes;
     switch (slots) {
       case 'map':
-        return this.map(o, mapSize(o), depth, place);
+        return cut ? this.more('map', mapSize(o)) : this.map(o, mapSize(o), depth, place);
       case 'set':
-        return this.set(o, setSize(o), depth, place);
+        return cut ? this.more('set', setSize(o)) : this.set(o, setSize(o), depth, place);
       case 'array':
-        return this.array(o as unknown[], depth, place);
-      case 'error': {
-        const { name, message } = errorFields(o);
-        const p = { t: 'error' };
-        putText(p, 'name', name);
-        putText(p, 'message', message);
-        return p as Preview;
-      }
+        return cut ? this.more('array', (o as unknown[]).length) : this.array(o as unknown[], depth, place);
     }
     const tag = safeTag(o);
     if (tag !== 'Object') {
-      const p = { t: 'host' };
-      putText(p, 'tag', tag);
-      return p as Preview;
+      const shown = this.text(tag);
+      return shown.length < tag.length ? { t: 'host', tag: shown, tagLen: tag.length } : { t: 'host', tag: shown };
     }
-    return this.plain(o, depth, place);
+    return cut ? this.more('object', objectKeys(o).length) : this.plain(o, depth, place);
+  }
+
+  /** A container left unwalked, described by its kind and size (one native call, no walk). */
+  private more(kind: CutKind, size: number): Preview {
+    return { t: 'more', kind, size };
   }
 
   private array(a: unknown[], depth: number, place: Place): Preview {
     const len = a.length;
-    const items: Preview[] = [];
-    const max = len < PREVIEW_BOUNDS.keys ? len : PREVIEW_BOUNDS.keys;
+    const items = list<Preview>();
+    const max = len < this.bounds.keys ? len : this.bounds.keys;
     let i = 0;
     for (; i < max && this.room(); i++) {
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
-      append<Preview>(
-        items,
+      items[i] =
         d && hasOwn(d, 'value')
           ? this.value(d.value, depth + 1, place, i, LITERAL)
-          : this.leaf(d ? 'getter' : 'undefined'),
-      );
+          : this.leaf(d ? 'getter' : 'undefined');
     }
-    const p: Preview = { t: 'array', len, items };
-    if (i < len) {
-      putKey(p, 'truncated', true);
-      this.truncated = true;
-    }
-    return p;
+    return i < len ? { t: 'array', len, items: done(items), truncated: true } : { t: 'array', len, items: done(items) };
   }
 
   private plain(o: object, depth: number, place: Place): Preview {
-    const keys = ownKeys(o);
-    const entries: [string, Preview, number?][] = [];
-    let count = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (typeof key !== 'string') continue;
+    // Enumerable own string keys, in own-key order: exactly what the clone copied.
+    const keys = objectKeys(o);
+    const count = keys.length;
+    const entries = list<[string, Preview, number?]>();
+    const max = count < this.bounds.keys ? count : this.bounds.keys;
+    let n = 0;
+    for (; n < max && this.room(); n++) {
+      const key = keys[n];
       const d = getOwnPropertyDescriptor(o, key);
-      if (!d || !d.enumerable) continue;
-      count++;
-      if (entries.length >= PREVIEW_BOUNDS.keys || !this.room()) continue;
       this.bytes += key.length;
       // A ref's path names this place by the cut key, so paths stay within the bound too.
-      const shown = cut(key);
-      const v = hasOwn(d, 'value') ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
-      append<[string, Preview, number?]>(entries, shown.length < key.length ? [shown, v, key.length] : [shown, v]);
+      const shown = this.text(key);
+      const v = d && hasOwn(d, 'value') ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
+      entries[n] = shown.length < key.length ? [shown, v, key.length] : [shown, v];
     }
-    const p: Preview = { t: 'object', entries, keys: count };
-    if (entries.length < count) {
-      putKey(p, 'truncated', true);
-      this.truncated = true;
-    }
-    return p;
+    return n < count
+      ? { t: 'object', entries: done(entries), keys: count, truncated: true }
+      : { t: 'object', entries: done(entries), keys: count };
   }
 
   private map(m: object, size: number, depth: number, place: Place): Preview {
-    const entries: [Preview, Preview][] = [];
+    const entries = list<[Preview, Preview]>();
+    let n = 0;
     mapForEach(m, (v, k) => {
-      if (entries.length < PREVIEW_BOUNDS.keys && this.room())
-        append<[Preview, Preview]>(entries, [
+      if (n < this.bounds.keys && this.room())
+        entries[n++] = [
           this.value(k, depth + 1, place, '<key>', LITERAL),
           this.value(v, depth + 1, place, '<value>', LITERAL),
-        ]);
+        ];
     });
-    const p: Preview = { t: 'map', size, entries };
-    if (entries.length < size) {
-      putKey(p, 'truncated', true);
-      this.truncated = true;
-    }
-    return p;
+    return n < size
+      ? { t: 'map', size, entries: done(entries), truncated: true }
+      : { t: 'map', size, entries: done(entries) };
   }
 
   private set(s: object, size: number, depth: number, place: Place): Preview {
-    const items: Preview[] = [];
+    const items = list<Preview>();
+    let n = 0;
     setForEach(s, (v) => {
-      if (items.length < PREVIEW_BOUNDS.keys && this.room())
-        append(items, this.value(v, depth + 1, place, '<item>', LITERAL));
+      if (n < this.bounds.keys && this.room()) items[n++] = this.value(v, depth + 1, place, '<item>', LITERAL);
     });
-    const p: Preview = { t: 'set', size, items };
-    if (items.length < size) {
-      putKey(p, 'truncated', true);
-      this.truncated = true;
-    }
-    return p;
+    return n < size ? { t: 'set', size, items: done(items), truncated: true } : { t: 'set', size, items: done(items) };
   }
 }
 
@@ -390,8 +448,9 @@ export function describe(
   portId: (x: object) => number | undefined = () => undefined,
   deserialized = false,
   before?: SizesBeforePost,
+  bounds: PreviewBounds = PREVIEW_BOUNDS,
 ): Described {
-  const w = new Walker(portId, deserialized, before);
+  const w = new Walker(portId, deserialized, before, bounds);
   const preview = w.value(value, 0, null, '$', LITERAL);
   return { preview, bytes: w.bytes };
 }
@@ -456,16 +515,9 @@ export function fingerprint(value: unknown, deserialized = false): string {
   }
   const tag = safeTag(o);
   if (tag !== 'Object') return hash('h' + tag);
-  const keys = ownKeys(o);
+  // Enumerable own string keys in own-key order, as the clone copies them (no descriptor each).
+  const keys = objectKeys(o);
   let shape = 'o';
-  let n = 0;
-  for (let i = 0; i < keys.length && n < 64; i++) {
-    const key = keys[i];
-    if (typeof key !== 'string') continue;
-    const d = getOwnPropertyDescriptor(o, key);
-    if (!d || !d.enumerable) continue;
-    shape += ',' + key;
-    n++;
-  }
+  for (let i = 0; i < keys.length && i < 64; i++) shape += ',' + keys[i];
   return hash(shape);
 }

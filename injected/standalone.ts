@@ -9,6 +9,7 @@ import { DEFAULT_RUNTIME_CONFIG, type RuntimeConfig } from '../protocol/handshak
 import { install } from './install.ts';
 import { G, apply, getPrototypeOf, jsonStringify, stringIndexOf, stringSlice } from './natives.ts';
 import { documentUrl } from './document-url.ts';
+import { ownPreviewBounds } from './preview.ts';
 import { nameWorkersForProtocol, protocolIdentity, type ProtocolWorkerConfig } from './worker-protocol.ts';
 import { asWorkerRuntimeFunction, setWorkerRuntimeSource } from './worker-source.ts';
 
@@ -52,6 +53,7 @@ const config: RuntimeConfig = {
       : DEFAULT_RUNTIME_CONFIG.captureStacks,
   inWorker:
     typeof rawConfig === 'object' && rawConfig !== null ? !!rawConfig.inWorker : DEFAULT_RUNTIME_CONFIG.inWorker,
+  preview: typeof rawConfig === 'object' && rawConfig !== null ? ownPreviewBounds(rawConfig) : undefined,
 };
 const ignore = () => undefined;
 

@@ -9,6 +9,7 @@
  *    order and the whole graph is fetched before anything runs, like the native graph; no
  *    top-level await, so nothing is deferred past the point where messages start to flow.
  */
+import type { PreviewBounds } from '../protocol/facts.ts';
 import { createObjectURL, jsonStringify, textBlob } from './worker-natives.ts';
 
 export interface WorkerParams {
@@ -21,6 +22,8 @@ export interface WorkerParams {
   /** The BroadcastChannel name the worker's batches go to (worker-inbox.ts). */
   channel: string;
   captureStacks: boolean;
+  /** The owner's preview bounds (a copy with no prototype, for the same reason as these params). */
+  preview?: PreviewBounds;
 }
 
 export interface Bootstrap {

@@ -8,6 +8,7 @@
  */
 import type { Fact } from '../protocol/facts.ts';
 import { install } from './install.ts';
+import { ownPreviewBounds } from './preview.ts';
 import { G, apply, construct, functionToString } from './natives.ts';
 import type { WorkerParams } from './worker-bootstrap.ts';
 import { knownAllowed } from './worker-csp.ts';
@@ -47,7 +48,7 @@ try {
         }
       },
     },
-    { captureStacks: !!params.captureStacks, inWorker: true },
+    { captureStacks: !!params.captureStacks, inWorker: true, preview: ownPreviewBounds(params) },
     {},
     { ctx: params.ctx, parent: params.parent, inside: 'bootstrap' },
   );

@@ -28,6 +28,7 @@ import {
 } from './natives.ts';
 import { installConstructor, wrapNative } from './disguise.ts';
 import { newContextId } from './context.ts';
+import type { PreviewBounds } from '../protocol/facts.ts';
 import type { Runtime } from './runtime.ts';
 import { againstApiBase, apiBaseOverride, copyArguments } from './worker-api-base.ts';
 import { bootstrap, type WorkerParams } from './worker-bootstrap.ts';
@@ -132,6 +133,16 @@ function paramsFor(rt: Runtime, ctx: string, url: string, channel: string): Work
   p.url = url;
   p.channel = channel;
   p.captureStacks = rt.config.captureStacks;
+  const bounds = rt.config.preview;
+  if (bounds) {
+    const b = objectCreate(null) as PreviewBounds;
+    b.depth = bounds.depth;
+    b.keys = bounds.keys;
+    b.stringLength = bounds.stringLength;
+    b.nodes = bounds.nodes;
+    b.chars = bounds.chars;
+    p.preview = b;
+  }
   return p;
 }
 

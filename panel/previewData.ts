@@ -4,6 +4,7 @@
  * preview is what the runtime recorded, bounded: what it cut is said, never filled in.
  */
 import type { Preview } from '../protocol/facts.ts';
+import { cutText } from './previewText.ts';
 
 /** The preview at `path` (property names, or array indexes), or undefined when the preview does not hold it. */
 export function previewAt(p: Preview | undefined, path: readonly string[]): Preview | undefined {
@@ -67,7 +68,8 @@ function toJson(p: Preview, state: { cut: boolean }): Json {
       return p.truncated ? `${p.v}… (${p.len} chars)` : p.v;
     case 'array': {
       const items = p.items.map((item) => toJson(item, state));
-      if (p.truncated || p.items.length < p.len) items.push(lossy(`[… ${p.len - p.items.length} more]`));
+      if (p.truncated || p.items.length < p.len)
+        items.push(lossy(`[… ${p.len - p.items.length} more items not recorded]`));
       return items;
     }
     case 'object': {
@@ -76,15 +78,20 @@ function toJson(p: Preview, state: { cut: boolean }): Json {
         if (keyLen !== undefined) state.cut = true;
         out[keyLen === undefined ? key : `${key}… (${keyLen} chars)`] = toJson(v, state);
       }
-      if (p.truncated || p.entries.length < p.keys) out['[…]'] = lossy(`${p.keys - p.entries.length} more keys`);
+      if (p.truncated || p.entries.length < p.keys)
+        out['[…]'] = lossy(`${p.keys - p.entries.length} more keys not recorded`);
       return out;
     }
     case 'date':
       return Number.isFinite(p.v) ? new Date(p.v).toISOString() : lossy('[Invalid Date]');
     case 'map':
-      return lossy(`[Map(${p.size})]`);
+      return lossy(
+        `[Map(${p.size})${p.entries.length < p.size ? `, ${p.size - p.entries.length} entries not recorded` : ''}]`,
+      );
     case 'set':
-      return lossy(`[Set(${p.size})]`);
+      return lossy(
+        `[Set(${p.size})${p.items.length < p.size ? `, ${p.size - p.items.length} items not recorded` : ''}]`,
+      );
     case 'regexp':
       return lossy(`[RegExp /${p.source}/${p.flags}]`);
     case 'arraybuffer':
@@ -108,7 +115,7 @@ function toJson(p: Preview, state: { cut: boolean }): Json {
     case 'getter':
       return lossy('[getter]');
     case 'more':
-      return lossy('[…]');
+      return lossy(p.kind === undefined || p.size === undefined ? '[… not recorded]' : `[${cutText(p)} not recorded]`);
     case 'function':
       return lossy('[function]');
     case 'symbol':

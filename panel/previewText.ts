@@ -27,6 +27,24 @@ type Put = (s: string) => void;
 /** A text the runtime cut at the preview bound, with the length it had (`len` is set only when cut). */
 const cut = (s: string, len: number | undefined) => (len === undefined ? s : `${s}…(${len} chars)`);
 
+/**
+ * A container the runtime left unwalked, by its kind and size: `{…12 keys}`, `Array(300) […]`.
+ * A `more` of a trace written before cuts were described says only that something was cut.
+ */
+export function cutText(p: Extract<Preview, { t: 'more' }>): string {
+  if (p.kind === undefined || p.size === undefined) return '…';
+  switch (p.kind) {
+    case 'object':
+      return `{…${p.size} ${p.size === 1 ? 'key' : 'keys'}}`;
+    case 'array':
+      return `Array(${p.size}) […]`;
+    case 'map':
+      return `Map(${p.size}) {…}`;
+    case 'set':
+      return `Set(${p.size}) {…}`;
+  }
+}
+
 function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
   switch (p.t) {
     case 'undefined':
@@ -114,7 +132,7 @@ function write(p: Preview, put: Put, full: () => boolean, depth: number): void {
     case 'host':
       return put(cut(p.tag, p.tagLen));
     case 'more':
-      return put('…');
+      return put(cutText(p));
     case 'ref':
       return put(`[ref ${p.path}]`);
     case 'function':

@@ -17,6 +17,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Fact } from '../protocol/facts.ts';
 import type { RuntimeConfig } from '../protocol/handshake.ts';
+import { PREVIEW_BOUNDS } from '../protocol/facts.ts';
+import { previewBoundsProblem, samePreviewBounds } from './previewSettings.ts';
 import type { ChannelModel, CreateModel } from './model/types.ts';
 import { FilterSyntaxError, parseQuery, type Term } from './query.ts';
 import type { Sort, SortKey } from './messageRows.ts';
@@ -39,6 +41,7 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   factLogCap: 1_000_000,
   captureStacks: false,
   inWorker: false,
+  preview: PREVIEW_BOUNDS,
 };
 
 /** Bounds the settings dialog accepts; outside them the value is refused with a message. */
@@ -152,6 +155,8 @@ function checkSettings(s: PanelSettings): void {
     if (!Number.isInteger(v) || v < lo || v > hi)
       throw new SettingsError(field, `expected an integer from ${lo} to ${hi}, got ${String(v)}`);
   }
+  const problem = s.preview && previewBoundsProblem(s.preview);
+  if (problem) throw new SettingsError('preview', problem);
 }
 
 export function createPanelStore(options: PanelStoreOptions): PanelStore {
@@ -380,8 +385,15 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
           settledWhileWaiting = false;
           if (get().traceName === null) set({ ...liveView(), revision: live.model.revision });
         }
-        if (settings.captureStacks !== prev.captureStacks || settings.inWorker !== prev.inWorker) {
-          send({ type: 'config', config: { captureStacks: settings.captureStacks, inWorker: settings.inWorker } });
+        if (
+          settings.captureStacks !== prev.captureStacks ||
+          settings.inWorker !== prev.inWorker ||
+          !samePreviewBounds(settings.preview, prev.preview)
+        ) {
+          // The default bounds go unsaid: a runtime without `preview` uses them.
+          const { captureStacks, inWorker, preview } = settings;
+          const bounds = samePreviewBounds(preview, PREVIEW_BOUNDS) ? {} : { preview };
+          send({ type: 'config', config: { captureStacks, inWorker, ...bounds } });
         }
       },
       loadTrace(facts, name) {

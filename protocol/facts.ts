@@ -49,12 +49,19 @@ export type Preview =
   | { t: 'getter' }
   /** A host object we do not describe further (ImageBitmap, CryptoKey, ...). */
   | { t: 'host'; tag: string; tagLen?: number }
-  /** Cut off by the depth or node bound. */
-  | { t: 'more' }
+  /**
+   * A container the runtime did not walk (the depth or node bound was reached): its kind and
+   * size (enumerable own keys, length, or entries), so the inspector can say what is behind it.
+   * Traces written before the cut was described hold `{t:'more'}` alone.
+   */
+  | { t: 'more'; kind?: CutKind; size?: number }
   /** A reference to an object already shown earlier in this preview (cycle or shared). */
   | { t: 'ref'; path: string }
   | { t: 'function' }
   | { t: 'symbol' };
+
+/** What a `more` node stands for. */
+export type CutKind = 'object' | 'array' | 'map' | 'set';
 
 /** One entry of a transfer list, in its original order. */
 export type TransferItem =
@@ -327,10 +334,49 @@ export interface FactSink {
   emit(fact: Fact): void;
 }
 
-/** Bounds the runtime applies to previews. Kept here so the panel can say "truncated at N". */
-export const PREVIEW_BOUNDS = {
-  depth: 3,
-  keys: 20,
+/**
+ * How much of a message the runtime records in its preview: containers are walked to `depth`
+ * levels (below it a container is a described `more`), at most `keys` entries of each, texts
+ * cut at `stringLength`, at most `nodes` nodes and `chars` characters of text in all.
+ */
+export interface PreviewBounds {
+  depth: number;
+  keys: number;
+  stringLength: number;
+  nodes: number;
+  chars: number;
+}
+
+/**
+ * The default, dehydrated: chosen from a CPU profile of a page posting 1 KB records (BENCHMARKS.md,
+ * "Dehydrated previews"), where the preview's cost grows with every node it writes.
+ */
+export const PREVIEW_BOUNDS: PreviewBounds = {
+  depth: 2,
+  keys: 10,
   stringLength: 120,
-  nodes: 200,
-} as const;
+  nodes: 100,
+  chars: 8_192,
+};
+
+/**
+ * "Capture full data": every node, up to these safety limits, which bound one preview's memory
+ * (about 0.5 M characters of JSON at most) and which no setting may exceed. The validators
+ * (limits.ts) accept what these make.
+ */
+export const PREVIEW_FULL: PreviewBounds = {
+  depth: 24,
+  keys: 1_000,
+  stringLength: 16_384,
+  nodes: 10_000,
+  chars: 262_144,
+};
+
+/** The smallest value each bound may be set to. */
+export const PREVIEW_MIN: PreviewBounds = {
+  depth: 1,
+  keys: 1,
+  stringLength: 16,
+  nodes: 16,
+  chars: 1_024,
+};

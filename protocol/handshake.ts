@@ -4,6 +4,8 @@
  * page script runs, and the content script accepts it only then (content/handshake.ts): its
  * event name is no secret (the build's nonce is the same in every copy of a release) and need not be.
  */
+import type { PreviewBounds } from './facts.ts';
+
 declare const __PORTSCOPE_NONCE__: string;
 
 const nonce = typeof __PORTSCOPE_NONCE__ === 'string' ? __PORTSCOPE_NONCE__ : 'dev';
@@ -75,6 +77,11 @@ export interface RuntimeConfig {
   captureStacks: boolean;
   /** Instrument dedicated and shared workers from inside (opt-in). */
   inWorker: boolean;
+  /**
+   * How much of each message the preview records (facts.ts PreviewBounds); PREVIEW_BOUNDS when
+   * absent. PREVIEW_FULL is "capture full data".
+   */
+  preview?: PreviewBounds;
 }
 
 export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = { captureStacks: false, inWorker: false };

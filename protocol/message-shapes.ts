@@ -5,7 +5,7 @@
  * direction's shape (validate.ts); the types in messages.ts are checked against these.
  */
 import type { Fact } from './facts.ts';
-import { FACT_KINDS } from './facts.ts';
+import { FACT_KINDS, PREVIEW_FULL } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
 import { LIMITS } from './limits.ts';
 import type {
@@ -35,7 +35,22 @@ import {
   union,
 } from './shape.ts';
 
-export const runtimeConfig = named('runtimeConfig', object({ captureStacks: boolean, inWorker: boolean }));
+/** Each bound from 1 to what "capture full data" uses (the runtime raises one below PREVIEW_MIN to it). */
+const previewBounds = named(
+  'previewBounds',
+  object({
+    depth: int(1, PREVIEW_FULL.depth),
+    keys: int(1, PREVIEW_FULL.keys),
+    stringLength: int(1, PREVIEW_FULL.stringLength),
+    nodes: int(1, PREVIEW_FULL.nodes),
+    chars: int(1, PREVIEW_FULL.chars),
+  }),
+);
+
+export const runtimeConfig = named(
+  'runtimeConfig',
+  object({ captureStacks: boolean, inWorker: boolean, preview: optional(previewBounds) }),
+);
 
 /** Tab ids are non-negative integers in Chrome and Firefox. */
 const tabId = count;

@@ -13,6 +13,7 @@ import {
   type Infer,
   type PreviewShape,
   type StringShape,
+  enumOf,
   list,
   optional,
   union,
@@ -21,7 +22,7 @@ import {
 /** A text of the preview, charged to its budget; the runtime cuts them at PREVIEW_BOUNDS.stringLength. */
 const text = (max: number = LIMITS.previewText): StringShape => ({ s: 'string', max, charged: true });
 const child = { s: 'child' } as const;
-const children = list(child, LIMITS.list);
+const children = list(child, LIMITS.previewList);
 const truncated = optional(flag);
 /** The original length of a text the runtime cut (present only when it was cut). */
 const cutLength = optional(count);
@@ -40,14 +41,14 @@ const node = union(
     object: {
       entries: list(
         { s: 'tuple', items: [text(), child, count], min: 2, expected: 'a [key, preview, key length?] entry' },
-        LIMITS.list,
+        LIMITS.previewList,
       ),
       keys: count,
       truncated,
     },
     map: {
       size: count,
-      entries: list({ s: 'tuple', items: [child, child], min: 2, expected: 'a [key, value] pair' }, LIMITS.list),
+      entries: list({ s: 'tuple', items: [child, child], min: 2, expected: 'a [key, value] pair' }, LIMITS.previewList),
       truncated,
     },
     set: { size: count, items: children, truncated },
@@ -62,8 +63,8 @@ const node = union(
     messageport: { port: positive },
     getter: {},
     host: { tag: text(LIMITS.id), tagLen: cutLength },
-    more: {},
-    ref: { path: text(4_096) },
+    more: { kind: optional(enumOf(['object', 'array', 'map', 'set'])), size: optional(count) },
+    ref: { path: text(LIMITS.previewPath) },
     function: {},
     symbol: {},
   },

@@ -3,6 +3,7 @@
  * other than Portscope. `node scripts/schema.mjs` writes it to protocol/trace.schema.json; a
  * test fails when the committed file differs from what the shapes give.
  */
+import { LIMITS } from './limits.ts';
 import type { Shape } from './shape.ts';
 import { trace } from './trace-shape.ts';
 
@@ -16,7 +17,7 @@ const DESCRIPTION = [
   "String lengths count UTF-16 code units, as JavaScript's length does",
   '(with Ajv: the option unicode: false).',
   'Four rules of parseTrace are not stated here because JSON Schema cannot state them:',
-  'a preview holds at most 512 nodes and 262144 characters of text in all;',
+  `a preview holds at most ${LIMITS.previewNodes} nodes and ${LIMITS.previewChars} characters of text in all;`,
   'a date-time is one that Date.parse reads; a context is listed once in contexts.',
 ].join(' ');
 

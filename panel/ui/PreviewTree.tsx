@@ -1,7 +1,9 @@
 /**
  * A structured-clone-aware inspector for a Preview: expandable containers (arrays, objects,
- * Map, Set, boxed), host objects by their metadata, references to already-shown objects,
- * and cut-offs marked as such. Everything is rendered as React text: page strings never
+ * Map, Set, boxed), host objects by their metadata, references to already-shown objects.
+ * Whatever the runtime did not record is said, with its size: a container left unwalked
+ * ("Object · 12 keys — not recorded"), one listed in part ("first 10 of 300 items shown"), a
+ * text cut at the string bound ("… (500 chars)"). Everything is rendered as React text: page strings never
  * become markup.
  */
 import { useState, type ReactNode } from 'react';
@@ -14,18 +16,23 @@ interface Child {
   value: Preview;
 }
 
-/** Children of a container preview, plus a note when the runtime cut it short. */
-function childrenOf(p: Preview): { kids: Child[]; cut: string | null } | null {
+/** What the runtime listed of a container, out of how many, and the noun for them. */
+interface Listed {
+  kids: Child[];
+  total: number;
+  noun: 'item' | 'key' | 'entry';
+}
+
+/** Children of a container preview, with the count the runtime saw (more than listed when it cut). */
+function childrenOf(p: Preview): Listed | null {
   switch (p.t) {
     case 'array':
-      return {
-        kids: p.items.map((value, i) => ({ label: String(i), value })),
-        cut: p.truncated || p.items.length < p.len ? `${p.len - p.items.length} more items not captured` : null,
-      };
+      return { kids: p.items.map((value, i) => ({ label: String(i), value })), total: p.len, noun: 'item' };
     case 'object':
       return {
-        kids: p.entries.map(([k, value]) => ({ label: visibleText(k), value })),
-        cut: p.truncated || p.entries.length < p.keys ? `${p.keys - p.entries.length} more keys not captured` : null,
+        kids: p.entries.map(([k, value, keyLen]) => ({ label: <CutText text={k} len={keyLen} />, value })),
+        total: p.keys,
+        noun: 'key',
       };
     case 'map':
       return {
@@ -39,17 +46,47 @@ function childrenOf(p: Preview): { kids: Child[]; cut: string | null } | null {
           ),
           value,
         })),
-        cut: p.truncated || p.entries.length < p.size ? `${p.size - p.entries.length} more entries not captured` : null,
+        total: p.size,
+        noun: 'entry',
       };
     case 'set':
-      return {
-        kids: p.items.map((value, i) => ({ label: String(i), value })),
-        cut: p.truncated || p.items.length < p.size ? `${p.size - p.items.length} more items not captured` : null,
-      };
+      return { kids: p.items.map((value, i) => ({ label: String(i), value })), total: p.size, noun: 'item' };
     case 'boxed':
-      return { kids: [{ label: '[[PrimitiveValue]]', value: p.inner }], cut: null };
+      return { kids: [{ label: '[[PrimitiveValue]]', value: p.inner }], total: 1, noun: 'item' };
     default:
       return null;
+  }
+}
+
+const nouns = { item: 'items', key: 'keys', entry: 'entries' } as const;
+const counted = (n: number, noun: Listed['noun']) => `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns[noun]}`;
+
+/** Where a cut comes from and how to see more (the runtime's preview bounds are a setting). */
+const CUT_TITLE =
+  "Not recorded: beyond the preview's depth or size bounds. Settings → Message previews raises them, or captures full data.";
+
+/** A page text the runtime cut at the preview's string bound: the part kept, marked with its full length. */
+function CutText({ text, len }: { text: string; len: number | undefined }) {
+  return (
+    <>
+      {visibleText(text)}
+      {len !== undefined ? <span className="pv-cut" title={CUT_TITLE}>{`… (${len} chars)`}</span> : null}
+    </>
+  );
+}
+
+/** The label of a container the runtime did not walk: what it is and how big, said as not recorded. */
+export function cutLabel(p: Extract<Preview, { t: 'more' }>): string {
+  if (p.kind === undefined || p.size === undefined) return '… not recorded (depth or size limit)';
+  switch (p.kind) {
+    case 'object':
+      return `Object · ${counted(p.size, 'key')} — not recorded`;
+    case 'array':
+      return `Array(${p.size}) — not recorded`;
+    case 'map':
+      return `Map(${p.size}) — not recorded`;
+    case 'set':
+      return `Set(${p.size}) — not recorded`;
   }
 }
 
@@ -60,7 +97,7 @@ function Leaf({ p }: { p: Preview }) {
       return (
         <span className="pv-string">
           {visibleText(JSON.stringify(p.v))}
-          {p.truncated ? <span className="pv-cut">{` … truncated (${p.len} chars)`}</span> : null}
+          {p.truncated ? <span className="pv-cut" title={CUT_TITLE}>{` … truncated (${p.len} chars)`}</span> : null}
         </span>
       );
     case 'number':
@@ -71,17 +108,34 @@ function Leaf({ p }: { p: Preview }) {
     case 'null':
       return <span className="pv-null">{p.t}</span>;
     case 'more':
-      return <span className="pv-cut">… not captured (depth or size limit)</span>;
+      return (
+        <span className="pv-cut" title={CUT_TITLE}>
+          {cutLabel(p)}
+        </span>
+      );
     case 'ref':
       return <span className="pv-ref">{visibleText(`↺ same object as ${p.path}`)}</span>;
     case 'error':
-      return <span className="pv-error">{visibleText(`${p.name}: ${p.message}`)}</span>;
+      return (
+        <span className="pv-error">
+          <CutText text={p.name} len={p.nameLen} />
+          {': '}
+          <CutText text={p.message} len={p.messageLen} />
+        </span>
+      );
     case 'blob':
       return (
         <span className="pv-host">
-          {visibleText(
-            `${p.name !== undefined ? `File ${JSON.stringify(p.name)}` : 'Blob'} · ${p.size} bytes · type ${p.type ? JSON.stringify(p.type) : '(none)'}`,
+          {p.name !== undefined ? (
+            <>
+              {'File '}
+              <CutText text={JSON.stringify(p.name)} len={p.nameLen} />
+            </>
+          ) : (
+            'Blob'
           )}
+          {` · ${p.size} bytes · type `}
+          {p.type || p.typeLen !== undefined ? <CutText text={JSON.stringify(p.type)} len={p.typeLen} /> : '(none)'}
         </span>
       );
     case 'typedarray':
@@ -101,7 +155,11 @@ function Leaf({ p }: { p: Preview }) {
     case 'getter':
       return <span className="pv-null">(accessor property — not read)</span>;
     case 'host':
-      return <span className="pv-host">{visibleText(p.tag)}</span>;
+      return (
+        <span className="pv-host">
+          <CutText text={p.tag} len={p.tagLen} />
+        </span>
+      );
     case 'function':
       return <span className="pv-null">function (not cloneable)</span>;
     case 'symbol':
@@ -122,6 +180,8 @@ function Node({ label, value, depth }: { label: ReactNode; value: Preview; depth
       </li>
     );
   }
+  const shown = nested.kids.length;
+  const missing = nested.total - shown;
   const toggle = () => setOpen(!open);
   return (
     <li role="treeitem" aria-level={depth + 1} aria-expanded={open} className="pv-row">
@@ -139,15 +199,20 @@ function Node({ label, value, depth }: { label: ReactNode; value: Preview; depth
         </span>
         {label !== null ? <span className="pv-key">{label}: </span> : null}
         <span className="pv-summary">{previewText(value, 100)}</span>
+        {missing > 0 ? (
+          <span className="pv-cut pv-badge" title={CUT_TITLE}>
+            {`first ${shown.toLocaleString('en-US')} of ${counted(nested.total, nested.noun)} shown`}
+          </span>
+        ) : null}
       </button>
       {open ? (
         <ul role="group">
           {nested.kids.map((k, i) => (
             <Node key={i} label={k.label} value={k.value} depth={depth + 1} />
           ))}
-          {nested.cut ? (
-            <li role="treeitem" aria-level={depth + 2} className="pv-row pv-cut">
-              {`… ${nested.cut} (truncated)`}
+          {missing > 0 ? (
+            <li role="treeitem" aria-level={depth + 2} className="pv-row pv-cut" title={CUT_TITLE}>
+              {`… ${missing.toLocaleString('en-US')} more ${missing === 1 ? nested.noun : nouns[nested.noun]} — not recorded`}
             </li>
           ) : null}
         </ul>

@@ -4,6 +4,7 @@ import { SETTING_BOUNDS, SettingsError } from '../store.ts';
 import { usePanel, usePanelStore } from './storeContext.ts';
 import { useRecordWhileClosed } from './recordWhileClosed.ts';
 import { DEBUGGER_BAR_TEXT, SOURCES_PANEL_TEXT, useSeeInsideWorkers } from './SeeInsideWorkers.tsx';
+import { PreviewSettings, previewDraftBounds, previewDraftOf } from './PreviewSettings.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const store = usePanelStore();
@@ -15,6 +16,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     captureStacks: settings.captureStacks,
     inWorker: settings.inWorker,
   });
+  const [previewDraft, setPreviewDraft] = useState(() => previewDraftOf(settings.preview));
   const [error, setError] = useState<string | null>(null);
   const recordWhileClosed = useRecordWhileClosed();
   // Untouched (null) until the user clicks it, so a slow storage read never overwrites the stored value.
@@ -32,6 +34,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         factLogCap: Number(draft.factLogCap),
         captureStacks: draft.captureStacks,
         inWorker: draft.inWorker,
+        preview: previewDraftBounds(previewDraft),
       });
       if (recordDraft !== null && recordDraft !== recordWhileClosed.value) recordWhileClosed.save(recordDraft);
       // Here, in the submit of a click: Chrome asks for the debugger permission only on a user gesture.
@@ -114,6 +117,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             </p>
           </div>
         ) : null}
+        <PreviewSettings draft={previewDraft} onChange={setPreviewDraft} disabled={standalone} />
         <label
           className="check"
           title="Without DevTools open on a tab, Portscope only counts its messages (channels, ports and queue depths stay exact); with this on, every tab records them in full, at a cost to pages."

@@ -1,14 +1,16 @@
 /**
- * Previews written out by hand from the format (protocol/facts.ts Preview and PREVIEW_BOUNDS):
- * depth 3, 20 keys, 200 nodes; a `ref` names the path of the first place an object was met:
- * `$` the root, `.key` a property, `[i]` an index, `<key>` / `<value>` a Map entry, `<item>` a
- * Set member. The first place counts even when the object was cut there ({t:'more'}).
+ * Previews written out by hand from the format (protocol/facts.ts Preview and PreviewBounds),
+ * with bounds given here: depth 3, 20 keys, 200 nodes; a `ref` names the path of the first place
+ * an object was met: `$` the root, `.key` a property, `[i]` an index, `<key>` / `<value>` a Map
+ * entry, `<item>` a Set member. The first place counts even when the object was cut there (a
+ * `more` node, which says the kind and size of what it stands for).
  */
 import { describe, expect, it } from 'vitest';
-import type { Preview } from '../../../protocol/facts.ts';
+import type { Preview, PreviewBounds } from '../../../protocol/facts.ts';
 import { describe as describeValue } from '../../../injected/preview.ts';
 
-const p = (v: unknown): Preview => describeValue(v).preview;
+const BOUNDS: PreviewBounds = { depth: 3, keys: 20, stringLength: 120, nodes: 200, chars: 65_536 };
+const p = (v: unknown): Preview => describeValue(v, undefined, false, undefined, BOUNDS).preview;
 const n = (v: number): Preview => ({ t: 'number', v });
 const ref = (path: string): Preview => ({ t: 'ref', path });
 const empty: Preview = { t: 'object', entries: [], keys: 0 };
@@ -31,7 +33,10 @@ describe('preview places and bounds', () => {
     expect(p([[1, [o]], o])).toEqual({
       t: 'array',
       len: 2,
-      items: [{ t: 'array', len: 2, items: [n(1), { t: 'array', len: 1, items: [{ t: 'more' }] }] }, ref('$[0][1][0]')],
+      items: [
+        { t: 'array', len: 2, items: [n(1), { t: 'array', len: 1, items: [{ t: 'more', kind: 'object', size: 0 }] }] },
+        ref('$[0][1][0]'),
+      ],
     });
   });
 
@@ -112,14 +117,21 @@ describe('preview places and bounds', () => {
       t: 'object',
       keys: 2,
       entries: [
-        ['a', { t: 'object', keys: 1, entries: [['b', { t: 'object', keys: 1, entries: [['c', { t: 'more' }]] }]] }],
+        [
+          'a',
+          {
+            t: 'object',
+            keys: 1,
+            entries: [['b', { t: 'object', keys: 1, entries: [['c', { t: 'more', kind: 'object', size: 1 }]] }]],
+          },
+        ],
         ['d', ref('$.a.b.c')],
       ],
     });
     expect(p([[[[1]]]])).toEqual({
       t: 'array',
       len: 1,
-      items: [{ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [{ t: 'more' }] }] }],
+      items: [{ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [{ t: 'more', kind: 'array', size: 1 }] }] }],
     });
   });
 

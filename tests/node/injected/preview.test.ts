@@ -30,7 +30,7 @@ describe('preview', () => {
     const w = describeValue(wide).preview as { t: 'object'; entries: unknown[]; keys: number; truncated?: true };
     expect([w.entries.length, w.keys, w.truncated]).toEqual([PREVIEW_BOUNDS.keys, 50, true]);
     const deep = { a: { b: { c: { d: { e: 1 } } } } };
-    expect(JSON.stringify(describeValue(deep).preview)).toContain('{"t":"more"}');
+    expect(JSON.stringify(describeValue(deep).preview)).toContain('{"t":"more","kind":"object","size":1}');
     const many = Array.from({ length: 20 }, () => Array.from({ length: 20 }, () => [1, 2, 3]));
     expect(JSON.stringify(describeValue(many).preview).split('"t":').length).toBeLessThan(PREVIEW_BOUNDS.nodes + 50);
   });

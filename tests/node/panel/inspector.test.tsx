@@ -42,7 +42,8 @@ describe('PreviewTree', () => {
       [{ t: 'messageport', port: 3 }, 'MessagePort (local #3)'],
       [{ t: 'getter' }, 'accessor property'],
       [{ t: 'host', tag: 'ImageBitmap' }, 'ImageBitmap'],
-      [{ t: 'more' }, 'not captured'],
+      [{ t: 'more' }, 'not recorded (depth or size limit)'],
+      [{ t: 'more', kind: 'object', size: 12 }, 'Object · 12 keys — not recorded'],
       [{ t: 'ref', path: '$.a' }, 'same object as $.a'],
       [{ t: 'function' }, 'function'],
       [{ t: 'symbol' }, 'symbol'],
@@ -89,10 +90,11 @@ describe('PreviewTree', () => {
     const long: Preview = { t: 'string', v: 'x'.repeat(120), len: 5000, truncated: true };
     expect(text(html(long))).toContain('truncated (5000 chars)');
     const arr: Preview = { t: 'array', len: 1000, items: [{ t: 'number', v: 0 }], truncated: true };
-    expect(text(html(arr))).toContain('999 more items not captured (truncated)');
+    expect(text(html(arr))).toContain('first 1 of 1,000 items shown');
+    expect(text(html(arr))).toContain('… 999 more items — not recorded');
     const obj: Preview = { t: 'object', keys: 30, entries: [['a', { t: 'more' }]], truncated: true };
-    expect(text(html(obj))).toContain('29 more keys not captured (truncated)');
-    expect(text(html(obj))).toContain('a: … not captured (depth or size limit)');
+    expect(text(html(obj))).toContain('… 29 more keys — not recorded');
+    expect(text(html(obj))).toContain('a: … not recorded (depth or size limit)');
   });
 
   it('keeps hostile strings as text, in values and in keys', () => {

@@ -189,7 +189,7 @@ describe('Copy as JSON', () => {
     expect(JSON.parse(long.json)).toEqual({ text: 'abc… (5000 chars)' });
     const more = previewJson({ t: 'array', len: 10, items: [num(1)], truncated: true });
     expect(more.cut).toBe(true);
-    expect(JSON.parse(more.json)).toEqual([1, '[… 9 more]']);
+    expect(JSON.parse(more.json)).toEqual([1, '[… 9 more items not recorded]']);
     expect(previewJson({ t: 'arraybuffer', byteLength: 8 })).toEqual({ json: '"[ArrayBuffer(8)]"', cut: true });
   });
 });

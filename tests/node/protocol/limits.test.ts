@@ -67,14 +67,21 @@ describe('validator bounds follow the runtime', () => {
       return 'accepted';
     };
     // Was accepted before: 65,536 characters per string value, 2,000 nodes per preview.
-    expect(errorOf({ t: 'string', v: 'x'.repeat(200), len: 200 })).toBe(
-      `p.v: expected a string of at most ${LIMITS.previewString} characters, got 200`,
+    const over = LIMITS.previewString + 1;
+    expect(errorOf({ t: 'string', v: 'x'.repeat(over), len: over })).toBe(
+      `p.v: expected a string of at most ${LIMITS.previewString} characters, got ${over}`,
     );
-    const wide = { t: 'array', len: 1_500, items: fill(1_500, () => ({ t: 'null' })) };
-    expect(errorOf(wide)).toBe(
-      `p.items[${LIMITS.previewNodes - 1}]: preview has more than ${LIMITS.previewNodes} nodes`,
+    const row = () => ({ t: 'array', len: LIMITS.previewList, items: fill(LIMITS.previewList, () => ({ t: 'null' })) });
+    const rows = Math.ceil(LIMITS.previewNodes / LIMITS.previewList);
+    const wide = { t: 'array', len: rows, items: fill(rows, row) };
+    expect(errorOf(wide)).toMatch(
+      new RegExp(`^p\\.items\\[\\d+\\]\\.items\\[\\d+\\]: preview has more than ${LIMITS.previewNodes} nodes$`),
     );
-    const keys = { t: 'object', keys: 100, entries: fill(100, (i) => [`${i}${'k'.repeat(4_000)}`, { t: 'null' }]) };
+    expect(errorOf(row())).toBe('accepted');
+    expect(errorOf({ ...row(), items: [...row().items, { t: 'null' }] })).toBe(
+      `p.items: expected at most ${LIMITS.previewList} entries, got ${LIMITS.previewList + 1}`,
+    );
+    const keys = { t: 'object', keys: 100, entries: fill(100, (i) => [`${i}${'k'.repeat(16_000)}`, { t: 'null' }]) };
     expect(errorOf(keys)).toMatch(
       new RegExp(`^p\\.entries\\[\\d+\\]\\[0\\]: preview holds more than ${LIMITS.previewChars} characters$`),
     );

@@ -181,7 +181,9 @@ describe('validateFact', () => {
     let deep: unknown = { t: 'null' };
     for (let i = 0; i < LIMITS.previewDepth + 2; i++) deep = { t: 'boxed', inner: deep };
     expect(errorOf(() => validateFact({ ...samples[9], preview: deep }, 'f'))).toMatch(/preview deeper than/);
-    const many = { t: 'array', len: LIMITS.previewNodes, items: new Array(LIMITS.previewNodes).fill({ t: 'null' }) };
+    const row = { t: 'array', len: LIMITS.previewList, items: new Array(LIMITS.previewList).fill({ t: 'null' }) };
+    const rows = Math.ceil(LIMITS.previewNodes / LIMITS.previewList);
+    const many = { t: 'array', len: rows, items: new Array(rows).fill(row) };
     expect(errorOf(() => validateFact({ ...samples[9], preview: many }, 'f'))).toMatch(/preview has more than/);
     expect(errorOf(() => validateFacts(new Array(LIMITS.batch + 1).fill(samples[13]), 'facts'))).toMatch(
       /^facts: expected at most/,

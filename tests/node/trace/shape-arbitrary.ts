@@ -77,7 +77,9 @@ export class ShapeArbitraries {
       case 'preview': {
         const tree = shape.tree;
         this.previewNode ??= fc.oneof(
-          fc.letrec((tie) => ({ node: this.union(tree, tie('node'), shape.depth) })).node,
+          // Random trees stay shallow (up to two children a level, a deep random tree is
+          // exponential); the depth bound itself is reached by the chains below.
+          fc.letrec((tie) => ({ node: this.union(tree, tie('node'), Math.min(shape.depth, 6)) })).node,
           // Around the depth bound, which the schema states too (one $defs entry per level).
           fc.integer({ min: shape.depth - 1, max: shape.depth + 2 }).chain((levels) => this.deep(tree, levels)),
         );
@@ -98,36 +100,48 @@ export class ShapeArbitraries {
       s.s === 'child' || (s.s === 'list' && holds(s.item)) || (s.s === 'tuple' && s.items.some(holds));
     const containers = names.filter((n) => Object.values(tree.variants[n]).some(holds));
     const below = this.deep(tree, levels - 1);
-    return fc.oneof(...containers.map((n) => this.variant(tree, n, below)));
+    // One deep branch per level (the other children leaves): deep bounds would be exponential.
+    const leaf = this.variant(tree, names[0]);
+    return fc.oneof(...containers.map((n) => this.variant(tree, n, below, leaf)));
   }
 
-  private fields(fields: Fields, child?: Arb): fc.Arbitrary<Record<string, unknown>> {
+  private fields(fields: Fields, child?: Arb, leaf?: Arb): fc.Arbitrary<Record<string, unknown>> {
     const record: Record<string, Arb> = {};
     const required: string[] = [];
     for (const [key, shape] of Object.entries(fields)) {
-      record[key] = shape.s === 'child' ? (child as Arb) : this.within(shape, child);
+      record[key] = shape.s === 'child' ? (child as Arb) : this.within(shape, child, leaf);
       if (shape.s !== 'optional') required.push(key);
     }
     return fc.record(record, { requiredKeys: required });
   }
 
-  /** A shape inside a preview tree, where `child` stands for a deeper node. */
-  private within(shape: Shape, child: Arb | undefined): Arb {
+  /**
+   * A shape inside a preview tree, where `child` stands for a deeper node. With `leaf`, only one
+   * child slot gets `child` (lists of exactly one, so the branch goes on; a tuple's later children leaves).
+   */
+  private within(shape: Shape, child: Arb | undefined, leaf?: Arb): Arb {
     if (!child) return this.of(shape);
     if (shape.s === 'child') return child;
-    if (shape.s === 'optional') return this.within(shape.inner, child);
-    if (shape.s === 'list') return fc.array(this.within(shape.item, child), { maxLength: 2 });
+    if (shape.s === 'optional') return this.within(shape.inner, child, leaf);
+    if (shape.s === 'list')
+      return fc.array(this.within(shape.item, child, leaf), leaf ? { minLength: 1, maxLength: 1 } : { maxLength: 2 });
     if (shape.s === 'tuple') {
-      const items = shape.items.map((s) => this.within(s, child));
+      let first = true;
+      const items = shape.items.map((s) => {
+        if (!leaf || s.s !== 'child') return this.within(s, child, leaf);
+        const slot = first ? child : leaf;
+        first = false;
+        return slot;
+      });
       const lengths = Array.from({ length: items.length - shape.min + 1 }, (_, i) => shape.min + i);
       return fc.oneof(...lengths.map((n) => fc.tuple(...items.slice(0, n))));
     }
     return this.of(shape);
   }
 
-  private variant(union: UnionShape, name: string, child?: Arb): Arb {
+  private variant(union: UnionShape, name: string, child?: Arb, leaf?: Arb): Arb {
     return fc
-      .tuple(this.fields(union.common, child), this.fields(union.variants[name], child))
+      .tuple(this.fields(union.common, child, leaf), this.fields(union.variants[name], child, leaf))
       .map(([common, own]) => ({ [union.tag]: name, ...common, ...own }));
   }
 
