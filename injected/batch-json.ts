@@ -1,18 +1,29 @@
 /**
- * A batch of facts as one JSON text, for the private port: cloning one string is far cheaper
- * than cloning (and then forwarding) a graph of small objects, on the page's thread, and a text
- * has a length the relay can bound.
+ * A batch of facts as one compact JSON text, for the private port: cloning one string is far
+ * cheaper than cloning (and then forwarding) a graph of small objects, on the page's thread, and a
+ * text has a length the relay can bound. The text is the wire of protocol/wire.ts: each fact a
+ * record of its fields by position (the layout of protocol/wire-layout.ts, read from the shapes),
+ * strings once per batch in a table, times as steps from the batch's first, so the relay's
+ * `runtime.Port` send and the background's parse carry about a third of the plain JSON.
  *
  * JSON.stringify is not invisible the way structured clone is: for every object and array it
  * serializes it looks up `toJSON`, through the prototype chain, and reading an array's hole
- * reads the prototypes' indexed properties. A page that put either on Object.prototype or
- * Array.prototype (or gave Array.prototype another prototype) would see its code run. So each
- * batch is checked first, by own-property inspection only (no page code runs); a batch that
- * could be seen is written by `ownJson` instead, which reads own data properties only. Facts are
- * built by this runtime's code, so their objects and arrays have this realm's prototypes; a
- * fact of any other prototype fails the per-fact check and is written by `ownJson` too.
+ * reads the prototypes' indexed properties; reading a field a fact lacks reads the prototypes
+ * too. A page that put any of these on Object.prototype or Array.prototype (or gave
+ * Array.prototype another prototype) would see its code run. So each batch is checked first, by
+ * own-property inspection only (no page code runs); a batch that could be seen is encoded
+ * reading own data properties only, and written by `ownJson`. Facts are built by this runtime's
+ * code, so their objects and arrays have this realm's prototypes; a fact of any other prototype
+ * makes the batch take the own-property path too.
  */
 import type { Fact } from '../protocol/facts.ts';
+import {
+  WIRE_CLOCK_STEPS,
+  WIRE_LAYOUT,
+  WIRE_VERSION,
+  type WireClass,
+  type WireField,
+} from '../protocol/wire-layout.ts';
 import {
   hasOwn,
   apply,
@@ -21,6 +32,7 @@ import {
   getPrototypeOf,
   isArray,
   jsonStringify,
+  mathFloor,
   objectCreate,
   ownKeys,
 } from './natives.ts';
@@ -93,29 +105,155 @@ export interface EncodedBatch {
   kinds: Record<string, number>;
 }
 
-/** The batch as JSON text with its per-kind counts. */
+/** Per fact kind, its index in WIRE_LAYOUT (a null-prototype record: looking a kind up reads no prototype). */
+const kindIndex = objectCreate(null) as Record<string, number>;
+/** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
+const fieldNames = objectCreate(null) as Record<string, true>;
+fieldNames.kind = true;
+function noteNames(fields: readonly WireField[]): void {
+  for (let i = 0; i < fields.length; i++) {
+    fieldNames[fields[i][0]] = true;
+    const how = fields[i][1];
+    if (typeof how !== 'string') noteNames(how);
+  }
+}
+for (let i = 0; i < WIRE_LAYOUT.length; i++) {
+  kindIndex[WIRE_LAYOUT[i][0]] = i;
+  noteNames(WIRE_LAYOUT[i][1]);
+}
+const KINDS = WIRE_LAYOUT.length;
+
+/** No own key of Object.prototype is a field the encoder may read. */
+function noFieldNames(proto: object): boolean {
+  const keys = ownKeys(proto);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k === 'string' && fieldNames[k] === true) return false;
+  }
+  return true;
+}
+
+/** One batch being encoded. */
+interface Encoding {
+  /** Plain property reads and writes run no page code (see the module comment). */
+  plain: boolean;
+  /** String → its index in `table` (null prototype). */
+  strings: Record<string, number>;
+  table: string[];
+  /** The time the batch's clock fields are counted from. */
+  base: number;
+}
+
+function put(e: Encoding, array: unknown[], index: number, value: unknown): void {
+  if (e.plain) array[index] = value;
+  else putIndex(array, index, value);
+}
+
+function read(e: Encoding, o: object, key: string): unknown {
+  return e.plain ? (o as Record<string, unknown>)[key] : ownValue(o, key)?.value;
+}
+
+function ref(e: Encoding, s: string): number {
+  const known = e.strings[s];
+  if (known !== undefined) return known;
+  const index = e.table.length;
+  put(e, e.table, index, s);
+  e.strings[s] = index;
+  return index;
+}
+
+/** A value its field's class cannot carry (a forged or foreign fact), sent as it is: decoded to the same value. */
+const verbatim = (v: unknown): object => ({ v });
+
+function strings(e: Encoding, v: unknown): unknown {
+  if (!isArray(v)) return verbatim(v);
+  const length = read(e, v, 'length') as number;
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const s = read(e, v, i as unknown as string);
+    if (typeof s !== 'string') return verbatim(v);
+    put(e, out, i, ref(e, s));
+  }
+  return out;
+}
+
+function field(e: Encoding, how: WireClass, v: unknown): unknown {
+  switch (how) {
+    case 'str':
+      return typeof v === 'string' ? ref(e, v) : verbatim(v);
+    case 'num':
+      // `v - v === 0` holds exactly for finite numbers (JSON writes the others as null).
+      return typeof v === 'number' && v - v === 0 ? v : verbatim(v);
+    case 'clock': {
+      if (typeof v === 'number') {
+        const steps = (v - e.base) * WIRE_CLOCK_STEPS;
+        if (steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v) return steps;
+      }
+      return verbatim(v);
+    }
+    case 'strs':
+      return strings(e, v);
+    case 'json':
+      return v;
+    default:
+      return typeof v === 'object' && v !== null && !isArray(v) ? record(e, how, v, 0, 1) : verbatim(v);
+  }
+}
+
+/** [mask × `times` + `plus`, …the present fields' values]: bit i of the mask says field i is present. */
+function record(e: Encoding, fields: readonly WireField[], o: object, plus: number, times: number): unknown[] {
+  const out: unknown[] = [0];
+  let mask = 0;
+  let n = 1;
+  for (let i = 0; i < fields.length; i++) {
+    const v = read(e, o, fields[i][0]);
+    // Absent, as JSON.stringify leaves such a property out.
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    mask += 2 ** i;
+    put(e, out, n++, field(e, fields[i][1], v));
+  }
+  put(e, out, 0, mask * times + plus);
+  return out;
+}
+
+/** The batch as one compact text (protocol/wire.ts) with its per-kind counts. */
 export function encodeBatch(facts: Fact[]): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
   let plain =
     getPrototypeOf(facts) === ArrayProto &&
     getPrototypeOf(ArrayProto) === ObjectProto &&
     inert(ObjectProto) &&
-    inert(ArrayProto);
+    inert(ArrayProto) &&
+    noFieldNames(ObjectProto);
   const length = ownValue(facts, 'length')!.value as number;
   for (let i = 0; i < length; i++) {
-    const fact = ownValue(facts, i)?.value as object;
-    if (getPrototypeOf(fact) !== ObjectProto) plain = false;
-    const kind = ownValue(fact, 'kind')?.value as string;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    const fact = ownValue(facts, i)?.value;
+    if (typeof fact !== 'object' || fact === null || getPrototypeOf(fact) !== ObjectProto) plain = false;
+  }
+  const first = length > 0 ? ownValue(facts, 0)?.value : undefined;
+  const time = typeof first === 'object' && first !== null ? ownValue(first, 'time')?.value : undefined;
+  const e: Encoding = {
+    plain,
+    strings: objectCreate(null) as Record<string, number>,
+    table: [],
+    base: typeof time === 'number' && time - time === 0 ? time : 0,
+  };
+  const out: unknown[] = [WIRE_VERSION, e.base, e.table];
+  for (let i = 0; i < length; i++) {
+    const fact = ownValue(facts, i)?.value;
+    const kind = typeof fact === 'object' && fact !== null ? ownValue(fact, 'kind')?.value : undefined;
+    kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
+    const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
+    put(e, out, i + 3, k === undefined ? verbatim(fact) : record(e, WIRE_LAYOUT[k][1], fact as object, k, KINDS));
   }
   if (plain) {
     try {
-      return { json: apply(jsonStringify, undefined, [facts]) as string, kinds };
+      return { json: apply(jsonStringify, undefined, [out]) as string, kinds };
     } catch {
       // Nothing the runtime builds should throw here; ownJson below says the same or throws.
     }
   }
-  return { json: ownJson(facts) ?? '[]', kinds };
+  return { json: ownJson(out) ?? '[]', kinds };
 }
 
 /** facts[from, to) as a new array, written by definition (no page setter on Array.prototype runs). */
