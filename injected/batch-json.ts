@@ -219,29 +219,28 @@ function record(e: Encoding, fields: readonly WireField[], o: object, plus: numb
 /** The batch as one compact text (protocol/wire.ts) with its per-kind counts. */
 export function encodeBatch(facts: Fact[]): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
-  let plain =
+  const inertProtos =
     getPrototypeOf(facts) === ArrayProto &&
     getPrototypeOf(ArrayProto) === ObjectProto &&
     inert(ObjectProto) &&
     inert(ArrayProto) &&
     noFieldNames(ObjectProto);
-  const length = ownValue(facts, 'length')!.value as number;
+  // Own elements only, read once; with inert prototypes the runtime's own array is read as it is.
+  const items: unknown[] = inertProtos ? facts : range(facts, 0, ownValue(facts, 'length')!.value as number);
+  const length = items.length;
+  let plain = inertProtos;
   for (let i = 0; i < length; i++) {
-    const fact = ownValue(facts, i)?.value;
+    const fact = items[i];
     if (typeof fact !== 'object' || fact === null || getPrototypeOf(fact) !== ObjectProto) plain = false;
   }
-  const first = length > 0 ? ownValue(facts, 0)?.value : undefined;
-  const time = typeof first === 'object' && first !== null ? ownValue(first, 'time')?.value : undefined;
-  const e: Encoding = {
-    plain,
-    strings: objectCreate(null) as Record<string, number>,
-    table: [],
-    base: typeof time === 'number' && time - time === 0 ? time : 0,
-  };
+  const e: Encoding = { plain, strings: objectCreate(null) as Record<string, number>, table: [], base: 0 };
+  const first = items[0];
+  const time = typeof first === 'object' && first !== null ? read(e, first, 'time') : undefined;
+  if (typeof time === 'number' && time - time === 0) e.base = time;
   const out: unknown[] = [WIRE_VERSION, e.base, e.table];
   for (let i = 0; i < length; i++) {
-    const fact = ownValue(facts, i)?.value;
-    const kind = typeof fact === 'object' && fact !== null ? ownValue(fact, 'kind')?.value : undefined;
+    const fact = items[i];
+    const kind = typeof fact === 'object' && fact !== null ? read(e, fact, 'kind') : undefined;
     kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
     const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
     put(e, out, i + 3, k === undefined ? verbatim(fact) : record(e, WIRE_LAYOUT[k][1], fact as object, k, KINDS));
