@@ -105,21 +105,63 @@ export interface EncodedBatch {
   kinds: Record<string, number>;
 }
 
-/** Per fact kind, its index in WIRE_LAYOUT (a null-prototype record: looking a kind up reads no prototype). */
-const kindIndex = objectCreate(null) as Record<string, number>;
+/** How a field travels (protocol/wire.ts), as small integers the encoder switches on. */
+const STR = 0;
+const TEXT = 1;
+const NUM = 2;
+const CLOCK = 3;
+const STRS = 4;
+const JSON_AS_IS = 5;
+const RECORD = 6;
+
+/** A layout read once into parallel arrays: names, how each travels, and the layout of each nested record. */
+interface Layout {
+  names: string[];
+  codes: number[];
+  nested: (Layout | null)[];
+}
+
 /** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
 const fieldNames = objectCreate(null) as Record<string, true>;
 fieldNames.kind = true;
-function noteNames(fields: readonly WireField[]): void {
+
+function compile(fields: readonly WireField[]): Layout {
+  const layout: Layout = { names: [], codes: [], nested: [] };
   for (let i = 0; i < fields.length; i++) {
-    fieldNames[fields[i][0]] = true;
-    const how = fields[i][1];
-    if (typeof how !== 'string') noteNames(how);
+    const [name, how] = fields[i];
+    fieldNames[name] = true;
+    layout.names[i] = name;
+    layout.codes[i] = codeOf(how);
+    layout.nested[i] = typeof how === 'string' ? null : compile(how);
+  }
+  return layout;
+}
+
+function codeOf(how: WireClass): number {
+  switch (how) {
+    case 'str':
+      return STR;
+    case 'text':
+      return TEXT;
+    case 'num':
+      return NUM;
+    case 'clock':
+      return CLOCK;
+    case 'strs':
+      return STRS;
+    case 'json':
+      return JSON_AS_IS;
+    default:
+      return RECORD;
   }
 }
+
+/** Per fact kind (a null-prototype record: looking a kind up reads no prototype), its index and layout. */
+const kindIndex = objectCreate(null) as Record<string, number>;
+const layouts: Layout[] = [];
 for (let i = 0; i < WIRE_LAYOUT.length; i++) {
   kindIndex[WIRE_LAYOUT[i][0]] = i;
-  noteNames(WIRE_LAYOUT[i][1]);
+  layouts[i] = compile(WIRE_LAYOUT[i][1]);
 }
 const KINDS = WIRE_LAYOUT.length;
 
@@ -144,20 +186,16 @@ interface Encoding {
   base: number;
 }
 
-function put(e: Encoding, array: unknown[], index: number, value: unknown): void {
-  if (e.plain) array[index] = value;
-  else putIndex(array, index, value);
-}
-
-function read(e: Encoding, o: object, key: string): unknown {
-  return e.plain ? (o as Record<string, unknown>)[key] : ownValue(o, key)?.value;
+function read(e: Encoding, o: object, key: string | number): unknown {
+  return e.plain ? (o as Record<string | number, unknown>)[key] : ownValue(o, key)?.value;
 }
 
 function ref(e: Encoding, s: string): number {
   const known = e.strings[s];
   if (known !== undefined) return known;
   const index = e.table.length;
-  put(e, e.table, index, s);
+  if (e.plain) e.table[index] = s;
+  else putIndex(e.table, index, s);
   e.strings[s] = index;
   return index;
 }
@@ -170,49 +208,61 @@ function strings(e: Encoding, v: unknown): unknown {
   const length = read(e, v, 'length') as number;
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
-    const s = read(e, v, i as unknown as string);
+    const s = read(e, v, i);
     if (typeof s !== 'string') return verbatim(v);
-    put(e, out, i, ref(e, s));
+    if (e.plain) out[i] = ref(e, s);
+    else putIndex(out, i, ref(e, s));
   }
   return out;
 }
 
-function field(e: Encoding, how: WireClass, v: unknown): unknown {
-  switch (how) {
-    case 'str':
-      return typeof v === 'string' ? ref(e, v) : verbatim(v);
-    case 'num':
-      // `v - v === 0` holds exactly for finite numbers (JSON writes the others as null).
-      return typeof v === 'number' && v - v === 0 ? v : verbatim(v);
-    case 'clock': {
-      if (typeof v === 'number') {
-        const steps = (v - e.base) * WIRE_CLOCK_STEPS;
-        if (steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v) return steps;
-      }
-      return verbatim(v);
-    }
-    case 'strs':
-      return strings(e, v);
-    case 'json':
-      return v;
-    default:
-      return typeof v === 'object' && v !== null && !isArray(v) ? record(e, how, v, 0, 1) : verbatim(v);
-  }
-}
-
 /** [mask × `times` + `plus`, …the present fields' values]: bit i of the mask says field i is present. */
-function record(e: Encoding, fields: readonly WireField[], o: object, plus: number, times: number): unknown[] {
+function record(e: Encoding, layout: Layout, o: object, plus: number, times: number): unknown[] {
+  const { names, codes } = layout;
   const out: unknown[] = [0];
   let mask = 0;
+  let bit = 1;
   let n = 1;
-  for (let i = 0; i < fields.length; i++) {
-    const v = read(e, o, fields[i][0]);
+  for (let i = 0; i < names.length; i++, bit *= 2) {
+    const v = read(e, o, names[i]);
+    const type = typeof v;
     // Absent, as JSON.stringify leaves such a property out.
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    mask += 2 ** i;
-    put(e, out, n++, field(e, fields[i][1], v));
+    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+    mask += bit;
+    let w: unknown;
+    switch (codes[i]) {
+      case STR:
+        w = type === 'string' ? ref(e, v as string) : verbatim(v);
+        break;
+      case TEXT:
+        w = type === 'string' ? v : verbatim(v);
+        break;
+      case NUM:
+        // `v - v === 0` holds exactly for finite numbers (JSON writes the others as null).
+        w = type === 'number' && (v as number) - (v as number) === 0 ? v : verbatim(v);
+        break;
+      case CLOCK: {
+        const steps = type === 'number' ? ((v as number) - e.base) * WIRE_CLOCK_STEPS : 0 / 0;
+        w = steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : verbatim(v);
+        break;
+      }
+      case STRS:
+        w = strings(e, v);
+        break;
+      case JSON_AS_IS:
+        w = v;
+        break;
+      default:
+        w =
+          type === 'object' && v !== null && !isArray(v)
+            ? record(e, layout.nested[i]!, v as object, 0, 1)
+            : verbatim(v);
+    }
+    if (e.plain) out[n++] = w;
+    else putIndex(out, n++, w);
   }
-  put(e, out, 0, mask * times + plus);
+  if (e.plain) out[0] = mask * times + plus;
+  else putIndex(out, 0, mask * times + plus);
   return out;
 }
 
@@ -243,7 +293,9 @@ export function encodeBatch(facts: Fact[]): EncodedBatch {
     const kind = typeof fact === 'object' && fact !== null ? read(e, fact, 'kind') : undefined;
     kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
     const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
-    put(e, out, i + 3, k === undefined ? verbatim(fact) : record(e, WIRE_LAYOUT[k][1], fact as object, k, KINDS));
+    const r = k === undefined ? verbatim(fact) : record(e, layouts[k], fact as object, k, KINDS);
+    if (plain) out[i + 3] = r;
+    else putIndex(out, i + 3, r);
   }
   if (plain) {
     try {

@@ -5,7 +5,7 @@
  * exist); the facts it gives are then checked by the facts' own validator like any other, so an
  * error names the fact and the field either way (`message.json[0][12].ctx: …`).
  */
-import { ProtocolError, show } from './fault.ts';
+import { Fault, ProtocolError, located, show, via } from './fault.ts';
 import { WIRE_CLOCK_STEPS, WIRE_LAYOUT, WIRE_VERSION, type WireClass, type WireField } from './wire-layout.ts';
 
 const KINDS = WIRE_LAYOUT.length;
@@ -43,73 +43,92 @@ export function wireHeader(parsed: unknown[], where: string): WireBatch {
 const isVerbatim = (x: unknown): x is { v: unknown } =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && Object.hasOwn(x, 'v');
 
-function string(batch: WireBatch, x: unknown, path: string): string {
+// Problems travel as Faults and gather their path while unwinding (fault.ts): a good record
+// costs no string work.
+
+function string(batch: WireBatch, x: unknown): string {
   if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < batch.table.length) return batch.table[x];
-  throw new ProtocolError(
-    path,
+  throw new Fault(
     typeof x === 'number'
       ? `string ${x} is not in the batch's table (${batch.table.length} strings)`
       : `expected a string's index in the table, got ${show(x)}`,
   );
 }
 
-function value(batch: WireBatch, how: WireClass, x: unknown, path: string): unknown {
+function value(batch: WireBatch, how: WireClass, x: unknown): unknown {
   if (how === 'json') return x;
   if (isVerbatim(x)) return x.v;
   switch (how) {
     case 'str':
-      return string(batch, x, path);
+      return string(batch, x);
+    case 'text':
+      if (typeof x === 'string') return x;
+      throw new Fault(`expected a string or {"v": value}, got ${show(x)}`);
     case 'num':
       if (typeof x === 'number') return x;
-      throw new ProtocolError(path, `expected a number or {"v": value}, got ${show(x)}`);
+      throw new Fault(`expected a number or {"v": value}, got ${show(x)}`);
     case 'clock':
       if (typeof x === 'number') return batch.base + x / WIRE_CLOCK_STEPS;
-      throw new ProtocolError(path, `expected the time's steps from the batch's base or {"v": value}, got ${show(x)}`);
+      throw new Fault(`expected the time's steps from the batch's base or {"v": value}, got ${show(x)}`);
     case 'strs': {
-      if (!Array.isArray(x)) throw new ProtocolError(path, `expected a list of string indices, got ${show(x)}`);
+      if (!Array.isArray(x)) throw new Fault(`expected a list of string indices, got ${show(x)}`);
       const out: string[] = [];
-      for (let i = 0; i < x.length; i++) out.push(string(batch, x[i], `${path}[${i}]`));
+      for (let i = 0; i < x.length; i++) {
+        try {
+          out.push(string(batch, x[i]));
+        } catch (e) {
+          throw via(e, `[${i}]`);
+        }
+      }
       return out;
     }
     default:
-      return record(batch, how, x, path, 1).fields;
+      return record(batch, how, x, 1);
   }
 }
 
-/** A record [code, …values]: the code is mask × `times` + kind; bit i of the mask says field i is present. */
+/**
+ * A record [code, …values]: the code is mask × `times` + kind; bit i of the mask says field i is
+ * present. `fields` null: a fact, whose layout the kind names.
+ */
 function record(
   batch: WireBatch,
   fields: readonly WireField[] | null,
   x: unknown,
-  path: string,
   times: number,
-): { kind: number; fields: Record<string, unknown> } {
+): Record<string, unknown> {
   if (!Array.isArray(x) || typeof x[0] !== 'number' || !Number.isSafeInteger(x[0]) || x[0] < 0)
-    throw new ProtocolError(path, `expected a record [code, …values] or {"v": value}, got ${show(x)}`);
+    throw new Fault(`expected a record [code, …values] or {"v": value}, got ${show(x)}`);
   const kind = x[0] % times;
   const mask = (x[0] - kind) / times;
   const layout = fields ?? WIRE_LAYOUT[kind][1];
-  const out: Record<string, unknown> = fields === null ? { kind: WIRE_LAYOUT[kind][0] } : {};
   if (mask >= 2 ** layout.length)
-    throw new ProtocolError(path, `mask ${mask} names fields past the ${layout.length} this record has`);
+    throw new Fault(`mask ${mask} names fields past the ${layout.length} this record has`);
+  const out: Record<string, unknown> = fields === null ? { kind: WIRE_LAYOUT[kind][0] } : {};
   let n = 1;
   for (let i = 0; i < layout.length; i++) {
-    if (Math.floor(mask / 2 ** i) % 2 === 0) continue;
-    if (n >= x.length)
-      throw new ProtocolError(path, `the mask names more fields than the record's ${x.length - 1} values`);
-    const [name, how] = layout[i];
-    out[name] = value(batch, how, x[n++], `${path}.${name}`);
+    if (((mask >> i) & 1) === 0) continue;
+    if (n >= x.length) throw new Fault(`the mask names more fields than the record's ${x.length - 1} values`);
+    const field = layout[i];
+    try {
+      out[field[0]] = value(batch, field[1], x[n++]);
+    } catch (e) {
+      throw via(e, `.${field[0]}`);
+    }
   }
-  if (n !== x.length) throw new ProtocolError(path, `the record holds ${x.length - 1} values, its mask names ${n - 1}`);
-  return { kind, fields: out };
+  if (n !== x.length) throw new Fault(`the record holds ${x.length - 1} values, its mask names ${n - 1}`);
+  return out;
 }
 
 /** Fact `i` of the batch as the runtime emitted it, for the facts' validator; throws a ProtocolError at `where[i]`. */
 export function wireFact(batch: WireBatch, i: number, where: string): unknown {
   const x = batch.records[i + 3];
-  const path = `${where}[${i}]`;
   if (isVerbatim(x)) return x.v;
-  return record(batch, null, x, path, KINDS).fields;
+  try {
+    return record(batch, null, x, KINDS);
+  } catch (e) {
+    throw located(e, `${where}[${i}]`, show);
+  }
 }
 
 /** Every fact of a compact batch text, unchecked (for tools and tests); throws a ProtocolError at the first wire error. */

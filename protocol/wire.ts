@@ -5,7 +5,9 @@
  * shapes); a test fails while the two differ.
  *
  * How a field travels follows from its shape alone:
- * - a string, an id or an enum value (`str`): the index of the string in the batch's table;
+ * - an id or an enum value (`str`): the index of the string in the batch's table (a context id
+ *   is in every fact; other strings — fingerprints, URLs, messages — rarely repeat within a
+ *   batch, and go as they are: `text`);
  * - an integer or a finite number (`num`): the number;
  * - the common `time` (`clock`): its distance from the batch's first time, in 1/4096 ms steps
  *   (the step of a double near today's epoch milliseconds), so "1765090000123.456" becomes "5057";
@@ -29,6 +31,7 @@ function classOf(name: string, shape: Shape, top: boolean): WireClass {
   const s = unwrap(shape);
   switch (s.s) {
     case 'string':
+      return s.id ? 'str' : 'text';
     case 'enum':
       return 'str';
     case 'int':
@@ -68,7 +71,7 @@ export function wireLayoutText(): string {
  * edit. The runtime encodes a batch with this table and the receiving side decodes it with the same.
  */
 /** How one field travels: see protocol/wire.ts. A list of fields is an object sent as a record of its own. */
-export type WireClass = 'str' | 'num' | 'clock' | 'strs' | 'json' | readonly WireField[];
+export type WireClass = 'str' | 'text' | 'num' | 'clock' | 'strs' | 'json' | readonly WireField[];
 export type WireField = readonly [name: string, how: WireClass];
 export type WireKind = readonly [kind: string, fields: readonly WireField[]];
 
