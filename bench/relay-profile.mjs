@@ -147,8 +147,11 @@ try {
     console.log(
       `\n${name}: ${p.totalMs.toFixed(0)} ms sampled, ${p.portscopeMs.toFixed(1)} ms (${p.portscopePercent} %) in Portscope's code`,
     );
-    for (const row of p.top.slice(0, 12))
+    const line = (row) =>
       console.log(`  ${row.ms.toFixed(1).padStart(7)} ms ${String(row.percent).padStart(5)} %  ${row.fn}`);
+    for (const row of p.top.slice(0, 12)) line(row);
+    console.log("  Portscope's own functions:");
+    for (const row of p.topPortscope) line(row);
   }
 } finally {
   await bench.close();
