@@ -19,10 +19,10 @@
 import type { Fact } from '../protocol/facts.ts';
 import {
   WIRE_CLOCK_STEPS,
-  WIRE_LAYOUT,
+  WIRE_LAYOUT_TEXT,
   WIRE_VERSION,
-  type WireClass,
   type WireField,
+  type WireKind,
 } from '../protocol/wire-layout.ts';
 import {
   hasOwn,
@@ -35,6 +35,9 @@ import {
   mathFloor,
   objectCreate,
   ownKeys,
+  stringIndexOf,
+  stringSlice,
+  stringSplit,
 } from './natives.ts';
 import { putIndex } from './own-index.ts';
 
@@ -121,23 +124,7 @@ interface Layout {
   nested: (Layout | null)[];
 }
 
-/** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
-const fieldNames = objectCreate(null) as Record<string, true>;
-fieldNames.kind = true;
-
-function compile(fields: readonly WireField[]): Layout {
-  const layout: Layout = { names: [], codes: [], nested: [] };
-  for (let i = 0; i < fields.length; i++) {
-    const [name, how] = fields[i];
-    fieldNames[name] = true;
-    layout.names[i] = name;
-    layout.codes[i] = codeOf(how);
-    layout.nested[i] = typeof how === 'string' ? null : compile(how);
-  }
-  return layout;
-}
-
-function codeOf(how: WireClass): number {
+function codeOf(how: string): number {
   switch (how) {
     case 'str':
       return STR;
@@ -149,24 +136,85 @@ function codeOf(how: WireClass): number {
       return CLOCK;
     case 'strs':
       return STRS;
-    case 'json':
-      return JSON_AS_IS;
     default:
-      return RECORD;
+      return JSON_AS_IS;
   }
 }
 
-/** Per fact kind (a null-prototype record: looking a kind up reads no prototype), its index and layout. */
-const kindIndex = objectCreate(null) as Record<string, number>;
-const layouts: Layout[] = [];
-for (let i = 0; i < WIRE_LAYOUT.length; i++) {
-  kindIndex[WIRE_LAYOUT[i][0]] = i;
-  layouts[i] = compile(WIRE_LAYOUT[i][1]);
+/** What the encoder reads from WIRE_LAYOUT_TEXT, once, at its first batch (nothing of it runs at document_start). */
+interface Tables {
+  /** Per fact kind, its index (null prototype: looking a kind up reads no prototype). */
+  kindIndex: Record<string, number>;
+  layouts: Layout[];
+  /** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
+  fieldNames: Record<string, true>;
 }
-const KINDS = WIRE_LAYOUT.length;
+let tables: Tables | undefined;
+
+/** `String.prototype.indexOf` with its start position (the captured one; natives.ts types it without). */
+const indexOfFrom = stringIndexOf as unknown as (s: string, x: string, from: number) => number;
+
+/**
+ * The fields of `text` from `at.i` (`name:how,…`, a nested record's in parentheses) up to `)` or
+ * its end. The page has run by now: only captured natives read the text, and the runtime's own
+ * arrays are written by definition (a page setter on Array.prototype[0] would see an assignment).
+ */
+function parseFields(text: string, at: { i: number }, t: Tables): Layout {
+  const layout: Layout = { names: [], codes: [], nested: [] };
+  let n = 0;
+  while (at.i < text.length && charCodeAt(text, at.i) !== 41 /* ) */) {
+    const colon = indexOfFrom(text, ':', at.i);
+    const name = stringSlice(text, at.i, colon);
+    t.fieldNames[name] = true;
+    at.i = colon + 1;
+    if (charCodeAt(text, at.i) === 40 /* ( */) {
+      at.i++;
+      putIndex(layout.nested, n, parseFields(text, at, t));
+      putIndex(layout.codes, n, RECORD);
+      at.i++; // the closing parenthesis
+    } else {
+      let end = at.i;
+      while (end < text.length && charCodeAt(text, end) !== 44 /* , */ && charCodeAt(text, end) !== 41) end++;
+      putIndex(layout.codes, n, codeOf(stringSlice(text, at.i, end)));
+      putIndex(layout.nested, n, null);
+      at.i = end;
+    }
+    putIndex(layout.names, n++, name);
+    if (charCodeAt(text, at.i) === 44) at.i++;
+  }
+  return layout;
+}
+
+function readTables(): Tables {
+  const t: Tables = {
+    kindIndex: objectCreate(null) as Record<string, number>,
+    layouts: [],
+    fieldNames: objectCreate(null) as Record<string, true>,
+  };
+  t.fieldNames.kind = true;
+  // The runtime's own arrays, written by definition (own-index.ts): the page has run by now.
+  const kinds = stringSplit(WIRE_LAYOUT_TEXT, ';');
+  for (let k = 0; k < kinds.length; k++) {
+    const line = kinds[k];
+    const eq = stringIndexOf(line, '=');
+    t.kindIndex[stringSlice(line, 0, eq)] = k;
+    putIndex(t.layouts, k, parseFields(stringSlice(line, eq + 1), { i: 0 }, t));
+  }
+  return t;
+}
+
+/** The layout the encoder reads, as WireKinds: for the test that compares it with the shapes (the runtime never calls it). */
+export function encoderLayout(): WireKind[] {
+  tables ??= readTables();
+  const t = tables;
+  const fields = (l: Layout): WireField[] =>
+    l.names.map((name, i) => [name, l.nested[i] ? fields(l.nested[i]!) : CLASS_NAMES[l.codes[i]]] as const);
+  return Object.keys(t.kindIndex).map((kind) => [kind, fields(t.layouts[t.kindIndex[kind]])] as const);
+}
+const CLASS_NAMES = ['str', 'text', 'num', 'clock', 'strs', 'json'] as const;
 
 /** No own key of Object.prototype is a field the encoder may read. */
-function noFieldNames(proto: object): boolean {
+function noFieldNames(proto: object, fieldNames: Record<string, true>): boolean {
   const keys = ownKeys(proto);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
@@ -271,12 +319,14 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
 /** The batch as one compact text (protocol/wire.ts) with its per-kind counts. */
 export function encodeBatch(facts: Fact[]): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
+  tables ??= readTables();
+  const { kindIndex, layouts, fieldNames } = tables;
   const inertProtos =
     getPrototypeOf(facts) === ArrayProto &&
     getPrototypeOf(ArrayProto) === ObjectProto &&
     inert(ObjectProto) &&
     inert(ArrayProto) &&
-    noFieldNames(ObjectProto);
+    noFieldNames(ObjectProto, fieldNames);
   // Own elements only, read once; with inert prototypes the runtime's own array is read as it is.
   const items: unknown[] = inertProtos ? facts : range(facts, 0, ownValue(facts, 'length')!.value as number);
   const length = items.length;
@@ -295,7 +345,7 @@ export function encodeBatch(facts: Fact[]): EncodedBatch {
     const kind = typeof fact === 'object' && fact !== null ? read(e, fact, 'kind') : undefined;
     kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
     const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
-    const r = k === undefined ? verbatim(fact) : record(e, layouts[k], fact as object, k, KINDS);
+    const r = k === undefined ? verbatim(fact) : record(e, layouts[k], fact as object, k, layouts.length);
     if (plain) out[i + 3] = r;
     else putIndex(out, i + 3, r);
   }

@@ -6,7 +6,11 @@
  * error names the fact and the field either way (`message.json[0][12].ctx: …`).
  */
 import { Fault, ProtocolError, located, show, via } from './fault.ts';
-import { WIRE_CLOCK_STEPS, WIRE_LAYOUT, WIRE_VERSION, type WireClass, type WireField } from './wire-layout.ts';
+import { deriveWireLayout } from './wire.ts';
+import { WIRE_CLOCK_STEPS, WIRE_VERSION, type WireClass, type WireField } from './wire-layout.ts';
+
+/** The layout, from the shapes (the runtime reads the same from wire-layout.ts's text; a test compares). */
+const WIRE_LAYOUT = deriveWireLayout();
 
 const KINDS = WIRE_LAYOUT.length;
 

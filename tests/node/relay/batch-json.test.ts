@@ -1,6 +1,6 @@
 /** The runtime's compact form of a batch, written from own properties whenever JSON.stringify could run page code, and split under a length bound. */
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import { encodeBatch, encodeBatches } from '../../../injected/batch-json.ts';
 import { wireFacts } from '../../../protocol/wire-decode.ts';
@@ -107,5 +107,25 @@ describe('encodeBatch', () => {
     const alone: unknown[][] = [];
     encodeBatches([big(9)], 100, (b) => alone.push(wireFacts(b.json)));
     expect(alone).toEqual([[{ kind: 'facts-dropped', ctx: 'c', counts: { 'port-posted': 1 }, seq: 9, time: 1 }]]);
+  });
+
+  it('reads its layout at its first batch, after the page ran, without calling a page setter', async () => {
+    vi.resetModules();
+    // A fresh module: its tables not read yet (imported before the hook, which the loader would trip on).
+    const fresh = await import('../../../injected/batch-json.ts');
+    let calls = 0;
+    Object.defineProperty(Array.prototype, '0', {
+      configurable: true,
+      get: () => undefined,
+      set: () => {
+        calls++;
+      },
+    });
+    try {
+      fresh.encodeBatch([fact()]);
+    } finally {
+      delete A['0'];
+    }
+    expect(calls).toBe(0);
   });
 });
