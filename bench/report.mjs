@@ -34,9 +34,18 @@ export function summarize(row) {
     if (target != null) verdicts[mode] = { target: `≤ ${target}×`, met: r <= target };
   }
   if (row.absolute) {
+    // `max` and/or `min` (a rate to reach: relay facts/s).
+    const { min, max } = row.absolute;
+    const bound = [
+      min != null ? `≥ ${min.toLocaleString('en')}` : null,
+      max != null ? `≤ ${max.toLocaleString('en')}` : null,
+    ].filter(Boolean);
     for (const [mode, s] of Object.entries(stats)) {
       if (mode === 'native' && Object.keys(stats).length > 1) continue;
-      verdicts[mode] = { target: `≤ ${row.absolute.max} ${row.unit}`, met: s.median <= row.absolute.max };
+      verdicts[mode] = {
+        target: `${bound.join(', ')} ${row.unit}`,
+        met: (min == null || s.median >= min) && (max == null || s.median <= max),
+      };
     }
   }
   return { ...row, stats, ratios, verdicts };

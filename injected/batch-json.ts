@@ -1,18 +1,29 @@
 /**
- * A batch of facts as one JSON text, for the private port: cloning one string is far cheaper
- * than cloning (and then forwarding) a graph of small objects, on the page's thread, and a text
- * has a length the relay can bound.
+ * A batch of facts as one compact JSON text, for the private port: cloning one string is far
+ * cheaper than cloning (and then forwarding) a graph of small objects, on the page's thread, and a
+ * text has a length the relay can bound. The text is the wire of protocol/wire.ts: each fact a
+ * record of its fields by position (the layout of protocol/wire-layout.ts, read from the shapes),
+ * strings once per batch in a table, times as steps from the batch's first, so the relay's
+ * `runtime.Port` send and the background's parse carry about a third of the plain JSON.
  *
  * JSON.stringify is not invisible the way structured clone is: for every object and array it
  * serializes it looks up `toJSON`, through the prototype chain, and reading an array's hole
- * reads the prototypes' indexed properties. A page that put either on Object.prototype or
- * Array.prototype (or gave Array.prototype another prototype) would see its code run. So each
- * batch is checked first, by own-property inspection only (no page code runs); a batch that
- * could be seen is written by `ownJson` instead, which reads own data properties only. Facts are
- * built by this runtime's code, so their objects and arrays have this realm's prototypes; a
- * fact of any other prototype fails the per-fact check and is written by `ownJson` too.
+ * reads the prototypes' indexed properties; reading a field a fact lacks reads the prototypes
+ * too. A page that put any of these on Object.prototype or Array.prototype (or gave
+ * Array.prototype another prototype) would see its code run. So each batch is checked first, by
+ * own-property inspection only (no page code runs); a batch that could be seen is encoded
+ * reading own data properties only, and written by `ownJson`. Facts are built by this runtime's
+ * code, so their objects and arrays have this realm's prototypes; a fact of any other prototype
+ * makes the batch take the own-property path too.
  */
 import type { Fact } from '../protocol/facts.ts';
+import {
+  WIRE_CLOCK_STEPS,
+  WIRE_LAYOUT_TEXT,
+  WIRE_VERSION,
+  type WireField,
+  type WireKind,
+} from '../protocol/wire-layout.ts';
 import {
   hasOwn,
   apply,
@@ -21,8 +32,12 @@ import {
   getPrototypeOf,
   isArray,
   jsonStringify,
+  mathFloor,
   objectCreate,
   ownKeys,
+  stringIndexOf,
+  stringSlice,
+  stringSplit,
 } from './natives.ts';
 import { putIndex } from './own-index.ts';
 
@@ -93,29 +108,255 @@ export interface EncodedBatch {
   kinds: Record<string, number>;
 }
 
-/** The batch as JSON text with its per-kind counts. */
+/** How a field travels (protocol/wire.ts), as small integers the encoder switches on. */
+const STR = 0;
+const TEXT = 1;
+const NUM = 2;
+const CLOCK = 3;
+const STRS = 4;
+const JSON_AS_IS = 5;
+const RECORD = 6;
+
+/** A layout read once into parallel arrays: names, how each travels, and the layout of each nested record. */
+interface Layout {
+  names: string[];
+  codes: number[];
+  nested: (Layout | null)[];
+}
+
+function codeOf(how: string): number {
+  switch (how) {
+    case 'str':
+      return STR;
+    case 'text':
+      return TEXT;
+    case 'num':
+      return NUM;
+    case 'clock':
+      return CLOCK;
+    case 'strs':
+      return STRS;
+    default:
+      return JSON_AS_IS;
+  }
+}
+
+/** What the encoder reads from WIRE_LAYOUT_TEXT, once, at its first batch (nothing of it runs at document_start). */
+interface Tables {
+  /** Per fact kind, its index (null prototype: looking a kind up reads no prototype). */
+  kindIndex: Record<string, number>;
+  layouts: Layout[];
+  /** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
+  fieldNames: Record<string, true>;
+}
+let tables: Tables | undefined;
+
+/** `String.prototype.indexOf` with its start position (the captured one; natives.ts types it without). */
+const indexOfFrom = stringIndexOf as unknown as (s: string, x: string, from: number) => number;
+
+/**
+ * The fields of `text` from `at.i` (`name:how,…`, a nested record's in parentheses) up to `)` or
+ * its end. The page has run by now: only captured natives read the text, and the runtime's own
+ * arrays are written by definition (a page setter on Array.prototype[0] would see an assignment).
+ */
+function parseFields(text: string, at: { i: number }, t: Tables): Layout {
+  const layout: Layout = { names: [], codes: [], nested: [] };
+  let n = 0;
+  while (at.i < text.length && charCodeAt(text, at.i) !== 41 /* ) */) {
+    const colon = indexOfFrom(text, ':', at.i);
+    const name = stringSlice(text, at.i, colon);
+    t.fieldNames[name] = true;
+    at.i = colon + 1;
+    if (charCodeAt(text, at.i) === 40 /* ( */) {
+      at.i++;
+      putIndex(layout.nested, n, parseFields(text, at, t));
+      putIndex(layout.codes, n, RECORD);
+      at.i++; // the closing parenthesis
+    } else {
+      let end = at.i;
+      while (end < text.length && charCodeAt(text, end) !== 44 /* , */ && charCodeAt(text, end) !== 41) end++;
+      putIndex(layout.codes, n, codeOf(stringSlice(text, at.i, end)));
+      putIndex(layout.nested, n, null);
+      at.i = end;
+    }
+    putIndex(layout.names, n++, name);
+    if (charCodeAt(text, at.i) === 44) at.i++;
+  }
+  return layout;
+}
+
+function readTables(): Tables {
+  const t: Tables = {
+    kindIndex: objectCreate(null) as Record<string, number>,
+    layouts: [],
+    fieldNames: objectCreate(null) as Record<string, true>,
+  };
+  t.fieldNames.kind = true;
+  // The runtime's own arrays, written by definition (own-index.ts): the page has run by now.
+  const kinds = stringSplit(WIRE_LAYOUT_TEXT, ';');
+  for (let k = 0; k < kinds.length; k++) {
+    const line = kinds[k];
+    const eq = stringIndexOf(line, '=');
+    t.kindIndex[stringSlice(line, 0, eq)] = k;
+    putIndex(t.layouts, k, parseFields(stringSlice(line, eq + 1), { i: 0 }, t));
+  }
+  return t;
+}
+
+/** The layout the encoder reads, as WireKinds: for the test that compares it with the shapes (the runtime never calls it). */
+export function encoderLayout(): WireKind[] {
+  tables ??= readTables();
+  const t = tables;
+  const fields = (l: Layout): WireField[] =>
+    l.names.map((name, i) => [name, l.nested[i] ? fields(l.nested[i]!) : CLASS_NAMES[l.codes[i]]] as const);
+  return Object.keys(t.kindIndex).map((kind) => [kind, fields(t.layouts[t.kindIndex[kind]])] as const);
+}
+const CLASS_NAMES = ['str', 'text', 'num', 'clock', 'strs', 'json'] as const;
+
+/** No own key of Object.prototype is a field the encoder may read. */
+function noFieldNames(proto: object, fieldNames: Record<string, true>): boolean {
+  const keys = ownKeys(proto);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (typeof k === 'string' && fieldNames[k] === true) return false;
+  }
+  return true;
+}
+
+/** One batch being encoded. */
+interface Encoding {
+  /** Plain property reads and writes run no page code (see the module comment). */
+  plain: boolean;
+  /** String → its index in `table` (null prototype). */
+  strings: Record<string, number>;
+  table: string[];
+  /** The time the batch's clock fields are counted from. */
+  base: number;
+}
+
+function read(e: Encoding, o: object, key: string | number): unknown {
+  return e.plain ? (o as Record<string | number, unknown>)[key] : ownValue(o, key)?.value;
+}
+
+function ref(e: Encoding, s: string): number {
+  const known = e.strings[s];
+  if (known !== undefined) return known;
+  const index = e.table.length;
+  if (e.plain) e.table[index] = s;
+  else putIndex(e.table, index, s);
+  e.strings[s] = index;
+  return index;
+}
+
+/** A value its field's class cannot carry (a forged or foreign fact), sent as it is: decoded to the same value. */
+const verbatim = (v: unknown): object => ({ v });
+
+function strings(e: Encoding, v: unknown): unknown {
+  if (!isArray(v)) return verbatim(v);
+  const length = read(e, v, 'length') as number;
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const s = read(e, v, i);
+    if (typeof s !== 'string') return verbatim(v);
+    if (e.plain) out[i] = ref(e, s);
+    else putIndex(out, i, ref(e, s));
+  }
+  return out;
+}
+
+/** [mask × `times` + `plus`, …the present fields' values]: bit i of the mask says field i is present. */
+function record(e: Encoding, layout: Layout, o: object, plus: number, times: number): unknown[] {
+  const { names, codes } = layout;
+  const plain = e.plain;
+  const out: unknown[] = [0];
+  let mask = 0;
+  let bit = 1;
+  let n = 1;
+  for (let i = 0; i < names.length; i++, bit *= 2) {
+    // `read`, written out: the hottest line of the encoder.
+    const v = plain ? (o as Record<string, unknown>)[names[i]] : ownValue(o, names[i])?.value;
+    const type = typeof v;
+    // Absent, as JSON.stringify leaves such a property out.
+    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+    mask += bit;
+    let w: unknown;
+    switch (codes[i]) {
+      case STR:
+        w = type === 'string' ? ref(e, v as string) : verbatim(v);
+        break;
+      case TEXT:
+        w = type === 'string' ? v : verbatim(v);
+        break;
+      case NUM:
+        // `v - v === 0` holds exactly for finite numbers (JSON writes the others as null).
+        w = type === 'number' && (v as number) - (v as number) === 0 ? v : verbatim(v);
+        break;
+      case CLOCK: {
+        const steps = type === 'number' ? ((v as number) - e.base) * WIRE_CLOCK_STEPS : 0 / 0;
+        w = steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : verbatim(v);
+        break;
+      }
+      case STRS:
+        w = strings(e, v);
+        break;
+      case JSON_AS_IS:
+        w = v;
+        break;
+      default:
+        w =
+          type === 'object' && v !== null && !isArray(v)
+            ? record(e, layout.nested[i]!, v as object, 0, 1)
+            : verbatim(v);
+    }
+    if (plain) out[n++] = w;
+    else putIndex(out, n++, w);
+  }
+  if (plain) out[0] = mask * times + plus;
+  else putIndex(out, 0, mask * times + plus);
+  return out;
+}
+
+/** The batch as one compact text (protocol/wire.ts) with its per-kind counts. */
 export function encodeBatch(facts: Fact[]): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
-  let plain =
+  tables ??= readTables();
+  const { kindIndex, layouts, fieldNames } = tables;
+  const inertProtos =
     getPrototypeOf(facts) === ArrayProto &&
     getPrototypeOf(ArrayProto) === ObjectProto &&
     inert(ObjectProto) &&
-    inert(ArrayProto);
-  const length = ownValue(facts, 'length')!.value as number;
+    inert(ArrayProto) &&
+    noFieldNames(ObjectProto, fieldNames);
+  // Own elements only, read once; with inert prototypes the runtime's own array is read as it is.
+  const items: unknown[] = inertProtos ? facts : range(facts, 0, ownValue(facts, 'length')!.value as number);
+  const length = items.length;
+  let plain = inertProtos;
   for (let i = 0; i < length; i++) {
-    const fact = ownValue(facts, i)?.value as object;
-    if (getPrototypeOf(fact) !== ObjectProto) plain = false;
-    const kind = ownValue(fact, 'kind')?.value as string;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    const fact = items[i];
+    if (typeof fact !== 'object' || fact === null || getPrototypeOf(fact) !== ObjectProto) plain = false;
+  }
+  const e: Encoding = { plain, strings: objectCreate(null) as Record<string, number>, table: [], base: 0 };
+  const first = items[0];
+  const time = typeof first === 'object' && first !== null ? read(e, first, 'time') : undefined;
+  if (typeof time === 'number' && time - time === 0) e.base = time;
+  const out: unknown[] = [WIRE_VERSION, e.base, e.table];
+  for (let i = 0; i < length; i++) {
+    const fact = items[i];
+    const kind = typeof fact === 'object' && fact !== null ? read(e, fact, 'kind') : undefined;
+    kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
+    const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
+    const r = k === undefined ? verbatim(fact) : record(e, layouts[k], fact as object, k, layouts.length);
+    if (plain) out[i + 3] = r;
+    else putIndex(out, i + 3, r);
   }
   if (plain) {
     try {
-      return { json: apply(jsonStringify, undefined, [facts]) as string, kinds };
+      return { json: apply(jsonStringify, undefined, [out]) as string, kinds };
     } catch {
       // Nothing the runtime builds should throw here; ownJson below says the same or throws.
     }
   }
-  return { json: ownJson(facts) ?? '[]', kinds };
+  return { json: ownJson(out) ?? '[]', kinds };
 }
 
 /** facts[from, to) as a new array, written by definition (no page setter on Array.prototype runs). */

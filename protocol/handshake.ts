@@ -47,7 +47,7 @@ export type RuntimeToRelay =
   /** A batch as objects (no longer sent by this runtime, still accepted by the relay). */
   | { type: 'batch'; seq: number; facts: unknown[] }
   /**
-   * A batch as one JSON text (a JSON array of facts), so neither side walks an object graph on
+   * A batch as one text (the compact wire of protocol/wire.ts), so neither side walks an object graph on
    * the page's thread. `count` and `kinds` (facts per kind, summing to `count`) let the relay
    * bound and account for it without parsing it; the background parses and validates it.
    */

@@ -72,7 +72,10 @@ export const runtimeToRelay = union(
   {},
   { batch: { seq: positive, facts: list(unchecked<unknown>(), LIMITS.batch) }, hello: { ctx: id } },
 );
-/** Runtime → relay, a batch as one JSON text: checked by its envelope only (the relay runs on the page's thread). */
+/**
+ * Runtime → relay, a batch as one text (the compact wire: protocol/wire.ts, its layout read from
+ * the fact shapes): checked by its envelope only (the relay runs on the page's thread).
+ */
 export const runtimeJsonToRelay = union(
   'type',
   {},

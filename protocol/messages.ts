@@ -79,9 +79,9 @@ export type ContentToBackground =
     }
   | (BatchHeader & { type: 'batch'; facts: Fact[] })
   /**
-   * The runtime's JSON texts, forwarded unparsed (parsing them on the page's thread is the cost
-   * this form avoids). The background parses and validates each one; a text that is not a JSON
-   * array of facts costs only itself, counted as rejected.
+   * The runtime's texts (the compact wire of protocol/wire.ts), forwarded unparsed (parsing them
+   * on the page's thread is the cost this form avoids). The background decodes and validates each
+   * one; a text it cannot read costs only itself, a bad record only its fact, counted as rejected.
    */
   | (BatchHeader & { type: 'json-batch'; json: EncodedFacts[] });
 
@@ -95,7 +95,10 @@ export interface BatchHeader {
   error?: string;
 }
 
-/** One runtime batch as the runtime serialized it: a JSON array of `count` facts. */
+/**
+ * One runtime batch as the runtime serialized it: `count` facts in the compact wire of
+ * protocol/wire.ts (a JSON text), or a plain JSON array of them.
+ */
 export interface EncodedFacts {
   json: string;
   count: number;
@@ -108,7 +111,7 @@ export type DecodedBatch = BatchHeader & {
   /** Facts the background itself rejected in this batch, and the first error. */
   rejectedFacts?: number;
   factError?: string;
-  /** Characters of the JSON texts the facts came as (absent when they came as objects). */
+  /** Characters of the texts the facts came as (absent when they came as objects). */
   chars?: number;
 };
 

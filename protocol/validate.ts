@@ -34,6 +34,7 @@ import type {
 import { preview } from './preview-shape.ts';
 import * as primitive from './primitives.ts';
 import { type Shape, enumOf, list as listOf, string } from './shape.ts';
+import { isWire, type WireBatch, wireFact, wireHeader } from './wire-decode.ts';
 
 export { LIMITS } from './limits.ts';
 export { ProtocolError } from './fault.ts';
@@ -107,19 +108,20 @@ export function partitionFacts(
 }
 
 /**
- * Parses and validates one runtime JSON text (background side). Never throws: a text that is
- * not JSON, not an array, or not as long as it claims is rejected whole; within a good array,
- * each bad fact costs only itself.
+ * Parses and validates one runtime JSON text (background side): the compact wire the runtime
+ * sends (protocol/wire.ts), or a plain JSON array of facts. Never throws: a text that is not
+ * JSON, not an array, with a bad header, or not as long as it claims is rejected whole; within a
+ * good one, each bad fact costs only itself.
  */
 export function decodeFacts(
   x: EncodedFacts,
   where: string,
 ): { facts: Fact[]; rejected: number; firstError?: ProtocolError } {
   let parsed: unknown;
-  const whole = (problem: string, rejected = Math.max(1, x.count)) => ({
+  const whole = (problem: string | ProtocolError, rejected = Math.max(1, x.count)) => ({
     facts: [],
     rejected,
-    firstError: new ProtocolError(`${where}.json`, problem),
+    firstError: typeof problem === 'string' ? new ProtocolError(`${where}.json`, problem) : problem,
   });
   try {
     parsed = JSON.parse(x.json);
@@ -127,10 +129,33 @@ export function decodeFacts(
     return whole('expected JSON, got unparsable text');
   }
   if (!Array.isArray(parsed)) return whole(`expected a JSON array of facts, got ${show(parsed)}`);
-  if (parsed.length !== x.count) {
-    return whole(`expected ${x.count} facts (its count), got ${parsed.length}`, Math.max(1, x.count, parsed.length));
+  if (!isWire(parsed)) {
+    if (parsed.length !== x.count)
+      return whole(`expected ${x.count} facts (its count), got ${parsed.length}`, Math.max(1, x.count, parsed.length));
+    return partitionFacts(parsed, where);
   }
-  return partitionFacts(parsed, where);
+  let batch: WireBatch;
+  try {
+    batch = wireHeader(parsed, `${where}.json`);
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    return whole(e);
+  }
+  if (batch.count !== x.count || batch.count > LIMITS.batch)
+    return whole(`expected ${x.count} facts (its count), got ${batch.count}`, Math.max(1, x.count, batch.count));
+  const facts: Fact[] = [];
+  let rejected = 0;
+  let firstError: ProtocolError | undefined;
+  for (let i = 0; i < batch.count; i++) {
+    try {
+      facts.push(checkFact(wireFact(batch, i, where), where, i));
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      rejected++;
+      firstError ??= e;
+    }
+  }
+  return { facts, rejected, firstError };
 }
 
 // ── messages: one validator per receiving side ──

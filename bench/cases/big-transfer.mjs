@@ -1,5 +1,6 @@
 // Case 3: a 16 MB ArrayBuffer transferred to a worker and back. A transfer moves ownership and
 // copies nothing; a preview that copied or scanned the buffer would show up here at once.
+import { TARGETS } from '../targets.mjs';
 export default {
   id: 'big-transfer',
   title: '16 MB ArrayBuffer transfers',
@@ -29,7 +30,7 @@ export default {
         unit: 'ms',
         better: 'lower',
         values: h.field(runs, 'ms'),
-        targets: { idle: 1.03, recording: 1.05 },
+        targets: TARGETS.transfer16Mb,
       },
       {
         id: 'big-copy-reference',

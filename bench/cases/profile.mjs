@@ -6,7 +6,7 @@ const SAMPLING_US = 100;
 const EVALUATION_LOADS = 5;
 
 /** `isPortscope(url)` says which scripts are Portscope's (the extension's, by default). */
-function selfTimes(profile, isPortscope = (url) => url.startsWith('chrome-extension://')) {
+export function selfTimes(profile, isPortscope = (url) => url.startsWith('chrome-extension://')) {
   const byFunction = new Map();
   const dt = profile.timeDeltas;
   const total = profile.samples.length;

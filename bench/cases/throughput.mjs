@@ -1,14 +1,15 @@
 // Case 1: same-thread channel throughput, port1 → port2, counted in onmessage.
+import { TARGETS } from '../targets.mjs';
 export default {
   id: 'throughput',
   title: 'Same-thread channel throughput',
   async run(h) {
     const rows = [];
     const plans = [
-      { kind: 'tiny', min: 5_000, max: 50_000, recordingTarget: 1.25 },
-      { kind: '1kb', min: 500, max: 10_000, recordingTarget: 1.1 },
+      { kind: 'tiny', min: 5_000, max: 50_000, targets: TARGETS.tiny },
+      { kind: '1kb', min: 500, max: 10_000, targets: TARGETS.oneKb },
     ];
-    for (const { kind, min, max, recordingTarget } of plans) {
+    for (const { kind, min, max, targets } of plans) {
       const once = (page, n) =>
         page.evaluate(([k, count]) => globalThis.benchWorkloads.channelThroughput(k, count), [kind, n]);
       const n = await h.calibrate({ min, max }, async (count) => (await once(h.pages.page('recording'), count)).ms);
@@ -25,7 +26,7 @@ export default {
         unit: 'messages/s',
         better: 'higher',
         values: h.field(runs, 'perSecond'),
-        targets: { idle: 1.03, recording: recordingTarget },
+        targets,
       });
     }
     return rows;

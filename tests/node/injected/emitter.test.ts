@@ -78,4 +78,56 @@ describe('Emitter', () => {
     e.flush();
     expect((batches[0][0] as typeof f).handlers).toBe(2);
   });
+
+  it('runs no page setter or getter on Array.prototype indices, length or Object.prototype while buffering and flushing', () => {
+    // A string, not an array: pushing onto an array would itself run the hooks below.
+    let calls = '';
+    const A = Array.prototype as unknown as Record<string, unknown>;
+    const keys = ['0', '1', '2', 'length'];
+    for (const k of keys.slice(0, 3))
+      Object.defineProperty(Array.prototype, k, {
+        configurable: true,
+        get: () => {
+          calls += `get Array.prototype[${k}] `;
+        },
+        set: () => {
+          calls += `set Array.prototype[${k}] `;
+        },
+      });
+    for (const k of keys)
+      Object.defineProperty(Object.prototype, k, {
+        configurable: true,
+        get: () => {
+          calls += `get Object.prototype.${k} `;
+        },
+        set: () => {
+          calls += `set Object.prototype.${k} `;
+        },
+      });
+    // A Map, not an array, for the same reason.
+    const delivered = new Map<number, Fact[]>();
+    try {
+      const e = new Emitter(
+        'c',
+        { deliver: (facts: Fact[]) => void delivered.set(delivered.size, facts) },
+        {
+          batchSize: 2,
+          flushMs: 10_000,
+          maxBuffered: 10,
+        },
+      );
+      for (let i = 1; i <= 3; i++) e.emit(closed(i));
+      e.flush();
+    } finally {
+      for (const k of keys.slice(0, 3)) delete A[k];
+      for (const k of keys) delete (Object.prototype as unknown as Record<string, unknown>)[k];
+    }
+    expect(calls).toBe('');
+    const batches = [...delivered.values()];
+    expect(batches.map((b) => [Array.isArray(b), Object.getOwnPropertyNames(b)])).toEqual([
+      [true, ['0', '1', 'length']],
+      [true, ['0', 'length']],
+    ]);
+    expect(batches.flat().map((f) => f.seq)).toEqual([1, 2, 3]);
+  });
 });

@@ -1,8 +1,9 @@
-/** The runtime's JSON form of a batch, written from own properties whenever JSON.stringify could run page code, and split under a length bound. */
+/** The runtime's compact form of a batch, written from own properties whenever JSON.stringify could run page code, and split under a length bound. */
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import { encodeBatch, encodeBatches } from '../../../injected/batch-json.ts';
+import { wireFacts } from '../../../protocol/wire-decode.ts';
 
 let n = 0;
 const fact = (kind: 'port-posted' | 'port-closed' = 'port-closed'): Fact =>
@@ -18,15 +19,16 @@ afterEach(() => {
 });
 
 describe('encodeBatch', () => {
-  it('gives the batch as one JSON text with per-kind counts', () => {
+  it('gives the batch as one compact text with per-kind counts', () => {
     const facts = [fact('port-posted'), fact(), fact('port-posted')];
     const encoded = encodeBatch(facts)!;
-    expect(JSON.parse(encoded.json)).toEqual(facts);
+    expect(wireFacts(encoded.json)).toEqual(facts);
+    expect(encoded.json.length).toBeLessThan(JSON.stringify(facts).length / 2);
     expect({ ...encoded.kinds }).toEqual({ 'port-posted': 2, 'port-closed': 1 });
     expect(Object.getPrototypeOf(encoded.kinds)).toBe(null);
   });
 
-  it('writes the same JSON from own properties, calling nothing, when a toJSON or an index could be read from a prototype', () => {
+  it('writes the same text from own properties, calling nothing, when a toJSON, an index or a field could be read from a prototype', () => {
     const calls: string[] = [];
     const hostile: [string, () => void][] = [
       ['Object.prototype.toJSON', () => (O.toJSON = () => calls.push('object'))],
@@ -46,16 +48,29 @@ describe('encodeBatch', () => {
             Object.create(Object.prototype, { toJSON: { configurable: true, get: () => calls.push('between') } }),
           ),
       ],
+      // A field the fact lacks is looked up on the prototypes: a page getter there must not run.
+      [
+        'Object.prototype.site accessor',
+        () => Object.defineProperty(Object.prototype, 'site', { configurable: true, get: () => calls.push('site') }),
+      ],
     ];
     const batch = [
       fact(),
-      { ...fact('port-posted'), transfer: [1, 2], site: { frames: ['a \u2028 "b"'] } } as unknown as Fact,
+      {
+        ...fact('port-posted'),
+        transfer: [{ t: 'port', port: 2 }],
+        preview: { t: 'array', len: 2, items: [{ t: 'string', v: 'a \u2028 "b"', len: 8 }] },
+        site: { stack: ['a \u2028 "b"', 'c'] },
+      } as unknown as Fact,
+      { ...fact('port-posted'), outcome: 'sent' } as unknown as Fact,
     ];
-    const expected = JSON.stringify(batch);
+    const expected = encodeBatch(batch).json;
+    expect(wireFacts(expected)).toEqual(batch);
     for (const [name, install] of hostile) {
       install();
       expect(encodeBatch(batch).json, name).toBe(expected);
       delete O.toJSON;
+      delete O.site;
       delete A.toJSON;
       delete A['0'];
       Object.setPrototypeOf(Array.prototype, Object.prototype);
@@ -67,23 +82,50 @@ describe('encodeBatch', () => {
     const foreign = runInNewContext(
       '({ kind: "port-closed", seq: 1, time: 0, ctx: "x", port: 1, skip: undefined, f() {} })',
     ) as Fact;
-    expect(JSON.parse(encodeBatch([foreign]).json)).toEqual([
+    expect(wireFacts(encodeBatch([foreign]).json)).toEqual([
       { kind: 'port-closed', seq: 1, time: 0, ctx: 'x', port: 1 },
     ]);
-    expect(encodeBatch(runInNewContext('[]') as Fact[]).json).toBe('[]');
+    expect(wireFacts(encodeBatch(runInNewContext('[]') as Fact[]).json)).toEqual([]);
   });
 
   it('splits a batch into texts under the bound; a single fact over it is counted as dropped in its place', () => {
     const big = (i: number) =>
-      ({ kind: 'port-posted', seq: i, time: 1, ctx: 'c', port: 1, pad: 'x'.repeat(300) }) as unknown as Fact;
+      ({
+        kind: 'port-posted',
+        seq: i,
+        time: 1,
+        ctx: 'c',
+        port: 1,
+        fingerprint: 'x'.repeat(300) + i,
+      }) as unknown as Fact;
     const batch = [1, 2, 3, 4, 5].map(big);
     const texts: { json: string; count: number }[] = [];
     encodeBatches(batch, 800, (b, count) => texts.push({ json: b.json, count }));
     expect(texts.every((t) => t.json.length <= 800)).toBe(true);
-    expect(texts.flatMap((t) => JSON.parse(t.json))).toEqual(JSON.parse(JSON.stringify(batch)));
+    expect(texts.flatMap((t) => wireFacts(t.json))).toEqual(batch);
     expect(texts.reduce((n, t) => n + t.count, 0)).toBe(5);
-    const alone: Fact[][] = [];
-    encodeBatches([big(9)], 100, (b) => alone.push(JSON.parse(b.json)));
+    const alone: unknown[][] = [];
+    encodeBatches([big(9)], 100, (b) => alone.push(wireFacts(b.json)));
     expect(alone).toEqual([[{ kind: 'facts-dropped', ctx: 'c', counts: { 'port-posted': 1 }, seq: 9, time: 1 }]]);
+  });
+
+  it('reads its layout at its first batch, after the page ran, without calling a page setter', async () => {
+    vi.resetModules();
+    // A fresh module: its tables not read yet (imported before the hook, which the loader would trip on).
+    const fresh = await import('../../../injected/batch-json.ts');
+    let calls = 0;
+    Object.defineProperty(Array.prototype, '0', {
+      configurable: true,
+      get: () => undefined,
+      set: () => {
+        calls++;
+      },
+    });
+    try {
+      fresh.encodeBatch([fact()]);
+    } finally {
+      delete A['0'];
+    }
+    expect(calls).toBe(0);
   });
 });

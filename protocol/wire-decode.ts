@@ -1,0 +1,146 @@
+/**
+ * The receiving side of the compact wire (protocol/wire.ts): a parsed batch text back into the
+ * facts the runtime emitted, one record at a time. What this checks is the wire itself (a string
+ * index outside the table, a mask naming more fields than the record holds, a kind that does not
+ * exist); the facts it gives are then checked by the facts' own validator like any other, so an
+ * error names the fact and the field either way (`message.json[0][12].ctx: …`).
+ */
+import { Fault, ProtocolError, located, show, via } from './fault.ts';
+import { deriveWireLayout } from './wire.ts';
+import { WIRE_CLOCK_STEPS, WIRE_VERSION, type WireClass, type WireField } from './wire-layout.ts';
+
+/** The layout, from the shapes (the runtime reads the same from wire-layout.ts's text; a test compares). */
+const WIRE_LAYOUT = deriveWireLayout();
+
+const KINDS = WIRE_LAYOUT.length;
+
+/** A compact batch after its header was read: the record of fact `i` is `records[i + 3]`. */
+export interface WireBatch {
+  base: number;
+  table: string[];
+  records: unknown[];
+  /** Facts in the batch. */
+  count: number;
+}
+
+/** Whether a parsed text is a compact batch at all (a plain JSON array of facts is not). */
+export function isWire(parsed: unknown[]): boolean {
+  return typeof parsed[0] === 'number';
+}
+
+/** The batch's header (version, base time, string table); a bad one costs the whole text. */
+export function wireHeader(parsed: unknown[], where: string): WireBatch {
+  if (parsed[0] !== WIRE_VERSION)
+    throw new ProtocolError(`${where}[0]`, `expected wire version ${WIRE_VERSION}, got ${show(parsed[0])}`);
+  const base = parsed[1];
+  if (typeof base !== 'number' || !Number.isFinite(base))
+    throw new ProtocolError(`${where}[1]`, `expected the batch's base time (a finite number), got ${show(base)}`);
+  const table = parsed[2];
+  if (!Array.isArray(table))
+    throw new ProtocolError(`${where}[2]`, `expected the batch's string table, got ${show(table)}`);
+  for (let i = 0; i < table.length; i++)
+    if (typeof table[i] !== 'string')
+      throw new ProtocolError(`${where}[2][${i}]`, `expected a string of the table, got ${show(table[i])}`);
+  return { base, table, records: parsed, count: Math.max(0, parsed.length - 3) };
+}
+
+const isVerbatim = (x: unknown): x is { v: unknown } =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && Object.hasOwn(x, 'v');
+
+// Problems travel as Faults and gather their path while unwinding (fault.ts): a good record
+// costs no string work.
+
+function string(batch: WireBatch, x: unknown): string {
+  if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < batch.table.length) return batch.table[x];
+  throw new Fault(
+    typeof x === 'number'
+      ? `string ${x} is not in the batch's table (${batch.table.length} strings)`
+      : `expected a string's index in the table, got ${show(x)}`,
+  );
+}
+
+function value(batch: WireBatch, how: WireClass, x: unknown): unknown {
+  if (how === 'json') return x;
+  if (isVerbatim(x)) return x.v;
+  switch (how) {
+    case 'str':
+      return string(batch, x);
+    case 'text':
+      if (typeof x === 'string') return x;
+      throw new Fault(`expected a string or {"v": value}, got ${show(x)}`);
+    case 'num':
+      if (typeof x === 'number') return x;
+      throw new Fault(`expected a number or {"v": value}, got ${show(x)}`);
+    case 'clock':
+      if (typeof x === 'number') return batch.base + x / WIRE_CLOCK_STEPS;
+      throw new Fault(`expected the time's steps from the batch's base or {"v": value}, got ${show(x)}`);
+    case 'strs': {
+      if (!Array.isArray(x)) throw new Fault(`expected a list of string indices, got ${show(x)}`);
+      const out: string[] = [];
+      for (let i = 0; i < x.length; i++) {
+        try {
+          out.push(string(batch, x[i]));
+        } catch (e) {
+          throw via(e, `[${i}]`);
+        }
+      }
+      return out;
+    }
+    default:
+      return record(batch, how, x, 1);
+  }
+}
+
+/**
+ * A record [code, …values]: the code is mask × `times` + kind; bit i of the mask says field i is
+ * present. `fields` null: a fact, whose layout the kind names.
+ */
+function record(
+  batch: WireBatch,
+  fields: readonly WireField[] | null,
+  x: unknown,
+  times: number,
+): Record<string, unknown> {
+  if (!Array.isArray(x) || typeof x[0] !== 'number' || !Number.isSafeInteger(x[0]) || x[0] < 0)
+    throw new Fault(`expected a record [code, …values] or {"v": value}, got ${show(x)}`);
+  const kind = x[0] % times;
+  const mask = (x[0] - kind) / times;
+  const layout = fields ?? WIRE_LAYOUT[kind][1];
+  if (mask >= 2 ** layout.length)
+    throw new Fault(`mask ${mask} names fields past the ${layout.length} this record has`);
+  const out: Record<string, unknown> = fields === null ? { kind: WIRE_LAYOUT[kind][0] } : {};
+  let n = 1;
+  for (let i = 0; i < layout.length; i++) {
+    if (((mask >> i) & 1) === 0) continue;
+    if (n >= x.length) throw new Fault(`the mask names more fields than the record's ${x.length - 1} values`);
+    const field = layout[i];
+    try {
+      out[field[0]] = value(batch, field[1], x[n++]);
+    } catch (e) {
+      throw via(e, `.${field[0]}`);
+    }
+  }
+  if (n !== x.length) throw new Fault(`the record holds ${x.length - 1} values, its mask names ${n - 1}`);
+  return out;
+}
+
+/** Fact `i` of the batch as the runtime emitted it, for the facts' validator; throws a ProtocolError at `where[i]`. */
+export function wireFact(batch: WireBatch, i: number, where: string): unknown {
+  const x = batch.records[i + 3];
+  if (isVerbatim(x)) return x.v;
+  try {
+    return record(batch, null, x, KINDS);
+  } catch (e) {
+    throw located(e, `${where}[${i}]`, show);
+  }
+}
+
+/** Every fact of a compact batch text, unchecked (for tools and tests); throws a ProtocolError at the first wire error. */
+export function wireFacts(text: string, where = 'batch'): unknown[] {
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed) || !isWire(parsed)) throw new ProtocolError(where, 'expected a compact batch text');
+  const batch = wireHeader(parsed, where);
+  const out: unknown[] = [];
+  for (let i = 0; i < batch.count; i++) out.push(wireFact(batch, i, where));
+  return out;
+}

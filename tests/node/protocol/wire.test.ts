@@ -1,0 +1,161 @@
+/**
+ * The compact wire (protocol/wire.ts): the layout the runtime encodes with is the one the shapes
+ * give; any batch of facts read from the shapes comes back exactly as plain JSON would have
+ * brought it (encode → decode → validate); a fact mutated one step is rejected with the same
+ * error as the plain JSON would give; and a malformed wire text is refused with a precise error,
+ * costing only the fact it concerns when it can.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeBatch, encoderLayout } from '../../../injected/batch-json.ts';
+import { fact } from '../../../protocol/fact-shapes.ts';
+import type { Fact } from '../../../protocol/facts.ts';
+import { decodeFacts, partitionFacts } from '../../../protocol/validate.ts';
+import { deriveWireLayout } from '../../../protocol/wire.ts';
+import { mutated, ShapeArbitraries } from '../trace/shape-arbitrary.ts';
+
+const arb = new ShapeArbitraries();
+const facts = fc.array(arb.of(fact), { minLength: 1, maxLength: 12 }) as fc.Arbitrary<Fact[]>;
+
+/** What the background gets from a batch: the wire decoded and validated. */
+const overWire = (batch: unknown[]) => {
+  const { json } = encodeBatch(batch as Fact[]);
+  return decodeFacts({ json, count: batch.length }, 'm.json[0]');
+};
+/** What it would get from the plain JSON of the same batch (the oracle). */
+const overJson = (batch: unknown[]) => partitionFacts(JSON.parse(JSON.stringify(batch)), 'm.json[0]');
+
+describe('the wire layout', () => {
+  it('is the one the shapes give, as the runtime reads it (node scripts/wire-layout.mjs writes it)', () => {
+    expect(encoderLayout()).toEqual(deriveWireLayout());
+  });
+});
+
+describe('encode → decode', () => {
+  it('gives back every batch read from the shapes exactly as its plain JSON would', () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(facts, (batch) => {
+        const got = overWire(batch);
+        const want = overJson(batch);
+        valid += want.facts.length;
+        expect(got.rejected).toBe(want.rejected);
+        expect(got.firstError?.message).toBe(want.firstError?.message);
+        expect(got.facts).toEqual(want.facts);
+      }),
+      { numRuns: 300 },
+    );
+    // Most generated facts are valid (a few previews pass the depth bound): the identity is tested, not only the refusals.
+    expect(valid).toBeGreaterThan(500);
+  });
+
+  it('rejects a fact mutated one step with the error its plain JSON gives, and keeps the others', () => {
+    fc.assert(
+      fc.property(
+        facts.chain((batch) => fc.tuple(fc.constant(batch), fc.nat({ max: batch.length - 1 }))),
+        fc.context(),
+        ([batch, i], ctx) => {
+          const m = fc.sample(mutated(JSON.parse(JSON.stringify(batch[i]))), { numRuns: 1, seed: batch.length })[0];
+          const forged: unknown[] = [...batch];
+          forged[i] = m.value;
+          ctx.log(JSON.stringify(m.mutation));
+          const got = overWire(forged);
+          const want = overJson(forged);
+          expect(got.rejected).toBe(want.rejected);
+          expect(got.firstError?.message).toBe(want.firstError?.message);
+          expect(got.facts).toEqual(want.facts);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('carries a batch of tiny-message facts in under a third of the plain JSON', () => {
+    const batch: Fact[] = [];
+    const t = 1765090000123.456;
+    for (let i = 0; i < 250; i++) {
+      batch.push({
+        kind: 'port-posted',
+        ctx: 'a1b2c3d4e5f60718293a4b5c',
+        port: 1,
+        msg: i + 1,
+        preview: { t: 'number', v: i },
+        bytes: 8,
+        fingerprint: (i * 2654435761).toString(16).slice(0, 8),
+        transfer: [],
+        outcome: 'sent',
+        seq: 2 * i + 1,
+        time: t + i * 0.0125,
+      });
+      batch.push({
+        kind: 'message-dispatched',
+        ctx: 'a1b2c3d4e5f60718293a4b5c',
+        port: 2,
+        ports: [],
+        handlers: 1,
+        duration: 0.005,
+        seq: 2 * i + 2,
+        time: t + i * 0.0125 + 0.005,
+      });
+    }
+    const wire = encodeBatch(batch).json.length;
+    const plain = JSON.stringify(batch).length;
+    expect(wire * 3).toBeLessThan(plain);
+    expect(overWire(batch).facts).toEqual(batch);
+  });
+});
+
+describe('a malformed wire text', () => {
+  const good = JSON.parse(
+    encodeBatch([
+      { kind: 'port-closed', seq: 1, time: 1000, ctx: 'c', port: 1 },
+      { kind: 'port-closed', seq: 2, time: 1001, ctx: 'c', port: 2 },
+    ] as Fact[]).json,
+  ) as unknown[];
+  const decode = (text: unknown[] | string, count = 2) =>
+    decodeFacts({ json: typeof text === 'string' ? text : JSON.stringify(text), count }, 'm.json[0]');
+  const withRecord = (i: number, record: unknown) => good.map((x, at) => (at === i + 3 ? record : x));
+
+  it('is refused whole, with what is wrong, when its header is bad', () => {
+    const cases: [unknown[] | string, string][] = [
+      ['[1,0,[],', 'm.json[0].json: expected JSON, got unparsable text'],
+      [[2, ...good.slice(1)], 'm.json[0].json[0]: expected wire version 1, got 2'],
+      [[1, 'x', ...good.slice(2)], 'm.json[0].json[1]: expected the batch\'s base time (a finite number), got "x"'],
+      [[1, 0, {}, ...good.slice(3)], "m.json[0].json[2]: expected the batch's string table, got an object"],
+      [[1, 0, ['c', 7], ...good.slice(3)], 'm.json[0].json[2][1]: expected a string of the table, got 7'],
+      [good.slice(0, 4), 'm.json[0].json: expected 2 facts (its count), got 1'],
+    ];
+    for (const [text, error] of cases) {
+      const got = decode(text);
+      expect(got.facts, error).toEqual([]);
+      expect(got.rejected, error).toBe(2);
+      expect(got.firstError?.message).toBe(error);
+    }
+  });
+
+  it('costs only the fact it concerns when one record is bad, naming the fact and the field', () => {
+    const code = (good[3] as number[])[0];
+    const cases: [unknown, string][] = [
+      ['x', 'm.json[0][0]: expected a record [code, …values] or {"v": value}, got "x"'],
+      [[-1], 'm.json[0][0]: expected a record [code, …values] or {"v": value}, got an array'],
+      [[code, 1, 0, 9, 1], "m.json[0][0].ctx: string 9 is not in the batch's table (1 strings)"],
+      [[code, 1, 0, 'c', 1], 'm.json[0][0].ctx: expected a string\'s index in the table, got "c"'],
+      [[code, 1, 0, 0], "m.json[0][0]: the mask names more fields than the record's 3 values"],
+      [[code, 1, 0, 0, 1, 1], 'm.json[0][0]: the record holds 5 values, its mask names 4'],
+      [[code + 23 * 2 ** 5, 1, 0, 0, 1, 1], 'm.json[0][0]: mask 47 names fields past the 5 this record has'],
+      [
+        [code, 0, 'now', 0, 1],
+        'm.json[0][0].time: expected the time\'s steps from the batch\'s base or {"v": value}, got "now"',
+      ],
+      // Decoded, then refused by the facts' validator as plain JSON would be.
+      [[code, 1, 0, 0, { v: 'one' }], 'm.json[0][0].port: expected a positive integer, got "one"'],
+      [{ v: { kind: 'port-teleported' } }, 'm.json[0][0].kind: expected one of context|context-destroyed|'],
+    ];
+    for (const [record, error] of cases) {
+      const got = decode(withRecord(0, record));
+      expect(got.rejected, error).toBe(1);
+      expect(got.firstError?.message.startsWith(error), `${got.firstError?.message} ≠ ${error}`).toBe(true);
+      expect(got.facts).toEqual([{ kind: 'port-closed', seq: 2, time: 1001, ctx: 'c', port: 2 }]);
+    }
+  });
+});
