@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeBatch, encoderLayout } from '../../../injected/batch-json.ts';
 import { fact } from '../../../protocol/fact-shapes.ts';
-import type { Fact } from '../../../protocol/facts.ts';
+import { FACT_KINDS, type Fact } from '../../../protocol/facts.ts';
 import { decodeFacts, partitionFacts } from '../../../protocol/validate.ts';
 import { deriveWireLayout } from '../../../protocol/wire.ts';
 import { mutated, ShapeArbitraries } from '../trace/shape-arbitrary.ts';
@@ -142,7 +142,11 @@ describe('a malformed wire text', () => {
       [[code, 1, 0, 'c', 1], 'm.json[0][0].ctx: expected a string\'s index in the table, got "c"'],
       [[code, 1, 0, 0], "m.json[0][0]: the mask names more fields than the record's 3 values"],
       [[code, 1, 0, 0, 1, 1], 'm.json[0][0]: the record holds 5 values, its mask names 4'],
-      [[code + 23 * 2 ** 5, 1, 0, 0, 1, 1], 'm.json[0][0]: mask 47 names fields past the 5 this record has'],
+      // A record's code is mask × (the number of kinds) + kind: bit 5 set in the mask, past the 5 fields.
+      [
+        [code + 2 ** 5 * FACT_KINDS.length, 1, 0, 0, 1, 1],
+        'm.json[0][0]: mask 47 names fields past the 5 this record has',
+      ],
       [
         [code, 0, 'now', 0, 1],
         'm.json[0][0].time: expected the time\'s steps from the batch\'s base or {"v": value}, got "now"',
