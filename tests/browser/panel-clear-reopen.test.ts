@@ -17,7 +17,8 @@ let session: DevToolsSession;
 const countsText = (panel: Frame) => panel.$eval('[data-testid=counts]', (el) => el.textContent ?? '');
 const clickTab = (panel: Frame, name: string) => panel.$eval(`#tab-${name}`, (el) => (el as HTMLElement).click());
 const rows = (panel: Frame) => panel.$$eval('[role=row].grid-row', (els) => els.map((r) => r.textContent ?? ''));
-const tree = (panel: Frame) => panel.$eval('[role=tree]', (el) => el.textContent ?? '');
+// Empty until the Channels view has drawn its tree (under load it can come after the tab is selected).
+const tree = (panel: Frame) => panel.$$eval('[role=tree]', (els) => els[0]?.textContent ?? '');
 /** The Channels tree without its message tallies (which Clear changes). */
 const structureOf = (text: string) => text.replace(/\d+ (posted|delivered|queued)/g, '');
 
