@@ -7,16 +7,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
-import type { CdpListener, CdpParams, CdpTransport } from '../extension/worker-targets.ts';
+import { CdpEvents, type CdpListener, type CdpParams, type CdpTransport } from '../extension/worker-targets.ts';
 
 export type { CdpListener, CdpParams, CdpTransport };
 
 export class CdpError extends Error {}
 
-export class CdpConnection implements CdpTransport {
+export class CdpConnection extends CdpEvents implements CdpTransport {
   private nextId = 1;
   private readonly calls = new Map<number, { resolve(v: CdpParams): void; reject(e: Error): void; method: string }>();
-  private readonly listeners = new Map<string, Set<CdpListener>>();
   private closed = false;
   private readonly onClose: (() => void)[] = [];
 
@@ -24,6 +23,7 @@ export class CdpConnection implements CdpTransport {
     private readonly toBrowser: Writable,
     fromBrowser: Readable,
   ) {
+    super();
     let pending = '';
     fromBrowser.setEncoding('utf8');
     fromBrowser.on('data', (chunk: string) => {
@@ -47,19 +47,6 @@ export class CdpConnection implements CdpTransport {
       this.calls.set(id, { resolve, reject, method });
       this.toBrowser.write(JSON.stringify(message) + '\0');
     });
-  }
-
-  on(method: string, listener: CdpListener): void {
-    let set = this.listeners.get(method);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(method, set);
-    }
-    set.add(listener);
-  }
-
-  off(method: string, listener: CdpListener): void {
-    this.listeners.get(method)?.delete(listener);
   }
 
   whenClosed(callback: () => void): void {
@@ -90,7 +77,7 @@ export class CdpConnection implements CdpTransport {
       return;
     }
     if (message.method === undefined) return;
-    for (const listener of this.listeners.get(message.method) ?? []) listener(message.params ?? {}, message.sessionId);
+    this.emit(message.method, message.params ?? {}, message.sessionId);
   }
 
   private shutDown(): void {

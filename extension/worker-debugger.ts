@@ -14,13 +14,7 @@
 import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { SEE_INSIDE_WORKERS_PREFIX } from '../protocol/messages.ts';
 import type { Router } from './router.ts';
-import {
-  ProtocolTargets,
-  type CdpListener,
-  type CdpParams,
-  type CdpTransport,
-  type WorkerAccount,
-} from './worker-targets.ts';
+import { ProtocolTargets, CdpEvents, type CdpParams, type CdpTransport, type WorkerAccount } from './worker-targets.ts';
 
 const PROTOCOL_VERSION = '1.3';
 /** The runtime evaluated in each worker: the CLI's (dist/portscope-injected.js), copied into the extension by scripts/build.mjs. */
@@ -29,28 +23,15 @@ export const WORKER_RUNTIME_FILE = 'portscope-injected.js';
 const MATCH_TIMEOUT_MS = 5_000;
 
 /** `chrome.debugger` for one tab, with flattened child sessions (`sessionId`). */
-class TabTransport implements CdpTransport {
-  private readonly listeners = new Map<string, Set<CdpListener>>();
-
-  constructor(private readonly tabId: number) {}
+class TabTransport extends CdpEvents implements CdpTransport {
+  constructor(private readonly tabId: number) {
+    super();
+  }
 
   async send(method: string, params: CdpParams = {}, sessionId?: string): Promise<CdpParams> {
     const target: chrome.debugger.DebuggerSession =
       sessionId === undefined ? { tabId: this.tabId } : { tabId: this.tabId, sessionId };
     return ((await chrome.debugger.sendCommand(target, method, params)) ?? {}) as CdpParams;
-  }
-
-  on(method: string, listener: CdpListener): void {
-    let set = this.listeners.get(method);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(method, set);
-    }
-    set.add(listener);
-  }
-
-  dispatch(method: string, params: CdpParams, sessionId: string | undefined): void {
-    for (const listener of this.listeners.get(method) ?? []) listener(params, sessionId);
   }
 }
 
@@ -202,7 +183,7 @@ export class WorkerDebugger {
     chrome.debugger.onEvent.addListener((source, method, params) => {
       if (source.tabId === undefined) return;
       const attachment = this.attached.get(source.tabId);
-      if (attachment) attachment.transport.dispatch(method, (params ?? {}) as CdpParams, source.sessionId);
+      if (attachment) attachment.transport.emit(method, (params ?? {}) as CdpParams, source.sessionId);
       else if (method === 'Target.attachedToTarget') letRun(source.tabId, params as CdpParams);
     });
     chrome.debugger.onDetach.addListener((source, reason) => {

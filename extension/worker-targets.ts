@@ -24,6 +24,28 @@ import type { PreviewBounds } from '../protocol/facts.ts';
 export type CdpParams = Record<string, unknown>;
 export type CdpListener = (params: CdpParams, sessionId: string | undefined) => void;
 
+/** The event side of both transports (the CLI's pipe, chrome.debugger): listeners per method, told the session an event came from. */
+export class CdpEvents {
+  private readonly listeners = new Map<string, Set<CdpListener>>();
+
+  on(method: string, listener: CdpListener): void {
+    let set = this.listeners.get(method);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(method, set);
+    }
+    set.add(listener);
+  }
+
+  off(method: string, listener: CdpListener): void {
+    this.listeners.get(method)?.delete(listener);
+  }
+
+  emit(method: string, params: CdpParams, sessionId: string | undefined): void {
+    for (const listener of this.listeners.get(method) ?? []) listener(params, sessionId);
+  }
+}
+
 /** What the core needs of a DevTools protocol connection with flattened sessions (undefined: the root session). */
 export interface CdpTransport {
   send(method: string, params?: CdpParams, sessionId?: string): Promise<CdpParams>;

@@ -11,7 +11,7 @@ import type { Fact } from '../../protocol/facts.ts';
 import { driveChromiumOverPipe, type PipeDriver } from '../../cli/drive-chromium-pipe.ts';
 import { Recording } from '../../cli/recording.ts';
 import { CHROMIUM_ARGS, INJECTED_BUNDLE, chromiumPath } from '../support/browsers.ts';
-import { serveWithStall, type StallingServer } from '../support/stalling-server.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { SCENARIOS } from '../fixtures/client-queue/scenarios.ts';
 import { until } from '../support/until.ts';
 
@@ -24,7 +24,7 @@ const neverFrames = () => contextsAt('/client-queue/never-frame.html');
 
 const script = (body: string) => `(async () => {${body}\n})()`;
 
-let server: StallingServer;
+let server: FixtureServer;
 let plain: Browser;
 let recorder: PipeDriver;
 const recording = new Recording();
@@ -32,7 +32,7 @@ const native: Record<string, unknown> = {};
 const instrumented: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  server = await serveWithStall();
+  server = await serveFixtures();
   plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   recorder = await driveChromiumOverPipe({
     runtimeBundle: INJECTED_BUNDLE,

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fact } from '../../protocol/facts.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
-import { serveWithStall, type StallingServer } from '../support/stalling-server.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 import { SCENARIOS } from '../fixtures/client-queue/scenarios.ts';
 
 const script = (body: string) => `(async () => {${body}\n})()`;
 
-let server: StallingServer;
+let server: FixtureServer;
 let plain: LaunchedChromium;
 let instrumented: LaunchedChromium;
 const native: Record<string, unknown> = {};
@@ -41,7 +41,7 @@ async function run(browser: LaunchedChromium, name: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  server = await serveWithStall();
+  server = await serveFixtures();
   [plain, instrumented] = await Promise.all([
     launchChromium({ extension: false }),
     launchChromium({ extension: true }),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Fact } from '../../protocol/facts.ts';
 import type { Summary } from '../../protocol/summary.ts';
-import { serveWithStall, type StallingServer } from '../support/stalling-server.ts';
+import { serveFixtures, type FixtureServer } from '../support/server.ts';
 
 type Enabled = Extract<Fact, { kind: 'client-message-queue-enabled' }>;
 const BIN = resolve('cli/bin.mjs');
@@ -30,7 +30,7 @@ function cli(args: string[]): Promise<{ code: number; out: string; err: string }
   });
 }
 
-let server: StallingServer;
+let server: FixtureServer;
 const traces: Record<'never' | 'control', string> = {
   never: join(dir, 'never.json'),
   control: join(dir, 'control.json'),
@@ -38,7 +38,7 @@ const traces: Record<'never' | 'control', string> = {
 const recorded: Record<string, { code: number; err: string }> = {};
 
 beforeAll(async () => {
-  server = await serveWithStall();
+  server = await serveFixtures();
   for (const page of ['never', 'control'] as const) {
     const r = await cli([
       'record',

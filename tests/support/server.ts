@@ -1,7 +1,10 @@
 /**
  * A static server for test fixtures and the demo site. Two listeners on different ports give
  * two origins (cross-origin iframes) on loopback. Headers can be set per path with a
- * `?headers=` convention-free API: `server.headers.set('/path', {...})`.
+ * `?headers=` convention-free API: `server.headers.set('/path', {...})`. A request under
+ * `/stall/` is never answered: a parser-blocking `<script src="/stall/x.js">` keeps its document
+ * parsing for good, so its DOMContentLoaded never fires (the client message queue tests); closing
+ * ends such requests with the server.
  */
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ export async function serveFixtures(root = 'tests/fixtures'): Promise<FixtureSer
   const headers = new Map<string, Record<string, string>>();
   const handler = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/stall/')) return;
     const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(base, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(base)) {
