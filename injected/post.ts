@@ -5,7 +5,8 @@
  * native with stand-in arguments, report a thrown error as `clone-error` and rethrow the same
  * object, and after success preview the message and mark transferred ports as shipped.
  */
-import type { CallSite, CarrierKind, Preview, TransferItem } from '../protocol/facts.ts';
+import type { CallSite, CarrierKind, Fact, Preview, TransferItem } from '../protocol/facts.ts';
+import type { Unstamped } from './emitter.ts';
 import { describeThrown } from './errors.ts';
 import { portRecord, type PortRecord } from './ids.ts';
 import {
@@ -119,14 +120,13 @@ function reportCloneError(
   guarded(rt, 'clone-error', () => {
     const { name, message } = describeThrown(e);
     hideRuntimeFrames(e, name);
-    const fact = { kind: 'clone-error', ctx: rt.ctx, port, carrier, name, message } as {
-      kind: 'clone-error';
-      ctx: string;
-      port: number;
-      carrier: CarrierKind;
-      name: string;
-      message: string;
-      site?: CallSite;
+    const fact: Unstamped<Extract<Fact, { kind: 'clone-error' }>> = {
+      kind: 'clone-error',
+      ctx: rt.ctx,
+      port,
+      carrier,
+      name,
+      message,
     };
     if (site) fact.site = site;
     rt.emitter.emit(fact);
