@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { Fact } from '../../protocol/facts.ts';
-import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
+import { firefoxTabId, launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
@@ -43,16 +43,7 @@ beforeAll(async () => {
   const page = await addon.browser.newPage();
   const url = `${server.origin}/workers-cdp/index.html`;
   await page.goto(url);
-  const tabs = await until(
-    'the background to know the tab',
-    async () =>
-      JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.tabs())')) as {
-        tabId: number;
-        url: string;
-      }[],
-    (t) => t.some((x) => x.url === url),
-  );
-  const tabId = tabs.find((x) => x.url === url)!.tabId;
+  const tabId = await firefoxTabId(background, url);
   await background(`globalThis.portscopeDebug.configure(${tabId}, { captureStacks: false, inWorker: true }); 'ok'`);
   // Each later load of the page is instrumented from its first script (extension/early-in-worker.ts).
   await until(

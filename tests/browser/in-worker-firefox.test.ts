@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { Fact } from '../../protocol/facts.ts';
-import { launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
+import { firefoxTabId, launchFirefox, type LaunchedFirefox } from '../support/firefox.ts';
 import { recordWhileClosedFirefox } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { until } from '../support/until.ts';
@@ -39,19 +39,6 @@ const echoes = (p: Page, n: number) =>
     () => p.evaluate(() => (window as unknown as { echoes: Record<string, string> }).echoes),
     (e) => Object.keys(e ?? {}).length >= n,
   );
-
-async function tabIdOf(url: string): Promise<number> {
-  const tabs = await until(
-    `the background to know ${url}`,
-    async () =>
-      JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.tabs())')) as {
-        tabId: number;
-        url: string;
-      }[],
-    (t) => t.some((x) => x.url === url),
-  );
-  return tabs.find((x) => x.url === url)!.tabId;
-}
 
 /** The runtime-note the document at `url` gave about in-worker instrumentation. */
 async function verdict(tabId: number, url: string): Promise<Extract<Fact, { kind: 'runtime-note' }>> {
@@ -85,7 +72,7 @@ beforeAll(async () => {
   first = `${server.origin}/workers-cdp/first/index.html`;
   page = await firefox.browser.newPage();
   await page.goto(first);
-  tab = await tabIdOf(first);
+  tab = await firefoxTabId(background, first);
 });
 
 afterAll(async () => {
@@ -155,7 +142,7 @@ describe('Firefox add-on, in-worker setting on: the workers of the first script 
     const csp = `${server.origin}/in-worker-firefox/csp.html`;
     const other = await firefox.browser.newPage();
     await other.goto(csp);
-    const otherTab = await tabIdOf(csp);
+    const otherTab = await firefoxTabId(background, csp);
     await configure(otherTab, true);
     expect((await verdict(otherTab, csp)).code).toBe('in-worker-refused');
     await other.reload();

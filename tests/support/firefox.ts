@@ -8,6 +8,7 @@
 import { connect, type Socket } from 'node:net';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { DIST_FIREFOX, firefoxPath } from './browsers.ts';
+import { until } from './until.ts';
 
 /** Prefs that let a local client attach to `--start-debugger-server` without a prompt. */
 export const RDP_PREFS = {
@@ -144,6 +145,20 @@ export interface LaunchedFirefox {
   /** Evaluates `text` in the add-on's background and returns its string result (only with `extension: true`). */
   background?: (text: string) => Promise<string>;
   close(): Promise<void>;
+}
+
+/** The id the add-on's background gave the tab showing `url`, once it knows that tab (`background`: LaunchedFirefox.background). */
+export async function firefoxTabId(background: (text: string) => Promise<string>, url: string): Promise<number> {
+  const tabs = await until(
+    `the background to know ${url}`,
+    async () =>
+      JSON.parse(await background('JSON.stringify(globalThis.portscopeDebug.tabs())')) as {
+        tabId: number;
+        url: string;
+      }[],
+    (t) => t.some((x) => x.url === url),
+  );
+  return tabs.find((x) => x.url === url)!.tabId;
 }
 
 /**
