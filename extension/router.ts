@@ -23,6 +23,7 @@ import {
 } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
 import { FactGaps } from './fact-gaps.ts';
+import { FactSenders } from './fact-sender.ts';
 
 export interface PortLike {
   name: string;
@@ -129,6 +130,7 @@ export class Router {
   /** Per tab, per worker session of the debugger (workerBatch): numbered like a relay's batches. */
   private readonly workerSources = new Map<number, Map<string, RelayState>>();
   private readonly gaps = new FactGaps();
+  private readonly senders = new FactSenders();
   private arrival = 0;
   protected recordWhileClosed: boolean;
 
@@ -230,6 +232,10 @@ export class Router {
     }
     relay.lastSeq = m.seq;
     if (port) this.toContent(port, { type: 'ack', seq: m.seq });
+    if (relay.session === tab.session)
+      this.senders.admit(tab, relay.session, relay.relay, port && (port.sender ?? {}), m, (n, e) =>
+        this.reject(tab, n, e),
+      );
     addCounts(tab.dropped, m.dropped);
     const missing = this.gaps.note(tab.tabId, relay.session, m);
     if (missing) addCounts(tab.dropped, { missing });
