@@ -1,11 +1,10 @@
 /**
- * The Firefox half of about-blank-reach.test.ts (ESR, the built add-on's test build), same
- * fixtures, same attack (issue #14). A cross-origin frame (an ad, say) replaces `Reflect.apply` in its same-origin
- * child's initial about:blank; the child then loads a same-origin document, the browser keeps
- * that Window (HTML Standard), and the child's runtime captures the replacement as a native
- * (tests/fixtures/about-blank-reach/). What the replacement receives is recorded and pinned; what
- * the parent can do with it is bounded in the background (extension/fact-sender.ts): it can speak
- * for its child, and hide the child's batches, but not for another origin or another frame.
+ * The Firefox half of about-blank-reach.test.ts (ESR 153, the add-on's test build): the same
+ * fixtures and the same attack, with the same outcome. Firefox runs no add-on script in the
+ * child's initial about:blank and keeps that Window for the child's document, so the child's
+ * runtime captures the parent's `Reflect.apply`; the background bounds what the parent can then
+ * say (extension/fact-sender.ts). Firefox reads `sender.origin` for every frame, about:blank,
+ * about:srcdoc and sandboxed ones included (measured in ESR 153), as Chromium does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'puppeteer-core';
@@ -165,5 +164,35 @@ describe("a frame's first about:blank (Firefox)", () => {
     const s = await until('the refusals to be counted', status, (x) => (x?.rejected ?? 0) >= 6);
     expect(s?.rejected).toBe(6);
     expect(s?.lastError).toMatch(/context "[0-9a-f]{20}"/);
+  });
+
+  it('refuses nothing of an ordinary page: srcdoc, written, about:blank and sandboxed frames', async () => {
+    const other = await firefox.browser.newPage();
+    const url = `${server.origin}/about-blank-reach/ordinary.html`;
+    await other.goto(url);
+    const otherTab = await firefoxTabId(background, url);
+    const read = async (what: 'facts' | 'status') =>
+      JSON.parse(await background(`JSON.stringify(globalThis.portscopeDebug.${what}(${otherTab}))`));
+    const all = (await until(
+      'a post from every document',
+      () => read('facts'),
+      (f: Fact[]) => ['written', 'blank', 'srcdoc'].every((tag) => postsTagged(f, tag) === 1),
+    )) as Fact[];
+    const byUrl = (all.filter((f) => f.kind === 'context') as Context[]).map((c) => [
+      c.contextKind,
+      c.url.replace(server.origin, ''),
+      c.origin.replace(server.origin, 'same'),
+    ]);
+    expect(byUrl).toEqual(
+      expect.arrayContaining([
+        ['window', '/about-blank-reach/ordinary.html', 'same'],
+        ['iframe', 'about:srcdoc', 'same'],
+        ['iframe', '/about-blank-reach/child.html', 'null'],
+        ['iframe', '/about-blank-reach/child.html', 'same'],
+        ['iframe', 'about:blank', 'same'],
+      ]),
+    );
+    expect(await read('status')).toMatchObject({ rejected: 0 });
+    await other.close();
   });
 });

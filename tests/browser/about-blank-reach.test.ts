@@ -176,4 +176,58 @@ describe("a frame's first about:blank (Chromium)", () => {
     expect(s?.rejected).toBe(6);
     expect(s?.lastError).toMatch(/context "[0-9a-f]{20}"/);
   });
+
+  it('refuses nothing of an ordinary page: srcdoc, written, about:blank and sandboxed frames, a blob: worker seen from inside', async () => {
+    const other = await browser.context.newPage();
+    const url = `${server.origin}/about-blank-reach/ordinary.html`;
+    await other.goto(url);
+    const tabs = await until(
+      'the tab at the background',
+      () => sw().evaluate(() => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug.tabs()),
+      (t) => t.some((x) => x.url === url),
+    );
+    const otherTab = tabs.filter((x) => x.url === url).at(-1)!.tabId;
+    const read = (fn: 'facts' | 'status') =>
+      sw().evaluate(
+        ([tab, f]) => (globalThis as unknown as { portscopeDebug: Debug }).portscopeDebug[f](tab as number),
+        [otherTab, fn] as const,
+      );
+    // In-worker instrumentation, turned on as the panel does: the workers' contexts come through the page's relay.
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/extension/devtools.html`);
+    await panel.evaluate((tab) => {
+      const port = chrome.runtime.connect({ name: 'portscope-panel' });
+      port.postMessage({ type: 'subscribe', tabId: tab });
+      port.postMessage({ type: 'config', config: { captureStacks: false, inWorker: true } });
+      (globalThis as unknown as { panelPort: unknown }).panelPort = port;
+    }, otherTab);
+    await until(
+      'the in-worker verdict',
+      async () => (await read('facts')) as Fact[],
+      (f) => f.some((x) => x.kind === 'runtime-note' && x.code === 'in-worker-ready'),
+    );
+    expect(await other.evaluate(() => (window as unknown as { workers(): Promise<number> }).workers())).toBe(2);
+    const all = await until(
+      'a post from every document and the blob: worker',
+      async () => (await read('facts')) as Fact[],
+      (f) => ['written', 'blank', 'srcdoc', 'blob-worker'].every((tag) => postsTagged(f, tag) === 1),
+    );
+    const byUrl = (all.filter((f) => f.kind === 'context') as Context[]).map((c) => [
+      c.contextKind,
+      c.url.replace(/^blob:.*/, 'blob:').replace(server.origin, ''),
+      c.origin.replace(server.origin, 'same'),
+    ]);
+    expect(byUrl).toEqual(
+      expect.arrayContaining([
+        ['window', '/about-blank-reach/ordinary.html', 'same'],
+        ['iframe', 'about:srcdoc', 'same'],
+        ['iframe', '/about-blank-reach/child.html', 'null'],
+        ['iframe', '/about-blank-reach/child.html', 'same'],
+        ['iframe', 'about:blank', 'same'],
+        ['worker', 'blob:', 'same'],
+      ]),
+    );
+    expect(await read('status')).toMatchObject({ rejected: 0 });
+    await Promise.all([panel.close(), other.close()]);
+  });
 });
