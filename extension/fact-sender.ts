@@ -8,8 +8,8 @@
  *   browser read for the relay's connection (`sender.origin`, else the origin of `sender.url`),
  *   or opaque, and its `url` must not name another origin (below).
  * - Every context belongs to the source that first spoke for it in the tab's document (its
- *   `context` fact, or, after a restart that lost it, its first fact): another source's facts of
- *   that context are refused. References to other contexts (`parent`, `childCtx`, a message's
+ *   `context` fact, or, after a restart that lost it, its first fact) until its
+ *   `context-destroyed`: another source's facts of that context are refused. References to other contexts (`parent`, `childCtx`, a message's
  *   source) are not facts *of* them and stay allowed: they are how the model links frames.
  *
  * Context ids are 80 random bits no page reads, so a source cannot claim a context it was not
@@ -32,7 +32,10 @@ export interface SentFacts {
   chars?: number;
 }
 
-/** Contexts claimed per tab document; past it, a new context is refused (counted). */
+/**
+ * Live contexts claimed per tab document (past it, a new context's facts are refused, counted),
+ * and sources remembered.
+ */
 export const MAX_CONTEXTS = 65_536;
 
 const SHOWN_CHARS = 120;
@@ -95,7 +98,9 @@ export class FactSenders {
     let from = claims.sources.get(source);
     if (!from) {
       from = sender ? frameSource(sender) : {};
-      claims.sources.set(source, from);
+      // Past the bound a relay's origin is read again from its sender at each batch; a worker
+      // session's first context is then not remembered (its URLs are still checked).
+      if (claims.sources.size < MAX_CONTEXTS) claims.sources.set(source, from);
     }
     let kept: Fact[] | null = null;
     for (let i = 0; i < m.facts.length; i++) {
@@ -134,9 +139,12 @@ export class FactSenders {
       // A worker session's first context is its runtime's own, written before the worker's first line.
       if (fact.origin !== 'null') from.origin ??= fact.origin;
     }
-    if (owner === undefined) {
+    if (fact.kind === 'context-destroyed') {
+      // A context's last fact: only live contexts are held (a long-lived page makes workers without end).
+      claims.owners.delete(fact.ctx);
+    } else if (owner === undefined) {
       if (claims.owners.size >= MAX_CONTEXTS)
-        return `${fact.kind} fact of context ${shown(fact.ctx)}: more than ${MAX_CONTEXTS} contexts in this tab's document`;
+        return `${fact.kind} fact of context ${shown(fact.ctx)}: more than ${MAX_CONTEXTS} live contexts in this tab's document`;
       claims.owners.set(fact.ctx, source);
     }
     return null;

@@ -149,7 +149,18 @@ describe('whose context a fact is of', () => {
     const many = Array.from({ length: MAX_CONTEXTS + 2 }, (_, i) => note(`c${i}`));
     expect(send('r', frame, many).facts).toHaveLength(MAX_CONTEXTS);
     expect(refused).toHaveLength(2);
-    expect(refused[0]).toMatch(/more than 65536 contexts/);
+    expect(refused[0]).toMatch(/more than 65536 live contexts/);
+  });
+
+  it('holds only live contexts: a destroyed one is released, and the bound counts the live ones', () => {
+    const { send, refused } = tab();
+    const destroyed = (ctx: string): Fact => ({ kind: 'context-destroyed', ctx, reason: 'close', seq: 3, time: 0 });
+    for (let round = 0; round < 3; round++) {
+      const ids = Array.from({ length: MAX_CONTEXTS }, (_, i) => `r${round}c${i}`);
+      send('r', frame, ids.map(note));
+      send('r', frame, ids.map(destroyed));
+    }
+    expect(refused).toEqual([]);
   });
 });
 
