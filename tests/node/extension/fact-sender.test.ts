@@ -212,6 +212,22 @@ describe('in the router', () => {
     expect(ad.of('ack').map((m) => m.seq)).toEqual([1]);
   });
 
+  it("a worker session of the debugger speaks for its own contexts only, of its first context's origin", () => {
+    const { router, relay } = setup();
+    relay('top', 0, NEWS).receive({ type: 'batch', seq: 1, facts: [context('t', NEWS.url, NEWS.origin)] });
+    const worker = (session: string, facts: Fact[]) =>
+      router.workerBatch(1, `worker:${session}`, JSON.stringify({ type: 'batch', seq: 1, facts }));
+    worker('s1', [
+      context('w', `${NEWS.origin}/w.js`, NEWS.origin, { contextKind: 'worker' } as Partial<Fact>),
+      note('w'),
+      note('t'),
+      context('v', 'https://bank.example/w.js', 'https://bank.example'),
+    ]);
+    worker('s2', [note('w')]);
+    expect(router.facts(1).map((f) => `${f.kind} ${f.ctx}`)).toEqual(['context t', 'context w', 'runtime-note w']);
+    expect(router.tabStatus(1)).toMatchObject({ rejected: 3 });
+  });
+
   it('a relay replaying to a restarted background keeps its facts, even with its first batches evicted', () => {
     const { router, relay } = setup();
     // A fresh router: the relay's batches 1–4 (its context fact among them) were evicted from its log.
