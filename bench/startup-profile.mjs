@@ -37,9 +37,11 @@ const moduleAt = (offset) => {
 };
 
 let served = 0;
-const server = createServer((_req, res) => {
+const server = createServer((req, res) => {
+  // `/?warm`: the same text at the same address every time, so V8's in-memory cache answers (nothing compiled).
+  const comment = req.url.includes('warm') ? 'warm' : `load ${++served}`;
   const body =
-    `<!doctype html><meta charset="utf-8"><script>${source.replace(/<\/script/gi, '<\\/script')}\n//# load ${++served}</script>` +
+    `<!doctype html><meta charset="utf-8"><script>${source.replace(/<\/script/gi, '<\\/script')}\n//# ${comment}</script>` +
     `<script>function ${END}() { return 1; } ${END}();</script>`;
   res.writeHead(200, { 'content-type': 'text/html' }).end(body);
 });
@@ -103,8 +105,80 @@ function parseLog(lines) {
   return { parseScript, preparse, compiled, functions: fns.size };
 }
 
+/**
+ * The same cold loads without V8's log, in one browser, alternating with loads of the same text
+ * at the same address (V8's in-memory cache answers: nothing is compiled, only run): Chromium's
+ * trace of the script (its evaluation, the top-level compile, and the run with the lazy
+ * compilations inside it, which the trace does not name), so cold − cached is what compiling
+ * costs. Then the CPU profiler at 20 µs over cached loads: self time of the script's functions
+ * as they run (the natives they call are not shown; in a cold load a lazy compilation would be
+ * filed under its caller).
+ */
+async function traceAndSample() {
+  const browser = await chromium.launch({ executablePath: process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium' });
+  const page = await browser.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  const phases = [];
+  const warmPhases = [];
+  await page.goto(`${origin}/?warm`);
+  for (let i = 0; i < 2 * loads; i++) {
+    const warm = i % 2 === 1;
+    const events = [];
+    const collect = (e) => events.push(...e.value);
+    cdp.on('Tracing.dataCollected', collect);
+    const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
+    await cdp.send('Tracing.start', {
+      // Without disabled-by-default-v8.compile: it names the lazy compilations but inflates them severalfold.
+      traceConfig: { includedCategories: ['devtools.timeline', 'v8'] },
+      transferMode: 'ReportEvents',
+    });
+    await page.goto(warm ? `${origin}/?warm` : `${origin}/?trace=${i}`);
+    await cdp.send('Tracing.end');
+    await complete;
+    cdp.off('Tracing.dataCollected', collect);
+    // The script: the longest EvaluateScript of the page (the marker script after it is tiny).
+    const evaluate = events.filter((e) => e.name === 'EvaluateScript' && e.ph === 'X').sort((a, b) => b.dur - a.dur)[0];
+    if (!evaluate) continue;
+    const inside = (e) =>
+      e.ph === 'X' && e.tid === evaluate.tid && e.ts >= evaluate.ts && e.ts + e.dur <= evaluate.ts + evaluate.dur;
+    const sum = (name) => events.filter((e) => e.name === name && inside(e)).reduce((t, e) => t + e.dur / 1000, 0);
+    (warm ? warmPhases : phases).push({
+      evaluate: evaluate.dur / 1000,
+      compile: sum('v8.compile'),
+      run: sum('v8.run'),
+    });
+  }
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 20 });
+  const self = new Map();
+  for (let i = 0; i < loads; i++) {
+    await page.goto('about:blank');
+    await cdp.send('Profiler.start');
+    await page.goto(`${origin}/?warm`);
+    const { profile } = await cdp.send('Profiler.stop');
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    for (let k = 0; k < profile.samples.length; k++) {
+      const f = byId.get(profile.samples[k]).callFrame;
+      if (f.functionName === '(idle)') continue;
+      if (!f.url.startsWith(origin)) continue;
+      const key =
+        f.lineNumber >= 0
+          ? `${f.functionName || '(anonymous)'} ${moduleAt(lineOffsets[f.lineNumber] + f.columnNumber)}`
+          : f.functionName || '(the script, outside any function)';
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[k + 1] ?? 0) / 1000);
+    }
+  }
+  await browser.close();
+  return { phases, warmPhases, self };
+}
+
+/** Offset of each line's start, to place a profile's (line, column) in the bundle. */
+const lineOffsets = [0];
+for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineOffsets.push(i + 1);
+
 const runs = [];
 for (let i = 0; i < loads; i++) runs.push(await profileOnce(i));
+const sampled = await traceAndSample();
 server.close();
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
@@ -119,6 +193,20 @@ console.log(
     ` ${median(runs.map((r) => r.compiled.reduce((s, f) => s + f.end - f.start, 0)))} bytes,` +
     ` parse + compile ${ms(median(runs.map((r) => r.compiled.reduce((s, f) => s + f.parse + f.compile, 0))))} ms`,
 );
+
+const { phases, warmPhases, self } = sampled;
+const phase = (key, of = phases) => ms(median(of.map((p) => p[key])));
+console.log(
+  `\ntrace (no V8 log; ${phases.length} cold loads, median): EvaluateScript ${phase('evaluate')} ms,` +
+    ` top-level compile (v8.compile) ${phase('compile')} ms, running with its lazy compilation (v8.run) ${phase('run')} ms;` +
+    `\n  the same text again (V8's in-memory cache: nothing compiled; alternating with the cold loads):` +
+    ` EvaluateScript ${phase('evaluate', warmPhases)} ms, v8.compile ${phase('compile', warmPhases)} ms, v8.run ${phase('run', warmPhases)} ms`,
+);
+console.log(
+  `CPU profile at 20 µs of the same text again (running only, nothing compiled), self time per load of the script's own functions (${loads} loads):`,
+);
+for (const [key, total] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+  console.log(`${ms(total / loads).padStart(7)} ms  ${key}`);
 
 // Per function, the median over the loads (a load's single timing can hold a GC pause or the
 // log's own write); compiled at document_start in at least half of them.
