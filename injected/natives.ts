@@ -66,6 +66,7 @@ export const finalizationRegister = G.FinalizationRegistry
   ? (uncurry(G.FinalizationRegistry.prototype.register) as (r: unknown, target: object, held: unknown) => void)
   : undefined;
 export const mathFloor = Math.floor;
+export const mathRandom = Math.random;
 export const symbolIterator: typeof Symbol.iterator = Symbol.iterator;
 export const symbolToStringTag: typeof Symbol.toStringTag = Symbol.toStringTag;
 
@@ -125,6 +126,7 @@ export const errorIsError: (x: unknown) => boolean =
 
 export const arrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength')!;
 export const sharedArrayBufferByteLength = getter(G.SharedArrayBuffer?.prototype, 'byteLength');
+export const NativeUint8Array = Uint8Array;
 const TypedArrayProto = getPrototypeOf(Uint8Array.prototype) as object;
 export const typedArrayTag = getter(TypedArrayProto, symbolToStringTag)!;
 export const typedArrayLength = getter(TypedArrayProto, 'length')!;
@@ -146,8 +148,15 @@ export const performanceNow: () => number = (() => {
 })();
 export const timeOrigin: number = G.performance ? G.performance.timeOrigin : 0;
 export const nativeSetTimeout: AnyFn = G.setTimeout;
-export const cryptoGetRandomValues: ((a: Uint8Array) => Uint8Array) | undefined = G.crypto
-  ? (a) => apply(G.crypto.getRandomValues, G.crypto, [a])
+/**
+ * The crypto object and its method, held now: a context id is also made after the page has run
+ * (a worker constructed with in-worker instrumentation or worker naming on, worker-spawn.ts), when
+ * `window.crypto` and `Crypto.prototype.getRandomValues` may be the page's own.
+ */
+const nativeCrypto: Crypto | undefined = G.crypto;
+const nativeGetRandomValues: AnyFn | undefined = nativeCrypto ? nativeCrypto.getRandomValues : undefined;
+export const cryptoGetRandomValues: ((a: Uint8Array) => Uint8Array) | undefined = nativeGetRandomValues
+  ? (a) => apply(nativeGetRandomValues, nativeCrypto, [a])
   : undefined;
 
 // --- DOM --------------------------------------------------------------------------------
