@@ -14,7 +14,8 @@
 // not coarsened to ticks; what the extension's other processes and the worker threads spend is
 // only in the browser-wide one.
 //
-//   node bench/ab-idle.mjs <distA> <distB> [rounds=9]      (dist folders from PORTSCOPE_DIST builds)
+//   node bench/ab-idle.mjs <distA> <distB> [rounds=9] [workload]   (dist folders from PORTSCOPE_DIST
+//   builds; `workload`: only the workloads whose name contains it, e.g. `tiny`, `fan-out`, `worker`)
 //
 // Checks at the end that both instrumented tabs counted (messages-counted) and recorded no plain
 // post (port-posted without a transfer), through each build's debug hook.
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serveBench } from './server.mjs';
 
-const [distA, distB, roundsArg = '9'] = process.argv.slice(2);
+const [distA, distB, roundsArg = '9', only = ''] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 if (!distA || !distB || !(rounds > 0)) {
   console.error('usage: node bench/ab-idle.mjs <distA> <distB> [rounds]');
@@ -84,7 +85,7 @@ async function launch(dist) {
 
 const modes = { native: await launch(undefined), A: await launch(distA), B: await launch(distB) };
 
-const WORKLOADS = [
+const ALL_WORKLOADS = [
   [
     'tiny messages (20,000)',
     20_000,
@@ -107,6 +108,11 @@ const WORKLOADS = [
   ],
 ];
 
+const WORKLOADS = ALL_WORKLOADS.filter(([name]) => name.includes(only));
+if (WORKLOADS.length === 0) {
+  console.error(`no workload named like ${only}`);
+  process.exit(2);
+}
 const results = {};
 for (const [w] of WORKLOADS)
   results[w] = {
@@ -147,6 +153,8 @@ for (const [w, byMeasure] of Object.entries(results))
       `| ${w} | ${{ cpu: 'browser CPU', thread: 'page thread CPU', wall: 'page wall' }[measure]} | ${cell(r.native)} | ${cell(r.A)} | ${cell(r.B)} | ${cell(ratio('A'))}× | ${cell(ratio('B'))}× |`,
     );
   }
+// The last document's counts leave at its next flush (50 ms): let them reach the background.
+await new Promise((r) => setTimeout(r, 1000));
 for (const m of ['A', 'B']) {
   const kinds = await modes[m].worker.evaluate(() => {
     const out = { counted: 0, plainPosts: 0 };

@@ -82,7 +82,10 @@ function analyse(profile, isOurs) {
     const key = `${name(node)}  <-  ${p ? name(p) : '(root)'}`;
     callers.set(key, (callers.get(key) ?? 0) + dt);
   }
-  return { total, self, inclusive, callers };
+  // Functions V8 gave up optimizing (or deoptimized), as the profile's nodes say.
+  const deopts = new Map();
+  for (const n of profile.nodes) if (n.deoptReason) deopts.set(`${name(n)}: ${n.deoptReason}`, true);
+  return { total, self, inclusive, callers, deopts: [...deopts.keys()] };
 }
 
 const ms = (us) => (us / 1000).toFixed(2);
@@ -124,6 +127,7 @@ for (const [w, run] of Object.entries(WORKLOADS)) {
     for (const [k, v] of top(a.self, ours, 14)) console.log(`  ${ms(v).padStart(8)}  ${k}`);
     console.log('inclusive time under Portscope functions (ms):');
     for (const [k, v] of top(a.inclusive, () => true, 30)) console.log(`  ${ms(v).padStart(8)}  ${k}`);
+    if (a.deopts.length) console.log(`deoptimized or not optimized: ${a.deopts.join('; ')}`);
     console.log('top self time with its caller, idle (ms):');
     for (const [k, v] of top(a.callers, (k) => !k.startsWith('(idle)') && !k.startsWith('(program)'), 16))
       console.log(`  ${ms(v).padStart(8)}  ${k}`);
