@@ -8,7 +8,6 @@
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
 import type { Runtime } from './runtime.ts';
-import { append } from './own-index.ts';
 
 /** A post that was sent, with no port in its transfer list, while counting. */
 export function countPost(rt: Runtime, record: PortRecord): void {
@@ -26,13 +25,19 @@ export function countDispatch(rt: Runtime, record: PortRecord): void {
   record.countedDispatched++;
 }
 
-// Each record is listed once until the next flush, so the list never outgrows the ports.
+/**
+ * Each record is listed once until the next flush, so the list never outgrows the ports. The list
+ * is linked through the records themselves: an array would take one own-index definition per
+ * record and flush (own-index.ts), which the profile of 200 counted ports found costing more than
+ * the counts themselves.
+ */
 function listCounted(rt: Runtime, record: PortRecord): void {
   record.listed = true;
-  const list = rt.counted;
-  append(list, record);
+  const before = rt.counted;
+  record.countedBefore = before;
+  rt.counted = record;
   // Counting emits nothing, so nothing else would start the flush timer that reports the counts.
-  if (list.length === 1) rt.emitter.schedule();
+  if (before === undefined) rt.emitter.schedule();
 }
 
 /**
@@ -59,12 +64,23 @@ function reportCounts(rt: Runtime, record: PortRecord): void {
 
 /** Every record's counts, in the order the records were first counted (before a flush, when recording resumes). */
 export function settleAllCounts(rt: Runtime): void {
-  const list = rt.counted;
-  if (list.length === 0) return;
+  let last = rt.counted;
+  if (last === undefined) return;
   // A fresh list first: an emit below may flush, and that flush settles again (finding nothing).
-  rt.counted = [];
-  for (let i = 0; i < list.length; i++) {
-    list[i].listed = false;
-    settleCounts(rt, list[i]);
+  rt.counted = undefined;
+  // Listed newest first: turned around in place, so the first counted is reported first.
+  let first: PortRecord | undefined;
+  while (last !== undefined) {
+    const before: PortRecord | undefined = last.countedBefore;
+    last.countedBefore = first;
+    first = last;
+    last = before;
+  }
+  for (let record = first; record !== undefined; ) {
+    const next: PortRecord | undefined = record.countedBefore;
+    record.countedBefore = undefined;
+    record.listed = false;
+    settleCounts(rt, record);
+    record = next;
   }
 }

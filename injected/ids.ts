@@ -30,6 +30,12 @@ export interface PortRecord {
    * skip their description again.
    */
   lastUnreported: number;
+  /**
+   * Rank, among the 'sent' posts, of the last one made through the recorded path with a non-empty
+   * transfer list (it may have carried ports); 0 when none. Every later rank was a post whose
+   * transfer list held no port (carriesNoPort, observe.ts).
+   */
+  transferredUpTo: number;
   /** Trusted `message` and `messageerror` events dispatched at this port object. */
   arrived: number;
   /** Counted posts ('sent', no port transferred) since this record's last `messages-counted` (counted.ts). */
@@ -38,6 +44,8 @@ export interface PortRecord {
   countedDispatched: number;
   /** In the runtime's list of records with counts to report at the next flush. */
   listed: boolean;
+  /** The record listed before this one in that list (counted.ts), while listed. */
+  countedBefore: PortRecord | undefined;
   /**
    * The runtime's own `message` listener on this port (observe.ts), for ports this realm
    * observes; undefined for another realm's port, whose own runtime observes it.
@@ -80,10 +88,12 @@ export function newPortRecord(port: object): PortRecord {
     sentHere: 0,
     firstUnreported: 0,
     lastUnreported: 0,
+    transferredUpTo: 0,
     arrived: 0,
     countedPosted: 0,
     countedDispatched: 0,
     listed: false,
+    countedBefore: undefined,
     observer: undefined,
     observing: false,
     handlers: 0,

@@ -93,7 +93,7 @@ export function install(
       preview: previewBoundsOf(config.preview),
     },
     recordMessages: true,
-    counted: [],
+    counted: undefined,
     global,
   };
   emitter.beforeTake = () => {

@@ -199,7 +199,10 @@ export function settleObserver(record: PortRecord, port: object): void {
  */
 export function observeDispatch(rt: Runtime, record: PortRecord, event: Event): Dispatched | undefined {
   try {
-    if (!eventIsTrusted(event)) return undefined;
+    // `isTrusted` is [LegacyUnforgeable]: an own, non-configurable accessor on every event, so a
+    // plain read runs no page code; it costs a fraction of the captured getter's bound call. The
+    // event is always one the browser hands to a listener, never a page object.
+    if (!event.isTrusted) return undefined;
     // While one observer at most was ever on the port at a time, each event meets exactly one.
     if (!record.shared) return onMessage(rt, record, event);
     const known = weakMapGet(dispatching, event);
@@ -214,14 +217,33 @@ export function observeDispatch(rt: Runtime, record: PortRecord, event: Event): 
   }
 }
 
+/**
+ * Whether the message behind the next `message` event at `record`'s port carries no port. Reading
+ * `event.ports` makes the browser build a frozen array for the event, which the profile of a
+ * tiny message found the largest piece of the counting dispatch; so it is read only when the
+ * posts cannot tell. They can when both ends were made here and this event's rank is among the
+ * peer's 'sent' posts made here (the port message queue is FIFO, ids.ts postedHere), after the
+ * last one whose transfer list was not empty, and no post of the peer's went unaccounted for
+ * (its fact dropped, or its fate unknown: ranks may be off from there). Not covered: a post made
+ * through another realm's `MessagePort.prototype.postMessage` on this realm's port is not seen
+ * by this runtime; if it carried ports while counting, they are seen late, at their first use.
+ */
+function carriesNoPort(record: PortRecord, event: Event): boolean {
+  const peer = record.peerRecord;
+  const rank = record.arrived + 1;
+  if (peer !== undefined && rank <= peer.sentHere && rank > peer.transferredUpTo && peer.lastUnreported !== Infinity)
+    return true;
+  return (messageEventPorts(event) as readonly object[]).length === 0;
+}
+
 function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | undefined {
-  const ports = messageEventPorts(event) as readonly object[];
-  const count = ports.length;
   // Counting: a count, nothing read (not even `data`), no record for the page's handlers.
-  if (count === 0 && !rt.recordMessages) {
+  if (!rt.recordMessages && carriesNoPort(record, event)) {
     countDispatch(rt, record);
     return undefined;
   }
+  const ports = messageEventPorts(event) as readonly object[];
+  const count = ports.length;
   const known = postedHere(record);
   settleCounts(rt, record);
   // The model has this message's preview and fingerprint from its post; port-received facts

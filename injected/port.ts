@@ -130,6 +130,8 @@ export function patchMessagePort(rt: Runtime): void {
     }
     settleCounts(rt, record);
     const posted = tracedPost(rt, native, self, callArgs, items, 'port', record.id);
+    // The rank this post takes if it is 'sent': the receiver reads event.ports for it (observe.ts).
+    if (items.length !== 0) record.transferredUpTo = record.sentHere + 1;
     try {
       reportPost(rt, record, posted, wasClosed, wasShipped);
     } catch (e) {

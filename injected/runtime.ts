@@ -9,7 +9,10 @@ export interface Runtime {
   config: RuntimeConfig;
   /** Record every message (true), or count plain traffic (counted.ts) because nobody watches. */
   recordMessages: boolean;
-  /** Records with counts to report at the next flush, in the order they were first counted since the last one. */
-  counted: PortRecord[];
+  /**
+   * The last record listed with counts to report at the next flush; each links to the one listed
+   * before it (`PortRecord.countedBefore`), back to the first counted since the last flush.
+   */
+  counted: PortRecord | undefined;
   global: any;
 }

@@ -18,7 +18,7 @@ function counting(options: Partial<EmitterOptions> = {}) {
     emitter,
     config: { captureStacks: false, inWorker: false },
     recordMessages: false,
-    counted: [],
+    counted: undefined,
   } as unknown as Runtime;
   emitter.beforeTake = () => settleAllCounts(rt);
   const facts = () => batches.flat().map(({ seq: _s, time: _t, ...rest }) => rest);
@@ -100,9 +100,10 @@ describe('counting mode: messages-counted facts', () => {
       countPost(rt, a);
       settleCounts(rt, a);
     }
-    expect(rt.counted).toHaveLength(1);
+    expect(rt.counted).toBe(a);
+    expect(a.countedBefore).toBeUndefined();
     emitter.flush();
-    expect(rt.counted).toHaveLength(0);
+    expect(rt.counted).toBeUndefined();
     expect(facts()).toHaveLength(50);
     expect(facts().every((f) => JSON.stringify(f) === JSON.stringify(counted(a.id, 1, 0)))).toBe(true);
   });

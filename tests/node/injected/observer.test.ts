@@ -17,7 +17,7 @@ function adopted(): { record: PortRecord; port: EventTarget; listeners: () => nu
     emitter,
     config: { captureStacks: false, inWorker: false },
     recordMessages: false,
-    counted: [],
+    counted: undefined,
   } as unknown as Runtime;
   const port = new EventTarget();
   const record = adoptPort(rt, port);
