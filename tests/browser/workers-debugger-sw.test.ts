@@ -14,8 +14,7 @@
  * in late is told from one in before the first line), in two tabs of one Chromium: the setting on
  * in one, off in the other. Then the service worker is stopped (through Playwright's own protocol
  * session, `ServiceWorker.stopWorker`: `chrome.debugger` has no `ServiceWorker` domain) and
- * started again by the page, twice; last, Chrome stops the extension's background too, and the
- * page starts its service worker while the background's debugger session is orphaned.
+ * started again by the page, twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
