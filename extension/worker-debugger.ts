@@ -186,7 +186,6 @@ export class WorkerDebugger {
       const attachment = this.attached.get(source.tabId);
       if (attachment) attachment.transport.emit(method, (params ?? {}) as CdpParams, source.sessionId);
       else if (method === 'Target.attachedToTarget') letRun(source.tabId, params as CdpParams);
-      else if (method === 'Debugger.paused' && source.sessionId !== undefined) letGo(source.tabId, source.sessionId);
     });
     chrome.debugger.onDetach.addListener((source, reason) => {
       const tabId = source.tabId;
@@ -224,14 +223,6 @@ function letRun(tabId: number, params: CdpParams): void {
   chrome.debugger
     .sendCommand({ tabId, sessionId: params.sessionId }, 'Runtime.runIfWaitingForDebugger', {})
     .catch(() => {});
-}
-
-/**
- * The same for a service worker's session, which stays armed across its stops: a life started
- * meanwhile stops at its first line with nobody to let it go.
- */
-function letGo(tabId: number, sessionId: string): void {
-  chrome.debugger.sendCommand({ tabId, sessionId }, 'Debugger.resume', {}).catch(() => {});
 }
 
 /** The router's source name for a worker session (the tab's own session has no worker). */
