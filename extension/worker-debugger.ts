@@ -2,9 +2,10 @@
  * The Chrome extension's "See inside workers": an opt-in per inspected tab (the panel's settings
  * write it, extension/preference.ts) that attaches `chrome.debugger` to the tab while the setting
  * is on and a Portscope panel is open on it, and instruments the tab's dedicated workers (of every
- * frame, nested ones included) from their first line with the core the CLI uses
- * (extension/worker-targets.ts). Their facts arrive as `Runtime.bindingCalled` events and enter
- * the tab's log through the router, as a relay's batches do (Router.workerBatch).
+ * frame, nested ones included) and its service worker from their first line with the core the CLI
+ * uses (extension/worker-targets.ts; a service worker's life that another debugger client let run
+ * first stays outside, counted in the account). Their facts arrive as `Runtime.bindingCalled`
+ * events and enter the tab's log through the router, as a relay's batches do (Router.workerBatch).
  *
  * Chrome shows its "started debugging this browser" bar while attached; a user who cancels it
  * turns the setting off for the tab. Detached when the setting goes off, when the last panel of

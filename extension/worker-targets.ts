@@ -66,6 +66,8 @@ const DOCUMENT_TYPES = new Set(['page', 'iframe']);
 const MATCH_TIMEOUT_MS = 2_000;
 /** The dedicated-worker filter of every page, frame and worker session (their frames and dedicated workers). */
 const CHILDREN = [{ type: 'iframe' }, { type: 'worker' }];
+/** How long a restarted service worker may compile nothing before it is taken as waiting on start (extension). */
+const RESTART_WAIT_MS = 1_000;
 /** worker-created facts waiting for their worker, per owner session (a page that never starts its workers must not grow this). */
 const MAX_PENDING_PER_SESSION = 256;
 
@@ -82,8 +84,8 @@ export interface TargetOptions {
    * `runtime` (CLI, the default): documents get the runtime and the binding here, and every
    * worker kind is named. `relay` (extension): documents already run the runtime from the
    * content scripts and their facts travel through the relays (handed in with
-   * `noteRelayedFacts`); only dedicated workers are named, since only they can be paused on
-   * start through `chrome.debugger` (measured, docs/in-worker.md).
+   * `noteRelayedFacts`); documents name dedicated workers only (a shared worker is never
+   * attached through `chrome.debugger`; a service worker has an id of its own).
    */
   documents?: 'runtime' | 'relay';
   /** How long a dedicated worker waits, paused, for its owner's worker-created (default 2 s). */
@@ -114,9 +116,18 @@ export interface WorkerAccount {
   firstFailure?: string;
   /** Dedicated workers their creator's runtime did not name (a document loaded before the setting): left to run outside. */
   leftOutside?: number;
+  /** Service workers attached already running, not waiting on start (extension): their first line was past, left outside. */
+  alreadyRunning?: number;
+  /**
+   * Lives of service workers (extension) that ran a script before the first-line breakpoint held
+   * (another client let the worker run first): left outside, never instrumented late.
+   */
+  missedFirstLine?: number;
+  /** Batches of those lives' runtimes when it went in too late: dropped. */
+  lateBatches?: number;
 }
 
-/** The answer for a dedicated worker its creator did not name. */
+/** The answer for a dedicated worker its creator did not name, and for a service worker's life reached too late. */
 const OUTSIDE = Symbol('outside');
 
 export class ProtocolTargets {
@@ -132,6 +143,17 @@ export class ProtocolTargets {
   private readonly workerSessions = new Map<string, { info: TargetInfo; owner: string | undefined }>();
   /** The context a worker session's runtime announced, and the last fact number it used. */
   private readonly lives = new Map<string, { ctx: string; lastSeq: number }>();
+  /**
+   * Service workers (extension) between the start of a life and its first-line pause: the scripts
+   * compiled meanwhile. Any but the one paused at means a script ran before the breakpoint held.
+   */
+  private readonly parsedThisLife = new Map<string, Set<string>>();
+  /** Service worker sessions attached already running (extension): outside, but never left waiting at a restart. */
+  private readonly outsideServiceWorkers = new Set<string>();
+  /** Service workers (extension) at their first-line pause while the runtime goes in: true once another client resumed it. */
+  private readonly atFirstLine = new Map<string, { resumedByAnother: boolean }>();
+  /** Service worker lives whose runtime went in after the pause had ended: their facts are dropped, counted (a partial inside would pass for a whole one). */
+  private readonly lateLives = new Set<string>();
   private closing = false;
 
   constructor(
@@ -141,11 +163,22 @@ export class ProtocolTargets {
     cdp.on('Target.attachedToTarget', (params, parentSession) => void this.attached(params, parentSession));
     cdp.on('Runtime.bindingCalled', (params, sessionId) => this.bindingCalled(params, sessionId));
     cdp.on('Debugger.paused', (params, sessionId) => void this.paused(params, sessionId));
+    cdp.on('Debugger.scriptParsed', (params, sessionId) => {
+      if (sessionId !== undefined) this.parsedThisLife.get(sessionId)?.add(params.scriptId as string);
+    });
+    cdp.on('Debugger.resumed', (_params, sessionId) => {
+      const pause = sessionId === undefined ? undefined : this.atFirstLine.get(sessionId);
+      if (pause) pause.resumedByAnother = true;
+    });
     cdp.on('Target.detachedFromTarget', (params) => {
+      this.atFirstLine.delete(params.sessionId as string);
+      this.lateLives.delete(params.sessionId as string);
       this.beforeFirstLine.delete(params.sessionId as string);
       this.workerSessions.delete(params.sessionId as string);
       this.lives.delete(params.sessionId as string);
       this.pending.delete(params.sessionId as string);
+      this.parsedThisLife.delete(params.sessionId as string);
+      this.outsideServiceWorkers.delete(params.sessionId as string);
     });
     cdp.on('Inspector.targetCrashed', (_params, sessionId) => this.stopped(sessionId));
     cdp.on('Inspector.targetReloadedAfterCrash', (_params, sessionId) => void this.restarted(sessionId));
@@ -170,10 +203,8 @@ export class ProtocolTargets {
   /**
    * The extension: the transport's root session is the inspected tab's page. Its document and
    * its frames get the naming script for every new document; its dedicated workers (and its
-   * frames' and workers') are attached paused. Shared and service workers are not: a tab's
-   * session does not attach shared workers, and a service worker waiting on start answers no
-   * command through `chrome.debugger` but `Runtime.runIfWaitingForDebugger` (measured,
-   * docs/in-worker.md): it would wait for good.
+   * frames' and workers'), and the page's service worker, are attached paused. Shared workers
+   * are not: a tab's session does not attach them (measured, docs/in-worker.md).
    */
   async startOnPage(): Promise<void> {
     await this.setUpDocument(undefined);
@@ -196,9 +227,14 @@ export class ProtocolTargets {
    * in-scope service worker a second time); a page's or a worker's own are its frames and dedicated workers.
    */
   private attachChildren(sessionId: string | undefined): Promise<CdpParams> {
+    // The extension's root session is the tab's page: its in-scope service worker is attached there, once.
+    const filter =
+      this.options.documents === 'relay' && sessionId === undefined
+        ? [...CHILDREN, { type: 'service_worker' }]
+        : CHILDREN;
     return this.cdp.send(
       'Target.setAutoAttach',
-      { autoAttach: true, waitForDebuggerOnStart: true, flatten: true, filter: CHILDREN },
+      { autoAttach: true, waitForDebuggerOnStart: true, flatten: true, filter },
       sessionId,
     );
   }
@@ -239,7 +275,14 @@ export class ProtocolTargets {
     try {
       if (DOCUMENT_TYPES.has(info.type)) await this.setUpDocument(sessionId);
       else if (WORKER_TYPES.has(info.type)) {
+        // Already running (the setting came later): its first line is past, so it stays outside.
+        if (this.queuesUntilRun(info) && params.waitingForDebugger !== true) {
+          this.account.alreadyRunning = (this.account.alreadyRunning ?? 0) + 1;
+          this.outsideServiceWorkers.add(sessionId);
+          return;
+        }
         this.workerSessions.set(sessionId, { info, owner: this.ownerKey(parentSession) });
+        if (this.queuesUntilRun(info)) return await this.armThenRun(sessionId);
         await Promise.all([this.armFirstLine(sessionId), this.attachChildren(sessionId)]);
       }
     } catch (err) {
@@ -274,12 +317,67 @@ export class ProtocolTargets {
   }
 
   /**
+   * A service worker waiting on start under `chrome.debugger` answers nothing but
+   * `Runtime.runIfWaitingForDebugger`, yet it queues what it was sent before and applies it, in
+   * order, before it runs (measured, docs/in-worker.md): the breakpoint is sent first, unawaited,
+   * and holds before its first statement. Its session outlives a stop, and the next life does not
+   * wait on start: the breakpoint stays armed for it (every later script's pause is resumed at
+   * once, as not ours). Over the CLI's pipe every command is answered at once.
+   */
+  private queuesUntilRun(info: TargetInfo): boolean {
+    return this.options.documents === 'relay' && info.type === 'service_worker';
+  }
+
+  /**
+   * The commands go unawaited, then the worker is let run. Another client of the worker (DevTools'
+   * own session, a test driver's) may let it run first: under load the breakpoint then arrived
+   * after the worker's scripts had run (measured, docs/in-worker.md). A script compiled before the
+   * breakpoint's reply says so; that life stays outside.
+   */
+  private async armThenRun(sessionId: string): Promise<void> {
+    const parsed = new Set<string>();
+    this.parsedThisLife.set(sessionId, parsed);
+    const armed = this.armFirstLine(sessionId).then(() => {
+      if (parsed.size > 0) this.missedFirstLine(sessionId);
+    });
+    const run = this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId);
+    try {
+      await Promise.all([armed, run]);
+    } catch (err) {
+      this.beforeFirstLine.delete(sessionId);
+      this.parsedThisLife.delete(sessionId);
+      this.account.failed++;
+      const info = this.workerSessions.get(sessionId)?.info;
+      this.account.firstFailure ??= `${info?.type} ${info?.url}: ${(err as Error).message}`;
+      await this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => {});
+    }
+  }
+
+  /** This life of a service worker ran before its first line was reached: it is not instrumented (no partial inside). */
+  private missedFirstLine(sessionId: string): void {
+    if (!this.beforeFirstLine.delete(sessionId)) return;
+    this.countMissed();
+    this.parsedThisLife.delete(sessionId);
+  }
+
+  private countMissed(): void {
+    this.account.missedFirstLine = (this.account.missedFirstLine ?? 0) + 1;
+  }
+
+  /**
    * A service worker the browser stopped (idle, or asked to) keeps its session: the session hears
    * `Inspector.targetCrashed`. Every port it held is gone with it, so its context is destroyed
    * (a fact the recorder writes for it, after the last one it sent); what is posted to those ports
    * afterwards is then a diagnostic, not a silent loss.
    */
   private stopped(sessionId: string | undefined): void {
+    const worker = sessionId === undefined ? undefined : this.workerSessions.get(sessionId);
+    if (worker && this.queuesUntilRun(worker.info)) {
+      // Its session stays armed: the next life's first script is its first line.
+      this.beforeFirstLine.set(sessionId!, { ...worker });
+      this.parsedThisLife.set(sessionId!, new Set());
+      this.lateLives.delete(sessionId!);
+    }
     const life = sessionId === undefined ? undefined : this.lives.get(sessionId);
     if (!life || this.closing) return;
     this.lives.delete(sessionId!);
@@ -299,7 +397,24 @@ export class ProtocolTargets {
    * and announces itself as a new context.
    */
   private async restarted(sessionId: string | undefined): Promise<void> {
-    if (sessionId === undefined || !this.workerSessions.has(sessionId)) return;
+    if (sessionId === undefined) return;
+    const worker = this.workerSessions.get(sessionId);
+    if (this.outsideServiceWorkers.has(sessionId)) {
+      await this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => {});
+      return;
+    }
+    if (worker && this.queuesUntilRun(worker.info)) {
+      // It stops at the breakpoint its session kept armed (measured not waiting on start). Sent at
+      // once, runIfWaitingForDebugger would end that first-line pause (measured); so only if this
+      // life compiled nothing within a second, that is, if it waits on start after all.
+      const parsed = this.parsedThisLife.get(sessionId);
+      setTimeout(() => {
+        if (parsed && parsed.size === 0 && this.parsedThisLife.get(sessionId) === parsed)
+          void this.cdp.send('Runtime.runIfWaitingForDebugger', {}, sessionId).catch(() => {});
+      }, RESTART_WAIT_MS);
+      return;
+    }
+    if (!worker) return;
     try {
       await this.armFirstLine(sessionId);
     } catch (err) {
@@ -338,7 +453,15 @@ export class ProtocolTargets {
       await send('Debugger.resume').catch(() => {});
       return;
     }
+    const parsed = this.parsedThisLife.get(sessionId);
+    if (parsed && [...parsed].some((id) => id !== (params.data as { scriptId?: string } | undefined)?.scriptId)) {
+      // Another script was compiled first: this pause is not the life's first line.
+      this.missedFirstLine(sessionId);
+      await send('Debugger.resume').catch(() => {});
+      return;
+    }
     this.beforeFirstLine.delete(sessionId);
+    this.parsedThisLife.delete(sessionId);
     const { info, owner } = waiting;
     try {
       const identity = info.type === 'worker' ? await this.ownerNamed(owner, info.url) : {};
@@ -347,8 +470,25 @@ export class ProtocolTargets {
         this.account.leftOutside = (this.account.leftOutside ?? 0) + 1;
         throw OUTSIDE;
       }
+      const pause = this.queuesUntilRun(info) ? { resumedByAnother: false } : undefined;
+      if (pause) this.atFirstLine.set(sessionId, pause);
       await send('Runtime.addBinding', { name: BINDING });
+      if (pause?.resumedByAnother) {
+        // Another client ended the pause (its runIfWaitingForDebugger does, measured): too late to go in.
+        this.atFirstLine.delete(sessionId);
+        this.lateLives.add(sessionId);
+        this.countMissed();
+        await send('Runtime.evaluate', { expression: `delete globalThis.${BINDING}`, silent: true }).catch(() => {});
+        throw OUTSIDE;
+      }
       const result = await send('Runtime.evaluate', { expression: this.workerScript(identity), silent: true });
+      this.atFirstLine.delete(sessionId);
+      if (pause?.resumedByAnother) {
+        // The runtime ran after the worker's first statements: its facts would tell part of the story as the whole.
+        this.lateLives.add(sessionId);
+        this.countMissed();
+        throw OUTSIDE;
+      }
       if (result.exceptionDetails) throw new Error('the runtime threw');
       this.account.instrumented[info.type] = (this.account.instrumented[info.type] ?? 0) + 1;
     } catch (err) {
@@ -356,6 +496,11 @@ export class ProtocolTargets {
         this.account.failed++;
         this.account.firstFailure ??= `${info.type} ${info.url}: ${(err as Error).message}`;
       }
+    }
+    if (this.queuesUntilRun(info)) {
+      // Kept armed: its next life stops at the same breakpoint (measured, docs/in-worker.md).
+      await send('Debugger.resume').catch(() => {});
+      return;
     }
     if (waiting.breakpointId !== undefined)
       await send('Debugger.removeBreakpoint', { breakpointId: waiting.breakpointId }).catch(() => {});
@@ -406,6 +551,10 @@ export class ProtocolTargets {
     if (params.name !== BINDING || typeof params.payload !== 'string') return;
     const payload = params.payload;
     if (sessionId !== undefined && payload.includes('"worker-created"')) this.noteBatchNames(sessionId, payload);
+    if (sessionId !== undefined && this.lateLives.has(sessionId)) {
+      this.account.lateBatches = (this.account.lateBatches ?? 0) + 1;
+      return;
+    }
     if (sessionId !== undefined && this.workerSessions.has(sessionId)) this.noteLife(sessionId, payload);
     this.options.onBatch(payload, sessionId);
   }

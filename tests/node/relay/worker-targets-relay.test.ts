@@ -93,11 +93,15 @@ describe("the core on a tab, its documents' facts through the relays", () => {
       expect(script?.params.source).toContain(JSON.stringify(NAME_WORKERS_GLOBAL));
       expect(script?.params.source).toContain('"dedicated"');
       const auto = cdp.sent.find((c) => c.sessionId === session && c.method === 'Target.setAutoAttach');
+      // The tab's own session also attaches its in-scope service worker (once: not its frames').
       expect(auto?.params).toEqual({
         autoAttach: true,
         waitForDebuggerOnStart: true,
         flatten: true,
-        filter: [{ type: 'iframe' }, { type: 'worker' }],
+        filter:
+          session === undefined
+            ? [{ type: 'iframe' }, { type: 'worker' }, { type: 'service_worker' }]
+            : [{ type: 'iframe' }, { type: 'worker' }],
       });
     }
   });
