@@ -285,6 +285,79 @@ function put(e: Encoding, out: unknown[], i: number, v: unknown): void {
   else putIndex(out, i, v);
 }
 
+/** A preview node as written by this runtime: its fields read as plain properties (see `plainNode`). */
+interface PlainNode {
+  t?: unknown;
+  v?: unknown;
+  len?: unknown;
+  truncated?: unknown;
+  entries?: unknown;
+  keys?: unknown;
+  items?: unknown;
+}
+
+/**
+ * `node` for a batch whose prototypes run no page code (`e.plain`): the same forms, read with
+ * plain property loads, which V8 keeps monomorphic per node type (the previews' hottest path).
+ */
+function plainNode(e: Encoding, n: PlainNode): unknown {
+  switch (n.t) {
+    case 'number': {
+      const v = n.v;
+      return typeof v === 'number' && v - v === 0 ? v : n;
+    }
+    case 'string': {
+      const v = n.v;
+      const len = n.len;
+      if (typeof v !== 'string' || typeof len !== 'number') return n;
+      const truncated = n.truncated;
+      if (truncated === undefined) return len === v.length ? v : n;
+      return truncated === true ? [WIRE_PREVIEW_STRING_CUT, len, v] : n;
+    }
+    case 'boolean':
+      return typeof n.v === 'boolean' ? n.v : n;
+    case 'null':
+      return null;
+    case 'undefined':
+      return [WIRE_PREVIEW_UNDEFINED];
+    case 'object': {
+      const entries = n.entries;
+      const keys = n.keys;
+      const truncated = n.truncated;
+      if (!isArray(entries) || typeof keys !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_OBJECT_CUT : WIRE_PREVIEW_OBJECT, keys];
+      for (let i = 0; i < entries.length; i++) {
+        const entry: unknown = entries[i];
+        if (!isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') return n;
+        const child: unknown = entry[1];
+        out[out.length] = ref(e, entry[0]);
+        out[out.length] =
+          typeof child === 'object' && child !== null && !isArray(child)
+            ? plainNode(e, child)
+            : [WIRE_PREVIEW_AS_IS, child];
+      }
+      return out;
+    }
+    case 'array': {
+      const items = n.items;
+      const len = n.len;
+      const truncated = n.truncated;
+      if (!isArray(items) || typeof len !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_ARRAY_CUT : WIRE_PREVIEW_ARRAY, len];
+      for (let i = 0; i < items.length; i++) {
+        const child: unknown = items[i];
+        out[i + 2] =
+          typeof child === 'object' && child !== null && !isArray(child)
+            ? plainNode(e, child)
+            : [WIRE_PREVIEW_AS_IS, child];
+      }
+      return out;
+    }
+    default:
+      return n;
+  }
+}
+
 /**
  * A preview node written short where its fields fit one of the forms of protocol/wire.ts, else
  * as it is (its subtree too). Only the fields those forms carry are read: a node's other own
@@ -406,7 +479,12 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
         w = v;
         break;
       case PREVIEW:
-        w = type === 'object' && v !== null && !isArray(v) ? node(e, v as object) : [WIRE_PREVIEW_AS_IS, v];
+        w =
+          type === 'object' && v !== null && !isArray(v)
+            ? plain
+              ? plainNode(e, v as PlainNode)
+              : node(e, v as object)
+            : [WIRE_PREVIEW_AS_IS, v];
         break;
       default:
         w =
