@@ -232,7 +232,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
   const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
   // One whole literal, never a property added later: an assignment could reach a page setter on
   // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
-  const fact: Omit<Dispatched, 'seq' | 'time'> = {
+  const fact: Dispatched = {
     kind: 'message-dispatched',
     ctx: rt.ctx,
     port: record.id,
@@ -241,6 +241,9 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
     ports: ids,
     handlers: 0,
     duration: 0,
+    // Stamped in place by the emitter (no copy).
+    seq: 0,
+    time: 0,
   };
-  return rt.emitter.emit<Dispatched>(fact);
+  return rt.emitter.emitBuilt(fact);
 }

@@ -82,9 +82,13 @@ function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: 
     fingerprint: posted.fingerprint,
     transfer: posted.transfer,
     outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
+    // Own fields from the start, so the emitter stamps them in place (and no `site` setter a
+    // page put on Object.prototype runs: the literal holds that field too, undefined when absent).
+    site: posted.site,
+    seq: 0,
+    time: 0,
   } as Extract<Fact, { kind: 'port-posted' }>;
-  if (posted.site) fact.site = posted.site;
-  const reported = rt.emitter.emit(fact) !== undefined;
+  const reported = rt.emitter.emitBuilt(fact) !== undefined;
   if (fact.outcome === 'sent') noteSent(record, reported);
   shipPorts(rt, posted.ports, 'port', msg);
 }
