@@ -36,6 +36,7 @@ import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { countDispatch, settleCounts } from './counted.ts';
+import { UNSTAMPED_TIME } from './emitter.ts';
 import { putIndex } from './own-index.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
@@ -243,7 +244,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
     duration: 0,
     // Stamped in place by the emitter (no copy).
     seq: 0,
-    time: 0,
+    time: UNSTAMPED_TIME,
   };
   return rt.emitter.emitBuilt(fact);
 }

@@ -8,6 +8,7 @@ import type { CallSite, Fact } from '../protocol/facts.ts';
 import { recaptureFromTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
+import { UNSTAMPED_TIME } from './emitter.ts';
 import {
   NativeWeakMap,
   apply,
@@ -86,7 +87,7 @@ function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: 
     // page put on Object.prototype runs: the literal holds that field too, undefined when absent).
     site: posted.site,
     seq: 0,
-    time: 0,
+    time: UNSTAMPED_TIME,
   } as Extract<Fact, { kind: 'port-posted' }>;
   const reported = rt.emitter.emitBuilt(fact) !== undefined;
   if (fact.outcome === 'sent') noteSent(record, reported);

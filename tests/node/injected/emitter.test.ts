@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
-import { Emitter } from '../../../injected/emitter.ts';
+import { Emitter, UNSTAMPED_TIME } from '../../../injected/emitter.ts';
 
 function collector() {
   const batches: Fact[][] = [];
@@ -32,7 +32,7 @@ describe('Emitter', () => {
       });
     try {
       e.emit(closed(1));
-      const built = { kind: 'port-closed' as const, ctx: 'c', port: 2, seq: 0, time: 0 };
+      const built = { kind: 'port-closed' as const, ctx: 'c', port: 2, seq: 0, time: UNSTAMPED_TIME };
       const stamped = e.emitBuilt(built);
       e.emit(closed(3));
       expect(stamped).toBe(built);
