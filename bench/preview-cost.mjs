@@ -8,7 +8,9 @@
 // `git archive <commit> injected protocol | tar -x -C DIR`); given several times (this checkout
 // is `.`), their rounds are interleaved, so a loaded machine slows them alike. A checkout without
 // PREVIEW_FULL is measured with its own bounds only. Median of N rounds, each the mean over a
-// fixed number of calls after a warm-up. Figures are printed, never asserted.
+// fixed number of calls after a warm-up, in CPU time of this process (process.cpuUsage: a loaded
+// machine stretches it far less than wall time); the `fingerprint` rows time fingerprint() alone.
+// Figures are printed, never asserted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,6 +51,11 @@ const CASES = [
 ];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/** CPU time of this process, in ms. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 async function load(src, i) {
   const out = mkdtempSync(join(tmpdir(), `portscope-preview-cost-${i}-`));
@@ -63,15 +70,18 @@ async function main() {
   const impls = [];
   try {
     for (const [i, src] of opts.srcs.entries()) impls.push(await load(src, i));
-    console.log(`median of ${opts.rounds} interleaved rounds; µs per message (describe + fingerprint)\n`);
+    console.log(
+      `median of ${opts.rounds} interleaved rounds; CPU µs per message (describe + fingerprint; fingerprint alone)\n`,
+    );
     console.log(`| Message | Bounds | ${impls.map((m) => m.src).join(' | ')} | preview JSON chars |`);
     console.log(`|---|---|${impls.map(() => '---|').join('')}---|`);
     for (const [name, make] of CASES) {
       const values = Array.from({ length: 256 }, (_, i) => make(i));
-      for (const mode of ['default', 'full']) {
+      for (const mode of ['default', 'full', 'fingerprint']) {
         const calls = name.startsWith('RPC') ? (mode === 'full' ? 300 : 5_000) : 40_000;
         const runs = impls.map((m) => {
           if (mode === 'full' && !m.full) return null;
+          if (mode === 'fingerprint') return (v) => ({ preview: m.fingerprint(v) });
           const bounds = mode === 'full' ? m.full : undefined;
           return (v) => {
             const d = bounds ? m.describe(v, undefined, false, undefined, bounds) : m.describe(v);
@@ -85,9 +95,9 @@ async function main() {
         for (let r = 0; r < opts.rounds; r++)
           for (const [k, once] of runs.entries()) {
             if (!once) continue;
-            const t0 = performance.now();
+            const t0 = cpuMs();
             for (let i = 0; i < calls; i++) once(values[i & 255]);
-            rounds[k].push(((performance.now() - t0) * 1000) / calls);
+            rounds[k].push(((cpuMs() - t0) * 1000) / calls);
           }
         const chars = runs.map((once) => (once ? JSON.stringify(once(values[7]).preview).length : null));
         const cells = rounds.map((xs) => (xs.length ? median(xs).toFixed(2) : '—'));

@@ -1,35 +1,76 @@
-// Where a recorded message's time goes inside the runtime, by function *including* what it calls:
-// a CPU profile (CDP Profiler, 50 µs sampling) of the recording page while it posts 1 KB objects
-// (bench/fixtures/workload.js), summed per function over the samples whose stack holds it.
+// Where a recorded message's time goes on the page's thread: CPU profiles (CDP Profiler, 50 µs
+// sampling) of the recording page while it runs a workload of bench/fixtures/workload.js, and of
+// the native page (no extension) running the same, as
+// - stages: each sample charged to the innermost runtime or relay stage on its stack (the
+//   preview, the encoder, the relay's runtime.Port send, …), native functions to the stage that
+//   called them, in µs per message, beside the native page's CPU per message;
+// - inclusive time per Portscope function (each sample counted once per name on its stack).
 //
-//   PORTSCOPE_MINIFY=0 PORTSCOPE_BENCH_DIST=.tmp/dist-x node scripts/build.mjs   (names kept)
-//   PORTSCOPE_BENCH_DIST=.tmp/dist-x node bench/preview-profile.mjs [--kind 1kb|tiny] [--n 3000] [--runs 3]
+//   PORTSCOPE_MINIFY=0 PORTSCOPE_DIST=.tmp/dist-x node scripts/build.mjs   (names kept)
+//   PORTSCOPE_BENCH_DIST=.tmp/dist-x node bench/preview-profile.mjs [--kind 1kb|tiny|fanout] [--n 3000] [--runs 3]
 //
-// bench/cases/profile.mjs reports self time; this says what the preview costs as a whole
-// (`describe` with everything under it) and which caller the shared helpers (`define`, the
-// runtime's own-array writes) are charged to. Figures are printed, never asserted.
+// Several builds: `--dist A --dist B` profiles each in turn within every run (interleaved, one
+// browser each), so a loaded machine slows them alike; the stage table then has a column per build.
+// Figures are printed, never asserted. Stages need the function names of an unminified build.
 import { resolve } from 'node:path';
 import { addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
 import { openModePages } from './pages.mjs';
 import { serveBench } from './server.mjs';
 
 function parseArgs(argv) {
-  const opts = { kind: '1kb', n: 3_000, runs: 3 };
+  const opts = { kind: '1kb', n: 3_000, runs: 3, dists: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kind') opts.kind = argv[++i];
     else if (a === '--n') opts.n = Number(argv[++i]);
     else if (a === '--runs') opts.runs = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny, --n N, --runs R)`);
+    else if (a === '--dist') opts.dists.push(resolve(argv[++i]));
+    else
+      throw new Error(
+        `unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny|fanout, --n N, --runs R, --dist DIR)`,
+      );
   }
-  if (opts.kind !== '1kb' && opts.kind !== 'tiny') throw new Error(`--kind: 1kb or tiny, got ${opts.kind}`);
+  if (!['1kb', 'tiny', 'fanout'].includes(opts.kind)) throw new Error(`--kind: 1kb, tiny or fanout, got ${opts.kind}`);
   if (!Number.isInteger(opts.n) || opts.n < 1) throw new Error('--n: a positive integer');
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs: a positive integer');
+  if (!opts.dists.length) opts.dists.push(resolve(process.env.PORTSCOPE_BENCH_DIST ?? '.tmp/dist-bench'));
   return opts;
 }
 
-/** Inclusive time per function name (each sample counted once per name on its stack), and callers of `define`. */
-function inclusive(profile, into) {
+/**
+ * Stages by the runtime's and the relay's function names, innermost first when nested: a sample
+ * is charged to the first stage (in this order) found on its stack. Later entries are the outer
+ * layers, which keep only what their inner stages do not claim.
+ */
+const STAGES = [
+  ['relay: runtime.Port send', ['send']],
+  ['relay: receive, outbox, seal', ['receive', 'pump', 'seal', 'addEncoded']],
+  ['encoder (batch text)', ['encodeBatches', 'encodeBatch']],
+  ['private port hand-over', ['deliver']],
+  ['preview (describe)', ['describe']],
+  ['fingerprint', ['fingerprint']],
+  ['call site', ['callSite']],
+  ['emitter (emit, take, flush)', ['emit', 'take', 'flush', 'schedule']],
+  ['dispatch observer', ['observeDispatch', 'onMessage']],
+  [
+    'post hook (tracedPost, reportPost)',
+    ['tracedPost', 'reportPost', 'sent', 'postArguments', 'recordOf', 'shipPorts'],
+  ],
+  ['wrappers (disguise, handler)', ['applyTrap', 'boundary', 'constructTrap']],
+];
+const STAGE_OF = new Map(STAGES.flatMap(([stage, names]) => names.map((n) => [n, stage])));
+const RANK = new Map(STAGES.map(([stage], i) => [stage, i]));
+
+function emptySums() {
+  return { totalUs: 0, busyUs: 0, oursSelfUs: 0, byName: new Map(), stages: new Map() };
+}
+
+function add(map, key, us) {
+  map.set(key, (map.get(key) ?? 0) + us);
+}
+
+/** Adds one profile to `into`: stages, inclusive time per Portscope function, busy (non-idle) time. */
+function accumulate(profile, into) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -38,69 +79,120 @@ function inclusive(profile, into) {
   for (let i = 0; i < profile.samples.length; i++) {
     const us = dt[i + 1] ?? dt[i] ?? 0;
     into.totalUs += us;
-    const names = new Set();
     let id = profile.samples[i];
     const leaf = byId.get(id);
+    const leafName = leaf?.callFrame.functionName ?? '';
+    if (leafName === '(idle)') continue;
+    into.busyUs += us;
     if (leaf && isOurs(leaf)) into.oursSelfUs += us;
-    if (leaf?.callFrame.functionName === 'define') {
-      let up = parent.get(id);
-      while (up !== undefined && ['putIndex', 'append', 'putKey', ''].includes(byId.get(up).callFrame.functionName))
-        up = parent.get(up);
-      const caller = up === undefined ? '(root)' : byId.get(up).callFrame.functionName || '(anonymous)';
-      into.defineBy.set(caller, (into.defineBy.get(caller) ?? 0) + us);
-    }
+    const names = new Set();
+    let stage;
+    let wrapped = false;
     for (; id !== undefined; id = parent.get(id)) {
       const node = byId.get(id);
       if (!isOurs(node)) continue;
       const name = node.callFrame.functionName || '(anonymous)';
+      const s = STAGE_OF.get(name);
+      if (s !== undefined && (stage === undefined || RANK.get(s) < RANK.get(stage))) stage = s;
+      if (s !== undefined && stage === undefined) stage = s;
+      wrapped = true;
       if (names.has(name)) continue;
       names.add(name);
-      into.byName.set(name, (into.byName.get(name) ?? 0) + us);
+      add(into.byName, name, us);
     }
+    let key;
+    if (leafName === '(garbage collector)' || leafName === '(program)') key = leafName;
+    else if (!wrapped) key = "the page's own code and the browser's";
+    else if (
+      leafName === 'postMessage' &&
+      !leaf.callFrame.url &&
+      (stage === undefined || RANK.get(stage) >= RANK.get('post hook (tracedPost, reportPost)'))
+    )
+      key = "native postMessage (the page's own post)";
+    else key = stage ?? 'other runtime code';
+    add(into.stages, key, us);
   }
+}
+
+async function profileRun(pages, mode, opts) {
+  const page = await pages.goto(mode, '/index.html');
+  const run = () =>
+    page.evaluate(
+      ([k, n]) =>
+        k === 'fanout' ? globalThis.benchWorkloads.fanOut(200, n) : globalThis.benchWorkloads.channelThroughput(k, n),
+      [opts.kind, opts.n],
+    );
+  // A warm-up, so what is profiled is optimised code.
+  await run();
+  return pages.withCdp(mode, async (cdp) => {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('Profiler.start');
+    await run();
+    // The emitter's last batch leaves on its 50 ms timer, the relay's on its 25 ms one.
+    await page.waitForTimeout(150);
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.send('Profiler.disable');
+    return profile;
+  });
 }
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const dist = resolve(process.env.PORTSCOPE_BENCH_DIST ?? '.tmp/dist-bench');
-  addPanelConnectionPage(resolve(dist, 'test/chrome'));
-  const server = await serveBench({ dist });
-  const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
+  const benches = [];
+  for (const dist of opts.dists) {
+    addPanelConnectionPage(resolve(dist, 'test/chrome'));
+    const server = await serveBench({ dist });
+    const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
+    benches.push({
+      dist,
+      server,
+      bench,
+      pages: await openModePages(bench, server.origin),
+      rec: emptySums(),
+      native: emptySums(),
+    });
+  }
   try {
-    const pages = await openModePages(bench, server.origin);
-    const sums = { totalUs: 0, oursSelfUs: 0, byName: new Map(), defineBy: new Map() };
-    for (let run = 0; run < opts.runs; run++) {
-      const page = await pages.goto('recording', '/index.html');
-      // A warm-up, so what is profiled is optimised code.
-      await page.evaluate(([k, c]) => globalThis.benchWorkloads.channelThroughput(k, c), [opts.kind, opts.n]);
-      await pages.withCdp('recording', async (cdp) => {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
-        await cdp.send('Profiler.start');
-        await page.evaluate(([k, c]) => globalThis.benchWorkloads.channelThroughput(k, c), [opts.kind, opts.n]);
-        const { profile } = await cdp.send('Profiler.stop');
-        await cdp.send('Profiler.disable');
-        inclusive(profile, sums);
-      });
-      await pages.panel.reset();
+    for (let r = 0; r < opts.runs; r++) {
+      for (const b of r % 2 ? [...benches].reverse() : benches) {
+        accumulate(await profileRun(b.pages, 'native', opts), b.native);
+        accumulate(await profileRun(b.pages, 'recording', opts), b.rec);
+        await b.pages.panel.reset();
+      }
     }
-    const ms = (us) => (us / 1000).toFixed(1);
-    const pct = (us) => ((100 * us) / sums.totalUs).toFixed(1);
+    const messages = opts.runs * opts.n;
+    const per = (us) => (us / messages).toFixed(2);
     console.log(
-      `${opts.runs} × ${opts.n} ${opts.kind} messages, recording page: ${ms(sums.totalUs)} ms sampled, ` +
-        `${ms(sums.oursSelfUs)} ms (${pct(sums.oursSelfUs)} %) self time in Portscope's scripts`,
+      `${opts.runs} runs × ${opts.n} ${opts.kind === 'fanout' ? 'fan-out requests (200 ports; the page posts each request and receives its reply)' : `${opts.kind} messages`}; ` +
+        "CPU of the page's thread (profile samples that are not idle), µs per message:\n",
     );
-    console.log('\nInclusive time (the function and what it calls) of Portscope functions, top 25:\n');
-    console.log('| Inclusive | % of page | Function |\n|---|---|---|');
-    for (const [name, us] of [...sums.byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
-      console.log(`| ${ms(us)} ms | ${pct(us)} % | \`${name}\` |`);
-    console.log('\nSelf time of `define` (own-index.ts) by the function that asked for the write:\n');
-    console.log('| Self time | % of page | Caller |\n|---|---|---|');
-    for (const [name, us] of [...sums.defineBy].sort((a, b) => b[1] - a[1]))
-      console.log(`| ${ms(us)} ms | ${pct(us)} % | \`${name}\` |`);
+    const names = benches.map((b) => b.dist.replace(/.*\//, ''));
+    console.log(`| stage | ${names.join(' | ')} |\n|---|${names.map(() => '---|').join('')}`);
+    const keys = new Set();
+    for (const b of benches) for (const k of b.rec.stages.keys()) keys.add(k);
+    const sorted = [...keys].sort((x, y) => (benches[0].rec.stages.get(y) ?? 0) - (benches[0].rec.stages.get(x) ?? 0));
+    for (const k of sorted) console.log(`| ${k} | ${benches.map((b) => per(b.rec.stages.get(k) ?? 0)).join(' | ')} |`);
+    console.log(`| **recording page, all** | ${benches.map((b) => `**${per(b.rec.busyUs)}**`).join(' | ')} |`);
+    for (const k of ['(program)', '(garbage collector)', "the page's own code and the browser's"])
+      console.log(`| native page: ${k} | ${benches.map((b) => per(b.native.stages.get(k) ?? 0)).join(' | ')} |`);
+    console.log(`| native page, all | ${benches.map((b) => per(b.native.busyUs)).join(' | ')} |`);
+    console.log(
+      `| CPU ratio recording / native | ${benches.map((b) => `${(b.rec.busyUs / b.native.busyUs).toFixed(2)}×`).join(' | ')} |`,
+    );
+    for (const b of benches) {
+      console.log(
+        `\n${b.dist}: inclusive time (the function and what it calls) of Portscope functions, top 25, µs per message:\n`,
+      );
+      console.log('| Inclusive | % of busy | Function |\n|---|---|---|');
+      for (const [name, us] of [...b.rec.byName].sort((x, y) => y[1] - x[1]).slice(0, 25))
+        console.log(`| ${per(us)} | ${((100 * us) / b.rec.busyUs).toFixed(1)} % | \`${name}\` |`);
+    }
   } finally {
-    await bench.close();
-    server.close?.();
+    for (const b of benches) {
+      await b.bench.close();
+      await b.server.close?.();
+    }
   }
 }
 

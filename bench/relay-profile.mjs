@@ -10,6 +10,13 @@
 //   connection's page: self time per function.
 //
 //   node bench/relay-profile.mjs [--dist DIR] [--rate N] [--seconds S] [--no-profile]
+//   node bench/relay-profile.mjs --workload tiny|1kb|fanout [--n N] [--runs R] [--dist DIR]…
+//
+// With --workload, no burst: the throughput workload (or the 200-port fan-out) of
+// bench/fixtures/workload.js, n messages (requests), in the native page and in the recording
+// page alternately, R times each, and the page renderers' CPU time per message in each (from
+// /proc, so a loaded machine changes it far less than wall time). Several --dist builds are run
+// in turn within every round (one browser each), for a paired before/after.
 //
 // Uses an existing build (DIR, default .tmp/dist-bench: `node bench/run.mjs` builds it there, or
 // `PORTSCOPE_DIST=DIR node scripts/build.mjs`); `PORTSCOPE_MINIFY=0` at build time keeps names.
@@ -35,6 +42,9 @@ function option(name, fallback, parse) {
   return v;
 }
 const dist = resolve(option('--dist', '.tmp/dist-bench', (s) => s));
+const workload = option('--workload', undefined, (s) => (['tiny', '1kb', 'fanout'].includes(s) ? s : undefined));
+const n = option('--n', 20_000, Number);
+const runs = option('--runs', 5, Number);
 const rate = option('--rate', 100_000, Number);
 const seconds = option('--seconds', 2, Number);
 const profiling = !process.argv.includes('--no-profile');
@@ -77,6 +87,77 @@ function cpuByRole(procs) {
     }
   }
   return out;
+}
+
+/** Page renderers' CPU per message of the throughput or fan-out workload, native and recording, per build. */
+async function workloadCpu() {
+  const dists = process.argv.flatMap((a, i) => (a === '--dist' ? [resolve(process.argv[i + 1])] : []));
+  if (!dists.length) dists.push(dist);
+  const builds = [];
+  try {
+    for (const d of dists) {
+      const chrome = resolve(d, 'test/chrome');
+      addPanelConnectionPage(chrome);
+      const server = await serveBench({ dist: d });
+      const b = await launchBenchChromium(chrome);
+      builds.push({
+        d,
+        chrome,
+        server,
+        b,
+        pages: await openModePages(b, server.origin),
+        us: { native: [], recording: [] },
+      });
+    }
+    const run = (page) =>
+      page.evaluate(
+        ([w, count]) =>
+          w === 'fanout'
+            ? globalThis.benchWorkloads.fanOut(200, count)
+            : globalThis.benchWorkloads.channelThroughput(w, count),
+        [workload, n],
+      );
+    for (let r = 0; r < runs; r++) {
+      for (const build of r % 2 ? [...builds].reverse() : builds) {
+        for (const mode of r % 2 ? ['recording', 'native'] : ['native', 'recording']) {
+          const page = await build.pages.goto(mode, '/index.html');
+          await run(page); // warm-up, in the same document
+          await new Promise((ok) => setTimeout(ok, 200));
+          const procs = processes(build.chrome);
+          const before = cpuByRole(procs)['page renderers'] ?? 0;
+          await run(page);
+          // The runtime's last batch leaves on its 50 ms timer, the relay's on its 25 ms one.
+          await new Promise((ok) => setTimeout(ok, 300));
+          const after = cpuByRole(procs)['page renderers'] ?? 0;
+          build.us[mode].push(((after - before) * 1e6) / n);
+          if (mode === 'recording') await build.pages.panel.reset();
+        }
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    console.log(
+      `${workload === 'fanout' ? 'fan-out requests (200 ports)' : `${workload} messages`}, ${n.toLocaleString('en')} per run, ${runs} runs: ` +
+        "page renderers' CPU time (/proc, 10 ms ticks) per message, µs, median (all runs)\n",
+    );
+    console.log('| build | native | recording | recording − native | ratio |\n|---|---|---|---|---|');
+    for (const { d, us } of builds) {
+      const [nat, rec] = [median(us.native), median(us.recording)];
+      const all = (xs) => xs.map((x) => x.toFixed(1)).join(' ');
+      console.log(
+        `| ${d.replace(/.*\//, '')} | ${nat.toFixed(1)} (${all(us.native)}) | ${rec.toFixed(1)} (${all(us.recording)}) | ${(rec - nat).toFixed(1)} | ${(rec / nat).toFixed(2)}× |`,
+      );
+    }
+  } finally {
+    for (const { b, server } of builds) {
+      await b.close();
+      await server.close();
+    }
+  }
+}
+
+if (workload !== undefined) {
+  await workloadCpu();
+  process.exit(0);
 }
 
 const distChrome = resolve(dist, 'test/chrome');

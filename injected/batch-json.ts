@@ -3,8 +3,9 @@
  * cheaper than cloning (and then forwarding) a graph of small objects, on the page's thread, and a
  * text has a length the relay can bound. The text is the wire of protocol/wire.ts: each fact a
  * record of its fields by position (the layout of protocol/wire-layout.ts, read from the shapes),
- * strings once per batch in a table, times as steps from the batch's first, so the relay's
- * `runtime.Port` send and the background's parse carry about a third of the plain JSON.
+ * strings once per batch in a table, times as steps from the batch's first, previews with their
+ * common nodes written short (keys in the table), so the relay's `runtime.Port` send and the
+ * background's parse carry a quarter to a third of the plain JSON.
  *
  * JSON.stringify is not invisible the way structured clone is: for every object and array it
  * serializes it looks up `toJSON`, through the prototype chain, and reading an array's hole
@@ -20,6 +21,13 @@ import type { Fact } from '../protocol/facts.ts';
 import {
   WIRE_CLOCK_STEPS,
   WIRE_LAYOUT_TEXT,
+  WIRE_PREVIEW_ARRAY,
+  WIRE_PREVIEW_ARRAY_CUT,
+  WIRE_PREVIEW_AS_IS,
+  WIRE_PREVIEW_OBJECT,
+  WIRE_PREVIEW_OBJECT_CUT,
+  WIRE_PREVIEW_STRING_CUT,
+  WIRE_PREVIEW_UNDEFINED,
   WIRE_VERSION,
   type WireField,
   type WireKind,
@@ -115,7 +123,8 @@ const NUM = 2;
 const CLOCK = 3;
 const STRS = 4;
 const JSON_AS_IS = 5;
-const RECORD = 6;
+const PREVIEW = 6;
+const RECORD = 7;
 
 /** A layout read once into parallel arrays: names, how each travels, and the layout of each nested record. */
 interface Layout {
@@ -136,6 +145,8 @@ function codeOf(how: string): number {
       return CLOCK;
     case 'strs':
       return STRS;
+    case 'preview':
+      return PREVIEW;
     default:
       return JSON_AS_IS;
   }
@@ -150,6 +161,8 @@ interface Tables {
   fieldNames: Record<string, true>;
 }
 let tables: Tables | undefined;
+
+const PREVIEW_FIELDS = ['t', 'v', 'len', 'truncated', 'entries', 'keys', 'items'] as const;
 
 /** `String.prototype.indexOf` with its start position (the captured one; natives.ts types it without). */
 const indexOfFrom = stringIndexOf as unknown as (s: string, x: string, from: number) => number;
@@ -192,6 +205,9 @@ function readTables(): Tables {
     fieldNames: objectCreate(null) as Record<string, true>,
   };
   t.fieldNames.kind = true;
+  // What the preview's short forms read from a node (node() below).
+  // An index loop: for…of would call Array.prototype[Symbol.iterator], which the page may have replaced.
+  for (let i = 0; i < PREVIEW_FIELDS.length; i++) t.fieldNames[PREVIEW_FIELDS[i]] = true;
   // The runtime's own arrays, written by definition (own-index.ts): the page has run by now.
   const kinds = stringSplit(WIRE_LAYOUT_TEXT, ';');
   for (let k = 0; k < kinds.length; k++) {
@@ -211,7 +227,7 @@ export function encoderLayout(): WireKind[] {
     l.names.map((name, i) => [name, l.nested[i] ? fields(l.nested[i]!) : CLASS_NAMES[l.codes[i]]] as const);
   return Object.keys(t.kindIndex).map((kind) => [kind, fields(t.layouts[t.kindIndex[kind]])] as const);
 }
-const CLASS_NAMES = ['str', 'text', 'num', 'clock', 'strs', 'json'] as const;
+const CLASS_NAMES = ['str', 'text', 'num', 'clock', 'strs', 'json', 'preview'] as const;
 
 /** No own key of Object.prototype is a field the encoder may read. */
 function noFieldNames(proto: object, fieldNames: Record<string, true>): boolean {
@@ -264,6 +280,167 @@ function strings(e: Encoding, v: unknown): unknown {
   return out;
 }
 
+/** The runtime's own list being written: plain assignment, or definition when the prototypes could see it. */
+function put(e: Encoding, out: unknown[], i: number, v: unknown): void {
+  if (e.plain) out[i] = v;
+  else putIndex(out, i, v);
+}
+
+/** A preview node as written by this runtime: its fields read as plain properties (see `plainNode`). */
+interface PlainNode {
+  t?: unknown;
+  v?: unknown;
+  len?: unknown;
+  truncated?: unknown;
+  entries?: unknown;
+  keys?: unknown;
+  items?: unknown;
+}
+
+/**
+ * `node` for a batch whose prototypes run no page code (`e.plain`): the same forms, read with
+ * plain property loads, which V8 keeps monomorphic per node type (the previews' hottest path).
+ */
+function plainNode(e: Encoding, n: PlainNode): unknown {
+  switch (n.t) {
+    case 'number': {
+      const v = n.v;
+      return typeof v === 'number' && v - v === 0 ? v : n;
+    }
+    case 'string': {
+      const v = n.v;
+      const len = n.len;
+      if (typeof v !== 'string' || typeof len !== 'number') return n;
+      const truncated = n.truncated;
+      if (truncated === undefined) return len === v.length ? v : n;
+      return truncated === true ? [WIRE_PREVIEW_STRING_CUT, len, v] : n;
+    }
+    case 'boolean':
+      return typeof n.v === 'boolean' ? n.v : n;
+    case 'null':
+      return null;
+    case 'undefined':
+      return [WIRE_PREVIEW_UNDEFINED];
+    case 'object': {
+      const entries = n.entries;
+      const keys = n.keys;
+      const truncated = n.truncated;
+      if (!isArray(entries) || typeof keys !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_OBJECT_CUT : WIRE_PREVIEW_OBJECT, keys];
+      for (let i = 0; i < entries.length; i++) {
+        const entry: unknown = entries[i];
+        if (!isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') return n;
+        const child: unknown = entry[1];
+        out[out.length] = ref(e, entry[0]);
+        out[out.length] =
+          typeof child === 'object' && child !== null && !isArray(child)
+            ? plainNode(e, child)
+            : [WIRE_PREVIEW_AS_IS, child];
+      }
+      return out;
+    }
+    case 'array': {
+      const items = n.items;
+      const len = n.len;
+      const truncated = n.truncated;
+      if (!isArray(items) || typeof len !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_ARRAY_CUT : WIRE_PREVIEW_ARRAY, len];
+      for (let i = 0; i < items.length; i++) {
+        const child: unknown = items[i];
+        out[i + 2] =
+          typeof child === 'object' && child !== null && !isArray(child)
+            ? plainNode(e, child)
+            : [WIRE_PREVIEW_AS_IS, child];
+      }
+      return out;
+    }
+    default:
+      return n;
+  }
+}
+
+/**
+ * A preview node written short where its fields fit one of the forms of protocol/wire.ts, else
+ * as it is (its subtree too). Only the fields those forms carry are read: a node's other own
+ * fields are left behind, as the receiving side's validator leaves them.
+ */
+function node(e: Encoding, n: object): unknown {
+  const t = read(e, n, 't');
+  switch (t) {
+    case 'number': {
+      const v = read(e, n, 'v');
+      // Finite: the others travel as the words the node holds ('NaN'), as they are.
+      return typeof v === 'number' && v - v === 0 ? v : n;
+    }
+    case 'string': {
+      const v = read(e, n, 'v');
+      const len = read(e, n, 'len');
+      if (typeof v !== 'string' || typeof len !== 'number') return n;
+      const truncated = read(e, n, 'truncated');
+      if (truncated === undefined) return len === v.length ? v : n;
+      if (truncated !== true) return n;
+      const out: unknown[] = [WIRE_PREVIEW_STRING_CUT];
+      put(e, out, 1, len);
+      put(e, out, 2, v);
+      return out;
+    }
+    case 'boolean': {
+      const v = read(e, n, 'v');
+      return typeof v === 'boolean' ? v : n;
+    }
+    case 'null':
+      return null;
+    case 'undefined':
+      return [WIRE_PREVIEW_UNDEFINED];
+    case 'object': {
+      const entries = read(e, n, 'entries');
+      const keys = read(e, n, 'keys');
+      const truncated = read(e, n, 'truncated');
+      if (!isArray(entries) || typeof keys !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const length = read(e, entries, 'length') as number;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_OBJECT_CUT : WIRE_PREVIEW_OBJECT];
+      put(e, out, 1, keys);
+      for (let i = 0, at = 2; i < length; i++) {
+        const entry = read(e, entries, i);
+        // [key, node] only: an entry with a cut key's length (or anything else) keeps the node as it is.
+        if (!isArray(entry) || read(e, entry, 'length') !== 2) return n;
+        const key = read(e, entry, 0);
+        const child = read(e, entry, 1);
+        if (typeof key !== 'string') return n;
+        put(e, out, at++, ref(e, key));
+        put(
+          e,
+          out,
+          at++,
+          typeof child === 'object' && child !== null && !isArray(child) ? node(e, child) : [WIRE_PREVIEW_AS_IS, child],
+        );
+      }
+      return out;
+    }
+    case 'array': {
+      const items = read(e, n, 'items');
+      const len = read(e, n, 'len');
+      const truncated = read(e, n, 'truncated');
+      if (!isArray(items) || typeof len !== 'number' || (truncated !== undefined && truncated !== true)) return n;
+      const length = read(e, items, 'length') as number;
+      const out: unknown[] = [truncated ? WIRE_PREVIEW_ARRAY_CUT : WIRE_PREVIEW_ARRAY];
+      put(e, out, 1, len);
+      for (let i = 0; i < length; i++) {
+        const child = read(e, items, i);
+        put(
+          e,
+          out,
+          i + 2,
+          typeof child === 'object' && child !== null && !isArray(child) ? node(e, child) : [WIRE_PREVIEW_AS_IS, child],
+        );
+      }
+      return out;
+    }
+    default:
+      return n;
+  }
+}
+
 /** [mask × `times` + `plus`, …the present fields' values]: bit i of the mask says field i is present. */
 function record(e: Encoding, layout: Layout, o: object, plus: number, times: number): unknown[] {
   const { names, codes } = layout;
@@ -301,6 +478,14 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
         break;
       case JSON_AS_IS:
         w = v;
+        break;
+      case PREVIEW:
+        w =
+          type === 'object' && v !== null && !isArray(v)
+            ? plain
+              ? plainNode(e, v as PlainNode)
+              : node(e, v as object)
+            : [WIRE_PREVIEW_AS_IS, v];
         break;
       default:
         w =

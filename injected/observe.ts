@@ -36,6 +36,7 @@ import { describe, fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { countDispatch, settleCounts } from './counted.ts';
+import { UNSTAMPED_TIME } from './emitter.ts';
 import { putIndex } from './own-index.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
@@ -254,7 +255,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
   const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
   // One whole literal, never a property added later: an assignment could reach a page setter on
   // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
-  const fact: Omit<Dispatched, 'seq' | 'time'> = {
+  const fact: Dispatched = {
     kind: 'message-dispatched',
     ctx: rt.ctx,
     port: record.id,
@@ -263,6 +264,9 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
     ports: ids,
     handlers: 0,
     duration: 0,
+    // Stamped in place by the emitter (no copy).
+    seq: 0,
+    time: UNSTAMPED_TIME,
   };
-  return rt.emitter.emit<Dispatched>(fact);
+  return rt.emitter.emitBuilt(fact);
 }

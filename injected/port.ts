@@ -8,6 +8,7 @@ import type { CallSite, Fact } from '../protocol/facts.ts';
 import { recaptureFromTrap, replaceAccessor, replaceConstructor, replaceValue } from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
+import { UNSTAMPED_TIME } from './emitter.ts';
 import {
   NativeWeakMap,
   apply,
@@ -82,9 +83,13 @@ function reportPost(rt: Runtime, record: PortRecord, posted: Posted, wasClosed: 
     fingerprint: posted.fingerprint,
     transfer: posted.transfer,
     outcome: wasClosed ? 'closed' : wasShipped ? 'shipped' : doomed ? 'doomed' : 'sent',
+    // Own fields from the start, so the emitter stamps them in place (and no `site` setter a
+    // page put on Object.prototype runs: the literal holds that field too, undefined when absent).
+    site: posted.site,
+    seq: 0,
+    time: UNSTAMPED_TIME,
   } as Extract<Fact, { kind: 'port-posted' }>;
-  if (posted.site) fact.site = posted.site;
-  const reported = rt.emitter.emit(fact) !== undefined;
+  const reported = rt.emitter.emitBuilt(fact) !== undefined;
   if (fact.outcome === 'sent') noteSent(record, reported);
   shipPorts(rt, posted.ports, 'port', msg);
 }

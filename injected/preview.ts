@@ -516,8 +516,28 @@ export function fingerprint(value: unknown, deserialized = false): string {
   const tag = safeTag(o);
   if (tag !== 'Object') return hash('h' + tag);
   // Enumerable own string keys in own-key order, as the clone copies them (no descriptor each).
-  const keys = objectKeys(o);
+  return shapePrint(objectKeys(o));
+}
+
+/**
+ * The last key list fingerprinted and its print: a page sends records of one shape again and
+ * again, and comparing the keys (the engine's own strings, compared by identity when equal) costs
+ * far less than joining and hashing them. The list is the runtime's own (`Object.keys` made it).
+ */
+let lastKeys: string[] | undefined;
+let lastPrint = '';
+
+function shapePrint(keys: string[]): string {
+  const n = keys.length < 64 ? keys.length : 64;
+  const last = lastKeys;
+  if (last !== undefined && (last.length < 64 ? last.length : 64) === n) {
+    let i = 0;
+    while (i < n && last[i] === keys[i]) i++;
+    if (i === n) return lastPrint;
+  }
   let shape = 'o';
-  for (let i = 0; i < keys.length && i < 64; i++) shape += ',' + keys[i];
-  return hash(shape);
+  for (let i = 0; i < n; i++) shape += ',' + keys[i];
+  lastKeys = keys;
+  lastPrint = hash(shape);
+  return lastPrint;
 }

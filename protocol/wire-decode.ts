@@ -7,7 +7,19 @@
  */
 import { Fault, ProtocolError, located, show, via } from './fault.ts';
 import { deriveWireLayout } from './wire.ts';
-import { WIRE_CLOCK_STEPS, WIRE_VERSION, type WireClass, type WireField } from './wire-layout.ts';
+import {
+  WIRE_CLOCK_STEPS,
+  WIRE_PREVIEW_ARRAY,
+  WIRE_PREVIEW_ARRAY_CUT,
+  WIRE_PREVIEW_AS_IS,
+  WIRE_PREVIEW_OBJECT,
+  WIRE_PREVIEW_OBJECT_CUT,
+  WIRE_PREVIEW_STRING_CUT,
+  WIRE_PREVIEW_UNDEFINED,
+  WIRE_VERSION,
+  type WireClass,
+  type WireField,
+} from './wire-layout.ts';
 
 /** The layout, from the shapes (the runtime reads the same from wire-layout.ts's text; a test compares). */
 const WIRE_LAYOUT = deriveWireLayout();
@@ -59,8 +71,79 @@ function string(batch: WireBatch, x: unknown): string {
   );
 }
 
+/**
+ * A preview node from its short form (protocol/wire.ts), its fields in the order the runtime
+ * writes them; a JSON object is the node as it is. What the node then holds is the facts'
+ * validator's to check (a `keys` that is not a count, say), as for plain JSON.
+ */
+function previewNode(batch: WireBatch, x: unknown): unknown {
+  switch (typeof x) {
+    case 'number':
+      return { t: 'number', v: x };
+    case 'string':
+      return { t: 'string', v: x, len: x.length };
+    case 'boolean':
+      return { t: 'boolean', v: x };
+  }
+  if (x === null) return { t: 'null' };
+  if (!Array.isArray(x)) return x;
+  const code = x[0];
+  const expect = (length: number) => {
+    if (x.length !== length)
+      throw new Fault(`expected ${length} items in a preview node of code ${code}, got ${x.length}`);
+  };
+  const child = (i: number, path: string) => {
+    try {
+      return previewNode(batch, x[i]);
+    } catch (e) {
+      throw via(e, path);
+    }
+  };
+  switch (code) {
+    case WIRE_PREVIEW_UNDEFINED:
+      expect(1);
+      return { t: 'undefined' };
+    case WIRE_PREVIEW_STRING_CUT:
+      expect(3);
+      return { t: 'string', v: x[2], len: x[1], truncated: true };
+    case WIRE_PREVIEW_AS_IS:
+      expect(2);
+      return x[1];
+    case WIRE_PREVIEW_OBJECT:
+    case WIRE_PREVIEW_OBJECT_CUT: {
+      if (x.length % 2 !== 0)
+        throw new Fault(`expected an object node's keys and [key, node] pairs, got ${x.length - 2} items after them`);
+      const entries: [string, unknown][] = [];
+      for (let i = 2, n = 0; i < x.length; i += 2, n++) {
+        let key: string;
+        try {
+          key = string(batch, x[i]);
+        } catch (e) {
+          throw via(e, `.entries[${n}][0]`);
+        }
+        entries.push([key, child(i + 1, `.entries[${n}][1]`)]);
+      }
+      return code === WIRE_PREVIEW_OBJECT
+        ? { t: 'object', entries, keys: x[1] }
+        : { t: 'object', entries, keys: x[1], truncated: true };
+    }
+    case WIRE_PREVIEW_ARRAY:
+    case WIRE_PREVIEW_ARRAY_CUT: {
+      if (x.length < 2) throw new Fault(`expected an array node's length, got ${x.length - 1} items`);
+      const items: unknown[] = [];
+      for (let i = 2; i < x.length; i++) items.push(child(i, `.items[${i - 2}]`));
+      return code === WIRE_PREVIEW_ARRAY
+        ? { t: 'array', len: x[1], items }
+        : { t: 'array', len: x[1], items, truncated: true };
+    }
+    default:
+      throw new Fault(`expected a preview node, its short form or [${WIRE_PREVIEW_AS_IS}, value], got ${show(x)}`);
+  }
+}
+
 function value(batch: WireBatch, how: WireClass, x: unknown): unknown {
   if (how === 'json') return x;
+  if (how === 'preview') return previewNode(batch, x);
   if (isVerbatim(x)) return x.v;
   switch (how) {
     case 'str':

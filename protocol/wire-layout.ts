@@ -3,15 +3,24 @@
  * edit. The runtime encodes a batch with this table and the receiving side decodes it with the same.
  */
 /** How one field travels: see protocol/wire.ts. A list of fields is an object sent as a record of its own. */
-export type WireClass = 'str' | 'text' | 'num' | 'clock' | 'strs' | 'json' | readonly WireField[];
+export type WireClass = 'str' | 'text' | 'num' | 'clock' | 'strs' | 'preview' | 'json' | readonly WireField[];
 export type WireField = readonly [name: string, how: WireClass];
 export type WireKind = readonly [kind: string, fields: readonly WireField[]];
 
-/** The first element of every compact batch text. */
-export const WIRE_VERSION = 1;
+/** The first element of every compact batch text (2: previews written short). */
+export const WIRE_VERSION = 2;
 
 /** 1/4096 ms: the step of a double between 2^40 and 2^41 ms (2004–2039 in epoch milliseconds). */
 export const WIRE_CLOCK_STEPS = 4096;
+
+/** The codes that lead a preview node written as an array (protocol/wire.ts). */
+export const WIRE_PREVIEW_UNDEFINED = 0;
+export const WIRE_PREVIEW_OBJECT = 1;
+export const WIRE_PREVIEW_OBJECT_CUT = 2;
+export const WIRE_PREVIEW_ARRAY = 3;
+export const WIRE_PREVIEW_ARRAY_CUT = 4;
+export const WIRE_PREVIEW_STRING_CUT = 5;
+export const WIRE_PREVIEW_AS_IS = 6;
 
 /**
  * Every fact kind in FACT_KINDS order: `kind=field:how,…`, the fields in the shape's order (common
@@ -19,4 +28,4 @@ export const WIRE_CLOCK_STEPS = 4096;
  * the runtime's script evaluates it at document_start, and reads it only at its first batch.
  */
 export const WIRE_LAYOUT_TEXT =
-  'context=seq:num,time:clock,ctx:str,contextKind:str,url:text,origin:text,framePath:text,parent:str,observed:json,userAgent:text,inside:str;context-destroyed=seq:num,time:clock,ctx:str,reason:str;channel-created=seq:num,time:clock,ctx:str,channel:num,port1:num,port2:num,site:(stack:strs);port-seen=seq:num,time:clock,ctx:str,port:num,how:str;port-posted=seq:num,time:clock,ctx:str,port:num,msg:num,preview:json,bytes:num,fingerprint:text,transfer:json,outcome:str,site:(stack:strs);clone-error=seq:num,time:clock,ctx:str,port:num,carrier:str,name:text,message:text,site:(stack:strs);port-enabled=seq:num,time:clock,ctx:str,port:num,how:str;listener-added=seq:num,time:clock,ctx:str,port:num,type:str,via:str;listener-removed=seq:num,time:clock,ctx:str,port:num,type:str,via:str;message-dispatched=seq:num,time:clock,ctx:str,port:num,fingerprint:text,preview:json,ports:json,handlers:num,duration:num,threw:(name:text,message:text);messages-counted=seq:num,time:clock,ctx:str,port:num,posted:num,dispatched:num;messageerror=seq:num,time:clock,ctx:str,port:num;port-shipped=seq:num,time:clock,ctx:str,port:num,carrier:str,carrierId:num,index:num;port-received=seq:num,time:clock,ctx:str,port:num,carrier:str,viaPort:num,sourcePath:text,sourceOrigin:text,fingerprint:text,index:num,count:num;port-closed=seq:num,time:clock,ctx:str,port:num,site:(stack:strs);close-event=seq:num,time:clock,ctx:str,port:num;port-collected=seq:num,time:clock,ctx:str,port:num;carrier-posted=seq:num,time:clock,ctx:str,carrierId:num,carrier:str,target:text,targetOrigin:text,clientUrl:text,clientType:str,fingerprint:text,preview:json,bytes:num,transfer:json,site:(stack:strs);carrier-received=seq:num,time:clock,ctx:str,carrier:str,source:text,sourceOrigin:text,fingerprint:text,ports:json;worker-created=seq:num,time:clock,ctx:str,worker:num,workerKind:str,url:text,module:json,childCtx:str;worker-terminated=seq:num,time:clock,ctx:str,worker:num;facts-dropped=seq:num,time:clock,ctx:str,counts:json;runtime-note=seq:num,time:clock,ctx:str,code:text,message:text;client-message-queue-enabled=seq:num,time:clock,ctx:str,how:str';
+  'context=seq:num,time:clock,ctx:str,contextKind:str,url:text,origin:text,framePath:text,parent:str,observed:json,userAgent:text,inside:str;context-destroyed=seq:num,time:clock,ctx:str,reason:str;channel-created=seq:num,time:clock,ctx:str,channel:num,port1:num,port2:num,site:(stack:strs);port-seen=seq:num,time:clock,ctx:str,port:num,how:str;port-posted=seq:num,time:clock,ctx:str,port:num,msg:num,preview:preview,bytes:num,fingerprint:text,transfer:json,outcome:str,site:(stack:strs);clone-error=seq:num,time:clock,ctx:str,port:num,carrier:str,name:text,message:text,site:(stack:strs);port-enabled=seq:num,time:clock,ctx:str,port:num,how:str;listener-added=seq:num,time:clock,ctx:str,port:num,type:str,via:str;listener-removed=seq:num,time:clock,ctx:str,port:num,type:str,via:str;message-dispatched=seq:num,time:clock,ctx:str,port:num,fingerprint:text,preview:preview,ports:json,handlers:num,duration:num,threw:(name:text,message:text);messages-counted=seq:num,time:clock,ctx:str,port:num,posted:num,dispatched:num;messageerror=seq:num,time:clock,ctx:str,port:num;port-shipped=seq:num,time:clock,ctx:str,port:num,carrier:str,carrierId:num,index:num;port-received=seq:num,time:clock,ctx:str,port:num,carrier:str,viaPort:num,sourcePath:text,sourceOrigin:text,fingerprint:text,index:num,count:num;port-closed=seq:num,time:clock,ctx:str,port:num,site:(stack:strs);close-event=seq:num,time:clock,ctx:str,port:num;port-collected=seq:num,time:clock,ctx:str,port:num;carrier-posted=seq:num,time:clock,ctx:str,carrierId:num,carrier:str,target:text,targetOrigin:text,clientUrl:text,clientType:str,fingerprint:text,preview:preview,bytes:num,transfer:json,site:(stack:strs);carrier-received=seq:num,time:clock,ctx:str,carrier:str,source:text,sourceOrigin:text,fingerprint:text,ports:json;worker-created=seq:num,time:clock,ctx:str,worker:num,workerKind:str,url:text,module:json,childCtx:str;worker-terminated=seq:num,time:clock,ctx:str,worker:num;facts-dropped=seq:num,time:clock,ctx:str,counts:json;runtime-note=seq:num,time:clock,ctx:str,code:text,message:text;client-message-queue-enabled=seq:num,time:clock,ctx:str,how:str';

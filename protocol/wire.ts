@@ -13,7 +13,19 @@
  *   (the step of a double near today's epoch milliseconds), so "1765090000123.456" becomes "5057";
  * - a list of strings (`strs`): a list of table indices (call-site lines repeat from fact to fact);
  * - an object of known fields: a record of its own ([mask, …fields]);
- * - anything else (a preview tree, a transfer list, counts, a flag): its JSON, as it is.
+ * - a message preview (`preview`): its tree with the common nodes written short (below);
+ * - anything else (a transfer list, counts, a flag): its JSON, as it is.
+ *
+ * A preview node (preview-shape.ts) travels as: a number node with a finite value, as the number;
+ * a string node that was not cut, as the string; a boolean node, as the boolean; a null node, as
+ * null; and as arrays led by a code: `[WIRE_PREVIEW_UNDEFINED]`, an object `[OBJECT(_CUT), keys,
+ * key, node, key, node…]` (each key the index of its string in the batch's table: keys repeat
+ * from message to message), an array `[ARRAY(_CUT), len, …nodes]`, a cut string `[STRING_CUT, len,
+ * v]`; `_CUT` says `truncated: true`. Any other node (and one whose fields do not fit these forms,
+ * such as an entry with a cut key's length) travels as its JSON object, as it is, subtree
+ * included; a value that is not a node at all, as `[WIRE_PREVIEW_AS_IS, value]`. So the nodes
+ * most messages are made of cost their value and little more, and the relay's `runtime.Port`
+ * send (which escapes every quote of the text again) carries a fraction of the characters.
  */
 import { fact } from './fact-shapes.ts';
 import { FACT_KINDS } from './facts.ts';
@@ -44,6 +56,8 @@ function classOf(name: string, shape: Shape, top: boolean): WireClass {
     }
     case 'object':
       return fieldsOf(s.fields, false);
+    case 'preview':
+      return 'preview';
     default:
       return 'json';
   }
@@ -77,15 +91,24 @@ export function wireLayoutText(): string {
  * edit. The runtime encodes a batch with this table and the receiving side decodes it with the same.
  */
 /** How one field travels: see protocol/wire.ts. A list of fields is an object sent as a record of its own. */
-export type WireClass = 'str' | 'text' | 'num' | 'clock' | 'strs' | 'json' | readonly WireField[];
+export type WireClass = 'str' | 'text' | 'num' | 'clock' | 'strs' | 'preview' | 'json' | readonly WireField[];
 export type WireField = readonly [name: string, how: WireClass];
 export type WireKind = readonly [kind: string, fields: readonly WireField[]];
 
-/** The first element of every compact batch text. */
-export const WIRE_VERSION = 1;
+/** The first element of every compact batch text (2: previews written short). */
+export const WIRE_VERSION = 2;
 
 /** 1/4096 ms: the step of a double between 2^40 and 2^41 ms (2004–2039 in epoch milliseconds). */
 export const WIRE_CLOCK_STEPS = 4096;
+
+/** The codes that lead a preview node written as an array (protocol/wire.ts). */
+export const WIRE_PREVIEW_UNDEFINED = 0;
+export const WIRE_PREVIEW_OBJECT = 1;
+export const WIRE_PREVIEW_OBJECT_CUT = 2;
+export const WIRE_PREVIEW_ARRAY = 3;
+export const WIRE_PREVIEW_ARRAY_CUT = 4;
+export const WIRE_PREVIEW_STRING_CUT = 5;
+export const WIRE_PREVIEW_AS_IS = 6;
 
 /**
  * Every fact kind in FACT_KINDS order: \`kind=field:how,…\`, the fields in the shape's order (common

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
-import { Emitter } from '../../../injected/emitter.ts';
+import { Emitter, UNSTAMPED_TIME } from '../../../injected/emitter.ts';
 
 function collector() {
   const batches: Fact[][] = [];
@@ -18,6 +18,37 @@ describe('Emitter', () => {
     e.flush();
     expect(batches.flat().map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(batches.flat().every((f) => typeof f.time === 'number')).toBe(true);
+  });
+
+  it('stamps a fact built with its seq and time fields in place, in order with the copied ones, running no page setter', () => {
+    const { batches, sink } = collector();
+    const e = new Emitter('c', sink, { batchSize: 100, flushMs: 10_000, maxBuffered: 100 });
+    const calls: string[] = [];
+    for (const k of ['seq', 'time'])
+      Object.defineProperty(Object.prototype, k, {
+        configurable: true,
+        set: () => calls.push(k),
+        get: () => undefined,
+      });
+    try {
+      e.emit(closed(1));
+      const built = { kind: 'port-closed' as const, ctx: 'c', port: 2, seq: 0, time: UNSTAMPED_TIME };
+      const stamped = e.emitBuilt(built);
+      e.emit(closed(3));
+      expect(stamped).toBe(built);
+      e.flush();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).seq;
+      delete (Object.prototype as Record<string, unknown>).time;
+    }
+    expect(calls).toEqual([]);
+    const facts = batches.flat();
+    expect(facts.map((f) => [(f as { port?: number }).port, f.seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(typeof facts[1].time === 'number' && facts[1].time > 0).toBe(true);
   });
 
   it('past its bound drops new facts, counts them per kind, and reports the counts once', () => {

@@ -122,6 +122,36 @@ describe('fingerprint', () => {
     expect(fingerprint(withGetter)).toBe(fingerprint(structuredClone(withGetter)));
   });
 
+  it('gives a record the print of its own keys when records of one shape and of others alternate', () => {
+    const keys = (names: string[]) => Object.fromEntries(names.map((k, i) => [k, i]));
+    const many = (last: string) => keys([...Array.from({ length: 63 }, (_, i) => `k${i}`), last, 'extra']);
+    const sequence = [
+      keys(['a', 'b']),
+      keys(['a', 'c']),
+      keys(['a', 'b']),
+      keys(['a']),
+      keys(['a', 'b', 'c']),
+      keys(['b', 'a']),
+      many('x'),
+      many('y'),
+      keys(['a', 'b']),
+    ];
+    const prints = sequence.map((o) => fingerprint(o));
+    // Each one against a print made with nothing remembered before it (a fresh key list each time).
+    const alone = sequence.map((o) => {
+      fingerprint([]);
+      fingerprint({ unrelated: 1 });
+      return fingerprint(o);
+    });
+    expect(prints).toEqual(alone);
+    expect(new Set(prints.slice(0, 2)).size).toBe(2);
+    expect(prints[2]).toBe(prints[0]);
+    expect(new Set([prints[0], prints[3], prints[4], prints[5]]).size).toBe(4);
+    // Keys past the 64th are not part of the shape; the 64th is.
+    expect(prints[6]).not.toBe(prints[7]);
+    expect(fingerprint(many('x'))).toBe(prints[6]);
+  });
+
   it('tells different shapes apart', () => {
     expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ b: 1 }));
     expect(fingerprint([1])).not.toBe(fingerprint([1, 2]));

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeBatch, encoderLayout } from '../../../injected/batch-json.ts';
+import { describe as describeValue } from '../../../injected/preview.ts';
 import { fact } from '../../../protocol/fact-shapes.ts';
 import { FACT_KINDS, type Fact } from '../../../protocol/facts.ts';
 import { decodeFacts, partitionFacts } from '../../../protocol/validate.ts';
@@ -105,6 +106,89 @@ describe('encode → decode', () => {
   });
 });
 
+describe('previews on the wire', () => {
+  /** bench/fixtures/workload.js's 1 KB record, and a comlink-like request. */
+  const record = (i: number) => ({
+    id: i,
+    type: 'row',
+    name: `item-${i}`,
+    tags: ['alpha', 'beta', 'gamma'],
+    values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
+    body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
+    owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
+    created: 1700000000000 + i,
+    flags: { a: true, b: false, c: null, d: undefined },
+  });
+  const posted = (i: number, data: unknown): Fact =>
+    ({
+      kind: 'port-posted',
+      ctx: 'a1b2c3d4e5f60718293a4b5c',
+      port: 1,
+      msg: i + 1,
+      preview: describeValue(data).preview,
+      bytes: 1000,
+      fingerprint: '5f3a9c21',
+      transfer: [],
+      outcome: 'sent',
+      seq: i + 1,
+      time: 1765090000123.456 + i,
+    }) as Fact;
+
+  it('writes the nodes most messages are made of short, and gives them back exactly', () => {
+    const batch = [
+      ...Array.from({ length: 100 }, (_, i) => posted(i, record(i))),
+      ...Array.from({ length: 100 }, (_, i) => posted(100 + i, { id: i, method: 'add', args: [i, 1] })),
+    ];
+    const { json } = encodeBatch(batch);
+    expect(overWire(batch)).toEqual({ facts: batch, rejected: 0, firstError: undefined });
+    // As their JSON (wire version 1) the previews kept the plain text's size: about 80 % of it.
+    expect(json.length * 2.5).toBeLessThan(JSON.stringify(batch).length);
+    expect(json).not.toContain('"t":"number"');
+  });
+
+  it('keeps a node whose fields fit no short form as it is, and a value that is no node', () => {
+    const odd = [
+      { t: 'number', v: 'NaN' },
+      { t: 'string', v: 'abc', len: 9 },
+      { t: 'object', entries: [['k'.repeat(3), { t: 'null' }, 900]], keys: 1 },
+      { t: 'array', len: 1, items: [{ t: 'more', kind: 'object', size: 3 }], truncated: true },
+      { t: 'map', size: 0, entries: [] },
+    ];
+    const batch = odd.map((preview, i) => ({ ...posted(i, 0), preview }) as Fact);
+    expect(overWire(batch).facts).toEqual(batch);
+    const notANode = { ...posted(9, 0), preview: 7 } as unknown as Fact;
+    const got = overWire([notANode]);
+    expect(got.firstError?.message).toBe(overJson([notANode]).firstError?.message);
+  });
+
+  it('refuses a malformed short form with the fact, the field and the place in the tree', () => {
+    const text = (preview: unknown) => {
+      const wire = JSON.parse(encodeBatch([posted(0, { a: 1 })]).json) as unknown[];
+      const r = wire[3] as unknown[];
+      // The record's values: seq, time, ctx, port, msg, preview, …
+      r[6] = preview;
+      return JSON.stringify(wire);
+    };
+    const cases: [unknown, string][] = [
+      [[1, 1, 99, 5], "m.json[0][0].preview.entries[0][0]: string 99 is not in the batch's table"],
+      [
+        [1, 1, 0, [3, 2, [9]]],
+        'm.json[0][0].preview.entries[0][1].items[0]: expected a preview node, its short form or [6, value], got an array',
+      ],
+      [[1, 1, 0], "m.json[0][0].preview: expected an object node's keys and [key, node] pairs, got 1 items after them"],
+      [[3], "m.json[0][0].preview: expected an array node's length, got 0 items"],
+      [[5, 4], 'm.json[0][0].preview: expected 3 items in a preview node of code 5, got 2'],
+      // Decoded, then refused by the facts' validator with the path plain JSON would give.
+      [[3, 'two', 1], 'm.json[0][0].preview.len: expected'],
+    ];
+    for (const [preview, error] of cases) {
+      const got = decodeFacts({ json: text(preview), count: 1 }, 'm.json[0]');
+      expect(got.rejected, error).toBe(1);
+      expect(got.firstError?.message.startsWith(error), `${got.firstError?.message} ≠ ${error}`).toBe(true);
+    }
+  });
+});
+
 describe('a malformed wire text', () => {
   const good = JSON.parse(
     encodeBatch([
@@ -118,11 +202,11 @@ describe('a malformed wire text', () => {
 
   it('is refused whole, with what is wrong, when its header is bad', () => {
     const cases: [unknown[] | string, string][] = [
-      ['[1,0,[],', 'm.json[0].json: expected JSON, got unparsable text'],
-      [[2, ...good.slice(1)], 'm.json[0].json[0]: expected wire version 1, got 2'],
-      [[1, 'x', ...good.slice(2)], 'm.json[0].json[1]: expected the batch\'s base time (a finite number), got "x"'],
-      [[1, 0, {}, ...good.slice(3)], "m.json[0].json[2]: expected the batch's string table, got an object"],
-      [[1, 0, ['c', 7], ...good.slice(3)], 'm.json[0].json[2][1]: expected a string of the table, got 7'],
+      ['[2,0,[],', 'm.json[0].json: expected JSON, got unparsable text'],
+      [[1, ...good.slice(1)], 'm.json[0].json[0]: expected wire version 2, got 1'],
+      [[2, 'x', ...good.slice(2)], 'm.json[0].json[1]: expected the batch\'s base time (a finite number), got "x"'],
+      [[2, 0, {}, ...good.slice(3)], "m.json[0].json[2]: expected the batch's string table, got an object"],
+      [[2, 0, ['c', 7], ...good.slice(3)], 'm.json[0].json[2][1]: expected a string of the table, got 7'],
       [good.slice(0, 4), 'm.json[0].json: expected 2 facts (its count), got 1'],
     ];
     for (const [text, error] of cases) {

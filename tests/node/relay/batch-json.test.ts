@@ -53,6 +53,15 @@ describe('encodeBatch', () => {
         'Object.prototype.site accessor',
         () => Object.defineProperty(Object.prototype, 'site', { configurable: true, get: () => calls.push('site') }),
       ],
+      // So is a field a preview node lacks (an uncut string's `truncated`), read for its short form.
+      [
+        'Object.prototype.truncated accessor',
+        () =>
+          Object.defineProperty(Object.prototype, 'truncated', {
+            configurable: true,
+            get: () => calls.push('truncated'),
+          }),
+      ],
     ];
     const batch = [
       fact(),
@@ -63,14 +72,32 @@ describe('encodeBatch', () => {
         site: { stack: ['a \u2028 "b"', 'c'] },
       } as unknown as Fact,
       { ...fact('port-posted'), outcome: 'sent' } as unknown as Fact,
+      {
+        ...fact('port-posted'),
+        preview: {
+          t: 'object',
+          keys: 3,
+          entries: [
+            ['n', { t: 'number', v: 1 }],
+            ['s', { t: 'string', v: 'ab', len: 2 }],
+            [
+              'cut',
+              { t: 'array', len: 9, items: [{ t: 'string', v: 'x', len: 40, truncated: true }], truncated: true },
+            ],
+          ],
+        },
+      } as unknown as Fact,
     ];
     const expected = encodeBatch(batch).json;
+    // The short forms ran (and are what the own-property path must write too).
+    expect(expected).toContain('[1,3,');
     expect(wireFacts(expected)).toEqual(batch);
     for (const [name, install] of hostile) {
       install();
       expect(encodeBatch(batch).json, name).toBe(expected);
       delete O.toJSON;
       delete O.site;
+      delete O.truncated;
       delete A.toJSON;
       delete A['0'];
       Object.setPrototypeOf(Array.prototype, Object.prototype);
