@@ -70,13 +70,13 @@ function carrierPosted(
     preview: posted.preview,
     bytes: posted.bytes,
     transfer: posted.transfer,
+    // Optional fields in the literal (undefined: absent on the wire), never assigned afterwards:
+    // that [[Set]] would reach a page setter on Object.prototype.
+    targetOrigin,
+    clientUrl: client ? client.clientUrl : undefined,
+    clientType: client ? client.clientType : undefined,
+    site: posted.site || undefined,
   } as Extract<Fact, { kind: 'carrier-posted' }>;
-  if (targetOrigin !== undefined) fact.targetOrigin = targetOrigin;
-  if (client) {
-    fact.clientUrl = client.clientUrl;
-    fact.clientType = client.clientType;
-  }
-  if (posted.site) fact.site = posted.site;
   rt.emitter.emit(fact);
   shipPorts(rt, posted.ports, carrier, carrierId);
 }
@@ -208,8 +208,9 @@ export function observeCarrier(
           source: from.source,
           fingerprint: print,
           ports: ids,
+          // In the literal, never assigned afterwards (a page setter on Object.prototype).
+          sourceOrigin: from.sourceOrigin,
         } as Extract<Fact, { kind: 'carrier-received' }>;
-        if (from.sourceOrigin !== undefined) fact.sourceOrigin = from.sourceOrigin;
         rt.emitter.emit(fact);
       }),
     true,

@@ -156,10 +156,12 @@ export function receivePorts(rt: Runtime, ports: readonly object[], arrival: Arr
       fingerprint: arrival.fingerprint,
       index: i,
       count,
+      // In the literal even when undefined (absent on the wire): a property added afterwards
+      // would be a [[Set]] that reaches a page setter on Object.prototype.
+      viaPort: arrival.viaPort,
+      sourcePath: arrival.sourcePath,
+      sourceOrigin: arrival.sourceOrigin,
     } as never;
-    if (arrival.viaPort !== undefined) fact.viaPort = arrival.viaPort;
-    if (arrival.sourcePath !== undefined) fact.sourcePath = arrival.sourcePath;
-    if (arrival.sourceOrigin !== undefined) fact.sourceOrigin = arrival.sourceOrigin;
     rt.emitter.emit(fact as never);
   }
   return ids;

@@ -36,15 +36,17 @@ export function patchMessageChannel(rt: Runtime): void {
       const r1 = adoptPort(rt, port1);
       const r2 = adoptPort(rt, port2);
       entangle(r1, r2);
+      const site = callSite() || undefined;
+      // Optional fields in the literal (undefined: absent on the wire), never assigned afterwards:
+      // that [[Set]] would reach a page setter on Object.prototype.
       const fact = {
         kind: 'channel-created',
         ctx: rt.ctx,
         channel: newChannelId(),
         port1: r1.id,
         port2: r2.id,
+        site,
       } as Extract<Fact, { kind: 'channel-created' }>;
-      const site = callSite();
-      if (site) fact.site = site;
       rt.emitter.emit(fact);
     }),
   );
@@ -166,14 +168,13 @@ export function patchMessagePort(rt: Runtime): void {
       if (record) {
         record.closed = true;
         settleCounts(rt, record);
-        const fact = { kind: 'port-closed', ctx: rt.ctx, port: record.id } as {
-          kind: 'port-closed';
-          ctx: string;
-          port: number;
-          site?: CallSite;
+        const fact: { kind: 'port-closed'; ctx: string; port: number; site?: CallSite } = {
+          kind: 'port-closed',
+          ctx: rt.ctx,
+          port: record.id,
+          // In the literal, never assigned afterwards (a page setter on Object.prototype).
+          site: callSite() || undefined,
         };
-        const site = callSite();
-        if (site) fact.site = site;
         rt.emitter.emit(fact);
       }
     });

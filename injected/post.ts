@@ -127,8 +127,9 @@ function reportCloneError(
       carrier,
       name,
       message,
+      // In the literal, never assigned afterwards (a page setter on Object.prototype).
+      site: site || undefined,
     };
-    if (site) fact.site = site;
     rt.emitter.emit(fact);
   });
 }
@@ -195,8 +196,7 @@ function sent(
   // The post's fact names each transferred port: what was counted on them goes first.
   for (let i = 0; i < ports.length; i++) settleCounts(rt, ports[i]);
   const { preview, bytes } = describe(data, portIdOf(rt), false, before, rt.config.preview);
-  const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data) };
-  if (site) posted.site = site;
+  const posted: Posted = { transfer, ports, preview, bytes, fingerprint: fingerprint(data), site: site || undefined };
   return posted;
 }
 
