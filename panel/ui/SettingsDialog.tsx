@@ -109,7 +109,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             <p
               className="muted setting-note"
               id="see-inside-workers-note"
-              title={`${DEBUGGER_BAR_TEXT} Shared and service workers stay outside. ${SOURCES_PANEL_TEXT}`}
+              title={`${DEBUGGER_BAR_TEXT} Shared workers stay outside; a service worker is seen from inside unless DevTools let it run before Portscope's first-line pause held (then outside, never in part). ${SOURCES_PANEL_TEXT}`}
             >
               While it is on, Chrome shows "Portscope started debugging this browser": Portscope runs inside the tab's
               dedicated workers through Chrome's debugger.

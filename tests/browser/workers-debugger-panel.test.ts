@@ -81,7 +81,7 @@ describe('"See inside workers" in the real panel', () => {
     ]);
     expect(note).toContain('Portscope started debugging this browser');
     expect(note).toContain("through Chrome's debugger");
-    expect(more).toContain('Shared and service workers stay outside');
+    expect(more).toContain('Shared workers stay outside; a service worker is seen from inside');
     expect(more).toContain('Focus Sources panel when triggering a breakpoint');
     await until(
       'the setting read',
