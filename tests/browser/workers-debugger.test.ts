@@ -25,6 +25,7 @@ import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { SCENARIOS, scenarioScript } from '../support/worker-scenarios.ts';
 import { until } from '../support/until.ts';
+import { seeInsideWorkersOn } from '../support/see-inside-workers.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
@@ -123,17 +124,7 @@ beforeAll(async () => {
   // A panel on each tab (the debugger attaches only while one is open); the setting on one of them.
   panel = await ext.context.newPage();
   await panel.goto(`chrome-extension://${ext.extensionId}/extension/devtools.html`);
-  await panel.evaluate(
-    async ([on, off]) => {
-      for (const tabId of [on, off]) {
-        const port = chrome.runtime.connect({ name: 'portscope-panel' });
-        port.postMessage({ type: 'subscribe', tabId });
-        ((globalThis as unknown as { ports: unknown[] }).ports ??= []).push(port);
-      }
-      await chrome.storage.session.set({ [`portscope.seeInsideWorkers.${on}`]: true });
-    },
-    [onTab, offTab] as const,
-  );
+  await seeInsideWorkersOn(panel, onTab, offTab);
   await until(
     'the debugger to attach to the tab',
     () => debuggerOf(onTab),
