@@ -17,13 +17,13 @@
  * started again by the page, twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { Recording } from '../../cli/recording.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { until } from '../support/until.ts';
-import { seeInsideWorkersOn } from '../support/see-inside-workers.ts';
+import { debugBackground, seeInsideWorkersOn } from '../support/see-inside-workers.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
@@ -33,15 +33,6 @@ interface Account {
   missedFirstLine?: number;
   lateBatches?: number;
 }
-interface Debug {
-  portscopeDebug: {
-    facts(tabId: number): Fact[];
-    clear(): void;
-    tabs(): { tabId: number; url: string }[];
-    workerDebugger(tabId: number): { attached: boolean; workers: Account | null } | null;
-  };
-}
-
 let server: FixtureServer;
 let ext: LaunchedChromium;
 let onPage: Page;
@@ -52,28 +43,11 @@ let firstOn: { echoes: unknown; facts: Fact[]; account?: Account | null };
 let firstOff: { echoes: unknown; facts: Fact[] };
 let restart: { result: unknown; facts: Fact[]; account?: Account | null };
 
-async function background(): Promise<Worker> {
-  const ours = (w: Worker) => w.url().startsWith(`chrome-extension://${ext.extensionId}/`);
-  return (
-    ext.context.serviceWorkers().filter(ours).at(-1) ??
-    (await ext.context.waitForEvent('serviceworker', { predicate: ours }))
-  );
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.facts(id), tabId);
-const clearBackground = async () =>
-  (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.clear());
-const debuggerOf = async (tabId: number) =>
-  (await background()).evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.workerDebugger(id), tabId);
-
-async function tabIdOf(url: string): Promise<number> {
-  const tabs = await until(
-    `the background to know ${url}`,
-    async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-    (tabs) => tabs.some((t) => t.url === url),
-  );
-  return tabs.find((t) => t.url === url)!.tabId;
-}
+const debugHook = debugBackground<{ attached: boolean; workers: Account | null }>(() => ext);
+const backgroundFacts = debugHook.facts;
+const clearBackground = debugHook.clear;
+const debuggerOf = debugHook.workerDebugger;
+const tabIdOf = debugHook.tabIdOf;
 
 async function firstPage(page: Page, tabId: number): Promise<{ echoes: unknown; facts: Fact[] }> {
   await clearBackground();

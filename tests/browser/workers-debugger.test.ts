@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page, type Worker } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Fact } from '../../protocol/facts.ts';
 import { Recording } from '../../cli/recording.ts';
 import { CHROMIUM_ARGS, DIST, DIST_CHROME, chromiumPath } from '../support/browsers.ts';
@@ -25,7 +25,7 @@ import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { SCENARIOS, scenarioScript } from '../support/worker-scenarios.ts';
 import { until } from '../support/until.ts';
-import { seeInsideWorkersOn } from '../support/see-inside-workers.ts';
+import { debugBackground, seeInsideWorkersOn } from '../support/see-inside-workers.ts';
 import { settledFactsBornOnPage } from '../support/settled-facts.ts';
 
 type ContextFact = Extract<Fact, { kind: 'context' }>;
@@ -42,15 +42,6 @@ interface DebuggerState {
   lastError: string | null;
   takenBack: number;
 }
-interface Debug {
-  portscopeDebug: {
-    facts(tabId: number): Fact[];
-    clear(): void;
-    tabs(): { tabId: number; url: string }[];
-    workerDebugger(tabId: number): DebuggerState | null;
-  };
-}
-
 let server: FixtureServer;
 let ext: LaunchedChromium;
 let plain: Browser;
@@ -65,30 +56,12 @@ let firstOn: { echoes: unknown; facts: Fact[] };
 let firstOff: { echoes: unknown; facts: Fact[] };
 const scenarioFacts: Fact[] = [];
 
-/** The extension's service worker as it is now (it is stopped and started again below). */
-async function background(): Promise<Worker> {
-  const ours = (w: Worker) => w.url().startsWith(`chrome-extension://${ext.extensionId}/`);
-  return (
-    ext.context.serviceWorkers().filter(ours).at(-1) ??
-    (await ext.context.waitForEvent('serviceworker', { predicate: ours }))
-  );
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.facts(id), tabId);
-const clearBackground = async () =>
-  (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.clear());
-const debuggerOf = async (tabId: number) =>
-  (await background())
-    .evaluate((id) => (globalThis as unknown as Debug).portscopeDebug.workerDebugger(id), tabId)
-    .catch(() => null);
-
-async function tabIdOf(url: string): Promise<number> {
-  return until(
-    `the background to know ${url}`,
-    async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-    (tabs) => tabs.some((t) => t.url === url),
-  ).then((tabs) => tabs.find((t) => t.url === url)!.tabId);
-}
+const debugHook = debugBackground<DebuggerState>(() => ext);
+const backgroundFacts = debugHook.facts;
+const clearBackground = debugHook.clear;
+// The background may be stopped at that moment (a test stops it): no state then.
+const debuggerOf = (tabId: number) => debugHook.workerDebugger(tabId).catch(() => null);
+const tabIdOf = debugHook.tabIdOf;
 
 /** Runs the first/ page in `page` (of tab `tabId`) and returns what the page saw and what the background holds. */
 async function firstPage(page: Page, tabId: number): Promise<{ echoes: unknown; facts: Fact[] }> {
