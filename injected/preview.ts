@@ -127,21 +127,75 @@ export function ownPreviewBounds(config: object): PreviewBounds | undefined {
 
 const ArrayPrototype: object = getPrototypeOf([]) as object;
 
+/** Lists up to this many items are made as literals of their exact size (`sized`). */
+const SIZED_MAX = 16;
+
 /**
- * A list of the preview (items, entries), filled with no prototype, so writing an index runs no
- * setter a page put on Array.prototype or Object.prototype (a missing index of an ordinary array
- * is looked up there); `done` gives it back its prototype once full. `Reflect.defineProperty`
- * per element did the same at about twenty times the cost (BENCHMARKS.md, "Dehydrated previews").
+ * A list of the preview (items, entries) for `n` children, written so that no setter a page put
+ * on Array.prototype or Object.prototype runs: writing an index of an ordinary array that lacks it
+ * looks the index up on the prototypes, but writing one it already has (own, writable) does not.
+ * So a list of at most SIZED_MAX children is an array literal of exactly `n` own elements, each
+ * written over; a longer one (only with bounds above the default) is filled with no prototype and
+ * given it back by `done`. Emptying and restoring a prototype for every list cost about four
+ * times the literal in Chromium (BENCHMARKS.md, "Recording path, step 3"); `Reflect.defineProperty`
+ * per element about twenty times (BENCHMARKS.md, "Dehydrated previews").
  */
-function list<T>(): T[] {
+function list<T>(n: number): T[] {
+  if (n <= SIZED_MAX) return sized(n) as T[];
   const out: T[] = [];
   setPrototypeOf(out, null);
   return out;
 }
 
-function done<T>(list: T[]): T[] {
-  setPrototypeOf(list, ArrayPrototype);
+/** `list(n)` once `filled` children are written: cut to them (a list of the length it holds). */
+function done<T>(list: T[], n: number, filled: number): T[] {
+  if (n > SIZED_MAX) setPrototypeOf(list, ArrayPrototype);
+  // The array's own `length`: setting it runs no page code.
+  else if (filled < n) list.length = filled;
   return list;
+}
+
+/** An array of exactly `n` own elements (n ≤ SIZED_MAX), from a literal: no index is looked up. */
+function sized(n: number): unknown[] {
+  const u = undefined;
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      return [u];
+    case 2:
+      return [u, u];
+    case 3:
+      return [u, u, u];
+    case 4:
+      return [u, u, u, u];
+    case 5:
+      return [u, u, u, u, u];
+    case 6:
+      return [u, u, u, u, u, u];
+    case 7:
+      return [u, u, u, u, u, u, u];
+    case 8:
+      return [u, u, u, u, u, u, u, u];
+    case 9:
+      return [u, u, u, u, u, u, u, u, u];
+    case 10:
+      return [u, u, u, u, u, u, u, u, u, u];
+    case 11:
+      return [u, u, u, u, u, u, u, u, u, u, u];
+    case 12:
+      return [u, u, u, u, u, u, u, u, u, u, u, u];
+    case 13:
+      return [u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 14:
+      return [u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 15:
+      return [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    case 16:
+      return [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+    default:
+      throw new RangeError('sized: at most ' + SIZED_MAX);
+  }
 }
 
 /**
@@ -167,6 +221,8 @@ function pathOf(place: Place): string {
 
 const LITERAL = false;
 const NAMED = true;
+/** How many objects a walk looks up by comparing, before it keeps the rest in a Map (at most SIZED_MAX). */
+const FEW_SEEN = 8;
 /** A ref's path is a label; past this it is cut (protocol/preview-shape.ts bounds it). */
 const PATH_MAX = 1_024;
 
@@ -175,8 +231,16 @@ class Walker {
   bytes = 0;
   /** Characters of text left to emit (every text is charged, as the validator counts them). */
   private chars: number;
-  /** Made on the first object: most messages are a primitive. */
-  private seen: Map<object, Place> | undefined;
+  /**
+   * The objects met so far and their places, for `ref`: the first FEW_SEEN in two lists made on
+   * the first object (most messages are a primitive) and searched in order, the rest in a Map
+   * made when they overflow. A message of a few objects then pays a compare per object met
+   * instead of a Map and an identity hash for each (BENCHMARKS.md, "Recording path, step 3").
+   */
+  private seenObjects: object[] | undefined;
+  private seenPlaces: Place[] | undefined;
+  private seenCount = 0;
+  private seenMore: Map<object, Place> | undefined;
 
   constructor(
     private readonly portId: (x: object) => number | undefined,
@@ -259,9 +323,7 @@ class Walker {
       return { t: 'null' };
     }
     const obj = v as object;
-    this.seen ??= new NativeMap<object, Place>();
-    const seen = this.seen;
-    const prior = mapGet(seen, obj);
+    const prior = this.placeOf(obj);
     if (prior !== undefined) {
       const path = pathOf(prior);
       const left = this.chars > 0 ? this.chars : 0;
@@ -271,8 +333,32 @@ class Walker {
       return { t: 'ref', path: shown };
     }
     const place: Place = { up, step, named };
-    mapSet(seen, obj, place);
+    this.remember(obj, place);
     return this.object(obj, depth, place);
+  }
+
+  /** Where `o` was met first, if it was. */
+  private placeOf(o: object): Place | undefined {
+    const objects = this.seenObjects;
+    if (objects === undefined) return undefined;
+    const count = this.seenCount;
+    for (let i = 0; i < count; i++) if (objects[i] === o) return this.seenPlaces![i];
+    return this.seenMore === undefined ? undefined : mapGet(this.seenMore, o);
+  }
+
+  private remember(o: object, place: Place): void {
+    if (this.seenObjects === undefined) {
+      // Own elements from the start (list() explains why): writing them looks up no setter.
+      this.seenObjects = sized(FEW_SEEN) as object[];
+      this.seenPlaces = sized(FEW_SEEN) as Place[];
+    }
+    if (this.seenCount < FEW_SEEN) {
+      this.seenObjects[this.seenCount] = o;
+      this.seenPlaces![this.seenCount++] = place;
+      return;
+    }
+    this.seenMore ??= new NativeMap<object, Place>();
+    mapSet(this.seenMore, o, place);
   }
 
   private object(o: object, depth: number, place: Place): Preview {
@@ -374,8 +460,8 @@ class Walker {
 
   private array(a: unknown[], depth: number, place: Place): Preview {
     const len = a.length;
-    const items = list<Preview>();
     const max = len < this.bounds.keys ? len : this.bounds.keys;
+    const items = list<Preview>(max);
     let i = 0;
     for (; i < max && this.room(); i++) {
       // A number key: ToPropertyKey of a number runs no page code.
@@ -385,15 +471,17 @@ class Walker {
           ? this.value(d.value, depth + 1, place, i, LITERAL)
           : this.leaf(d ? 'getter' : 'undefined');
     }
-    return i < len ? { t: 'array', len, items: done(items), truncated: true } : { t: 'array', len, items: done(items) };
+    return i < len
+      ? { t: 'array', len, items: done(items, max, i), truncated: true }
+      : { t: 'array', len, items: done(items, max, i) };
   }
 
   private plain(o: object, depth: number, place: Place): Preview {
     // Enumerable own string keys, in own-key order: exactly what the clone copied.
     const keys = objectKeys(o);
     const count = keys.length;
-    const entries = list<[string, Preview, number?]>();
     const max = count < this.bounds.keys ? count : this.bounds.keys;
+    const entries = list<[string, Preview, number?]>(max);
     let n = 0;
     for (; n < max && this.room(); n++) {
       const key = keys[n];
@@ -405,32 +493,36 @@ class Walker {
       entries[n] = shown.length < key.length ? [shown, v, key.length] : [shown, v];
     }
     return n < count
-      ? { t: 'object', entries: done(entries), keys: count, truncated: true }
-      : { t: 'object', entries: done(entries), keys: count };
+      ? { t: 'object', entries: done(entries, max, n), keys: count, truncated: true }
+      : { t: 'object', entries: done(entries, max, n), keys: count };
   }
 
   private map(m: object, size: number, depth: number, place: Place): Preview {
-    const entries = list<[Preview, Preview]>();
+    const max = size < this.bounds.keys ? size : this.bounds.keys;
+    const entries = list<[Preview, Preview]>(max);
     let n = 0;
     mapForEach(m, (v, k) => {
-      if (n < this.bounds.keys && this.room())
+      if (n < max && this.room())
         entries[n++] = [
           this.value(k, depth + 1, place, '<key>', LITERAL),
           this.value(v, depth + 1, place, '<value>', LITERAL),
         ];
     });
     return n < size
-      ? { t: 'map', size, entries: done(entries), truncated: true }
-      : { t: 'map', size, entries: done(entries) };
+      ? { t: 'map', size, entries: done(entries, max, n), truncated: true }
+      : { t: 'map', size, entries: done(entries, max, n) };
   }
 
   private set(s: object, size: number, depth: number, place: Place): Preview {
-    const items = list<Preview>();
+    const max = size < this.bounds.keys ? size : this.bounds.keys;
+    const items = list<Preview>(max);
     let n = 0;
     setForEach(s, (v) => {
-      if (n < this.bounds.keys && this.room()) items[n++] = this.value(v, depth + 1, place, '<item>', LITERAL);
+      if (n < max && this.room()) items[n++] = this.value(v, depth + 1, place, '<item>', LITERAL);
     });
-    return n < size ? { t: 'set', size, items: done(items), truncated: true } : { t: 'set', size, items: done(items) };
+    return n < size
+      ? { t: 'set', size, items: done(items, max, n), truncated: true }
+      : { t: 'set', size, items: done(items, max, n) };
   }
 }
 
