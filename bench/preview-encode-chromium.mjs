@@ -1,0 +1,162 @@
+// The preview walk and the batch encoder in Chromium's own V8 (the page's engine; Node's V8 is
+// older and ranks some costs differently): describe() of injected/preview.ts for the throughput
+// workload's 1 KB record, and encodeBatch() of injected/batch-json.ts for batches of 500 facts (a
+// port-posted with that record's preview and a message-dispatched per message), in a blank page
+// of headless Chromium with no extension.
+//
+//   node bench/preview-encode-chromium.mjs [--src DIR]... [--rounds N]
+//
+// --src bundles another checkout (`git archive <commit> injected protocol | tar -x -C DIR`); given
+// several times (this checkout is `.`), their rounds are interleaved, so a loaded machine slows
+// them alike. Each round is the mean over a fixed number of calls after a warm-up, timed with
+// performance.now() (wall clock in the page: a loaded machine stretches it); median of N rounds.
+// Figures are printed, never asserted.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { ARGS, chromiumPath } from './chromium.mjs';
+import { root } from './bundle.mjs';
+
+function parseArgs(argv) {
+  const opts = { srcs: [], rounds: 15 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--src') opts.srcs.push(resolve(argv[++i]));
+    else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --src DIR, --rounds N)`);
+  }
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds: a positive integer');
+  if (!opts.srcs.length) opts.srcs.push(root);
+  return opts;
+}
+
+/** One script that puts `describe`, `fingerprint` and `encodeBatch` of `src` at globalThis[name]. */
+async function bundle(src, name, dir) {
+  const entry = join(dir, `${name}.ts`);
+  writeFileSync(
+    entry,
+    `import { describe, fingerprint } from ${JSON.stringify(join(src, 'injected/preview.ts'))};\n` +
+      `import { encodeBatch } from ${JSON.stringify(join(src, 'injected/batch-json.ts'))};\n` +
+      `(globalThis as any)[${JSON.stringify(name)}] = { describe, fingerprint, encodeBatch };\n`,
+  );
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
+    build: {
+      outDir: join(dir, name),
+      emptyOutDir: true,
+      minify: false,
+      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
+    },
+  });
+  return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
+}
+
+/** Runs in the page: every implementation's rounds, interleaved; µs per message, median of each. */
+function measure([names, rounds]) {
+  const record = (i) => ({
+    id: i,
+    type: 'row',
+    name: `item-${i}`,
+    tags: ['alpha', 'beta', 'gamma'],
+    values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
+    body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
+    owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
+    created: 1700000000000 + i,
+    flags: { a: true, b: false, c: null },
+  });
+  const values = Array.from({ length: 256 }, (_, i) => record(i));
+  const batch = (m) => {
+    const facts = [];
+    const t0 = 1765090000123.456;
+    for (let i = 0; i < 250; i++) {
+      const data = values[i];
+      const time = t0 + i * 0.02;
+      facts.push({
+        kind: 'port-posted',
+        ctx: 'a1b2c3d4e5f60718293a4b5c',
+        port: 1,
+        msg: i + 1,
+        preview: m.describe(data).preview,
+        bytes: 8,
+        fingerprint: m.fingerprint(data),
+        transfer: [],
+        outcome: 'sent',
+        seq: 2 * i,
+        time,
+      });
+      facts.push({
+        kind: 'message-dispatched',
+        ctx: 'a1b2c3d4e5f60718293a4b5c',
+        port: 2,
+        ports: [],
+        handlers: 1,
+        duration: 0.005,
+        seq: 2 * i + 1,
+        time: time + 0.005,
+      });
+    }
+    return facts;
+  };
+  const impls = names.map((name) => globalThis[name]);
+  const batches = impls.map(batch);
+  let sink = 0;
+  const steps = [
+    [
+      'describe (1 KB record)',
+      1,
+      (m, k, calls) => {
+        for (let i = 0; i < calls; i++) sink += m.describe(values[i & 255]).bytes;
+      },
+      2_000,
+    ],
+    [
+      'encodeBatch (per message: 2 facts)',
+      250,
+      (m, k, calls) => {
+        for (let i = 0; i < calls; i++) sink += m.encodeBatch(batches[k]).json.length;
+      },
+      20,
+    ],
+  ];
+  const out = [];
+  for (const [step, perCall, run, calls] of steps) {
+    for (const [k, m] of impls.entries()) run(m, k, calls * 5);
+    const times = impls.map(() => []);
+    for (let r = 0; r < rounds; r++)
+      for (const [k, m] of impls.entries()) {
+        const t0 = performance.now();
+        run(m, k, calls);
+        times[k].push(((performance.now() - t0) * 1000) / (calls * perCall));
+      }
+    out.push([step, times.map((xs) => xs.sort((a, b) => a - b)[xs.length >> 1])]);
+  }
+  out.push(['characters per message', batches.map((b, k) => impls[k].encodeBatch(b).json.length / 250)]);
+  return { out, sink };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'portscope-preview-encode-'));
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const names = opts.srcs.map((_, i) => `impl${i}`);
+    for (const [i, src] of opts.srcs.entries()) await page.addScriptTag({ content: await bundle(src, names[i], dir) });
+    const { out } = await page.evaluate(measure, [names, opts.rounds]);
+    console.log(`Chromium ${browser.version()}; µs per message, median of ${opts.rounds} interleaved rounds\n`);
+    console.log(`| Step | ${opts.srcs.join(' | ')} |\n|---|${opts.srcs.map(() => '---|').join('')}`);
+    for (const [step, xs] of out) console.log(`| ${step} | ${xs.map((x) => x.toFixed(2)).join(' | ')} |`);
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
