@@ -108,7 +108,7 @@ function measure([names, rounds]) {
     [
       'describe (1 KB record)',
       1,
-      (m, k, calls) => {
+      (m, _k, calls) => {
         for (let i = 0; i < calls; i++) sink += m.describe(values[i & 255]).bytes;
       },
       2_000,
