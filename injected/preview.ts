@@ -137,7 +137,7 @@ const SIZED_MAX = 16;
  * So a list of at most SIZED_MAX children is an array literal of exactly `n` own elements, each
  * written over; a longer one (only with bounds above the default) is filled with no prototype and
  * given it back by `done`. In Chromium, emptying and restoring the prototype of a list of six
- * cost about 0.7 µs, the literal about 0.02 µs (BENCHMARKS.md, "Recording path, step 3");
+ * cost 0.3–0.75 µs, the literal 0.02 µs (BENCHMARKS.md, "Recording path, step 3");
  * `Reflect.defineProperty` per element was slower still (BENCHMARKS.md, "Dehydrated previews").
  */
 function list<T>(n: number): T[] {
