@@ -66,7 +66,7 @@ describe('the preview lists', () => {
       maps: lengths.map((n) => new Map(Array.from({ length: n }, (_, i) => [i, i]))),
       sets: lengths.map((n) => new Set(Array.from({ length: n }, (_, i) => i))),
     };
-    let out: Preview = { t: 'null' };
+    let out = { t: 'null' } as Preview;
     const calls = withSetters([...indexKeys(41), 'truncated'], () => {
       out = p(value, { ...bounds, depth: 3 });
     });
@@ -93,7 +93,7 @@ describe('the preview lists', () => {
       [30, 30, 20],
     ]) {
       const value = { a: Array.from({ length: len }, (_, i) => i), o: { x: 1 } };
-      let out: Preview = { t: 'null' };
+      let out = { t: 'null' } as Preview;
       const calls = withSetters(indexKeys(31), () => {
         out = p(value, { ...PREVIEW_BOUNDS, keys, nodes });
       });
