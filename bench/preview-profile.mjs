@@ -7,7 +7,11 @@
 // - inclusive time per Portscope function (each sample counted once per name on its stack).
 //
 //   PORTSCOPE_MINIFY=0 PORTSCOPE_DIST=.tmp/dist-x node scripts/build.mjs   (names kept)
-//   PORTSCOPE_BENCH_DIST=.tmp/dist-x node bench/preview-profile.mjs [--kind 1kb|tiny|fanout] [--n 3000] [--runs 3]
+//   PORTSCOPE_BENCH_DIST=.tmp/dist-x node bench/preview-profile.mjs [--kind 1kb|tiny|fanout|worker] [--n 3000] [--runs 3]
+//
+// `--kind worker` is the worker round trip of the bench (workerEcho: a port transferred to a
+// dedicated worker that echoes, one request in flight; the page's thread only). `--mode idle`
+// profiles the instrumented page nobody watches (the runtime counts) instead of the recording one.
 //
 // Several builds: `--dist A --dist B` profiles each in turn within every run (interleaved, one
 // browser each), so a loaded machine slows them alike; the stage table then has a column per build.
@@ -18,19 +22,22 @@ import { openModePages } from './pages.mjs';
 import { serveBench } from './server.mjs';
 
 function parseArgs(argv) {
-  const opts = { kind: '1kb', n: 3_000, runs: 3, dists: [] };
+  const opts = { kind: '1kb', n: 3_000, runs: 3, dists: [], mode: 'recording' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kind') opts.kind = argv[++i];
     else if (a === '--n') opts.n = Number(argv[++i]);
     else if (a === '--runs') opts.runs = Number(argv[++i]);
     else if (a === '--dist') opts.dists.push(resolve(argv[++i]));
+    else if (a === '--mode') opts.mode = argv[++i];
     else
       throw new Error(
-        `unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny|fanout, --n N, --runs R, --dist DIR)`,
+        `unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny|fanout|worker, --n N, --runs R, --dist DIR, --mode recording|idle)`,
       );
   }
-  if (!['1kb', 'tiny', 'fanout'].includes(opts.kind)) throw new Error(`--kind: 1kb, tiny or fanout, got ${opts.kind}`);
+  if (!['1kb', 'tiny', 'fanout', 'worker'].includes(opts.kind))
+    throw new Error(`--kind: 1kb, tiny, fanout or worker, got ${opts.kind}`);
+  if (!['recording', 'idle'].includes(opts.mode)) throw new Error(`--mode: recording or idle, got ${opts.mode}`);
   if (!Number.isInteger(opts.n) || opts.n < 1) throw new Error('--n: a positive integer');
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs: a positive integer');
   if (!opts.dists.length) opts.dists.push(resolve(process.env.PORTSCOPE_BENCH_DIST ?? '.tmp/dist-bench'));
@@ -119,7 +126,11 @@ async function profileRun(pages, mode, opts) {
   const run = () =>
     page.evaluate(
       ([k, n]) =>
-        k === 'fanout' ? globalThis.benchWorkloads.fanOut(200, n) : globalThis.benchWorkloads.channelThroughput(k, n),
+        k === 'fanout'
+          ? globalThis.benchWorkloads.fanOut(200, n)
+          : k === 'worker'
+            ? globalThis.benchWorkloads.workerEcho(n, 0)
+            : globalThis.benchWorkloads.channelThroughput(k, n),
       [opts.kind, opts.n],
     );
   // A warm-up, so what is profiled is optimised code.
@@ -157,14 +168,20 @@ async function main() {
     for (let r = 0; r < opts.runs; r++) {
       for (const b of r % 2 ? [...benches].reverse() : benches) {
         accumulate(await profileRun(b.pages, 'native', opts), b.native);
-        accumulate(await profileRun(b.pages, 'recording', opts), b.rec);
+        accumulate(await profileRun(b.pages, opts.mode, opts), b.rec);
         await b.pages.panel.reset();
       }
     }
     const messages = opts.runs * opts.n;
     const per = (us) => (us / messages).toFixed(2);
+    const what =
+      opts.kind === 'fanout'
+        ? 'fan-out requests (200 ports; the page posts each request and receives its reply)'
+        : opts.kind === 'worker'
+          ? 'worker round trips (the page posts each request and receives its echo)'
+          : `${opts.kind} messages`;
     console.log(
-      `${opts.runs} runs × ${opts.n} ${opts.kind === 'fanout' ? 'fan-out requests (200 ports; the page posts each request and receives its reply)' : `${opts.kind} messages`}; ` +
+      `${opts.runs} runs × ${opts.n} ${what}, the ${opts.mode} page beside the native one; ` +
         "CPU of the page's thread (profile samples that are not idle), µs per message:\n",
     );
     const names = benches.map((b) => b.dist.replace(/.*\//, ''));
@@ -173,12 +190,12 @@ async function main() {
     for (const b of benches) for (const k of b.rec.stages.keys()) keys.add(k);
     const sorted = [...keys].sort((x, y) => (benches[0].rec.stages.get(y) ?? 0) - (benches[0].rec.stages.get(x) ?? 0));
     for (const k of sorted) console.log(`| ${k} | ${benches.map((b) => per(b.rec.stages.get(k) ?? 0)).join(' | ')} |`);
-    console.log(`| **recording page, all** | ${benches.map((b) => `**${per(b.rec.busyUs)}**`).join(' | ')} |`);
+    console.log(`| **${opts.mode} page, all** | ${benches.map((b) => `**${per(b.rec.busyUs)}**`).join(' | ')} |`);
     for (const k of ['(program)', '(garbage collector)', "the page's own code and the browser's"])
       console.log(`| native page: ${k} | ${benches.map((b) => per(b.native.stages.get(k) ?? 0)).join(' | ')} |`);
     console.log(`| native page, all | ${benches.map((b) => per(b.native.busyUs)).join(' | ')} |`);
     console.log(
-      `| CPU ratio recording / native | ${benches.map((b) => `${(b.rec.busyUs / b.native.busyUs).toFixed(2)}×`).join(' | ')} |`,
+      `| CPU ratio ${opts.mode} / native | ${benches.map((b) => `${(b.rec.busyUs / b.native.busyUs).toFixed(2)}×`).join(' | ')} |`,
     );
     for (const b of benches) {
       console.log(
