@@ -13,6 +13,12 @@
 // dedicated worker that echoes, one request in flight; the page's thread only). `--mode idle`
 // profiles the instrumented page nobody watches (the runtime counts) instead of the recording one.
 //
+// `--trace`: no CPU profile; Chromium trace events (CDP Tracing: toplevel, blink,
+// devtools.timeline) of the page's main thread during the workload, counted per message, with
+// their thread time (CPU, not wall: a loaded machine stretches the wall time only): how many tasks
+// run per message natively and recording, and what else (timers, microtask checkpoints, clones)
+// each message adds.
+//
 // Several builds: `--dist A --dist B` profiles each in turn within every run (interleaved, one
 // browser each), so a loaded machine slows them alike; the stage table then has a column per build.
 // Figures are printed, never asserted. Stages need the function names of an unminified build.
@@ -22,7 +28,7 @@ import { openModePages } from './pages.mjs';
 import { serveBench } from './server.mjs';
 
 function parseArgs(argv) {
-  const opts = { kind: '1kb', n: 3_000, runs: 3, dists: [], mode: 'recording' };
+  const opts = { kind: '1kb', n: 3_000, runs: 3, dists: [], mode: 'recording', trace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kind') opts.kind = argv[++i];
@@ -30,9 +36,10 @@ function parseArgs(argv) {
     else if (a === '--runs') opts.runs = Number(argv[++i]);
     else if (a === '--dist') opts.dists.push(resolve(argv[++i]));
     else if (a === '--mode') opts.mode = argv[++i];
+    else if (a === '--trace') opts.trace = true;
     else
       throw new Error(
-        `unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny|fanout|worker, --n N, --runs R, --dist DIR, --mode recording|idle)`,
+        `unknown argument ${JSON.stringify(a)} (known: --kind 1kb|tiny|fanout|worker, --n N, --runs R, --dist DIR, --mode recording|idle, --trace)`,
       );
   }
   if (!['1kb', 'tiny', 'fanout', 'worker'].includes(opts.kind))
@@ -121,9 +128,56 @@ function accumulate(profile, into) {
   }
 }
 
-async function profileRun(pages, mode, opts) {
+const TRACE_CATEGORIES = ['toplevel', 'blink', 'devtools.timeline', 'disabled-by-default-devtools.timeline'];
+
+/** Trace events of the page's main thread during one run of the workload, by name: count and thread time (µs). */
+async function traceRun(pages, mode, opts) {
   const page = await pages.goto(mode, '/index.html');
-  const run = () =>
+  const run = workloadOf(page, opts);
+  await run();
+  const url = page.url();
+  return pages.withCdp(mode, async (cdp) => {
+    const events = [];
+    cdp.on('Tracing.dataCollected', (e) => {
+      for (const event of e.value) events.push(event);
+    });
+    const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
+    await cdp.send('Tracing.start', {
+      traceConfig: { includedCategories: TRACE_CATEGORIES, recordMode: 'recordAsMuchAsPossible' },
+      transferMode: 'ReportEvents',
+    });
+    await run();
+    await page.waitForTimeout(150);
+    await cdp.send('Tracing.end');
+    await complete;
+    // The page's renderer is the process of its frame; its main thread is CrRendererMain.
+    const started = events.find((e) => e.name === 'TracingStartedInBrowser');
+    const pid = started?.args?.data?.frames?.find((f) => f.url === url)?.processId;
+    const tid = events.find((e) => e.pid === pid && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')?.tid;
+    if (pid === undefined || tid === undefined) throw new Error(`no main thread found in the trace of ${url}`);
+    const byName = new Map();
+    for (const e of events) {
+      if (e.pid !== pid || e.tid !== tid || !['X', 'B', 'I', 'i'].includes(e.ph)) continue;
+      const c = byName.get(e.name) ?? { n: 0, tdur: 0 };
+      c.n++;
+      c.tdur += e.tdur ?? 0;
+      byName.set(e.name, c);
+    }
+    return byName;
+  });
+}
+
+function addTrace(into, byName) {
+  for (const [name, c] of byName) {
+    const t = into.get(name) ?? { n: 0, tdur: 0 };
+    t.n += c.n;
+    t.tdur += c.tdur;
+    into.set(name, t);
+  }
+}
+
+function workloadOf(page, opts) {
+  return () =>
     page.evaluate(
       ([k, n]) =>
         k === 'fanout'
@@ -133,6 +187,11 @@ async function profileRun(pages, mode, opts) {
             : globalThis.benchWorkloads.channelThroughput(k, n),
       [opts.kind, opts.n],
     );
+}
+
+async function profileRun(pages, mode, opts) {
+  const page = await pages.goto(mode, '/index.html');
+  const run = workloadOf(page, opts);
   // A warm-up, so what is profiled is optimised code.
   await run();
   return pages.withCdp(mode, async (cdp) => {
@@ -162,9 +221,20 @@ async function main() {
       pages: await openModePages(bench, server.origin),
       rec: emptySums(),
       native: emptySums(),
+      traces: { native: new Map(), rec: new Map() },
     });
   }
   try {
+    if (opts.trace) {
+      for (let r = 0; r < opts.runs; r++)
+        for (const b of r % 2 ? [...benches].reverse() : benches) {
+          addTrace(b.traces.native, await traceRun(b.pages, 'native', opts));
+          addTrace(b.traces.rec, await traceRun(b.pages, opts.mode, opts));
+          await b.pages.panel.reset();
+        }
+      printTraces(benches, opts);
+      return;
+    }
     for (let r = 0; r < opts.runs; r++) {
       for (const b of r % 2 ? [...benches].reverse() : benches) {
         accumulate(await profileRun(b.pages, 'native', opts), b.native);
@@ -210,6 +280,34 @@ async function main() {
       await b.bench.close();
       await b.server.close?.();
     }
+  }
+}
+
+function printTraces(benches, opts) {
+  const messages = opts.runs * opts.n;
+  console.log(
+    `${opts.runs} runs × ${opts.n} ${opts.kind} (messages or round trips): trace events on the page's main thread, ` +
+      `per message: count, and thread time in µs (events nest: a task's time includes what runs in it)\n`,
+  );
+  for (const b of benches) {
+    console.log(`${b.dist}:\n`);
+    console.log(
+      `| event | native: count | native: µs | ${opts.mode}: count | ${opts.mode}: µs |\n|---|---|---|---|---|`,
+    );
+    const names = new Set([...b.traces.native.keys(), ...b.traces.rec.keys()]);
+    const rows = [...names]
+      .map((name) => [
+        name,
+        b.traces.native.get(name) ?? { n: 0, tdur: 0 },
+        b.traces.rec.get(name) ?? { n: 0, tdur: 0 },
+      ])
+      .filter(([, x, y]) => x.n + y.n >= messages / 1000)
+      .sort((x, y) => y[2].n + y[1].n - x[2].n - x[1].n);
+    for (const [name, x, y] of rows)
+      console.log(
+        `| ${name} | ${(x.n / messages).toFixed(3)} | ${(x.tdur / messages).toFixed(2)} | ${(y.n / messages).toFixed(3)} | ${(y.tdur / messages).toFixed(2)} |`,
+      );
+    console.log('');
   }
 }
 
