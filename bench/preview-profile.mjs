@@ -22,6 +22,9 @@
 // Several builds: `--dist A --dist B` profiles each in turn within every run (interleaved, one
 // browser each), so a loaded machine slows them alike; the stage table then has a column per build.
 // Figures are printed, never asserted. Stages need the function names of an unminified build.
+// Profile samples are spaced in wall time, so a thread that waits for a core is charged to what it
+// was doing then (often "(program)"): the main thread's own CPU time (/proc) is printed beside them.
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
 import { openModePages } from './pages.mjs';
@@ -76,7 +79,7 @@ const STAGE_OF = new Map(STAGES.flatMap(([stage, names]) => names.map((n) => [n,
 const RANK = new Map(STAGES.map(([stage], i) => [stage, i]));
 
 function emptySums() {
-  return { totalUs: 0, busyUs: 0, oursSelfUs: 0, byName: new Map(), stages: new Map() };
+  return { totalUs: 0, busyUs: 0, threadUs: 0, oursSelfUs: 0, byName: new Map(), stages: new Map() };
 }
 
 function add(map, key, us) {
@@ -89,6 +92,7 @@ function accumulate(profile, into) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const isOurs = (n) => n.callFrame.url.startsWith('chrome-extension://');
+  into.threadUs += profile.threadUs ?? 0;
   const dt = profile.timeDeltas ?? [];
   for (let i = 0; i < profile.samples.length; i++) {
     const us = dt[i + 1] ?? dt[i] ?? 0;
@@ -189,7 +193,42 @@ function workloadOf(page, opts) {
     );
 }
 
-async function profileRun(pages, mode, opts) {
+/**
+ * CPU seconds (user + system, 10 ms ticks) of the main thread (tid = pid) of each renderer
+ * process of the browser that loaded `distChrome`. The profile's samples are spaced in wall time,
+ * so a thread that waits for a core is charged to whatever it was doing; this is what it ran.
+ */
+function rendererMainThreads(distChrome) {
+  const out = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || cmd.includes('--extension-process')) continue;
+      const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, { cmd, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  // This browser's renderers share its user-data dir with the browser process that loaded the build.
+  const browser = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      } catch {
+        return [];
+      }
+    })
+    .find((cmd) => !cmd.some((a) => a.startsWith('--type=')) && cmd.includes(`--load-extension=${distChrome}`));
+  const dataDir = browser?.find((a) => a.startsWith('--user-data-dir='));
+  const mine = new Map();
+  for (const [pid, { cmd, seconds }] of out) if (dataDir && cmd.includes(dataDir)) mine.set(pid, seconds);
+  return mine;
+}
+
+async function profileRun(b, mode, opts) {
+  const { pages } = b;
   const page = await pages.goto(mode, '/index.html');
   const run = workloadOf(page, opts);
   // A warm-up, so what is profiled is optimised code.
@@ -197,12 +236,18 @@ async function profileRun(pages, mode, opts) {
   return pages.withCdp(mode, async (cdp) => {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    const before = rendererMainThreads(b.chrome);
     await cdp.send('Profiler.start');
     await run();
     // The emitter's last batch leaves on its 50 ms timer, the relay's on its 25 ms one.
     await page.waitForTimeout(150);
     const { profile } = await cdp.send('Profiler.stop');
+    const after = rendererMainThreads(b.chrome);
     await cdp.send('Profiler.disable');
+    // The page's renderer is the one whose main thread ran the workload: the largest change.
+    let threadSeconds = 0;
+    for (const [pid, s] of after) threadSeconds = Math.max(threadSeconds, s - (before.get(pid) ?? s));
+    profile.threadUs = threadSeconds * 1e6;
     return profile;
   });
 }
@@ -216,6 +261,7 @@ async function main() {
     const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
     benches.push({
       dist,
+      chrome: resolve(dist, 'test/chrome'),
       server,
       bench,
       pages: await openModePages(bench, server.origin),
@@ -237,8 +283,8 @@ async function main() {
     }
     for (let r = 0; r < opts.runs; r++) {
       for (const b of r % 2 ? [...benches].reverse() : benches) {
-        accumulate(await profileRun(b.pages, 'native', opts), b.native);
-        accumulate(await profileRun(b.pages, opts.mode, opts), b.rec);
+        accumulate(await profileRun(b, 'native', opts), b.native);
+        accumulate(await profileRun(b, opts.mode, opts), b.rec);
         await b.pages.panel.reset();
       }
     }
@@ -266,6 +312,15 @@ async function main() {
     console.log(`| native page, all | ${benches.map((b) => per(b.native.busyUs)).join(' | ')} |`);
     console.log(
       `| CPU ratio ${opts.mode} / native | ${benches.map((b) => `${(b.rec.busyUs / b.native.busyUs).toFixed(2)}×`).join(' | ')} |`,
+    );
+    console.log(
+      `| ${opts.mode} page: its main thread's CPU time (/proc, 10 ms ticks) | ${benches.map((b) => per(b.rec.threadUs)).join(' | ')} |`,
+    );
+    console.log(
+      `| native page: its main thread's CPU time (/proc) | ${benches.map((b) => per(b.native.threadUs)).join(' | ')} |`,
+    );
+    console.log(
+      `| main-thread CPU ratio ${opts.mode} / native | ${benches.map((b) => `${(b.rec.threadUs / b.native.threadUs).toFixed(2)}×`).join(' | ')} |`,
     );
     for (const b of benches) {
       console.log(
