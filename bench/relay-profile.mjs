@@ -10,7 +10,7 @@
 //   connection's page: self time per function.
 //
 //   node bench/relay-profile.mjs [--dist DIR] [--rate N] [--seconds S] [--no-profile]
-//   node bench/relay-profile.mjs --workload tiny|1kb|fanout [--n N] [--runs R] [--dist DIR]…
+//   node bench/relay-profile.mjs --workload tiny|1kb|fanout|worker [--n N] [--runs R] [--dist DIR]…
 //
 // With --workload, no burst: the throughput workload (or the 200-port fan-out) of
 // bench/fixtures/workload.js, n messages (requests), in the native page and in the recording
@@ -42,13 +42,16 @@ function option(name, fallback, parse) {
   return v;
 }
 const dist = resolve(option('--dist', '.tmp/dist-bench', (s) => s));
-const workload = option('--workload', undefined, (s) => (['tiny', '1kb', 'fanout'].includes(s) ? s : undefined));
+const workload = option('--workload', undefined, (s) =>
+  ['tiny', '1kb', 'fanout', 'worker'].includes(s) ? s : undefined,
+);
 const n = option('--n', 20_000, Number);
 const runs = option('--runs', 5, Number);
 const rate = option('--rate', 100_000, Number);
 const seconds = option('--seconds', 2, Number);
 const profiling = !process.argv.includes('--no-profile');
 const SAMPLING_US = 100;
+const ROLES = ['page renderers', 'extension renderer', 'browser process', 'other processes'];
 const TICKS_PER_SECOND = 100;
 
 /** This browser's processes (the ones started with its user-data dir), by role. */
@@ -107,6 +110,8 @@ async function workloadCpu() {
         b,
         pages: await openModePages(b, server.origin),
         us: { native: [], recording: [] },
+        wall: { native: [], recording: [] },
+        roles: { native: {}, recording: {} },
       });
     }
     const run = (page) =>
@@ -114,7 +119,9 @@ async function workloadCpu() {
         ([w, count]) =>
           w === 'fanout'
             ? globalThis.benchWorkloads.fanOut(200, count)
-            : globalThis.benchWorkloads.channelThroughput(w, count),
+            : w === 'worker'
+              ? globalThis.benchWorkloads.workerEcho(count, 0)
+              : globalThis.benchWorkloads.channelThroughput(w, count),
         [workload, n],
       );
     for (let r = 0; r < runs; r++) {
@@ -124,19 +131,25 @@ async function workloadCpu() {
           await run(page); // warm-up, in the same document
           await new Promise((ok) => setTimeout(ok, 200));
           const procs = processes(build.chrome);
-          const before = cpuByRole(procs)['page renderers'] ?? 0;
-          await run(page);
+          const before = cpuByRole(procs);
+          const result = await run(page);
           // The runtime's last batch leaves on its 50 ms timer, the relay's on its 25 ms one.
           await new Promise((ok) => setTimeout(ok, 300));
-          const after = cpuByRole(procs)['page renderers'] ?? 0;
-          build.us[mode].push(((after - before) * 1e6) / n);
+          const after = cpuByRole(procs);
+          build.us[mode].push((((after['page renderers'] ?? 0) - (before['page renderers'] ?? 0)) * 1e6) / n);
+          // The worker round trip's own figure is its p50; the others time the whole workload.
+          build.wall[mode].push(workload === 'worker' ? result.p50 * 1000 : (result.ms * 1000) / n);
+          for (const role of Object.keys(after)) {
+            build.roles[mode][role] ??= [];
+            build.roles[mode][role].push((((after[role] ?? 0) - (before[role] ?? 0)) * 1e6) / n);
+          }
           if (mode === 'recording') await build.pages.panel.reset();
         }
       }
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     console.log(
-      `${workload === 'fanout' ? 'fan-out requests (200 ports)' : `${workload} messages`}, ${n.toLocaleString('en')} per run, ${runs} runs: ` +
+      `${workload === 'fanout' ? 'fan-out requests (200 ports)' : workload === 'worker' ? 'worker round trips' : `${workload} messages`}, ${n.toLocaleString('en')} per run, ${runs} runs: ` +
         "page renderers' CPU time (/proc, 10 ms ticks) per message, µs, median (all runs)\n",
     );
     console.log('| build | native | recording | recording − native | ratio |\n|---|---|---|---|---|');
@@ -147,6 +160,19 @@ async function workloadCpu() {
         `| ${d.replace(/.*\//, '')} | ${nat.toFixed(1)} (${all(us.native)}) | ${rec.toFixed(1)} (${all(us.recording)}) | ${(rec - nat).toFixed(1)} | ${(rec / nat).toFixed(2)}× |`,
       );
     }
+    console.log(
+      "\nThe same runs: the workload's own time (first post to last dispatch as the page measures it; for worker " +
+        'round trips, their p50) and ' +
+        'the CPU time of every process of the browser (from the start of the run to 300 ms after it), µs per message, median:\n',
+    );
+    console.log(
+      '| build | mode | wall | ' + ROLES.join(' | ') + ' |\n|---|---|---|' + ROLES.map(() => '---|').join(''),
+    );
+    for (const { d, wall, roles } of builds)
+      for (const mode of ['native', 'recording'])
+        console.log(
+          `| ${d.replace(/.*\//, '')} | ${mode} | ${median(wall[mode]).toFixed(1)} | ${ROLES.map((r) => (roles[mode][r] ? median(roles[mode][r]).toFixed(1) : '–')).join(' | ')} |`,
+        );
   } finally {
     for (const { b, server } of builds) {
       await b.close();

@@ -220,33 +220,38 @@ export function observeDispatch(rt: Runtime, record: PortRecord, event: Event): 
   }
 }
 
+/** The ports of a message that carries none: one frozen array, not one per message. */
+const NO_PORTS: readonly object[] = Object.freeze([]);
+const NO_IDS: number[] = NO_PORTS as unknown as number[];
+
 /**
- * Whether the message behind the next `message` event at `record`'s port carries no port. Reading
+ * The ports the message behind the next `message` event at `record`'s port carries. Reading
  * `event.ports` makes the browser build a frozen array for the event, which the profile of a
- * tiny message found the largest piece of the counting dispatch; so it is read only when the
- * posts cannot tell. They can when both ends were made here and this event's rank is among the
- * peer's 'sent' posts made here (the port message queue is FIFO, ids.ts postedHere), after the
- * last one whose transfer list was not empty, and no post of the peer's went unaccounted for
- * (its fact dropped, or its fate unknown: ranks may be off from there). Not covered: a post made
- * through another realm's `MessagePort.prototype.postMessage` on this realm's port is not seen
- * by this runtime; if it carried ports while counting, they are seen late, at their first use.
+ * tiny message found the largest piece of the counting dispatch, and a large piece of the
+ * recorded one; so it is read only when the posts cannot tell. They can when both ends were
+ * made here and this event's rank is among the peer's 'sent' posts made here (the port message
+ * queue is FIFO, ids.ts postedHere), after the last one whose transfer list was not empty, and
+ * no post of the peer's went unaccounted for (its fact dropped, or its fate unknown: ranks may be
+ * off from there): then it carries none. Not covered: a post made through another realm's
+ * `MessagePort.prototype.postMessage` on this realm's port is not seen by this runtime; if it
+ * carried ports while counting, they are seen late, at their first use.
  */
-function carriesNoPort(record: PortRecord, event: Event): boolean {
+function portsOf(record: PortRecord, event: Event): readonly object[] {
   const peer = record.peerRecord;
   const rank = record.arrived + 1;
   if (peer !== undefined && rank <= peer.sentHere && rank > peer.transferredUpTo && peer.lastUnreported !== Infinity)
-    return true;
-  return (messageEventPorts(event) as readonly object[]).length === 0;
+    return NO_PORTS;
+  return messageEventPorts(event) as readonly object[];
 }
 
 function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | undefined {
+  const ports = portsOf(record, event);
+  const count = ports.length;
   // Counting: a count, nothing read (not even `data`), no record for the page's handlers.
-  if (!rt.recordMessages && carriesNoPort(record, event)) {
+  if (!rt.recordMessages && count === 0) {
     countDispatch(rt, record);
     return undefined;
   }
-  const ports = messageEventPorts(event) as readonly object[];
-  const count = ports.length;
   const known = postedHere(record);
   settleCounts(rt, record);
   // The model has this message's preview and fingerprint from its post; port-received facts
@@ -254,7 +259,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
   // read at all: Chromium deserializes it on first read, which the page then pays for itself.
   const data = known && count === 0 ? undefined : messageEventData(event);
   const print = known && count === 0 ? undefined : fingerprint(data, true);
-  const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : [];
+  const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : NO_IDS;
   // One whole literal, never a property added later: an assignment could reach a page setter on
   // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
   const fact: Dispatched = {

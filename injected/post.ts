@@ -29,6 +29,9 @@ import { callSite, hideRuntimeFrames } from './site.ts';
 import { countPost, settleCounts } from './counted.ts';
 import { append, putIndex } from './own-index.ts';
 
+/** The empty list of every post that transfers nothing (frozen: a write would throw, never leak into another fact). */
+const NONE: never[] = Object.freeze([]) as never[];
+
 export interface Posted {
   transfer: TransferItem[];
   /** Records of the transferred ports, in transfer order. */
@@ -53,14 +56,15 @@ export function tracedPost(
   port: number,
 ): Posted {
   const n = items.length;
-  const byteLengths: (number | undefined)[] = [];
-  const records: (PortRecord | undefined)[] = [];
+  // Most posts transfer nothing: no per-post lists then (the frozen empty ones are only read).
+  const byteLengths: (number | undefined)[] = n === 0 ? NONE : [];
+  const records: (PortRecord | undefined)[] = n === 0 ? NONE : [];
   for (let i = 0; i < n; i++) {
     const item = items[i];
     putIndex(records, i, portRecord(item));
     putIndex(byteLengths, i, records[i] === undefined ? probeByteLength(item) : undefined);
   }
-  const before = sizesBeforePost(items, byteLengths, args[0]);
+  const before = n === 0 ? undefined : sizesBeforePost(items, byteLengths, args[0]);
   const site = rt.config.captureStacks ? callSite() : undefined;
   try {
     apply(native, self, args);
@@ -179,8 +183,9 @@ function sent(
   before: SizesBeforePost | undefined,
 ): Posted {
   const n = items.length;
-  const transfer: TransferItem[] = [];
-  const ports: PortRecord[] = [];
+  // A post with no transfer list shares one frozen empty list for each: its fact only reads them.
+  const transfer: TransferItem[] = n === 0 ? NONE : [];
+  const ports: PortRecord[] = n === 0 ? NONE : [];
   for (let i = 0; i < n; i++) {
     const item = items[i] as object;
     let record = records[i];
