@@ -15,7 +15,7 @@
 // only in the browser-wide one.
 //
 //   node bench/ab-idle.mjs <distA> <distB> [rounds=9] [workload]   (dist folders from PORTSCOPE_DIST
-//   builds; `workload`: only the workloads whose name contains it, e.g. `tiny`, `fan-out`, `worker`)
+//   builds; `workload`: only the workloads whose name contains it, e.g. `tiny`, `fan-out`, `16 MB`, `worker`)
 //
 // Checks at the end that both instrumented tabs counted (messages-counted) and recorded no plain
 // post (port-posted without a transfer), through each build's debug hook.
@@ -102,6 +102,13 @@ const ALL_WORKLOADS = [
     async (page) => (await page.evaluate(() => globalThis.benchWorkloads.fanOut(200, 4_000))).ms / 4,
   ],
   [
+    // Each transfer a task of its own (a round trip to the echo worker), so its CPU per unit includes
+    // starting the worker (once a run): compare the columns, not the absolute figure.
+    '16 MB transfers (100)',
+    100,
+    async (page) => (await page.evaluate(() => globalThis.benchWorkloads.bigTransfer(16, 50))).perTransfer * 1000,
+  ],
+  [
     'worker round trips (1,000; wall: p50)',
     1_050,
     async (page) => (await page.evaluate(() => globalThis.benchWorkloads.workerEcho(1_000, 50))).p50 * 1000,
@@ -153,18 +160,25 @@ for (const [w, byMeasure] of Object.entries(results))
       `| ${w} | ${{ cpu: 'browser CPU', thread: 'page thread CPU', wall: 'page wall' }[measure]} | ${cell(r.native)} | ${cell(r.A)} | ${cell(r.B)} | ${cell(ratio('A'))}× | ${cell(ratio('B'))}× |`,
     );
   }
-// The last document's counts leave at its next flush (50 ms): let them reach the background.
-await new Promise((r) => setTimeout(r, 1000));
+// The last document's counts leave with its next batch, or alone within counted.ts COUNTS_ALONE_MS
+// (1 s): let them reach the background.
+await new Promise((r) => setTimeout(r, 2000));
 for (const m of ['A', 'B']) {
   const kinds = await modes[m].worker.evaluate(() => {
-    const out = { counted: 0, plainPosts: 0 };
+    const out = { counted: 0, countFacts: 0, facts: 0, plainPosts: 0 };
     for (const f of globalThis.portscopeDebug.facts()) {
-      if (f.kind === 'messages-counted') out.counted += f.posted;
+      out.facts++;
+      if (f.kind === 'messages-counted') {
+        out.counted += f.posted;
+        out.countFacts++;
+      }
       if (f.kind === 'port-posted' && f.transfer.length === 0) out.plainPosts++;
     }
     return out;
   });
-  console.log(`${m}: ${kinds.counted} posts counted, ${kinds.plainPosts} plain posts recorded (idle: most counted)`);
+  console.log(
+    `${m}: ${kinds.counted} posts counted in ${kinds.countFacts} messages-counted facts (of ${kinds.facts} facts the background holds for the last document), ${kinds.plainPosts} plain posts recorded (idle: most counted)`,
+  );
 }
 for (const m of Object.values(modes)) await m.close();
 await server.close();

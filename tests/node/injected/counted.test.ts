@@ -8,9 +8,15 @@ import type { Runtime } from '../../../injected/runtime.ts';
 /** A runtime with only what counting touches, its emitter wired as install.ts wires it. */
 function counting(options: Partial<EmitterOptions> = {}) {
   const batches: Fact[][] = [];
+  const arrivals: number[] = [];
   const emitter = new Emitter(
     'c',
-    { deliver: (facts: Fact[]) => batches.push(facts) },
+    {
+      deliver: (facts: Fact[]) => {
+        batches.push(facts);
+        arrivals.push(performance.now());
+      },
+    },
     { batchSize: 1_000, flushMs: 10_000, maxBuffered: 1_000, ...options },
   );
   const rt = {
@@ -22,7 +28,7 @@ function counting(options: Partial<EmitterOptions> = {}) {
   } as unknown as Runtime;
   emitter.beforeTake = () => settleAllCounts(rt);
   const facts = () => batches.flat().map(({ seq: _s, time: _t, ...rest }) => rest);
-  return { rt, emitter, batches, facts };
+  return { rt, emitter, batches, arrivals, facts };
 }
 
 /** Polls until `ok` (timers of a second or more: no test here depends on how fast they fire). */
@@ -82,6 +88,24 @@ describe('counting mode: messages-counted facts', () => {
       counted(a.id, 1, 0),
       counted(b.id, 0, 1),
     ]);
+  });
+
+  it('counts that leave with a batch start no flush of their own: busy ports report at the counts timer, not every flush', async () => {
+    const { rt, emitter, batches, arrivals } = counting({ flushMs: 5 });
+    const [a, b] = channel();
+    const start = performance.now();
+    countPost(rt, a);
+    emitter.emit({ kind: 'port-enabled', ctx: 'c', port: b.id, how: 'start' });
+    // The ports stay busy: counted every few ms, across many of the emitter's flush periods.
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 8));
+      countPost(rt, a);
+      countDispatch(rt, b);
+    }
+    await until(() => batches.length >= 2);
+    // The first batch leaves with port-enabled; the next only when the counts timer fires.
+    expect(batches[0][0].kind).toBe('port-enabled');
+    expect(arrivals[1] - start).toBeGreaterThanOrEqual(COUNTS_ALONE_MS - 5);
   });
 
   it('starts a timer of its own for counts alone (counting emits nothing that would flush them)', async () => {
