@@ -17,7 +17,8 @@ import type { Runtime } from './runtime.ts';
  * before a panel subscribes, and then they are settled at once (recording resumes); meanwhile
  * each report is one fact per busy port through the relay and the background's buffer. At the
  * emitter's 50 ms that was 4,000 facts a second for the 200-port fan-out, whose relay sends were
- * the largest piece of the runtime's time in its request loop (BENCHMARKS.md, issue 16 step 3).
+ * the largest of the runtime's and the relay's own costs in a profile of its request loop, and
+ * which fill the background's per-tab log in seconds (BENCHMARKS.md, issue 16 step 3).
  * The price: a context that ends with no last flush (a worker terminated from outside, a crashed
  * renderer) loses up to this much of its counts instead of 50 ms.
  */
