@@ -15,7 +15,7 @@
 // only in the browser-wide one.
 //
 //   node bench/ab-idle.mjs <distA> <distB> [rounds=9] [workload]   (dist folders from PORTSCOPE_DIST
-//   builds; `workload`: only the workloads whose name contains it, e.g. `tiny`, `fan-out`, `worker`)
+//   builds; `workload`: only the workloads whose name contains it, e.g. `tiny`, `fan-out`, `16 MB`, `worker`)
 //
 // Checks at the end that both instrumented tabs counted (messages-counted) and recorded no plain
 // post (port-posted without a transfer), through each build's debug hook.
@@ -102,6 +102,54 @@ const ALL_WORKLOADS = [
     async (page) => (await page.evaluate(() => globalThis.benchWorkloads.fanOut(200, 4_000))).ms / 4,
   ],
   [
+    // What bench/run.mjs times of the fan-out: the requests alone, on 200 channels made and handed
+    // to the worker before the measure (setup), so CPU too counts no channel made or closed.
+    '200-port fan-out, requests only (4,000 requests)',
+    4_000,
+    async (page) =>
+      page.evaluate(async () => {
+        const { channels } = globalThis.fanOutRequestsState;
+        const requests = 4_000;
+        let sent = 0;
+        let answered = 0;
+        let wrong = 0;
+        const t0 = performance.now();
+        await new Promise((done) => {
+          for (const { port1 } of channels) {
+            port1.onmessage = (e) => {
+              if (e.data.result !== e.data.id + 1) wrong++;
+              if (++answered === requests) done();
+              else if (sent < requests) port1.postMessage({ id: sent, method: 'add', args: [sent++, 1] });
+            };
+          }
+          for (const { port1 } of channels)
+            if (sent < requests) port1.postMessage({ id: sent, method: 'add', args: [sent++, 1] });
+        });
+        if (wrong) throw new Error(`${wrong} RPC replies were wrong`);
+        return (performance.now() - t0) / 4;
+      }),
+    async (page) =>
+      page.evaluate(async () => {
+        const worker = new Worker('rpc-worker.js');
+        const channels = Array.from({ length: 200 }, () => new MessageChannel());
+        worker.postMessage(
+          'serve',
+          channels.map((c) => c.port2),
+        );
+        await new Promise((ok) => {
+          worker.onmessage = ok;
+        });
+        globalThis.fanOutRequestsState = { worker, channels };
+      }),
+  ],
+  [
+    // Each transfer a task of its own (a round trip to the echo worker), so its CPU per unit includes
+    // starting the worker (once a run): compare the columns, not the absolute figure.
+    '16 MB transfers (100)',
+    100,
+    async (page) => (await page.evaluate(() => globalThis.benchWorkloads.bigTransfer(16, 50))).perTransfer * 1000,
+  ],
+  [
     'worker round trips (1,000; wall: p50)',
     1_050,
     async (page) => (await page.evaluate(() => globalThis.benchWorkloads.workerEcho(1_000, 50))).p50 * 1000,
@@ -128,7 +176,8 @@ for (let round = 0; round < rounds; round++) {
     await page.goto(`${server.origin}/index.html?r=${round}`);
     // The relay's config (nobody watches: count) reaches the runtime shortly after load.
     await page.waitForTimeout(300);
-    for (const [w, units, run] of WORKLOADS) {
+    for (const [w, units, run, setup] of WORKLOADS) {
+      if (setup) await setup(page);
       let best = Infinity;
       const before = cpu();
       const threadBefore = await thread();
@@ -153,18 +202,25 @@ for (const [w, byMeasure] of Object.entries(results))
       `| ${w} | ${{ cpu: 'browser CPU', thread: 'page thread CPU', wall: 'page wall' }[measure]} | ${cell(r.native)} | ${cell(r.A)} | ${cell(r.B)} | ${cell(ratio('A'))}× | ${cell(ratio('B'))}× |`,
     );
   }
-// The last document's counts leave at its next flush (50 ms): let them reach the background.
-await new Promise((r) => setTimeout(r, 1000));
+// The last document's counts leave with its next batch, or alone within counted.ts COUNTS_ALONE_MS
+// (1 s): let them reach the background.
+await new Promise((r) => setTimeout(r, 2000));
 for (const m of ['A', 'B']) {
   const kinds = await modes[m].worker.evaluate(() => {
-    const out = { counted: 0, plainPosts: 0 };
+    const out = { counted: 0, countFacts: 0, facts: 0, plainPosts: 0 };
     for (const f of globalThis.portscopeDebug.facts()) {
-      if (f.kind === 'messages-counted') out.counted += f.posted;
+      out.facts++;
+      if (f.kind === 'messages-counted') {
+        out.counted += f.posted;
+        out.countFacts++;
+      }
       if (f.kind === 'port-posted' && f.transfer.length === 0) out.plainPosts++;
     }
     return out;
   });
-  console.log(`${m}: ${kinds.counted} posts counted, ${kinds.plainPosts} plain posts recorded (idle: most counted)`);
+  console.log(
+    `${m}: ${kinds.counted} posts counted in ${kinds.countFacts} messages-counted facts (of ${kinds.facts} facts the background holds for the last document), ${kinds.plainPosts} plain posts recorded (idle: most counted)`,
+  );
 }
 for (const m of Object.values(modes)) await m.close();
 await server.close();

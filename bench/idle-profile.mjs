@@ -2,19 +2,21 @@
 // page while nobody watches its tab (the runtime counts), for the tiny-message throughput and the
 // 200-port fan-out (its channels made, handed to the worker and closed included, since the
 // browser-wide CPU of bench/ab-idle.mjs counts them too), next to the same workloads in a page
-// with no extension. Per workload: total sampled, self time per Portscope function, and the time
+// with no extension. Also the fan-out's request loop alone (`fan-out-requests`: the 200 channels
+// made and handed over before the profile starts, as the bench times only the requests), the 16 MB
+// transfer round trips (`big-transfer`) and the worker round trip (`worker`). Per workload: total sampled, self time per Portscope function, and the time
 // spent *under* each Portscope entry point (its callees included: the native postMessage called
 // by the runtime's wrapper, the page handler called by its wrapper), which self time cannot show.
 //
 //   PORTSCOPE_DIST=.tmp/dist-x PORTSCOPE_MINIFY=0 node scripts/build.mjs
-//   node bench/idle-profile.mjs .tmp/dist-x [repetitions=5]
+//   node bench/idle-profile.mjs .tmp/dist-x [repetitions=5] [workload]   (only the workloads whose name contains it)
 import { chromium } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serveBench } from './server.mjs';
 
-const [dist, repsArg = '5'] = process.argv.slice(2);
+const [dist, repsArg = '5', only = ''] = process.argv.slice(2);
 const reps = Number(repsArg);
 if (!dist || !(reps > 0)) {
   console.error('usage: node bench/idle-profile.mjs <dist> [repetitions]');
@@ -40,10 +42,45 @@ async function launch(ext) {
   };
 }
 
-const WORKLOADS = {
+const ALL_WORKLOADS = {
   tiny: () => globalThis.benchWorkloads.channelThroughput('tiny', 20_000),
   'fan-out': () => globalThis.benchWorkloads.fanOut(200, 4_000),
+  'fan-out-requests': {
+    // What bench/fixtures/workload.js fanOut times, on channels made before the profile starts.
+    setup: async () => {
+      const worker = new Worker('rpc-worker.js');
+      const channels = Array.from({ length: 200 }, () => new MessageChannel());
+      worker.postMessage(
+        'serve',
+        channels.map((c) => c.port2),
+      );
+      await new Promise((ok) => {
+        worker.onmessage = ok;
+      });
+      globalThis.fanOutState = { worker, channels };
+    },
+    run: async () => {
+      const { channels } = globalThis.fanOutState;
+      const requests = 4_000;
+      let sent = 0;
+      let answered = 0;
+      await new Promise((done) => {
+        for (const { port1 } of channels) {
+          port1.onmessage = (e) => {
+            if (e.data.result !== e.data.id + 1) throw new Error('wrong reply');
+            if (++answered === requests) done();
+            else if (sent < requests) port1.postMessage({ id: sent, method: 'add', args: [sent++, 1] });
+          };
+        }
+        for (const { port1 } of channels)
+          if (sent < requests) port1.postMessage({ id: sent, method: 'add', args: [sent++, 1] });
+      });
+    },
+  },
+  'big-transfer': () => globalThis.benchWorkloads.bigTransfer(16, 50),
+  worker: () => globalThis.benchWorkloads.workerEcho(1_000, 50),
 };
+const WORKLOADS = Object.fromEntries(Object.entries(ALL_WORKLOADS).filter(([name]) => name.includes(only)));
 
 /** Self and inclusive time per function (inclusive counted once per sample even under recursion). */
 function analyse(profile, isOurs) {
@@ -98,7 +135,8 @@ const top = (map, filter, n) =>
 const native = await launch(undefined);
 const idle = await launch(resolve(dist, 'test/chrome'));
 const isExt = (url) => url.startsWith('chrome-extension://');
-for (const [w, run] of Object.entries(WORKLOADS)) {
+for (const [w, workload] of Object.entries(WORKLOADS)) {
+  const run = typeof workload === 'function' ? workload : workload.run;
   const totals = {};
   for (const [mode, b] of [
     ['native', native],
@@ -106,6 +144,7 @@ for (const [w, run] of Object.entries(WORKLOADS)) {
   ]) {
     await b.page.goto(`${server.origin}/index.html?w=${w}`);
     await b.page.waitForTimeout(300);
+    if (typeof workload !== 'function') await b.page.evaluate(workload.setup);
     await b.page.evaluate(run); // warm-up
     const cdp = await b.context.newCDPSession(b.page);
     await cdp.send('Profiler.enable');

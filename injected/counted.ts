@@ -2,12 +2,30 @@
  * Counting mode: while nobody watches the tab (protocol/handshake.ts `recordMessages`), plain
  * traffic — a 'sent' post with no port transferred, a `message` event with empty event.ports —
  * only bumps a counter on its port record. The counts leave as `messages-counted` facts:
- * at every flush, before any other fact naming the port (so the model keeps each queue in
- * order), and when recording resumes.
+ * with every batch that leaves anyway (the emitter's flush, so a context's last batch at
+ * `pagehide` or `self.close()` carries them), before any other fact naming the port (so the model
+ * keeps each queue in order), when recording resumes, and otherwise on their own at most every
+ * `COUNTS_ALONE_MS`.
  */
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
+import { NativeWeakMap, nativeSetTimeout, weakMapDelete, weakMapGet, weakMapSet } from './natives.ts';
 import type { Runtime } from './runtime.ts';
+
+/**
+ * How long counts with nothing else to go with wait before they leave alone. Nobody reads them
+ * before a panel subscribes, and then they are settled at once (recording resumes); meanwhile
+ * each report is one fact per busy port through the relay and the background's buffer. At the
+ * emitter's 50 ms that was 4,000 facts a second for the 200-port fan-out, whose relay sends were
+ * the largest of the runtime's and the relay's own costs in a profile of its request loop, and
+ * which fill the background's per-tab log in seconds (BENCHMARKS.md, issue 16 step 3).
+ * The price: a context that ends with no last flush (a worker terminated from outside, a crashed
+ * renderer) loses up to this much of its counts instead of 50 ms.
+ */
+export const COUNTS_ALONE_MS = 1_000;
+
+/** Runtimes whose counts timer is pending (one timer per runtime at a time). */
+const countsTimers = new NativeWeakMap<Runtime, true>();
 
 /** A post that was sent, with no port in its transfer list, while counting. */
 export function countPost(rt: Runtime, record: PortRecord): void {
@@ -36,8 +54,21 @@ function listCounted(rt: Runtime, record: PortRecord): void {
   const before = rt.counted;
   record.countedBefore = before;
   rt.counted = record;
-  // Counting emits nothing, so nothing else would start the flush timer that reports the counts.
-  if (before === undefined) rt.emitter.schedule();
+  // Counting emits nothing, so nothing else may flush them: a timer of their own, slower than the emitter's.
+  if (before === undefined && weakMapGet(countsTimers, rt) === undefined) {
+    weakMapSet(countsTimers, rt, true);
+    nativeSetTimeout(() => reportAlone(rt), COUNTS_ALONE_MS);
+  }
+}
+
+/** The counts timer: whatever is still listed leaves now (the flush settles it, emitter.beforeTake). */
+function reportAlone(rt: Runtime): void {
+  weakMapDelete(countsTimers, rt);
+  try {
+    if (rt.counted !== undefined) rt.emitter.flush();
+  } catch {
+    // Never into the page's timer task; what is left goes with the next flush.
+  }
 }
 
 /**

@@ -123,7 +123,18 @@ export class Emitter {
 
   /** Empties the buffer (with the dropped counts as a last fact); undefined when there is nothing. */
   take(): Fact[] | undefined {
-    if (this.beforeTake !== undefined) this.beforeTake();
+    if (this.beforeTake !== undefined) {
+      // What it emits leaves in this very batch: no reason to start the timer again (a flush
+      // that started it would take counts made since, whose emission would start it again:
+      // counts alone would leave every flushMs, not on their own timer, counted.ts).
+      const armed = this.timer;
+      this.timer = true;
+      try {
+        this.beforeTake();
+      } finally {
+        this.timer = armed;
+      }
+    }
     if (this.dropped) {
       const counts = this.dropped;
       this.dropped = null;

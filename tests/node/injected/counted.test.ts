@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
 import { Emitter, type EmitterOptions } from '../../../injected/emitter.ts';
-import { countDispatch, countPost, settleAllCounts, settleCounts } from '../../../injected/counted.ts';
+import { COUNTS_ALONE_MS, countDispatch, countPost, settleAllCounts, settleCounts } from '../../../injected/counted.ts';
 import { entangle, newPortRecord, noteSent, postedHere, type PortRecord } from '../../../injected/ids.ts';
 import type { Runtime } from '../../../injected/runtime.ts';
 
 /** A runtime with only what counting touches, its emitter wired as install.ts wires it. */
 function counting(options: Partial<EmitterOptions> = {}) {
   const batches: Fact[][] = [];
+  const arrivals: number[] = [];
   const emitter = new Emitter(
     'c',
-    { deliver: (facts: Fact[]) => batches.push(facts) },
+    {
+      deliver: (facts: Fact[]) => {
+        batches.push(facts);
+        arrivals.push(performance.now());
+      },
+    },
     { batchSize: 1_000, flushMs: 10_000, maxBuffered: 1_000, ...options },
   );
   const rt = {
@@ -22,7 +28,16 @@ function counting(options: Partial<EmitterOptions> = {}) {
   } as unknown as Runtime;
   emitter.beforeTake = () => settleAllCounts(rt);
   const facts = () => batches.flat().map(({ seq: _s, time: _t, ...rest }) => rest);
-  return { rt, emitter, batches, facts };
+  return { rt, emitter, batches, arrivals, facts };
+}
+
+/** Polls until `ok` (timers of a second or more: no test here depends on how fast they fire). */
+async function until(ok: () => boolean, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 function channel(): [PortRecord, PortRecord] {
@@ -58,12 +73,54 @@ describe('counting mode: messages-counted facts', () => {
     expect(a.posted).toBe(3);
   });
 
-  it('starts the flush timer itself (counting emits nothing that would)', async () => {
-    const { rt, facts } = counting({ flushMs: 5 });
-    const [a] = channel();
+  it('counts alone wait for their own timer, slower than the flush; a batch that leaves anyway carries them', async () => {
+    const { rt, emitter, facts } = counting({ flushMs: 5 });
+    const [a, b] = channel();
     countPost(rt, a);
+    countDispatch(rt, b);
+    // Eight of the emitter's flush periods: counts alone are not a reason to flush.
     await new Promise((r) => setTimeout(r, 40));
-    expect(facts()).toEqual([counted(a.id, 1, 0)]);
+    expect(facts()).toEqual([]);
+    emitter.emit({ kind: 'port-enabled', ctx: 'c', port: b.id, how: 'start' });
+    await until(() => facts().length > 0);
+    expect(facts()).toEqual([
+      { kind: 'port-enabled', ctx: 'c', port: b.id, how: 'start' },
+      counted(a.id, 1, 0),
+      counted(b.id, 0, 1),
+    ]);
+  });
+
+  it('counts that leave with a batch start no flush of their own: busy ports report at the counts timer, not every flush', async () => {
+    const { rt, emitter, batches, arrivals } = counting({ flushMs: 5 });
+    const [a, b] = channel();
+    const start = performance.now();
+    countPost(rt, a);
+    emitter.emit({ kind: 'port-enabled', ctx: 'c', port: b.id, how: 'start' });
+    // The ports stay busy: counted every few ms, across many of the emitter's flush periods.
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setTimeout(r, 8));
+      countPost(rt, a);
+      countDispatch(rt, b);
+    }
+    await until(() => batches.length >= 2);
+    // The first batch leaves with port-enabled; the next only when the counts timer fires.
+    expect(batches[0][0].kind).toBe('port-enabled');
+    expect(arrivals[1] - start).toBeGreaterThanOrEqual(COUNTS_ALONE_MS - 5);
+  });
+
+  it('starts a timer of its own for counts alone (counting emits nothing that would flush them)', async () => {
+    const { rt, batches, facts } = counting({ flushMs: 5 });
+    const [a] = channel();
+    const start = performance.now();
+    countPost(rt, a);
+    countPost(rt, a);
+    await until(() => facts().length > 0);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(COUNTS_ALONE_MS - 5);
+    expect(facts()).toEqual([counted(a.id, 2, 0)]);
+    // One timer per runtime, whatever is counted while it runs; the next counts start the next one.
+    countPost(rt, a);
+    await until(() => batches.length === 2);
+    expect(facts()).toEqual([counted(a.id, 2, 0), counted(a.id, 1, 0)]);
   });
 
   it("reports a port's counts right before another fact about it, and leaves other ports' counts for the flush", () => {

@@ -71,6 +71,29 @@ describe('transfer conversion', () => {
     expect(ok).toMatchObject({ complete: true, items: [port] });
   });
 
+  it("collects an array's items without running a setter or getter the page put on Array.prototype", () => {
+    const calls: string[] = [];
+    for (const key of ['0', '1', '2'])
+      Object.defineProperty(Array.prototype, key, {
+        configurable: true,
+        get: () => void calls.push(`get ${key}`),
+        set: () => void calls.push(`set ${key}`),
+      });
+    const [a, b, c] = [{}, {}, {}];
+    let one: ReturnType<typeof secondArgument>;
+    let three: ReturnType<typeof secondArgument>;
+    try {
+      one = secondArgument([a], KEYS);
+      three = secondArgument([a, b, c], KEYS);
+    } finally {
+      for (const key of ['0', '1', '2']) delete (Array.prototype as unknown as Record<string, unknown>)[key];
+    }
+    expect(calls).toEqual([]);
+    expect(one!).toMatchObject({ complete: true, items: [a] });
+    expect(three!).toMatchObject({ complete: true, items: [a, b, c] });
+    expect(Object.keys(three!.items)).toEqual(['0', '1', '2']);
+  });
+
   it('reads dictionary members once, in the given order, into a null-prototype stand-in', () => {
     const log: string[] = [];
     const port = {};
