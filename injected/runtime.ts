@@ -10,8 +10,9 @@ export interface Runtime {
   /** Record every message (true), or count plain traffic (counted.ts) because nobody watches. */
   recordMessages: boolean;
   /**
-   * The last record listed with counts to report at the next flush; each links to the one listed
-   * before it (`PortRecord.countedBefore`), back to the first counted since the last flush.
+   * The last record listed with counts to report: with the next batch that leaves, or alone within
+   * COUNTS_ALONE_MS (counted.ts); each links to the one listed before it (`PortRecord.countedBefore`),
+   * back to the first counted since the last flush.
    */
   counted: PortRecord | undefined;
   global: any;
