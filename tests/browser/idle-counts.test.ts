@@ -12,19 +12,13 @@ import type { Fact } from '../../protocol/facts.ts';
 import { COUNTS_ALONE_MS } from '../../injected/counted.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { backgroundFacts, tabIdOf } from '../support/background-tab.ts';
 import { until } from '../support/until.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
 
-type Debug = { portscopeDebug: { facts(tab: number): Fact[]; tabs(): { tabId: number; url: string }[] } };
 type Busy = { start: number; end: number; posted: number; delivered: number };
-
-async function background() {
-  return browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 
 type Counted = Extract<Fact, { kind: 'messages-counted' }>;
 const countsOf = (facts: Fact[], ports: Set<number>) =>
@@ -45,18 +39,13 @@ describe('counts while nobody watches (Chromium)', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/idle-counts/index.html`;
     await page.goto(url);
-    const tabs = await until(
-      'the tab to reach the background',
-      async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-      (t) => t.some((x) => x.url === url),
-    );
-    const tabId = tabs.find((x) => x.url === url)!.tabId;
+    const tabId = await tabIdOf(browser, url);
     // The relay's word (nobody watches: count) reaches the runtime after load: probe until counted.
     await until(
       'the runtime to count',
       async () => {
         await page.evaluate(() => (window as unknown as { modeProbe(l: string): Promise<void> }).modeProbe('p'));
-        const facts = await backgroundFacts(tabId);
+        const facts = await backgroundFacts(browser, tabId);
         const probePort = facts.find((f) => f.kind === 'channel-created')?.port1;
         return facts.some((f) => f.kind === 'messages-counted' && f.port === probePort && f.posted > 0);
       },
@@ -67,14 +56,14 @@ describe('counts while nobody watches (Chromium)', () => {
       (window as unknown as { busyPhase(ms: number): Promise<Busy> }).busyPhase(1_500),
     );
     expect(busy.delivered).toBe(busy.posted);
-    const created = (await backgroundFacts(tabId)).filter((f) => f.kind === 'channel-created').slice(1);
+    const created = (await backgroundFacts(browser, tabId)).filter((f) => f.kind === 'channel-created').slice(1);
     expect(created).toHaveLength(20);
     const senders = new Set(created.map((f) => f.port1));
     const receivers = new Set(created.map((f) => f.port2));
     // No other fact will carry them: the counts timer alone brings the last of them.
     const facts = await until(
       'every count to reach the background',
-      () => backgroundFacts(tabId),
+      () => backgroundFacts(browser, tabId),
       (fs) =>
         countsOf(fs, senders).reduce((s, f) => s + f.posted, 0) === busy.posted &&
         countsOf(fs, receivers).reduce((s, f) => s + f.dispatched, 0) === busy.posted,

@@ -11,19 +11,13 @@ import type { Fact } from '../../protocol/facts.ts';
 import { createModel } from '../../panel/model/model.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { backgroundFacts, tabIdOf } from '../support/background-tab.ts';
 import { until } from '../support/until.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
 
-type Debug = { portscopeDebug: { facts(tab: number): Fact[]; tabs(): { tabId: number; url: string }[] } };
 type Seen = Record<string, number>;
-
-async function background() {
-  return browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 
 const sum = (facts: Fact[], port: number, field: 'posted' | 'dispatched') =>
   facts.reduce((s, f) => s + (f.kind === 'messages-counted' && f.port === port ? f[field] : 0), 0);
@@ -43,12 +37,7 @@ describe('counting dispatch and event.ports (Chromium)', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/idle-ports/index.html`;
     await page.goto(url);
-    const tabs = await until(
-      'the tab to reach the background',
-      async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-      (t) => t.some((x) => x.url === url),
-    );
-    const tabId = tabs.find((x) => x.url === url)!.tabId;
+    const tabId = await tabIdOf(browser, url);
     // The relay's word (nobody watches: count) reaches the runtime after load: probe until counted.
     let probes = 0;
     await until(
@@ -59,7 +48,7 @@ describe('counting dispatch and event.ports (Chromium)', () => {
           `p${++probes}`,
         );
         await new Promise((r) => setTimeout(r, 200));
-        const facts = await backgroundFacts(tabId);
+        const facts = await backgroundFacts(browser, tabId);
         const probePort = facts.find((f) => f.kind === 'channel-created')?.port1;
         return facts.some((f) => f.kind === 'messages-counted' && f.port === probePort && f.posted > 0);
       },
@@ -71,7 +60,7 @@ describe('counting dispatch and event.ports (Chromium)', () => {
 
     const facts = await until(
       'the counts of every port to reach the background',
-      () => backgroundFacts(tabId),
+      () => backgroundFacts(browser, tabId),
       (fs) => {
         const created = fs.filter((f) => f.kind === 'channel-created');
         const carried = created[2];
@@ -85,7 +74,9 @@ describe('counting dispatch and event.ports (Chromium)', () => {
         );
       },
     ).catch(async (e) => {
-      console.log(JSON.stringify((await backgroundFacts(tabId)).map((f) => [f.kind, 'port' in f ? f.port : ''])));
+      console.log(
+        JSON.stringify((await backgroundFacts(browser, tabId)).map((f) => [f.kind, 'port' in f ? f.port : ''])),
+      );
       throw e;
     });
     const [, main, carried] = facts.filter((f) => f.kind === 'channel-created');

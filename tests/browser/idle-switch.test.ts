@@ -16,19 +16,13 @@ import type { ChannelModel, PortNode } from '../../panel/model/types.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
 import { openProbe, probeState } from '../fixtures/relay/panel-probe.ts';
+import { backgroundFacts, tabIdOf } from '../support/background-tab.ts';
 import { until } from '../support/until.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
 
-type Debug = { portscopeDebug: { facts(tab: number): Fact[]; tabs(): { tabId: number; url: string }[] } };
 type Seen = Record<string, number>;
-
-async function background() {
-  return browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 
 /** Channels in the order the page made them (the fixture's ranks), each as [port1, port2]. */
 function portsByRank(model: ChannelModel): [PortNode, PortNode][] {
@@ -70,13 +64,8 @@ describe('idle → recording (Chromium)', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/idle-switch/index.html`;
     await page.goto(url);
-    const tabs = await until(
-      'the tab to reach the background',
-      async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-      (t) => t.some((x) => x.url === url),
-    );
-    const tabId = tabs.find((x) => x.url === url)!.tabId;
-    let probes = await untilMode(page, () => backgroundFacts(tabId), 'counting');
+    const tabId = await tabIdOf(browser, url);
+    let probes = await untilMode(page, () => backgroundFacts(browser, tabId), 'counting');
 
     const idle = await page.evaluate(() => (window as unknown as { idlePhase(): Promise<Seen> }).idlePhase());
     // What the page itself saw, natively the same: the stopping listener kept onmessage from
@@ -92,7 +81,7 @@ describe('idle → recording (Chromium)', () => {
       duplicate: 3,
     });
     // It ran idle: no plain post of it was recorded (the probes before the switch may have been).
-    const idleFacts = await backgroundFacts(tabId);
+    const idleFacts = await backgroundFacts(browser, tabId);
     const probePort = idleFacts.find((f) => f.kind === 'channel-created')?.port1;
     expect(
       idleFacts.filter((f) => f.kind === 'port-posted' && f.port !== probePort && f.transfer.length === 0),

@@ -13,24 +13,18 @@ import { createModel } from '../../panel/model/model.ts';
 import { launchChromium, type LaunchedChromium } from '../support/chromium.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
+import { backgroundFacts, backgroundOf, tabIdOf } from '../support/background-tab.ts';
 import { until } from '../support/until.ts';
 
 let browser: LaunchedChromium;
 let server: FixtureServer;
 
-type Debug = { portscopeDebug: { facts(tab: number): Fact[]; tabs(): { tabId: number; url: string }[] } };
 type Seen = Record<string, number>;
-
-async function background() {
-  return browser.context.serviceWorkers()[0] ?? (await browser.context.waitForEvent('serviceworker'));
-}
-const backgroundFacts = async (tabId: number) =>
-  (await background()).evaluate((t) => (globalThis as unknown as Debug).portscopeDebug.facts(t), tabId);
 
 beforeAll(async () => {
   server = await serveFixtures();
   browser = await launchChromium({ extension: true });
-  await recordWhileClosedChromium(await background());
+  await recordWhileClosedChromium(await backgroundOf(browser));
 });
 
 afterAll(async () => {
@@ -43,12 +37,7 @@ describe('recorded dispatch and event.ports (Chromium)', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/idle-ports/index.html`;
     await page.goto(url);
-    const tabs = await until(
-      'the tab to reach the background',
-      async () => (await background()).evaluate(() => (globalThis as unknown as Debug).portscopeDebug.tabs()),
-      (t) => t.some((x) => x.url === url),
-    );
-    const tabId = tabs.find((x) => x.url === url)!.tabId;
+    const tabId = await tabIdOf(browser, url);
 
     const seen = await page.evaluate(() => (window as unknown as { idlePhase(): Promise<Seen> }).idlePhase());
     expect(seen).toMatchObject({ main: 10, mainPorts: 1, buffer: 8, arrived: 4 });
@@ -57,7 +46,7 @@ describe('recorded dispatch and event.ports (Chromium)', () => {
     // Channels: the probe, main, carried. 10 + 4 messages, each posted and dispatched.
     const facts = await until(
       'every message to reach the background',
-      () => backgroundFacts(tabId),
+      () => backgroundFacts(browser, tabId),
       (fs) => count(fs, 'port-posted') >= 14 && count(fs, 'message-dispatched') >= 14,
     );
     expect(facts.filter((f) => f.kind === 'messages-counted')).toEqual([]);
