@@ -24,3 +24,16 @@ export async function bundleForNode(out, input) {
 }
 
 export const loadFrom = (out) => (name) => import(pathToFileURL(resolve(out, `${name}.mjs`)).href);
+
+/** `--src DIR` (repeatable: checkouts compared in one run; this one when none) and `--rounds N`. */
+export function parseSourceArgs(argv, rounds) {
+  const opts = { srcs: [], rounds };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--src') opts.srcs.push(resolve(argv[++i]));
+    else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --src DIR, --rounds N)`);
+  }
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds: a positive integer');
+  if (!opts.srcs.length) opts.srcs.push(root);
+  return opts;
+}

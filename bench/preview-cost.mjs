@@ -13,20 +13,8 @@
 // Figures are printed, never asserted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { bundleForNode, loadFrom, root } from './bundle.mjs';
-
-function parseArgs(argv) {
-  const opts = { srcs: [], rounds: 15 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--src') opts.srcs.push(resolve(argv[++i]));
-    else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --src DIR, --rounds N)`);
-  }
-  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds: a positive integer');
-  if (!opts.srcs.length) opts.srcs.push(root);
-  return opts;
-}
+import { join } from 'node:path';
+import { bundleForNode, loadFrom, parseSourceArgs } from './bundle.mjs';
 
 /** bench/fixtures/workload.js's record: about 1 KB once structured-cloned. */
 const record = (i) => ({
@@ -66,7 +54,7 @@ async function load(src, i) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseSourceArgs(process.argv.slice(2), 15);
   const impls = [];
   try {
     for (const [i, src] of opts.srcs.entries()) impls.push(await load(src, i));

@@ -14,23 +14,11 @@
 // Figures are printed, never asserted.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { ARGS, chromiumPath } from './chromium.mjs';
-import { root } from './bundle.mjs';
-
-function parseArgs(argv) {
-  const opts = { srcs: [], rounds: 15 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--src') opts.srcs.push(resolve(argv[++i]));
-    else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])} (known: --src DIR, --rounds N)`);
-  }
-  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error('--rounds: a positive integer');
-  if (!opts.srcs.length) opts.srcs.push(root);
-  return opts;
-}
+import { parseSourceArgs, root } from './bundle.mjs';
 
 /** One script that puts `describe`, `fingerprint` and `encodeBatch` of `src` at globalThis[name]. */
 async function bundle(src, name, dir) {
@@ -142,7 +130,7 @@ function measure([names, rounds]) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseSourceArgs(process.argv.slice(2), 15);
   const dir = mkdtempSync(join(tmpdir(), 'portscope-preview-encode-'));
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
   try {
