@@ -19,6 +19,8 @@ export interface Identity {
   relay: string;
   url: () => string;
   top: boolean;
+  /** The document's userAgent, read when the relay first says hello rather than at document_start (injected/install.ts Announced). */
+  userAgent?: () => string;
 }
 
 export interface LinkHooks {
@@ -131,6 +133,7 @@ export class BackgroundLink {
       lastSeq: o.lastSeq,
       firstRetained: o.firstRetained,
     };
+    if (this.identity.userAgent) hello.userAgent = this.identity.userAgent();
     if (Object.keys(o.evicted).length) hello.evicted = o.evicted;
     this.send(hello);
   }

@@ -24,6 +24,7 @@ import {
 import { TabLog, type Chunk } from './tab-log.ts';
 import { FactGaps } from './fact-gaps.ts';
 import { FactSenders } from './fact-sender.ts';
+import { fillUserAgent } from './relay-user-agent.ts';
 
 export interface PortLike {
   name: string;
@@ -90,6 +91,8 @@ interface RelayState {
   session: string;
   lastSeq: number;
   port: PortLike | null;
+  /** From the relay's hello (extension/relay-user-agent.ts). */
+  userAgent?: string;
 }
 
 interface PanelConn {
@@ -245,8 +248,9 @@ export class Router {
       // An earlier document of this tab (a late iframe of the previous page): its facts are not kept, but counted.
       if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
     } else if (m.facts.length) {
+      const filled = fillUserAgent(m.facts, relay.userAgent);
       // Facts that came as objects (not the runtime's JSON) are measured here, once.
-      const chars = m.chars ?? JSON.stringify(m.facts).length;
+      const chars = m.chars !== undefined ? m.chars + filled : JSON.stringify(m.facts).length;
       const arrival = ++this.arrival;
       this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
       if (port) this.hooks.relayed?.(tab.tabId, m.facts);
@@ -367,6 +371,7 @@ export class Router {
     // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
     if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
     relay.port = port;
+    if (m.userAgent !== undefined) relay.userAgent = m.userAgent;
     this.toContent(port, {
       type: 'welcome',
       session,

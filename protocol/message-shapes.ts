@@ -101,6 +101,7 @@ export const contentToBackground = union(
       lastSeq: count,
       firstRetained: count,
       evicted: optional(counts),
+      userAgent: optional(shortText),
     },
     batch: { seq: positive, facts: list(unchecked<Fact>(), LIMITS.batch), ...batchHeader },
     'json-batch': { seq: positive, json: list(encodedFacts, LIMITS.jsonParts), ...batchHeader },

@@ -76,6 +76,11 @@ export type ContentToBackground =
       firstRetained: number;
       /** Per kind, facts of those evicted batches (a background that restarted will never see them). */
       evicted?: DropCounts;
+      /**
+       * The document's `navigator.userAgent`: the background adds it to the `context` facts of
+       * this relay's runtime, which does not read it at document_start (injected/install.ts Announced).
+       */
+      userAgent?: string;
     }
   | (BatchHeader & { type: 'batch'; facts: Fact[] })
   /**
