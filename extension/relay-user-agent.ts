@@ -1,9 +1,9 @@
 /**
  * The extension's MAIN-world runtime announces its document without a userAgent: reading
- * `navigator` at document_start costs the page's first script ≈ 0.2 ms in a fresh renderer
- * (injected/install.ts Announced). The relay says it in its hello, read when it first connects,
- * and the background puts it back into the `context` facts of that relay's runtime, so what a
- * panel, an export or the CLI reads is as before.
+ * `navigator` at document_start delays the page's first script by 0.12–0.2 ms (injected/install.ts
+ * Announced). The relay says it with the first batch of each connection (content/link.ts), a
+ * later task, and the background puts it back into the `context` facts of that relay's runtime,
+ * so what a panel, an export or the CLI reads is as before.
  */
 import type { Fact } from '../protocol/facts.ts';
 

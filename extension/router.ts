@@ -91,7 +91,7 @@ interface RelayState {
   session: string;
   lastSeq: number;
   port: PortLike | null;
-  /** From the relay's hello (extension/relay-user-agent.ts). */
+  /** Said with the relay's first batch on a connection (extension/relay-user-agent.ts). */
   userAgent?: string;
 }
 
@@ -234,6 +234,7 @@ export class Router {
       return;
     }
     relay.lastSeq = m.seq;
+    if (m.userAgent !== undefined) relay.userAgent = m.userAgent;
     if (port) this.toContent(port, { type: 'ack', seq: m.seq });
     if (relay.session === tab.session)
       this.senders.admit(tab, relay.session, relay.relay, port && (port.sender ?? {}), m, (n, e) =>
@@ -371,7 +372,6 @@ export class Router {
     // A relay of a document that is no longer the tab's (a late iframe of the previous page): nothing to replay.
     if (session !== tab.session) relay.lastSeq = Math.max(relay.lastSeq, m.lastSeq);
     relay.port = port;
-    if (m.userAgent !== undefined) relay.userAgent = m.userAgent;
     this.toContent(port, {
       type: 'welcome',
       session,

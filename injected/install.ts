@@ -58,10 +58,10 @@ export type { WorkerIdentity };
 /** What the `context` fact announces besides the global's own reading. */
 export interface Announced extends WorkerIdentity {
   /**
-   * The relay adds the browser's userAgent to this runtime's `context` fact (the extension:
-   * content/link.ts says it in its hello, extension/router.ts fills it in). Reading `navigator`
-   * makes Blink build the Navigator, ≈ 0.2 ms of the MAIN-world script in a fresh renderer, on
-   * the way to the page's first script; the relay reads it later, when it first connects.
+   * The relay adds the document's userAgent to this runtime's `context` fact (the extension:
+   * content/link.ts says it with its first batch, extension/router.ts fills it in). Reading
+   * `navigator` makes Blink build the document's Navigator, 0.12–0.2 ms before the page's first
+   * script; the relay reads it for its first batch, in a later task.
    */
   userAgentByRelay?: boolean;
 }

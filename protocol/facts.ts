@@ -106,8 +106,8 @@ export type Fact =
       observed: boolean;
       /**
        * The context's `navigator.userAgent`. Absent as the extension's MAIN-world runtime sends it
-       * (it does not read `navigator` at document_start): the background fills it in from the
-       * relay's hello, so facts past the background carry it unless the relay said none.
+       * (it does not read `navigator` at document_start): the background fills it in from what
+       * the relay says with its first batch, so facts past the background carry it unless the relay said none.
        */
       userAgent?: string;
       /**

@@ -86,7 +86,12 @@ export const runtimeJsonToRelay = union(
 );
 
 const encodedFacts = object({ json: string(LIMITS.json), count: batchCount });
-const batchHeader = { dropped: optional(counts), rejected: optional(count), error: optional(shortText) };
+const batchHeader = {
+  dropped: optional(counts),
+  rejected: optional(count),
+  error: optional(shortText),
+  userAgent: optional(shortText),
+};
 
 /** Relay → background. The facts of a batch are left to partitionFacts: one bad fact costs only itself. */
 export const contentToBackground = union(
@@ -101,7 +106,6 @@ export const contentToBackground = union(
       lastSeq: count,
       firstRetained: count,
       evicted: optional(counts),
-      userAgent: optional(shortText),
     },
     batch: { seq: positive, facts: list(unchecked<Fact>(), LIMITS.batch), ...batchHeader },
     'json-batch': { seq: positive, json: list(encodedFacts, LIMITS.jsonParts), ...batchHeader },

@@ -1,6 +1,6 @@
 /**
  * The extension's MAIN-world runtime does not read `navigator` at document_start (issue 16,
- * startup): the relay says the userAgent in its hello, when it first connects, and the
+ * startup): the relay says the userAgent with its first batch, a later task, and the
  * background fills it into the runtime's `context` facts (extension/relay-user-agent.ts). In
  * Debian's Chromium with the test build: every document's context fact, the top page's and
  * its same- and cross-origin frames', carries the userAgent its own page reads.

@@ -1,7 +1,8 @@
 /**
  * The extension's MAIN-world runtime announces its document without a userAgent (it does not
- * read `navigator` at document_start: injected/install.ts Announced); the relay says it in its
- * hello and the background fills it into that relay's `context` facts (extension/relay-user-agent.ts).
+ * read `navigator` at document_start: injected/install.ts Announced); the relay says it with the
+ * first batch of its connection and the background fills it into that relay's `context` facts
+ * (extension/relay-user-agent.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../injected/batch-json.ts';
@@ -14,7 +15,7 @@ import { StandInPort } from './stand-in-port.ts';
 const ORIGIN = 'chrome-extension://abc/';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) "quoted"';
 
-function setup(userAgent: string | undefined) {
+function setup() {
   const router = new DebugRouter({ extensionOrigin: ORIGIN, statusIntervalMs: 0, resync: () => {}, persist: () => {} });
   const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
   router.connectContent(relay);
@@ -26,7 +27,6 @@ function setup(userAgent: string | undefined) {
     top: true,
     lastSeq: 0,
     firstRetained: 1,
-    ...(userAgent !== undefined ? { userAgent } : {}),
   });
   const panel = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
   router.connectPanel(panel);
@@ -56,14 +56,16 @@ const contextsOf = (p: StandInPort) =>
 
 describe("the relay's userAgent", () => {
   it("is filled into the runtime's context facts that carry none, and leaves a fact's own alone", () => {
-    const { relay, panel } = setup(UA);
-    relay.receive({ type: 'json-batch', seq: 1, json: [text([context('aaaaaaaaaaaaaaaaaaaa')])] });
+    const { relay, panel } = setup();
+    relay.receive({ type: 'json-batch', seq: 1, userAgent: UA, json: [text([context('aaaaaaaaaaaaaaaaaaaa')])] });
     relay.receive({ type: 'json-batch', seq: 2, json: [text([context('bbbbbbbbbbbbbbbbbbbb', 'Worker/2')])] });
-    expect(contextsOf(panel).map((f: Extract<Fact, { kind: 'context' }>) => f.userAgent)).toEqual([UA, 'Worker/2']);
+    // A later batch of the same relay (no userAgent of its own: only a connection's first says it).
+    relay.receive({ type: 'json-batch', seq: 3, json: [text([context('cccccccccccccccccccc')])] });
+    expect(contextsOf(panel).map((f: Extract<Fact, { kind: 'context' }>) => f.userAgent)).toEqual([UA, 'Worker/2', UA]);
   });
 
   it('a relay that says none leaves the fact without one (the field is optional)', () => {
-    const { relay, panel } = setup(undefined);
+    const { relay, panel } = setup();
     relay.receive({ type: 'json-batch', seq: 1, json: [text([context('aaaaaaaaaaaaaaaaaaaa')])] });
     const [only] = contextsOf(panel);
     expect(only).toBeDefined();
