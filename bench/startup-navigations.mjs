@@ -2,7 +2,9 @@
 // whatever caching Chromium does for content scripts, rather than the bench's cold inline loads
 // (bench/server.mjs eval.html defeats every cache on purpose). One browser per extension build,
 // navigations alternating between them; Chromium's own trace (CDP Tracing) times the content
-// script: `EvaluateScript` (compile + run), `v8.compile` (top-level compile) and `v8.run`.
+// script: `EvaluateScript` (compile + run), `v8.compile` (top-level compile) and `v8.run`, and
+// `EvaluateScript`'s thread CPU time (`tdur`), which a loaded machine inflates far less than the wall
+// time, beside the relay's (the isolated-world content script that runs just before, content/).
 //
 //   node bench/startup-navigations.mjs <a/chrome> <b/chrome> [rounds=15]
 //
@@ -69,13 +71,24 @@ async function traced(browser, page, url) {
   await cdp.send('Tracing.end');
   await complete;
   cdp.off('Tracing.dataCollected', collect);
-  const ours = (e) => e.ph === 'X' && JSON.stringify(e.args ?? {}).includes('/injected/main.iife.js');
-  const dur = (name) => {
-    const e = events.find((x) => x.name === name && ours(x));
-    return e ? e.dur / 1000 : null;
+  const of = (file) => (e) => e.ph === 'X' && JSON.stringify(e.args ?? {}).includes(file);
+  const ours = of('/injected/main.iife.js');
+  const dur = (name, field = 'dur', which = ours) => {
+    const e = events.find((x) => x.name === name && which(x));
+    return e && typeof e[field] === 'number' ? e[field] / 1000 : null;
   };
   const evaluate = dur('EvaluateScript');
-  return evaluate === null ? null : { evaluate, compile: dur('v8.compile'), run: dur('v8.run') };
+  // `tdur`: the renderer main thread's CPU time in the script, which waiting for a busy core does not inflate.
+  return evaluate === null
+    ? null
+    : {
+        evaluate,
+        compile: dur('v8.compile'),
+        run: dur('v8.run'),
+        cpu: dur('EvaluateScript', 'tdur'),
+        // The relay's own document_start evaluation (isolated world), which runs before ours.
+        relayCpu: dur('EvaluateScript', 'tdur', of('/content/relay.iife.js')),
+      };
 }
 
 const browsers = { a: await launch(a), b: await launch(b) };
@@ -103,7 +116,8 @@ for (const v of ['a', 'b']) {
       `${v === 'a' ? a : b} ${kind === 'same' ? 'same site' : 'new site '} n=${rows.length}:`,
       `evaluate ${cell(rows.map((r) => r.evaluate))} ms,`,
       `compile ${cell(rows.map((r) => r.compile))} ms,`,
-      `run ${cell(rows.map((r) => r.run))} ms  (median, p25–p75)`,
+      `run ${cell(rows.map((r) => r.run))} ms; evaluate's CPU time ${cell(rows.map((r) => r.cpu))} ms,`,
+      `the relay's ${cell(rows.map((r) => r.relayCpu))} ms  (median, p25–p75)`,
     );
   }
 }

@@ -19,6 +19,11 @@ export interface Identity {
   relay: string;
   url: () => string;
   top: boolean;
+  /**
+   * The document's userAgent, read for the first batch of a connection — a later task than
+   * document_start, where reading `navigator` would delay the page's first script (injected/install.ts Announced).
+   */
+  userAgent?: () => string;
 }
 
 export interface LinkHooks {
@@ -42,6 +47,8 @@ const IDLE_DISCONNECT_MS = 2_000;
 export class BackgroundLink {
   private readonly background: ReconnectingPort<Runtime.Port>;
   private welcomed = false;
+  /** Whether this connection's first batch, which carries the userAgent, has been sent. */
+  private saidUserAgent = false;
   private session: string | null = null;
   /** While prerendering or in the back/forward cache, the relay stays quiet. */
   private paused = false;
@@ -81,7 +88,14 @@ export class BackgroundLink {
     }
     if (!this.welcomed && !this.unloading) return;
     this.outbox.seal();
-    for (const batch of this.outbox.takeUnsent()) this.send(batch);
+    for (const batch of this.outbox.takeUnsent()) {
+      if (this.saidUserAgent || !this.identity.userAgent) this.send(batch);
+      else {
+        this.saidUserAgent = true;
+        // A copy: the outbox keeps the batch as it was, for a later connection's first batch to differ.
+        this.send({ ...batch, userAgent: this.identity.userAgent() });
+      }
+    }
   }
 
   /** The background asked every relay of the tab to say hello (it restarted and is rebuilding). */
@@ -121,6 +135,7 @@ export class BackgroundLink {
 
   private hello(): void {
     this.welcomed = false;
+    this.saidUserAgent = false;
     const o = this.outbox;
     const hello: ContentToBackground = {
       type: 'hello',

@@ -57,7 +57,7 @@ function sendConfig() {
 
 const link = new BackgroundLink(
   outbox,
-  { relay: randomId(), url: () => location.href, top: window === window.top },
+  { relay: randomId(), url: () => location.href, top: window === window.top, userAgent: () => navigator.userAgent },
   {
     connect: (name) => browser.runtime.connect({ name }),
     onConfig(next, text, record) {

@@ -24,6 +24,7 @@ import {
 import { TabLog, type Chunk } from './tab-log.ts';
 import { FactGaps } from './fact-gaps.ts';
 import { FactSenders } from './fact-sender.ts';
+import { fillUserAgent } from './relay-user-agent.ts';
 
 export interface PortLike {
   name: string;
@@ -90,6 +91,8 @@ interface RelayState {
   session: string;
   lastSeq: number;
   port: PortLike | null;
+  /** Said with the relay's first batch on a connection (extension/relay-user-agent.ts). */
+  userAgent?: string;
 }
 
 interface PanelConn {
@@ -231,6 +234,7 @@ export class Router {
       return;
     }
     relay.lastSeq = m.seq;
+    if (m.userAgent !== undefined) relay.userAgent = m.userAgent;
     if (port) this.toContent(port, { type: 'ack', seq: m.seq });
     if (relay.session === tab.session)
       this.senders.admit(tab, relay.session, relay.relay, port && (port.sender ?? {}), m, (n, e) =>
@@ -245,8 +249,9 @@ export class Router {
       // An earlier document of this tab (a late iframe of the previous page): its facts are not kept, but counted.
       if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
     } else if (m.facts.length) {
+      const filled = fillUserAgent(m.facts, relay.userAgent);
       // Facts that came as objects (not the runtime's JSON) are measured here, once.
-      const chars = m.chars ?? JSON.stringify(m.facts).length;
+      const chars = m.chars !== undefined ? m.chars + filled : JSON.stringify(m.facts).length;
       const arrival = ++this.arrival;
       this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
       if (port) this.hooks.relayed?.(tab.tabId, m.facts);

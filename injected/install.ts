@@ -55,6 +55,17 @@ const installed = new NativeWeakMap<object, true>();
 /** Given by the page-side runtime to a worker it instruments from inside (worker-entry.ts). */
 export type { WorkerIdentity };
 
+/** What the `context` fact announces besides the global's own reading. */
+export interface Announced extends WorkerIdentity {
+  /**
+   * The relay adds the document's userAgent to this runtime's `context` fact (the extension:
+   * content/link.ts says it with its first batch, extension/router.ts fills it in). Reading
+   * `navigator` makes Blink build the document's Navigator, 0.12–0.2 ms before the page's first
+   * script; the relay reads it for its first batch, in a later task.
+   */
+  userAgentByRelay?: boolean;
+}
+
 export class AlreadyInstalledError extends Error {
   constructor() {
     super('the Portscope runtime is already installed in this global');
@@ -67,7 +78,7 @@ export function install(
   sink: BatchSink | FactSink,
   config: RuntimeConfig = DEFAULT_RUNTIME_CONFIG,
   options: Partial<EmitterOptions> = {},
-  identity: WorkerIdentity = {},
+  identity: Announced = {},
 ): Installed {
   if (weakMapHas(installed, global)) throw new AlreadyInstalledError();
   weakMapSet(installed, global, true);
@@ -114,7 +125,7 @@ export function install(
     origin: String(global.origin ?? ''),
     framePath: isWindow ? framePathOf(global, global.top) : '',
     observed: true,
-    userAgent: String(global.navigator?.userAgent ?? ''),
+    userAgent: identity.userAgentByRelay ? undefined : String(global.navigator?.userAgent ?? ''),
     ...(identity.parent !== undefined ? { parent: identity.parent } : {}),
     ...(identity.inside !== undefined ? { inside: identity.inside } : {}),
   });

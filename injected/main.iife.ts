@@ -84,6 +84,9 @@ function connect(doc: Document): void {
       },
     },
     DEFAULT_RUNTIME_CONFIG,
+    {},
+    // The relay says the userAgent (install.ts Announced): no `navigator` read before the page's first script.
+    { userAgentByRelay: true },
   );
 
   apply(nativeAddEventListener, port1, [

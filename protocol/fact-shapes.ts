@@ -46,7 +46,7 @@ export const fact = named(
         framePath: shortText,
         parent: optional(id),
         observed: boolean,
-        userAgent: shortText,
+        userAgent: optional(shortText),
         inside: optional(enumOf(['protocol', 'bootstrap'])),
       },
       'context-destroyed': { reason: enumOf(['unload', 'terminate', 'close', 'removed']) },

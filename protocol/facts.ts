@@ -104,7 +104,12 @@ export type Fact =
       parent?: string;
       /** Whether the runtime runs inside this context (false for a worker seen from outside). */
       observed: boolean;
-      userAgent: string;
+      /**
+       * The context's `navigator.userAgent`. Absent as the extension's MAIN-world runtime sends it
+       * (it does not read `navigator` at document_start): the background fills it in from what
+       * the relay says with its first batch, so facts past the background carry it unless the relay said none.
+       */
+      userAgent?: string;
       /**
        * How the runtime got inside a worker: evaluated before its first line through the DevTools
        * protocol, or built into it by the in-worker bootstrap (a blob: script). Absent for documents.

@@ -86,7 +86,12 @@ export const runtimeJsonToRelay = union(
 );
 
 const encodedFacts = object({ json: string(LIMITS.json), count: batchCount });
-const batchHeader = { dropped: optional(counts), rejected: optional(count), error: optional(shortText) };
+const batchHeader = {
+  dropped: optional(counts),
+  rejected: optional(count),
+  error: optional(shortText),
+  userAgent: optional(shortText),
+};
 
 /** Relay → background. The facts of a batch are left to partitionFacts: one bad fact costs only itself. */
 export const contentToBackground = union(

@@ -93,6 +93,13 @@ export interface BatchHeader {
   /** Facts the relay rejected as malformed since the last batch, and the first error. */
   rejected?: number;
   error?: string;
+  /**
+   * The document's `navigator.userAgent`, on the first batch of each connection: the background
+   * adds it to the `context` facts of this relay's runtime, which does not read it at
+   * document_start (injected/install.ts Announced). Not in the hello, which the relay says at
+   * document_start: the first batch leaves in a later task.
+   */
+  userAgent?: string;
 }
 
 /**

@@ -222,6 +222,7 @@ export function validateContentToBackground(
   if (m.dropped !== undefined) out.dropped = m.dropped;
   if (m.rejected !== undefined) out.rejected = m.rejected;
   if (m.error !== undefined) out.error = m.error;
+  if (m.userAgent !== undefined) out.userAgent = m.userAgent;
   if (rejected) {
     out.rejectedFacts = rejected;
     out.factError = firstError?.message;
