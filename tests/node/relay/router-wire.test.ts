@@ -8,34 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../injected/batch-json.ts';
 import type { Fact } from '../../../protocol/facts.ts';
 import type { BackgroundToPanel } from '../../../protocol/messages.ts';
-import { DebugRouter } from '../../../extension/debug-hook.ts';
-import { StandInPort } from './stand-in-port.ts';
+import { relayAndPanel, type StandInPort } from './stand-in-port.ts';
 
 const ORIGIN = 'chrome-extension://abc/';
 
-function setup() {
-  const router = new DebugRouter({
-    extensionOrigin: ORIGIN,
-    statusIntervalMs: 0,
-    resync: () => {},
-    persist: () => {},
-  });
-  const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
-  router.connectContent(relay);
-  relay.receive({
-    type: 'hello',
-    relay: 'r',
-    session: null,
-    url: 'https://page.test/',
-    top: true,
-    lastSeq: 0,
-    firstRetained: 1,
-  });
-  const panel = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
-  router.connectPanel(panel);
-  panel.receive({ type: 'subscribe', tabId: 1 });
-  return { relay, panel };
-}
+const setup = () => relayAndPanel(ORIGIN);
 
 const closed = (seq: number, port = 1): Fact => ({
   kind: 'port-closed',

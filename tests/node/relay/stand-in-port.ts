@@ -3,6 +3,7 @@
  * through JSON both ways, as extension messaging does, so a test can never share an object
  * with the router by accident.
  */
+import { DebugRouter } from '../../../extension/debug-hook.ts';
 import type { PortLike } from '../../../extension/router.ts';
 
 export class StandInPort implements PortLike {
@@ -37,4 +38,28 @@ export class StandInPort implements PortLike {
   recordings(): boolean[] {
     return this.sent.filter((m) => m.type === 'welcome' || m.type === 'config').map((m) => m.recordMessages);
   }
+}
+
+/** A router (the test build's) whose tab 1 has a relay that said hello for its top document and a panel subscribed to it. */
+export function relayAndPanel(extensionOrigin: string): {
+  router: DebugRouter;
+  relay: StandInPort;
+  panel: StandInPort;
+} {
+  const router = new DebugRouter({ extensionOrigin, statusIntervalMs: 0, resync: () => {}, persist: () => {} });
+  const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
+  router.connectContent(relay);
+  relay.receive({
+    type: 'hello',
+    relay: 'r',
+    session: null,
+    url: 'https://page.test/',
+    top: true,
+    lastSeq: 0,
+    firstRetained: 1,
+  });
+  const panel = new StandInPort('portscope-panel', { url: `${extensionOrigin}panel/index.html` });
+  router.connectPanel(panel);
+  panel.receive({ type: 'subscribe', tabId: 1 });
+  return { router, relay, panel };
 }
