@@ -37,7 +37,7 @@ import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { countDispatch, settleCounts } from './counted.ts';
 import { UNSTAMPED_TIME } from './emitter.ts';
-import { putIndex } from './own-index.ts';
+import { EMPTY, putIndex } from './own-index.ts';
 
 type Dispatched = Extract<Fact, { kind: 'message-dispatched' }>;
 
@@ -220,10 +220,6 @@ export function observeDispatch(rt: Runtime, record: PortRecord, event: Event): 
   }
 }
 
-/** The ports of a message that carries none: one frozen array, not one per message. */
-const NO_PORTS: readonly object[] = Object.freeze([]);
-const NO_IDS: number[] = NO_PORTS as unknown as number[];
-
 /**
  * The ports the message behind the next `message` event at `record`'s port carries. Reading
  * `event.ports` makes the browser build a frozen array for the event, which the profile of a
@@ -240,7 +236,7 @@ function portsOf(record: PortRecord, event: Event): readonly object[] {
   const peer = record.peerRecord;
   const rank = record.arrived + 1;
   if (peer !== undefined && rank <= peer.sentHere && rank > peer.transferredUpTo && peer.lastUnreported !== Infinity)
-    return NO_PORTS;
+    return EMPTY;
   return messageEventPorts(event) as readonly object[];
 }
 
@@ -259,7 +255,7 @@ function onMessage(rt: Runtime, record: PortRecord, event: Event): Dispatched | 
   // read at all: Chromium deserializes it on first read, which the page then pays for itself.
   const data = known && count === 0 ? undefined : messageEventData(event);
   const print = known && count === 0 ? undefined : fingerprint(data, true);
-  const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : NO_IDS;
+  const ids = count ? receivePorts(rt, ports, { carrier: 'port', viaPort: record.id, fingerprint: print! }) : EMPTY;
   // One whole literal, never a property added later: an assignment could reach a page setter on
   // Object.prototype. Fields left undefined are absent on the wire (JSON, and validation).
   const fact: Dispatched = {

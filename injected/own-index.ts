@@ -28,6 +28,12 @@ export function append<T>(array: T[], value: T): void {
   putIndex(array, array.length, value);
 }
 
+/**
+ * The one empty list every post and dispatch that transfers nothing shares instead of a fresh
+ * array each (issue 16 step 3): frozen, so a write would throw rather than leak into another fact.
+ */
+export const EMPTY: never[] = Object.freeze([]) as never[];
+
 /** The same for a property of the runtime's own objects (a page setter on `Object.prototype` never sees it). */
 export function putKey(object: object, key: string, value: unknown): void {
   define(object, key, value);

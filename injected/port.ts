@@ -26,10 +26,8 @@ import { settleCounts } from './counted.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { callSite } from './site.ts';
+import { EMPTY } from './own-index.ts';
 import { postArguments } from './transfer.ts';
-
-/** The transfer list of a post given the message alone (read only). */
-const NO_ITEMS: unknown[] = Object.freeze([]) as unknown as unknown[];
 
 export function patchMessageChannel(rt: Runtime): void {
   replaceConstructor(rt.global, 'MessageChannel', (channel) =>
@@ -127,12 +125,16 @@ export function patchMessagePort(rt: Runtime): void {
       return undefined;
     }
     // The message alone (most posts): nothing to convert, the page's own argument list goes on.
-    const call = args.length === 1 ? undefined : postArguments(args);
-    // These calls throw in the native; should one ever return, its message is unaccounted for.
-    if (call === undefined && args.length !== 1) return unaccounted(record, apply(native, self, args));
-    if (call !== undefined && !call.complete) return unaccounted(record, apply(native, self, call.callArgs));
-    const callArgs = call === undefined ? args : call.callArgs;
-    const items = call === undefined ? NO_ITEMS : call.items;
+    let callArgs = args;
+    let items: unknown[] = EMPTY;
+    if (args.length !== 1) {
+      const call = postArguments(args);
+      // These calls throw in the native; should one ever return, its message is unaccounted for.
+      if (call === undefined) return unaccounted(record, apply(native, self, args));
+      if (!call.complete) return unaccounted(record, apply(native, self, call.callArgs));
+      callArgs = call.callArgs;
+      items = call.items;
+    }
     const wasClosed = record.closed;
     const wasShipped = record.shipped;
     // Counting: a post that will be 'sent' and ships no port is counted, not described.

@@ -27,10 +27,7 @@ import type { Runtime } from './runtime.ts';
 import { guarded, noteFailure } from './guard.ts';
 import { callSite, hideRuntimeFrames } from './site.ts';
 import { countPost, settleCounts } from './counted.ts';
-import { append, putIndex } from './own-index.ts';
-
-/** The empty list of every post that transfers nothing (frozen: a write would throw, never leak into another fact). */
-const NONE: never[] = Object.freeze([]) as never[];
+import { append, EMPTY, putIndex } from './own-index.ts';
 
 export interface Posted {
   transfer: TransferItem[];
@@ -57,8 +54,8 @@ export function tracedPost(
 ): Posted {
   const n = items.length;
   // Most posts transfer nothing: no per-post lists then (the frozen empty ones are only read).
-  const byteLengths: (number | undefined)[] = n === 0 ? NONE : [];
-  const records: (PortRecord | undefined)[] = n === 0 ? NONE : [];
+  const byteLengths: (number | undefined)[] = n === 0 ? EMPTY : [];
+  const records: (PortRecord | undefined)[] = n === 0 ? EMPTY : [];
   for (let i = 0; i < n; i++) {
     const item = items[i];
     putIndex(records, i, portRecord(item));
@@ -184,8 +181,8 @@ function sent(
 ): Posted {
   const n = items.length;
   // A post with no transfer list shares one frozen empty list for each: its fact only reads them.
-  const transfer: TransferItem[] = n === 0 ? NONE : [];
-  const ports: PortRecord[] = n === 0 ? NONE : [];
+  const transfer: TransferItem[] = n === 0 ? EMPTY : [];
+  const ports: PortRecord[] = n === 0 ? EMPTY : [];
   for (let i = 0; i < n; i++) {
     const item = items[i] as object;
     let record = records[i];
