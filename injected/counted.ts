@@ -9,7 +9,7 @@
  */
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
-import { NativeWeakMap, nativeSetTimeout, weakMapDelete, weakMapGet, weakMapSet } from './natives.ts';
+import { nativeSetTimeout } from './natives.ts';
 import type { Runtime } from './runtime.ts';
 
 /**
@@ -23,9 +23,6 @@ import type { Runtime } from './runtime.ts';
  * renderer) loses up to this much of its counts instead of 50 ms.
  */
 export const COUNTS_ALONE_MS = 1_000;
-
-/** Runtimes whose counts timer is pending (one timer per runtime at a time). */
-const countsTimers = new NativeWeakMap<Runtime, true>();
 
 /** A post that was sent, with no port in its transfer list, while counting. */
 export function countPost(rt: Runtime, record: PortRecord): void {
@@ -55,15 +52,15 @@ function listCounted(rt: Runtime, record: PortRecord): void {
   record.countedBefore = before;
   rt.counted = record;
   // Counting emits nothing, so nothing else may flush them: a timer of their own, slower than the emitter's.
-  if (before === undefined && weakMapGet(countsTimers, rt) === undefined) {
-    weakMapSet(countsTimers, rt, true);
+  if (before === undefined && !rt.countsTimer) {
+    rt.countsTimer = true;
     nativeSetTimeout(() => reportAlone(rt), COUNTS_ALONE_MS);
   }
 }
 
 /** The counts timer: whatever is still listed leaves now (the flush settles it, emitter.beforeTake). */
 function reportAlone(rt: Runtime): void {
-  weakMapDelete(countsTimers, rt);
+  rt.countsTimer = false;
   try {
     if (rt.counted !== undefined) rt.emitter.flush();
   } catch {

@@ -105,6 +105,7 @@ export function install(
     },
     recordMessages: true,
     counted: undefined,
+    countsTimer: false,
     global,
   };
   emitter.beforeTake = () => {

@@ -15,5 +15,7 @@ export interface Runtime {
    * back to the first counted since the last flush.
    */
   counted: PortRecord | undefined;
+  /** Whether the counts' own timer is pending (counted.ts COUNTS_ALONE_MS; one at a time). */
+  countsTimer: boolean;
   global: any;
 }

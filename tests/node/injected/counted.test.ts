@@ -25,6 +25,7 @@ function counting(options: Partial<EmitterOptions> = {}) {
     config: { captureStacks: false, inWorker: false },
     recordMessages: false,
     counted: undefined,
+    countsTimer: false,
   } as unknown as Runtime;
   emitter.beforeTake = () => settleAllCounts(rt);
   const facts = () => batches.flat().map(({ seq: _s, time: _t, ...rest }) => rest);
