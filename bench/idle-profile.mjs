@@ -4,7 +4,9 @@
 // browser-wide CPU of bench/ab-idle.mjs counts them too), next to the same workloads in a page
 // with no extension. Also the fan-out's request loop alone (`fan-out-requests`: the 200 channels
 // made and handed over before the profile starts, as the bench times only the requests), the 16 MB
-// transfer round trips (`big-transfer`) and the worker round trip (`worker`). Per workload: total sampled, self time per Portscope function, and the time
+// transfer round trips (`big-transfer`), the worker round trip (`worker`), and the halves of a
+// request to a worker and of a transfer, one at a time (`parts-post`, `parts-dispatch`,
+// `parts-post-transfer`, `parts-dispatch-transfer`). Per workload: total sampled, self time per Portscope function, and the time
 // spent *under* each Portscope entry point (its callees included: the native postMessage called
 // by the runtime's wrapper, the page handler called by its wrapper), which self time cannot show.
 //
@@ -79,7 +81,74 @@ const ALL_WORKLOADS = {
   },
   'big-transfer': () => globalThis.benchWorkloads.bigTransfer(16, 50),
   worker: () => globalThis.benchWorkloads.workerEcho(1_000, 50),
+  // The halves of a request to a worker and of a transfer to and from one, without the 16 MB
+  // buffers' garbage collections (bench/idle-parts.mjs times the same): 10,000 posts to a port
+  // whose peer is in a worker (a request object, or a fresh 8-byte buffer transferred), and
+  // 10,000 messages from the worker (a reply object, or such a buffer).
+  'parts-post': {
+    setup: partsSetUp,
+    run: () => {
+      const port = globalThis.partsState.sink;
+      for (let i = 0; i < 10_000; i++) port.postMessage({ id: i, method: 'add', args: [i, 1] });
+    },
+  },
+  'parts-dispatch': {
+    setup: partsSetUp,
+    run: () =>
+      new Promise((done) => {
+        const port = globalThis.partsState.answer;
+        let got = 0;
+        port.onmessage = () => {
+          if (++got === 10_000) done();
+        };
+        port.postMessage({ n: 10_000, transfer: false });
+      }),
+  },
+  'parts-post-transfer': {
+    setup: partsSetUp,
+    run: () => {
+      const port = globalThis.partsState.sink;
+      for (let i = 0; i < 10_000; i++) {
+        const b = new ArrayBuffer(8);
+        port.postMessage(b, [b]);
+      }
+    },
+  },
+  'parts-dispatch-transfer': {
+    setup: partsSetUp,
+    run: () =>
+      new Promise((done) => {
+        const port = globalThis.partsState.answer;
+        let got = 0;
+        port.onmessage = () => {
+          if (++got === 10_000) done();
+        };
+        port.postMessage({ n: 10_000, transfer: true });
+      }),
+  },
 };
+
+/** In the page: a worker holding the peers of `answer` (it posts back as many replies or 8-byte buffers as asked) and `sink` (it drops what comes). */
+async function partsSetUp() {
+  const source = `onmessage = (e) => {
+    const [answer, sink] = e.ports;
+    sink.onmessage = () => {};
+    answer.onmessage = (m) => {
+      const { n, transfer } = m.data;
+      if (transfer) for (let i = 0; i < n; i++) { const b = new ArrayBuffer(8); answer.postMessage(b, [b]); }
+      else for (let i = 0; i < n; i++) answer.postMessage({ id: i, result: i + 1 });
+    };
+    postMessage('ready');
+  };`;
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  const answer = new MessageChannel();
+  const sink = new MessageChannel();
+  worker.postMessage('serve', [answer.port2, sink.port2]);
+  await new Promise((ok) => {
+    worker.onmessage = ok;
+  });
+  globalThis.partsState = { answer: answer.port1, sink: sink.port1 };
+}
 const WORKLOADS = Object.fromEntries(Object.entries(ALL_WORKLOADS).filter(([name]) => name.includes(only)));
 
 /** Self and inclusive time per function (inclusive counted once per sample even under recursion). */
