@@ -6,7 +6,8 @@
 // made and handed over before the profile starts, as the bench times only the requests), the 16 MB
 // transfer round trips (`big-transfer`), the worker round trip (`worker`), and the halves of a
 // request to a worker and of a transfer, one at a time (`parts-post`, `parts-dispatch`,
-// `parts-post-transfer`, `parts-dispatch-transfer`). Per workload: total sampled, self time per Portscope function, and the time
+// `parts-post-transfer`, `parts-dispatch-transfer`), and the Worker object as the carrier
+// (`parts-worker-post`, `parts-worker-message`). Per workload: total sampled, self time per Portscope function, and the time
 // spent *under* each Portscope entry point (its callees included: the native postMessage called
 // by the runtime's wrapper, the page handler called by its wrapper), which self time cannot show.
 //
@@ -104,6 +105,27 @@ const ALL_WORKLOADS = {
         port.postMessage({ n: 10_000, transfer: false });
       }),
   },
+  // The Worker object as the carrier: 10,000 `worker.postMessage` calls, and 10,000 messages
+  // from the worker's global to `worker.onmessage`.
+  'parts-worker-post': {
+    setup: partsSetUp,
+    run: () => {
+      const { worker } = globalThis.partsState;
+      for (let i = 0; i < 10_000; i++) worker.postMessage('drop');
+    },
+  },
+  'parts-worker-message': {
+    setup: partsSetUp,
+    run: () =>
+      new Promise((done) => {
+        const { worker } = globalThis.partsState;
+        let got = 0;
+        worker.onmessage = () => {
+          if (++got === 10_000) done();
+        };
+        worker.postMessage({ carrier: 10_000 });
+      }),
+  },
   'parts-post-transfer': {
     setup: partsSetUp,
     run: () => {
@@ -128,9 +150,18 @@ const ALL_WORKLOADS = {
   },
 };
 
-/** In the page: a worker holding the peers of `answer` (it posts back as many replies or 8-byte buffers as asked) and `sink` (it drops what comes). */
+/**
+ * In the page: a worker holding the peers of `answer` (it posts back as many replies or 8-byte
+ * buffers as asked) and `sink` (it drops what comes); on its global it drops 'drop' and answers
+ * `{carrier: n}` with n replies.
+ */
 async function partsSetUp() {
   const source = `onmessage = (e) => {
+    if (e.data === 'drop') return;
+    if (e.data && e.data.carrier) {
+      for (let i = 0; i < e.data.carrier; i++) postMessage({ id: i, result: i + 1 });
+      return;
+    }
     const [answer, sink] = e.ports;
     sink.onmessage = () => {};
     answer.onmessage = (m) => {
@@ -147,7 +178,7 @@ async function partsSetUp() {
   await new Promise((ok) => {
     worker.onmessage = ok;
   });
-  globalThis.partsState = { answer: answer.port1, sink: sink.port1 };
+  globalThis.partsState = { answer: answer.port1, sink: sink.port1, worker };
 }
 const WORKLOADS = Object.fromEntries(Object.entries(ALL_WORKLOADS).filter(([name]) => name.includes(only)));
 
