@@ -5,10 +5,12 @@
 //
 //   node bench/real-panel-cost.mjs [--dist DIR]… [--workload tiny|1kb]… [--n N] [--runs R]
 //                                  [--views channels,messages] [--no-profile] [--trace]
+//                                  [--no-devtools-baseline]
 //
 // Per build (one headless Chromium each, several --dist run in turn within every round, for a
 // paired before/after), three pages: `native` (an incognito context: no extension, no DevTools),
-// and one tab with DevTools open (Page.openDevTools) and the Portscope panel shown, on its default
+// `devtools` (another incognito page, with DevTools open on it: DevTools' own cost, no Portscope;
+// left out with --no-devtools-baseline), and one tab with DevTools open (Page.openDevTools) and the Portscope panel shown, on its default
 // view (`channels`) or on `messages` (the view is switched before the run's document loads). In
 // every round each workload runs in every mode, the order of the modes rotating from round to
 // round; every run is a freshly loaded document (the panel starts a new session on it) with one
@@ -44,6 +46,8 @@ class BenchArgumentError extends Error {
 }
 
 const VIEWS = ['channels', 'messages'];
+/** `devtools`: an incognito page (no extension) with DevTools open: what DevTools itself costs the page. */
+const BASELINES = ['native', 'devtools'];
 const WORKLOADS = { tiny: 40_000, '1kb': 10_000 };
 const TICKS_PER_SECOND = 100;
 const ROLES = ['page renderers', 'extension process', 'devtools front-end', 'browser process', 'other processes'];
@@ -53,7 +57,16 @@ const SAMPLING_US = 100;
 const QUIET_MS = 500;
 
 function parseArgs(argv) {
-  const opts = { dists: [], workloads: [], n: null, runs: 3, views: VIEWS, profile: true, trace: false };
+  const opts = {
+    dists: [],
+    workloads: [],
+    n: null,
+    runs: 3,
+    views: VIEWS,
+    profile: true,
+    trace: false,
+    devtools: true,
+  };
   const value = (i) => {
     if (i >= argv.length) throw new BenchArgumentError(`${argv[i - 1]}: a value is missing`);
     return argv[i];
@@ -82,9 +95,10 @@ function parseArgs(argv) {
       opts.views = views;
     } else if (a === '--no-profile') opts.profile = false;
     else if (a === '--trace') opts.trace = true;
+    else if (a === '--no-devtools-baseline') opts.devtools = false;
     else
       throw new BenchArgumentError(
-        `unknown argument ${JSON.stringify(a)} (known: --dist DIR, --workload tiny|1kb, --n N, --runs R, --views channels,messages, --no-profile, --trace)`,
+        `unknown argument ${JSON.stringify(a)} (known: --dist DIR, --workload tiny|1kb, --n N, --runs R, --views channels,messages, --no-profile, --trace, --no-devtools-baseline)`,
       );
   }
   if (!opts.dists.length) opts.dists.push(resolve('.tmp/dist-bench'));
@@ -130,7 +144,7 @@ function cpuSeconds(pid, task = null) {
   }
 }
 
-/** CPU seconds per role; `devtoolsPid` is the front-end's renderer (found by `busiest`). */
+/** CPU seconds per role; `devtoolsPids` are the front-ends' renderers (found by `busiest`). */
 function cpuByRole(build) {
   const out = {};
   for (const { pid, cmd } of processes(build.browserPid)) {
@@ -141,7 +155,7 @@ function cpuByRole(build) {
           ? 'other processes'
           : cmd.includes('--extension-process')
             ? 'extension process'
-            : pid === build.devtoolsPid
+            : build.devtoolsPids.has(pid)
               ? 'devtools front-end'
               : 'page renderers';
     out[role] = (out[role] ?? 0) + cpuSeconds(pid);
@@ -183,7 +197,7 @@ async function busiest(build, busy) {
         extension: p.cmd.includes('--extension-process'),
       }))
       .sort((a, b) => b.d - a.d);
-    if (ranked.length && ranked[0].d >= 0.15 && ranked[0].d > 3 * (ranked[1]?.d ?? 0)) return ranked[0];
+    if (ranked.length && ranked[0].d >= 0.15 && ranked[0].d > 2 * (ranked[1]?.d ?? 0)) return ranked[0];
   }
   throw new BenchSetupError(`no renderer was clearly the busy one during the loops: ${JSON.stringify(ranked)}`);
 }
@@ -206,28 +220,44 @@ async function launch(dist, origin) {
     const extensionId = new URL(sw.url()).host;
     const incognito = await browser.createBrowserContext();
     const native = await incognito.newPage({ type: 'window' });
+    const withDevtools = opts.devtools ? await incognito.newPage({ type: 'window' }) : null;
     const recording = await browser.newPage({ type: 'window' });
     for (const p of await browser.pages())
-      if (p !== native && p !== recording && p.url() === 'about:blank') await p.close();
+      if (![native, withDevtools, recording].includes(p) && p.url() === 'about:blank') await p.close();
     await recording.goto(`${origin}/index.html`);
     await native.goto(`${origin}/index.html`);
     const devtools = await recording.openDevTools();
     const panel = await devtoolsPanel.showPanel(devtools, extensionId);
-    const build = { dist, browser, browserPid: browser.process().pid, extensionId, native, recording, devtools, panel };
-    for (const [mode, page] of [
-      ['native', native],
-      ['recording', recording],
-    ]) {
+    const build = {
+      dist,
+      browser,
+      browserPid: browser.process().pid,
+      extensionId,
+      pages: { native, devtools: withDevtools, recording },
+      panel,
+      devtoolsPids: new Set(),
+    };
+    for (const [mode, page] of Object.entries(build.pages)) {
+      if (!page) continue;
+      if (page !== recording) await page.goto(`${origin}/index.html`);
       const v = await page.evaluate(() => document.visibilityState);
       if (v !== 'visible') throw new BenchSetupError(`the ${mode} page is ${v}: its timers would be throttled`);
     }
-    build.devtoolsPid = (await busiest(build, (js) => devtools.evaluate(js))).pid;
+    build.devtoolsPids.add((await busiest(build, (js) => devtools.evaluate(js))).pid);
+    if (withDevtools) {
+      const other = await withDevtools.openDevTools();
+      await sleep(1_500); // The new front-end (and the extension's devtools page in it) start up.
+      build.devtoolsPids.add((await busiest(build, (js) => other.evaluate(js))).pid);
+    }
     const panelProcess = await busiest(build, (js) => panel.evaluate(js));
     if (!panelProcess.extension)
       throw new BenchSetupError(`the panel frame runs in renderer ${panelProcess.pid}, not the extension process`);
-    const pageProcess = await busiest(build, (js) => recording.evaluate(js));
-    if (pageProcess.pid === build.devtoolsPid || pageProcess.extension)
-      throw new BenchSetupError('the page and the DevTools front-end (or the extension) share a renderer');
+    for (const page of [recording, withDevtools, native]) {
+      if (!page) continue;
+      const pageProcess = await busiest(build, (js) => page.evaluate(js));
+      if (build.devtoolsPids.has(pageProcess.pid) || pageProcess.extension)
+        throw new BenchSetupError('a page and a DevTools front-end (or the extension) share a renderer');
+    }
     return build;
   } catch (e) {
     await browser.close().catch(() => {});
@@ -260,15 +290,16 @@ const runWorkload = (page, workload, n) =>
 
 /** A fresh document in the mode's page, the panel (if any) on `view` and caught up with it. */
 async function freshDocument(build, mode, origin) {
-  if (mode !== 'native') {
+  const panelShown = !BASELINES.includes(mode);
+  if (panelShown) {
     await build.panel.$eval(`#tab-${mode}`, (el) => el.click());
     await build.panel.waitForSelector(`#tab-${mode}[aria-selected=true]`);
   }
-  const page = mode === 'native' ? build.native : build.recording;
+  const page = panelShown ? build.pages.recording : build.pages[mode];
   await page.goto(`${origin}/index.html`, { waitUntil: 'load' });
   // The runtime records once its relay's first config arrives (a background round trip).
   await sleep(150);
-  if (mode !== 'native') await panelQuiet(build.panel);
+  if (panelShown) await panelQuiet(build.panel);
   return page;
 }
 
@@ -276,12 +307,13 @@ async function freshDocument(build, mode, origin) {
 async function measuredRun(build, mode, workload, n, origin) {
   const page = await freshDocument(build, mode, origin);
   await runWorkload(page, workload, n); // warm-up, in the same document
-  if (mode === 'native') await sleep(300);
-  else await panelQuiet(build.panel);
+  const panelShown = !BASELINES.includes(mode);
+  if (panelShown) await panelQuiet(build.panel);
+  else await sleep(300);
   const before = cpuByRole(build);
   const result = await runWorkload(page, workload, n);
   await sleep(300);
-  const shown = mode === 'native' ? null : await panelQuiet(build.panel);
+  const shown = panelShown ? await panelQuiet(build.panel) : null;
   const after = cpuByRole(build);
   const cpu = {};
   for (const role of [...ROLES, ...EXTENSION_THREADS])
@@ -401,7 +433,7 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main() {
   const builds = [];
-  const modes = ['native', ...opts.views];
+  const modes = [...(opts.devtools ? BASELINES : ['native']), ...opts.views];
   try {
     for (const dist of opts.dists) {
       const server = await serveBench({ dist });
@@ -443,7 +475,7 @@ async function main() {
           const walls = xs.map((x) => x.wallUs);
           const cell = (vals) => `${fmt(median(vals))} (${vals.map(fmt).join(' ')})`;
           console.log(
-            `| ${build.dist.replace(/.*\//, '')} | ${mode === 'native' ? 'native' : `panel: ${mode}`} | ${cell(walls)} | ${(median(walls) / nativeWall).toFixed(2)}× | ${ROLES.map((role) => cell(xs.map((x) => x.cpu[role]))).join(' | ')} |`,
+            `| ${build.dist.replace(/.*\//, '')} | ${mode === 'native' ? 'native' : mode === 'devtools' ? 'DevTools open, no Portscope' : `panel: ${mode}`} | ${cell(walls)} | ${(median(walls) / nativeWall).toFixed(2)}× | ${ROLES.map((role) => cell(xs.map((x) => x.cpu[role]))).join(' | ')} |`,
           );
         }
       }
