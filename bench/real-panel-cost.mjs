@@ -186,6 +186,12 @@ function cpuByRole(build) {
  */
 async function busiest(build, busy) {
   const renderers = processes(build.browserPid).filter((p) => p.cmd.includes('--type=renderer'));
+  // First until no renderer of this browser is busy on its own (a front-end or a panel starting up).
+  for (let end = Date.now() + 15_000; Date.now() < end; ) {
+    const at = renderers.map((p) => cpuSeconds(p.pid));
+    await sleep(500);
+    if (renderers.every((p, i) => cpuSeconds(p.pid) - at[i] <= 0.05)) break;
+  }
   const before = new Map(renderers.map((p) => [p.pid, cpuSeconds(p.pid)]));
   let ranked = [];
   for (let i = 0; i < 7; i++) {
