@@ -4,6 +4,11 @@
  * too much to do for 100,000 messages on the first keystroke, so the store builds it as
  * messages arrive (`searchIndexOf(model).sync`) and the filter only reads it.
  *
+ * The store builds them only once the user may filter (the filter box got the focus, or holds
+ * text): most of a recording is never searched, and on a busy page building them costs the
+ * panel's process more than anything else it does per message but validating and applying it.
+ * Until then a filter still finds everything: the filter brings the index level before it runs.
+ *
  * The texts sit in an array parallel to `model.messages` (reading an array is several times
  * cheaper than a WeakMap per message). Bounded like the records: when the model evicts records,
  * the next sync drops their texts; when it evicts a body, the filter stops matching its words
@@ -22,19 +27,28 @@ export class SearchIndex {
   /** Texts before this index belong to records whose body is gone (the model evicts oldest first). */
   private bodiless = 0;
 
-  /** Brings the index level with `messages`; returns how many texts it built. */
-  sync(messages: readonly MessageRecord[]): number {
+  /** Texts built so far. */
+  get size(): number {
+    return this.texts.length;
+  }
+
+  /**
+   * Brings the index level with `messages`, or `limit` texts nearer while the model only
+   * appended (a rebuild after evictions is done whole); returns how many texts it built.
+   */
+  sync(messages: readonly MessageRecord[], limit = Infinity): number {
     const n = this.records.length;
     // The model only appends, except when it evicts old records: then the survivors keep their order.
     const appendedOnly =
       n <= messages.length && (n === 0 || (messages[0] === this.records[0] && messages[n - 1] === this.records[n - 1]));
     if (appendedOnly) {
-      for (let i = n; i < messages.length; i++) {
+      const end = Math.min(messages.length, n + limit);
+      for (let i = n; i < end; i++) {
         this.records.push(messages[i]!);
         this.texts.push(textOf(messages[i]!));
       }
       this.forgetEvictedBodies();
-      return messages.length - n;
+      return end - n;
     }
     const records: MessageRecord[] = [];
     const texts: string[] = [];

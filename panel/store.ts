@@ -106,6 +106,11 @@ export interface PanelState {
   /** A Clear the background reports (made before this panel subscribed, or by another panel): cut here. */
   clearedInBackground(): void;
   setPreserveLog(on: boolean): void;
+  /**
+   * The user may be about to filter (the filter box got the focus): from now on messages get
+   * their search texts as they arrive, and those of the messages before are built in slices.
+   */
+  prepareSearch(): void;
   setFilter(text: string): void;
   setSort(key: SortKey): void;
   setView(view: View): void;
@@ -148,6 +153,9 @@ export type PanelStore = StoreApi<PanelState>;
  */
 export const REBUILD_LIMIT = 100_000;
 
+/** Search texts built per task for the messages that came before the filter was wanted. */
+const SEARCH_SLICE = 2_000;
+
 function checkSettings(s: PanelSettings): void {
   for (const field of ['messageCap', 'factLogCap'] as const) {
     const [lo, hi] = SETTING_BOUNDS[field];
@@ -170,6 +178,10 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
+  /** The user may filter (prepareSearch): the search texts are kept level with the messages. */
+  let searchWanted = false;
+  /** When the latest facts were applied (Date.now()), for the quiet-spell timer. */
+  let lastFactAt = 0;
   const held = new HeldFacts(options.hold?.facts, options.hold?.chars);
   /** The live model settled while contexts still waited for facts that may yet come. */
   let settledWhileWaiting = false;
@@ -179,18 +191,38 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
     const publish = () => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      // New messages get their search text now, so the first filter over them does not pay for it.
+      // Once the user may filter, new messages get their search text now, so the next filter
+      // over them does not pay for it (searchText.ts).
       const { model } = get();
-      searchIndexOf(model).sync(model.messages);
+      if (searchWanted) searchIndexOf(model).sync(model.messages);
       set({ revision: model.revision });
+    };
+    /** The search texts of what came before the filter was wanted, a slice per task. */
+    const indexBacklog = () => {
+      const { model } = get();
+      if (searchIndexOf(model).sync(model.messages, SEARCH_SLICE) === SEARCH_SLICE) setTimeout(indexBacklog, 0);
     };
     const schedule = () => {
       if (flushEvery === 0) publish();
       else if (timer === undefined) timer = setTimeout(publish, flushEvery);
       if (settleAfter > 0) {
-        clearTimeout(idle);
-        idle = setTimeout(settleQuiet, settleAfter);
+        // One timer per quiet spell, not one per arriving chunk: it moves itself on when facts
+        // came since it was set (see quietCheck).
+        lastFactAt = Date.now();
+        if (idle === undefined) idle = setTimeout(quietCheck, settleAfter);
       }
+    };
+    const quietCheck = () => {
+      const since = Date.now() - lastFactAt;
+      if (since < settleAfter) idle = setTimeout(quietCheck, settleAfter - Math.max(0, since));
+      else {
+        idle = undefined;
+        settleQuiet();
+      }
+    };
+    const cancelQuiet = () => {
+      clearTimeout(idle);
+      idle = undefined;
     };
     const settleQuiet = () => {
       if (get().traceName !== null) return;
@@ -297,7 +329,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         if (on === get().paused || get().traceName !== null) return;
         if (on) {
           // A frozen picture must not settle: the facts it waits for may be among those held.
-          clearTimeout(idle);
+          cancelQuiet();
           set({ paused: true, held: 0 });
           return;
         }
@@ -336,7 +368,13 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       setPreserveLog(on) {
         set({ preserveLog: on });
       },
+      prepareSearch() {
+        if (searchWanted) return;
+        searchWanted = true;
+        indexBacklog();
+      },
       setFilter(text) {
+        if (text !== '') get().prepareSearch();
         set({ filterText: text });
         clearTimeout(filterTimer);
         const run = () => {
@@ -364,14 +402,17 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
       selectPort(id) {
         set({ selectedPort: id });
       },
+      // The source reports its connection and the page's instrumentation with every chunk of
+      // facts: a set that changes nothing would still wake every subscriber of the UI.
       setConnection(state, attempt = 0) {
+        if (get().connection === state && get().reconnectAttempt === attempt) return;
         set({ connection: state, reconnectAttempt: attempt });
       },
       setRelayStatus(relay) {
         set({ relay });
       },
       setInstrumented(on) {
-        set({ instrumented: on });
+        if (get().instrumented !== on) set({ instrumented: on });
       },
       setSettings(next) {
         const prev = get().settings;
@@ -403,7 +444,7 @@ export function createPanelStore(options: PanelStoreOptions): PanelStore {
         model.settle();
         // What a pause held belongs to the live recording, which goes on behind the trace.
         if (held.size) live.apply(held.release());
-        clearTimeout(idle);
+        cancelQuiet();
         set({ model, revision: model.revision, traceName: name, paused: false, held: 0, liveWhileTrace: 0 });
         set({ cleared: 0, navigations: [], settledEarly: false, notice: null });
         set({ selectedMessage: null, selectedPort: null });

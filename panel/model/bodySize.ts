@@ -65,3 +65,27 @@ const FACT = 64;
 export function factChars(fact: Fact): number {
   return FACT + bodyChars(fact as { preview?: Preview; site?: CallSite });
 }
+
+/**
+ * A fact's size for the fact log, remembering its body's: the message a `port-posted` fact
+ * becomes has the same preview and call site, so keeping it (eviction.ts) need not walk the
+ * preview a second time. Only the latest fact is remembered, with the very objects measured, so
+ * a message made later or from another fact is measured afresh.
+ */
+export class BodyMeasure {
+  private preview: Preview | undefined;
+  private site: CallSite | undefined;
+  private chars = -1;
+
+  fact(fact: Fact): number {
+    const body = fact as { preview?: Preview; site?: CallSite };
+    this.preview = body.preview;
+    this.site = body.site;
+    this.chars = bodyChars(body);
+    return FACT + this.chars;
+  }
+
+  body(body: { preview?: Preview; site?: CallSite }): number {
+    return this.chars >= 0 && body.preview === this.preview && body.site === this.site ? this.chars : bodyChars(body);
+  }
+}

@@ -10,7 +10,6 @@
  */
 import type { CarrierRecord, MessageRecord, TransferEdge } from './types.ts';
 import type { ModelState } from './state.ts';
-import { bodyChars } from './bodySize.ts';
 
 function chunk(cap: number): number {
   return Math.max(64, Math.floor(cap / 8));
@@ -19,7 +18,7 @@ function chunk(cap: number): number {
 export function keepMessage(state: ModelState, message: MessageRecord): void {
   state.messages.push(message);
   state.messageById.set(message.id, message);
-  const chars = bodyChars(message);
+  const chars = state.bodyMeasure.body(message);
   state.bodies.push(message);
   state.bodySizes.push(chars);
   state.bodyChars += chars;

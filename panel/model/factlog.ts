@@ -7,11 +7,10 @@
  */
 import type { Fact } from '../../protocol/facts.ts';
 import type { ModelState } from './state.ts';
-import { factChars } from './bodySize.ts';
 
 export function logFact(state: ModelState, fact: Fact): void {
   const log = state.factLog;
-  const chars = factChars(fact);
+  const chars = state.bodyMeasure.fact(fact);
   log.recent.push(fact);
   log.sizes.push(chars);
   log.chars += chars;

@@ -16,6 +16,7 @@ import type {
   TransferEdge,
 } from './types.ts';
 import { Fifo } from './fifo.ts';
+import { BodyMeasure } from './bodySize.ts';
 import { emptyCounts } from '../../protocol/messages.ts';
 import type { PortMessageQueue } from './portMessageQueue.ts';
 
@@ -208,6 +209,8 @@ export interface ModelState {
   bodySizes: Fifo<number>;
   /** The sum of `bodySizes`. */
   bodyChars: number;
+  /** Sizes of the fact being logged and of the message it becomes, measured once (bodySize.ts). */
+  bodyMeasure: BodyMeasure;
   /** `messages` longer than this starts an eviction pass (eviction.ts). */
   recordLimit: number;
   carriers: CarrierRecord[];
@@ -282,6 +285,7 @@ export function createState(settings: Settings): ModelState {
     bodies: new Fifo(),
     bodySizes: new Fifo(),
     bodyChars: 0,
+    bodyMeasure: new BodyMeasure(),
     recordLimit: settings.recordCap + Math.max(64, Math.floor(settings.recordCap / 8)),
     carriers: [],
     carrierById: new Map(),

@@ -5,7 +5,7 @@
  * the detail pane, shown once a message is selected, sits behind a draggable splitter.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { linesOf } from '../messageLines.ts';
+import { isNavigationLine, linesOf } from '../messageLines.ts';
 import { pairingOf } from '../pairing.ts';
 import { ColumnMenu, ResizeHandle } from './ColumnControls.tsx';
 import { formatTime, plural, timeOrigin } from './labels.ts';
@@ -68,7 +68,7 @@ export function MessagesView() {
   }, []);
 
   const selectedMessage = selected ? model.message(selected) : undefined;
-  const selectedIndex = selected ? lines.findIndex((l) => 'message' in l && l.message.id === selected) : -1;
+  const selectedIndex = selected ? lines.findIndex((l) => !isNavigationLine(l) && l.id === selected) : -1;
 
   // Keep the selected row in view when it moves by keyboard.
   useEffect(() => {
@@ -102,10 +102,10 @@ export function MessagesView() {
       let to = Math.min(lines.length - 1, Math.max(0, (selectedIndex < 0 ? -1 : selectedIndex) + step));
       // Step over navigation marks, in the direction of travel.
       const dir = step > 0 ? 1 : -1;
-      while (to >= 0 && to < lines.length && !('message' in lines[to]!)) to += dir;
+      while (to >= 0 && to < lines.length && isNavigationLine(lines[to]!)) to += dir;
       if (to < 0 || to >= lines.length) to = selectedIndex;
       const line = lines[to];
-      if (line && 'message' in line) store.getState().selectMessage(line.message.id);
+      if (line && !isNavigationLine(line)) store.getState().selectMessage(line.id);
     } else if (e.key === 'Enter' && selected) {
       e.preventDefault();
       detail.current?.focus();
@@ -203,7 +203,7 @@ export function MessagesView() {
             <div style={{ height: lines.length * ROW_HEIGHT, position: 'relative' }}>
               {visible.map((line, i) => {
                 const index = first + i;
-                if (!('message' in line)) {
+                if (isNavigationLine(line)) {
                   const nav = line.navigation;
                   return (
                     <div
@@ -220,7 +220,7 @@ export function MessagesView() {
                     </div>
                   );
                 }
-                const m = line.message;
+                const m = line;
                 return (
                   // biome-ignore lint/a11y/useKeyWithClickEvents: the grid takes the keys (arrows, Enter) for its active row.
                   <div

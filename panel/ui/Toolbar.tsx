@@ -98,6 +98,7 @@ export function Toolbar() {
           title={FILTER_TITLE}
           value={filterText}
           spellCheck={false}
+          onFocus={() => store.getState().prepareSearch()}
           onChange={(e) => store.getState().setFilter(e.currentTarget.value)}
         />
         {filterError ? (
