@@ -9,8 +9,12 @@
 // - CPU profiles (CDP Profiler, 100 µs sampling) of the page, the service worker and the panel
 //   connection's page: self time per function.
 //
-//   node bench/relay-profile.mjs [--dist DIR] [--rate N] [--seconds S] [--no-profile]
-//   node bench/relay-profile.mjs --workload tiny|1kb|fanout|worker [--n N] [--runs R] [--dist DIR]…
+//   node bench/relay-profile.mjs [--dist DIR [--src SRC]] [--rate N] [--seconds S] [--no-profile]
+//   node bench/relay-profile.mjs --workload tiny|1kb|fanout|worker [--n N] [--runs R] [--dist DIR [--src SRC]]…
+//
+// The panel connection validates every message as the panel does, with protocol/validate.ts of
+// SRC (the checkout DIR was built from; this one by default: bench/chromium.mjs), and counts
+// the messages it would refuse; a run with any is flagged, and the script exits 1.
 //
 // With --workload, no burst: the throughput workload (or the 200-port fan-out) of
 // bench/fixtures/workload.js, n messages (requests), in the native page and in the recording
@@ -42,6 +46,32 @@ function option(name, fallback, parse) {
   return v;
 }
 const dist = resolve(option('--dist', '.tmp/dist-bench', (s) => s));
+/** Each --dist with the --src that follows it (before the next --dist), or undefined: this checkout. */
+const builtFrom = (() => {
+  const out = [];
+  for (let i = 0; i < process.argv.length; i++) {
+    if (process.argv[i] === '--dist') out.push({ dist: resolve(process.argv[i + 1]), src: undefined });
+    else if (process.argv[i] === '--src') {
+      if (!out.length) throw new RelayProfileError('--src: give it after the --dist it was built into');
+      out[out.length - 1].src = resolve(process.argv[i + 1]);
+    }
+  }
+  return out;
+})();
+const srcOf = (d) => builtFrom.find((b) => b.dist === d)?.src;
+/** Messages the panel connection refused, across the whole run: any makes the figures suspect. */
+const refused = [];
+function noteRefused(label, report) {
+  if (!report.invalid) return;
+  refused.push(`${label}: ${report.invalid} of ${report.messages} messages (first: ${report.firstInvalid})`);
+}
+function sayRefused() {
+  if (!refused.length) return;
+  console.log(
+    `\n!!! THE PANEL CONNECTION REFUSED MESSAGES: the panel would have shown less than was sent; these figures are not of a working build.\n${refused.map((r) => `!!!   ${r}`).join('\n')}`,
+  );
+  process.exitCode = 1;
+}
 const workload = option('--workload', undefined, (s) =>
   ['tiny', '1kb', 'fanout', 'worker'].includes(s) ? s : undefined,
 );
@@ -94,13 +124,13 @@ function cpuByRole(procs) {
 
 /** Page renderers' CPU per message of the throughput or fan-out workload, native and recording, per build. */
 async function workloadCpu() {
-  const dists = process.argv.flatMap((a, i) => (a === '--dist' ? [resolve(process.argv[i + 1])] : []));
+  const dists = builtFrom.map((b) => b.dist);
   if (!dists.length) dists.push(dist);
   const builds = [];
   try {
     for (const d of dists) {
       const chrome = resolve(d, 'test/chrome');
-      addPanelConnectionPage(chrome);
+      await addPanelConnectionPage(chrome, srcOf(d));
       const server = await serveBench({ dist: d });
       const b = await launchBenchChromium(chrome);
       builds.push({
@@ -159,7 +189,10 @@ async function workloadCpu() {
             // What reached the panel connection, and what was counted as dropped: a build that loses facts shows here.
             const got = await build.pages.panel.report();
             build.delivered ??= [];
-            build.delivered.push(`${got.facts} facts, dropped ${JSON.stringify(got.status?.dropped ?? {})}`);
+            build.delivered.push(
+              `${got.facts} facts, dropped ${JSON.stringify(got.status?.dropped ?? {})}${got.invalid ? `, ${got.invalid} messages REFUSED` : ''}`,
+            );
+            noteRefused(`${build.d.replace(/.*\//, '')}, run ${r + 1}`, got);
             await build.pages.panel.reset();
           }
         }
@@ -200,6 +233,7 @@ async function workloadCpu() {
       '\nAt the panel connection after each recording run (warm-up included), and what the background counted as dropped:',
     );
     for (const { d, delivered } of builds) console.log(`  ${d.replace(/.*\//, '')}: ${delivered.join('; ')}`);
+    sayRefused();
   } finally {
     for (const { b, server } of builds) {
       await b.close();
@@ -210,11 +244,11 @@ async function workloadCpu() {
 
 if (workload !== undefined) {
   await workloadCpu();
-  process.exit(0);
+  process.exit();
 }
 
 const distChrome = resolve(dist, 'test/chrome');
-addPanelConnectionPage(distChrome);
+await addPanelConnectionPage(distChrome, srcOf(dist));
 const server = await serveBench({ dist });
 const bench = await launchBenchChromium(distChrome);
 try {
@@ -261,8 +295,10 @@ try {
     `burst: ${k(sent.sent)} messages at ${k(rate)}/s offered, ${k(sent.achievedPerSecond)}/s achieved; ` +
       `panel connection: ${k(report.facts)} facts, ${k(report.factsPerSecond ?? 0)} facts/s, ` +
       `lag p50 ${report.lagP50?.toFixed(1)} ms, p95 ${report.lagP95?.toFixed(1)} ms; ` +
-      `background status: dropped ${JSON.stringify(report.status?.dropped ?? {})}, rejected ${report.status?.rejected ?? 0}`,
+      `background status: dropped ${JSON.stringify(report.status?.dropped ?? {})}, rejected ${report.status?.rejected ?? 0}; ` +
+      `refused by the panel connection: ${report.invalid} of ${report.messages} messages`,
   );
+  noteRefused('burst', report);
   console.log(
     `\nCPU time during the burst and its settling (${profiling ? 'with' : 'without'} the profilers), per 1,000 facts delivered:`,
   );
@@ -287,6 +323,7 @@ try {
     console.log("  Portscope's own functions:");
     for (const row of p.topPortscope) line(row);
   }
+  sayRefused();
 } finally {
   await bench.close();
   await server.close();
