@@ -5,7 +5,7 @@
 // the user allows them, so native and instrumented share one binary, one set of flags, one
 // machine state.
 import { chromium } from 'playwright-core';
-import { runnerImport } from 'vite';
+import { build, runnerImport } from 'vite';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,9 +39,33 @@ export function chromiumPath() {
   }
 }
 
-/** Copies the bench-only panel connection page into the bench's own build. */
-export function addPanelConnectionPage(distChrome) {
-  cpSync(resolve('bench/fixtures/extension'), join(distChrome, 'bench-panel'), { recursive: true });
+/**
+ * Copies the bench-only panel connection page into the bench's own build, with the panel's
+ * validator beside it (`bench-panel/validate.js`): protocol/validate.ts of `src` (the checkout the
+ * build was made from; this one by default) bundled as it stands, so the connection checks every
+ * message as panel/source/extensionPort.ts does, with the same code as the build it measures.
+ */
+export async function addPanelConnectionPage(distChrome, src = resolve(import.meta.dirname, '..')) {
+  const into = join(distChrome, 'bench-panel');
+  cpSync(resolve(import.meta.dirname, 'fixtures/extension'), into, { recursive: true });
+  await build({
+    root: src,
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir: into,
+      emptyOutDir: false,
+      // Names kept, for CPU profiles of the panel connection's page.
+      minify: false,
+      lib: {
+        entry: resolve(src, 'protocol/validate.ts'),
+        name: 'portscopeProtocol',
+        formats: ['iife'],
+        fileName: () => 'validate.js',
+      },
+    },
+  });
 }
 
 /**

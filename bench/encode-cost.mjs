@@ -12,60 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForNode, loadFrom, parseSourceArgs } from './bundle.mjs';
-
-/** bench/fixtures/workload.js's 1 KB record. */
-const record = (i) => ({
-  id: i,
-  type: 'row',
-  name: `item-${i}`,
-  tags: ['alpha', 'beta', 'gamma'],
-  values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
-  body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
-  owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
-  created: 1700000000000 + i,
-  flags: { a: true, b: false, c: null },
-});
-
-const CTX = 'a1b2c3d4e5f60718293a4b5c';
-const T0 = 1765090000123.456;
-
-/** 500 facts: a port-posted and a message-dispatched per message, as the recording page emits them. */
-function batch(m, kind) {
-  const facts = [];
-  let seq = 1000;
-  for (let i = 0; i < 250; i++) {
-    const data = kind === 'tiny' ? i : kind === '1kb' ? record(i) : { id: i, method: 'add', args: [i, 1] };
-    const time = T0 + i * 0.02 + Math.random() * 0.01;
-    facts.push({
-      kind: 'port-posted',
-      ctx: CTX,
-      port: 1,
-      msg: i + 1,
-      preview: m.describe(data).preview,
-      bytes: 8,
-      fingerprint: m.fingerprint(data),
-      transfer: [],
-      outcome: 'sent',
-      seq: seq++,
-      time,
-    });
-    // A reply from a worker is previewed on arrival; a message posted in this context is not.
-    const reply = kind === 'fanout' ? { id: i, result: i + 1 } : undefined;
-    facts.push({
-      kind: 'message-dispatched',
-      ctx: CTX,
-      port: 2,
-      fingerprint: reply ? m.fingerprint(reply) : undefined,
-      preview: reply ? m.describe(reply).preview : undefined,
-      ports: [],
-      handlers: 1,
-      duration: 0.005000000004656613,
-      seq: seq++,
-      time: time + 0.005,
-    });
-  }
-  return facts;
-}
+import { batch } from './fact-batches.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const cpuUs = () => {

@@ -256,7 +256,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const benches = [];
   for (const dist of opts.dists) {
-    addPanelConnectionPage(resolve(dist, 'test/chrome'));
+    await addPanelConnectionPage(resolve(dist, 'test/chrome'));
     const server = await serveBench({ dist });
     const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));
     benches.push({

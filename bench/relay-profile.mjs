@@ -9,14 +9,22 @@
 // - CPU profiles (CDP Profiler, 100 µs sampling) of the page, the service worker and the panel
 //   connection's page: self time per function.
 //
-//   node bench/relay-profile.mjs [--dist DIR] [--rate N] [--seconds S] [--no-profile]
-//   node bench/relay-profile.mjs --workload tiny|1kb|fanout|worker [--n N] [--runs R] [--dist DIR]…
+//   node bench/relay-profile.mjs [--dist DIR [--src SRC]] [--rate N] [--seconds S] [--no-profile]
+//   node bench/relay-profile.mjs --workload tiny|1kb|fanout|worker [--n N] [--runs R] [--dist DIR [--src SRC]]…
+//     [--cpu-profile]
+//
+// The panel connection validates every message as the panel does, with protocol/validate.ts of
+// SRC (the checkout DIR was built from; this one by default: bench/chromium.mjs), and counts
+// the messages it would refuse; a run with any is flagged, and the script exits 1.
 //
 // With --workload, no burst: the throughput workload (or the 200-port fan-out) of
 // bench/fixtures/workload.js, n messages (requests), in the native page and in the recording
 // page alternately, R times each, and the page renderers' CPU time per message in each (from
 // /proc, so a loaded machine changes it far less than wall time). Several --dist builds are run
-// in turn within every round (one browser each), for a paired before/after.
+// in turn within every round (one browser each), for a paired before/after. --cpu-profile adds,
+// after the rounds, one more recording run per build with the service worker and the panel
+// connection's page profiled (not counted in the figures above it): self time per function, in
+// µs per fact delivered.
 //
 // Uses an existing build (DIR, default .tmp/dist-bench: `node bench/run.mjs` builds it there, or
 // `PORTSCOPE_DIST=DIR node scripts/build.mjs`); `PORTSCOPE_MINIFY=0` at build time keeps names.
@@ -42,6 +50,32 @@ function option(name, fallback, parse) {
   return v;
 }
 const dist = resolve(option('--dist', '.tmp/dist-bench', (s) => s));
+/** Each --dist with the --src that follows it (before the next --dist), or undefined: this checkout. */
+const builtFrom = (() => {
+  const out = [];
+  for (let i = 0; i < process.argv.length; i++) {
+    if (process.argv[i] === '--dist') out.push({ dist: resolve(process.argv[i + 1]), src: undefined });
+    else if (process.argv[i] === '--src') {
+      if (!out.length) throw new RelayProfileError('--src: give it after the --dist it was built into');
+      out[out.length - 1].src = resolve(process.argv[i + 1]);
+    }
+  }
+  return out;
+})();
+const srcOf = (d) => builtFrom.find((b) => b.dist === d)?.src;
+/** Messages the panel connection refused, across the whole run: any makes the figures suspect. */
+const refused = [];
+function noteRefused(label, report) {
+  if (!report.invalid) return;
+  refused.push(`${label}: ${report.invalid} of ${report.messages} messages (first: ${report.firstInvalid})`);
+}
+function sayRefused() {
+  if (!refused.length) return;
+  console.log(
+    `\n!!! THE PANEL CONNECTION REFUSED MESSAGES: the panel would have shown less than was sent; these figures are not of a working build.\n${refused.map((r) => `!!!   ${r}`).join('\n')}`,
+  );
+  process.exitCode = 1;
+}
 const workload = option('--workload', undefined, (s) =>
   ['tiny', '1kb', 'fanout', 'worker'].includes(s) ? s : undefined,
 );
@@ -50,6 +84,7 @@ const runs = option('--runs', 5, Number);
 const rate = option('--rate', 100_000, Number);
 const seconds = option('--seconds', 2, Number);
 const profiling = !process.argv.includes('--no-profile');
+const profileWorkload = process.argv.includes('--cpu-profile');
 const SAMPLING_US = 100;
 const ROLES = ['page renderers', 'extension renderer', 'browser process', 'other processes'];
 const TICKS_PER_SECOND = 100;
@@ -92,15 +127,18 @@ function cpuByRole(procs) {
   return out;
 }
 
+/** What reached the panel connection so far (its report() sorts every lag: too dear to poll inside a CPU window). */
+const progress = (pages) => pages.panel.page.evaluate(() => globalThis.benchPanel.progress());
+
 /** Page renderers' CPU per message of the throughput or fan-out workload, native and recording, per build. */
 async function workloadCpu() {
-  const dists = process.argv.flatMap((a, i) => (a === '--dist' ? [resolve(process.argv[i + 1])] : []));
+  const dists = builtFrom.map((b) => b.dist);
   if (!dists.length) dists.push(dist);
   const builds = [];
   try {
     for (const d of dists) {
       const chrome = resolve(d, 'test/chrome');
-      addPanelConnectionPage(chrome);
+      await addPanelConnectionPage(chrome, srcOf(d));
       const server = await serveBench({ dist: d });
       const b = await launchBenchChromium(chrome);
       builds.push({
@@ -138,11 +176,7 @@ async function workloadCpu() {
           await new Promise((ok) => setTimeout(ok, 300));
           if (mode === 'recording') {
             let facts = -1;
-            for (
-              let got = await build.pages.panel.report();
-              got.facts !== facts;
-              got = await build.pages.panel.report()
-            ) {
+            for (let got = await progress(build.pages); got.facts !== facts; got = await progress(build.pages)) {
               facts = got.facts;
               await new Promise((ok) => setTimeout(ok, 300));
             }
@@ -159,12 +193,16 @@ async function workloadCpu() {
             // What reached the panel connection, and what was counted as dropped: a build that loses facts shows here.
             const got = await build.pages.panel.report();
             build.delivered ??= [];
-            build.delivered.push(`${got.facts} facts, dropped ${JSON.stringify(got.status?.dropped ?? {})}`);
+            build.delivered.push(
+              `${got.facts} facts, dropped ${JSON.stringify(got.status?.dropped ?? {})}${got.invalid ? `, ${got.invalid} messages REFUSED` : ''}`,
+            );
+            noteRefused(`${build.d.replace(/.*\//, '')}, run ${r + 1}`, got);
             await build.pages.panel.reset();
           }
         }
       }
     }
+    if (profileWorkload) for (const build of builds) build.profiles = await profiledRun(build, run);
     const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     console.log(
       `${workload === 'fanout' ? 'fan-out requests (200 ports)' : workload === 'worker' ? 'worker round trips' : `${workload} messages`}, ${n.toLocaleString('en')} per run, ${runs} runs: ` +
@@ -200,6 +238,21 @@ async function workloadCpu() {
       '\nAt the panel connection after each recording run (warm-up included), and what the background counted as dropped:',
     );
     for (const { d, delivered } of builds) console.log(`  ${d.replace(/.*\//, '')}: ${delivered.join('; ')}`);
+    for (const { d, profiles } of builds) {
+      if (!profiles) continue;
+      for (const [name, p] of Object.entries(profiles.byTarget)) {
+        const per = (ms) => ((ms * 1000) / Math.max(1, profiles.facts)).toFixed(3).padStart(7);
+        console.log(
+          `\n${d.replace(/.*\//, '')}, ${name}: ${p.totalMs.toFixed(0)} ms sampled for ${profiles.facts.toLocaleString('en')} facts ` +
+            `(${per(p.totalMs).trim()} µs per fact; idle included), ${p.portscopeMs.toFixed(1)} ms in Portscope's code; µs per fact:`,
+        );
+        for (const row of p.top) console.log(`  ${per(row.ms)} ${String(row.percent).padStart(5)} %  ${row.fn}`);
+        console.log("  Portscope's own functions:");
+        for (const row of p.topPortscope)
+          console.log(`  ${per(row.ms)} ${String(row.percent).padStart(5)} %  ${row.fn}`);
+      }
+    }
+    sayRefused();
   } finally {
     for (const { b, server } of builds) {
       await b.close();
@@ -208,13 +261,47 @@ async function workloadCpu() {
   }
 }
 
+/** One more recording run with the service worker and the panel connection's page profiled. */
+async function profiledRun(build, run) {
+  const page = await build.pages.goto('recording', '/index.html');
+  await run(page);
+  await new Promise((ok) => setTimeout(ok, 500));
+  await build.pages.panel.reset();
+  const sw = await serviceWorkerSession(build.b.browser);
+  const panelCdp = await build.pages.panel.page.context().newCDPSession(build.pages.panel.page);
+  const sessions = { 'service worker': sw, 'panel connection': panelCdp };
+  for (const s of Object.values(sessions)) {
+    await s.send('Profiler.enable');
+    await s.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+    await s.send('Profiler.start');
+  }
+  await run(page);
+  let facts = -1;
+  for (let got = await progress(build.pages); got.facts !== facts; got = await progress(build.pages)) {
+    facts = got.facts;
+    await new Promise((ok) => setTimeout(ok, 300));
+  }
+  const byTarget = {};
+  for (const [name, s] of Object.entries(sessions)) {
+    const { profile } = await s.send('Profiler.stop');
+    await s.send('Profiler.disable');
+    byTarget[name] = selfTimes(profile);
+  }
+  await sw.detach();
+  await panelCdp.detach();
+  const got = await build.pages.panel.report();
+  noteRefused(`${build.d.replace(/.*\//, '')}, profiled run`, got);
+  await build.pages.panel.reset();
+  return { facts: got.facts, byTarget };
+}
+
 if (workload !== undefined) {
   await workloadCpu();
-  process.exit(0);
+  process.exit();
 }
 
 const distChrome = resolve(dist, 'test/chrome');
-addPanelConnectionPage(distChrome);
+await addPanelConnectionPage(distChrome, srcOf(dist));
 const server = await serveBench({ dist });
 const bench = await launchBenchChromium(distChrome);
 try {
@@ -243,11 +330,9 @@ try {
   const sent = await page.evaluate(([r, s]) => globalThis.benchWorkloads.burst(r, s), [rate, seconds]);
   // Until the facts stop coming.
   let last = -1;
-  let report = await pages.panel.report();
-  while (report.facts !== last) {
-    last = report.facts;
+  for (let got = await progress(pages); got.facts !== last; got = await progress(pages)) {
+    last = got.facts;
     await new Promise((ok) => setTimeout(ok, 1_000));
-    report = await pages.panel.report();
   }
   const cpuAfter = cpuByRole(procs);
   const profiles = {};
@@ -255,14 +340,17 @@ try {
     const { profile } = await s.send('Profiler.stop');
     profiles[name] = selfTimes(profile);
   }
+  const report = await pages.panel.report();
   await sw.detach();
   const k = (n) => Math.round(n).toLocaleString('en');
   console.log(
     `burst: ${k(sent.sent)} messages at ${k(rate)}/s offered, ${k(sent.achievedPerSecond)}/s achieved; ` +
       `panel connection: ${k(report.facts)} facts, ${k(report.factsPerSecond ?? 0)} facts/s, ` +
       `lag p50 ${report.lagP50?.toFixed(1)} ms, p95 ${report.lagP95?.toFixed(1)} ms; ` +
-      `background status: dropped ${JSON.stringify(report.status?.dropped ?? {})}, rejected ${report.status?.rejected ?? 0}`,
+      `background status: dropped ${JSON.stringify(report.status?.dropped ?? {})}, rejected ${report.status?.rejected ?? 0}; ` +
+      `refused by the panel connection: ${report.invalid} of ${report.messages} messages`,
   );
+  noteRefused('burst', report);
   console.log(
     `\nCPU time during the burst and its settling (${profiling ? 'with' : 'without'} the profilers), per 1,000 facts delivered:`,
   );
@@ -287,6 +375,7 @@ try {
     console.log("  Portscope's own functions:");
     for (const row of p.topPortscope) line(row);
   }
+  sayRefused();
 } finally {
   await bench.close();
   await server.close();

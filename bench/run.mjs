@@ -248,7 +248,7 @@ async function main() {
     });
     if (built.status !== 0) throw new BenchSetupError(`the build into ${dist} failed (exit ${built.status})`);
   }
-  addPanelConnectionPage(resolve(dist, 'test/chrome'));
+  await addPanelConnectionPage(resolve(dist, 'test/chrome'));
 
   const server = await serveBench({ dist });
   const bench = await launchBenchChromium(resolve(dist, 'test/chrome'));

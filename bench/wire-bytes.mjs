@@ -38,7 +38,7 @@ const WORKLOADS = [
 ];
 
 const distChrome = resolve(dist, 'test/chrome');
-addPanelConnectionPage(distChrome);
+await addPanelConnectionPage(distChrome);
 const server = await serveBench({ dist });
 const bench = await launchBenchChromium(distChrome);
 const rows = [];

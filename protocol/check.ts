@@ -3,6 +3,12 @@
  * per shape, from closures specialised to it (no `eval`: the extension's CSP and the house rule
  * forbid it). A check returns a fresh copy holding only the fields the shape names, so nothing a
  * sender smuggled in travels further, and throws a ProtocolError naming the exact path (fault.ts).
+ *
+ * An *owned* check is the same check for a value its caller made itself and gives away, every
+ * object and array of it holding only what the shape names (the wire decoder's facts,
+ * wire-decode.ts): it checks every field alike, with the same errors, but writes the checked
+ * values back into the value instead of into a copy, since a copy of what is already fresh and
+ * clean would only be allocation and garbage for the collector.
  */
 import { Fault, expected, located, show, via } from './fault.ts';
 import { emptyCounts } from './messages.ts';
@@ -11,6 +17,9 @@ import type { Fields, Shape, UnionShape } from './shape.ts';
 
 /** A compiled check; `budget` is the enclosing preview tree's, when inside one. */
 type Check = (x: unknown, budget: Budget) => unknown;
+
+/** Copies (the default) or, for an owned value, checks in place (see above). */
+type Mode = 'copy' | 'owned';
 
 /** A property name as a path step: `.port`, or `["port-posted"]` for `quoted` counts. */
 function keyStep(key: string, quoted: boolean): string {
@@ -22,19 +31,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-const compiled = new WeakMap<object, Check>();
+const compiled = { copy: new WeakMap<object, Check>(), owned: new WeakMap<object, Check>() };
 
 /** `child` is the check of a node one level deeper in the preview tree being compiled. */
-function compile(shape: Shape, child?: Check): Check {
-  const known = compiled.get(shape);
+function compile(shape: Shape, mode: Mode, child?: Check): Check {
+  const known = compiled[mode].get(shape);
   if (known) return known;
-  const check = build(shape, child);
+  const check = build(shape, mode, child);
   // A preview tree's nodes depend on their tree; everything else is the same wherever it appears.
-  if (!child) compiled.set(shape, check);
+  if (!child) compiled[mode].set(shape, check);
   return check;
 }
 
-function build(shape: Shape, child: Check | undefined): Check {
+function build(shape: Shape, mode: Mode, child: Check | undefined): Check {
+  const owned = mode === 'owned';
   switch (shape.s) {
     case 'string':
     case 'int':
@@ -54,9 +64,9 @@ function build(shape: Shape, child: Check | undefined): Check {
     }
     case 'optional':
     case 'named':
-      return compile(shape.inner, child);
+      return compile(shape.inner, mode, child);
     case 'nullable': {
-      const inner = compile(shape.inner, child);
+      const inner = compile(shape.inner, mode, child);
       return (x, budget) => (x === null ? null : inner(x, budget));
     }
     case 'numberValue': {
@@ -77,19 +87,22 @@ function build(shape: Shape, child: Check | undefined): Check {
         return x;
       };
     case 'list':
-      return listCheck(shape.item.s === 'unchecked' ? undefined : compile(shape.item, child), shape.max);
+      return listCheck(shape.item.s === 'unchecked' ? undefined : compile(shape.item, mode, child), owned, shape.max);
     case 'tuple': {
-      const items = shape.items.map((item) => compile(item, child));
+      const items = shape.items.map((item) => compile(item, mode, child));
       const { min, expected: what } = shape;
       const max = items.length;
       return (x, budget) => {
         if (!Array.isArray(x)) throw expected('an array', x);
         if (x.length > max) throw new Fault(`expected at most ${max} entries, got ${x.length}`);
         if (x.length < min) throw expected(what, x);
-        const out = new Array(x.length);
+        const out = owned ? x : new Array(x.length);
         let i = 0;
         try {
-          for (; i < x.length; i++) out[i] = items[i](x[i], budget);
+          for (; i < x.length; i++) {
+            const v = items[i](x[i], budget);
+            if (out !== x || v !== x[i]) out[i] = v;
+          }
         } catch (e) {
           throw via(e, `[${i}]`);
         }
@@ -97,18 +110,18 @@ function build(shape: Shape, child: Check | undefined): Check {
       };
     }
     case 'object': {
-      const fields = fieldChecks(shape.fields, child);
+      const fields = fieldChecks(shape.fields, mode, child);
       return (x, budget) => {
         if (!isRecord(x)) throw expected('an object', x);
-        const out: Record<string, unknown> = {};
+        const out: Record<string, unknown> = owned ? x : {};
         writeFields(x, fields, out, budget);
         return out;
       };
     }
     case 'union':
-      return unionCheck(shape, child);
+      return unionCheck(shape, mode, child);
     case 'variant': {
-      const union = compile(shape.union, child);
+      const union = compile(shape.union, mode, child);
       const { tag } = shape.union.s === 'named' ? shape.union.inner : shape.union;
       const value = shape.value;
       return (x, budget) => {
@@ -118,11 +131,12 @@ function build(shape: Shape, child: Check | undefined): Check {
       };
     }
     case 'counts': {
-      const key = shape.key ? compile(shape.key) : undefined;
+      const key = shape.key ? compile(shape.key, mode) : undefined;
       const max = shape.maxKeys ?? Number.POSITIVE_INFINITY;
       const noun = shape.noun ?? 'keys';
       const quoted = shape.quoted === true;
       const count = primitive({ s: 'int', min: 0 });
+      // Always a copy, owned or not: a key such as `__proto__` must land in a record without a prototype.
       return (x, budget) => {
         if (!isRecord(x)) throw expected('an object', x);
         const out = emptyCounts();
@@ -144,7 +158,7 @@ function build(shape: Shape, child: Check | undefined): Check {
       };
     }
     case 'preview':
-      return previewCheck(shape);
+      return previewCheck(shape, mode);
     case 'child':
       if (!child) throw new Error('a preview child outside a preview tree');
       return child;
@@ -153,15 +167,18 @@ function build(shape: Shape, child: Check | undefined): Check {
   }
 }
 
-function listCheck(item: Check | undefined, max: number = Number.POSITIVE_INFINITY): Check {
+function listCheck(item: Check | undefined, owned: boolean, max: number = Number.POSITIVE_INFINITY): Check {
   return (x, budget) => {
     if (!Array.isArray(x)) throw expected('an array', x);
     if (x.length > max) throw new Fault(`expected at most ${max} entries, got ${x.length}`);
     if (!item) return x;
-    const out = new Array(x.length);
+    const out = owned ? x : new Array(x.length);
     let i = 0;
     try {
-      for (; i < x.length; i++) out[i] = item(x[i], budget);
+      for (; i < x.length; i++) {
+        const v = item(x[i], budget);
+        if (out !== x || v !== x[i]) out[i] = v;
+      }
     } catch (e) {
       throw via(e, `[${i}]`);
     }
@@ -179,17 +196,20 @@ interface FieldCheck {
   sumsTo: string | undefined;
 }
 
-function fieldChecks(fields: Fields, child: Check | undefined): FieldCheck[] {
+function fieldChecks(fields: Fields, mode: Mode, child: Check | undefined): FieldCheck[] {
   return Object.entries(fields).map(([key, shape]) => ({
     key,
     rule: primitiveOf(shape),
-    check: compile(shape, child),
+    check: compile(shape, mode, child),
     optional: shape.s === 'optional',
     sumsTo: shape.s === 'counts' ? shape.sumsTo : undefined,
   }));
 }
 
-/** Copies each field through its check into `out`, in order; an absent optional field stays absent. */
+/**
+ * Copies each field through its check into `out`, in order; an absent optional field stays
+ * absent. Checking in place (`out` is `x`), only a value the check changed is written back.
+ */
 function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Record<string, unknown>, budget: Budget) {
   let i = 0;
   try {
@@ -197,7 +217,8 @@ function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Reco
       const f = fields[i];
       const v = x[f.key];
       if (f.optional && v === undefined) continue;
-      out[f.key] = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
+      const checked = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
+      if (out !== x || checked !== v) out[f.key] = checked;
       if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
     }
   } catch (e) {
@@ -211,11 +232,12 @@ function sumCheck(counts: Record<string, number>, total: number) {
   if (sum !== total) throw new Fault(`expected counts summing to ${total}, got ${sum}`);
 }
 
-function unionCheck(shape: UnionShape, child: Check | undefined): Check {
+function unionCheck(shape: UnionShape, mode: Mode, child: Check | undefined): Check {
   const { tag } = shape;
+  const owned = mode === 'owned';
   const variants = new Map<string, FieldCheck[]>();
   for (const [name, fields] of Object.entries(shape.variants)) {
-    variants.set(name, fieldChecks({ ...shape.common, ...fields }, child));
+    variants.set(name, fieldChecks({ ...shape.common, ...fields }, mode, child));
   }
   const what = shape.expected ?? `one of ${[...variants.keys()].join('|')}`;
   return (x, budget) => {
@@ -223,6 +245,10 @@ function unionCheck(shape: UnionShape, child: Check | undefined): Check {
     const name = x[tag];
     const fields = typeof name === 'string' ? variants.get(name) : undefined;
     if (!fields) throw via(expected(what, name), `.${tag}`);
+    if (owned) {
+      writeFields(x, fields, x, budget);
+      return x;
+    }
     const out: Record<string, unknown> = {};
     out[tag] = name;
     writeFields(x, fields, out, budget);
@@ -230,7 +256,7 @@ function unionCheck(shape: UnionShape, child: Check | undefined): Check {
   };
 }
 
-function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
+function previewCheck(shape: Extract<Shape, { s: 'preview' }>, mode: Mode): Check {
   const { nodes, chars, depth } = shape;
   let tree: Check = () => undefined;
   const node = (x: unknown, budget: Budget) => {
@@ -247,16 +273,24 @@ function previewCheck(shape: Extract<Shape, { s: 'preview' }>): Check {
     budget.depth--;
     return out;
   };
-  tree = build(shape.tree, child);
-  return (x) => node(x, { nodes, chars, depth: 0, charLimit: chars });
+  tree = build(shape.tree, mode, child);
+  // One budget for every tree this check sees: checks are synchronous and never re-enter the root.
+  const budget: Budget = { nodes, chars, depth: 0, charLimit: chars };
+  return (x) => {
+    budget.nodes = nodes;
+    budget.chars = chars;
+    budget.depth = 0;
+    return node(x, budget);
+  };
 }
 
 /**
  * A shape's check for a value found at `where` (at `where[index]` when an index is given): the
  * validated copy, or a ProtocolError naming the path. `shown` pictures a bad value in the error.
+ * `owned`: the check of an owned value (see above), which returns the value itself, checked.
  */
-export function checker<T>(shape: Shape, shown: (x: unknown) => string = show) {
-  const check = compile(shape);
+export function checker<T>(shape: Shape, shown: (x: unknown) => string = show, owned = false) {
+  const check = compile(shape, owned ? 'owned' : 'copy');
   return (x: unknown, where: string, index?: number): T => {
     try {
       return check(x, undefined as unknown as Budget) as T;

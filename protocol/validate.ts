@@ -66,6 +66,8 @@ export const counts = (x: unknown, path: string): Record<string, number> => run(
 
 const checkPreview = checker<Preview>(preview);
 const checkFact = checker<Fact>(fact);
+/** For the facts the wire decoder built whole (wire-decode.ts, WireBatch.owned): checked in place. */
+const checkOwnedFact = checker<Fact>(fact, show, true);
 const checkFacts = checker<Fact[]>(listOf(fact, LIMITS.batch));
 const checkBatch = checker<unknown[]>(listOf({ s: 'unchecked' }, LIMITS.batch));
 
@@ -148,7 +150,8 @@ export function decodeFacts(
   let firstError: ProtocolError | undefined;
   for (let i = 0; i < batch.count; i++) {
     try {
-      facts.push(checkFact(wireFact(batch, i, where), where, i));
+      const decoded = wireFact(batch, i, where);
+      facts.push((batch.owned ? checkOwnedFact : checkFact)(decoded, where, i));
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       rejected++;

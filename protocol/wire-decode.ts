@@ -4,6 +4,13 @@
  * index outside the table, a mask naming more fields than the record holds, a kind that does not
  * exist); the facts it gives are then checked by the facts' own validator like any other, so an
  * error names the fact and the field either way (`message.json[0][12].ctx: …`).
+ *
+ * The decoder builds every record and every short preview node afresh, with only the fields its
+ * layout names (the shape's), so such a fact needs no second, checked copy: it says so in
+ * `WireBatch.owned`, and the validator then checks it in place (check.ts, owned). A value the
+ * text carried as it is (a fact or field `{"v": …}`, a `json` field holding an object or a
+ * non-empty array, a preview node written as its JSON object or `[AS_IS, value]`) may hold keys
+ * nobody named: its fact is not owned, and is checked into a copy as before.
  */
 import { Fault, ProtocolError, located, show, via } from './fault.ts';
 import { deriveWireLayout } from './wire.ts';
@@ -33,6 +40,11 @@ export interface WireBatch {
   records: unknown[];
   /** Facts in the batch. */
   count: number;
+  /**
+   * After wireFact: whether the fact it gave was built here whole (every object and array in it
+   * made by the decoder, holding only the fields its shape names), so it may be checked in place.
+   */
+  owned: boolean;
 }
 
 /** Whether a parsed text is a compact batch at all (a plain JSON array of facts is not). */
@@ -53,7 +65,7 @@ export function wireHeader(parsed: unknown[], where: string): WireBatch {
   for (let i = 0; i < table.length; i++)
     if (typeof table[i] !== 'string')
       throw new ProtocolError(`${where}[2][${i}]`, `expected a string of the table, got ${show(table[i])}`);
-  return { base, table, records: parsed, count: Math.max(0, parsed.length - 3) };
+  return { base, table, records: parsed, count: Math.max(0, parsed.length - 3), owned: false };
 }
 
 const isVerbatim = (x: unknown): x is { v: unknown } =>
@@ -71,6 +83,20 @@ function string(batch: WireBatch, x: unknown): string {
   );
 }
 
+function expectItems(x: unknown[], length: number) {
+  if (x.length !== length)
+    throw new Fault(`expected ${length} items in a preview node of code ${x[0]}, got ${x.length}`);
+}
+
+/** The node at `x[i]` of an object node (its `entry`th) or of an array node (`entry` -1); its path is written only for a fault. */
+function childNode(batch: WireBatch, x: unknown[], i: number, entry: number): unknown {
+  try {
+    return previewNode(batch, x[i]);
+  } catch (e) {
+    throw via(e, entry >= 0 ? `.entries[${entry}][1]` : `.items[${i - 2}]`);
+  }
+}
+
 /**
  * A preview node from its short form (protocol/wire.ts), its fields in the order the runtime
  * writes them; a JSON object is the node as it is. What the node then holds is the facts'
@@ -86,34 +112,27 @@ function previewNode(batch: WireBatch, x: unknown): unknown {
       return { t: 'boolean', v: x };
   }
   if (x === null) return { t: 'null' };
-  if (!Array.isArray(x)) return x;
+  if (!Array.isArray(x)) {
+    batch.owned = false;
+    return x;
+  }
   const code = x[0];
-  const expect = (length: number) => {
-    if (x.length !== length)
-      throw new Fault(`expected ${length} items in a preview node of code ${code}, got ${x.length}`);
-  };
-  const child = (i: number, path: string) => {
-    try {
-      return previewNode(batch, x[i]);
-    } catch (e) {
-      throw via(e, path);
-    }
-  };
   switch (code) {
     case WIRE_PREVIEW_UNDEFINED:
-      expect(1);
+      expectItems(x, 1);
       return { t: 'undefined' };
     case WIRE_PREVIEW_STRING_CUT:
-      expect(3);
+      expectItems(x, 3);
       return { t: 'string', v: x[2], len: x[1], truncated: true };
     case WIRE_PREVIEW_AS_IS:
-      expect(2);
+      expectItems(x, 2);
+      batch.owned = false;
       return x[1];
     case WIRE_PREVIEW_OBJECT:
     case WIRE_PREVIEW_OBJECT_CUT: {
       if (x.length % 2 !== 0)
         throw new Fault(`expected an object node's keys and [key, node] pairs, got ${x.length - 2} items after them`);
-      const entries: [string, unknown][] = [];
+      const entries: [string, unknown][] = new Array((x.length - 2) / 2);
       for (let i = 2, n = 0; i < x.length; i += 2, n++) {
         let key: string;
         try {
@@ -121,7 +140,7 @@ function previewNode(batch: WireBatch, x: unknown): unknown {
         } catch (e) {
           throw via(e, `.entries[${n}][0]`);
         }
-        entries.push([key, child(i + 1, `.entries[${n}][1]`)]);
+        entries[n] = [key, childNode(batch, x, i + 1, n)];
       }
       return code === WIRE_PREVIEW_OBJECT
         ? { t: 'object', entries, keys: x[1] }
@@ -130,8 +149,8 @@ function previewNode(batch: WireBatch, x: unknown): unknown {
     case WIRE_PREVIEW_ARRAY:
     case WIRE_PREVIEW_ARRAY_CUT: {
       if (x.length < 2) throw new Fault(`expected an array node's length, got ${x.length - 1} items`);
-      const items: unknown[] = [];
-      for (let i = 2; i < x.length; i++) items.push(child(i, `.items[${i - 2}]`));
+      const items: unknown[] = new Array(x.length - 2);
+      for (let i = 2; i < x.length; i++) items[i - 2] = childNode(batch, x, i, -1);
       return code === WIRE_PREVIEW_ARRAY
         ? { t: 'array', len: x[1], items }
         : { t: 'array', len: x[1], items, truncated: true };
@@ -142,9 +161,16 @@ function previewNode(batch: WireBatch, x: unknown): unknown {
 }
 
 function value(batch: WireBatch, how: WireClass, x: unknown): unknown {
-  if (how === 'json') return x;
+  if (how === 'json') {
+    // JSON.parse makes an empty array with nothing else on it; anything larger may hold more than its shape names.
+    if (typeof x === 'object' && x !== null && !(Array.isArray(x) && x.length === 0)) batch.owned = false;
+    return x;
+  }
   if (how === 'preview') return previewNode(batch, x);
-  if (isVerbatim(x)) return x.v;
+  if (isVerbatim(x)) {
+    batch.owned = false;
+    return x.v;
+  }
   switch (how) {
     case 'str':
       return string(batch, x);
@@ -210,7 +236,8 @@ function record(
 /** Fact `i` of the batch as the runtime emitted it, for the facts' validator; throws a ProtocolError at `where[i]`. */
 export function wireFact(batch: WireBatch, i: number, where: string): unknown {
   const x = batch.records[i + 3];
-  if (isVerbatim(x)) return x.v;
+  batch.owned = !isVerbatim(x);
+  if (!batch.owned) return (x as { v: unknown }).v;
   try {
     return record(batch, null, x, KINDS);
   } catch (e) {
