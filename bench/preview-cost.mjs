@@ -15,19 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleForNode, loadFrom, parseSourceArgs } from './bundle.mjs';
-
-/** bench/fixtures/workload.js's record: about 1 KB once structured-cloned. */
-const record = (i) => ({
-  id: i,
-  type: 'row',
-  name: `item-${i}`,
-  tags: ['alpha', 'beta', 'gamma'],
-  values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
-  body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
-  owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
-  created: 1700000000000 + i,
-  flags: { a: true, b: false, c: null },
-});
+import { record } from './fact-batches.mjs';
 
 const CASES = [
   ['1 KB record', record],
