@@ -81,18 +81,22 @@ export function recaptureFromTrap(e: unknown): void {
   errorCaptureStackTrace(e, applyTrap);
 }
 
+/**
+ * The Proxy handlers, shared by every replacement (each trap finds its patch by target): one
+ * per combination of traps, made once per realm rather than once per property.
+ */
+const HANDLERS = [
+  { __proto__: null },
+  { __proto__: null, apply: applyTrap },
+  { __proto__: null, construct: constructTrap },
+  { __proto__: null, apply: applyTrap, construct: constructTrap },
+] as unknown as readonly ProxyHandler<object>[];
+
 /** The Proxy of `native` with the traps of the patches given; without `onApply` a call reaches the native directly. */
 function proxyOf<T extends object>(native: T, onApply: Patch | undefined, onConstruct: Patch | undefined): T {
-  const handler = { __proto__: null } as unknown as ProxyHandler<T> & { apply?: unknown; construct?: unknown };
-  if (onApply) {
-    weakMapSet(applyPatches, native, onApply);
-    handler.apply = applyTrap;
-  }
-  if (onConstruct) {
-    weakMapSet(constructPatches, native, onConstruct);
-    handler.construct = constructTrap;
-  }
-  const proxy = new NativeProxy(native, handler);
+  if (onApply) weakMapSet(applyPatches, native, onApply);
+  if (onConstruct) weakMapSet(constructPatches, native, onConstruct);
+  const proxy = new NativeProxy(native, HANDLERS[(onApply ? 1 : 0) + (onConstruct ? 2 : 0)] as ProxyHandler<T>);
   weakMapSet(originals, proxy, native);
   return proxy;
 }
@@ -116,18 +120,21 @@ export function wrapNativeWith<T extends object, C>(
   );
 }
 
-const callOnApply = (onApply: OnApply, _native: NativeFn, self: unknown, args: unknown[]): unknown =>
-  onApply(self, args);
-const callOnConstruct = (onConstruct: OnConstruct, _native: NativeFn, args: unknown[], newTarget: object): object =>
-  onConstruct(args, newTarget);
+/** The hook of a replacement that is a closure of its own (an OnApply or an OnConstruct, its context). */
+const callClosure = (
+  closure: (a: unknown, b: unknown) => unknown,
+  _native: NativeFn,
+  a: unknown,
+  b: unknown,
+): unknown => closure(a, b);
 
 /** wrapNativeWith for replacements that are closures of their own. */
 export function wrapNative<T extends object>(native: T, onApply: OnApply | undefined, onConstruct?: OnConstruct): T {
   const fn = native as unknown as NativeFn;
   return proxyOf(
     native,
-    onApply ? ({ hook: callOnApply, context: onApply, native: fn } as Patch) : undefined,
-    onConstruct ? ({ hook: callOnConstruct, context: onConstruct, native: fn } as Patch) : undefined,
+    onApply ? ({ hook: callClosure, context: onApply, native: fn } as Patch) : undefined,
+    onConstruct ? ({ hook: callClosure, context: onConstruct, native: fn } as Patch) : undefined,
   );
 }
 
@@ -158,7 +165,7 @@ export function replaceValue(
 ): NativeFn | undefined {
   const d = getOwnPropertyDescriptor(target, key);
   if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return undefined;
-  return replaceMethod(target, key, callOnApply, onApply(d.value as NativeFn));
+  return replaceMethod(target, key, callClosure, onApply(d.value as NativeFn) as (a: unknown, b: unknown) => unknown);
 }
 
 /** Replaces an accessor's getter and setter with `onGet` and `onSet`, keeping its attributes. */
