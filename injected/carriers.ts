@@ -12,6 +12,7 @@ import {
   NativeWeakMap,
   NativeURL,
   apply,
+  bind,
   construct,
   eventIsTrusted,
   functionToString,
@@ -45,6 +46,7 @@ import {
   observeServiceWorkerMessages,
 } from './service-worker-carriers.ts';
 import { patchClientMessageQueue } from './client-message-queue.ts';
+import { namesWorkers } from './worker-protocol.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -180,44 +182,41 @@ function isModule(options: unknown): boolean {
   return !!d && hasOwn(d, 'value') && d.value === 'module';
 }
 
+type CarrierSource = (event: Event) => { source: string; sourceOrigin?: string };
+
+/** A carrier message arrived at a target the runtime listens on (observeCarrier). */
+function carrierArrived(rt: Runtime, carrier: CarrierKind, source: CarrierSource, event: Event): void {
+  guarded(rt, 'observe-carrier', () => {
+    if (!eventIsTrusted(event)) return;
+    const ports = messageEventPorts(event) as readonly object[];
+    const print = fingerprint(messageEventData(event), true);
+    const from = source(event);
+    const ids = ports.length
+      ? receivePorts(
+          rt,
+          ports,
+          carrier === 'window'
+            ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin }
+            : { carrier, fingerprint: print },
+        )
+      : [];
+    const fact = {
+      kind: 'carrier-received',
+      ctx: rt.ctx,
+      carrier,
+      source: from.source,
+      fingerprint: print,
+      ports: ids,
+      // In the literal, never assigned afterwards (a page setter on Object.prototype).
+      sourceOrigin: from.sourceOrigin,
+    } as Extract<Fact, { kind: 'carrier-received' }>;
+    rt.emitter.emit(fact);
+  });
+}
+
 /** The runtime's own capture listener for carrier messages arriving at `target`. */
-export function observeCarrier(
-  rt: Runtime,
-  target: object,
-  carrier: CarrierKind,
-  source: (event: Event) => { source: string; sourceOrigin?: string },
-): void {
-  apply(nativeAddEventListener, target, [
-    'message',
-    (event: Event) =>
-      guarded(rt, 'observe-carrier', () => {
-        if (!eventIsTrusted(event)) return;
-        const ports = messageEventPorts(event) as readonly object[];
-        const print = fingerprint(messageEventData(event), true);
-        const from = source(event);
-        const ids = ports.length
-          ? receivePorts(
-              rt,
-              ports,
-              carrier === 'window'
-                ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin }
-                : { carrier, fingerprint: print },
-            )
-          : [];
-        const fact = {
-          kind: 'carrier-received',
-          ctx: rt.ctx,
-          carrier,
-          source: from.source,
-          fingerprint: print,
-          ports: ids,
-          // In the literal, never assigned afterwards (a page setter on Object.prototype).
-          sourceOrigin: from.sourceOrigin,
-        } as Extract<Fact, { kind: 'carrier-received' }>;
-        rt.emitter.emit(fact);
-      }),
-    true,
-  ]);
+export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind, source: CarrierSource): void {
+  apply(nativeAddEventListener, target, ['message', bind(carrierArrived, undefined, rt, carrier, source), true]);
 }
 
 /** What window.postMessage's replacement is installed with. */
@@ -244,6 +243,22 @@ function windowPostMessage({ rt }: WindowPatch, native: NativeFn, self: unknown,
   return windowPost(rt, native, self, args);
 }
 
+/** Where a window message came from: the source's frame path and the origin. */
+function windowSource(rt: Runtime, event: Event): { source: string; sourceOrigin?: string } {
+  const origin = messageEventOrigin(event) as string;
+  return { source: framePathOf(messageEventSource(event), rt.global.top), sourceOrigin: origin };
+}
+
+/**
+ * The realm bridge's post (realm.ts). The bridge key is no secret: page code calling the bridge
+ * must not make it record a post that did not happen, so only a genuine native postMessage is performed.
+ */
+function bridgedWindowPost(patch: WindowPatch, native: unknown, self: unknown, args: unknown[]): unknown {
+  return typeof native === 'function' && apply(functionToString, native, []) === patch.nativeText
+    ? windowPost(patch.rt, native as NativeFn, self, args)
+    : undefined;
+}
+
 function patchWindowCarriers(rt: Runtime): void {
   const g = rt.global;
   const holder = holderOf(g, 'postMessage');
@@ -251,19 +266,9 @@ function patchWindowCarriers(rt: Runtime): void {
     const patch: WindowPatch = { rt, nativeText: '' };
     const native = replaceMethod(holder, 'postMessage', windowPostMessage, patch);
     if (native) patch.nativeText = apply(functionToString, native, []) as string;
-    // The bridge key is no secret (realm.ts): page code calling the bridge must not make it
-    // record a post that did not happen, so only a genuine native postMessage is performed.
-    offerBridge({
-      post: (native, self, args) =>
-        typeof native === 'function' && apply(functionToString, native, []) === patch.nativeText
-          ? windowPost(rt, native as NativeFn, self, args)
-          : undefined,
-    });
+    offerBridge({ post: bind(bridgedWindowPost, undefined, patch) });
   }
-  observeCarrier(rt, g, 'window', (event) => {
-    const origin = messageEventOrigin(event) as string;
-    return { source: framePathOf(messageEventSource(event), g.top), sourceOrigin: origin };
-  });
+  observeCarrier(rt, g, 'window', bind(windowSource, undefined, rt));
 }
 
 /** self.close() in a worker: the last chance to hand over what is buffered. */
@@ -313,6 +318,26 @@ function workerTerminate(rt: Runtime, native: NativeFn, self: unknown, args: unk
   return result;
 }
 
+/** A Worker object was constructed (worker-spawn.ts): its id, its fact, and the runtime's listener on it. */
+function workerConstructed(rt: Runtime, worker: object, args: unknown[], childCtx: string | undefined): void {
+  guarded(rt, 'worker-created', () => {
+    const id = newWorkerId();
+    weakMapSet(workers, worker, id);
+    emitWorkerCreated(rt, id, 'worker', args, childCtx);
+    observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
+  });
+}
+
+/** A SharedWorker object was constructed: its id, its fact, and its port seen. */
+function sharedWorkerConstructed(rt: Runtime, worker: object, args: unknown[], childCtx: string | undefined): void {
+  guarded(rt, 'sharedworker-created', () => {
+    const id = newWorkerId();
+    weakMapSet(workers, worker, id);
+    emitWorkerCreated(rt, id, 'sharedworker', args, childCtx);
+    seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
+  });
+}
+
 /** Worker and SharedWorker objects: their construction, and a Worker's postMessage and terminate. */
 function patchWorkerObjects(rt: Runtime): void {
   const g = rt.global;
@@ -320,25 +345,10 @@ function patchWorkerObjects(rt: Runtime): void {
   if (workerProto) {
     replaceMethod(workerProto, 'postMessage', sequenceOrOptionsPost, { rt, carrier: 'worker', target: 'worker' });
     replaceMethod(workerProto, 'terminate', workerTerminate, rt);
-    replaceWorkerConstructor(rt, g, 'Worker', (worker, args, childCtx) =>
-      guarded(rt, 'worker-created', () => {
-        const id = newWorkerId();
-        weakMapSet(workers, worker, id);
-        emitWorkerCreated(rt, id, 'worker', args, childCtx);
-        observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
-      }),
-    );
+    replaceWorkerConstructor(rt, g, 'Worker', bind(workerConstructed, undefined, rt));
   }
-  if (g.SharedWorker && sharedWorkerPort) {
-    replaceWorkerConstructor(rt, g, 'SharedWorker', (worker, args, childCtx) =>
-      guarded(rt, 'sharedworker-created', () => {
-        const id = newWorkerId();
-        weakMapSet(workers, worker, id);
-        emitWorkerCreated(rt, id, 'sharedworker', args, childCtx);
-        seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
-      }),
-    );
-  }
+  if (g.SharedWorker && sharedWorkerPort)
+    replaceWorkerConstructor(rt, g, 'SharedWorker', bind(sharedWorkerConstructed, undefined, rt));
 }
 
 /** The service-worker carriers' postMessage, each with the target its facts name. */
@@ -349,7 +359,9 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
   if (contextKind === 'window' || contextKind === 'iframe') patchWindowCarriers(rt);
   else if (contextKind === 'worker') patchWorkerGlobalPost(rt);
   if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
-  else {
+  else if (namesWorkers()) {
+    // Only where workers are seen through the DevTools protocol (the recorder's Chromium); both
+    // would return at once elsewhere, after being compiled at document_start for nothing.
     patchClientMessageQueue(rt);
     observeServiceWorkerContainer(rt, g);
   }
