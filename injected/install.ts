@@ -111,42 +111,24 @@ function onPageHide(rt: Runtime, event: Event): void {
   rt.emitter.flush();
 }
 
-/**
- * What `install` returns. A class rather than closures in `install`'s body: its methods are
- * compiled when called, after the page's first script, and not scanned when `install` is.
- */
-class InstalledRuntime implements Installed {
-  readonly ctx: string;
-  private readonly rt: Runtime;
-
-  constructor(rt: Runtime) {
-    this.ctx = rt.ctx;
-    this.rt = rt;
+/** Installed.configure of runtime `rt`. */
+function configure(rt: Runtime, next: RuntimeConfig, recordMessages?: boolean): void {
+  rt.config = {
+    captureStacks: !!next.captureStacks,
+    inWorker: !!next.inWorker,
+    preview: previewBoundsOf(next.preview),
+  };
+  if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
+    rt.recordMessages = recordMessages;
+    // What was counted comes before the first recorded message.
+    if (recordMessages) settleAllCounts(rt);
   }
+  // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
+  if (rt.config.inWorker) probeBlobWorkers(rt);
+}
 
-  configure(next: RuntimeConfig, recordMessages?: boolean): void {
-    const rt = this.rt;
-    rt.config = {
-      captureStacks: !!next.captureStacks,
-      inWorker: !!next.inWorker,
-      preview: previewBoundsOf(next.preview),
-    };
-    if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
-      rt.recordMessages = recordMessages;
-      // What was counted comes before the first recorded message.
-      if (recordMessages) settleAllCounts(rt);
-    }
-    // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
-    if (rt.config.inWorker) probeBlobWorkers(rt);
-  }
-
-  flush(): void {
-    this.rt.emitter.flush();
-  }
-
-  blobWorkersAllowedBefore(): void {
-    allowedBefore(this.rt);
-  }
+function flush(rt: Runtime): void {
+  rt.emitter.flush();
 }
 
 export function install(
@@ -208,5 +190,12 @@ export function install(
   apply(nativeAddEventListener, global, ['error', onReportedError, true]);
   if (isWindow && pageTransitionPersisted)
     apply(nativeAddEventListener, global, ['pagehide', bind(onPageHide, undefined, rt), true]);
-  return new InstalledRuntime(rt);
+  // Module-level functions bound to this runtime, not closures here: they compile when called,
+  // after the page's first script, and cost `install`'s compilation nothing.
+  return {
+    ctx,
+    configure: bind(configure, undefined, rt),
+    flush: bind(flush, undefined, rt),
+    blobWorkersAllowedBefore: bind(allowedBefore, undefined, rt),
+  };
 }
