@@ -36,12 +36,16 @@ export type OnConstruct = (args: unknown[], newTarget: object) => object;
 export type ApplyHook<C> = (context: C, native: NativeFn, self: unknown, args: unknown[]) => unknown;
 export type ConstructHook<C> = (context: C, native: NativeFn, args: unknown[], newTarget: object) => object;
 
-/** What a trap finds for its target: the hook, its context and the native. */
+/**
+ * What a trap finds for its target: the hook, its context and the native. A replacement that is a
+ * closure of its own (OnApply, OnConstruct) is its hook, with OWN_CLOSURE as context.
+ */
 interface Patch {
   hook: (context: unknown, native: NativeFn, a: unknown, b: unknown) => unknown;
   context: unknown;
   native: NativeFn;
 }
+const OWN_CLOSURE = {};
 
 /**
  * Every page call into a replacement passes through this named frame: call sites (site.ts)
@@ -50,7 +54,12 @@ interface Patch {
 export const BOUNDARY = 'portscopeBoundary';
 const boundary = {
   [BOUNDARY](patch: Patch, a: unknown, b: unknown): unknown {
-    return patch.hook(patch.context, patch.native, a, b);
+    const hook = patch.hook;
+    // A closure is called from here directly: a frame between would show on stacks a page reads
+    // (in-worker instrumentation's importScripts, docs/in-worker.md).
+    return patch.context === OWN_CLOSURE
+      ? (hook as unknown as (a: unknown, b: unknown) => unknown)(a, b)
+      : hook(patch.context, patch.native, a, b);
   },
 }[BOUNDARY];
 
@@ -120,22 +129,30 @@ export function wrapNativeWith<T extends object, C>(
   );
 }
 
-/** The hook of a replacement that is a closure of its own (an OnApply or an OnConstruct, its context). */
-const callClosure = (
-  closure: (a: unknown, b: unknown) => unknown,
-  _native: NativeFn,
-  a: unknown,
-  b: unknown,
-): unknown => closure(a, b);
-
 /** wrapNativeWith for replacements that are closures of their own. */
 export function wrapNative<T extends object>(native: T, onApply: OnApply | undefined, onConstruct?: OnConstruct): T {
   const fn = native as unknown as NativeFn;
   return proxyOf(
     native,
-    onApply ? ({ hook: callClosure, context: onApply, native: fn } as Patch) : undefined,
-    onConstruct ? ({ hook: callClosure, context: onConstruct, native: fn } as Patch) : undefined,
+    onApply ? ({ hook: onApply, context: OWN_CLOSURE, native: fn } as unknown as Patch) : undefined,
+    onConstruct ? ({ hook: onConstruct, context: OWN_CLOSURE, native: fn } as unknown as Patch) : undefined,
   );
+}
+
+/** `target[key]`'s descriptor when it is a method (a data property holding a function). */
+function methodDescriptor(target: object, key: PropertyKey): PropertyDescriptor | undefined {
+  const d = getOwnPropertyDescriptor(target, key);
+  return d && hasOwn(d, 'value') && typeof d.value === 'function' ? d : undefined;
+}
+
+/** Puts `replacement` where the method of descriptor `d` was, with its attributes. */
+function defineMethod(target: object, key: PropertyKey, d: PropertyDescriptor, replacement: unknown): void {
+  defineProperty(target, key, {
+    value: replacement,
+    writable: d.writable,
+    enumerable: d.enumerable,
+    configurable: d.configurable,
+  });
 }
 
 /** Replaces a method (a data property) with `onApply`, keeping its attributes. Returns the native, or undefined. */
@@ -145,15 +162,10 @@ export function replaceMethod<C>(
   onApply: ApplyHook<C>,
   context: C,
 ): NativeFn | undefined {
-  const d = getOwnPropertyDescriptor(target, key);
-  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return undefined;
+  const d = methodDescriptor(target, key);
+  if (!d) return undefined;
   const native = d.value as NativeFn;
-  defineProperty(target, key, {
-    value: wrapNativeWith(native, onApply, context),
-    writable: d.writable,
-    enumerable: d.enumerable,
-    configurable: d.configurable,
-  });
+  defineMethod(target, key, d, wrapNativeWith(native, onApply, context));
   return native;
 }
 
@@ -163,9 +175,11 @@ export function replaceValue(
   key: PropertyKey,
   onApply: (native: NativeFn) => OnApply,
 ): NativeFn | undefined {
-  const d = getOwnPropertyDescriptor(target, key);
-  if (!d || !hasOwn(d, 'value') || typeof d.value !== 'function') return undefined;
-  return replaceMethod(target, key, callClosure, onApply(d.value as NativeFn) as (a: unknown, b: unknown) => unknown);
+  const d = methodDescriptor(target, key);
+  if (!d) return undefined;
+  const native = d.value as NativeFn;
+  defineMethod(target, key, d, wrapNative(native, onApply(native)));
+  return native;
 }
 
 /** Replaces an accessor's getter and setter with `onGet` and `onSet`, keeping its attributes. */

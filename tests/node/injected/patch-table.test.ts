@@ -4,6 +4,7 @@ import {
   replaceAccessorWith,
   replaceConstructorWith,
   replaceMethod,
+  replaceValue,
 } from '../../../injected/disguise.ts';
 
 type NativeFn = (...a: unknown[]) => unknown;
@@ -135,5 +136,32 @@ describe('replacements from one hook and a context each (disguise.ts)', () => {
       for (const name of names) delete (Object.prototype as Record<string, unknown>)[name];
     }
     expect([result, touched]).toEqual([3, []]);
+  });
+
+  it('a hook and a closure replacement are each called from the boundary frame itself: no frame between on a stack a page can read', () => {
+    const holder = { hooked: Math.max, closure: Math.min };
+    replaceMethod(
+      holder,
+      'hooked',
+      function hookFrame() {
+        return new Error().stack;
+      },
+      undefined,
+    );
+    replaceValue(
+      holder,
+      'closure',
+      () =>
+        function closureFrame() {
+          return new Error().stack;
+        },
+    );
+    const below = (stack: unknown, name: string) => {
+      const lines = String(stack).split('\n');
+      const at = lines.findIndex((line) => line.includes(name));
+      return at < 0 ? 'no ' + name + ' frame' : lines[at + 1];
+    };
+    expect(below(holder.hooked(), 'hookFrame')).toContain('portscopeBoundary');
+    expect(below(holder.closure(), 'closureFrame')).toContain('portscopeBoundary');
   });
 });
