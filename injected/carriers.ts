@@ -5,13 +5,14 @@
  * listener on the global and on each Worker object, added before any page script.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
-import { replaceValue, type OnApply } from './disguise.ts';
+import { replaceMethod } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
   hasOwn,
   NativeWeakMap,
   NativeURL,
   apply,
+  bind,
   construct,
   eventIsTrusted,
   functionToString,
@@ -45,6 +46,7 @@ import {
   observeServiceWorkerMessages,
 } from './service-worker-carriers.ts';
 import { patchClientMessageQueue } from './client-message-queue.ts';
+import { namesWorkers } from './worker-protocol.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
@@ -81,29 +83,32 @@ function carrierPosted(
   shipPorts(rt, posted.ports, carrier, carrierId);
 }
 
+/** What a `postMessage(message, transfer | options)` replacement is installed with. */
+interface CarrierPatch {
+  rt: Runtime;
+  carrier: CarrierKind;
+  /** The target the fact names: the worker global's parent, a Worker object (by its id), a service worker or a client. */
+  target: 'parent' | 'worker' | 'ServiceWorker' | 'Client';
+}
+
 /** Replacement for a `postMessage(message, transfer | options)` method (Worker, ServiceWorker, Client, worker global). */
-function sequenceOrOptionsPost(
-  rt: Runtime,
-  carrier: CarrierKind,
-  target: (self: unknown) => string,
-): (native: NativeFn) => OnApply {
-  return (native) => (self, args) => {
-    const call = postArguments(args);
-    if (call === undefined) return apply(native, self, args);
-    if (!call.complete) return apply(native, self, call.callArgs);
-    const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
-    guarded(rt, 'carrier-posted', () =>
-      carrierPosted(
-        rt,
-        carrier,
-        target(self),
-        undefined,
-        posted,
-        target(self) === 'Client' ? clientTarget(self) : undefined,
-      ),
-    );
-    return undefined;
-  };
+function sequenceOrOptionsPost(patch: CarrierPatch, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  const call = postArguments(args);
+  if (call === undefined) return apply(native, self, args);
+  if (!call.complete) return apply(native, self, call.callArgs);
+  const { rt, carrier, target } = patch;
+  const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
+  guarded(rt, 'carrier-posted', () =>
+    carrierPosted(
+      rt,
+      carrier,
+      target === 'worker' ? 'worker:' + (weakMapGet(workers, self) ?? 0) : target,
+      undefined,
+      posted,
+      target === 'Client' ? clientTarget(self) : undefined,
+    ),
+  );
+  return undefined;
 }
 
 /**
@@ -177,98 +182,116 @@ function isModule(options: unknown): boolean {
   return !!d && hasOwn(d, 'value') && d.value === 'module';
 }
 
-/** The runtime's own capture listener for carrier messages arriving at `target`. */
-export function observeCarrier(
-  rt: Runtime,
-  target: object,
-  carrier: CarrierKind,
-  source: (event: Event) => { source: string; sourceOrigin?: string },
-): void {
-  apply(nativeAddEventListener, target, [
-    'message',
-    (event: Event) =>
-      guarded(rt, 'observe-carrier', () => {
-        if (!eventIsTrusted(event)) return;
-        const ports = messageEventPorts(event) as readonly object[];
-        const print = fingerprint(messageEventData(event), true);
-        const from = source(event);
-        const ids = ports.length
-          ? receivePorts(
-              rt,
-              ports,
-              carrier === 'window'
-                ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin }
-                : { carrier, fingerprint: print },
-            )
-          : [];
-        const fact = {
-          kind: 'carrier-received',
-          ctx: rt.ctx,
-          carrier,
-          source: from.source,
-          fingerprint: print,
-          ports: ids,
-          // In the literal, never assigned afterwards (a page setter on Object.prototype).
-          sourceOrigin: from.sourceOrigin,
-        } as Extract<Fact, { kind: 'carrier-received' }>;
-        rt.emitter.emit(fact);
-      }),
-    true,
-  ]);
+type CarrierSource = (event: Event) => { source: string; sourceOrigin?: string };
+
+/** A carrier message arrived at a target the runtime listens on (observeCarrier). */
+function carrierArrived(rt: Runtime, carrier: CarrierKind, source: CarrierSource, event: Event): void {
+  guarded(rt, 'observe-carrier', () => {
+    if (!eventIsTrusted(event)) return;
+    const ports = messageEventPorts(event) as readonly object[];
+    const print = fingerprint(messageEventData(event), true);
+    const from = source(event);
+    const ids = ports.length
+      ? receivePorts(
+          rt,
+          ports,
+          carrier === 'window'
+            ? { carrier, fingerprint: print, sourcePath: from.source, sourceOrigin: from.sourceOrigin }
+            : { carrier, fingerprint: print },
+        )
+      : [];
+    const fact = {
+      kind: 'carrier-received',
+      ctx: rt.ctx,
+      carrier,
+      source: from.source,
+      fingerprint: print,
+      ports: ids,
+      // In the literal, never assigned afterwards (a page setter on Object.prototype).
+      sourceOrigin: from.sourceOrigin,
+    } as Extract<Fact, { kind: 'carrier-received' }>;
+    rt.emitter.emit(fact);
+  });
 }
 
-export function patchCarriers(rt: Runtime, contextKind: string): void {
+/** The runtime's own capture listener for carrier messages arriving at `target`. */
+export function observeCarrier(rt: Runtime, target: object, carrier: CarrierKind, source: CarrierSource): void {
+  apply(nativeAddEventListener, target, ['message', bind(carrierArrived, undefined, rt, carrier, source), true]);
+}
+
+/** What window.postMessage's replacement is installed with. */
+interface WindowPatch {
+  rt: Runtime;
+  /** The native's source text: the realm bridge performs only a genuine native postMessage. */
+  nativeText: string;
+}
+
+/**
+ * window.postMessage: its `event.source` (and the meaning of targetOrigin "/") come from the
+ * *incumbent* realm, the topmost script frame. A replacement living in the target window's
+ * realm would become that frame when another realm calls it (measured in Chromium 156 and
+ * Firefox 153; conformance "window: event.source and origin across same-origin realms"), so a
+ * call from another realm is handed to that realm's runtime, which records and performs it
+ * (realm.ts). A caller realm without a runtime gets the native called from here.
+ */
+function windowPostMessage({ rt }: WindowPatch, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  const caller = getPrototypeOf(args) as object | null;
+  if (caller !== OwnArrayPrototype) {
+    const bridge = bridgeOf(caller);
+    return bridge ? bridge.post(native, self, args) : apply(native, self, args);
+  }
+  return windowPost(rt, native, self, args);
+}
+
+/** Where a window message came from: the source's frame path and the origin. */
+function windowSource(rt: Runtime, event: Event): { source: string; sourceOrigin?: string } {
+  const origin = messageEventOrigin(event) as string;
+  return { source: framePathOf(messageEventSource(event), rt.global.top), sourceOrigin: origin };
+}
+
+/**
+ * The realm bridge's post (realm.ts). The bridge key is no secret: page code calling the bridge
+ * must not make it record a post that did not happen, so only a genuine native postMessage is performed.
+ */
+function bridgedWindowPost(patch: WindowPatch, native: unknown, self: unknown, args: unknown[]): unknown {
+  return typeof native === 'function' && apply(functionToString, native, []) === patch.nativeText
+    ? windowPost(patch.rt, native as NativeFn, self, args)
+    : undefined;
+}
+
+function patchWindowCarriers(rt: Runtime): void {
   const g = rt.global;
-  if (contextKind === 'window' || contextKind === 'iframe') {
-    // window.postMessage: its `event.source` (and the meaning of targetOrigin "/") come from
-    // the *incumbent* realm, the topmost script frame. A replacement living in the target
-    // window's realm would become that frame when another realm calls it (measured in
-    // Chromium 156 and Firefox 153; conformance "window: event.source and origin across
-    // same-origin realms"), so a call from another realm is handed to that realm's runtime,
-    // which records and performs it (realm.ts). A caller realm without a runtime gets the
-    // native called from here.
-    const holder = holderOf(g, 'postMessage');
-    if (holder) {
-      let nativeText = '';
-      replaceValue(holder, 'postMessage', (native) => {
-        nativeText = apply(functionToString, native, []) as string;
-        return (self, args) => {
-          const caller = getPrototypeOf(args) as object | null;
-          if (caller !== OwnArrayPrototype) {
-            const bridge = bridgeOf(caller);
-            return bridge ? bridge.post(native, self, args) : apply(native, self, args);
-          }
-          return windowPost(rt, native, self, args);
-        };
-      });
-      // The bridge key is no secret (realm.ts): page code calling the bridge must not make it
-      // record a post that did not happen, so only a genuine native postMessage is performed.
-      offerBridge({
-        post: (native, self, args) =>
-          typeof native === 'function' && apply(functionToString, native, []) === nativeText
-            ? windowPost(rt, native as NativeFn, self, args)
-            : undefined,
-      });
-    }
-    observeCarrier(rt, g, 'window', (event) => {
-      const origin = messageEventOrigin(event) as string;
-      return { source: framePathOf(messageEventSource(event), g.top), sourceOrigin: origin };
-    });
-  } else if (contextKind === 'worker') {
-    const holder = holderOf(g, 'postMessage');
-    if (holder)
-      replaceValue(
-        holder,
-        'postMessage',
-        sequenceOrOptionsPost(rt, 'worker', () => 'parent'),
-      );
-    observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
+  const holder = holderOf(g, 'postMessage');
+  if (holder) {
+    const patch: WindowPatch = { rt, nativeText: '' };
+    const native = replaceMethod(holder, 'postMessage', windowPostMessage, patch);
+    if (native) patch.nativeText = apply(functionToString, native, []) as string;
+    offerBridge({ post: bind(bridgedWindowPost, undefined, patch) });
   }
-  if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
-  else {
-    patchClientMessageQueue(rt);
-    observeServiceWorkerContainer(rt, g);
-  }
+  observeCarrier(rt, g, 'window', bind(windowSource, undefined, rt));
+}
+
+/** self.close() in a worker: the last chance to hand over what is buffered. */
+function workerClose(rt: Runtime, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  const result = apply(native, self, args);
+  guarded(rt, 'worker-close', () => {
+    rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'close' });
+    rt.emitter.flush();
+  });
+  return result;
+}
+
+/** A dedicated worker's global (in-worker instrumentation): its postMessage to the parent and its arrivals. */
+function patchWorkerGlobalPost(rt: Runtime): void {
+  const g = rt.global;
+  const holder = holderOf(g, 'postMessage');
+  if (holder) replaceMethod(holder, 'postMessage', sequenceOrOptionsPost, { rt, carrier: 'worker', target: 'parent' });
+  observeCarrier(rt, g, 'worker', () => ({ source: 'parent' }));
+}
+
+/** A dedicated or shared worker's global: a shared worker's `connect`, and self.close(). */
+function patchWorkerGlobalEnd(rt: Runtime, contextKind: string): void {
+  const g = rt.global;
   if (contextKind === 'sharedworker') {
     // Inside a shared worker (in-worker instrumentation): each connecting client's port is first seen in `connect`.
     apply(nativeAddEventListener, g, [
@@ -282,66 +305,72 @@ export function patchCarriers(rt: Runtime, contextKind: string): void {
       true,
     ]);
   }
-  if (contextKind === 'worker' || contextKind === 'sharedworker') {
-    // self.close(): the last chance to hand over what is buffered.
-    const closeHolder = holderOf(g, 'close');
-    if (closeHolder)
-      replaceValue(closeHolder, 'close', (native) => (self, args) => {
-        const result = apply(native, self, args);
-        guarded(rt, 'worker-close', () => {
-          rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'close' });
-          rt.emitter.flush();
-        });
-        return result;
-      });
-  }
+  const closeHolder = holderOf(g, 'close');
+  if (closeHolder) replaceMethod(closeHolder, 'close', workerClose, rt);
+}
 
+function workerTerminate(rt: Runtime, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  const result = apply(native, self, args);
+  guarded(rt, 'worker-terminated', () => {
+    const id = weakMapGet(workers, self) as number | undefined;
+    if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
+  });
+  return result;
+}
+
+/** A Worker object was constructed (worker-spawn.ts): its id, its fact, and the runtime's listener on it. */
+function workerConstructed(rt: Runtime, worker: object, args: unknown[], childCtx: string | undefined): void {
+  guarded(rt, 'worker-created', () => {
+    const id = newWorkerId();
+    weakMapSet(workers, worker, id);
+    emitWorkerCreated(rt, id, 'worker', args, childCtx);
+    observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
+  });
+}
+
+/** A SharedWorker object was constructed: its id, its fact, and its port seen. */
+function sharedWorkerConstructed(rt: Runtime, worker: object, args: unknown[], childCtx: string | undefined): void {
+  guarded(rt, 'sharedworker-created', () => {
+    const id = newWorkerId();
+    weakMapSet(workers, worker, id);
+    emitWorkerCreated(rt, id, 'sharedworker', args, childCtx);
+    seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
+  });
+}
+
+/** Worker and SharedWorker objects: their construction, and a Worker's postMessage and terminate. */
+function patchWorkerObjects(rt: Runtime): void {
+  const g = rt.global;
   const workerProto = g.Worker?.prototype as object | undefined;
   if (workerProto) {
-    replaceValue(
-      workerProto,
-      'postMessage',
-      sequenceOrOptionsPost(rt, 'worker', (self) => 'worker:' + (weakMapGet(workers, self) ?? 0)),
-    );
-    replaceValue(workerProto, 'terminate', (native) => (self, args) => {
-      const result = apply(native, self, args);
-      guarded(rt, 'worker-terminated', () => {
-        const id = weakMapGet(workers, self) as number | undefined;
-        if (id !== undefined) rt.emitter.emit({ kind: 'worker-terminated', ctx: rt.ctx, worker: id });
-      });
-      return result;
-    });
-    replaceWorkerConstructor(rt, g, 'Worker', (worker, args, childCtx) =>
-      guarded(rt, 'worker-created', () => {
-        const id = newWorkerId();
-        weakMapSet(workers, worker, id);
-        emitWorkerCreated(rt, id, 'worker', args, childCtx);
-        observeCarrier(rt, worker, 'worker', () => ({ source: 'worker:' + id }));
-      }),
-    );
+    replaceMethod(workerProto, 'postMessage', sequenceOrOptionsPost, { rt, carrier: 'worker', target: 'worker' });
+    replaceMethod(workerProto, 'terminate', workerTerminate, rt);
+    replaceWorkerConstructor(rt, g, 'Worker', bind(workerConstructed, undefined, rt));
   }
+  if (g.SharedWorker && sharedWorkerPort)
+    replaceWorkerConstructor(rt, g, 'SharedWorker', bind(sharedWorkerConstructed, undefined, rt));
+}
 
-  if (g.SharedWorker && sharedWorkerPort) {
-    replaceWorkerConstructor(rt, g, 'SharedWorker', (worker, args, childCtx) =>
-      guarded(rt, 'sharedworker-created', () => {
-        const id = newWorkerId();
-        weakMapSet(workers, worker, id);
-        emitWorkerCreated(rt, id, 'sharedworker', args, childCtx);
-        seePort(rt, sharedWorkerPort!(worker) as object, 'sharedworker');
-      }),
-    );
+/** The service-worker carriers' postMessage, each with the target its facts name. */
+const SERVICE_WORKER_CARRIERS = ['ServiceWorker', 'Client'] as const;
+
+export function patchCarriers(rt: Runtime, contextKind: string): void {
+  const g = rt.global;
+  if (contextKind === 'window' || contextKind === 'iframe') patchWindowCarriers(rt);
+  else if (contextKind === 'worker') patchWorkerGlobalPost(rt);
+  if (contextKind === 'serviceworker') observeServiceWorkerMessages(rt, g);
+  else if (namesWorkers()) {
+    // Only where workers are seen through the DevTools protocol (the recorder's Chromium); both
+    // would return at once elsewhere, after being compiled at document_start for nothing.
+    patchClientMessageQueue(rt);
+    observeServiceWorkerContainer(rt, g);
   }
-
-  const serviceWorkerCarriers = ['ServiceWorker', 'Client'] as const;
-  for (let i = 0; i < serviceWorkerCarriers.length; i++) {
-    const key = serviceWorkerCarriers[i];
-    const proto = g[key]?.prototype as object | undefined;
-    if (proto)
-      replaceValue(
-        proto,
-        'postMessage',
-        sequenceOrOptionsPost(rt, 'serviceworker', () => key),
-      );
+  if (contextKind === 'worker' || contextKind === 'sharedworker') patchWorkerGlobalEnd(rt, contextKind);
+  patchWorkerObjects(rt);
+  for (let i = 0; i < SERVICE_WORKER_CARRIERS.length; i++) {
+    const target = SERVICE_WORKER_CARRIERS[i];
+    const proto = g[target]?.prototype as object | undefined;
+    if (proto) replaceMethod(proto, 'postMessage', sequenceOrOptionsPost, { rt, carrier: 'serviceworker', target });
   }
 }
 

@@ -17,6 +17,7 @@ import { patchListeners } from './listeners.ts';
 import {
   NativeWeakMap,
   apply,
+  bind,
   errorEventError,
   eventIsTrusted,
   nativeAddEventListener,
@@ -73,6 +74,63 @@ export class AlreadyInstalledError extends Error {
   }
 }
 
+/** A FactSink taken as a BatchSink: each fact of a batch in turn. */
+function factByFact(sink: FactSink): BatchSink {
+  return {
+    deliver: (facts) => {
+      for (let i = 0; i < facts.length; i++) sink.emit(facts[i]);
+    },
+  };
+}
+
+/** The emitter's `beforeTake`: this runtime's counts leave before the batch does. */
+function settleBeforeTake(rt: Runtime): void {
+  try {
+    settleAllCounts(rt);
+  } catch {
+    // Never into the page's timer task; the counts left unreported go at the next flush.
+  }
+}
+
+/** Exceptions thrown by wrapped page handlers are reported here, synchronously, by the browser. */
+function onReportedError(event: Event): void {
+  if (errorEventError && eventIsTrusted(event)) {
+    try {
+      noteReportedError(errorEventError(event));
+    } catch {
+      // Not an ErrorEvent (a resource load error seen in capture).
+    }
+  }
+}
+
+function onPageHide(rt: Runtime, event: Event): void {
+  if (!eventIsTrusted(event) || pageTransitionPersisted!(event)) return;
+  rt.emitter.emit({ kind: 'context-destroyed', ctx: rt.ctx, reason: 'unload' });
+  // Delivery is synchronous (main.iife.ts): the relay has the last batch before this
+  // returns, even in an iframe being removed, which gets no later task.
+  rt.emitter.flush();
+}
+
+/** Installed.configure of runtime `rt`. */
+function configure(rt: Runtime, next: RuntimeConfig, recordMessages?: boolean): void {
+  rt.config = {
+    captureStacks: !!next.captureStacks,
+    inWorker: !!next.inWorker,
+    preview: previewBoundsOf(next.preview),
+  };
+  if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
+    rt.recordMessages = recordMessages;
+    // What was counted comes before the first recorded message.
+    if (recordMessages) settleAllCounts(rt);
+  }
+  // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
+  if (rt.config.inWorker) probeBlobWorkers(rt);
+}
+
+function flush(rt: Runtime): void {
+  rt.emitter.flush();
+}
+
 export function install(
   global: any,
   sink: BatchSink | FactSink,
@@ -84,14 +142,7 @@ export function install(
   weakMapSet(installed, global, true);
   const ctx = identity.ctx ?? newContextId();
   const pending: PendingUrl = {};
-  const batchSink: BatchSink =
-    'deliver' in sink
-      ? sink
-      : {
-          deliver: (facts) => {
-            for (let i = 0; i < facts.length; i++) sink.emit(facts[i]);
-          },
-        };
+  const batchSink: BatchSink = 'deliver' in sink ? sink : factByFact(sink);
   // Batches of this context's in-worker instrumented workers leave through the same sink.
   forwardWorkerFactsTo(batchSink);
   const emitter = new Emitter(ctx, completingUrl(batchSink, global, pending), options);
@@ -108,13 +159,7 @@ export function install(
     countsTimer: false,
     global,
   };
-  emitter.beforeTake = () => {
-    try {
-      settleAllCounts(rt);
-    } catch {
-      // Never into the page's timer task; the counts left unreported go at the next flush.
-    }
-  };
+  emitter.beforeTake = bind(settleBeforeTake, undefined, rt);
   const kind = contextKindOf(global);
   const isWindow = kind === 'window' || kind === 'iframe';
   const url = documentUrl(global);
@@ -132,7 +177,7 @@ export function install(
   });
   if (isWindow && isPlaceholderUrl(url) && contextFact) {
     pending.fact = contextFact;
-    pending.reannounce = (fact) => emitter.emit(fact);
+    pending.reannounce = bind(emitter.emit as (fact: unknown) => unknown, emitter);
   }
 
   patchToString();
@@ -142,51 +187,15 @@ export function install(
   patchCarriers(rt, kind);
   if (rt.config.inWorker) probeBlobWorkers(rt);
 
-  // Exceptions thrown by wrapped page handlers are reported here, synchronously, by the browser.
-  apply(nativeAddEventListener, global, [
-    'error',
-    (event: Event) => {
-      if (errorEventError && eventIsTrusted(event)) {
-        try {
-          noteReportedError(errorEventError(event));
-        } catch {
-          // Not an ErrorEvent (a resource load error seen in capture).
-        }
-      }
-    },
-    true,
-  ]);
-  if (isWindow && pageTransitionPersisted) {
-    apply(nativeAddEventListener, global, [
-      'pagehide',
-      (event: Event) => {
-        if (!eventIsTrusted(event) || pageTransitionPersisted!(event)) return;
-        emitter.emit({ kind: 'context-destroyed', ctx, reason: 'unload' });
-        // Delivery is synchronous (main.iife.ts): the relay has the last batch before this
-        // returns, even in an iframe being removed, which gets no later task.
-        emitter.flush();
-      },
-      true,
-    ]);
-  }
-
+  apply(nativeAddEventListener, global, ['error', onReportedError, true]);
+  if (isWindow && pageTransitionPersisted)
+    apply(nativeAddEventListener, global, ['pagehide', bind(onPageHide, undefined, rt), true]);
+  // Module-level functions bound to this runtime, not closures here: they compile when called,
+  // after the page's first script, and cost `install`'s compilation nothing.
   return {
     ctx,
-    configure(next, recordMessages) {
-      rt.config = {
-        captureStacks: !!next.captureStacks,
-        inWorker: !!next.inWorker,
-        preview: previewBoundsOf(next.preview),
-      };
-      if (recordMessages !== undefined && recordMessages !== rt.recordMessages) {
-        rt.recordMessages = recordMessages;
-        // What was counted comes before the first recorded message.
-        if (recordMessages) settleAllCounts(rt);
-      }
-      // Whether this document's policy allows the bootstrap's blob: workers is asked once, now (worker-csp.ts).
-      if (rt.config.inWorker) probeBlobWorkers(rt);
-    },
-    flush: () => emitter.flush(),
-    blobWorkersAllowedBefore: () => allowedBefore(rt),
+    configure: bind(configure, undefined, rt),
+    flush: bind(flush, undefined, rt),
+    blobWorkersAllowedBefore: bind(allowedBefore, undefined, rt),
   };
 }

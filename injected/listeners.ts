@@ -12,7 +12,7 @@
 import { portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import { NativeMap, NativeWeakMap, apply, mapGet, mapSet, objectCreate, weakMapGet, weakMapSet } from './natives.ts';
-import { replaceValue } from './disguise.ts';
+import { replaceMethod } from './disguise.ts';
 import type { Runtime } from './runtime.ts';
 import { settleCounts } from './counted.ts';
 import { guarded } from './guard.ts';
@@ -111,44 +111,62 @@ function listenerOptions(
   };
 }
 
+/** What addEventListener's or removeEventListener's replacement is installed with. */
+interface ListenerPatch {
+  rt: Runtime;
+  /** The options dictionary's members the native reads. */
+  members: readonly string[];
+  adding: boolean;
+  kind: 'listener-added' | 'listener-removed';
+}
+
 /**
  * addEventListener / removeEventListener on a port: for `message` and `messageerror` the page's
  * listener is swapped for its memoized wrapper (handlers.ts) so removal finds it; the options
  * are converted once. Anything that is not a port listener goes to the native untouched.
  */
-function listenerCall(rt: Runtime, members: readonly string[], adding: boolean): Parameters<typeof replaceValue>[2] {
-  const kind = adding ? 'listener-added' : 'listener-removed';
-  return (native) => (self, args) => {
-    const record = portRecord(self);
-    const count = args.length;
-    if (record === undefined || count < 2) return apply(native, self, args);
-    const t = typeString(args[0]);
-    if (t === undefined) return apply(native, self, args);
-    const listener = args[1];
-    const options = args[2];
-    const observed = t === 'message' || t === 'messageerror';
-    if (!isObject(listener) || (!observed && t !== 'close'))
-      return apply(native, self, argsOf(count, t, listener, options));
-    const { capture, standIn, unsure } = listenerOptions(count, options, members);
-    // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
-    const wrapped = observed
-      ? wrapperFor(
-          listener,
-          record.id + '|' + t + '|' + (capture ? 1 : 0),
-          adding ? { rt, record, type: t } : undefined,
-        )
-      : undefined;
-    const result = apply(native, self, argsOf(count, t, wrapped === undefined ? listener : wrapped.fn, standIn));
-    guarded(rt, kind, () => {
-      if (wrapped !== undefined && t === 'message') followHandler(record, self as object, wrapped, adding, unsure);
-      settleCounts(rt, record);
-      rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
-    });
-    return result;
-  };
+function listenerCall(
+  patch: ListenerPatch,
+  native: (...a: unknown[]) => unknown,
+  self: unknown,
+  args: unknown[],
+): unknown {
+  const record = portRecord(self);
+  const count = args.length;
+  if (record === undefined || count < 2) return apply(native, self, args);
+  const t = typeString(args[0]);
+  if (t === undefined) return apply(native, self, args);
+  const listener = args[1];
+  const options = args[2];
+  const observed = t === 'message' || t === 'messageerror';
+  if (!isObject(listener) || (!observed && t !== 'close'))
+    return apply(native, self, argsOf(count, t, listener, options));
+  const { rt, members, adding, kind } = patch;
+  const { capture, standIn, unsure } = listenerOptions(count, options, members);
+  // Removal never creates a wrapper: a listener never added has none, and the native ignores it.
+  const wrapped = observed
+    ? wrapperFor(listener, record.id + '|' + t + '|' + (capture ? 1 : 0), adding ? { rt, record, type: t } : undefined)
+    : undefined;
+  const result = apply(native, self, argsOf(count, t, wrapped === undefined ? listener : wrapped.fn, standIn));
+  guarded(rt, kind, () => {
+    if (wrapped !== undefined && t === 'message') followHandler(record, self as object, wrapped, adding, unsure);
+    settleCounts(rt, record);
+    rt.emitter.emit({ kind, ctx: rt.ctx, port: record.id, type: t as 'message', via: 'addEventListener' });
+  });
+  return result;
 }
 
 export function patchListeners(rt: Runtime, proto: object): void {
-  replaceValue(proto, 'addEventListener', listenerCall(rt, ADD_OPTIONS, true));
-  replaceValue(proto, 'removeEventListener', listenerCall(rt, REMOVE_OPTIONS, false));
+  replaceMethod(proto, 'addEventListener', listenerCall, {
+    rt,
+    members: ADD_OPTIONS,
+    adding: true,
+    kind: 'listener-added',
+  } as ListenerPatch);
+  replaceMethod(proto, 'removeEventListener', listenerCall, {
+    rt,
+    members: REMOVE_OPTIONS,
+    adding: false,
+    kind: 'listener-removed',
+  } as ListenerPatch);
 }

@@ -28,6 +28,17 @@ function uncurry<F extends AnyFn>(fn: F): (self: unknown, ...args: Parameters<F>
   return apply(nativeBind, nativeCall, [fn]);
 }
 
+/**
+ * `fn.bind(self, ...args)` through the captured native: a listener or callback made this way at
+ * document_start is a module-level function with its state bound, not a closure in the body of a
+ * function `install` calls, whose compilation would scan it (BENCHMARKS.md, "Startup, step 4").
+ */
+export const bind = uncurry(nativeBind) as unknown as <A extends unknown[], R>(
+  fn: (...args: A) => R,
+  self: unknown,
+  ...args: unknown[]
+) => (...rest: unknown[]) => R;
+
 function getter(proto: object | undefined, key: PropertyKey): ((self: unknown) => any) | undefined {
   if (proto === undefined || proto === null) return undefined;
   const d = getOwnPropertyDescriptor(proto, key);
