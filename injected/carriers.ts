@@ -30,7 +30,8 @@ import {
   weakMapSet,
 } from './natives.ts';
 import { receivePorts, seePort } from './observe.ts';
-import { shipPorts, tracedPost } from './post.ts';
+import { shipPorts, tracedPost, transfersPort } from './post.ts';
+import { countedCarrierArrival, countedCarrierPost, countsCarrier } from './carrier-counts.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
@@ -88,9 +89,12 @@ function sequenceOrOptionsPost(
   target: (self: unknown) => string,
 ): (native: NativeFn) => OnApply {
   return (native) => (self, args) => {
+    if (args.length === 1 && countsCarrier(rt, carrier)) return countedCarrierPost(rt, native, self, args, 'worker');
     const call = postArguments(args);
     if (call === undefined) return apply(native, self, args);
     if (!call.complete) return apply(native, self, call.callArgs);
+    if (countsCarrier(rt, carrier) && !transfersPort(call.items))
+      return countedCarrierPost(rt, native, self, call.callArgs, 'worker');
     const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
     guarded(rt, 'carrier-posted', () =>
       carrierPosted(
@@ -120,6 +124,8 @@ function windowPost(rt: Runtime, native: NativeFn, self: unknown, args: unknown[
   const converted = toSequence(transfer);
   const callArgs = [args[0], args[1], converted.standIn];
   if (!converted.complete || converted.items.length === 0) return apply(native, self, callArgs);
+  if (countsCarrier(rt, 'window') && !transfersPort(converted.items))
+    return countedCarrierPost(rt, native, self, callArgs, 'window');
   const posted = tracedPost(rt, native, self, callArgs, converted.items, 'window', 0);
   const targetOrigin = typeof args[1] === 'string' ? (args[1] as string) : undefined;
   guarded(rt, 'carrier-posted', () =>
@@ -187,6 +193,7 @@ export function observeCarrier(
   apply(nativeAddEventListener, target, [
     'message',
     (event: Event) =>
+      (countsCarrier(rt, carrier) && countedCarrierArrival(rt, carrier as 'worker' | 'window', event)) ||
       guarded(rt, 'observe-carrier', () => {
         if (!eventIsTrusted(event)) return;
         const ports = messageEventPorts(event) as readonly object[];
