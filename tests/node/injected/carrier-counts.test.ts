@@ -137,6 +137,24 @@ describe('carrier messages while counting', () => {
     port2.close();
   });
 
+  it('counts window messages without ports apart from worker ones; service worker messages are never counted', () => {
+    const { rt, emitter, facts } = runtimeFor(false);
+    const win = new EventTarget();
+    runtime.carriers.observeCarrier(rt, win, 'window', () => ({ source: 'top', sourceOrigin: 'https://app.test' }));
+    const worker = workerObject(rt);
+    const container = new EventTarget();
+    runtime.carriers.observeCarrier(rt, container, 'serviceworker', () => ({ source: 'ServiceWorker' }));
+    win.dispatchEvent(trusted('from a frame'));
+    win.dispatchEvent(trusted('again'));
+    worker.dispatchEvent(trusted('from the worker'));
+    container.dispatchEvent(trusted('from the service worker'));
+    expect(runtime.counts.countsCarrier(rt, 'serviceworker')).toBe(false);
+    emitter.flush();
+    expect(facts().map((f) => f.kind)).toEqual(['carrier-received', 'carriers-counted', 'carriers-counted']);
+    expect(facts()[0]).toMatchObject({ carrier: 'serviceworker', source: 'ServiceWorker' });
+    expect(facts().slice(1)).toEqual([carriersCounted('worker', 0, 1), carriersCounted('window', 0, 2)]);
+  });
+
   it('records every arrival while recording', () => {
     const { rt, emitter, facts } = runtimeFor(true);
     const worker = workerObject(rt);
