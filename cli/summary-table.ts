@@ -60,6 +60,11 @@ export function summaryTable(s: Summary, options: SummaryTableOptions = {}): str
       `  of which counted, not recorded (no DevTools open on the tab then): ${s.counted.posted} posted, ${s.counted.delivered} delivered, ${s.counted.queued} queued`,
     );
   }
+  if (s.countedCarriers) {
+    out.push(
+      `carrier messages without ports counted, not recorded (no DevTools open on the tab then): ${s.countedCarriers.posted} posted, ${s.countedCarriers.received} received`,
+    );
+  }
   const contextRows: string[][] = [['context', 'kind', 'observed']];
   for (const c of s.contexts) contextRows.push([plain(name(c.id)), plain(c.kind), yes(c.observed)]);
   out.push('', table(contextRows));

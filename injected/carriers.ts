@@ -31,7 +31,8 @@ import {
   weakMapSet,
 } from './natives.ts';
 import { receivePorts, seePort } from './observe.ts';
-import { shipPorts, tracedPost } from './post.ts';
+import { shipPorts, tracedPost, transfersPort } from './post.ts';
+import { countedCarrierArrival, countedCarrierPost, countsCarrier } from './carrier-counts.ts';
 import { fingerprint } from './preview.ts';
 import type { Runtime } from './runtime.ts';
 import { guarded } from './guard.ts';
@@ -93,10 +94,13 @@ interface CarrierPatch {
 
 /** Replacement for a `postMessage(message, transfer | options)` method (Worker, ServiceWorker, Client, worker global). */
 function sequenceOrOptionsPost(patch: CarrierPatch, native: NativeFn, self: unknown, args: unknown[]): unknown {
+  const { rt, carrier, target } = patch;
+  if (args.length === 1 && countsCarrier(rt, carrier)) return countedCarrierPost(rt, native, self, args, 'worker');
   const call = postArguments(args);
   if (call === undefined) return apply(native, self, args);
   if (!call.complete) return apply(native, self, call.callArgs);
-  const { rt, carrier, target } = patch;
+  if (countsCarrier(rt, carrier) && !transfersPort(call.items))
+    return countedCarrierPost(rt, native, self, call.callArgs, 'worker');
   const posted = tracedPost(rt, native, self, call.callArgs, call.items, carrier, 0);
   guarded(rt, 'carrier-posted', () =>
     carrierPosted(
@@ -125,6 +129,8 @@ function windowPost(rt: Runtime, native: NativeFn, self: unknown, args: unknown[
   const converted = toSequence(transfer);
   const callArgs = [args[0], args[1], converted.standIn];
   if (!converted.complete || converted.items.length === 0) return apply(native, self, callArgs);
+  if (countsCarrier(rt, 'window') && !transfersPort(converted.items))
+    return countedCarrierPost(rt, native, self, callArgs, 'window');
   const posted = tracedPost(rt, native, self, callArgs, converted.items, 'window', 0);
   const targetOrigin = typeof args[1] === 'string' ? (args[1] as string) : undefined;
   guarded(rt, 'carrier-posted', () =>
@@ -186,6 +192,7 @@ type CarrierSource = (event: Event) => { source: string; sourceOrigin?: string }
 
 /** A carrier message arrived at a target the runtime listens on (observeCarrier). */
 function carrierArrived(rt: Runtime, carrier: CarrierKind, source: CarrierSource, event: Event): void {
+  if (countsCarrier(rt, carrier) && countedCarrierArrival(rt, carrier as 'worker' | 'window', event)) return;
   guarded(rt, 'observe-carrier', () => {
     if (!eventIsTrusted(event)) return;
     const ports = messageEventPorts(event) as readonly object[];

@@ -1,7 +1,8 @@
 /**
  * Counting mode: while nobody watches the tab (protocol/handshake.ts `recordMessages`), plain
  * traffic — a 'sent' post with no port transferred, a `message` event with empty event.ports —
- * only bumps a counter on its port record. The counts leave as `messages-counted` facts:
+ * only bumps a counter on its port record (carrier messages: one per context, carrier-counts.ts,
+ * reported as `carriers-counted` with the ports' counts). The counts leave as `messages-counted` facts:
  * with every batch that leaves anyway (the emitter's flush, so a context's last batch at
  * `pagehide` or `self.close()` carries them), before any other fact naming the port (so the model
  * keeps each queue in order), when recording resumes, and otherwise on their own at most every
@@ -9,20 +10,10 @@
  */
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
-import { nativeSetTimeout } from './natives.ts';
+import { armCountsTimer } from './counts-timer.ts';
 import type { Runtime } from './runtime.ts';
 
-/**
- * How long counts with nothing else to go with wait before they leave alone. Nobody reads them
- * before a panel subscribes, and then they are settled at once (recording resumes); meanwhile
- * each report is one fact per busy port through the relay and the background's buffer. At the
- * emitter's 50 ms that was 4,000 facts a second for the 200-port fan-out, whose relay sends were
- * the largest of the runtime's and the relay's own costs in a profile of its request loop, and
- * which fill the background's per-tab log in seconds (BENCHMARKS.md, issue 16 step 3).
- * The price: a context that ends with no last flush (a worker terminated from outside, a crashed
- * renderer) loses up to this much of its counts instead of 50 ms.
- */
-export const COUNTS_ALONE_MS = 1_000;
+export { COUNTS_ALONE_MS } from './counts-timer.ts';
 
 /** A post that was sent, with no port in its transfer list, while counting. */
 export function countPost(rt: Runtime, record: PortRecord): void {
@@ -51,21 +42,7 @@ function listCounted(rt: Runtime, record: PortRecord): void {
   const before = rt.counted;
   record.countedBefore = before;
   rt.counted = record;
-  // Counting emits nothing, so nothing else may flush them: a timer of their own, slower than the emitter's.
-  if (before === undefined && !rt.countsTimer) {
-    rt.countsTimer = true;
-    nativeSetTimeout(() => reportAlone(rt), COUNTS_ALONE_MS);
-  }
-}
-
-/** The counts timer: whatever is still listed leaves now (the flush settles it, emitter.beforeTake). */
-function reportAlone(rt: Runtime): void {
-  rt.countsTimer = false;
-  try {
-    if (rt.counted !== undefined) rt.emitter.flush();
-  } catch {
-    // Never into the page's timer task; what is left goes with the next flush.
-  }
+  armCountsTimer(rt);
 }
 
 /**
@@ -92,6 +69,7 @@ function reportCounts(rt: Runtime, record: PortRecord): void {
 
 /** Every record's counts, in the order the records were first counted (before a flush, when recording resumes). */
 export function settleAllCounts(rt: Runtime): void {
+  settleCarrierCounts(rt);
   let last = rt.counted;
   if (last === undefined) return;
   // A fresh list first: an emit below may flush, and that flush settles again (finding nothing).
@@ -110,5 +88,26 @@ export function settleAllCounts(rt: Runtime): void {
     record.listed = false;
     settleCounts(rt, record);
     record = next;
+  }
+}
+
+/** The counts as `carriers-counted` facts (one per carrier kind with any), then zero. */
+export function settleCarrierCounts(rt: Runtime): void {
+  const counts = rt.carrierCounts;
+  if (counts === undefined || !counts.listed) return;
+  counts.listed = false;
+  if (counts.workerPosted !== 0 || counts.workerReceived !== 0) {
+    const posted = counts.workerPosted;
+    const received = counts.workerReceived;
+    counts.workerPosted = 0;
+    counts.workerReceived = 0;
+    rt.emitter.emit({ kind: 'carriers-counted', ctx: rt.ctx, carrier: 'worker', posted, received });
+  }
+  if (counts.windowPosted !== 0 || counts.windowReceived !== 0) {
+    const posted = counts.windowPosted;
+    const received = counts.windowReceived;
+    counts.windowPosted = 0;
+    counts.windowReceived = 0;
+    rt.emitter.emit({ kind: 'carriers-counted', ctx: rt.ctx, carrier: 'window', posted, received });
   }
 }

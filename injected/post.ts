@@ -111,7 +111,7 @@ function viewSize(view: object): SizesBeforePost['view'] {
   }
 }
 
-function reportCloneError(
+export function reportCloneError(
   rt: Runtime,
   e: unknown,
   carrier: CarrierKind,

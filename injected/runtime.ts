@@ -17,5 +17,17 @@ export interface Runtime {
   counted: PortRecord | undefined;
   /** Whether the counts' own timer is pending (counted.ts COUNTS_ALONE_MS; one at a time). */
   countsTimer: boolean;
+  /** Carrier messages counted since the last report (carrier-counts.ts); made at the first one. */
+  carrierCounts?: CarrierCounts;
   global: any;
+}
+
+/** Carrier messages counted, not recorded, since their last report (carrier-counts.ts). */
+export interface CarrierCounts {
+  workerPosted: number;
+  workerReceived: number;
+  windowPosted: number;
+  windowReceived: number;
+  /** Whether a report is due (the counts timer or the next flush settles it). */
+  listed: boolean;
 }

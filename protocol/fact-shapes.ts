@@ -122,6 +122,7 @@ export const fact = named(
       'facts-dropped': { counts },
       'runtime-note': { code: string(LIMITS.id), message: text },
       'client-message-queue-enabled': { how: enumOf(['startMessages', 'onmessage', 'document']) },
+      'carriers-counted': { carrier: enumOf(['worker', 'window']), posted: count, received: count },
     },
   ),
 );

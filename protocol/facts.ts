@@ -303,6 +303,24 @@ export type Fact =
       kind: 'client-message-queue-enabled';
       ctx: string;
       how: 'startMessages' | 'onmessage' | 'document';
+    })
+  /**
+   * Carrier messages counted rather than recorded: while nobody watches the tab (see
+   * `messages-counted`), a `worker` or `window` carrier message that transfers no port is not
+   * described one by one. `posted` counts this context's posts on that carrier that would have
+   * been a `carrier-posted` fact (for `window`, only posts with a transfer list: those without
+   * one are never traced); `received` counts trusted `message` events of that carrier here with
+   * empty `event.ports` (each would have been a `carrier-received`); both since this context's
+   * previous `carriers-counted` for the carrier. Carrier messages that transfer a port, and every
+   * `serviceworker` carrier message, are still recorded. Counted ones have no preview,
+   * fingerprint, source or target.
+   */
+  | (FactBase & {
+      kind: 'carriers-counted';
+      ctx: string;
+      carrier: 'worker' | 'window';
+      posted: number;
+      received: number;
     });
 
 export type FactKind = Fact['kind'];
@@ -332,6 +350,7 @@ export const FACT_KINDS: readonly FactKind[] = [
   'facts-dropped',
   'runtime-note',
   'client-message-queue-enabled',
+  'carriers-counted',
 ];
 
 /** Where the runtime sends facts. The runtime knows nothing beyond this interface. */

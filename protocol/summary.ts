@@ -73,6 +73,13 @@ export interface Summary {
   unobserved?: number;
   /** Of `messages`, those counted rather than recorded. Present only when some were. */
   counted?: CountedMessages;
+  /**
+   * `carriers` counts recorded carrier messages; these are the worker and window carrier
+   * messages without ports counted rather than recorded (`carriers-counted`), posted and
+   * received as each context counted them (one message may be counted at both ends). Present
+   * only when some were.
+   */
+  countedCarriers?: { posted: number; received: number };
   carriers: number;
   transfers: { port: string; from: string; to: string }[];
   diagnostics: SummaryDiagnostic[];

@@ -12,6 +12,7 @@ import { afterBatch, drainReady, ingest, lookahead, settleAll } from './backlog.
 import { dispatch, post } from './messages.ts';
 import { countedMessages, inferCountedPosts } from './counted.ts';
 import { carrierPosted, carrierReceived } from './carriers.ts';
+import { carriersCounted } from './carrierCounts.ts';
 import { clientDispatched, clientPosted, clientQueueEnabled } from './clientMessageQueue.ts';
 import { portReceived } from './portReceipt.ts';
 import { portShipped } from './transfers.ts';
@@ -279,6 +280,9 @@ function applyKnown(state: ModelState, ctx: ContextState, fact: Fact, force: boo
       return null;
     case 'client-message-queue-enabled':
       clientQueueEnabled(ctx, fact.how);
+      return null;
+    case 'carriers-counted':
+      carriersCounted(state, ctx, fact);
       return null;
   }
 }

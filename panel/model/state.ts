@@ -308,6 +308,7 @@ export function createState(settings: Settings): ModelState {
       inferred: emptyCounts(),
       waiting: 0,
       counted: { posted: 0, delivered: 0 },
+      countedCarriers: { posted: 0, received: 0 },
     },
     totals: { posted: 0, delivered: 0, dropped: 0, unobserved: 0, carriers: 0 },
     ids: { c: 0, p: 0, m: 0, k: 0, t: 0, d: 0 },

@@ -50,5 +50,7 @@ export function summarize(state: ModelState, diagnostics: readonly Diagnostic[])
   };
   if (unobserved) summary.unobserved = unobserved;
   if (posted || delivered || countedQueued) summary.counted = { posted, delivered, queued: countedQueued };
+  if (totals.countedCarriers.posted || totals.countedCarriers.received)
+    summary.countedCarriers = { ...totals.countedCarriers };
   return summary;
 }

@@ -21,6 +21,7 @@ export function totalsOf(state: ModelState): ModelTotals {
     messages: { posted, delivered, queued, dropped, unobserved },
     carriers,
     counted: { posted: state.stats.counted.posted, delivered: state.stats.counted.delivered, queued: countedQueued },
+    countedCarriers: { ...state.stats.countedCarriers },
     cutQueueChanges,
   };
 }

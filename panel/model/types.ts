@@ -302,6 +302,8 @@ export interface ModelStats {
   waiting: number;
   /** Messages counted rather than recorded (`messages-counted`): posted, and dispatched. */
   counted: { posted: number; delivered: number };
+  /** Carrier messages counted rather than recorded (`carriers-counted`): posted, and received. */
+  countedCarriers: CountedCarriers;
 }
 
 /**
@@ -347,6 +349,15 @@ export interface QueueDepth {
   late: number;
 }
 
+/**
+ * Carrier messages counted, not recorded, as each context counted them: one message may be
+ * counted posted where it was sent and received where it arrived.
+ */
+export interface CountedCarriers {
+  posted: number;
+  received: number;
+}
+
 /** What the model counted in all, evicted channels and ports included. */
 export interface ModelTotals {
   /** Every channel seen (kept and evicted). */
@@ -359,6 +370,8 @@ export interface ModelTotals {
   carriers: number;
   /** Messages counted rather than recorded (nobody watched the tab). */
   counted: { posted: number; delivered: number; queued: number };
+  /** Worker and window carrier messages without ports counted rather than recorded (not in `carriers`). */
+  countedCarriers: CountedCarriers;
   /** Queue depth changes cut from the per-port series (queueSeriesCap). */
   cutQueueChanges: number;
 }

@@ -1,5 +1,5 @@
 /** Always visible: what was recorded, and what was lost (dropped, evicted, not recorded). */
-import { anyCounted, countedParts } from './counted.ts';
+import { anyCounted, countedParts, countedTotals } from './counted.ts';
 import { usePanel } from './storeContext.ts';
 import { lossParts } from './losses.ts';
 import { GLOSSARY } from './glossary.ts';
@@ -17,7 +17,7 @@ export function StatusBar() {
   const settledEarly = usePanel((s) => s.settledEarly);
   const standalone = usePanel((s) => s.connection === 'standalone');
   const totals = model.totals();
-  const counted = totals.counted;
+  const counted = countedTotals(model);
   const parts = [
     plural(totals.channels, 'channel'),
     plural(totals.ports, 'port'),

@@ -16,15 +16,17 @@ export function evictedRunLine(count: number): string {
   return `${n(count)} message${count === 1 ? '' : 's'} whose records were evicted (buffer size) while they waited`;
 }
 
-export type CountedTotals = ModelTotals['counted'];
+/** Port messages counted, and the carrier messages counted (worker and window, without ports). */
+export type CountedTotals = ModelTotals['counted'] & { carriers: ModelTotals['countedCarriers'] };
 
 /** The model's totals of messages counted, not recorded. */
 export function countedTotals(model: ChannelModel): CountedTotals {
-  return model.totals().counted;
+  const totals = model.totals();
+  return { ...totals.counted, carriers: totals.countedCarriers };
 }
 
 export function anyCounted(t: CountedTotals): boolean {
-  return t.posted > 0 || t.delivered > 0 || t.queued > 0;
+  return t.posted > 0 || t.delivered > 0 || t.queued > 0 || t.carriers.posted > 0 || t.carriers.received > 0;
 }
 
 /** "1,204 posted · 3 delivered · 1,201 queued", leaving out zeros. */
@@ -33,5 +35,10 @@ export function countedParts(t: CountedTotals): string {
   if (t.posted) parts.push(`${n(t.posted)} posted`);
   if (t.delivered) parts.push(`${n(t.delivered)} delivered`);
   if (t.queued) parts.push(`${n(t.queued)} queued`);
+  // Each end counts: one worker message may be counted posted on the page and received in the worker.
+  const carrier: string[] = [];
+  if (t.carriers.posted) carrier.push(`${n(t.carriers.posted)} posted`);
+  if (t.carriers.received) carrier.push(`${n(t.carriers.received)} received`);
+  if (carrier.length) parts.push(`carrier messages ${carrier.join(', ')}`);
   return parts.join(' · ');
 }

@@ -115,6 +115,7 @@ const samples: Fact[] = [
   { ...base, kind: 'client-message-queue-enabled', how: 'startMessages' },
   // Last, so the indexes above stay as the tests below use them.
   { ...base, kind: 'messages-counted', port: 2, posted: 3, dispatched: 0 },
+  { ...base, kind: 'carriers-counted', carrier: 'worker', posted: 4, received: 2 },
 ];
 
 function errorOf(f: () => unknown): string {
