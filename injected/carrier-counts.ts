@@ -24,7 +24,7 @@ function countsOf(rt: Runtime): CarrierCounts {
   let counts = rt.carrierCounts;
   if (counts === undefined) {
     // A literal of numbers: no page setter on Object.prototype is reached.
-    counts = { workerPosted: 0, workerReceived: 0, windowPosted: 0, windowReceived: 0, listed: false };
+    counts = { worker: { posted: 0, received: 0 }, window: { posted: 0, received: 0 }, listed: false };
     rt.carrierCounts = counts;
   }
   if (!counts.listed) {
@@ -52,9 +52,7 @@ export function countedCarrierPost(
     reportCloneError(rt, e, carrier, 0, rt.config.captureStacks ? callSite() : undefined);
     throw e;
   }
-  const counts = countsOf(rt);
-  if (carrier === 'worker') counts.workerPosted++;
-  else counts.windowPosted++;
+  countsOf(rt)[carrier].posted++;
   return undefined;
 }
 
@@ -70,8 +68,6 @@ export function countedCarrierArrival(rt: Runtime, carrier: 'worker' | 'window',
   } catch {
     return false;
   }
-  const counts = countsOf(rt);
-  if (carrier === 'worker') counts.workerReceived++;
-  else counts.windowReceived++;
+  countsOf(rt)[carrier].received++;
   return true;
 }

@@ -11,7 +11,7 @@
 import type { PortRecord } from './ids.ts';
 import { noteCounted, noteUnaccounted } from './ids.ts';
 import { armCountsTimer } from './counts-timer.ts';
-import type { Runtime } from './runtime.ts';
+import type { CarrierTally, Runtime } from './runtime.ts';
 
 export { COUNTS_ALONE_MS } from './counts-timer.ts';
 
@@ -96,18 +96,14 @@ export function settleCarrierCounts(rt: Runtime): void {
   const counts = rt.carrierCounts;
   if (counts === undefined || !counts.listed) return;
   counts.listed = false;
-  if (counts.workerPosted !== 0 || counts.workerReceived !== 0) {
-    const posted = counts.workerPosted;
-    const received = counts.workerReceived;
-    counts.workerPosted = 0;
-    counts.workerReceived = 0;
-    rt.emitter.emit({ kind: 'carriers-counted', ctx: rt.ctx, carrier: 'worker', posted, received });
-  }
-  if (counts.windowPosted !== 0 || counts.windowReceived !== 0) {
-    const posted = counts.windowPosted;
-    const received = counts.windowReceived;
-    counts.windowPosted = 0;
-    counts.windowReceived = 0;
-    rt.emitter.emit({ kind: 'carriers-counted', ctx: rt.ctx, carrier: 'window', posted, received });
-  }
+  reportCarrier(rt, 'worker', counts.worker);
+  reportCarrier(rt, 'window', counts.window);
+}
+
+function reportCarrier(rt: Runtime, carrier: 'worker' | 'window', tally: CarrierTally): void {
+  const { posted, received } = tally;
+  if (posted === 0 && received === 0) return;
+  tally.posted = 0;
+  tally.received = 0;
+  rt.emitter.emit({ kind: 'carriers-counted', ctx: rt.ctx, carrier, posted, received });
 }

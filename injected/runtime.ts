@@ -23,11 +23,15 @@ export interface Runtime {
 }
 
 /** Carrier messages counted, not recorded, since their last report (carrier-counts.ts). */
+/** Messages posted and received since the last report, for one carrier kind. */
+export interface CarrierTally {
+  posted: number;
+  received: number;
+}
+
 export interface CarrierCounts {
-  workerPosted: number;
-  workerReceived: number;
-  windowPosted: number;
-  windowReceived: number;
+  worker: CarrierTally;
+  window: CarrierTally;
   /** Whether a report is due (the counts timer or the next flush settles it). */
   listed: boolean;
 }
