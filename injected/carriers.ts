@@ -5,7 +5,7 @@
  * listener on the global and on each Worker object, added before any page script.
  */
 import type { CarrierKind, Fact } from '../protocol/facts.ts';
-import { replaceMethod } from './disguise.ts';
+import { replaceMethod, type NativeFn } from './disguise.ts';
 import { newCarrierId, newWorkerId } from './ids.ts';
 import {
   hasOwn,
@@ -51,8 +51,6 @@ import { namesWorkers } from './worker-protocol.ts';
 
 const isObject = (v: unknown): v is object => (typeof v === 'object' && v !== null) || typeof v === 'function';
 const workers = new NativeWeakMap<object, number>();
-
-type NativeFn = (...a: unknown[]) => unknown;
 
 function carrierPosted(
   rt: Runtime,

@@ -24,7 +24,8 @@ import {
 const originals = new NativeWeakMap<object, object>();
 const NativeProxy = Proxy;
 
-type NativeFn = (...a: unknown[]) => unknown;
+/** A native function as the runtime calls it (through captured `apply`). */
+export type NativeFn = (...a: unknown[]) => unknown;
 export type OnApply = (self: unknown, args: unknown[]) => unknown;
 export type OnConstruct = (args: unknown[], newTarget: object) => object;
 /**

@@ -5,7 +5,13 @@
  * argument-count errors and exceptions are the native's own.
  */
 import type { CallSite, Fact } from '../protocol/facts.ts';
-import { recaptureFromTrap, replaceAccessorWith, replaceConstructorWith, replaceMethod } from './disguise.ts';
+import {
+  recaptureFromTrap,
+  replaceAccessorWith,
+  replaceConstructorWith,
+  replaceMethod,
+  type NativeFn,
+} from './disguise.ts';
 import { entangle, newChannelId, noteSent, noteUnaccounted, portRecord, type PortRecord } from './ids.ts';
 import { wrapHandler } from './handlers.ts';
 import { UNSTAMPED_TIME } from './emitter.ts';
@@ -29,8 +35,6 @@ import { guarded, noteFailure } from './guard.ts';
 import { callSite } from './site.ts';
 import { EMPTY } from './own-index.ts';
 import { postArguments } from './transfer.ts';
-
-type NativeFn = (...a: unknown[]) => unknown;
 
 function channelConstructed(rt: Runtime, Native: NativeFn, args: unknown[], newTarget: object): object {
   const channel = construct(Native as never, args, newTarget as never) as object;

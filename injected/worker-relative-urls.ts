@@ -9,7 +9,7 @@
  * What stays observable is listed in docs/in-worker.md.
  */
 import { againstApiBase, copyArguments, setApiBase } from './worker-api-base.ts';
-import { replaceAccessor, replaceValue, wrapNative } from './disguise.ts';
+import { replaceAccessor, replaceValue, wrapNative, type NativeFn } from './disguise.ts';
 import {
   hasOwn,
   NativeURL,
@@ -19,8 +19,6 @@ import {
   getOwnPropertyDescriptor,
   getPrototypeOf,
 } from './natives.ts';
-
-type NativeFn = (...a: unknown[]) => unknown;
 
 /** WorkerLocation parts, read from the original URL with the captured URL getters. */
 const LOCATION_PARTS = ['href', 'protocol', 'host', 'hostname', 'port', 'pathname', 'search', 'hash'] as const;

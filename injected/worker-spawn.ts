@@ -26,7 +26,7 @@ import {
   urlHref,
   workerLocationHref,
 } from './natives.ts';
-import { installConstructor, wrapNative } from './disguise.ts';
+import { installConstructor, wrapNative, type NativeFn } from './disguise.ts';
 import { newContextId } from './context.ts';
 import type { PreviewBounds } from '../protocol/facts.ts';
 import type { Runtime } from './runtime.ts';
@@ -39,7 +39,6 @@ import { workerRuntimeSource } from './worker-source.ts';
 import { guarded } from './guard.ts';
 import { namesDedicatedWorkers, protocolChildCtx } from './worker-protocol.ts';
 
-type NativeFn = (...a: unknown[]) => unknown;
 export type AfterWorker = (instance: object, args: unknown[], childCtx: string | undefined) => void;
 
 /** Distinct shared-worker bootstraps kept per document; past it, shared workers are observed from outside. */
