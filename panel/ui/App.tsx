@@ -56,9 +56,27 @@ function Tabs() {
   );
 }
 
+/** A loaded trace that holds no channel, port or message: say so, never "no trace" or "reload". */
+function EmptyTrace({ name }: { name: string }) {
+  const model = usePanel((s) => s.model);
+  const contexts = model.contexts.size;
+  return (
+    <div className="empty">
+      <h2>Nothing to show in this trace</h2>
+      <p>
+        <code>{name}</code> recorded no <code>MessageChannel</code>, port or message
+        {contexts ? ` (${contexts.toLocaleString('en-US')} ${contexts === 1 ? 'context' : 'contexts'})` : ''}.
+      </p>
+    </div>
+  );
+}
+
 function Empty() {
   const connection = usePanel((s) => s.connection);
   const instrumented = usePanel((s) => s.instrumented);
+  const traceName = usePanel((s) => s.traceName);
+  // An imported or viewed trace is shown instead of the live page: the live page's hints would mislead.
+  if (traceName !== null) return <EmptyTrace name={traceName} />;
   if (connection === 'standalone') {
     return (
       <div className="empty">

@@ -154,6 +154,34 @@ describe('portscope view <trace.json> in Chromium', () => {
     expect(await page.locator('.detail b').count()).toBe(0);
   });
 
+  it('says a loaded trace holds nothing to show, not that no trace is loaded', async () => {
+    // A page that ran Portscope but never made a channel: one context, no port, no message.
+    const s = new Stream();
+    s.context('top');
+    const meta = {
+      browser: 'test',
+      url: 'https://quiet.test/',
+      startedAt: '2025-01-01T00:00:00Z',
+      portscopeVersion: 'test',
+      dropped: {},
+      evicted: { messages: 0, facts: 0 },
+    };
+    const text = serializeTrace(createTrace({ meta, facts: s.all }));
+    await page.goto(viewerUrl);
+    await expect
+      .poll(() => page.locator('[data-testid=counts]').textContent(), { timeout: 15_000 })
+      .toBe(countsOf(model));
+    await page
+      .getByLabel('Trace file to import')
+      .setInputFiles({ name: 'quiet.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    const empty = page.locator('.view .empty');
+    await expect.poll(() => empty.textContent()).toContain('Nothing to show in this trace');
+    expect(await empty.textContent()).toBe(
+      'Nothing to show in this tracequiet.json recorded no MessageChannel, port or message (1 context).',
+    );
+    expect(await page.locator('.trace-name').textContent()).toBe('trace: quiet.json');
+  });
+
   it('says precisely when the trace cannot be fetched', async () => {
     await page.goto(new URL('/panel/index.html?trace=/missing.json', viewerUrl).href);
     const banner = page.locator('.banner.error');
