@@ -136,11 +136,15 @@ export const panelToBackground = union(
 
 export const devtoolsToBackground = union('type', {}, { inspect: { tabId } });
 
-/** Background → panel: the panel trusts nothing, so the facts are checked again, all of them. */
+/**
+ * Background → panel: the panel trusts nothing, so the facts are checked again, all of them (a
+ * text chunk's after decoding: validate.ts, receiveBackgroundToPanel).
+ */
 export const backgroundToPanel = union(
   'type',
   { tabId },
   {
+    'facts-text': { session: id, source: id, seq: positive, json: list(encodedFacts, LIMITS.jsonParts) },
     facts: { session: id, source: id, seq: positive, facts: list(fact, LIMITS.batch) },
     session: { session: id, url: text },
     status: { dropped: counts, evicted: counts, buffered: count, rejected: count, lastError: optional(shortText) },
