@@ -15,7 +15,6 @@ import type {
   DevtoolsToBackground,
   PanelToBackground,
 } from './messages.ts';
-import { fact } from './fact-shapes.ts';
 import { boolean, count, counts, id, positive, shortText, text } from './primitives.ts';
 import {
   type Agree,
@@ -145,7 +144,6 @@ export const backgroundToPanel = union(
   { tabId },
   {
     'facts-text': { session: id, source: id, seq: positive, json: list(encodedFacts, LIMITS.jsonParts) },
-    facts: { session: id, source: id, seq: positive, facts: list(fact, LIMITS.batch) },
     session: { session: id, url: text },
     status: { dropped: counts, evicted: counts, buffered: count, rejected: count, lastError: optional(shortText) },
     cleared: {},

@@ -188,11 +188,6 @@ export type BackgroundToPanel =
    * chunk or none of it.
    */
   | { type: 'facts-text'; tabId: number; session: string; source: string; seq: number; json: EncodedFacts[] }
-  /**
-   * A chunk as objects: what backgrounds before the text chunk sent (panel-ingest and the paired
-   * benchmarks build it); the background sends `facts-text` now.
-   */
-  | { type: 'facts'; tabId: number; session: string; source: string; seq: number; facts: Fact[] }
   /** A new top-level document (reload, navigation, bfcache restore). The panel keeps the old one when "preserve log" is on. */
   | { type: 'session'; tabId: number; session: string; url: string }
   | {
@@ -222,7 +217,21 @@ export type BackgroundToPanel =
   | { type: 'presence'; tabId: number; relays: number; contentScript: boolean };
 
 /**
- * For the panel: true when a chunk (`facts-text`, `facts`) is new (not a replay it already applied), and
+ * A `facts-text` chunk as the panel applies it, its texts decoded and every fact checked
+ * (validate.ts, receiveBackgroundToPanel). Never sent as it is: objects cost Chrome's extension
+ * messaging several times what one string does.
+ */
+export interface FactsChunk {
+  type: 'facts';
+  tabId: number;
+  session: string;
+  source: string;
+  seq: number;
+  facts: Fact[];
+}
+
+/**
+ * For the panel: true when a chunk is new (not a replay it already applied), and
  * records it in the cursor. Batches of one source arrive in seq order.
  */
 export function advanceCursor(cursor: Cursor, msg: { source: string; seq: number }): boolean {

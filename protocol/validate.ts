@@ -29,6 +29,7 @@ import type {
   DecodedBatch,
   DevtoolsToBackground,
   EncodedFacts,
+  FactsChunk,
   PanelToBackground,
 } from './messages.ts';
 import { preview } from './preview-shape.ts';
@@ -255,7 +256,7 @@ export function validateBackgroundToPanel(x: unknown, where = 'message'): Backgr
 }
 
 /** A background message as a panel applies it: a text chunk arrives as its facts. */
-export type PanelMessage = Exclude<BackgroundToPanel, { type: 'facts-text' }>;
+export type PanelMessage = Exclude<BackgroundToPanel, { type: 'facts-text' }> | FactsChunk;
 
 /**
  * For the panel: what the background sends, a `facts-text` chunk decoded into its facts, each
