@@ -180,6 +180,6 @@ for (const kind of ['tiny', '1kb']) {
   const checks = [];
   for (let r = 0; r < opts.runs; r++) checks.push(((await validation(opts.roots[0], chunks)) * 1000) / opts.n);
   console.log(
-    `  ${kind.padEnd(4)} validateBackgroundToPanel (protocol/ of ${opts.roots[0]}): ${Math.min(...checks).toFixed(2)} (${checks.map((x) => x.toFixed(2)).join(' ')})`,
+    `  ${kind.padEnd(4)} reading the chunks as the panel does (protocol/ of ${opts.roots[0]}): ${Math.min(...checks).toFixed(2)} (${checks.map((x) => x.toFixed(2)).join(' ')})`,
   );
 }
