@@ -6,8 +6,9 @@
 // - "background": the same message through the router (extension/router.ts: validation, who may
 //   speak for which context, the fact numbers, the tab log, the message to a subscribed panel),
 //   the panel's port a stand-in that keeps what it is given (Chrome's own send is not measured);
-// - "panel": validateBackgroundToPanel of that message (a JSON copy, as the port delivers it:
-//   what panel/source/extensionPort.ts does before the model sees a fact).
+// - "panel": receiveBackgroundToPanel of that message (a JSON copy, as the port delivers it:
+//   what panel/source/extensionPort.ts does before the model sees a fact: a text chunk decoded
+//   and checked); validateBackgroundToPanel for a checkout from before text chunks.
 // CPU time of this process (process.cpuUsage, the garbage collector's threads included), median
 // of N interleaved rounds; with the flags of the second form, the bytes allocated per fact instead
 // (heap growth over a stretch with no garbage collection; "–" where a collection happened anyway).
@@ -48,7 +49,10 @@ async function load(src, i) {
   const load = loadFrom(out);
   const { encodeBatch } = await load('batch');
   const { describe, fingerprint } = await load('preview');
-  const { validateContentToBackground, validateBackgroundToPanel } = await load('validate');
+  const validate = await load('validate');
+  const { validateContentToBackground } = validate;
+  // What the panel runs on a background message: a checkout from before text chunks only validates.
+  const validateBackgroundToPanel = validate.receiveBackgroundToPanel ?? validate.validateBackgroundToPanel;
   const { Router } = await load('router');
   return {
     src,
@@ -158,7 +162,7 @@ async function main() {
             return r.panel.last;
           },
         ],
-        ['panel (validateBackgroundToPanel)', (m, _k, r, copies) => m.validateBackgroundToPanel(copies[r])],
+        ['panel (receiveBackgroundToPanel)', (m, _k, r, copies) => m.validateBackgroundToPanel(copies[r])],
       ];
       for (const [step, once] of steps) {
         const copies = (k) =>

@@ -4,9 +4,9 @@
 // runtime makes of bench/fixtures/workload.js's record at the default bounds: 9 keys, a 600-character
 // string cut at 120). CPU time of this process (process.cpuUsage), best of R runs, so a loaded
 // machine slows it less than wall time. The arrival of the messages and React are not in it
-// (bench/real-panel-cost.mjs measures those in the real panel); the validation every arriving
-// message goes through first (protocol/validate.ts, validateBackgroundToPanel) is timed on its
-// own, with the first --root's protocol/, for scale.
+// (bench/real-panel-cost.mjs measures those in the real panel); the decoding and validation every
+// arriving message goes through first (protocol/validate.ts, receiveBackgroundToPanel; before text
+// chunks, validateBackgroundToPanel) is timed on its own, with the first --root's protocol/, for scale.
 //
 //   node bench/panel-ingest.mjs [--root DIR]… [--n N] [--runs R]
 //
@@ -122,23 +122,26 @@ async function loadStore(root) {
   return () => createPanelStore({ createModel, flushEvery: 0, settleAfter: 0 });
 }
 
-/** CPU ms to validate every chunk as the background's `facts` message. */
+/**
+ * CPU ms to read every chunk as the background sends it: a `facts-text` message (the texts made by
+ * the runtime's encoder) through receiveBackgroundToPanel, or, in a checkout from before text
+ * chunks, a `facts` message of objects through validateBackgroundToPanel.
+ */
 async function validation(root, chunks) {
-  const { module } = await runnerImport(resolve(root, 'protocol/validate.ts'), {
-    configFile: false,
-    logLevel: 'silent',
-    root,
+  const load = async (path) =>
+    (await runnerImport(resolve(root, path), { configFile: false, logLevel: 'silent', root })).module;
+  const module = await load('protocol/validate.ts');
+  const text = module.receiveBackgroundToPanel !== undefined;
+  const { encodeBatch } = text ? await load('injected/batch-json.ts') : {};
+  const messages = chunks.map((facts, i) => {
+    const envelope = { tabId: 1, session: 's', source: 'r', seq: i + 1 };
+    return text
+      ? { type: 'facts-text', ...envelope, json: [{ json: encodeBatch(facts).json, count: facts.length }] }
+      : { type: 'facts', ...envelope, facts };
   });
-  const messages = chunks.map((facts, i) => ({
-    type: 'facts',
-    tabId: 1,
-    session: 's',
-    source: 'r',
-    seq: i + 1,
-    facts,
-  }));
+  const read = text ? module.receiveBackgroundToPanel : module.validateBackgroundToPanel;
   const start = process.cpuUsage();
-  for (const m of messages) module.validateBackgroundToPanel(m, 'background message');
+  for (const m of messages) read(m, 'background message');
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 }
@@ -177,6 +180,6 @@ for (const kind of ['tiny', '1kb']) {
   const checks = [];
   for (let r = 0; r < opts.runs; r++) checks.push(((await validation(opts.roots[0], chunks)) * 1000) / opts.n);
   console.log(
-    `  ${kind.padEnd(4)} validateBackgroundToPanel (protocol/ of ${opts.roots[0]}): ${Math.min(...checks).toFixed(2)} (${checks.map((x) => x.toFixed(2)).join(' ')})`,
+    `  ${kind.padEnd(4)} reading the chunks as the panel does (protocol/ of ${opts.roots[0]}): ${Math.min(...checks).toFixed(2)} (${checks.map((x) => x.toFixed(2)).join(' ')})`,
   );
 }

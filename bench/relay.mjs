@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { addPanelConnectionPage } from './chromium.mjs';
 
 class RelayBenchError extends Error {
   constructor(message) {
@@ -23,6 +24,8 @@ class RelayBenchError extends Error {
 const dist = resolve(process.env.PORTSCOPE_DIST ?? 'dist', 'test/chrome'); // the test build: it has the debug hook
 if (!existsSync(join(dist, 'manifest.json')))
   throw new RelayBenchError(`${dist}/manifest.json is missing: build first (PORTSCOPE_DIST=... npm run build)`);
+// The panel's reader beside the build (bench-panel/), from this checkout.
+await addPanelConnectionPage(dist);
 const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 4;
 if (!(SECONDS > 0))
@@ -88,7 +91,8 @@ async function run(label, rate, seconds) {
   );
   const tabId = tabs.find((x) => x.url === url).tabId;
   const panel = await context.newPage();
-  await panel.goto(`chrome-extension://${extensionId}/extension/devtools.html`);
+  // The bench's panel connection page: it carries the panel's reader (bench/chromium.mjs).
+  await panel.goto(`chrome-extension://${extensionId}/bench-panel/bench-panel.html`);
   await panel.evaluate((tab) => {
     const cursor = {};
     const r = (window.bench = {
@@ -100,9 +104,20 @@ async function run(label, rate, seconds) {
       runtimeDropped: 0,
       rejected: 0,
       lastError: '',
+      refused: 0,
+      firstRefused: '',
     });
     const port = chrome.runtime.connect({ name: 'portscope-panel' });
-    port.onMessage.addListener((m) => {
+    port.onMessage.addListener((raw) => {
+      // Decoded and checked as the panel does (a chunk comes as wire text); a refusal is counted.
+      let m;
+      try {
+        m = globalThis.portscopeProtocol.receiveBackgroundToPanel(raw, 'background message');
+      } catch (e) {
+        r.refused++;
+        r.firstRefused ||= String(e?.message ?? e);
+        return;
+      }
       if (m.type === 'status')
         Object.assign(r, { dropped: m.dropped, rejected: m.rejected, lastError: m.lastError ?? '' });
       if (m.type !== 'facts' || (cursor[m.source] ?? 0) >= m.seq) return;
@@ -161,6 +176,8 @@ async function run(label, rate, seconds) {
       spanMs: window.bench.last - window.bench.first,
       rejected: window.bench.rejected,
       lastError: window.bench.lastError,
+      refused: window.bench.refused,
+      firstRefused: window.bench.firstRefused,
     };
   });
   const wall = Date.now() - started;
@@ -179,6 +196,9 @@ async function run(label, rate, seconds) {
     rejected: stats.rejected,
     wallMs: wall,
     ...(stats.lastError ? { lastError: stats.lastError } : {}),
+    // Messages the panel would have refused: any makes the run's figures suspect.
+    refused: stats.refused,
+    ...(stats.firstRefused ? { firstRefused: stats.firstRefused } : {}),
   };
 }
 
@@ -192,4 +212,8 @@ try {
   rmSync(userDataDir, { recursive: true, force: true });
 }
 console.table(results);
+if (results.some((r) => r.refused)) {
+  console.error('bench/relay.mjs: the panel connection refused messages (see refused, firstRefused)');
+  process.exitCode = 1;
+}
 console.log(JSON.stringify({ relay: results }));

@@ -30,6 +30,8 @@ export interface SenderFrame {
 export interface SentFacts {
   facts: Fact[];
   chars?: number;
+  /** The texts the facts came as: no longer what is kept once a fact goes. */
+  texts?: unknown;
 }
 
 /**
@@ -84,7 +86,7 @@ export class FactSenders {
 
   /**
    * Leaves in `m` the facts `source` may send, counting and describing the others through
-   * `refuse`; when some go, `chars` goes too, to be measured again.
+   * `refuse`; when some go, `chars` and `texts` go too (measured, encoded again).
    */
   admit(
     tab: object,
@@ -116,6 +118,7 @@ export class FactSenders {
     if (kept === null) return;
     m.facts = kept;
     delete m.chars;
+    delete m.texts;
   }
 
   private claims(tab: object, session: string): TabClaims {

@@ -22,6 +22,7 @@ import {
   validatePanelToBackground,
 } from '../protocol/validate.ts';
 import { TabLog, type Chunk } from './tab-log.ts';
+import { encodeChunk } from './chunk-text.ts';
 import { FactGaps } from './fact-gaps.ts';
 import { FactSenders } from './fact-sender.ts';
 import { fillUserAgent } from './relay-user-agent.ts';
@@ -252,8 +253,18 @@ export class Router {
       const filled = fillUserAgent(m.facts, relay.userAgent);
       // Facts that came as objects (not the runtime's JSON) are measured here, once.
       const chars = m.chars !== undefined ? m.chars + filled : JSON.stringify(m.facts).length;
+      // The relay's texts go on to panels as they are while they are exactly the facts kept.
+      const texts = filled === 0 && m.texts !== undefined ? m.texts : null;
       const arrival = ++this.arrival;
-      this.deliver(tab, { arrival, session: relay.session, source: relay.relay, seq: m.seq, facts: m.facts, chars });
+      this.deliver(tab, {
+        arrival,
+        session: relay.session,
+        source: relay.relay,
+        seq: m.seq,
+        facts: m.facts,
+        chars,
+        texts,
+      });
       if (port) this.hooks.relayed?.(tab.tabId, m.facts);
     }
     this.scheduleStatus(tab);
@@ -399,19 +410,22 @@ export class Router {
   }
 
   private deliver(tab: TabState, chunk: Chunk) {
+    // Its first offer is now: texts made for it are made once, and counted with it.
+    if (chunk.texts === null && tab.panels.size > 0) chunk.texts = encodeChunk(chunk.facts);
     tab.log.append(chunk);
     for (const panel of tab.panels) this.offer(panel, tab, chunk);
   }
 
+  /** Sends a held chunk to a panel (its texts made and kept at its first offer); `settle` the log after. */
   private offer(panel: PanelConn, tab: TabState, chunk: Chunk) {
     if (!advanceCursor(panel.cursor, chunk)) return;
     this.toPanel(panel, {
-      type: 'facts',
+      type: 'facts-text',
       tabId: tab.tabId,
       session: chunk.session,
       source: chunk.source,
       seq: chunk.seq,
-      facts: chunk.facts,
+      json: chunk.texts ?? tab.log.keepTexts(chunk, encodeChunk(chunk.facts)),
     });
   }
 
@@ -484,6 +498,7 @@ export class Router {
       this.offer(conn, tab, chunk);
     }
     if (cutPending && beforeCut) this.toPanel(conn, { type: 'cleared', tabId });
+    tab.log.settle();
     this.toPanel(conn, this.status(tab));
     if (!tab.resynced) {
       tab.resynced = true;

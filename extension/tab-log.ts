@@ -1,10 +1,11 @@
 /**
  * One tab's facts held by the background while no panel (or a late panel) reads them: batches
  * in arrival order, bounded by a total fact count and by their size in characters (of the
- * JSON they came as). Past either bound the oldest facts are evicted and counted per kind.
+ * JSON they came as, plus the wire texts kept to send them to panels). Past either bound the
+ * oldest facts are evicted and counted per kind.
  */
 import type { Fact } from '../protocol/facts.ts';
-import { emptyCounts, type DropCounts } from '../protocol/messages.ts';
+import { emptyCounts, type DropCounts, type EncodedFacts } from '../protocol/messages.ts';
 
 export interface Chunk {
   /** Arrival number across all tabs (the debug hook merges tabs in arrival order). */
@@ -15,6 +16,19 @@ export interface Chunk {
   facts: Fact[];
   /** The facts' size in characters (their JSON), as measured on arrival. */
   chars: number;
+  /**
+   * The facts as the wire texts panels are sent (BackgroundToPanel `facts-text`), kept so every
+   * panel and every replay gets the same texts; null until the chunk is first offered when they
+   * are not the relay's own (TabLog.keepTexts), and again once eviction cut the chunk.
+   */
+  texts: EncodedFacts[] | null;
+}
+
+/** Characters of a chunk's texts. */
+function textChars(texts: EncodedFacts[] | null): number {
+  let n = 0;
+  if (texts) for (const t of texts) n += t.json.length;
+  return n;
 }
 
 export const DEFAULT_TAB_CAP = 50_000;
@@ -37,7 +51,22 @@ export class TabLog {
   append(chunk: Chunk): void {
     this.chunks.push(chunk);
     this.size += chunk.facts.length;
-    this.chars += chunk.chars;
+    this.chars += chunk.chars + textChars(chunk.texts);
+    this.evict();
+  }
+
+  /**
+   * Keeps the texts made for a held chunk at its first offer, counted in the size bound. The
+   * bound is enforced at the next `settle` (or append), not here: the caller may be walking the log.
+   */
+  keepTexts(chunk: Chunk, texts: EncodedFacts[]): EncodedFacts[] {
+    this.chars += textChars(texts) - textChars(chunk.texts);
+    chunk.texts = texts;
+    return texts;
+  }
+
+  /** Evicts what the texts kept since the last append put over the bound. */
+  settle(): void {
     this.evict();
   }
 
@@ -50,7 +79,7 @@ export class TabLog {
     const overCount = this.size - this.cap;
     const overChars = this.chars - this.charCap;
     if (overChars <= 0 || newest) return Math.max(0, overCount);
-    const perFact = c.chars / c.facts.length;
+    const perFact = (c.chars + textChars(c.texts)) / c.facts.length;
     return Math.max(overCount, perFact > 0 ? Math.ceil(overChars / perFact) : 0, 1);
   }
 
@@ -64,16 +93,18 @@ export class TabLog {
         const kind = c.facts[i].kind;
         this.evicted[kind] = (Object.hasOwn(this.evicted, kind) ? this.evicted[kind] : 0) + 1;
       }
+      const texts = textChars(c.texts);
       if (n === c.facts.length) {
         // Release the evicted chunk now: until compaction its slot would keep every fact alive,
         // hundreds of MB past the cap under a flood.
         this.chunks[this.head++] = undefined;
-        this.chars -= c.chars;
+        this.chars -= c.chars + texts;
       } else {
-        // Replace rather than mutate: the dropped head may still be on its way to a panel.
+        // Replace rather than mutate: the dropped head may still be on its way to a panel. Its
+        // texts hold the evicted facts too: the rest is encoded again if it is offered.
         const chars = Math.round((c.chars * (c.facts.length - n)) / c.facts.length);
-        this.chunks[this.head] = { ...c, facts: c.facts.slice(n), chars };
-        this.chars -= c.chars - chars;
+        this.chunks[this.head] = { ...c, facts: c.facts.slice(n), chars, texts: null };
+        this.chars -= c.chars - chars + texts;
       }
       this.size -= n;
     }

@@ -15,7 +15,6 @@ import type {
   DevtoolsToBackground,
   PanelToBackground,
 } from './messages.ts';
-import { fact } from './fact-shapes.ts';
 import { boolean, count, counts, id, positive, shortText, text } from './primitives.ts';
 import {
   type Agree,
@@ -136,12 +135,15 @@ export const panelToBackground = union(
 
 export const devtoolsToBackground = union('type', {}, { inspect: { tabId } });
 
-/** Background → panel: the panel trusts nothing, so the facts are checked again, all of them. */
+/**
+ * Background → panel: the panel trusts nothing, so the facts are checked again, all of them (a
+ * text chunk's after decoding: validate.ts, receiveBackgroundToPanel).
+ */
 export const backgroundToPanel = union(
   'type',
   { tabId },
   {
-    facts: { session: id, source: id, seq: positive, facts: list(fact, LIMITS.batch) },
+    'facts-text': { session: id, source: id, seq: positive, json: list(encodedFacts, LIMITS.jsonParts) },
     session: { session: id, url: text },
     status: { dropped: counts, evicted: counts, buffered: count, rejected: count, lastError: optional(shortText) },
     cleared: {},

@@ -120,6 +120,11 @@ export type DecodedBatch = BatchHeader & {
   factError?: string;
   /** Characters of the texts the facts came as (absent when they came as objects). */
   chars?: number;
+  /**
+   * The texts as they came, when every fact of them was accepted (absent when they came as
+   * objects or one was refused): sent on to panels as they are while nothing changes the facts.
+   */
+  texts?: EncodedFacts[];
 };
 
 // ── background → content relay ──────────────────────────────────────────────
@@ -173,7 +178,16 @@ export type DevtoolsToBackground = { type: 'inspect'; tabId: number };
 // ── background → panel ──────────────────────────────────────────────────────
 
 export type BackgroundToPanel =
-  | { type: 'facts'; tabId: number; session: string; source: string; seq: number; facts: Fact[] }
+  /**
+   * A chunk of the tab's log (one relay batch) as the compact wire texts of protocol/wire.ts, one
+   * string per part rather than a graph of objects: Chrome's extension messaging serializes a
+   * string far more cheaply than the facts' objects, in the background, the browser process and
+   * the panel. The texts are the relay's own where they are exactly the facts the background kept,
+   * else the background's encoding of them (injected/batch-json.ts, the one encoder). The panel
+   * decodes and checks every fact (validate.ts, receiveBackgroundToPanel) and applies all of the
+   * chunk or none of it.
+   */
+  | { type: 'facts-text'; tabId: number; session: string; source: string; seq: number; json: EncodedFacts[] }
   /** A new top-level document (reload, navigation, bfcache restore). The panel keeps the old one when "preserve log" is on. */
   | { type: 'session'; tabId: number; session: string; url: string }
   | {
@@ -203,7 +217,21 @@ export type BackgroundToPanel =
   | { type: 'presence'; tabId: number; relays: number; contentScript: boolean };
 
 /**
- * For the panel: true when a `facts` message is new (not a replay it already applied), and
+ * A `facts-text` chunk as the panel applies it, its texts decoded and every fact checked
+ * (validate.ts, receiveBackgroundToPanel). Never sent as it is: objects cost Chrome's extension
+ * messaging several times what one string does.
+ */
+export interface FactsChunk {
+  type: 'facts';
+  tabId: number;
+  session: string;
+  source: string;
+  seq: number;
+  facts: Fact[];
+}
+
+/**
+ * For the panel: true when a chunk is new (not a replay it already applied), and
  * records it in the cursor. Batches of one source arrive in seq order.
  */
 export function advanceCursor(cursor: Cursor, msg: { source: string; seq: number }): boolean {

@@ -29,6 +29,7 @@ import type {
   DecodedBatch,
   DevtoolsToBackground,
   EncodedFacts,
+  FactsChunk,
   PanelToBackground,
 } from './messages.ts';
 import { preview } from './preview-shape.ts';
@@ -113,11 +114,12 @@ export function partitionFacts(
  * Parses and validates one runtime JSON text (background side): the compact wire the runtime
  * sends (protocol/wire.ts), or a plain JSON array of facts. Never throws: a text that is not
  * JSON, not an array, with a bad header, or not as long as it claims is rejected whole; within a
- * good one, each bad fact costs only itself.
+ * good one, each bad fact costs only itself (`refuseAll`: the first costs the whole text, and ends the decoding).
  */
 export function decodeFacts(
   x: EncodedFacts,
   where: string,
+  refuseAll = false,
 ): { facts: Fact[]; rejected: number; firstError?: ProtocolError } {
   let parsed: unknown;
   const whole = (problem: string | ProtocolError, rejected = Math.max(1, x.count)) => ({
@@ -156,6 +158,8 @@ export function decodeFacts(
       if (!(e instanceof ProtocolError)) throw e;
       rejected++;
       firstError ??= e;
+      // The rest is not read when one bad fact costs the whole text (a panel's chunk).
+      if (refuseAll) return { facts: [], rejected: batch.count, firstError };
     }
   }
   return { facts, rejected, firstError };
@@ -222,6 +226,7 @@ export function validateContentToBackground(
   }
   const out: DecodedBatch = { type: 'batch', seq: m.seq, facts };
   if (chars !== undefined) out.chars = chars;
+  if (m.type === 'json-batch' && rejected === 0) out.texts = m.json;
   if (m.dropped !== undefined) out.dropped = m.dropped;
   if (m.rejected !== undefined) out.rejected = m.rejected;
   if (m.error !== undefined) out.error = m.error;
@@ -248,4 +253,25 @@ export function validateDevtoolsToBackground(x: unknown, where = 'message'): Dev
 /** For the panel: what the background sends (facts re-validated, the panel trusts nothing). */
 export function validateBackgroundToPanel(x: unknown, where = 'message'): BackgroundToPanel {
   return checkBackgroundToPanel(x, where);
+}
+
+/** A background message as a panel applies it: a text chunk arrives as its facts. */
+export type PanelMessage = Exclude<BackgroundToPanel, { type: 'facts-text' }> | FactsChunk;
+
+/**
+ * For the panel: what the background sends, a `facts-text` chunk decoded into its facts, each
+ * checked (in place where the decoder built it whole). A chunk is applied whole or not at all:
+ * its cursor says every fact up to its seq was applied, so one bad fact refuses all of it,
+ * with that fact's path (`message.json[0][12].port: …`).
+ */
+export function receiveBackgroundToPanel(x: unknown, where = 'message'): PanelMessage {
+  const m = checkBackgroundToPanel(x, where);
+  if (m.type !== 'facts-text') return m;
+  const facts: Fact[] = [];
+  for (let i = 0; i < m.json.length; i++) {
+    const part = decodeFacts(m.json[i], `${where}.json[${i}]`, true);
+    if (part.rejected) throw part.firstError ?? new ProtocolError(`${where}.json[${i}]`, 'a fact was refused');
+    for (const f of part.facts) facts.push(f);
+  }
+  return { type: 'facts', tabId: m.tabId, session: m.session, source: m.source, seq: m.seq, facts };
 }

@@ -1,11 +1,11 @@
 /**
  * Facts for the inspected tab, from the extension's background over a runtime port
- * (protocol/messages.ts). Everything received is validated again here. The background (a
+ * (protocol/messages.ts). Everything received is decoded and validated again here. The background (a
  * Chrome service worker) may stop at any time: the port then disconnects and we reconnect
  * (extension/reconnecting-port.ts), sending our cursor so batches already applied are not replayed.
  */
 import { advanceCursor, PANEL_PORT_NAME, type Cursor, type PanelToBackground } from '../../protocol/messages.ts';
-import { ProtocolError, validateBackgroundToPanel } from '../../protocol/validate.ts';
+import { ProtocolError, receiveBackgroundToPanel, type PanelMessage } from '../../protocol/validate.ts';
 import { ReconnectingPort } from '../../extension/reconnecting-port.ts';
 import type { FactSource, SourceCommand, SourceEvents } from './types.ts';
 
@@ -26,9 +26,11 @@ export function extensionSource(tabId: number): FactSource {
 
   const onMessage = (raw: unknown) => {
     if (!events) return;
-    let msg: ReturnType<typeof validateBackgroundToPanel>;
+    let msg: PanelMessage;
     try {
-      msg = validateBackgroundToPanel(raw, 'background message');
+      // A chunk comes as wire text: decoded and checked whole, so a bad fact refuses all of it
+      // (nothing applied, the cursor not moved).
+      msg = receiveBackgroundToPanel(raw, 'background message');
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       events.notice(`Ignored a malformed message from the background: ${e.message}`);

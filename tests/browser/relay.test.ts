@@ -9,7 +9,7 @@ import { evaluateInServiceWorker, launchChromium, type LaunchedChromium } from '
 import { until } from '../support/until.ts';
 import { recordWhileClosedChromium } from '../support/record-while-closed.ts';
 import { serveFixtures, type FixtureServer } from '../support/server.ts';
-import { openProbe, probeSummary } from '../fixtures/relay/panel-probe.ts';
+import { openProbe, probeState, probeSummary } from '../fixtures/relay/panel-probe.ts';
 import type { Fact } from '../../protocol/facts.ts';
 
 let browser: LaunchedChromium;
@@ -103,11 +103,9 @@ describe('relay (Chromium)', () => {
     expect(s.duplicates).toBe(0);
     expect(s.outOfOrder).toBe(0);
     expect(s.foreign).toBe(0);
-    const contexts = await probe.evaluate(() =>
-      (window as unknown as { probe: { facts: Fact[] } }).probe.facts
-        .filter((f) => f.kind === 'context')
-        .map((f) => (f as { url: string }).url),
-    );
+    const contexts = (await probeState(probe)).facts
+      .filter((f) => f.kind === 'context')
+      .map((f) => (f as { url: string }).url);
     expect(contexts.filter((u) => !u.startsWith('about:')).sort()).toEqual(
       [url, `${server.origin}/relay/frame.html`, `${server.crossOrigin}/relay/frame.html`].sort(),
     );

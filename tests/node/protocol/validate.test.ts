@@ -4,6 +4,7 @@ import {
   LIMITS,
   ProtocolError,
   partitionFacts,
+  receiveBackgroundToPanel,
   validateBackgroundToPanel,
   validateContentToBackground,
   validateFact,
@@ -313,16 +314,16 @@ describe('message validators', () => {
     );
     expect(
       errorOf(() =>
-        validateBackgroundToPanel({
-          type: 'facts',
+        receiveBackgroundToPanel({
+          type: 'facts-text',
           tabId: 1,
           session: 's',
           source: 'r',
           seq: 1,
-          facts: [{ ...samples[13], port: 'p' }],
+          json: [{ json: JSON.stringify([{ ...samples[13], port: 'p' }]), count: 1 }],
         }),
       ),
-    ).toBe('message.facts[0].port: expected a positive integer, got "p"');
+    ).toBe('message.json[0][0].port: expected a positive integer, got "p"');
     expect(
       validateBackgroundToPanel({ type: 'status', tabId: 1, dropped: {}, evicted: { a: 1 }, buffered: 3, rejected: 0 }),
     ).toEqual({ type: 'status', tabId: 1, dropped: {}, evicted: { a: 1 }, buffered: 3, rejected: 0 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../injected/batch-json.ts';
 import type { Fact } from '../../../protocol/facts.ts';
-import type { BackgroundToPanel } from '../../../protocol/messages.ts';
+import type { FactsChunk } from '../../../protocol/messages.ts';
 import { fillUserAgent } from '../../../extension/relay-user-agent.ts';
 import { relayAndPanel, type StandInPort } from './stand-in-port.ts';
 
@@ -33,7 +33,7 @@ const text = (facts: Fact[]) => ({ json: encodeBatch(facts).json, count: facts.l
 const contextsOf = (p: StandInPort) =>
   p
     .of('facts')
-    .flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts)
+    .flatMap((m: FactsChunk) => m.facts)
     .filter((f: Fact) => f.kind === 'context');
 
 describe("the relay's userAgent", () => {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../injected/batch-json.ts';
 import type { Fact } from '../../../protocol/facts.ts';
-import type { BackgroundToPanel } from '../../../protocol/messages.ts';
+import type { BackgroundToPanel, FactsChunk } from '../../../protocol/messages.ts';
 import { relayAndPanel, type StandInPort } from './stand-in-port.ts';
 
 const ORIGIN = 'chrome-extension://abc/';
@@ -22,8 +22,7 @@ const closed = (seq: number, port = 1): Fact => ({
   port,
 });
 const text = (facts: Fact[]) => ({ json: encodeBatch(facts).json, count: facts.length });
-const factsOf = (p: StandInPort) =>
-  p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
+const factsOf = (p: StandInPort) => p.of('facts').flatMap((m: FactsChunk) => m.facts);
 const lastStatus = (p: StandInPort) => p.of('status').at(-1) as Extract<BackgroundToPanel, { type: 'status' }>;
 
 describe('the background decodes the compact wire', () => {

@@ -1,7 +1,7 @@
 /** Routing logic with stand-in ports (the browser path is tested for real in tests/browser/relay.test.ts). */
 import { describe, expect, it } from 'vitest';
 import type { Fact } from '../../../protocol/facts.ts';
-import type { BackgroundToPanel } from '../../../protocol/messages.ts';
+import type { FactsChunk } from '../../../protocol/messages.ts';
 import type { PersistedTab } from '../../../extension/router.ts';
 import { DebugRouter } from '../../../extension/debug-hook.ts';
 import { StandInPort } from './stand-in-port.ts';
@@ -51,8 +51,7 @@ function setup(cap = 1_000, capChars?: number) {
   return { router, relay, panel, persisted, resyncs };
 }
 
-const factsOf = (p: StandInPort) =>
-  p.of('facts').flatMap((m: Extract<BackgroundToPanel, { type: 'facts' }>) => m.facts);
+const factsOf = (p: StandInPort) => p.of('facts').flatMap((m: FactsChunk) => m.facts);
 
 describe('Router', () => {
   it('welcomes a relay, acknowledges batches, and forwards them to the panels of that tab only', () => {

@@ -1,13 +1,18 @@
 /**
  * A stand-in for `runtime.Port` in the router's routing-logic tests. Messages are copied
  * through JSON both ways, as extension messaging does, so a test can never share an object
- * with the router by accident.
+ * with the router by accident; a panel's port reads what it is sent as the panel does.
  */
 import { DebugRouter } from '../../../extension/debug-hook.ts';
 import type { PortLike } from '../../../extension/router.ts';
+import { PANEL_PORT_NAME } from '../../../protocol/messages.ts';
+import { receiveBackgroundToPanel } from '../../../protocol/validate.ts';
 
 export class StandInPort implements PortLike {
+  /** What was posted; to a panel's port, as the panel takes it (a text chunk decoded: receiveBackgroundToPanel). */
   sent: any[] = [];
+  /** What was posted, as it was (a panel's text chunks undecoded). */
+  raw: any[] = [];
   private onMsg: ((m: unknown) => void)[] = [];
   private onDis: (() => void)[] = [];
   disconnected = false;
@@ -16,7 +21,11 @@ export class StandInPort implements PortLike {
     public sender: PortLike['sender'],
   ) {}
   postMessage(m: unknown) {
-    this.sent.push(JSON.parse(JSON.stringify(m)));
+    const copy = JSON.parse(JSON.stringify(m));
+    this.raw.push(copy);
+    this.sent.push(
+      this.name === PANEL_PORT_NAME ? receiveBackgroundToPanel(structuredClone(copy), 'background message') : copy,
+    );
   }
   disconnect() {
     this.disconnected = true;
