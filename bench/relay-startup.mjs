@@ -1,7 +1,7 @@
 // The relay's cost at document_start and in the page's heap (issue 16, step 5): the isolated-world
 // content script (content/relay.iife.ts) of two extension builds, side by side. Prints only.
 //
-//   node bench/relay-startup.mjs <distA> <distB> [rounds=10] [--parts functions,trace,heap]
+//   node bench/relay-startup.mjs <distA> <distB> [rounds=10] [--parts functions,trace,heap,profile]
 //
 // <dist> is a build's root (`PORTSCOPE_DIST=<dist> node scripts/build.mjs`); its `chrome/` is
 // loaded. Build with PORTSCOPE_MINIFY=0 to read function names in the first part.
@@ -20,6 +20,10 @@
 //    each build whose relay file is emptied (the isolated world is still made; its script does
 //    nothing, and the runtime finds no relay to take its port). The isolated world shares the
 //    page's isolate, so build − build without its relay is what the relay's objects hold.
+// 4. profile (not by default): CPU profiles (CDP Profiler, 25 µs) of `rounds` same-site
+//    navigations per build (the renderer lives on, so the profiler does too; V8's in-memory cache
+//    answers the compile, so this shows the run): time per navigation in the relay's functions and
+//    what they call, inclusive, the relay's top level first. Names need PORTSCOPE_MINIFY=0.
 import { chromium } from '@playwright/test';
 import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +36,9 @@ const parts = new Set(partsAt >= 0 ? args.splice(partsAt, 2)[1].split(',') : ['f
 const [distA, distB, roundsArg = '10'] = args;
 const rounds = Number(roundsArg);
 if (!distA || !distB || !(rounds > 0)) {
-  console.error('usage: node bench/relay-startup.mjs <distA> <distB> [rounds=10] [--parts functions,trace,heap]');
+  console.error(
+    'usage: node bench/relay-startup.mjs <distA> <distB> [rounds=10] [--parts functions,trace,heap,profile]',
+  );
   process.exit(2);
 }
 const executablePath = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
@@ -273,11 +279,53 @@ async function heapPart() {
   for (const b of browsers) await b.context.close();
 }
 
+// ── 4. profile ──
+
+async function profilePart() {
+  for (const dist of [distA, distB]) {
+    const context = await launch(extension(dist));
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await page.goto(`http://127.0.0.1:${port}/warm`);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 25 });
+    const inclusive = new Map();
+    for (let i = 0; i < rounds; i++) {
+      await cdp.send('Profiler.start');
+      await page.goto(`http://127.0.0.1:${port}/p${i}`);
+      const { profile } = await cdp.send('Profiler.stop');
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const parent = new Map();
+      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      for (let k = 0; k < profile.samples.length; k++) {
+        const chain = [];
+        for (let id = profile.samples[k]; id !== undefined; id = parent.get(id)) chain.push(byId.get(id).callFrame);
+        // The relay's frames and what they call, wherever they run (its listeners run inside the runtime's dispatch).
+        const top = chain.findLastIndex((f) => f.url.endsWith(`/${RELAY}`));
+        if (top < 0) continue;
+        const seen = new Set();
+        for (const f of chain.slice(0, top + 1)) {
+          const where = f.url.endsWith(`/${RELAY}`) ? `:${f.lineNumber + 1}` : ' (native)';
+          const key = `${f.functionName || '(top level)'}${where}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[k + 1] ?? 0) / 1000);
+        }
+      }
+    }
+    await context.close();
+    const rows = [...inclusive].sort((x, y) => y[1] - x[1]).slice(0, 16);
+    console.log(`\n${dist}: the relay's functions, inclusive ms per same-site navigation (${rounds}, CPU profile)`);
+    for (const [key, ms] of rows) console.log(`  ${(ms / rounds).toFixed(3)}  ${key}`);
+  }
+}
+
 try {
   console.log(`A = ${distA}, B = ${distB}; ${rounds} rounds; parts: ${[...parts].join(', ')}`);
   if (parts.has('functions')) await functionsPart();
   if (parts.has('trace')) await tracePart();
   if (parts.has('heap')) await heapPart();
+  if (parts.has('profile')) await profilePart();
 } finally {
   for (const c of cleanups) c();
 }
