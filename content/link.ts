@@ -10,9 +10,9 @@
 import type { Runtime } from 'webextension-polyfill';
 import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { CONTENT_PORT_NAME, type BackgroundToContent, type ContentToBackground } from '../protocol/messages.ts';
-import { ProtocolError, validateBackgroundToContent } from '../protocol/validate.ts';
-import type { Outbox } from './outbox.ts';
 import { ReconnectingPort } from '../extension/reconnecting-port.ts';
+import type { Outbox } from './outbox.ts';
+import { backgroundMessage, ProtocolError } from './relay-checks.ts';
 
 export interface Identity {
   /** Changes when the document is restored from the back/forward cache (a new session). */
@@ -183,7 +183,7 @@ export class BackgroundLink {
   private receive(raw: unknown, hooks: LinkHooks): void {
     let m: BackgroundToContent;
     try {
-      m = validateBackgroundToContent(raw);
+      m = backgroundMessage(raw);
     } catch (e) {
       if (e instanceof ProtocolError) return;
       throw e;

@@ -5,7 +5,6 @@
  * background (content/link.ts). It must stay one synchronous bundle (the `.iife.ts` name tells
  * crxjs so): the handshake listener has to be in place before the MAIN-world script runs.
  */
-import browser from 'webextension-polyfill';
 import {
   EARLY_IN_WORKER,
   EARLY_IN_WORKER_HOOK,
@@ -15,12 +14,13 @@ import {
   type RelayToRuntime,
   type RuntimeConfig,
 } from '../protocol/handshake.ts';
-import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
+import { extensionRuntime } from './extension-runtime.ts';
 import { acceptRuntimePort } from './handshake.ts';
 import { BackgroundLink } from './link.ts';
 import { notObservable } from './not-observable.ts';
 import { Outbox } from './outbox.ts';
 import { realmSecret } from './realm-secret.ts';
+import { ProtocolError, runtimeFacts, runtimeMessage } from './relay-checks.ts';
 
 /** The build's browser (vite.config.ts): 'chrome' or 'firefox'. */
 declare const __PORTSCOPE_BROWSER__: string;
@@ -34,6 +34,7 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const runtime = extensionRuntime();
 const outbox = new Outbox();
 let runtimePort: MessagePort | null = null;
 let config: RuntimeConfig | null = null;
@@ -59,7 +60,7 @@ const link = new BackgroundLink(
   outbox,
   { relay: randomId(), url: () => location.href, top: window === window.top, userAgent: () => navigator.userAgent },
   {
-    connect: (name) => browser.runtime.connect({ name }),
+    connect: (name) => runtime.connect({ name }),
     onConfig(next, text, record) {
       config = next;
       if (text !== undefined) workerRuntime = text;
@@ -81,14 +82,14 @@ function flush() {
 
 function receive(raw: unknown) {
   try {
-    const m = validateRuntimeToRelay(raw);
+    const m = runtimeMessage(raw);
     if (m.type !== 'batch') return;
     if ('json' in m) {
       // Forwarded unparsed: the background parses and validates it, off the page's thread.
       outbox.addEncoded({ json: m.json, count: m.count, kinds: m.kinds });
     } else {
       // The runtime's fallback form (objects): validated here, as the relay keeps no unchecked objects.
-      const { facts, rejected, firstError } = partitionFacts(m.facts, 'batch.facts');
+      const { facts, rejected, firstError } = runtimeFacts(m.facts, 'batch.facts');
       outbox.add(facts);
       if (rejected) outbox.reject(rejected, firstError?.message ?? 'rejected');
     }
@@ -145,7 +146,7 @@ acceptRuntimePort(
   },
 );
 
-browser.runtime.onMessage.addListener((m: unknown) => {
+runtime.onMessage.addListener((m: unknown) => {
   if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'resync') link.resync();
   return undefined;
 });
