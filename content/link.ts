@@ -12,7 +12,7 @@ import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { CONTENT_PORT_NAME, type BackgroundToContent, type ContentToBackground } from '../protocol/messages.ts';
 import { ReconnectingPort } from '../extension/reconnecting-port.ts';
 import type { Outbox } from './outbox.ts';
-import { backgroundMessage, ProtocolError } from './relay-checks.ts';
+import { ProtocolError, validateBackgroundToContent } from '../protocol/validate.ts';
 
 export interface Identity {
   /** Changes when the document is restored from the back/forward cache (a new session). */
@@ -183,7 +183,7 @@ export class BackgroundLink {
   private receive(raw: unknown, hooks: LinkHooks): void {
     let m: BackgroundToContent;
     try {
-      m = backgroundMessage(raw);
+      m = validateBackgroundToContent(raw);
     } catch (e) {
       if (e instanceof ProtocolError) return;
       throw e;

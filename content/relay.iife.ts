@@ -20,7 +20,7 @@ import { BackgroundLink } from './link.ts';
 import { notObservable } from './not-observable.ts';
 import { Outbox } from './outbox.ts';
 import { realmSecret } from './realm-secret.ts';
-import { ProtocolError, runtimeFacts, runtimeMessage } from './relay-checks.ts';
+import { ProtocolError, partitionFacts, validateRuntimeToRelay } from '../protocol/validate.ts';
 
 /** The build's browser (vite.config.ts): 'chrome' or 'firefox'. */
 declare const __PORTSCOPE_BROWSER__: string;
@@ -82,14 +82,14 @@ function flush() {
 
 function receive(raw: unknown) {
   try {
-    const m = runtimeMessage(raw);
+    const m = validateRuntimeToRelay(raw);
     if (m.type !== 'batch') return;
     if ('json' in m) {
       // Forwarded unparsed: the background parses and validates it, off the page's thread.
       outbox.addEncoded({ json: m.json, count: m.count, kinds: m.kinds });
     } else {
       // The runtime's fallback form (objects): validated here, as the relay keeps no unchecked objects.
-      const { facts, rejected, firstError } = runtimeFacts(m.facts, 'batch.facts');
+      const { facts, rejected, firstError } = partitionFacts(m.facts, 'batch.facts');
       outbox.add(facts);
       if (rejected) outbox.reject(rejected, firstError?.message ?? 'rejected');
     }

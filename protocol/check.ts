@@ -299,3 +299,17 @@ export function checker<T>(shape: Shape, shown: (x: unknown) => string = show, o
     }
   };
 }
+
+/**
+ * `checker`, compiled at its first call. A receiver evaluated at `document_start` in every frame
+ * (the content relay) imports these checks, and a compiled check is closures its page's heap
+ * holds for the document's life: most of them never run there. A pure annotation at a call site
+ * lets a bundle drop the checks a receiver never calls, and their shapes.
+ */
+export function checkerOnUse<T>(shape: () => Shape, shown: (x: unknown) => string = show, owned = false) {
+  let check: ((x: unknown, where: string, index?: number) => T) | undefined;
+  return (x: unknown, where: string, index?: number): T => {
+    check ??= checker<T>(shape(), shown, owned);
+    return check(x, where, index);
+  };
+}

@@ -3,10 +3,11 @@
  * trace import). Facts come from page-adjacent code and files, so they are untrusted: every
  * field is checked, every string and list is bounded, and the result is a fresh object holding
  * only the known fields (nothing a sender smuggled in travels further). The checks are derived
- * from the shapes of fact-shapes.ts and message-shapes.ts (check.ts); what is here is what a
- * shape cannot say: JSON texts, and one bad fact costing only itself.
+ * from the shapes of fact-shapes.ts and message-shapes.ts (check.ts), each compiled at its first
+ * use (the relay imports this module in every frame); what is here is what a shape cannot say:
+ * JSON texts, and one bad fact costing only itself.
  */
-import { checker } from './check.ts';
+import { checker, checkerOnUse } from './check.ts';
 import { ProtocolError, show } from './fault.ts';
 import { fact } from './fact-shapes.ts';
 import type { Fact, Preview } from './facts.ts';
@@ -65,12 +66,12 @@ export const counts = (x: unknown, path: string): Record<string, number> => run(
 
 // ── facts ──
 
-const checkPreview = checker<Preview>(preview);
-const checkFact = checker<Fact>(fact);
+const checkPreview = /*#__PURE__*/ checkerOnUse<Preview>(() => preview);
+const checkFact = /*#__PURE__*/ checkerOnUse<Fact>(() => fact);
 /** For the facts the wire decoder built whole (wire-decode.ts, WireBatch.owned): checked in place. */
-const checkOwnedFact = checker<Fact>(fact, show, true);
-const checkFacts = checker<Fact[]>(listOf(fact, LIMITS.batch));
-const checkBatch = checker<unknown[]>(listOf({ s: 'unchecked' }, LIMITS.batch));
+const checkOwnedFact = /*#__PURE__*/ checkerOnUse<Fact>(() => fact, show, true);
+const checkFacts = /*#__PURE__*/ checkerOnUse<Fact[]>(() => listOf(fact, LIMITS.batch));
+const checkBatch = /*#__PURE__*/ checkerOnUse<unknown[]>(() => listOf({ s: 'unchecked' }, LIMITS.batch));
 
 export function validatePreview(x: unknown, path: string): Preview {
   return checkPreview(x, path);
@@ -167,14 +168,14 @@ export function decodeFacts(
 
 // ── messages: one validator per receiving side ──
 
-const checkConfig = checker<RuntimeConfig>(runtimeConfig);
-const checkRuntimeObjects = checker<RuntimeToRelay>(runtimeToRelay);
-const checkRuntimeJson = checker<RuntimeToRelay>(runtimeJsonToRelay);
-const checkContent = checker<ContentToBackground>(contentToBackground);
-const checkBackgroundToContent = checker<BackgroundToContent>(backgroundToContent);
-const checkPanel = checker<PanelToBackground>(panelToBackground);
-const checkDevtools = checker<DevtoolsToBackground>(devtoolsToBackground);
-const checkBackgroundToPanel = checker<BackgroundToPanel>(backgroundToPanel);
+const checkConfig = /*#__PURE__*/ checkerOnUse<RuntimeConfig>(() => runtimeConfig);
+const checkRuntimeObjects = /*#__PURE__*/ checkerOnUse<RuntimeToRelay>(() => runtimeToRelay);
+const checkRuntimeJson = /*#__PURE__*/ checkerOnUse<RuntimeToRelay>(() => runtimeJsonToRelay);
+const checkContent = /*#__PURE__*/ checkerOnUse<ContentToBackground>(() => contentToBackground);
+const checkBackgroundToContent = /*#__PURE__*/ checkerOnUse<BackgroundToContent>(() => backgroundToContent);
+const checkPanel = /*#__PURE__*/ checkerOnUse<PanelToBackground>(() => panelToBackground);
+const checkDevtools = /*#__PURE__*/ checkerOnUse<DevtoolsToBackground>(() => devtoolsToBackground);
+const checkBackgroundToPanel = /*#__PURE__*/ checkerOnUse<BackgroundToPanel>(() => backgroundToPanel);
 
 export function validateConfig(x: unknown, path: string): RuntimeConfig {
   return checkConfig(x, path);

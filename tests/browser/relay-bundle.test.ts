@@ -1,7 +1,7 @@
 /**
  * The relay (content/relay.iife.ts), evaluated at document_start in every frame, carries neither
  * webextension-polyfill (content/extension-runtime.ts says why) nor the checks of the other
- * receiving sides (content/relay-checks.ts). Reads the built files of the extension people install
+ * receiving sides (protocol/validate.ts: each check compiled on first use, unused ones left out). Reads the built files of the extension people install
  * and of the test build; no browser.
  */
 import { readFileSync } from 'node:fs';
