@@ -612,24 +612,35 @@ export function fingerprint(value: unknown, deserialized = false): string {
 }
 
 /**
- * The last key list fingerprinted and its print: a page sends records of one shape again and
- * again, and comparing the keys (the engine's own strings, compared by identity when equal) costs
- * far less than joining and hashing them. The list is the runtime's own (`Object.keys` made it).
+ * The key lists fingerprinted last and their prints: a page sends records of a few shapes again
+ * and again, and comparing the keys (the engine's own strings, compared by identity when equal)
+ * costs far less than joining and hashing them. Several, not one: a request and its reply have
+ * different shapes, and an RPC page alternates them at every call, which made a single remembered
+ * shape miss every time (BENCHMARKS.md, "The page's recording path, step 5"). The lists are the
+ * runtime's own (`Object.keys` made them); both arrays have their own elements from the start
+ * (`sized`), so writing one looks up no setter.
  */
-let lastKeys: string[] | undefined;
-let lastPrint = '';
+const SHAPES = 8;
+const shapeKeys = sized(SHAPES) as (string[] | undefined)[];
+const shapePrints = sized(SHAPES) as string[];
+/** The slot the next new shape takes (the oldest one, once all are taken). */
+let shapeNext = 0;
 
 function shapePrint(keys: string[]): string {
   const n = keys.length < 64 ? keys.length : 64;
-  const last = lastKeys;
-  if (last !== undefined && (last.length < 64 ? last.length : 64) === n) {
+  for (let s = 0; s < SHAPES; s++) {
+    const known = shapeKeys[s];
+    if (known === undefined) break;
+    if ((known.length < 64 ? known.length : 64) !== n) continue;
     let i = 0;
-    while (i < n && last[i] === keys[i]) i++;
-    if (i === n) return lastPrint;
+    while (i < n && known[i] === keys[i]) i++;
+    if (i === n) return shapePrints[s];
   }
   let shape = 'o';
   for (let i = 0; i < n; i++) shape += ',' + keys[i];
-  lastKeys = keys;
-  lastPrint = hash(shape);
-  return lastPrint;
+  const print = hash(shape);
+  shapeKeys[shapeNext] = keys;
+  shapePrints[shapeNext] = print;
+  shapeNext = shapeNext + 1 === SHAPES ? 0 : shapeNext + 1;
+  return print;
 }
