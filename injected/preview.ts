@@ -244,6 +244,13 @@ class Walker {
 
   constructor(
     private readonly portId: (x: object) => number | undefined,
+    /**
+     * The value is event.data of a trusted event of this realm, made by
+     * StructuredDeserialize before any page code held it (the runtime observes a dispatch
+     * first, observe.ts). Every own property it made is a data property (CreateDataProperty),
+     * so an own key is read with a plain load: no descriptor object per key, and no getter can
+     * run. A hole of a deserialized sparse array is still not read (hasOwn first).
+     */
     private readonly deserialized: boolean,
     private readonly before: SizesBeforePost | undefined,
     private readonly bounds: PreviewBounds,
@@ -464,6 +471,11 @@ class Walker {
     const items = list<Preview>(max);
     let i = 0;
     for (; i < max && this.room(); i++) {
+      if (this.deserialized) {
+        // Own data elements only (see `deserialized`); a hole is not read: that read would reach the prototypes.
+        items[i] = hasOwn(a, i) ? this.value(a[i], depth + 1, place, i, LITERAL) : this.leaf('undefined');
+        continue;
+      }
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
       items[i] =
@@ -485,11 +497,16 @@ class Walker {
     let n = 0;
     for (; n < max && this.room(); n++) {
       const key = keys[n];
-      const d = getOwnPropertyDescriptor(o, key);
+      // An own key of a deserialized object is a data property (see `deserialized`): read as it is.
+      const d = this.deserialized ? undefined : getOwnPropertyDescriptor(o, key);
       this.bytes += key.length;
       // A ref's path names this place by the cut key, so paths stay within the bound too.
       const shown = this.text(key);
-      const v = d && hasOwn(d, 'value') ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
+      const v = this.deserialized
+        ? this.value((o as Record<string, unknown>)[key], depth + 1, place, shown, NAMED)
+        : d && hasOwn(d, 'value')
+          ? this.value(d.value, depth + 1, place, shown, NAMED)
+          : this.leaf('getter');
       entries[n] = shown.length < key.length ? [shown, v, key.length] : [shown, v];
     }
     return n < count
