@@ -643,6 +643,13 @@ const shapePrints = sized(SHAPES) as string[];
 /** The slot the next new shape takes (the oldest one, once all are taken). */
 let shapeNext = 0;
 
+/** The first `n` keys, in a list of the runtime's own (no prototype: writing an index runs no setter). */
+function firstKeys(keys: string[], n: number): string[] {
+  const out = list<string>(n);
+  for (let i = 0; i < n; i++) out[i] = keys[i];
+  return out;
+}
+
 function shapePrint(keys: string[]): string {
   const n = keys.length < 64 ? keys.length : 64;
   for (let s = 0; s < SHAPES; s++) {
@@ -656,7 +663,8 @@ function shapePrint(keys: string[]): string {
   let shape = 'o';
   for (let i = 0; i < n; i++) shape += ',' + keys[i];
   const print = hash(shape);
-  shapeKeys[shapeNext] = keys;
+  // Only what the print reads is kept: a page's list of a million keys is not held eight times.
+  shapeKeys[shapeNext] = keys.length > 64 ? firstKeys(keys, 64) : keys;
   shapePrints[shapeNext] = print;
   shapeNext = shapeNext + 1 === SHAPES ? 0 : shapeNext + 1;
   return print;
