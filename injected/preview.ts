@@ -2,7 +2,8 @@
  * A bounded, JSON-safe picture of a message (protocol Preview), a byte estimate, and a
  * fingerprint of its top-level shape. Called only after a successful structured clone (or on
  * a freshly deserialized value), so the graph holds no Proxy; even so it reads only own
- * data properties through descriptors and host internals through brand-checked natives:
+ * data properties — through descriptors on the sender's value, with plain loads on a
+ * deserialized one, which has no other kind — and host internals through brand-checked natives:
  * no page getter, toString or valueOf ever runs. Large binary data is described, never scanned.
  * A transferred ArrayBuffer is detached by then: its size is taken before the post
  * (`SizesBeforePost`, injected/post.ts) and used here.
