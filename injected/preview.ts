@@ -2,7 +2,8 @@
  * A bounded, JSON-safe picture of a message (protocol Preview), a byte estimate, and a
  * fingerprint of its top-level shape. Called only after a successful structured clone (or on
  * a freshly deserialized value), so the graph holds no Proxy; even so it reads only own
- * data properties through descriptors and host internals through brand-checked natives:
+ * data properties — through descriptors on the sender's value, with plain loads on a
+ * deserialized one, which has no other kind — and host internals through brand-checked natives:
  * no page getter, toString or valueOf ever runs. Large binary data is described, never scanned.
  * A transferred ArrayBuffer is detached by then: its size is taken before the post
  * (`SizesBeforePost`, injected/post.ts) and used here.
@@ -244,6 +245,13 @@ class Walker {
 
   constructor(
     private readonly portId: (x: object) => number | undefined,
+    /**
+     * The value is event.data of a trusted event of this realm, made by
+     * StructuredDeserialize before any page code held it (the runtime observes a dispatch
+     * first, observe.ts). Every own property it made is a data property (CreateDataProperty),
+     * so an own key is read with a plain load: no descriptor object per key, and no getter can
+     * run. A hole of a deserialized sparse array is still not read (hasOwn first).
+     */
     private readonly deserialized: boolean,
     private readonly before: SizesBeforePost | undefined,
     private readonly bounds: PreviewBounds,
@@ -464,6 +472,11 @@ class Walker {
     const items = list<Preview>(max);
     let i = 0;
     for (; i < max && this.room(); i++) {
+      if (this.deserialized) {
+        // Own data elements only (see `deserialized`); a hole is not read: that read would reach the prototypes.
+        items[i] = hasOwn(a, i) ? this.value(a[i], depth + 1, place, i, LITERAL) : this.leaf('undefined');
+        continue;
+      }
       // A number key: ToPropertyKey of a number runs no page code.
       const d = getOwnPropertyDescriptor(a, i);
       items[i] =
@@ -485,11 +498,16 @@ class Walker {
     let n = 0;
     for (; n < max && this.room(); n++) {
       const key = keys[n];
-      const d = getOwnPropertyDescriptor(o, key);
+      // An own key of a deserialized object is a data property (see `deserialized`): read as it is.
+      const d = this.deserialized ? undefined : getOwnPropertyDescriptor(o, key);
       this.bytes += key.length;
       // A ref's path names this place by the cut key, so paths stay within the bound too.
       const shown = this.text(key);
-      const v = d && hasOwn(d, 'value') ? this.value(d.value, depth + 1, place, shown, NAMED) : this.leaf('getter');
+      const v = this.deserialized
+        ? this.value((o as Record<string, unknown>)[key], depth + 1, place, shown, NAMED)
+        : d && hasOwn(d, 'value')
+          ? this.value(d.value, depth + 1, place, shown, NAMED)
+          : this.leaf('getter');
       entries[n] = shown.length < key.length ? [shown, v, key.length] : [shown, v];
     }
     return n < count
@@ -612,24 +630,43 @@ export function fingerprint(value: unknown, deserialized = false): string {
 }
 
 /**
- * The last key list fingerprinted and its print: a page sends records of one shape again and
- * again, and comparing the keys (the engine's own strings, compared by identity when equal) costs
- * far less than joining and hashing them. The list is the runtime's own (`Object.keys` made it).
+ * The key lists fingerprinted last and their prints: a page sends records of a few shapes again
+ * and again, and comparing the keys (the engine's own strings, compared by identity when equal)
+ * costs far less than joining and hashing them. Several, not one: a request and its reply have
+ * different shapes, and an RPC page alternates them at every call, which made a single remembered
+ * shape miss every time (BENCHMARKS.md, "The page's recording path, step 5"). The lists are the
+ * runtime's own (`Object.keys` made them); both arrays have their own elements from the start
+ * (`sized`), so writing one looks up no setter.
  */
-let lastKeys: string[] | undefined;
-let lastPrint = '';
+const SHAPES = 8;
+const shapeKeys = sized(SHAPES) as (string[] | undefined)[];
+const shapePrints = sized(SHAPES) as string[];
+/** The slot the next new shape takes (the oldest one, once all are taken). */
+let shapeNext = 0;
+
+/** The first `n` keys, in a list of the runtime's own (no prototype: writing an index runs no setter). */
+function firstKeys(keys: string[], n: number): string[] {
+  const out = list<string>(n);
+  for (let i = 0; i < n; i++) out[i] = keys[i];
+  return out;
+}
 
 function shapePrint(keys: string[]): string {
   const n = keys.length < 64 ? keys.length : 64;
-  const last = lastKeys;
-  if (last !== undefined && (last.length < 64 ? last.length : 64) === n) {
+  for (let s = 0; s < SHAPES; s++) {
+    const known = shapeKeys[s];
+    if (known === undefined) break;
+    if ((known.length < 64 ? known.length : 64) !== n) continue;
     let i = 0;
-    while (i < n && last[i] === keys[i]) i++;
-    if (i === n) return lastPrint;
+    while (i < n && known[i] === keys[i]) i++;
+    if (i === n) return shapePrints[s];
   }
   let shape = 'o';
   for (let i = 0; i < n; i++) shape += ',' + keys[i];
-  lastKeys = keys;
-  lastPrint = hash(shape);
-  return lastPrint;
+  const print = hash(shape);
+  // Only what the print reads is kept: a page's list of a million keys is not held eight times.
+  shapeKeys[shapeNext] = keys.length > 64 ? firstKeys(keys, 64) : keys;
+  shapePrints[shapeNext] = print;
+  shapeNext = shapeNext + 1 === SHAPES ? 0 : shapeNext + 1;
+  return print;
 }

@@ -1,0 +1,135 @@
+// What the runtime does per RPC call on the page's thread, in Chromium's own V8 (a blank page of
+// headless Chromium, no extension): the fingerprint of a request and of its reply posted in turn
+// (their shapes differ), and the dispatch's work on a reply that came from elsewhere
+// (fingerprint and describe of event.data: a value deserialized in this realm), for the 200-port
+// fan-out's request and reply and for the throughput workload's 1 KB record echoed back.
+//
+//   node bench/rpc-preview-chromium.mjs [--src DIR]... [--rounds N]
+//
+// --src bundles another checkout (`git archive <commit> injected protocol | tar -x -C DIR`); given
+// several times (this checkout is `.`), their rounds are interleaved. Each round is the mean over
+// a fixed number of calls after a warm-up, timed with performance.now(); the median of N rounds and
+// the fastest round. Figures are printed, never asserted.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { ARGS, chromiumPath } from './chromium.mjs';
+import { parseSourceArgs, root } from './bundle.mjs';
+
+/** One script that puts `describe` and `fingerprint` of `src` at globalThis[name]. */
+async function bundle(src, name, dir) {
+  const entry = join(dir, `${name}.ts`);
+  writeFileSync(
+    entry,
+    `import { describe, fingerprint } from ${JSON.stringify(join(src, 'injected/preview.ts'))};\n` +
+      `(globalThis as any)[${JSON.stringify(name)}] = { describe, fingerprint };\n`,
+  );
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
+    build: {
+      outDir: join(dir, name),
+      emptyOutDir: true,
+      minify: false,
+      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
+    },
+  });
+  return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
+}
+
+/** Runs in the page: every implementation's rounds, interleaved; µs per call, median and fastest. */
+function measure([names, rounds]) {
+  const requests = Array.from({ length: 256 }, (_, i) => ({ id: i, method: 'add', args: [i, 1] }));
+  const replies = requests.map(({ id }) => structuredClone({ id, result: id + 1 }));
+  const record = (i) => ({
+    id: i,
+    type: 'row',
+    name: `item-${i}`,
+    tags: ['alpha', 'beta', 'gamma'],
+    values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
+    body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
+    owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
+    created: 1700000000000 + i,
+    flags: { a: true, b: false, c: null },
+  });
+  const echoes = Array.from({ length: 256 }, (_, i) => structuredClone(record(i)));
+  const impls = names.map((name) => globalThis[name]);
+  let sink = 0;
+  const steps = [
+    [
+      'post side: fingerprint of a request, then of its reply (per call)',
+      (m, calls) => {
+        for (let i = 0; i < calls; i++) {
+          sink += m.fingerprint(requests[i & 255]).length;
+          sink += m.fingerprint(replies[i & 255]).length;
+        }
+      },
+      20_000,
+    ],
+    [
+      "fan-out call: request's fingerprint; reply's fingerprint and describe (deserialized)",
+      (m, calls) => {
+        for (let i = 0; i < calls; i++) {
+          sink += m.fingerprint(requests[i & 255]).length;
+          const reply = replies[i & 255];
+          sink += m.fingerprint(reply, true).length;
+          sink += m.describe(reply, undefined, true).bytes;
+        }
+      },
+      10_000,
+    ],
+    [
+      '1 KB record received: fingerprint and describe (deserialized)',
+      (m, calls) => {
+        for (let i = 0; i < calls; i++) {
+          const data = echoes[i & 255];
+          sink += m.fingerprint(data, true).length;
+          sink += m.describe(data, undefined, true).bytes;
+        }
+      },
+      2_000,
+    ],
+  ];
+  const out = [];
+  for (const [step, run, calls] of steps) {
+    for (const m of impls) run(m, calls * 5);
+    const times = impls.map(() => []);
+    for (let r = 0; r < rounds; r++)
+      for (const [k, m] of impls.entries()) {
+        const t0 = performance.now();
+        run(m, calls);
+        times[k].push(((performance.now() - t0) * 1000) / calls);
+      }
+    const sorted = times.map((xs) => xs.sort((a, b) => a - b));
+    out.push([`${step}, median`, sorted.map((xs) => xs[xs.length >> 1])]);
+    out.push([`${step}, fastest round`, sorted.map((xs) => xs[0])]);
+  }
+  return { out, sink };
+}
+
+async function main() {
+  const opts = parseSourceArgs(process.argv.slice(2), 21);
+  const dir = mkdtempSync(join(tmpdir(), 'portscope-rpc-preview-'));
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const names = opts.srcs.map((_, i) => `impl${i}`);
+    for (const [i, src] of opts.srcs.entries()) await page.addScriptTag({ content: await bundle(src, names[i], dir) });
+    const { out } = await page.evaluate(measure, [names, opts.rounds]);
+    console.log(`Chromium ${browser.version()}; µs per call, ${opts.rounds} interleaved rounds\n`);
+    console.log(`| Step | ${opts.srcs.join(' | ')} |\n|---|${opts.srcs.map(() => '---|').join('')}`);
+    for (const [step, xs] of out) console.log(`| ${step} | ${xs.map((x) => x.toFixed(3)).join(' | ')} |`);
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
