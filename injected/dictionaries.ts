@@ -14,6 +14,7 @@ import {
   messageChannelPort1,
   nativePortClose,
   objectCreate,
+  setPrototypeOf,
   symbolIterator,
   nativePortPostMessage,
 } from './natives.ts';
@@ -48,6 +49,8 @@ export interface PostConversion {
   keys: readonly string[];
   /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
   iteratorReads: number;
+  /** True when the browser reads a real Array's items without its @@iterator (Chromium), as no Proxy is read. */
+  arrayFastPath: boolean;
 }
 
 let conversion: PostConversion | undefined;
@@ -58,13 +61,15 @@ export function postConversion(): PostConversion {
     // channel) leaves the standard's answer.
     let keys: readonly string[] = ['transfer'];
     let reads = 1;
+    let fastPath = false;
     try {
       keys = portOptionKeys();
       reads = iteratorReads();
+      fastPath = arrayFastPath();
     } catch {
       // Keep the standard's answer.
     }
-    conversion = { keys, iteratorReads: reads };
+    conversion = { keys, iteratorReads: reads, arrayFastPath: fastPath };
   }
   return conversion;
 }
@@ -103,4 +108,34 @@ function iteratorReads(): number {
     return 1;
   }
   return reads >= 2 ? 2 : 1;
+}
+
+/**
+ * Whether the browser converts a real Array to a sequence without reading its @@iterator
+ * (Chromium 156: V8's IsJSArray fast path) or iterates it (Firefox, where the protocol is skipped
+ * only for an Array whose iteration nobody changed). Asked with an Array whose prototype (not the
+ * Array itself: an own @@iterator on any Array would slow V8's iteration of every Array) has a
+ * counting @@iterator getter, on the closed private port.
+ */
+function arrayFastPath(): boolean {
+  if (!NativeMessageChannel) return false;
+  const channel = construct(NativeMessageChannel as never, []);
+  const port = messageChannelPort1(channel);
+  apply(nativePortClose, port, []);
+  let reads = 0;
+  const empty = { __proto__: null, next: () => ({ __proto__: null, done: true, value: undefined }) };
+  const list: unknown[] = [];
+  setPrototypeOf(list, {
+    __proto__: null,
+    get [symbolIterator]() {
+      reads++;
+      return () => empty;
+    },
+  });
+  try {
+    apply(nativePortPostMessage, port, [0, list]);
+  } catch {
+    return false;
+  }
+  return reads === 0;
 }

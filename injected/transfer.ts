@@ -11,6 +11,7 @@
 import {
   hasOwn,
   apply,
+  arrayValues,
   getOwnPropertyDescriptor,
   isArray,
   numberToString,
@@ -19,6 +20,7 @@ import {
 } from './natives.ts';
 import { append } from './own-index.ts';
 import { postConversion } from './dictionaries.ts';
+import { isProxy, pristineArrayNext } from './array-like.ts';
 
 export interface Converted {
   /** Items in order (well-formed only when `complete`). */
@@ -61,9 +63,10 @@ function replay(steps: Step[], iteratorResult?: { value: unknown }, method?: { v
 }
 
 /**
- * Chromium converts an Array to a sequence without the iterator protocol (measured: a page
- * getter on Array.prototype[@@iterator] is never read), so an Array goes to the native
- * untouched and the runtime reads its items through own data descriptors: no getter runs.
+ * A real Array where Chromium converts it without the iterator protocol (measured: a page
+ * getter on Array.prototype[@@iterator] is never read): it goes to the native untouched and
+ * the runtime reads its items through own data descriptors, which no getter answers (on a
+ * Proxy they would run its traps: only for a value known to be no Proxy, see fromArrayLike).
  * A hole or a non-object item makes the native throw its own TypeError: `complete` is false.
  */
 export function fromArray(v: unknown[]): Converted {
@@ -82,9 +85,84 @@ export function fromArray(v: unknown[]): Converted {
   return { items, complete: true, standIn: v };
 }
 
-/** `sequence<object>` conversion of an object: the Array fast path, else the iterator protocol. */
-export function toSequence(v: object): Converted {
-  return isArray(v) ? fromArray(v as unknown[]) : toObjectSequence(v, iteratorMethod(v));
+/**
+ * `sequence<object>` conversion of an object (a dictionary's `transfer`, window.postMessage's
+ * third argument): Array-like values as the browser reads them, else the iterator protocol.
+ * `arrayFastPath`: see dictionaries.ts.
+ */
+export function toSequence(v: object, arrayFastPath = postConversion().arrayFastPath): Converted {
+  const kind = arrayKind(v);
+  // The native rejects a revoked Proxy before it runs anything: with its own error.
+  if (kind === 'revoked') return { items: [], complete: false, standIn: v };
+  if (kind) return fromArrayLike(v, arrayFastPath, 1, toObjectSequence);
+  return toObjectSequence(v, iteratorMethod(v));
+}
+
+/** `Array.isArray(v)`, which throws only for a revoked Proxy (and looks through any other). */
+function arrayKind(v: object): boolean | 'revoked' {
+  try {
+    return isArray(v);
+  } catch {
+    return 'revoked';
+  }
+}
+
+/**
+ * A value `Array.isArray` accepts: a real Array, or a Proxy whose target is one (array-like.ts).
+ * The first read of its @@iterator is the native's first step on a Proxy; `rest(v, method)` goes
+ * on from there as for any iterable object, `reads` being how often the native reads @@iterator.
+ *
+ * While Array iteration is the built-in one, the runtime iterates whatever the value is, with
+ * the built-ins: on a Proxy exactly what the native does, on a real Array nothing a page sees —
+ * except in Chromium for a real Array whose own `@@iterator`, or a prototype other than
+ * Array.prototype, is an accessor or a Proxy: its getter or trap runs here (twice where
+ * Chromium reads @@iterator twice) while Chromium runs none. Asking first whether the value is a
+ * Proxy would close that gap at the price of a throw on every post that transfers anything.
+ */
+function fromArrayLike(
+  v: object,
+  arrayFastPath: boolean,
+  reads: number,
+  rest: (v: object, method: unknown) => Converted,
+): Converted {
+  const next = pristineArrayNext();
+  if (next === undefined) {
+    // Firefox iterates a real Array as it iterates a Proxy; Chromium must be told which it is.
+    if (arrayFastPath && !isProxy(v)) return fromArray(v as unknown[]);
+    return rest(v, iteratorMethod(v));
+  }
+  const method = iteratorMethod(v);
+  if (method !== arrayValues) return arrayFastPath && !isProxy(v) ? fromArray(v as unknown[]) : rest(v, method);
+  if (reads === 2) {
+    const again = iteratorMethod(v);
+    if (again !== arrayValues) return toObjectSequence(v, again);
+  }
+  return iterateArray(v, next);
+}
+
+/**
+ * Iterates an Array-like value with %Array.prototype.values% and the built-in `next`, whose
+ * results are the engine's own objects. Complete, the items themselves are the stand-in: a real
+ * Array that the native reads without running anything (Firefox's fast path too, while
+ * iteration is the built-in one). A non-object item is replayed for the native's own error.
+ */
+function iterateArray(v: object, next: (this: unknown) => { done: boolean; value: unknown }): Converted {
+  const iterator = apply(arrayValues, v, []);
+  let items: unknown[] = [];
+  for (let i = 0; ; i++) {
+    const step = apply(next, iterator, []) as { done: boolean; value: unknown };
+    if (step.done) return { items, complete: true, standIn: items };
+    const value = step.value;
+    if (!isObject(value)) {
+      const steps: Step[] = [];
+      for (let k = 0; k < items.length; k++) append<Step>(steps, { done: false, value: items[k] });
+      append<Step>(steps, { done: false, value });
+      return { items, complete: false, standIn: replay(steps) };
+    }
+    // A literal for the first item, as in fromArray: most lists hold one object.
+    if (i === 0) items = [value];
+    else append(items, value);
+  }
 }
 
 /**
@@ -128,7 +206,7 @@ export function iteratorMethod(v: object): unknown {
  * in the browser's order (`keys`, see dictionaries.ts): `transfer` is converted here, the
  * others are copied raw into the stand-in dictionary for the native to convert.
  */
-export function fromOptions(options: unknown, keys: readonly string[]): Converted {
+export function fromOptions(options: unknown, keys: readonly string[], arrayFastPath = false): Converted {
   const standIn = objectCreate(null) as Record<string, unknown>;
   let items: unknown[] = [];
   if (options === undefined || options === null) return { items, complete: true, standIn };
@@ -144,7 +222,7 @@ export function fromOptions(options: unknown, keys: readonly string[]): Converte
       standIn.transfer = value;
       return { items, complete: false, standIn };
     }
-    const seq = toSequence(value);
+    const seq = toSequence(value, arrayFastPath);
     standIn.transfer = seq.standIn;
     items = seq.items;
     if (!seq.complete) return { items, complete: false, standIn };
@@ -154,19 +232,29 @@ export function fromOptions(options: unknown, keys: readonly string[]): Converte
 
 /**
  * The second argument of `postMessage(message, transfer)` / `postMessage(message, options)`
- * (MessagePort, Worker, DedicatedWorkerGlobalScope, ServiceWorker, Client): an Array is a
- * sequence; otherwise overload resolution picks the sequence when the value has an
- * `@@iterator`, else the dictionary.
- * Returns undefined when the native must see the original value (a primitive: it throws).
+ * (MessagePort, Worker, DedicatedWorkerGlobalScope, ServiceWorker, Client): a real Array is a
+ * sequence in Chromium; otherwise overload resolution picks the sequence when the value has an
+ * `@@iterator`, else the dictionary (a Proxy of an Array whose `@@iterator` reads undefined too).
+ * Returns undefined when the native must see the original value (a primitive, a revoked Proxy:
+ * it throws its own error).
  */
-export function secondArgument(arg: unknown, keys: readonly string[], iteratorReads = 1): Converted | undefined {
+export function secondArgument(
+  arg: unknown,
+  keys: readonly string[],
+  iteratorReads = 1,
+  arrayFastPath = false,
+): Converted | undefined {
   if (arg === undefined || arg === null) return { items: [], complete: true, standIn: arg };
   if (!isObject(arg)) return undefined;
-  if (isArray(arg)) return fromArray(arg as unknown[]);
+  const kind = arrayKind(arg);
+  if (kind === 'revoked') return undefined;
   // Chromium reads @@iterator once to pick the overload and once more to convert (dictionaries.ts).
-  const method = iteratorMethod(arg);
-  if (method !== undefined) return toObjectSequence(arg, iteratorReads === 2 ? iteratorMethod(arg) : method);
-  return fromOptions(arg, keys);
+  const rest = (v: object, method: unknown): Converted =>
+    method !== undefined
+      ? toObjectSequence(v, iteratorReads === 2 ? iteratorMethod(v) : method)
+      : fromOptions(v, keys, arrayFastPath);
+  if (kind) return fromArrayLike(arg, arrayFastPath, iteratorReads, rest);
+  return rest(arg, iteratorMethod(arg));
 }
 
 /**
@@ -181,8 +269,8 @@ export function postArguments(
   const count = args.length;
   if (count === 0) return undefined;
   if (count === 1) return { callArgs: [args[0]], items: [], complete: true };
-  const { keys, iteratorReads } = postConversion();
-  const converted = secondArgument(args[1], keys, iteratorReads);
+  const { keys, iteratorReads, arrayFastPath } = postConversion();
+  const converted = secondArgument(args[1], keys, iteratorReads, arrayFastPath);
   if (converted === undefined) return undefined;
   return { callArgs: [args[0], converted.standIn], items: converted.items, complete: converted.complete };
 }
