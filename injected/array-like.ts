@@ -7,11 +7,12 @@
  * cannot be seen (measured: tests/fixtures/conformance/scenarios.ts, "transfer: a Proxy of an
  * Array"). Asking a Proxy anything (its length, a descriptor, its prototype) runs one of its
  * traps, so the runtime does not ask:
- *  - while Array iteration is the built-in one (Array.prototype[@@iterator] and
- *    %ArrayIteratorPrototype%.next are the original functions, held in data properties),
+ *  - Firefox: transfer.ts iterates either, as Firefox does;
+ *  - Chromium, while Array iteration is the built-in one (Array.prototype[@@iterator] and
+ *    %ArrayIteratorPrototype%.next are the original functions, held in data properties):
  *    iterating a real Array with those built-ins reads nothing a page can see, and iterating a
- *    Proxy with them runs exactly the traps the native runs: transfer.ts iterates either;
- *  - otherwise, where the native has Chromium's fast path, `isProxy` asks the engine (a throw).
+ *    Proxy with them runs exactly the traps the native runs, so transfer.ts iterates either;
+ *  - Chromium otherwise: `isProxy` asks the engine (a throw).
  */
 import {
   ArrayPrototype,
@@ -40,7 +41,7 @@ let nextSource: string | undefined;
  * The built-in %ArrayIteratorPrototype%.next while Array iteration is the built-in one, else
  * undefined. Found at the first conversion, not captured at install: reaching
  * %ArrayIteratorPrototype% means making an Array Iterator, which in Firefox defines the
- * `Iterator` global (docs/firefox.md); a conversion of an Array-like list makes one natively too.
+ * `Iterator` global (docs/firefox.md). Asked in Chromium only (transfer.ts).
  */
 export function pristineArrayNext(): Next | undefined {
   const iterator = getOwnPropertyDescriptor(ArrayPrototype, symbolIterator);

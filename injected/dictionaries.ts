@@ -49,8 +49,6 @@ export interface PostConversion {
   keys: readonly string[];
   /** 2 when the browser reads a direct transfer iterable's @@iterator twice (Chromium), else 1. */
   iteratorReads: number;
-  /** True when the browser reads a real Array's items without its @@iterator (Chromium), as no Proxy is read. */
-  arrayFastPath: boolean;
 }
 
 let conversion: PostConversion | undefined;
@@ -61,15 +59,13 @@ export function postConversion(): PostConversion {
     // channel) leaves the standard's answer.
     let keys: readonly string[] = ['transfer'];
     let reads = 1;
-    let fastPath = false;
     try {
       keys = portOptionKeys();
       reads = iteratorReads();
-      fastPath = arrayFastPath();
     } catch {
       // Keep the standard's answer.
     }
-    conversion = { keys, iteratorReads: reads, arrayFastPath: fastPath };
+    conversion = { keys, iteratorReads: reads };
   }
   return conversion;
 }
@@ -110,12 +106,29 @@ function iteratorReads(): number {
   return reads >= 2 ? 2 : 1;
 }
 
+let fastPath: boolean | undefined;
+
 /**
  * Whether the browser converts a real Array to a sequence without reading its @@iterator
  * (Chromium 156: V8's IsJSArray fast path) or iterates it (Firefox, where the protocol is skipped
- * only for an Array whose iteration nobody changed). Asked with an Array whose prototype (not the
- * Array itself: an own @@iterator on any Array would slow V8's iteration of every Array) has a
- * counting @@iterator getter, on the closed private port.
+ * only for an Array whose iteration nobody changed), asked once per realm, at the first
+ * transfer list that Array.isArray accepts (transfer.ts).
+ */
+export function browserArrayFastPath(): boolean {
+  if (fastPath === undefined) {
+    fastPath = false;
+    try {
+      fastPath = arrayFastPath();
+    } catch {
+      // Keep the standard's answer: a sequence is always iterated.
+    }
+  }
+  return fastPath;
+}
+
+/**
+ * Asked with an Array whose prototype (not the Array itself: an own @@iterator on any Array would
+ * slow V8's iteration of every Array) has a counting @@iterator getter, on a closed private port.
  */
 function arrayFastPath(): boolean {
   if (!NativeMessageChannel) return false;

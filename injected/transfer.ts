@@ -14,12 +14,13 @@ import {
   arrayValues,
   getOwnPropertyDescriptor,
   isArray,
+  mathFloor,
   numberToString,
   objectCreate,
   symbolIterator,
 } from './natives.ts';
 import { append } from './own-index.ts';
-import { postConversion } from './dictionaries.ts';
+import { browserArrayFastPath, postConversion } from './dictionaries.ts';
 import { isProxy, pristineArrayNext } from './array-like.ts';
 
 export interface Converted {
@@ -90,13 +91,19 @@ export function fromArray(v: unknown[]): Converted {
  * third argument): Array-like values as the browser reads them, else the iterator protocol.
  * `arrayFastPath`: see dictionaries.ts.
  */
-export function toSequence(v: object, arrayFastPath = postConversion().arrayFastPath): Converted {
+export function toSequence(v: object, arrayFastPath: FastPath = browserArrayFastPath): Converted {
   const kind = arrayKind(v);
   // The native rejects a revoked Proxy before it runs anything: with its own error.
   if (kind === 'revoked') return { items: [], complete: false, standIn: v };
-  if (kind) return fromArrayLike(v, arrayFastPath, 1, toObjectSequence);
+  if (kind) return fromArrayLike(v, arrayFastPath, 1, undefined);
   return toObjectSequence(v, iteratorMethod(v));
 }
+
+/**
+ * Whether the browser reads a real Array without its @@iterator (dictionaries.ts), or a function
+ * that asks it: asked only for a list that Array.isArray accepts.
+ */
+export type FastPath = boolean | (() => boolean);
 
 /** `Array.isArray(v)`, which throws only for a revoked Proxy (and looks through any other). */
 function arrayKind(v: object): boolean | 'revoked' {
@@ -109,30 +116,36 @@ function arrayKind(v: object): boolean | 'revoked' {
 
 /**
  * A value `Array.isArray` accepts: a real Array, or a Proxy whose target is one (array-like.ts).
- * The first read of its @@iterator is the native's first step on a Proxy; `rest(v, method)` goes
- * on from there as for any iterable object, `reads` being how often the native reads @@iterator.
+ * The first read of its @@iterator is the native's first step on a Proxy; `afterMethod` goes on
+ * from there as for any other object, `reads` being how often the native reads @@iterator.
  *
- * While Array iteration is the built-in one, the runtime iterates whatever the value is, with
- * the built-ins: on a Proxy exactly what the native does, on a real Array nothing a page sees —
- * except in Chromium for a real Array whose own `@@iterator`, or a prototype other than
- * Array.prototype, is an accessor or a Proxy: its getter or trap runs here (twice where
- * Chromium reads @@iterator twice) while Chromium runs none. Asking first whether the value is a
- * Proxy would close that gap at the price of a throw on every post that transfers anything.
+ * Firefox iterates both (measured), so the runtime does too (readIndexes).
+ * Chromium reads a real Array without the protocol and iterates a Proxy. While Array iteration is
+ * the built-in one, the runtime iterates whatever the value is, with the built-ins: on a Proxy
+ * exactly what Chromium does, on a real Array nothing a page sees — except for a real Array
+ * whose own `@@iterator`, or a prototype other than Array.prototype, is an accessor or a Proxy:
+ * its getter or trap runs here (twice where Chromium reads @@iterator twice) while Chromium runs
+ * none. Asking first whether the value is a Proxy (isProxy) would close that gap at the price of
+ * a throw on every post that transfers anything; it is asked only where iteration was changed.
  */
 function fromArrayLike(
   v: object,
-  arrayFastPath: boolean,
+  arrayFastPath: FastPath,
   reads: number,
-  rest: (v: object, method: unknown) => Converted,
+  keys: readonly string[] | undefined,
 ): Converted {
-  const next = pristineArrayNext();
-  if (next === undefined) {
-    // Firefox iterates a real Array as it iterates a Proxy; Chromium must be told which it is.
-    if (arrayFastPath && !isProxy(v)) return fromArray(v as unknown[]);
-    return rest(v, iteratorMethod(v));
+  if (!readsArraysDirectly(arrayFastPath)) {
+    // Firefox iterates a real Array as it iterates a Proxy, with one read of @@iterator.
+    const method = iteratorMethod(v);
+    return method === arrayValues ? readIndexes(v) : afterMethod(v, method, reads, keys, arrayFastPath);
   }
+  // Chromium: where iteration was changed, it must be told a real Array from a Proxy.
+  const next = pristineArrayNext();
+  if (next === undefined)
+    return isProxy(v) ? afterMethod(v, iteratorMethod(v), reads, keys, arrayFastPath) : fromArray(v as unknown[]);
   const method = iteratorMethod(v);
-  if (method !== arrayValues) return arrayFastPath && !isProxy(v) ? fromArray(v as unknown[]) : rest(v, method);
+  if (method !== arrayValues)
+    return isProxy(v) ? afterMethod(v, method, reads, keys, arrayFastPath) : fromArray(v as unknown[]);
   if (reads === 2) {
     const again = iteratorMethod(v);
     if (again !== arrayValues) return toObjectSequence(v, again);
@@ -140,8 +153,56 @@ function fromArrayLike(
   return iterateArray(v, next);
 }
 
+const readsArraysDirectly = (fastPath: FastPath): boolean => (typeof fastPath === 'function' ? fastPath() : fastPath);
+
 /**
- * Iterates an Array-like value with %Array.prototype.values% and the built-in `next`, whose
+ * An object whose @@iterator was read once (`method`): a sequence when it has one, read again
+ * where the browser reads it twice; else, as postMessage's second argument (`keys` given), the
+ * options dictionary; else (a dictionary member, window.postMessage's list) a conversion error.
+ */
+function afterMethod(
+  v: object,
+  method: unknown,
+  reads: number,
+  keys: readonly string[] | undefined,
+  arrayFastPath: FastPath,
+): Converted {
+  if (keys !== undefined && method === undefined) return fromOptions(v, keys, arrayFastPath);
+  return toObjectSequence(v, reads === 2 && method !== undefined ? iteratorMethod(v) : method);
+}
+
+/**
+ * Firefox, once `@@iterator` read the built-in %Array.prototype.values%: what its Array Iterator
+ * reads (`length`, then each index in turn, `length` again before each), read here without
+ * making one. Firefox makes none for a real Array whose iteration nobody changed, and the first
+ * Array Iterator of a realm defines the `Iterator` global (docs/firefox.md), which the page could
+ * see in `Object.getOwnPropertyNames(window)`. What this leaves out: a page that replaced
+ * %ArrayIteratorPrototype%.next (and not Array.prototype[@@iterator]) sees its `next` called
+ * natively and not here; for a Proxy list, `Iterator` is defined natively at this post.
+ */
+function readIndexes(v: object): Converted {
+  const steps: Step[] = [];
+  const items: unknown[] = [];
+  for (let i = 0; ; i++) {
+    if (i >= toLength((v as { length: unknown }).length)) return { items, complete: true, standIn: replay(steps) };
+    const value = (v as Record<number, unknown>)[i];
+    append<Step>(steps, { done: false, value });
+    if (!isObject(value)) return { items, complete: false, standIn: replay(steps) };
+    append(items, value);
+  }
+}
+
+/** ToLength: a page `valueOf` on what `length` returned runs here, once a step, as natively. */
+function toLength(length: unknown): number {
+  const n = +(length as number);
+  if (!(n > 0)) return 0;
+  return n > MAX_LENGTH ? MAX_LENGTH : mathFloor(n);
+}
+
+const MAX_LENGTH = 2 ** 53 - 1;
+
+/**
+ * Chromium: iterates an Array-like value with %Array.prototype.values% and the built-in `next`, whose
  * results are the engine's own objects. Complete, the items themselves are the stand-in: a real
  * Array that the native reads without running anything (Firefox's fast path too, while
  * iteration is the built-in one). A non-object item is replayed for the native's own error.
@@ -206,7 +267,7 @@ export function iteratorMethod(v: object): unknown {
  * in the browser's order (`keys`, see dictionaries.ts): `transfer` is converted here, the
  * others are copied raw into the stand-in dictionary for the native to convert.
  */
-export function fromOptions(options: unknown, keys: readonly string[], arrayFastPath = false): Converted {
+export function fromOptions(options: unknown, keys: readonly string[], arrayFastPath: FastPath = false): Converted {
   const standIn = objectCreate(null) as Record<string, unknown>;
   let items: unknown[] = [];
   if (options === undefined || options === null) return { items, complete: true, standIn };
@@ -242,19 +303,15 @@ export function secondArgument(
   arg: unknown,
   keys: readonly string[],
   iteratorReads = 1,
-  arrayFastPath = false,
+  arrayFastPath: FastPath = false,
 ): Converted | undefined {
   if (arg === undefined || arg === null) return { items: [], complete: true, standIn: arg };
   if (!isObject(arg)) return undefined;
   const kind = arrayKind(arg);
   if (kind === 'revoked') return undefined;
   // Chromium reads @@iterator once to pick the overload and once more to convert (dictionaries.ts).
-  const rest = (v: object, method: unknown): Converted =>
-    method !== undefined
-      ? toObjectSequence(v, iteratorReads === 2 ? iteratorMethod(v) : method)
-      : fromOptions(v, keys, arrayFastPath);
-  if (kind) return fromArrayLike(arg, arrayFastPath, iteratorReads, rest);
-  return rest(arg, iteratorMethod(arg));
+  if (kind) return fromArrayLike(arg, arrayFastPath, iteratorReads, keys);
+  return afterMethod(arg, iteratorMethod(arg), iteratorReads, keys, arrayFastPath);
 }
 
 /**
@@ -269,8 +326,8 @@ export function postArguments(
   const count = args.length;
   if (count === 0) return undefined;
   if (count === 1) return { callArgs: [args[0]], items: [], complete: true };
-  const { keys, iteratorReads, arrayFastPath } = postConversion();
-  const converted = secondArgument(args[1], keys, iteratorReads, arrayFastPath);
+  const { keys, iteratorReads } = postConversion();
+  const converted = secondArgument(args[1], keys, iteratorReads, browserArrayFastPath);
   if (converted === undefined) return undefined;
   return { callArgs: [args[0], converted.standIn], items: converted.items, complete: converted.complete };
 }

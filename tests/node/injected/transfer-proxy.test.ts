@@ -139,6 +139,29 @@ describe('a Proxy of an Array as the transfer list', () => {
     expect(() => toSequence(proxy, false)).toThrow(boom);
   });
 
+  it('without an Array Iterator (Firefox path), reads what the engine\'s own Array Iterator reads', () => {
+    const lengths: unknown[] = ['2', 1.5, -1, Number.NaN, { valueOf: () => 2 }, 3];
+    for (const length of lengths) {
+      const make = (log: string[]) =>
+        logged(Object.assign(Object.create(Array.prototype), { 0: {}, 1: {}, 2: 5, length }), log);
+      // The reference: the engine iterating an Array-like through its own %ArrayIteratorPrototype%.next.
+      const native: string[] = [];
+      const expected: unknown[] = [];
+      for (const x of Array.prototype.values.call(make(native)) as Iterable<unknown>) {
+        expected.push(x);
+        if (typeof x !== 'object') break;
+      }
+      const ours: string[] = [];
+      const proxyOfArray = new Proxy([] as unknown[], {
+        get: (_t, k, r) => Reflect.get(make(ours), k, r),
+      });
+      // A Proxy of an Array whose reads go to the Array-like: Array.isArray is true, as in the page.
+      const c = toSequence(proxyOfArray, false);
+      expect(ours.filter((l) => l !== ITER), String(length)).toEqual(native);
+      expect(drain(c.standIn)).toEqual(expected);
+    }
+  });
+
   it('a Proxy whose @@iterator reads undefined is an options dictionary, as in the browser', () => {
     const log: string[] = [];
     const proxy = logged(Object.assign([{}], { [Symbol.iterator]: undefined }), log);
@@ -156,6 +179,21 @@ describe('a Proxy of an Array as the transfer list', () => {
     const o = fromOptions({ transfer: proxy }, KEYS, true);
     expect(o.complete).toBe(false);
     expect((o.standIn as { transfer: unknown }).transfer).toBe(proxy);
+  });
+});
+
+describe('the browser question (does it read a real Array without @@iterator?)', () => {
+  it('is asked for a transfer list Array.isArray accepts, never for another object', () => {
+    let asked = 0;
+    const ask = () => (asked++, true);
+    const port = {};
+    secondArgument(new Set([port]), KEYS, 2, ask);
+    secondArgument({ transfer: new Set([port]) }, KEYS, 2, ask);
+    toSequence(new Set([port]), ask);
+    expect(asked).toBe(0);
+    secondArgument([port], KEYS, 2, ask);
+    fromOptions({ transfer: new Proxy([port], {}) }, KEYS, ask);
+    expect(asked).toBe(2);
   });
 });
 

@@ -86,8 +86,9 @@ describe('transfer conversion', () => {
       const c = secondArgument(arr, KEYS, fastPath ? 2 : 1, fastPath)!;
       expect(c.complete).toBe(true);
       expect(c.items).toEqual([port, late]);
-      expect(c.standIn).toBe(c.items);
-      expect(Array.isArray(c.standIn)).toBe(true);
+      // Chromium reads the items as an Array; Firefox gets them replayed (no Array Iterator made).
+      if (fastPath) expect(c.standIn).toBe(c.items);
+      else expect(drain(c.standIn)).toEqual({ values: [port, late] });
       expect(getterRuns).toBe(1);
     }
   });
