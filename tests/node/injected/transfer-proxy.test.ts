@@ -139,7 +139,7 @@ describe('a Proxy of an Array as the transfer list', () => {
     expect(() => toSequence(proxy, false)).toThrow(boom);
   });
 
-  it('without an Array Iterator (Firefox path), reads what the engine\'s own Array Iterator reads', () => {
+  it("without an Array Iterator (Firefox path), reads what the engine's own Array Iterator reads", () => {
     const lengths: unknown[] = ['2', 1.5, -1, Number.NaN, { valueOf: () => 2 }, 3];
     for (const length of lengths) {
       const make = (log: string[]) =>
@@ -157,7 +157,10 @@ describe('a Proxy of an Array as the transfer list', () => {
       });
       // A Proxy of an Array whose reads go to the Array-like: Array.isArray is true, as in the page.
       const c = toSequence(proxyOfArray, false);
-      expect(ours.filter((l) => l !== ITER), String(length)).toEqual(native);
+      expect(
+        ours.filter((l) => l !== ITER),
+        String(length),
+      ).toEqual(native);
       expect(drain(c.standIn)).toEqual(expected);
     }
   });
