@@ -14,6 +14,7 @@ import {
   messageChannelPort1,
   nativePortClose,
   objectCreate,
+  setPrototypeOf,
   symbolIterator,
   nativePortPostMessage,
 } from './natives.ts';
@@ -103,4 +104,51 @@ function iteratorReads(): number {
     return 1;
   }
   return reads >= 2 ? 2 : 1;
+}
+
+let fastPath: boolean | undefined;
+
+/**
+ * Whether the browser converts a real Array to a sequence without reading its @@iterator
+ * (Chromium 156: V8's IsJSArray fast path) or iterates it (Firefox, where the protocol is skipped
+ * only for an Array whose iteration nobody changed), asked once per realm, at the first
+ * transfer list that Array.isArray accepts (transfer.ts).
+ */
+export function browserArrayFastPath(): boolean {
+  if (fastPath === undefined) {
+    fastPath = false;
+    try {
+      fastPath = arrayFastPath();
+    } catch {
+      // Keep the standard's answer: a sequence is always iterated.
+    }
+  }
+  return fastPath;
+}
+
+/**
+ * Asked with an Array whose prototype (not the Array itself: an own @@iterator on any Array would
+ * slow V8's iteration of every Array) has a counting @@iterator getter, on a closed private port.
+ */
+function arrayFastPath(): boolean {
+  if (!NativeMessageChannel) return false;
+  const channel = construct(NativeMessageChannel as never, []);
+  const port = messageChannelPort1(channel);
+  apply(nativePortClose, port, []);
+  let reads = 0;
+  const empty = { __proto__: null, next: () => ({ __proto__: null, done: true, value: undefined }) };
+  const list: unknown[] = [];
+  setPrototypeOf(list, {
+    __proto__: null,
+    get [symbolIterator]() {
+      reads++;
+      return () => empty;
+    },
+  });
+  try {
+    apply(nativePortPostMessage, port, [0, list]);
+  } catch {
+    return false;
+  }
+  return reads === 0;
 }

@@ -245,3 +245,9 @@ export function probeByteLength(x: unknown): number | undefined {
     return undefined;
   }
 }
+
+// --- Array iteration, as a sequence conversion sees it (injected/array-like.ts) ------------
+export const NativeProxy = Proxy;
+/** %Array.prototype.values%, which is also Array.prototype[@@iterator]. */
+export const arrayValues: AnyFn = Array.prototype.values;
+export const ArrayPrototype: object = Array.prototype;
