@@ -12,37 +12,7 @@
 // performance.now() (wall clock in the page: a loaded machine stretches it); the median of N rounds
 // and the fastest round (the one least disturbed by other processes, for a loaded machine).
 // Figures are printed, never asserted.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
-import { ARGS, chromiumPath } from './chromium.mjs';
-import { parseSourceArgs, root } from './bundle.mjs';
-
-/** One script that puts `describe`, `fingerprint` and `encodeBatch` of `src` at globalThis[name]. */
-async function bundle(src, name, dir) {
-  const entry = join(dir, `${name}.ts`);
-  writeFileSync(
-    entry,
-    `import { describe, fingerprint } from ${JSON.stringify(join(src, 'injected/preview.ts'))};\n` +
-      `import { encodeBatch } from ${JSON.stringify(join(src, 'injected/batch-json.ts'))};\n` +
-      `(globalThis as any)[${JSON.stringify(name)}] = { describe, fingerprint, encodeBatch };\n`,
-  );
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-    build: {
-      outDir: join(dir, name),
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
-    },
-  });
-  return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
-}
+import { runComparison } from './chromium-ab.mjs';
 
 /** Runs in the page: every implementation's rounds, interleaved; µs per message, median of each. */
 function measure([names, rounds]) {
@@ -129,25 +99,10 @@ function measure([names, rounds]) {
   return { out, sink };
 }
 
-async function main() {
-  const opts = parseSourceArgs(process.argv.slice(2), 15);
-  const dir = mkdtempSync(join(tmpdir(), 'portscope-preview-encode-'));
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
-  try {
-    const page = await browser.newPage();
-    const names = opts.srcs.map((_, i) => `impl${i}`);
-    for (const [i, src] of opts.srcs.entries()) await page.addScriptTag({ content: await bundle(src, names[i], dir) });
-    const { out } = await page.evaluate(measure, [names, opts.rounds]);
-    console.log(`Chromium ${browser.version()}; µs per message, ${opts.rounds} interleaved rounds\n`);
-    console.log(`| Step | ${opts.srcs.join(' | ')} |\n|---|${opts.srcs.map(() => '---|').join('')}`);
-    for (const [step, xs] of out) console.log(`| ${step} | ${xs.map((x) => x.toFixed(2)).join(' | ')} |`);
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((e) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exit(1);
+runComparison({
+  modules: { 'injected/preview.ts': ['describe', 'fingerprint'], 'injected/batch-json.ts': ['encodeBatch'] },
+  measure,
+  rounds: 15,
+  unit: 'µs per message',
+  digits: 2,
 });

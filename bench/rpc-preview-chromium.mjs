@@ -10,36 +10,7 @@
 // several times (this checkout is `.`), their rounds are interleaved. Each round is the mean over
 // a fixed number of calls after a warm-up, timed with performance.now(); the median of N rounds and
 // the fastest round. Figures are printed, never asserted.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
-import { ARGS, chromiumPath } from './chromium.mjs';
-import { parseSourceArgs, root } from './bundle.mjs';
-
-/** One script that puts `describe` and `fingerprint` of `src` at globalThis[name]. */
-async function bundle(src, name, dir) {
-  const entry = join(dir, `${name}.ts`);
-  writeFileSync(
-    entry,
-    `import { describe, fingerprint } from ${JSON.stringify(join(src, 'injected/preview.ts'))};\n` +
-      `(globalThis as any)[${JSON.stringify(name)}] = { describe, fingerprint };\n`,
-  );
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-    build: {
-      outDir: join(dir, name),
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
-    },
-  });
-  return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
-}
+import { runComparison } from './chromium-ab.mjs';
 
 /** Runs in the page: every implementation's rounds, interleaved; µs per call, median and fastest. */
 function measure([names, rounds]) {
@@ -111,25 +82,10 @@ function measure([names, rounds]) {
   return { out, sink };
 }
 
-async function main() {
-  const opts = parseSourceArgs(process.argv.slice(2), 21);
-  const dir = mkdtempSync(join(tmpdir(), 'portscope-rpc-preview-'));
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
-  try {
-    const page = await browser.newPage();
-    const names = opts.srcs.map((_, i) => `impl${i}`);
-    for (const [i, src] of opts.srcs.entries()) await page.addScriptTag({ content: await bundle(src, names[i], dir) });
-    const { out } = await page.evaluate(measure, [names, opts.rounds]);
-    console.log(`Chromium ${browser.version()}; µs per call, ${opts.rounds} interleaved rounds\n`);
-    console.log(`| Step | ${opts.srcs.join(' | ')} |\n|---|${opts.srcs.map(() => '---|').join('')}`);
-    for (const [step, xs] of out) console.log(`| ${step} | ${xs.map((x) => x.toFixed(3)).join(' | ')} |`);
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-main().catch((e) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exit(1);
+runComparison({
+  modules: { 'injected/preview.ts': ['describe', 'fingerprint'] },
+  measure,
+  rounds: 21,
+  unit: 'µs per call',
+  digits: 3,
 });

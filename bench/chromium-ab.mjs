@@ -1,0 +1,65 @@
+// Checkouts compared in Chromium's own V8 (a blank page of headless Chromium, no extension): each
+// `--src` bundled into one IIFE script that puts the named exports of its modules at
+// globalThis[`impl<i>`], then a measure function run in the page with the implementations' names
+// and the rounds; it returns rows [step, figure per checkout]. Printed, never asserted.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { ARGS, chromiumPath } from './chromium.mjs';
+import { parseSourceArgs, root } from './bundle.mjs';
+
+/** One script that puts `modules`' exports (path in a checkout → names) of `src` at globalThis[name]. */
+async function bundle(src, name, dir, modules) {
+  const entry = join(dir, `${name}.ts`);
+  const imports = Object.entries(modules).map(
+    ([path, names]) => `import { ${names.join(', ')} } from ${JSON.stringify(join(src, path))};\n`,
+  );
+  const all = Object.values(modules).flat();
+  writeFileSync(entry, `${imports.join('')}(globalThis as any)[${JSON.stringify(name)}] = { ${all.join(', ')} };\n`);
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
+    build: {
+      outDir: join(dir, name),
+      emptyOutDir: true,
+      minify: false,
+      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
+    },
+  });
+  return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
+}
+
+/**
+ * Parses `--src DIR… --rounds N` (`rounds` by default), bundles, runs `measure` in one page and
+ * prints its rows as a table headed by `unit` with `digits` decimals.
+ */
+export async function compareInChromium({ modules, measure, rounds, unit, digits }) {
+  const opts = parseSourceArgs(process.argv.slice(2), rounds);
+  const dir = mkdtempSync(join(tmpdir(), 'portscope-chromium-ab-'));
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    const names = opts.srcs.map((_, i) => `impl${i}`);
+    for (const [i, src] of opts.srcs.entries())
+      await page.addScriptTag({ content: await bundle(src, names[i], dir, modules) });
+    const { out } = await page.evaluate(measure, [names, opts.rounds]);
+    console.log(`Chromium ${browser.version()}; ${unit}, ${opts.rounds} interleaved rounds\n`);
+    console.log(`| Step | ${opts.srcs.join(' | ')} |\n|---|${opts.srcs.map(() => '---|').join('')}`);
+    for (const [step, xs] of out) console.log(`| ${step} | ${xs.map((x) => x.toFixed(digits)).join(' | ')} |`);
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `compareInChromium`, exiting 1 with the error's stack when it fails. */
+export function runComparison(options) {
+  compareInChromium(options).catch((e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  });
+}
