@@ -7,7 +7,9 @@
 // Each --src is a checkout (a `git archive` of another commit, node_modules linked) whose
 // extension/debug-hook.ts and injected/batch-json.ts are bundled (bench/bundle.mjs) and measured
 // in a child process of their own (`node --expose-gc`), one per workload, so one heap never holds
-// another's leftovers. Workloads: tiny (a `port-posted` of a number and its `message-dispatched`)
+// another's leftovers. Also the process's CPU time (process.cpuUsage, the collector's threads
+// included) over the router's handling of each batch (not the encoding), per fact offered: the router's whole ingest, eviction included, no
+// panel subscribed. Workloads: tiny (a `port-posted` of a number and its `message-dispatched`)
 // and 1 KB (the same with a ~1 KB record as the preview), in relay batches of 500 facts.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -30,7 +32,9 @@ if (!child) {
   console.log(
     `tab log heap, ${n.toLocaleString('en-US')} facts offered per workload, default bounds; node ${process.version}`,
   );
-  console.log('source | workload | facts held | evicted | heap held (MB) | bytes per fact held');
+  console.log(
+    'source | workload | facts held | evicted | heap held (MB) | bytes per fact held | CPU µs per fact offered',
+  );
   for (const [i, src] of srcs.entries()) {
     const out = resolve(root, `.tmp/bench-tab-log-heap/${i}`);
     await bundleForNode(out, {
@@ -134,16 +138,20 @@ router.connectContent(relay);
 listener({ type: 'hello', relay: 'r', session: null, url: 'https://a.test/', top: true, lastSeq: 0, firstRetained: 1 });
 let batchSeq = 0;
 const before = heap();
+let cpuUs = 0;
 for (let i = 0; i < n / 2; i += 250) {
   const facts = [];
   for (let j = i; j < i + 250; j++) facts.push(posted(j), dispatched(j));
   const { json } = encodeBatch(facts);
+  const cpu = process.cpuUsage();
   listener({ type: 'json-batch', seq: ++batchSeq, json: [{ json, count: facts.length }] });
+  const used = process.cpuUsage(cpu);
+  cpuUs += used.user + used.system;
 }
 const after = heap();
 const status = router.tabStatus(1);
 const evicted = Object.values(status.evicted).reduce((a, b) => a + b, 0);
 if (status.rejected) throw new Error(`rejected ${status.rejected}: ${status.lastError}`);
 console.log(
-  `${status.buffered} | ${evicted} | ${((after - before) / 2 ** 20).toFixed(1)} | ${Math.round((after - before) / status.buffered)}`,
+  `${status.buffered} | ${evicted} | ${((after - before) / 2 ** 20).toFixed(1)} | ${Math.round((after - before) / status.buffered)} | ${(cpuUs / n).toFixed(2)}`,
 );

@@ -24,7 +24,7 @@ export interface Chunk {
   kinds: Uint8Array;
   /**
    * Leading facts of `texts` already evicted and counted. Their characters are still held (and
-   * counted) until their part goes whole, or until the chunk is cut (TabLog.cut).
+   * counted) until their part goes whole, or until the chunk is sent again (TabLog.sendable).
    */
   skip: number;
   /** Characters of `texts`. */
@@ -55,7 +55,7 @@ export function heldChunk(
   return { ...head, texts: kept, kinds: kindsOf(facts), skip: 0, chars: textChars(kept) };
 }
 
-/** The facts a chunk holds, decoded from its texts (the debug hook, a cut). */
+/** The facts a chunk holds, decoded from its texts (the debug hook, a chunk sent again after eviction). */
 export function factsOfChunk(c: Chunk): Fact[] {
   const facts = chunkFacts(c.texts);
   return c.skip ? facts.slice(c.skip) : facts;
@@ -75,9 +75,6 @@ function textChars(texts: readonly EncodedFacts[]): number {
 export const DEFAULT_TAB_CAP = 50_000;
 /** 16 Mi characters of wire text: about that many bytes in the background's heap (twice for non-Latin-1 text). */
 export const DEFAULT_TAB_CHARS = 16 * 1024 * 1024;
-
-/** Cuts made in one eviction pass for the size bound before it falls back to whole parts (each one re-encodes a part). */
-const CUTS_PER_PASS = 2;
 
 export class TabLog {
   /** Slots before `head` are evicted (undefined) until the next compaction. */
@@ -126,24 +123,23 @@ export class TabLog {
   }
 
   /**
-   * Facts to evict from the head chunk: enough for the count bound, and for the size bound at
-   * the chunk's average fact size. The newest chunk is kept whole for the size bound (the
-   * validator bounds one batch), so the log always shows the latest facts.
+   * Facts to evict from the head chunk: enough for the count bound; for the size bound, the rest
+   * of its first part, since a part's characters go only when all its facts have (cutting facts
+   * out of a text means encoding the rest again: measured, it more than doubled the background's
+   * cost per 1 KB fact while the log was full, for less than one part more held). The newest
+   * chunk is kept whole for the size bound (the validator bounds one batch), so the log always
+   * shows the latest facts.
    */
   private excess(c: Chunk, newest: boolean): number {
     const overCount = this.size - this.cap;
-    const overChars = this.chars - this.charCap;
-    if (overChars <= 0 || newest) return Math.max(0, overCount);
-    const perFact = c.chars / c.kinds.length;
-    return Math.max(overCount, perFact > 0 ? Math.ceil(overChars / perFact) : 0, 1);
+    if (this.chars <= this.charCap || newest) return Math.max(0, overCount);
+    return Math.max(overCount, c.texts[0].count - c.skip);
   }
 
   private evict(): void {
-    let cuts = 0;
     while (this.head < this.chunks.length) {
       const c = this.chunks[this.head]!;
-      const newest = this.head === this.chunks.length - 1;
-      const over = this.excess(c, newest);
+      const over = this.excess(c, this.head === this.chunks.length - 1);
       if (over <= 0) break;
       const held = factCount(c);
       const n = Math.min(over, held);
@@ -158,29 +154,27 @@ export class TabLog {
         this.chars -= c.chars;
         continue;
       }
-      // The evicted facts go with the parts they fill whole; a part holding kept facts too stays.
+      // The evicted facts go with the parts they fill whole; a part that also holds kept facts
+      // stays until they go too, or until the chunk is sent again (sendable).
       let skip = c.skip + n;
       let parts = 0;
+      let from = 0;
       let freed = 0;
       while (skip >= c.texts[parts].count) {
         skip -= c.texts[parts].count;
+        from += c.texts[parts].count;
         freed += c.texts[parts].json.length;
         parts++;
       }
-      let rest: Chunk = c;
-      if (parts > 0 || skip !== c.skip) {
-        let from = 0;
-        for (let p = 0; p < parts; p++) from += c.texts[p].count;
-        rest = { ...c, texts: c.texts.slice(parts), kinds: c.kinds.subarray(from), skip, chars: c.chars - freed };
-        this.chars -= freed;
-      }
-      // Over the size bound with evicted facts still held: cut them out, so the bound counts
-      // only what the log keeps (as many facts as the characters allow, not one part fewer).
-      if (rest.skip > 0 && !newest && this.chars > this.charCap && cuts < CUTS_PER_PASS) {
-        cuts++;
-        rest = this.cut(rest);
-      }
-      this.chunks[this.head] = rest;
+      // Replaced, not mutated: the chunk as it was may be on its way to a panel.
+      this.chunks[this.head] = {
+        ...c,
+        texts: c.texts.slice(parts),
+        kinds: c.kinds.subarray(from),
+        skip,
+        chars: c.chars - freed,
+      };
+      this.chars -= freed;
     }
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1_024 && this.head * 2 > this.chunks.length) {
