@@ -102,24 +102,20 @@ export class TabLog {
    */
   sendable(c: Chunk): Chunk {
     if (c.skip === 0) return c;
+    // Replaced, not mutated: the chunk as it was may be on its way to a panel.
+    const texts = encodeChunk(factsOfChunk(c));
+    const cut: Chunk = { ...c, texts, kinds: c.kinds.slice(c.skip), skip: 0, chars: textChars(texts) };
     const i = this.chunks.indexOf(c, this.head);
-    if (i < 0) return c;
-    const cut = this.cut(c);
-    this.chunks[i] = cut;
+    if (i >= 0) {
+      this.chunks[i] = cut;
+      this.chars += cut.chars - c.chars;
+    }
     return cut;
   }
 
-  /** Evicts what cuts made while the log was walked put over the bound (cut texts are rarely longer). */
+  /** Evicts what texts encoded again while the log was walked put over the bound (they are rarely longer). */
   settle(): void {
     this.evict();
-  }
-
-  /** `c` without its evicted facts: the held ones encoded again. Replaced, not mutated: the old one may be on its way to a panel. */
-  private cut(c: Chunk): Chunk {
-    const texts = encodeChunk(factsOfChunk(c));
-    const chars = textChars(texts);
-    this.chars += chars - c.chars;
-    return { ...c, texts, kinds: c.kinds.slice(c.skip), skip: 0, chars };
   }
 
   /**
