@@ -8,6 +8,7 @@ import type { Fact } from '../protocol/facts.ts';
 import type { RuntimeConfig } from '../protocol/handshake.ts';
 import { addCounts, emptyCounts, type BackgroundToPanel, type DropCounts } from '../protocol/messages.ts';
 import { Router, type RouterHooks } from './router.ts';
+import { factsOfChunk } from './tab-log.ts';
 import type { DebuggerState } from './worker-debugger.ts';
 
 export interface Forms {
@@ -46,10 +47,11 @@ export class DebugRouter extends Router {
     this.taken = taken;
   }
 
+  /** The facts the tabs' logs hold, read from the texts they keep (the log keeps no objects). */
   facts(tabId?: number): Fact[] {
     const tabs = tabId === undefined ? [...this.tabs.values()] : [this.tabs.get(tabId)].filter((t) => t !== undefined);
     const chunks = tabs.flatMap((t) => [...t.log]).sort((a, b) => a.arrival - b.arrival);
-    return chunks.flatMap((c) => c.facts);
+    return chunks.flatMap(factsOfChunk);
   }
 
   clear(): void {

@@ -21,8 +21,7 @@ import {
   validateDevtoolsToBackground,
   validatePanelToBackground,
 } from '../protocol/validate.ts';
-import { TabLog, type Chunk } from './tab-log.ts';
-import { encodeChunk } from './chunk-text.ts';
+import { TabLog, heldChunk, type Chunk } from './tab-log.ts';
 import { FactGaps } from './fact-gaps.ts';
 import { FactSenders } from './fact-sender.ts';
 import { fillUserAgent } from './relay-user-agent.ts';
@@ -251,20 +250,14 @@ export class Router {
       if (m.facts.length) addCounts(tab.dropped, { [STALE_SESSION]: m.facts.length });
     } else if (m.facts.length) {
       const filled = fillUserAgent(m.facts, relay.userAgent);
-      // Facts that came as objects (not the runtime's JSON) are measured here, once.
-      const chars = m.chars !== undefined ? m.chars + filled : JSON.stringify(m.facts).length;
-      // The relay's texts go on to panels as they are while they are exactly the facts kept.
+      // The relay's texts are kept as they are while they are exactly the facts kept; else the
+      // facts are encoded once, here. Either way the log keeps texts only, not the objects.
       const texts = filled === 0 && m.texts !== undefined ? m.texts : null;
       const arrival = ++this.arrival;
-      this.deliver(tab, {
-        arrival,
-        session: relay.session,
-        source: relay.relay,
-        seq: m.seq,
-        facts: m.facts,
-        chars,
-        texts,
-      });
+      this.deliver(
+        tab,
+        heldChunk({ arrival, session: relay.session, source: relay.relay, seq: m.seq }, m.facts, texts),
+      );
       if (port) this.hooks.relayed?.(tab.tabId, m.facts);
     }
     this.scheduleStatus(tab);
@@ -410,23 +403,16 @@ export class Router {
   }
 
   private deliver(tab: TabState, chunk: Chunk) {
-    // Its first offer is now: texts made for it are made once, and counted with it.
-    if (chunk.texts === null && tab.panels.size > 0) chunk.texts = encodeChunk(chunk.facts);
     tab.log.append(chunk);
+    // The chunk as it came, even if the bound evicted part of it at once: these panels are live.
     for (const panel of tab.panels) this.offer(panel, tab, chunk);
   }
 
-  /** Sends a held chunk to a panel (its texts made and kept at its first offer); `settle` the log after. */
+  /** Sends a chunk to a panel: a held one without the facts evicted from it (TabLog.sendable). */
   private offer(panel: PanelConn, tab: TabState, chunk: Chunk) {
     if (!advanceCursor(panel.cursor, chunk)) return;
-    this.toPanel(panel, {
-      type: 'facts-text',
-      tabId: tab.tabId,
-      session: chunk.session,
-      source: chunk.source,
-      seq: chunk.seq,
-      json: chunk.texts ?? tab.log.keepTexts(chunk, encodeChunk(chunk.facts)),
-    });
+    const { session, source, seq, texts } = chunk.skip ? tab.log.sendable(chunk) : chunk;
+    this.toPanel(panel, { type: 'facts-text', tabId: tab.tabId, session, source, seq, json: texts });
   }
 
   private reject(tab: TabState, n: number, error: string | undefined) {

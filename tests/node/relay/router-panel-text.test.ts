@@ -1,14 +1,14 @@
 /**
  * The background sends each chunk to panels as the compact wire text (BackgroundToPanel
  * `facts-text`): the relay's own texts while they are exactly the facts kept, else the one
- * encoder's texts of the kept facts, made once at the chunk's first offer and kept with it (the
- * same strings to every panel and every replay, counted in the tab log's character bound).
+ * encoder's texts of the kept facts, made once on arrival and kept (the
+ * same strings to every panel and every replay, and the only copy the tab log keeps).
  * Stand-in ports: the panel's decodes as the panel does (stand-in-port.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../injected/batch-json.ts';
 import { Router, type RouterHooks } from '../../../extension/router.ts';
-import { TabLog } from '../../../extension/tab-log.ts';
+import type { TabLog } from '../../../extension/tab-log.ts';
 import type { Fact } from '../../../protocol/facts.ts';
 import { wireFacts } from '../../../protocol/wire-decode.ts';
 import { StandInPort } from './stand-in-port.ts';
@@ -144,63 +144,25 @@ describe('panels receive the compact wire text', () => {
     expect(factsOf(again)).toEqual([closed(2), closed(3)]);
   });
 
-  it('makes the texts of a chunk no panel was offered at its first offer, keeps them, and counts them in the bound', () => {
+  it('encodes a chunk that came as objects once, on arrival, and keeps only that text', () => {
     const { router, relay, panel } = setup();
     relay.receive({ type: 'batch', seq: 1, facts: [closed(1), closed(2)] });
     const log = router.log(1);
-    const held = log.bufferedChars;
     const late = panel();
     const [chunk] = chunksOf(late);
     expect(wireFacts(chunk.json[0].json)).toEqual([closed(1), closed(2)]);
-    expect(log.bufferedChars).toBe(held + chunk.json[0].json.length);
+    // Before: the objects were kept and measured as JSON, the text made at the first offer and counted beside them.
+    expect(log.bufferedChars).toBe(chunk.json[0].json.length);
     // A second panel: the kept text, the count unchanged.
     expect(chunksOf(panel())).toEqual([chunk]);
-    expect(log.bufferedChars).toBe(held + chunk.json[0].json.length);
+    expect(log.bufferedChars).toBe(chunk.json[0].json.length);
   });
 
-  it("counts the relay's texts in the tab log's character bound, beside the facts", () => {
+  it("counts the relay's texts once in the tab log's character bound: they are all it keeps", () => {
     const { router, relay } = setup();
     const sent = [text([closed(1), closed(2)])];
     relay.receive({ type: 'json-batch', seq: 1, json: sent });
-    // The facts are measured by the text they came as, and the text is kept too.
-    expect(router.log(1).bufferedChars).toBe(2 * sent[0].json.length);
-  });
-});
-
-describe('the tab log bounds what it keeps of the texts', () => {
-  const chunk = (seq: number, facts: Fact[], texts: { json: string; count: number }[] | null) => ({
-    arrival: seq,
-    session: 's',
-    source: 'r',
-    seq,
-    facts,
-    chars: 100,
-    texts,
-  });
-
-  it('evicts for texts kept past the bound, at settle, and counts what goes', () => {
-    const log = new TabLog(1_000, 300);
-    const a = chunk(1, [closed(1)], null);
-    log.append(a);
-    log.append(chunk(2, [closed(2)], null));
-    expect(log.bufferedChars).toBe(200);
-    log.keepTexts(a, [{ json: 'x'.repeat(150), count: 1 }]);
-    expect(log.bufferedChars).toBe(350);
-    expect(log.buffered).toBe(2);
-    log.settle();
-    expect(log.buffered).toBe(1);
-    expect(log.bufferedChars).toBe(100);
-    expect(log.evicted['port-closed']).toBe(1);
-  });
-
-  it('lets the texts of a chunk cut by eviction go with what they held', () => {
-    const log = new TabLog(2, 1_000_000);
-    log.append(chunk(1, [closed(1), closed(2)], [{ json: 'y'.repeat(40), count: 2 }]));
-    expect(log.bufferedChars).toBe(140);
-    log.append(chunk(2, [closed(3)], null));
-    const [cut] = [...log];
-    expect(cut.facts).toEqual([closed(2)]);
-    expect(cut.texts).toBeNull();
-    expect(log.bufferedChars).toBe(50 + 100);
+    // Before: the facts measured by the text they came as, and the text kept too (twice the characters).
+    expect(router.log(1).bufferedChars).toBe(sent[0].json.length);
   });
 });
