@@ -1,7 +1,7 @@
-// What a transfer list costs a page in Firefox ESR, native and with two builds of the add-on really
+// What a transfer list costs a page in Firefox ESR, native and with builds of the add-on really
 // loaded (the test build of each: the same runtime, plus the background's debug hook that lets
-// this script turn on "Record while DevTools is closed"). Three Firefoxes (no add-on, A, B), the
-// same page in each, rounds rotating their order, a fresh document each round:
+// this script turn on "Record while DevTools is closed"). One Firefox per build and one with no
+// add-on, the same page in each, rounds rotating their order, a fresh document each round:
 //
 //   post               port.postMessage({id, method, args}), no transfer list (the control)
 //   post + buffer      port.postMessage(buffer, [buffer]) of a fresh 8-byte ArrayBuffer
@@ -10,25 +10,31 @@
 //   post + 16 MB       port.postMessage(buffer, [buffer]) of a fresh 16 MiB ArrayBuffer
 //
 // The port's peer is in a dedicated worker that drops what comes (and closes the ports it gets).
-// Firefox gives no page-thread CPU clock to a client here, so each part is a many-iteration wall
-// clock in the page (performance.now(), timer precision not reduced): 3 repetitions after a
+// Firefox gives a client no page-thread CPU clock, so the page's thread is read from Linux: the
+// CPU time (ns, /proc/<pid>/task/<pid>/schedstat) of the main thread of each of that Firefox's
+// content processes around a part's loop and the drain that follows it (so a flush the runtime
+// defers is counted), the busiest process being the page's; the wall clock of the loop alone
+// (performance.now(), timer precision not reduced) is shown beside it. 3 repetitions after a
 // warm-up, the round's figure their median; cells are the median over rounds of µs per post, with
 // the min–max spread, and the median of the per-round difference to native. First with nobody
-// watching (the runtime counts), then with recording on in A and B (every message recorded).
+// watching (the runtime counts), then with recording on in every build (every message recorded).
 //
-//   npm run build && node bench/transfer-firefox.mjs <distA> <distB> [rounds=9] [part]
-//   (`part`: only the parts whose name contains it; `--idle-only` anywhere: skip recording)
+//   npm run build && node bench/transfer-firefox.mjs <dist>… [--rounds=9] [--part=…] [--idle-only]
+//   (one to three builds, named A, B, C in the output; `--part`: only the parts whose name contains it)
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { runnerImport } from 'vite';
 import puppeteer from 'puppeteer-core';
 
 const args = process.argv.slice(2);
+const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const idleOnly = args.includes('--idle-only');
-const [distA, distB, roundsArg = '9', only = ''] = args.filter((a) => a !== '--idle-only');
-const rounds = Number(roundsArg);
-if (!distA || !distB || !(rounds > 0)) {
-  console.error('usage: node bench/transfer-firefox.mjs <distA> <distB> [rounds=9] [part] [--idle-only]');
+const dists = args.filter((a) => !a.startsWith('--'));
+const rounds = Number(option('rounds', '9'));
+const only = option('part', '');
+if (dists.length < 1 || dists.length > 3 || !(rounds > 0)) {
+  console.error('usage: node bench/transfer-firefox.mjs <dist>… [--rounds=9] [--part=…] [--idle-only]');
   process.exit(2);
 }
 const { module: support } = await runnerImport(resolve(import.meta.dirname, '../tests/support/firefox.ts'), {
@@ -80,7 +86,7 @@ const PARTS = [
   ['post', 5_000],
   ['post + buffer', 5_000],
   ['post + port', 2_000],
-  ['post + 16 MB', 40],
+  ['post + 16 MB', 20],
 ].filter(([name]) => name.includes(only));
 
 async function launch(dist) {
@@ -101,8 +107,34 @@ async function launch(dist) {
     background = (text) => rdp.evaluate(consoleActor, text);
   }
   const tab = await browser.newPage();
+  const pid = browser.process().pid;
   return {
     tab,
+    /** CPU ns of the main thread of each process under this Firefox (content processes come from its fork server). */
+    cpu() {
+      const parent = new Map();
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+          parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+        } catch {
+          // A process that ended meanwhile.
+        }
+      }
+      const out = new Map();
+      for (const id of parent.keys()) {
+        let up = parent.get(id);
+        while (up !== undefined && up !== pid) up = parent.get(up);
+        if (up !== pid) continue;
+        try {
+          out.set(id, Number(readFileSync(`/proc/${id}/task/${id}/schedstat`, 'utf8').split(' ')[0]));
+        } catch {
+          // Ended meanwhile.
+        }
+      }
+      return out;
+    },
     async record(on) {
       if (!background) return;
       await background(`browser.storage.local.set({ 'portscope.recordWhileClosed': ${on} }).then(() => 'ok')`);
@@ -126,54 +158,73 @@ const median = (a) => {
 };
 const f = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
-const browsers = { native: undefined, A: undefined, B: undefined };
+const LABELS = ['A', 'B', 'C'];
+const browsers = { native: undefined };
 try {
   browsers.native = await launch(undefined);
-  browsers.A = await launch(distA);
-  browsers.B = await launch(distB);
+  for (let i = 0; i < dists.length; i++) browsers[LABELS[i]] = await launch(dists[i]);
   const names = Object.keys(browsers);
   const version = await browsers.native.tab.browser().version();
   const modes = idleOnly ? ['idle'] : ['idle', 'recording'];
   for (const mode of modes) {
     for (const name of names) await browsers[name].record(mode === 'recording');
-    const out = Object.fromEntries(names.map((n) => [n, Object.fromEntries(PARTS.map(([p]) => [p, []]))]));
+    const fresh = () => Object.fromEntries(names.map((n) => [n, Object.fromEntries(PARTS.map(([p]) => [p, []]))]));
+    const out = { wall: fresh(), cpu: fresh() };
     for (let r = 0; r < rounds; r++) {
       const order = names.slice(r % names.length).concat(names.slice(0, r % names.length));
       for (const name of order) {
-        const { tab } = browsers[name];
+        const { tab, cpu } = browsers[name];
         await tab.goto(`${origin}/?${name}&${mode}&${r}`);
         await tab.evaluate(() => globalThis.transferBench.setUp());
         for (const [part, n] of PARTS) {
           await tab.evaluate((p, k) => globalThis.transferBench.run(p, k), part, Math.max(1, n >> 3));
           await tab.evaluate(() => globalThis.transferBench.drain());
-          const reps = [];
+          const wall = [];
+          const busy = [];
           for (let k = 0; k < 3; k++) {
-            reps.push(await tab.evaluate((p, k) => globalThis.transferBench.run(p, k), part, n));
+            const before = cpu();
+            wall.push(await tab.evaluate((p, k) => globalThis.transferBench.run(p, k), part, n));
             await tab.evaluate(() => globalThis.transferBench.drain());
+            let most = 0;
+            for (const [id, ns] of cpu()) most = Math.max(most, ns - (before.get(id) ?? ns));
+            busy.push(most / 1000 / n);
           }
-          out[name][part].push(median(reps));
+          out.wall[name][part].push(median(wall));
+          out.cpu[name][part].push(median(busy));
         }
       }
     }
     console.log(
-      `Firefox ${version}, ${mode === 'idle' ? 'nobody watching (A and B count)' : 'recording while DevTools is closed (A and B record)'}; ${rounds} rounds; µs per post: median (min–max) over rounds; Δ: median of the per-round difference to native`,
+      `Firefox ${version}, ${mode === 'idle' ? 'nobody watching (the builds count)' : 'recording while DevTools is closed (the builds record)'}; ${rounds} rounds; µs per post: median (min–max) over rounds; Δ: median of the per-round difference to native`,
     );
-    console.log(`  A = ${distA}, B = ${distB}`);
-    for (const [part, n] of PARTS) {
-      const cells = names.map((name) => {
-        const a = out[name][part];
-        const cell = `${name} ${f(median(a))} (${f(Math.min(...a))}–${f(Math.max(...a))})`;
-        if (name === 'native') return cell;
-        return `${cell} Δ ${f(median(a.map((x, i) => x - out.native[part][i])))}`;
-      });
-      console.log(`  ${part.padEnd(13)} ×${String(n).padEnd(5)} ${cells.join('   ')}`);
+    console.log(
+      `  ${names
+        .slice(1)
+        .map((n, i) => `${n} = ${dists[i]}`)
+        .join(', ')}`,
+    );
+    for (const clock of ['cpu', 'wall']) {
+      console.log(clock === 'cpu' ? '  page thread CPU (loop + drain):' : '  wall clock (loop alone):');
+      for (const [part, n] of PARTS) {
+        const cells = names.map((name) => {
+          const a = out[clock][name][part];
+          const cell = `${name} ${f(median(a))} (${f(Math.min(...a))}–${f(Math.max(...a))})`;
+          if (name === 'native') return cell;
+          return `${cell} Δ ${f(median(a.map((x, i) => x - out[clock].native[part][i])))}`;
+        });
+        console.log(`    ${part.padEnd(13)} ×${String(n).padEnd(5)} ${cells.join('   ')}`);
+      }
+      for (let j = 2; j < names.length; j++) {
+        const diff = (part) => {
+          const a = out[clock][names[j - 1]][part];
+          const d = out[clock][names[j]][part].map((x, i) => x - a[i]);
+          return `${part} ${f(median(d))} (${f(Math.min(...d))}–${f(Math.max(...d))})`;
+        };
+        console.log(
+          `    per-round ${names[j]} − ${names[j - 1]}, median (min–max) µs: ${PARTS.map(([p]) => diff(p)).join('; ')}`,
+        );
+      }
     }
-    const diff = (part) => {
-      const a = out.A[part];
-      const d = out.B[part].map((x, i) => x - a[i]);
-      return `${part}: B − A ${f(median(d))} (${f(Math.min(...d))}–${f(Math.max(...d))})`;
-    };
-    console.log(`  per-round B − A, median (min–max) µs: ${PARTS.map(([p]) => diff(p)).join('; ')}`);
   }
 } finally {
   for (const b of Object.values(browsers)) await b?.close();
