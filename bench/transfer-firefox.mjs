@@ -20,7 +20,7 @@
 // watching (the runtime counts), then with recording on in every build (every message recorded).
 //
 //   npm run build && node bench/transfer-firefox.mjs <dist>… [--rounds=9] [--part=…] [--idle-only]
-//   (one to three builds, named A, B, C in the output; `--part`: only the parts whose name contains it)
+//   (one to three builds, named A, B, C in the output; `--part=a,b`: only the parts whose name contains one of them)
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
@@ -86,8 +86,8 @@ const PARTS = [
   ['post', 5_000],
   ['post + buffer', 5_000],
   ['post + port', 2_000],
-  ['post + 16 MB', 20],
-].filter(([name]) => name.includes(only));
+  ['post + 16 MB', 10],
+].filter(([name]) => only.split(',').some((o) => name.includes(o)));
 
 async function launch(dist) {
   const rdpPort = 6_000 + Math.floor(Math.random() * 3_000);
