@@ -9,6 +9,7 @@
  * own error, with its own message; a page exception simply propagates, as it would natively.
  */
 import {
+  ArrayPrototype,
   hasOwn,
   apply,
   arrayValues,
@@ -178,19 +179,46 @@ function afterMethod(
  * Array Iterator of a realm defines the `Iterator` global (docs/firefox.md), which the page could
  * see in `Object.getOwnPropertyNames(window)`. What this leaves out: a page that replaced
  * %ArrayIteratorPrototype%.next (and not Array.prototype[@@iterator]) sees its `next` called
- * natively and not here; for a Proxy list, `Iterator` is defined natively at this post.
+ * natively and not here (unless the stand-in is a fresh Array, see below); for a Proxy list,
+ * `Iterator` is defined natively at this post.
+ *
+ * Complete, the stand-in is a fresh Array of the items when Array.prototype[@@iterator] is still
+ * the built-in in a data property: Firefox then reads it as it reads the page's own real Array,
+ * without the protocol (or, where the page replaced %ArrayIteratorPrototype%.next, through that
+ * `next`, as it would natively), instead of calling back into a replay for every step (BENCHMARKS.md,
+ * "Transfer lists after the Proxy fix"). Checked after the reads, which may run page code (a
+ * Proxy's traps). The steps are replayed only when the native must throw.
  */
 function readIndexes(v: object): Converted {
-  const steps: Step[] = [];
-  const items: unknown[] = [];
+  let items: unknown[] = [];
   for (let i = 0; ; i++) {
-    if (i >= toLength((v as { length: unknown }).length)) return { items, complete: true, standIn: replay(steps) };
+    if (i >= toLength((v as { length: unknown }).length))
+      return { items, complete: true, standIn: arrayIterationIsBuiltin() ? items : replayItems(items) };
     const value = (v as Record<number, unknown>)[i];
-    append<Step>(steps, { done: false, value });
-    if (!isObject(value)) return { items, complete: false, standIn: replay(steps) };
-    append(items, value);
+    if (!isObject(value)) {
+      const steps = stepsOf(items);
+      append<Step>(steps, { done: false, value });
+      return { items, complete: false, standIn: replay(steps) };
+    }
+    // A literal for the first item, as in fromArray: most lists hold one object.
+    if (i === 0) items = [value];
+    else append(items, value);
   }
 }
+
+/** Whether Array.prototype[@@iterator] is the built-in %Array.prototype.values%, held in a data property. */
+function arrayIterationIsBuiltin(): boolean {
+  const d = getOwnPropertyDescriptor(ArrayPrototype, symbolIterator);
+  return d !== undefined && hasOwn(d, 'value') && d.value === arrayValues;
+}
+
+function stepsOf(items: unknown[]): Step[] {
+  const steps: Step[] = [];
+  for (let k = 0; k < items.length; k++) append<Step>(steps, { done: false, value: items[k] });
+  return steps;
+}
+
+const replayItems = (items: unknown[]): object => replay(stepsOf(items));
 
 /** ToLength: a page `valueOf` on what `length` returned runs here, once a step, as natively. */
 function toLength(length: unknown): number {
@@ -215,8 +243,7 @@ function iterateArray(v: object, next: (this: unknown) => { done: boolean; value
     if (step.done) return { items, complete: true, standIn: items };
     const value = step.value;
     if (!isObject(value)) {
-      const steps: Step[] = [];
-      for (let k = 0; k < items.length; k++) append<Step>(steps, { done: false, value: items[k] });
+      const steps = stepsOf(items);
       append<Step>(steps, { done: false, value });
       return { items, complete: false, standIn: replay(steps) };
     }
