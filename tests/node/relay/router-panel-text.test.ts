@@ -11,7 +11,7 @@ import { Router, type RouterHooks } from '../../../extension/router.ts';
 import type { TabLog } from '../../../extension/tab-log.ts';
 import type { Fact } from '../../../protocol/facts.ts';
 import { wireFacts } from '../../../protocol/wire-decode.ts';
-import { StandInPort } from './stand-in-port.ts';
+import { StandInPort, topRelay } from './stand-in-port.ts';
 
 const ORIGIN = 'chrome-extension://abc/';
 
@@ -39,17 +39,7 @@ function setup(hooks: Partial<RouterHooks> = {}) {
     persist: () => {},
     ...hooks,
   });
-  const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
-  router.connectContent(relay);
-  relay.receive({
-    type: 'hello',
-    relay: 'r',
-    session: null,
-    url: 'https://page.test/',
-    top: true,
-    lastSeq: 0,
-    firstRetained: 1,
-  });
+  const relay = topRelay(router);
   const panel = (cursor?: Record<string, number>) => {
     const port = new StandInPort('portscope-panel', { url: `${ORIGIN}panel/index.html` });
     router.connectPanel(port);

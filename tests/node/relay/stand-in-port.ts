@@ -49,13 +49,8 @@ export class StandInPort implements PortLike {
   }
 }
 
-/** A router (the test build's) whose tab 1 has a relay that said hello for its top document and a panel subscribed to it. */
-export function relayAndPanel(extensionOrigin: string): {
-  router: DebugRouter;
-  relay: StandInPort;
-  panel: StandInPort;
-} {
-  const router = new DebugRouter({ extensionOrigin, statusIntervalMs: 0, resync: () => {}, persist: () => {} });
+/** A relay connected to `router` for tab 1's top document (https://page.test/), which said hello as relay "r". */
+export function topRelay(router: Pick<DebugRouter, 'connectContent'>): StandInPort {
   const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
   router.connectContent(relay);
   relay.receive({
@@ -67,6 +62,17 @@ export function relayAndPanel(extensionOrigin: string): {
     lastSeq: 0,
     firstRetained: 1,
   });
+  return relay;
+}
+
+/** A router (the test build's) whose tab 1 has a relay that said hello for its top document and a panel subscribed to it. */
+export function relayAndPanel(extensionOrigin: string): {
+  router: DebugRouter;
+  relay: StandInPort;
+  panel: StandInPort;
+} {
+  const router = new DebugRouter({ extensionOrigin, statusIntervalMs: 0, resync: () => {}, persist: () => {} });
+  const relay = topRelay(router);
   const panel = new StandInPort('portscope-panel', { url: `${extensionOrigin}panel/index.html` });
   router.connectPanel(panel);
   panel.receive({ type: 'subscribe', tabId: 1 });

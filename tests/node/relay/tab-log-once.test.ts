@@ -10,7 +10,7 @@ import type { TabLog } from '../../../extension/tab-log.ts';
 import type { Fact } from '../../../protocol/facts.ts';
 import type { EncodedFacts, FactsChunk } from '../../../protocol/messages.ts';
 import { encodeBatch } from '../../../injected/batch-json.ts';
-import { StandInPort } from './stand-in-port.ts';
+import { StandInPort, topRelay } from './stand-in-port.ts';
 
 const ORIGIN = 'chrome-extension://abc/';
 const T0 = 1765090000000;
@@ -58,17 +58,7 @@ function setup(cap: number, capChars?: number) {
     resync: () => {},
     persist: () => {},
   });
-  const relay = new StandInPort('portscope-content', { tab: { id: 1 }, frameId: 0, url: 'https://page.test/' });
-  router.connectContent(relay);
-  relay.receive({
-    type: 'hello',
-    relay: 'r',
-    session: null,
-    url: 'https://page.test/',
-    top: true,
-    lastSeq: 0,
-    firstRetained: 1,
-  });
+  const relay = topRelay(router);
   let seq = 0;
   /** One relay batch: its facts as the runtime's texts, one part per list. */
   const send = (...parts: Fact[][]) => relay.receive({ type: 'json-batch', seq: ++seq, json: parts.map(text) });
