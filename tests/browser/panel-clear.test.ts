@@ -55,7 +55,13 @@ describe('Clear in the real panel', () => {
     // The demo's nine messages, three of them stuck in a never-started port's queue.
     await until('the demo in the panel', countsText, (t) => t.includes('9 messages') && t.includes('3 queued'));
     await clickTab('channels');
-    const treeBefore = await panel.$eval('[role=tree]', (el) => el.textContent ?? '');
+    // The pongs can be counted (from the main document's dispatches) before the iframe's own facts
+    // arrive through its relay: the picture is whole once the iframe holds its enabled port.
+    const treeBefore = await until(
+      "the iframe's port in the tree",
+      () => panel.$eval('[role=tree]', (el) => el.textContent ?? ''),
+      (t) => /iframe \/demo\/child\.htmlp\d+ ⇄ p\d+ · c\d+enabled/.test(t),
+    );
     structure = (await countsText()).split(' · ').slice(0, 2).join(' · ');
     expect(structure).toBe('3 channels · 6 ports');
 
