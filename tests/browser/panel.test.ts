@@ -138,7 +138,12 @@ describe('Portscope panel in real DevTools', () => {
     );
     expect(counts).toMatch(/^\d+ channels · \d+ ports · \d+ messages · \d+ queued · \d+ carriers?$/);
     await clickTab('channels');
-    const tree = await panel.$eval('[role=tree]', (el) => el.textContent ?? '');
+    // The view is drawn after the click's update: wait for the tree rather than read at once.
+    const tree = await until(
+      () => panel.$eval('[role=tree]', (el) => el.textContent ?? '').catch(() => ''),
+      (t) => t !== '',
+      'the channels tree',
+    );
     expect(tree).toContain('iframe');
     expect(tree).toContain('not started');
     // The demo's worker runs no Portscope: its port's start state is unknown, not "not started".
