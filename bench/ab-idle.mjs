@@ -19,10 +19,9 @@
 //
 // Checks at the end that both instrumented tabs counted (messages-counted) and recorded no plain
 // post (port-posted without a transfer), through each build's debug hook.
-import { chromium } from '@playwright/test';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { launchWithPage } from './chromium.mjs';
 import { serveBench } from './server.mjs';
 
 const [distA, distB, roundsArg = '9', only = ''] = process.argv.slice(2);
@@ -31,8 +30,6 @@ if (!distA || !distB || !(rounds > 0)) {
   console.error('usage: node bench/ab-idle.mjs <distA> <distB> [rounds]');
   process.exit(2);
 }
-const executablePath = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'];
 const server = await serveBench({ dist: resolve(distA) });
 
 /** CPU seconds used so far by the browser whose command line names `userDataDir`, and all its descendants. */
@@ -63,24 +60,8 @@ function browserCpu(userDataDir) {
 }
 
 async function launch(dist) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'ps-ab-idle-'));
-  const ext = dist && resolve(dist, 'test/chrome');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: ext ? [...ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ARGS,
-  });
-  const worker = ext ? (context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))) : undefined;
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  return {
-    page,
-    worker,
-    cpu: () => browserCpu(userDataDir),
-    thread: async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value,
-    close: () => context.close().then(() => rmSync(userDataDir, { recursive: true, force: true })),
-  };
+  const b = await launchWithPage(dist && resolve(dist, 'test/chrome'), { prefix: 'ps-ab-idle-', threadTicks: true });
+  return { ...b, cpu: () => browserCpu(b.userDataDir) };
 }
 
 const modes = { native: await launch(undefined), A: await launch(distA), B: await launch(distB) };
@@ -172,7 +153,7 @@ const order = Object.keys(modes);
 for (let round = 0; round < rounds; round++) {
   for (let j = 0; j < order.length; j++) {
     const mode = order[(round + j) % order.length];
-    const { page, cpu, thread } = modes[mode];
+    const { page, cpu, threadTime: thread } = modes[mode];
     await page.goto(`${server.origin}/index.html?r=${round}`);
     // The relay's config (nobody watches: count) reaches the runtime shortly after load.
     await page.waitForTimeout(300);
@@ -206,7 +187,7 @@ for (const [w, byMeasure] of Object.entries(results))
 // (1 s): let them reach the background.
 await new Promise((r) => setTimeout(r, 2000));
 for (const m of ['A', 'B']) {
-  const kinds = await modes[m].worker.evaluate(() => {
+  const kinds = await modes[m].serviceWorker.evaluate(() => {
     const out = { counted: 0, countFacts: 0, facts: 0, plainPosts: 0 };
     for (const f of globalThis.portscopeDebug.facts()) {
       out.facts++;

@@ -160,3 +160,35 @@ export async function serviceWorkerSession(browser) {
     });
   return { send, detach: () => root.detach().catch(() => {}) };
 }
+
+/**
+ * A browser of its own with one page, for the scripts that compare builds side by side in
+ * separate browsers (bench/idle-*.mjs, ab-idle.mjs): `ext` an unpacked extension folder, or none
+ * for the native page. With `threadTicks`, `threadTime()` reads the page main thread's CPU seconds
+ * (CDP Performance metrics in thread ticks: the runtime, the relay and the page all run there).
+ */
+export async function launchWithPage(ext, { prefix = 'portscope-bench-', threadTicks = false } = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), prefix));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ext ? [...ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ARGS,
+  });
+  const serviceWorker = ext
+    ? (context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker')))
+    : undefined;
+  const page = await context.newPage();
+  const cdp = threadTicks ? await context.newCDPSession(page) : undefined;
+  await cdp?.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return {
+    context,
+    page,
+    serviceWorker,
+    userDataDir,
+    async threadTime() {
+      if (!cdp) throw new BenchSetupError('launchWithPage: threadTime() needs { threadTicks: true }');
+      return (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
+    },
+    close: () => context.close().then(() => rmSync(userDataDir, { recursive: true, force: true })),
+  };
+}

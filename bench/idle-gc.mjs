@@ -12,10 +12,8 @@
 // document each round, `loops` loops per round after one warm-up loop.
 //
 //   node bench/idle-gc.mjs <distA> <distB> [rounds=5] [loops=6]
-import { chromium } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { launchWithPage } from './chromium.mjs';
 import { serveBench } from './server.mjs';
 
 const [distA, distB, roundsArg = '5', loopsArg = '6'] = process.argv.slice(2);
@@ -25,26 +23,7 @@ if (!distA || !distB || !(rounds > 0) || !(loops > 0)) {
   console.error('usage: node bench/idle-gc.mjs <distA> <distB> [rounds=5] [loops=6]');
   process.exit(2);
 }
-const executablePath = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'];
 const server = await serveBench({ dist: resolve(distA) });
-
-async function launch(dist) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'ps-idle-gc-'));
-  const ext = dist && resolve(dist, 'test/chrome');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: ext ? [...ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ARGS,
-  });
-  if (ext) context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const page = await context.newPage();
-  return {
-    context,
-    page,
-    close: () => context.close().then(() => rmSync(userDataDir, { recursive: true, force: true })),
-  };
-}
 
 /** In the page: `n` loops of bigTransfer's timed part, each between two performance marks; the loops' times. */
 async function transferLoops(n) {
@@ -121,6 +100,7 @@ async function traced(browser) {
   return out;
 }
 
+const launch = (dist) => launchWithPage(dist && resolve(dist, 'test/chrome'), { prefix: 'ps-idle-gc-' });
 const modes = { native: await launch(undefined), A: await launch(distA), B: await launch(distB) };
 const results = { native: [], A: [], B: [] };
 const order = Object.keys(modes);

@@ -19,10 +19,9 @@
 // the message's serialization, a "dispatch" the event's creation and the page's handler.
 //
 //   node bench/idle-parts.mjs <distA> <distB> [rounds=9] [part]   (`part`: only the parts whose name contains it)
-import { chromium } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { launchWithPage } from './chromium.mjs';
+import { partsSetUp } from './parts-worker.mjs';
 import { serveBench } from './server.mjs';
 
 const [distA, distB, roundsArg = '9', only = ''] = process.argv.slice(2);
@@ -31,53 +30,11 @@ if (!distA || !distB || !(rounds > 0)) {
   console.error('usage: node bench/idle-parts.mjs <distA> <distB> [rounds=9] [part]');
   process.exit(2);
 }
-const executablePath = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'];
 const server = await serveBench({ dist: resolve(distA) });
 
-async function launch(dist) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'ps-idle-parts-'));
-  const ext = dist && resolve(dist, 'test/chrome');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: ext ? [...ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ARGS,
-  });
-  if (ext) context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  return {
-    page,
-    thread: async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value,
-    close: () => context.close().then(() => rmSync(userDataDir, { recursive: true, force: true })),
-  };
-}
-
-/** In the page: a worker holding two ports' peers, `answer` (it posts what it is asked for) and `sink` (it drops what comes). */
-async function setUp() {
-  const source = `onmessage = (e) => {
-    if (e.data === 'drop') return;
-    if (e.data && e.data.carrier) {
-      for (let i = 0; i < e.data.carrier; i++) postMessage({ id: i, result: i + 1 });
-      return;
-    }
-    const [answer, sink] = e.ports;
-    sink.onmessage = () => {};
-    answer.onmessage = (m) => {
-      const { n, transfer } = m.data;
-      if (transfer) for (let i = 0; i < n; i++) { const b = new ArrayBuffer(8); answer.postMessage(b, [b]); }
-      else for (let i = 0; i < n; i++) answer.postMessage({ id: i, result: i + 1 });
-    };
-    postMessage('ready');
-  };`;
-  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-  const answer = new MessageChannel();
-  const sink = new MessageChannel();
-  worker.postMessage('serve', [answer.port2, sink.port2]);
-  await new Promise((ok) => {
-    worker.onmessage = ok;
-  });
+/** In the page, after partsSetUp: each part as a function of its count. */
+function installParts() {
+  const { answer, sink, worker } = globalThis.partsState;
   globalThis.idleParts = {
     workerPost(n) {
       for (let i = 0; i < n; i++) worker.postMessage('drop');
@@ -92,18 +49,18 @@ async function setUp() {
       });
     },
     post(n) {
-      const port = sink.port1;
+      const port = sink;
       for (let i = 0; i < n; i++) port.postMessage({ id: i, method: 'add', args: [i, 1] });
     },
     postTransfer(n) {
-      const port = sink.port1;
+      const port = sink;
       for (let i = 0; i < n; i++) {
         const b = new ArrayBuffer(8);
         port.postMessage(b, [b]);
       }
     },
     dispatch(n, transfer) {
-      const port = answer.port1;
+      const port = answer;
       return new Promise((done) => {
         let got = 0;
         port.onmessage = () => {
@@ -129,17 +86,20 @@ if (PARTS.length === 0) {
   process.exit(2);
 }
 
+const launch = (dist) =>
+  launchWithPage(dist && resolve(dist, 'test/chrome'), { prefix: 'ps-idle-parts-', threadTicks: true });
 const modes = { native: await launch(undefined), A: await launch(distA), B: await launch(distB) };
 const results = Object.fromEntries(PARTS.map(([name]) => [name, { native: [], A: [], B: [] }]));
 const order = Object.keys(modes);
 for (let round = 0; round < rounds; round++) {
   for (let j = 0; j < order.length; j++) {
     const mode = order[(round + j) % order.length];
-    const { page, thread } = modes[mode];
+    const { page, threadTime: thread } = modes[mode];
     await page.goto(`${server.origin}/index.html?parts=${round}`);
     // The relay's config (nobody watches: count) reaches the runtime shortly after load.
     await page.waitForTimeout(300);
-    await page.evaluate(setUp);
+    await page.evaluate(partsSetUp);
+    await page.evaluate(installParts);
     for (const [name, units, run] of PARTS) {
       await run(page);
       const before = await thread();

@@ -13,10 +13,9 @@
 //
 //   PORTSCOPE_DIST=.tmp/dist-x PORTSCOPE_MINIFY=0 node scripts/build.mjs
 //   node bench/idle-profile.mjs .tmp/dist-x [repetitions=5] [workload]   (only the workloads whose name contains it)
-import { chromium } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { launchWithPage } from './chromium.mjs';
+import { partsSetUp } from './parts-worker.mjs';
 import { serveBench } from './server.mjs';
 
 const [dist, repsArg = '5', only = ''] = process.argv.slice(2);
@@ -25,25 +24,7 @@ if (!dist || !(reps > 0)) {
   console.error('usage: node bench/idle-profile.mjs <dist> [repetitions]');
   process.exit(2);
 }
-const executablePath = process.env.PORTSCOPE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-timer-throttling'];
 const server = await serveBench({ dist: resolve(dist) });
-
-async function launch(ext) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'ps-idle-profile-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: ext ? [...ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : ARGS,
-  });
-  if (ext) context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const page = await context.newPage();
-  return {
-    context,
-    page,
-    close: () => context.close().then(() => rmSync(userDataDir, { recursive: true, force: true })),
-  };
-}
 
 const ALL_WORKLOADS = {
   tiny: () => globalThis.benchWorkloads.channelThroughput('tiny', 20_000),
@@ -150,36 +131,6 @@ const ALL_WORKLOADS = {
   },
 };
 
-/**
- * In the page: a worker holding the peers of `answer` (it posts back as many replies or 8-byte
- * buffers as asked) and `sink` (it drops what comes); on its global it drops 'drop' and answers
- * `{carrier: n}` with n replies.
- */
-async function partsSetUp() {
-  const source = `onmessage = (e) => {
-    if (e.data === 'drop') return;
-    if (e.data && e.data.carrier) {
-      for (let i = 0; i < e.data.carrier; i++) postMessage({ id: i, result: i + 1 });
-      return;
-    }
-    const [answer, sink] = e.ports;
-    sink.onmessage = () => {};
-    answer.onmessage = (m) => {
-      const { n, transfer } = m.data;
-      if (transfer) for (let i = 0; i < n; i++) { const b = new ArrayBuffer(8); answer.postMessage(b, [b]); }
-      else for (let i = 0; i < n; i++) answer.postMessage({ id: i, result: i + 1 });
-    };
-    postMessage('ready');
-  };`;
-  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-  const answer = new MessageChannel();
-  const sink = new MessageChannel();
-  worker.postMessage('serve', [answer.port2, sink.port2]);
-  await new Promise((ok) => {
-    worker.onmessage = ok;
-  });
-  globalThis.partsState = { answer: answer.port1, sink: sink.port1, worker };
-}
 const WORKLOADS = Object.fromEntries(Object.entries(ALL_WORKLOADS).filter(([name]) => name.includes(only)));
 
 /** Self and inclusive time per function (inclusive counted once per sample even under recursion). */
@@ -232,8 +183,8 @@ const top = (map, filter, n) =>
     .sort((a, b) => b[1] - a[1])
     .slice(0, n);
 
-const native = await launch(undefined);
-const idle = await launch(resolve(dist, 'test/chrome'));
+const native = await launchWithPage(undefined, { prefix: 'ps-idle-profile-' });
+const idle = await launchWithPage(resolve(dist, 'test/chrome'), { prefix: 'ps-idle-profile-' });
 const isExt = (url) => url.startsWith('chrome-extension://');
 for (const [w, workload] of Object.entries(WORKLOADS)) {
   const run = typeof workload === 'function' ? workload : workload.run;
