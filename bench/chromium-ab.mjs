@@ -1,7 +1,9 @@
 // Checkouts compared in Chromium's own V8 (a blank page of headless Chromium, no extension): each
 // `--src` bundled into one IIFE script that puts the named exports of its modules at
 // globalThis[`impl<i>`], then a measure function run in the page with the implementations' names
-// and the rounds; it returns rows [step, figure per checkout]. Printed, never asserted.
+// and the rounds; it returns rows [step, figure per checkout]. Printed, never asserted. The page
+// also has the bench's workloads (bench/fixtures/workload.js: `globalThis.benchWorkloads`), so a
+// measure uses the very values the throughput cases post (`benchWorkloads.record`).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +45,7 @@ export async function compareInChromium({ modules, measure, rounds, unit, digits
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ARGS, headless: true });
   try {
     const page = await browser.newPage();
+    await page.addScriptTag({ path: join(import.meta.dirname, 'fixtures/workload.js') });
     const names = opts.srcs.map((_, i) => `impl${i}`);
     for (const [i, src] of opts.srcs.entries())
       await page.addScriptTag({ content: await bundle(src, names[i], dir, modules) });

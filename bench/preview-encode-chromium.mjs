@@ -16,17 +16,7 @@ import { runComparison } from './chromium-ab.mjs';
 
 /** Runs in the page: every implementation's rounds, interleaved; µs per message, median of each. */
 function measure([names, rounds]) {
-  const record = (i) => ({
-    id: i,
-    type: 'row',
-    name: `item-${i}`,
-    tags: ['alpha', 'beta', 'gamma'],
-    values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
-    body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
-    owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
-    created: 1700000000000 + i,
-    flags: { a: true, b: false, c: null },
-  });
+  const { record } = globalThis.benchWorkloads;
   const values = Array.from({ length: 256 }, (_, i) => record(i));
   const batch = (m) => {
     const facts = [];

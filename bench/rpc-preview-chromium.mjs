@@ -16,17 +16,7 @@ import { runComparison } from './chromium-ab.mjs';
 function measure([names, rounds]) {
   const requests = Array.from({ length: 256 }, (_, i) => ({ id: i, method: 'add', args: [i, 1] }));
   const replies = requests.map(({ id }) => structuredClone({ id, result: id + 1 }));
-  const record = (i) => ({
-    id: i,
-    type: 'row',
-    name: `item-${i}`,
-    tags: ['alpha', 'beta', 'gamma'],
-    values: [i, i + 1, i + 2, i + 3, i * 0.5, i * 0.25],
-    body: 'lorem ipsum dolor sit amet '.repeat(24).slice(0, 600),
-    owner: { id: i % 97, name: 'owner name', email: 'owner@example.test' },
-    created: 1700000000000 + i,
-    flags: { a: true, b: false, c: null },
-  });
+  const { record } = globalThis.benchWorkloads;
   const echoes = Array.from({ length: 256 }, (_, i) => structuredClone(record(i)));
   const impls = names.map((name) => globalThis[name]);
   let sink = 0;
