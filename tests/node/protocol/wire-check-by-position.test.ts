@@ -13,7 +13,7 @@ import { ownedVariantChecks, checker } from '../../../protocol/check.ts';
 import { fact } from '../../../protocol/fact-shapes.ts';
 import { FACT_KINDS, type Fact } from '../../../protocol/facts.ts';
 import { ProtocolError } from '../../../protocol/fault.ts';
-import { decodeFacts } from '../../../protocol/validate.ts';
+import { LIMITS, decodeFacts } from '../../../protocol/validate.ts';
 import { wireFactFields } from '../../../protocol/wire-decode.ts';
 import { relayAndPanel } from '../relay/stand-in-port.ts';
 
@@ -37,6 +37,10 @@ const posted = (seq: number, extra: Record<string, unknown> = {}): Fact =>
     site: { stack: ['https://page.test/app.js:1:2'] },
     ...extra,
   }) as Fact;
+
+/** An array node holding one `levels` deep. */
+const deeper = (levels: number): unknown =>
+  levels === 0 ? { t: 'null' } : { t: 'array', len: 1, items: [deeper(levels - 1)] };
 
 /** The copying check's error for `f` as plain JSON at `where[index]`, or null. */
 function plainError(f: unknown, where: string, index: number): string | null {
@@ -64,16 +68,16 @@ describe('the check by position', () => {
       ctx: [''],
       port: [0, 2 ** 60],
       msg: [-3],
-      bytes: [-1, 0.5],
-      fingerprint: ['x'.repeat(10_000)],
+      bytes: [-1, -0.5],
+      fingerprint: ['x'.repeat(1_025)],
       outcome: ['teleported'],
       preview: [
         { t: 'nope' },
-        { t: 'string', v: 'x'.repeat(10_000), len: 10_000 },
+        { t: 'string', v: 'x'.repeat(LIMITS.previewString + 1), len: LIMITS.previewString + 1 },
         { t: 'object', keys: -1, entries: [] },
-        { t: 'array', len: 2, items: [{ t: 'array', len: 1, items: [{ t: 'array', len: 1, items: [] }] }] },
+        deeper(LIMITS.previewDepth + 1),
       ],
-      site: [{ stack: [''.padEnd(5_000, 'y')] }],
+      site: [{ stack: ['y'.repeat(LIMITS.string + 1)] }],
     };
     let tried = 0;
     for (const [field, values] of Object.entries(bad))
@@ -91,7 +95,8 @@ describe('the check by position', () => {
         expect(whole.facts).toEqual([]);
         expect(whole.firstError?.message).toBe(want);
       }
-    expect(tried).toBeGreaterThanOrEqual(12);
+    // Every value above is one the shape refuses: none was left untried.
+    expect(tried).toBe(16);
   });
 
   it('refuses a forged fact of a relay batch with its path; the other facts reach the panel and the tab log counts them', () => {
