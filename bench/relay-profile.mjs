@@ -194,7 +194,7 @@ async function workloadCpu() {
             const got = await build.pages.panel.report();
             build.delivered ??= [];
             build.delivered.push(
-              `${got.facts} facts, dropped ${JSON.stringify(got.status?.dropped ?? {})}${got.invalid ? `, ${got.invalid} messages REFUSED` : ''}`,
+              `${got.facts} facts in ${got.batches} chunks, dropped ${JSON.stringify(got.status?.dropped ?? {})}${got.invalid ? `, ${got.invalid} messages REFUSED` : ''}`,
             );
             noteRefused(`${build.d.replace(/.*\//, '')}, run ${r + 1}`, got);
             await build.pages.panel.reset();

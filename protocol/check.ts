@@ -226,6 +226,50 @@ function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Reco
   }
 }
 
+/**
+ * The owned check of each variant of a union, for a decoder that read the variant and every
+ * field's value itself (wire-decode.ts keeps them by position, in the shape's order): the
+ * union's own field checks, in the same order, with the same errors, run over those values
+ * rather than read back from the object by key (a fact's fields are of many shapes: reading
+ * them by a computed key is a megamorphic lookup per field). A changed value is written into
+ * `out` as the owned check does. `keys` lets the decoder check its positions are the shape's.
+ */
+export interface VariantCheck {
+  keys: readonly string[];
+  check(values: readonly unknown[], out: Record<string, unknown>): void;
+}
+
+export function ownedVariantChecks(shape: UnionShape): ReadonlyMap<string, VariantCheck> {
+  const out = new Map<string, VariantCheck>();
+  for (const [name, own] of Object.entries(shape.variants)) {
+    const fields = fieldChecks({ ...shape.common, ...own }, 'owned', undefined);
+    out.set(name, {
+      keys: fields.map((f) => f.key),
+      check: (values, record) => writeValues(values, fields, record),
+    });
+  }
+  return out;
+}
+
+/** writeFields for an owned value whose fields' values are given by position (ownedVariantChecks). */
+function writeValues(values: readonly unknown[], fields: FieldCheck[], out: Record<string, unknown>) {
+  // Facts are not inside a preview tree: their checks take no budget (a preview field brings its own).
+  const budget = undefined as unknown as Budget;
+  let i = 0;
+  try {
+    for (; i < fields.length; i++) {
+      const f = fields[i];
+      const v = values[i];
+      if (f.optional && v === undefined) continue;
+      const checked = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
+      if (checked !== v) out[f.key] = checked;
+      if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
+    }
+  } catch (e) {
+    throw via(e, `.${fields[i].key}`);
+  }
+}
+
 function sumCheck(counts: Record<string, number>, total: number) {
   let sum = 0;
   for (const k in counts) sum += counts[k];

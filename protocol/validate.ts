@@ -7,8 +7,8 @@
  * use (the relay imports this module in every frame); what is here is what a shape cannot say:
  * JSON texts, and one bad fact costing only itself.
  */
-import { checker, checkerOnUse } from './check.ts';
-import { ProtocolError, show } from './fault.ts';
+import { type VariantCheck, checker, checkerOnUse, ownedVariantChecks } from './check.ts';
+import { ProtocolError, located, show } from './fault.ts';
 import { fact } from './fact-shapes.ts';
 import type { Fact, Preview } from './facts.ts';
 import type { RuntimeConfig, RuntimeToRelay } from './handshake.ts';
@@ -36,7 +36,7 @@ import type {
 import { preview } from './preview-shape.ts';
 import * as primitive from './primitives.ts';
 import { type Shape, enumOf, list as listOf, string } from './shape.ts';
-import { isWire, type WireBatch, wireFact, wireHeader } from './wire-decode.ts';
+import { isWire, type WireBatch, wireFact, wireFactFields, wireHeader } from './wire-decode.ts';
 
 export { LIMITS } from './limits.ts';
 export { ProtocolError } from './fault.ts';
@@ -68,8 +68,37 @@ export const counts = (x: unknown, path: string): Record<string, number> => run(
 
 const checkPreview = /*#__PURE__*/ checkerOnUse<Preview>(() => preview);
 const checkFact = /*#__PURE__*/ checkerOnUse<Fact>(() => fact);
-/** For the facts the wire decoder built whole (wire-decode.ts, WireBatch.owned): checked in place. */
-const checkOwnedFact = /*#__PURE__*/ checkerOnUse<Fact>(() => fact, show, true);
+let wireFactChecks: VariantCheck[] | undefined;
+/**
+ * The owned fact check by the wire's kind index, run over the values the decoder read
+ * (check.ts ownedVariantChecks): the owned check of a fact (the same checks, in place), without looking the kind
+ * and every field up again by name.
+ */
+function ownedWireFactChecks(): VariantCheck[] {
+  wireFactChecks ??= (() => {
+    const byKind = ownedVariantChecks(fact.inner);
+    return wireFactFields().map(([kind, fields]) => {
+      const variant = byKind.get(kind);
+      // The layout is derived from these shapes (wire.ts): a difference is a bug here, not bad input.
+      if (!variant || variant.keys.join() !== fields.join())
+        throw new Error(`wire layout of ${kind} (${fields.join()}) is not its shape's (${variant?.keys.join()})`);
+      return variant;
+    });
+  })();
+  return wireFactChecks;
+}
+
+/** The fact wireFact just gave, checked: in place by position where the decoder built it whole, else into a copy. */
+function checkWireFact(batch: WireBatch, decoded: unknown, where: string, i: number): Fact {
+  if (!batch.owned) return checkFact(decoded, where, i);
+  try {
+    ownedWireFactChecks()[batch.kind].check(batch.values, decoded as Record<string, unknown>);
+  } catch (e) {
+    throw located(e, `${where}[${i}]`, show);
+  }
+  return decoded as Fact;
+}
+
 const checkFacts = /*#__PURE__*/ checkerOnUse<Fact[]>(() => listOf(fact, LIMITS.batch));
 const checkBatch = /*#__PURE__*/ checkerOnUse<unknown[]>(() => listOf({ s: 'unchecked' }, LIMITS.batch));
 
@@ -153,8 +182,7 @@ export function decodeFacts(
   let firstError: ProtocolError | undefined;
   for (let i = 0; i < batch.count; i++) {
     try {
-      const decoded = wireFact(batch, i, where);
-      facts.push((batch.owned ? checkOwnedFact : checkFact)(decoded, where, i));
+      facts.push(checkWireFact(batch, wireFact(batch, i, where), where, i));
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       rejected++;

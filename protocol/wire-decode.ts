@@ -33,6 +33,11 @@ const WIRE_LAYOUT = deriveWireLayout();
 
 const KINDS = WIRE_LAYOUT.length;
 
+/** Each fact kind's fields in the order a record holds them (WireBatch.values), in FACT_KINDS order. */
+export function wireFactFields(): readonly (readonly [kind: string, fields: readonly string[]])[] {
+  return WIRE_LAYOUT.map(([kind, fields]) => [kind, fields.map((f) => f[0])] as const);
+}
+
 /** A compact batch after its header was read: the record of fact `i` is `records[i + 3]`. */
 export interface WireBatch {
   base: number;
@@ -45,6 +50,14 @@ export interface WireBatch {
    * made by the decoder, holding only the fields its shape names), so it may be checked in place.
    */
   owned: boolean;
+  /** After wireFact of a record: its kind's index in the layout (FACT_KINDS order). */
+  kind: number;
+  /**
+   * After wireFact of a record: the value of each field of its kind's layout, by position
+   * (undefined where absent), so that its check need not read them back by name (check.ts
+   * ownedVariantChecks). Overwritten by the next fact.
+   */
+  values: unknown[];
 }
 
 /** Whether a parsed text is a compact batch at all (a plain JSON array of facts is not). */
@@ -65,7 +78,7 @@ export function wireHeader(parsed: unknown[], where: string): WireBatch {
   for (let i = 0; i < table.length; i++)
     if (typeof table[i] !== 'string')
       throw new ProtocolError(`${where}[2][${i}]`, `expected a string of the table, got ${show(table[i])}`);
-  return { base, table, records: parsed, count: Math.max(0, parsed.length - 3), owned: false };
+  return { base, table, records: parsed, count: Math.max(0, parsed.length - 3), owned: false, kind: -1, values: [] };
 }
 
 const isVerbatim = (x: unknown): x is { v: unknown } =>
@@ -217,18 +230,27 @@ function record(
   const layout = fields ?? WIRE_LAYOUT[kind][1];
   if (mask >= 2 ** layout.length)
     throw new Fault(`mask ${mask} names fields past the ${layout.length} this record has`);
-  const out: Record<string, unknown> = fields === null ? { kind: WIRE_LAYOUT[kind][0] } : {};
+  const fact = fields === null;
+  const out: Record<string, unknown> = fact ? { kind: WIRE_LAYOUT[kind][0] } : {};
+  const values = batch.values;
   let n = 1;
   for (let i = 0; i < layout.length; i++) {
-    if (((mask >> i) & 1) === 0) continue;
+    if (((mask >> i) & 1) === 0) {
+      if (fact) values[i] = undefined;
+      continue;
+    }
     if (n >= x.length) throw new Fault(`the mask names more fields than the record's ${x.length - 1} values`);
     const field = layout[i];
+    let v: unknown;
     try {
-      out[field[0]] = value(batch, field[1], x[n++]);
+      v = value(batch, field[1], x[n++]);
     } catch (e) {
       throw via(e, `.${field[0]}`);
     }
+    out[field[0]] = v;
+    if (fact) values[i] = v;
   }
+  if (fact) batch.kind = kind;
   if (n !== x.length) throw new Fault(`the record holds ${x.length - 1} values, its mask names ${n - 1}`);
   return out;
 }
