@@ -82,7 +82,11 @@ export class Emitter {
 
   /** Puts a stamped fact at the end of the batch being filled. */
   private push(fact: Fact): void {
-    const buffer = (this.buffer ??= apply(NativeArray, undefined, FILLER) as Fact[]);
+    let buffer = this.buffer;
+    if (buffer === undefined) {
+      buffer = apply(NativeArray, undefined, FILLER) as Fact[];
+      this.buffer = buffer;
+    }
     const at = this.count++;
     if (at < SLOTS) buffer[at] = fact;
     else putIndex(buffer, at, fact);

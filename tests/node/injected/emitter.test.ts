@@ -176,7 +176,7 @@ describe('Emitter', () => {
         },
       });
     // Array.prototype.slice or concat of the buffer would read it (ArraySpeciesCreate).
-    const constructor = Object.getOwnPropertyDescriptor(Array.prototype, 'constructor')!;
+    const species = Object.getOwnPropertyDescriptor(Array.prototype, 'constructor')!;
     Object.defineProperty(Array.prototype, 'constructor', {
       configurable: true,
       get: () => {
@@ -195,7 +195,7 @@ describe('Emitter', () => {
       e.flush();
     } finally {
       for (const k of indices) delete A[k];
-      Object.defineProperty(Array.prototype, 'constructor', constructor);
+      Object.defineProperty(Array.prototype, 'constructor', species);
     }
     expect(calls).toBe('');
     const batches = [...delivered.values()];
