@@ -43,6 +43,7 @@ import {
   setPrototypeOf,
   setSize,
   sharedArrayBufferByteLength,
+  stringFromCharCode,
   stringSlice,
   stringValueOf,
   symbolToStringTag,
@@ -578,18 +579,29 @@ function hash(s: string): string {
   return hex(h);
 }
 
-const HEX_DIGITS = '0123456789abcdef';
+/** The character code of hex digit `d` (0–15). */
+const hexCode = (d: number): number => (d < 10 ? 48 + d : 87 + d);
 
 /**
- * `h.toString(16)` of a uint32 (lowercase, no leading zeros), by nibbles: Number's toString with
- * a radix other than 10 is a runtime call in V8 that cost most of a number's fingerprint.
+ * `h.toString(16)` of a uint32 (lowercase, no leading zeros) as one string of its eight digits,
+ * cut when it starts with zeros: Number's toString with a radix other than 10 is a runtime call in
+ * V8 that cost most of a number's fingerprint, and digits joined one by one make a string each.
  */
 function hex(h: number): string {
-  let out = '';
-  let shift = 28;
-  while (shift > 0 && h >>> shift === 0) shift -= 4;
-  for (; shift >= 0; shift -= 4) out += HEX_DIGITS[(h >>> shift) & 15];
-  return out;
+  const s = stringFromCharCode(
+    hexCode(h >>> 28),
+    hexCode((h >>> 24) & 15),
+    hexCode((h >>> 20) & 15),
+    hexCode((h >>> 16) & 15),
+    hexCode((h >>> 12) & 15),
+    hexCode((h >>> 8) & 15),
+    hexCode((h >>> 4) & 15),
+    hexCode(h & 15),
+  );
+  if (h >>> 28 !== 0) return s;
+  let zeros = 1;
+  while (zeros < 7 && h >>> (28 - 4 * zeros) === 0) zeros++;
+  return stringSlice(s, zeros);
 }
 
 /**
