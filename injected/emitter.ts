@@ -6,20 +6,18 @@
  * The emitted fact objects stay mutable until they are flushed: a `message-dispatched`
  * record is completed by the page's handlers while the event is being dispatched.
  *
- * The buffer is the batch itself: an array made with SLOTS own elements (FILLER below), so
- * buffering a fact overwrites an own writable element and looks nothing up on the prototypes (a
- * page setter on Array.prototype[0] would see an assignment to a missing index). At the flush its
- * own `length` is cut to the facts it holds (no prototype is read) and the array goes to the sink
- * as it is. The earlier buffer, a prototype-less record copied by `Array.prototype.slice` at each
- * flush, cost ≈ 0.3 µs per fact in that copy (BENCHMARKS.md, "The page thread per recorded
- * message, step 6"). A fact past the SLOTS (a larger batch size) is defined (own-index.ts).
+ * The buffer is a prototype-less record indexed 0…n−1, not an array: assigning a missing array
+ * index walks the prototype chain (a page setter on Array.prototype[0] would see runtime data),
+ * and defining it instead (own-index.ts) costs microseconds per fact in V8 — the largest
+ * single cost of a recorded tiny message in the relay-burst profile. A record with no prototype
+ * has no chain to walk; at the flush, `Array.prototype.slice` (captured at load) copies it into
+ * the batch array, defining its elements.
  */
 import type { Fact, FactKind, FactSink } from '../protocol/facts.ts';
 import { apply, nativeSetTimeout, objectCreate, performanceNow, timeOrigin } from './natives.ts';
-import { putIndex } from './own-index.ts';
 
 // Captured while the script is evaluated, before any page script runs.
-const NativeArray = Array;
+const arraySlice = Array.prototype.slice;
 
 /** A sink that takes a whole batch at once (the private port, the recorder binding). */
 export interface BatchSink {
@@ -45,22 +43,17 @@ export const UNSTAMPED_TIME = 0.5;
 /** A fact before the emitter stamps it with `seq` and `time`. */
 export type Unstamped<F = Fact> = F extends Fact ? Omit<F, 'seq' | 'time'> : never;
 
-/** The elements a buffer is made with (the default batch, 500, and the `facts-dropped` fact after it fit). */
-const SLOTS = 512;
+/** Facts waiting for the flush: indices 0…length−1 and `length`, on no prototype. */
+type Buffer = { [index: number]: Fact; length: number };
 
-/**
- * SLOTS undefined elements, written while the module is evaluated (before any page script). The
- * Array constructor called with them (more than one argument) defines each as an own element of a
- * new array, reading only this list's own elements (CreateListFromArrayLike): making a buffer runs
- * no page code.
- */
-const FILLER: undefined[] = [];
-for (let i = 0; i < SLOTS; i++) FILLER[i] = undefined;
+function emptyBuffer(): Buffer {
+  const buffer = objectCreate(null) as Buffer;
+  buffer.length = 0;
+  return buffer;
+}
 
 export class Emitter {
-  /** The batch being filled, made at its first fact; its first `count` elements are facts. */
-  private buffer: Fact[] | undefined = undefined;
-  private count = 0;
+  private buffer: Buffer = emptyBuffer();
   private seq = 1;
   private dropped: Record<string, number> | null = null;
   private timer = false;
@@ -80,24 +73,12 @@ export class Emitter {
     };
   }
 
-  /** Puts a stamped fact at the end of the batch being filled. */
-  private push(fact: Fact): void {
-    let buffer = this.buffer;
-    if (buffer === undefined) {
-      buffer = apply(NativeArray, undefined, FILLER) as Fact[];
-      this.buffer = buffer;
-    }
-    const at = this.count++;
-    if (at < SLOTS) buffer[at] = fact;
-    else putIndex(buffer, at, fact);
-  }
-
   /** Stamps and buffers a fact; returns it (still mutable until flushed), or undefined when dropped. */
   emit<F extends Fact>(fact: Unstamped<F>): F | undefined {
     if (this.full(fact.kind)) return undefined;
     // A fresh literal: own data properties only, so no page setter on Object.prototype runs.
     const stamped = { ...fact, seq: this.seq++, time: timeOrigin + performanceNow() } as unknown as F;
-    this.push(stamped);
+    this.buffer[this.buffer.length++] = stamped;
     this.after();
     return stamped;
   }
@@ -112,14 +93,14 @@ export class Emitter {
     if (this.full(fact.kind)) return undefined;
     fact.seq = this.seq++;
     fact.time = timeOrigin + performanceNow();
-    this.push(fact);
+    this.buffer[this.buffer.length++] = fact;
     this.after();
     return fact;
   }
 
   /** Past the bound: counts the fact as dropped (reported at the next flush). */
   private full(kind: string): boolean {
-    if (this.count < this.options.maxBuffered) return false;
+    if (this.buffer.length < this.options.maxBuffered) return false;
     this.dropped ??= objectCreate(null) as Record<string, number>;
     const counts = this.dropped;
     counts[kind] = (counts[kind] ?? 0) + 1;
@@ -128,7 +109,7 @@ export class Emitter {
   }
 
   private after(): void {
-    if (this.count >= this.options.batchSize) this.flush();
+    if (this.buffer.length >= this.options.batchSize) this.flush();
     else this.schedule();
   }
 
@@ -157,21 +138,18 @@ export class Emitter {
     if (this.dropped) {
       const counts = this.dropped;
       this.dropped = null;
-      this.push({
+      const buffer = this.buffer;
+      buffer[buffer.length++] = {
         kind: 'facts-dropped',
         ctx: this.ctx,
         counts: { ...counts },
         seq: this.seq++,
         time: timeOrigin + performanceNow(),
-      });
+      };
     }
-    const batch = this.buffer;
-    const count = this.count;
-    if (batch === undefined || count === 0) return undefined;
-    this.buffer = undefined;
-    this.count = 0;
-    // The array's own length: cutting it deletes the unused slots and reads no prototype.
-    batch.length = count;
+    if (this.buffer.length === 0) return undefined;
+    const batch = apply(arraySlice, this.buffer, []) as Fact[];
+    this.buffer = emptyBuffer();
     return batch;
   }
 

@@ -161,7 +161,7 @@ describe('Emitter', () => {
     ]);
     expect(batches.flat().map((f) => f.seq)).toEqual([1, 2, 3]);
   });
-  it('fills a batch past its made slots (a larger batch size) and hands it over whole, running no page setter, getter or species lookup', () => {
+  it('fills a batch of more than 512 facts and hands it over whole, running no page setter, getter or species lookup', () => {
     let calls = '';
     const A = Array.prototype as unknown as Record<string, unknown>;
     const indices = ['0', '511', '512', '513', '599'];
