@@ -159,6 +159,9 @@ interface Tables {
   layouts: Layout[];
   /** Every name the encoder reads from a fact (a field the fact lacks is looked up on Object.prototype). */
   fieldNames: Record<string, true>;
+  /** The kind indices `postedRecord` and `dispatchedRecord` write, or −1 when the layout is not the one they know. */
+  posted: number;
+  dispatched: number;
 }
 let tables: Tables | undefined;
 
@@ -203,6 +206,8 @@ function readTables(): Tables {
     kindIndex: objectCreate(null) as Record<string, number>,
     layouts: [],
     fieldNames: objectCreate(null) as Record<string, true>,
+    posted: -1,
+    dispatched: -1,
   };
   t.fieldNames.kind = true;
   // What the preview's short forms read from a node (node() below).
@@ -216,7 +221,19 @@ function readTables(): Tables {
     t.kindIndex[stringSlice(line, 0, eq)] = k;
     putIndex(t.layouts, k, parseFields(stringSlice(line, eq + 1), { i: 0 }, t));
   }
+  t.posted = handWritten(t, 'port-posted', POSTED_FIELDS);
+  t.dispatched = handWritten(t, 'message-dispatched', DISPATCHED_FIELDS);
   return t;
+}
+
+/** `kind`'s index when its layout lists exactly `fields` (names and how each travels), else −1. */
+function handWritten(t: Tables, kind: string, fields: string): number {
+  const k = t.kindIndex[kind];
+  if (k === undefined) return -1;
+  const { names, codes } = t.layouts[k];
+  let listed = '';
+  for (let i = 0; i < names.length; i++) listed += (i ? ',' : '') + names[i] + ':' + codes[i];
+  return listed === fields ? k : -1;
 }
 
 /** The layout the encoder reads, as WireKinds: for the test that compares it with the shapes (the runtime never calls it). */
@@ -501,11 +518,155 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
   return out;
 }
 
-/** The batch as one compact text (protocol/wire.ts) with its per-kind counts. */
-export function encodeBatch(facts: Fact[]): EncodedBatch {
+/**
+ * The fields of the two facts every recorded message makes, as `record` reads them from the layout
+ * (name:how, `how` the codes above): `postedRecord` and `dispatchedRecord` write exactly what
+ * `record` writes for them, and are used only while the layout says these (`handWritten`).
+ */
+const POSTED_FIELDS = `seq:${NUM},time:${CLOCK},ctx:${STR},port:${NUM},msg:${NUM},preview:${PREVIEW},bytes:${NUM},fingerprint:${TEXT},transfer:${JSON_AS_IS},outcome:${STR},site:${RECORD}`;
+const DISPATCHED_FIELDS = `seq:${NUM},time:${CLOCK},ctx:${STR},port:${NUM},fingerprint:${TEXT},preview:${PREVIEW},ports:${JSON_AS_IS},handlers:${NUM},duration:${NUM},threw:${RECORD}`;
+
+/** A finite number (`record` sends any other value verbatim: left to it). */
+const finite = (v: unknown): v is number => typeof v === 'number' && v - v === 0;
+
+/** `record`'s clock field: steps from the batch's base, or undefined where it would send the value verbatim. */
+function clockSteps(e: Encoding, v: unknown): number | undefined {
+  if (typeof v !== 'number') return undefined;
+  const steps = (v - e.base) * WIRE_CLOCK_STEPS;
+  return steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : undefined;
+}
+
+/** `record`'s preview field for an object that is not an array (the other values are left to it). */
+const isNode = (v: unknown): v is PlainNode => typeof v === 'object' && v !== null && !isArray(v);
+
+interface PlainPosted {
+  seq?: unknown;
+  time?: unknown;
+  ctx?: unknown;
+  port?: unknown;
+  msg?: unknown;
+  preview?: unknown;
+  bytes?: unknown;
+  fingerprint?: unknown;
+  transfer?: unknown;
+  outcome?: unknown;
+  site?: unknown;
+}
+
+/**
+ * `record` of a `port-posted` fact as the runtime builds it (post.ts, port.ts: every field there,
+ * `site` an object or absent), on the plain path: its fields read by name (one shape, not a load
+ * per layout name) and its record made as one literal of its length, not grown element by element.
+ * Undefined for any other fact: `record` writes that one.
+ */
+function postedRecord(e: Encoding, f: PlainPosted, plus: number, times: number): unknown[] | undefined {
+  const { seq, ctx, port, msg, preview, bytes, fingerprint, transfer, outcome, site } = f;
+  const steps = clockSteps(e, f.time);
+  if (
+    steps === undefined ||
+    !finite(seq) ||
+    typeof ctx !== 'string' ||
+    !finite(port) ||
+    !finite(msg) ||
+    !isNode(preview) ||
+    !finite(bytes) ||
+    typeof fingerprint !== 'string' ||
+    typeof transfer !== 'object' ||
+    typeof outcome !== 'string'
+  )
+    return undefined;
+  // Every field but `site`: bits 0–9; `site` is bit 10.
+  if (site === undefined)
+    return [
+      1023 * times + plus,
+      seq,
+      steps,
+      ref(e, ctx),
+      port,
+      msg,
+      plainNode(e, preview),
+      bytes,
+      fingerprint,
+      transfer,
+      ref(e, outcome),
+    ];
+  if (!isNode(site)) return undefined;
+  return [
+    2047 * times + plus,
+    seq,
+    steps,
+    ref(e, ctx),
+    port,
+    msg,
+    plainNode(e, preview),
+    bytes,
+    fingerprint,
+    transfer,
+    ref(e, outcome),
+    record(e, tables!.layouts[plus].nested[10]!, site, 0, 1),
+  ];
+}
+
+interface PlainDispatched {
+  seq?: unknown;
+  time?: unknown;
+  ctx?: unknown;
+  port?: unknown;
+  fingerprint?: unknown;
+  preview?: unknown;
+  ports?: unknown;
+  handlers?: unknown;
+  duration?: unknown;
+  threw?: unknown;
+}
+
+/**
+ * `record` of a `message-dispatched` fact as observe.ts builds it, without `threw`: with neither
+ * fingerprint nor preview (a message whose post was recorded here) or with both. Undefined
+ * otherwise: `record` writes that one.
+ */
+function dispatchedRecord(e: Encoding, f: PlainDispatched, plus: number, times: number): unknown[] | undefined {
+  const { seq, ctx, port, fingerprint, preview, ports, handlers, duration } = f;
+  const steps = clockSteps(e, f.time);
+  if (
+    steps === undefined ||
+    f.threw !== undefined ||
+    !finite(seq) ||
+    typeof ctx !== 'string' ||
+    !finite(port) ||
+    typeof ports !== 'object' ||
+    !finite(handlers) ||
+    !finite(duration)
+  )
+    return undefined;
+  // seq, time, ctx, port, ports, handlers, duration: bits 0–3 and 6–8.
+  if (fingerprint === undefined && preview === undefined)
+    return [463 * times + plus, seq, steps, ref(e, ctx), port, ports, handlers, duration];
+  if (typeof fingerprint !== 'string' || !isNode(preview)) return undefined;
+  // With fingerprint (bit 4) and preview (bit 5).
+  return [
+    511 * times + plus,
+    seq,
+    steps,
+    ref(e, ctx),
+    port,
+    fingerprint,
+    plainNode(e, preview),
+    ports,
+    handlers,
+    duration,
+  ];
+}
+
+/**
+ * The batch as one compact text (protocol/wire.ts) with its per-kind counts. `handWrittenRecords`
+ * false writes every fact with `record` (the test that compares the two ways; the runtime never
+ * passes it).
+ */
+export function encodeBatch(facts: Fact[], handWrittenRecords = true): EncodedBatch {
   const kinds = objectCreate(null) as Record<string, number>;
   tables ??= readTables();
-  const { kindIndex, layouts, fieldNames } = tables;
+  const { kindIndex, layouts, fieldNames, posted, dispatched } = tables;
   const inertProtos =
     getPrototypeOf(facts) === ArrayProto &&
     getPrototypeOf(ArrayProto) === ObjectProto &&
@@ -530,7 +691,19 @@ export function encodeBatch(facts: Fact[]): EncodedBatch {
     const kind = typeof fact === 'object' && fact !== null ? read(e, fact, 'kind') : undefined;
     kinds[kind as string] = (kinds[kind as string] ?? 0) + 1;
     const k = typeof kind === 'string' ? kindIndex[kind] : undefined;
-    const r = k === undefined ? verbatim(fact) : record(e, layouts[k], fact as object, k, layouts.length);
+    let r: unknown;
+    if (k === undefined) r = verbatim(fact);
+    else {
+      const times = layouts.length;
+      if (plain && handWrittenRecords)
+        r =
+          k === posted
+            ? postedRecord(e, fact as PlainPosted, k, times)
+            : k === dispatched
+              ? dispatchedRecord(e, fact as PlainDispatched, k, times)
+              : undefined;
+      r ??= record(e, layouts[k], fact as object, k, times);
+    }
     if (plain) out[i + 3] = r;
     else putIndex(out, i + 3, r);
   }

@@ -95,6 +95,8 @@ export const stringSlice = uncurry(String.prototype.slice) as (s: string, a: num
 export const stringIndexOf = uncurry(String.prototype.indexOf) as (s: string, x: string) => number;
 export const stringSplit = uncurry(String.prototype.split) as unknown as (s: string, sep: string) => string[];
 export const charCodeAt = uncurry(String.prototype.charCodeAt) as (s: string, i: number) => number;
+/** Called as a plain function: it reads no `this`. */
+export const stringFromCharCode = String.fromCharCode;
 export const numberToString = uncurry(Number.prototype.toString) as (n: number, radix?: number) => string;
 export const functionToString = Function.prototype.toString;
 export const dateGetTime = uncurry(Date.prototype.getTime) as (d: unknown) => number;

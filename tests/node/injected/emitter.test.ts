@@ -161,4 +161,50 @@ describe('Emitter', () => {
     ]);
     expect(batches.flat().map((f) => f.seq)).toEqual([1, 2, 3]);
   });
+  it('fills a batch of more than 512 facts and hands it over whole, running no page setter, getter or species lookup', () => {
+    let calls = '';
+    const A = Array.prototype as unknown as Record<string, unknown>;
+    const indices = ['0', '511', '512', '513', '599'];
+    for (const k of indices)
+      Object.defineProperty(Array.prototype, k, {
+        configurable: true,
+        get: () => {
+          calls += `get [${k}] `;
+        },
+        set: () => {
+          calls += `set [${k}] `;
+        },
+      });
+    // Array.prototype.slice or concat of the buffer would read it (ArraySpeciesCreate).
+    const species = Object.getOwnPropertyDescriptor(Array.prototype, 'constructor')!;
+    Object.defineProperty(Array.prototype, 'constructor', {
+      configurable: true,
+      get: () => {
+        calls += 'get constructor ';
+        return Array;
+      },
+    });
+    const delivered = new Map<number, Fact[]>();
+    try {
+      const e = new Emitter(
+        'c',
+        { deliver: (facts: Fact[]) => void delivered.set(delivered.size, facts) },
+        { batchSize: 600, flushMs: 10_000, maxBuffered: 10_000 },
+      );
+      for (let i = 1; i <= 700; i++) e.emit(closed(i));
+      e.flush();
+    } finally {
+      for (const k of indices) delete A[k];
+      Object.defineProperty(Array.prototype, 'constructor', species);
+    }
+    expect(calls).toBe('');
+    const batches = [...delivered.values()];
+    expect(batches.map((b) => [Array.isArray(b), b.length, Object.getOwnPropertyNames(b).length])).toEqual([
+      [true, 600, 601],
+      [true, 100, 101],
+    ]);
+    expect(batches.flat().map((f) => (f as { port: number }).port)).toEqual(
+      Array.from({ length: 700 }, (_, i) => i + 1),
+    );
+  });
 });
