@@ -36,8 +36,16 @@ export interface OutboxBounds {
   batchChars: number;
 }
 
+/**
+ * `unackedChars` is the memory the relay may hold for a background that has not answered yet;
+ * `unacked` only keeps the count of facts in proportion to it. At 50,000 it bound first: a page
+ * task that posts 25,000 messages while recording (no acknowledgement can be read before the
+ * task ends) dropped facts (counted) the characters bound had room for — 2 MB of tiny facts' texts (≈ 42
+ * characters each) against 32 Mi. At 500,000 the characters bound comes first for any fact of 68
+ * characters or more, and tiny facts stop at ≈ 21 M characters: the worst case held is unchanged.
+ */
 export const DEFAULT_OUTBOX_BOUNDS: OutboxBounds = {
-  unacked: 50_000,
+  unacked: 500_000,
   retained: 50_000,
   batch: 2_000,
   unackedChars: 32 * 1024 * 1024,
