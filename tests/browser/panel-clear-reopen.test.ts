@@ -42,11 +42,12 @@ describe('Clear, then DevTools closed and opened again', () => {
       (t) => t.includes('9 messages') && t.includes('3 queued'),
     );
     await clickTab(first, 'channels');
-    // The iframe's own facts may come after the counts settle (under load): wait for its context.
+    // The iframe's own facts come through its relay and may arrive after the counts settle (under
+    // load): the picture is whole once the iframe holds its enabled port, not when its context is in.
     const treeBefore = await until(
-      'the settled tree',
+      "the iframe's port in the tree",
       () => tree(first),
-      (t) => t.includes('iframe /demo/child.html'),
+      (t) => /iframe \/demo\/child\.htmlp\d+ ⇄ p\d+ · c\d+enabled/.test(t),
     );
     const structure = (await countsText(first)).split(' · ').slice(0, 2).join(' · ');
     expect(structure).toBe('3 channels · 6 ports');
