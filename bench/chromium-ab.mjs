@@ -3,7 +3,8 @@
 // globalThis[`impl<i>`], then a measure function run in the page with the implementations' names
 // and the rounds; it returns rows [step, figure per checkout]. Printed, never asserted. The page
 // also has the bench's workloads (bench/fixtures/workload.js: `globalThis.benchWorkloads`), so a
-// measure uses the very values the throughput cases post (`benchWorkloads.record`).
+// measure uses the very values the throughput cases post (`benchWorkloads.record`), and one timing
+// loop for every measure (`benchAB.rows`).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,34 @@ async function bundle(src, name, dir, modules) {
 }
 
 /**
+ * Runs in the page before a measure (added as a script): `benchAB.rows(impls, rounds, steps)` times
+ * each step `[name, run(m, calls, k), calls, perCall = 1]` for every implementation, a warm-up of
+ * 5 × calls first, then `rounds` rounds interleaving the implementations; µs per call / perCall,
+ * as two rows per step: the median and the fastest round (the least disturbed on a loaded machine).
+ */
+function installRounds() {
+  globalThis.benchAB = {
+    rows(impls, rounds, steps) {
+      const out = [];
+      for (const [step, run, calls, perCall = 1] of steps) {
+        for (const [k, m] of impls.entries()) run(m, calls * 5, k);
+        const times = impls.map(() => []);
+        for (let r = 0; r < rounds; r++)
+          for (const [k, m] of impls.entries()) {
+            const t0 = performance.now();
+            run(m, calls, k);
+            times[k].push(((performance.now() - t0) * 1000) / (calls * perCall));
+          }
+        const sorted = times.map((xs) => xs.sort((a, b) => a - b));
+        out.push([`${step}, median`, sorted.map((xs) => xs[xs.length >> 1])]);
+        out.push([`${step}, fastest round`, sorted.map((xs) => xs[0])]);
+      }
+      return out;
+    },
+  };
+}
+
+/**
  * Parses `--src DIR… --rounds N` (`rounds` by default), bundles, runs `measure` in one page and
  * prints its rows as a table headed by `unit` with `digits` decimals.
  */
@@ -46,6 +75,7 @@ export async function compareInChromium({ modules, measure, rounds, unit, digits
   try {
     const page = await browser.newPage();
     await page.addScriptTag({ path: join(import.meta.dirname, 'fixtures/workload.js') });
+    await page.addScriptTag({ content: `(${installRounds})();` });
     const names = opts.srcs.map((_, i) => `impl${i}`);
     for (const [i, src] of opts.srcs.entries())
       await page.addScriptTag({ content: await bundle(src, names[i], dir, modules) });

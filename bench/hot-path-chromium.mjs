@@ -89,20 +89,7 @@ function measure([names, rounds]) {
       20_000,
     ],
   ];
-  const out = [];
-  for (const [step, run, calls] of steps) {
-    for (const [k, m] of impls.entries()) run(m, calls * 5, k);
-    const times = impls.map(() => []);
-    for (let r = 0; r < rounds; r++)
-      for (const [k, m] of impls.entries()) {
-        const t0 = performance.now();
-        run(m, calls, k);
-        times[k].push(((performance.now() - t0) * 1000) / calls);
-      }
-    const sorted = times.map((xs) => xs.sort((a, b) => a - b));
-    out.push([`${step}, median`, sorted.map((xs) => xs[xs.length >> 1])]);
-    out.push([`${step}, fastest round`, sorted.map((xs) => xs[0])]);
-  }
+  const out = globalThis.benchAB.rows(impls, rounds, steps);
   return { out, sink };
 }
 

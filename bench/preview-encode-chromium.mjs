@@ -56,35 +56,21 @@ function measure([names, rounds]) {
   const steps = [
     [
       'describe (1 KB record)',
-      1,
-      (m, _k, calls) => {
+      (m, calls) => {
         for (let i = 0; i < calls; i++) sink += m.describe(values[i & 255]).bytes;
       },
       2_000,
     ],
     [
       'encodeBatch (per message: 2 facts)',
-      250,
-      (m, k, calls) => {
+      (m, calls, k) => {
         for (let i = 0; i < calls; i++) sink += m.encodeBatch(batches[k]).json.length;
       },
       20,
+      250,
     ],
   ];
-  const out = [];
-  for (const [step, perCall, run, calls] of steps) {
-    for (const [k, m] of impls.entries()) run(m, k, calls * 5);
-    const times = impls.map(() => []);
-    for (let r = 0; r < rounds; r++)
-      for (const [k, m] of impls.entries()) {
-        const t0 = performance.now();
-        run(m, k, calls);
-        times[k].push(((performance.now() - t0) * 1000) / (calls * perCall));
-      }
-    const sorted = times.map((xs) => xs.sort((a, b) => a - b));
-    out.push([`${step}, median`, sorted.map((xs) => xs[xs.length >> 1])]);
-    out.push([`${step}, fastest round`, sorted.map((xs) => xs[0])]);
-  }
+  const out = globalThis.benchAB.rows(impls, rounds, steps);
   out.push(['characters per message', batches.map((b, k) => impls[k].encodeBatch(b).json.length / 250)]);
   return { out, sink };
 }

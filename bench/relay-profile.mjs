@@ -28,10 +28,10 @@
 //
 // Uses an existing build (DIR, default .tmp/dist-bench: `node bench/run.mjs` builds it there, or
 // `PORTSCOPE_DIST=DIR node scripts/build.mjs`); `PORTSCOPE_MINIFY=0` at build time keeps names.
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { addPanelConnectionPage, launchBenchChromium, serviceWorkerSession } from './chromium.mjs';
 import { openModePages } from './pages.mjs';
+import { cpuByRole, processes } from './process-cpu.mjs';
 import { serveBench } from './server.mjs';
 import { selfTimes } from './cases/profile.mjs';
 
@@ -87,46 +87,6 @@ const profiling = !process.argv.includes('--no-profile');
 const profileWorkload = process.argv.includes('--cpu-profile');
 const SAMPLING_US = 100;
 const ROLES = ['page renderers', 'extension renderer', 'browser process', 'other processes'];
-const TICKS_PER_SECOND = 100;
-
-/** This browser's processes (the ones started with its user-data dir), by role. */
-function processes(distChrome) {
-  const all = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      // Chromium rewrites its children's argv as one line (the process title): split on spaces too.
-      all.push({ pid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/) });
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const browser = all.find(
-    (p) => !p.cmd.some((a) => a.startsWith('--type=')) && p.cmd.includes(`--load-extension=${distChrome}`),
-  );
-  if (!browser) throw new RelayProfileError(`no browser process with --load-extension=${distChrome}`);
-  const dataDir = browser.cmd.find((a) => a.startsWith('--user-data-dir='));
-  const role = (p) => {
-    if (p === browser) return 'browser process';
-    if (!p.cmd.includes('--type=renderer')) return 'other processes';
-    return p.cmd.includes('--extension-process') ? 'extension renderer' : 'page renderers';
-  };
-  return all.filter((p) => p === browser || p.cmd.includes(dataDir)).map((p) => ({ pid: p.pid, role: role(p) }));
-}
-
-/** CPU seconds per role (user + system). */
-function cpuByRole(procs) {
-  const out = {};
-  for (const { pid, role } of procs) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    } catch {
-      // Exited: its time is lost to the count (the run says which roles it measured).
-    }
-  }
-  return out;
-}
-
 /** What reached the panel connection so far (its report() sorts every lag: too dear to poll inside a CPU window). */
 const progress = (pages) => pages.panel.page.evaluate(() => globalThis.benchPanel.progress());
 

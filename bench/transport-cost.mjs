@@ -10,12 +10,13 @@
 //
 // DIR is a build (default .tmp/dist-bench; `PORTSCOPE_DIST=DIR node scripts/build.mjs`), SRC the
 // checkout it was built from (its encoder and the panel connection page's validator; default this one).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleForNode, loadFrom } from './bundle.mjs';
 import { addPanelConnectionPage, launchBenchChromium } from './chromium.mjs';
 import { batch } from './fact-batches.mjs';
+import { cpuByRole, processes } from './process-cpu.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -40,32 +41,8 @@ const distChrome = join(dist, 'test/chrome');
 
 /** CPU seconds of this browser's extension renderer and browser process. */
 function cpu() {
-  const all = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      all.push({ pid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/) });
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const browser = all.find(
-    (p) => !p.cmd.some((a) => a.startsWith('--type=')) && p.cmd.includes(`--load-extension=${distChrome}`),
-  );
-  if (!browser) throw new Error(`no browser process with --load-extension=${distChrome}`);
-  const dataDir = browser.cmd.find((a) => a.startsWith('--user-data-dir='));
-  const seconds = { extension: 0, browser: 0 };
-  for (const p of all) {
-    const role =
-      p === browser ? 'browser' : p.cmd.includes(dataDir) && p.cmd.includes('--extension-process') ? 'extension' : null;
-    if (!role) continue;
-    try {
-      const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      seconds[role] += (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      // Exited.
-    }
-  }
-  return seconds;
+  const byRole = cpuByRole(processes(distChrome));
+  return { extension: byRole['extension renderer'] ?? 0, browser: byRole['browser process'] ?? 0 };
 }
 
 await addPanelConnectionPage(distChrome, src);
