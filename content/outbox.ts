@@ -42,7 +42,8 @@ export interface OutboxBounds {
  * task that posts 25,000 messages while recording (no acknowledgement can be read before the
  * task ends) dropped facts (counted) the characters bound had room for — 2 MB of tiny facts' texts (≈ 42
  * characters each) against 32 Mi. At 500,000 the characters bound comes first for any fact of 68
- * characters or more, and tiny facts stop at ≈ 21 M characters: the worst case held is unchanged.
+ * characters or more, and tiny facts stop at ≈ 21 M characters: the worst case held is unchanged
+ * for texts, the only form the MAIN-world runtime sends (fact objects are the relay's own few).
  */
 export const DEFAULT_OUTBOX_BOUNDS: OutboxBounds = {
   unacked: 500_000,
