@@ -6,20 +6,25 @@ import { pathToFileURL } from 'node:url';
 
 export const root = resolve(import.meta.dirname, '..');
 
-/** Bundles `input` (name → source path) into `out`; `load(name)` then imports one of them. */
-export async function bundleForNode(out, input) {
-  await build({
+/** A Vite build of this repository's modules with `options`, and the build-time constants the runtime bundles get. */
+export function benchBuild(options) {
+  return build({
     root,
     configFile: false,
     logLevel: 'warn',
     define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-    build: {
-      ssr: true,
-      outDir: out,
-      emptyOutDir: true,
-      minify: false,
-      rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].mjs' } },
-    },
+    build: options,
+  });
+}
+
+/** Bundles `input` (name → source path) into `out`; `load(name)` then imports one of them. */
+export async function bundleForNode(out, input) {
+  await benchBuild({
+    ssr: true,
+    outDir: out,
+    emptyOutDir: true,
+    minify: false,
+    rollupOptions: { input, output: { format: 'es', entryFileNames: '[name].mjs' } },
   });
 }
 

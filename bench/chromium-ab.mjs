@@ -9,9 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { ARGS, chromiumPath } from './chromium.mjs';
-import { parseSourceArgs, root } from './bundle.mjs';
+import { benchBuild, parseSourceArgs } from './bundle.mjs';
 
 /** One script that puts `modules`' exports (path in a checkout → names) of `src` at globalThis[name]. */
 async function bundle(src, name, dir, modules) {
@@ -21,17 +20,11 @@ async function bundle(src, name, dir, modules) {
   );
   const all = Object.values(modules).flat();
   writeFileSync(entry, `${imports.join('')}(globalThis as any)[${JSON.stringify(name)}] = { ${all.join(', ')} };\n`);
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    define: { __PORTSCOPE_NONCE__: '"bench"', __PORTSCOPE_VERSION__: '"bench"' },
-    build: {
-      outDir: join(dir, name),
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
-    },
+  await benchBuild({
+    outDir: join(dir, name),
+    emptyOutDir: true,
+    minify: false,
+    lib: { entry, formats: ['iife'], name: `bench_${name}`, fileName: () => 'bundle.js' },
   });
   return readFileSync(join(dir, name, 'bundle.js'), 'utf8');
 }
