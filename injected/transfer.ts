@@ -195,11 +195,7 @@ function readIndexes(v: object): Converted {
     if (i >= toLength((v as { length: unknown }).length))
       return { items, complete: true, standIn: arrayIterationIsBuiltin() ? items : replayItems(items) };
     const value = (v as Record<number, unknown>)[i];
-    if (!isObject(value)) {
-      const steps = stepsOf(items);
-      append<Step>(steps, { done: false, value });
-      return { items, complete: false, standIn: replay(steps) };
-    }
+    if (!isObject(value)) return cutAt(items, value);
     // A literal for the first item, as in fromArray: most lists hold one object.
     if (i === 0) items = [value];
     else append(items, value);
@@ -219,6 +215,13 @@ function stepsOf(items: unknown[]): Step[] {
 }
 
 const replayItems = (items: unknown[]): object => replay(stepsOf(items));
+
+/** A list cut at a non-object item: the items so far and that one replayed, for the native's own error. */
+function cutAt(items: unknown[], value: unknown): Converted {
+  const steps = stepsOf(items);
+  append<Step>(steps, { done: false, value });
+  return { items, complete: false, standIn: replay(steps) };
+}
 
 /** ToLength: a page `valueOf` on what `length` returned runs here, once a step, as natively. */
 function toLength(length: unknown): number {
@@ -242,11 +245,7 @@ function iterateArray(v: object, next: (this: unknown) => { done: boolean; value
     const step = apply(next, iterator, []) as { done: boolean; value: unknown };
     if (step.done) return { items, complete: true, standIn: items };
     const value = step.value;
-    if (!isObject(value)) {
-      const steps = stepsOf(items);
-      append<Step>(steps, { done: false, value });
-      return { items, complete: false, standIn: replay(steps) };
-    }
+    if (!isObject(value)) return cutAt(items, value);
     // A literal for the first item, as in fromArray: most lists hold one object.
     if (i === 0) items = [value];
     else append(items, value);
