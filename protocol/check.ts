@@ -213,17 +213,21 @@ function fieldChecks(fields: Fields, mode: Mode, child: Check | undefined): Fiel
 function writeFields(x: Record<string, unknown>, fields: FieldCheck[], out: Record<string, unknown>, budget: Budget) {
   let i = 0;
   try {
-    for (; i < fields.length; i++) {
-      const f = fields[i];
-      const v = x[f.key];
-      if (f.optional && v === undefined) continue;
-      const checked = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
-      if (out !== x || checked !== v) out[f.key] = checked;
-      if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
-    }
+    for (; i < fields.length; i++) writeField(fields[i], x[fields[i].key], out, out !== x, budget);
   } catch (e) {
     throw via(e, `.${fields[i].key}`);
   }
+}
+
+/**
+ * One field's value `v` through its check into `out` (writeFields, writeValues): an absent
+ * optional field stays absent; unless `copy`, only a value the check changed is written.
+ */
+function writeField(f: FieldCheck, v: unknown, out: Record<string, unknown>, copy: boolean, budget: Budget) {
+  if (f.optional && v === undefined) return;
+  const checked = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
+  if (copy || checked !== v) out[f.key] = checked;
+  if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
 }
 
 /**
@@ -257,14 +261,7 @@ function writeValues(values: readonly unknown[], fields: FieldCheck[], out: Reco
   const budget = undefined as unknown as Budget;
   let i = 0;
   try {
-    for (; i < fields.length; i++) {
-      const f = fields[i];
-      const v = values[i];
-      if (f.optional && v === undefined) continue;
-      const checked = f.rule ? checkPrimitive(f.rule, v, budget) : f.check(v, budget);
-      if (checked !== v) out[f.key] = checked;
-      if (f.sumsTo !== undefined) sumCheck(out[f.key] as Record<string, number>, out[f.sumsTo] as number);
-    }
+    for (; i < fields.length; i++) writeField(fields[i], values[i], out, false, budget);
   } catch (e) {
     throw via(e, `.${fields[i].key}`);
   }
