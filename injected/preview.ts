@@ -569,13 +569,18 @@ export function describe(
   return { preview, bytes: w.bytes };
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+
+/**
+ * One FNV-1a step: the character code into the hash, then the prime's product as a double and its
+ * low 32 bits (past 2^53 the product is rounded: that is what the prints have always been).
+ */
+const fnvStep = (h: number, code: number): number => ((h ^ code) * 0x01000193) >>> 0;
+
 /** FNV-1a over a short shape string; 8 hex digits. */
 function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= charCodeAt(s, i);
-    h = (h * 0x01000193) >>> 0;
-  }
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = fnvStep(h, charCodeAt(s, i));
   return hex(h);
 }
 
@@ -610,20 +615,14 @@ function hex(h: number): string {
  * at a time through the captured charCodeAt: a counter is the most common message there is.
  */
 function integerPrint(n: number): string {
-  let h = 0x811c9dc5;
-  h ^= 110; // 'n'
-  h = (h * 0x01000193) >>> 0;
+  let h = fnvStep(FNV_OFFSET, 110); // 'n'
   if (n < 0) {
-    h ^= 45; // '-'
-    h = (h * 0x01000193) >>> 0;
+    h = fnvStep(h, 45); // '-'
     n = -n;
   }
   let p = 1;
   while (p * 10 <= n) p *= 10;
-  for (; p >= 1; p /= 10) {
-    h ^= 48 + (mathFloor(n / p) % 10);
-    h = (h * 0x01000193) >>> 0;
-  }
+  for (; p >= 1; p /= 10) h = fnvStep(h, 48 + (mathFloor(n / p) % 10));
   return hex(h);
 }
 
