@@ -458,6 +458,19 @@ function node(e: Encoding, n: object): unknown {
   }
 }
 
+/** A finite number: `v - v === 0` holds exactly for those (JSON writes the others as null, so they go verbatim). */
+const finite = (v: unknown): v is number => typeof v === 'number' && v - v === 0;
+
+/** An object that is not an array: what a preview node or a nested record is written from (anything else goes as it is). */
+const isNode = (v: unknown): v is PlainNode => typeof v === 'object' && v !== null && !isArray(v);
+
+/** A clock field: steps from the batch's base, or undefined where the value must go verbatim. */
+function clockSteps(e: Encoding, v: unknown): number | undefined {
+  if (typeof v !== 'number') return undefined;
+  const steps = (v - e.base) * WIRE_CLOCK_STEPS;
+  return steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : undefined;
+}
+
 /** [mask × `times` + `plus`, …the present fields' values]: bit i of the mask says field i is present. */
 function record(e: Encoding, layout: Layout, o: object, plus: number, times: number): unknown[] {
   const { names, codes } = layout;
@@ -482,12 +495,11 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
         w = type === 'string' ? v : verbatim(v);
         break;
       case NUM:
-        // `v - v === 0` holds exactly for finite numbers (JSON writes the others as null).
-        w = type === 'number' && (v as number) - (v as number) === 0 ? v : verbatim(v);
+        w = finite(v) ? v : verbatim(v);
         break;
       case CLOCK: {
-        const steps = type === 'number' ? ((v as number) - e.base) * WIRE_CLOCK_STEPS : 0 / 0;
-        w = steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : verbatim(v);
+        const steps = clockSteps(e, v);
+        w = steps === undefined ? verbatim(v) : steps;
         break;
       }
       case STRS:
@@ -497,18 +509,10 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
         w = v;
         break;
       case PREVIEW:
-        w =
-          type === 'object' && v !== null && !isArray(v)
-            ? plain
-              ? plainNode(e, v as PlainNode)
-              : node(e, v as object)
-            : [WIRE_PREVIEW_AS_IS, v];
+        w = isNode(v) ? (plain ? plainNode(e, v) : node(e, v)) : [WIRE_PREVIEW_AS_IS, v];
         break;
       default:
-        w =
-          type === 'object' && v !== null && !isArray(v)
-            ? record(e, layout.nested[i]!, v as object, 0, 1)
-            : verbatim(v);
+        w = isNode(v) ? record(e, layout.nested[i]!, v, 0, 1) : verbatim(v);
     }
     if (plain) out[n++] = w;
     else putIndex(out, n++, w);
@@ -525,19 +529,6 @@ function record(e: Encoding, layout: Layout, o: object, plus: number, times: num
  */
 const POSTED_FIELDS = `seq:${NUM},time:${CLOCK},ctx:${STR},port:${NUM},msg:${NUM},preview:${PREVIEW},bytes:${NUM},fingerprint:${TEXT},transfer:${JSON_AS_IS},outcome:${STR},site:${RECORD}`;
 const DISPATCHED_FIELDS = `seq:${NUM},time:${CLOCK},ctx:${STR},port:${NUM},fingerprint:${TEXT},preview:${PREVIEW},ports:${JSON_AS_IS},handlers:${NUM},duration:${NUM},threw:${RECORD}`;
-
-/** A finite number (`record` sends any other value verbatim: left to it). */
-const finite = (v: unknown): v is number => typeof v === 'number' && v - v === 0;
-
-/** `record`'s clock field: steps from the batch's base, or undefined where it would send the value verbatim. */
-function clockSteps(e: Encoding, v: unknown): number | undefined {
-  if (typeof v !== 'number') return undefined;
-  const steps = (v - e.base) * WIRE_CLOCK_STEPS;
-  return steps === mathFloor(steps) && e.base + steps / WIRE_CLOCK_STEPS === v ? steps : undefined;
-}
-
-/** `record`'s preview field for an object that is not an array (the other values are left to it). */
-const isNode = (v: unknown): v is PlainNode => typeof v === 'object' && v !== null && !isArray(v);
 
 interface PlainPosted {
   seq?: unknown;
