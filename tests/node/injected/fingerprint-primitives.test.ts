@@ -5,35 +5,16 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type CountedPreview, expectedHash, importPreviewCountingHashes } from '../../support/counted-preview.ts';
 
-// natives.ts captures String.prototype.charCodeAt when it is evaluated; the hash of a shape
-// string calls it once per character. Counting it shows which prints read a string back.
-let hashedChars = 0;
-let fingerprint: (value: unknown, deserialized?: boolean) => string;
-let describePreview: typeof import('../../../injected/preview.ts').describe;
+let counted: CountedPreview;
+let fingerprint: CountedPreview['preview']['fingerprint'];
+let describePreview: CountedPreview['preview']['describe'];
 
 beforeAll(async () => {
-  const native = String.prototype.charCodeAt;
-  String.prototype.charCodeAt = function (this: string, i: number) {
-    hashedChars++;
-    return native.call(this, i);
-  };
-  try {
-    ({ fingerprint, describe: describePreview } = await import('../../../injected/preview.ts'));
-  } finally {
-    String.prototype.charCodeAt = native;
-  }
+  counted = await importPreviewCountingHashes();
+  ({ fingerprint, describe: describePreview } = counted.preview);
 });
-
-/** FNV-1a of `shape` as the runtime defines it (a double product, then the low 32 bits), in hex. */
-function expectedHash(shape: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < shape.length; i++) {
-    h ^= shape.charCodeAt(i);
-    h = (h * 0x01000193) >>> 0;
-  }
-  return h.toString(16);
-}
 
 const numberShape = (n: number) => `n${Object.is(n, -0) ? '-0' : String(n)}`;
 
@@ -87,12 +68,12 @@ describe('the print of a primitive', () => {
   });
 
   it('hashes an int32 without reading its digits back from a string', () => {
-    hashedChars = 0;
+    counted.reset();
     for (let n = -500; n < 500; n++) fingerprint(n * 4_099);
-    expect(hashedChars).toBe(0);
+    expect(counted.hashedChars()).toBe(0);
     // Any other number is still hashed from its string.
     fingerprint(0.5);
-    expect(hashedChars).toBe(4);
+    expect(counted.hashedChars()).toBe(4);
   });
 
   it("gives a number's preview and size without a walk, as the walk gives them inside a list", () => {

@@ -1,21 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type CountedPreview, expectedHash, importPreviewCountingHashes } from '../../support/counted-preview.ts';
 
-// The runtime captures String.prototype.charCodeAt when natives.ts is evaluated; the hash of a
-// shape calls it once per character. Counting it counts the shapes hashed rather than recalled.
-let hashedChars = 0;
-let fingerprint: (value: unknown, deserialized?: boolean) => string;
+let counted: CountedPreview;
+let fingerprint: CountedPreview['preview']['fingerprint'];
 
 beforeAll(async () => {
-  const native = String.prototype.charCodeAt;
-  String.prototype.charCodeAt = function (this: string, i: number) {
-    hashedChars++;
-    return native.call(this, i);
-  };
-  try {
-    ({ fingerprint } = await import('../../../injected/preview.ts'));
-  } finally {
-    String.prototype.charCodeAt = native;
-  }
+  counted = await importPreviewCountingHashes();
+  ({ fingerprint } = counted.preview);
 });
 
 /** The print of an ordinary object as the runtime defines it: FNV-1a of `o,key,…` (its first 64 keys). */
@@ -24,13 +15,7 @@ function expectedPrint(o: object): string {
     .slice(0, 64)
     .map((k) => `,${k}`)
     .join('')}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < shape.length; i++) {
-    h ^= shape.charCodeAt(i);
-    // As the runtime computes it (a double product, then the low 32 bits), not Math.imul.
-    h = (h * 0x01000193) >>> 0;
-  }
-  return h.toString(16);
+  return expectedHash(shape);
 }
 
 const record = (names: string[]) => Object.fromEntries(names.map((k, i) => [k, i]));
@@ -41,20 +26,20 @@ describe('fingerprint of records of several shapes', () => {
     const reply = () => ({ id: 1, result: 3 });
     fingerprint(request());
     fingerprint(reply());
-    hashedChars = 0;
+    counted.reset();
     for (let i = 0; i < 100; i++) {
       expect(fingerprint(request())).toBe(expectedPrint(request()));
       expect(fingerprint(structuredClone(reply()), true)).toBe(expectedPrint(reply()));
     }
-    expect(hashedChars).toBe(0);
+    expect(counted.hashedChars()).toBe(0);
   });
 
   it('recalls eight shapes in turn without hashing them again', () => {
     const shapes = Array.from({ length: 8 }, (_, s) => record(Array.from({ length: s + 1 }, (_, i) => `k${s}_${i}`)));
     for (const o of shapes) fingerprint(o);
-    hashedChars = 0;
+    counted.reset();
     for (let round = 0; round < 5; round++) for (const o of shapes) expect(fingerprint(o)).toBe(expectedPrint(o));
-    expect(hashedChars).toBe(0);
+    expect(counted.hashedChars()).toBe(0);
   });
 
   it('gives every record the print of its own keys when more shapes than it remembers come round', () => {
